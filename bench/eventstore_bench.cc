@@ -1,0 +1,179 @@
+#include "eventstore_bench.h"
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "rotonde/eventstore/event_store.h"
+
+namespace rotonde::bench {
+namespace {
+
+using eventstore::EventStore;
+using eventstore::ExpectedVersion;
+using eventstore::NewEvent;
+
+// A payload that makes the stored event about 200 bytes with its envelope.
+const std::string kPayload(96, 'x');
+
+std::unique_ptr<EventStore> OpenOrDie(const std::string& dir) {
+  auto opened = EventStore::Open(dir, eventstore::Options());
+  if (!opened.ok()) throw std::runtime_error(opened.status().ToString());
+  return std::move(opened).value();
+}
+
+std::mutex batch_mu;
+std::map<int, double> achieved_batch;
+
+struct Shared {
+  std::unique_ptr<EventStore> store;
+  std::string dir;
+};
+Shared& Store() {
+  static Shared shared;
+  return shared;
+}
+
+void BM_DurableAppend(benchmark::State& state) {
+  EventStore& store = *Store().store;
+  const int writer = state.thread_index();
+  // Streams overlap: four writers share each stream, as members share an initiative.
+  const std::string stream = "bench/initiative/" + std::to_string(writer / 4);
+  eventstore::Stats before;
+  if (writer == 0) before = store.GetStats();
+  uint64_t n = 0;
+  const std::string id_prefix = "w" + std::to_string(state.threads()) + "-" +
+                                std::to_string(writer) + "-" +
+                                std::to_string(store.Head().position) + "-";
+  for (auto _ : state) {
+    auto result = store.Append(stream, ExpectedVersion::Any(),
+                               {NewEvent{id_prefix + std::to_string(n++), "bench.Appended",
+                                         kPayload, "bench-member-0001", "cmd-0001"}});
+    if (!result.ok()) {
+      state.SkipWithError(result.status.ToString().c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  if (writer == 0) {
+    // Thread 0 finishes last among equals often enough; the ratio over its run is what the
+    // store did while all writers were busy.
+    const eventstore::Stats after = store.GetStats();
+    const double groups = static_cast<double>(after.groups_written - before.groups_written);
+    const double events = static_cast<double>(after.events_written - before.events_written);
+    const double batch = groups > 0 ? events / groups : 0;
+    state.counters["events_per_fsync"] = batch;
+    state.counters["fsync_us"] =
+        groups > 0
+            ? static_cast<double>(after.sync_micros_total - before.sync_micros_total) / groups
+            : 0;
+    std::lock_guard lock(batch_mu);
+    achieved_batch[state.threads()] = batch;
+  }
+}
+
+void BM_CatchUpRead(benchmark::State& state) {
+  EventStore& store = *Store().store;
+  const uint64_t head = store.Head().position;
+  std::vector<eventstore::EventRecord> page;
+  uint64_t read = 0;
+  for (auto _ : state) {
+    for (uint64_t after = 0; after < head; after += page.size()) {
+      auto s = store.ReadAll(after, 4096, &page);
+      if (!s.ok() || page.empty()) {
+        state.SkipWithError("read failed");
+        return;
+      }
+      read += page.size();
+      benchmark::DoNotOptimize(page.back().position());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(read));
+  state.counters["log_events"] = static_cast<double>(head);
+}
+
+// Fills the store up to `events` so the read benchmark reads a log of a known size.
+void FillTo(EventStore& store, uint64_t events) {
+  std::vector<NewEvent> batch;
+  for (uint64_t at = store.Head().position; at < events;) {
+    batch.clear();
+    for (int i = 0; i < 1000 && at < events; ++i, ++at) {
+      batch.push_back(NewEvent{"fill-" + std::to_string(at), "bench.Appended", kPayload,
+                               "bench-member-0001", "cmd-0001"});
+    }
+    auto result = store.Append("bench/fill/" + std::to_string(at % 100), ExpectedVersion::Any(),
+                               std::move(batch));
+    if (!result.ok()) throw std::runtime_error(result.status.ToString());
+  }
+}
+
+void BM_RawFdatasync(benchmark::State& state, std::string path, int writers) {
+  double achieved = 0;
+  {
+    std::lock_guard lock(batch_mu);
+    if (auto it = achieved_batch.find(writers); it != achieved_batch.end()) achieved = it->second;
+  }
+  if (achieved == 0) {
+    state.SkipWithError("needs the durable_append benchmark with as many writers first");
+    return;
+  }
+  const int batch = std::max(1, static_cast<int>(std::lround(achieved)));
+  state.counters["events_per_fsync"] = batch;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  if (fd < 0) {
+    state.SkipWithError("cannot open the raw file");
+    return;
+  }
+  // The same bytes a stored event has: ~200 bytes each, `batch` per write.
+  const std::string buffer(static_cast<size_t>(batch) * 200, 'e');
+  int64_t events = 0;
+  for (auto _ : state) {
+    if (::write(fd, buffer.data(), buffer.size()) != static_cast<ssize_t>(buffer.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write or fdatasync failed");
+      break;
+    }
+    events += batch;
+  }
+  state.SetItemsProcessed(events);
+  ::close(fd);
+  ::unlink(path.c_str());
+}
+
+}  // namespace
+
+void RegisterEventStoreBenchmarks(const std::string& dir) {
+  Store().dir = dir + "/eventstore";
+  Store().store = OpenOrDie(Store().dir);
+  for (int writers : {1, 16, 64}) {
+    benchmark::RegisterBenchmark("eventstore/durable_append", BM_DurableAppend)
+        ->Threads(writers)
+        ->UseRealTime()
+        ->MinTime(2.0);
+  }
+  benchmark::RegisterBenchmark("eventstore/catch_up_read",
+                               [](benchmark::State& state) {
+                                 static std::once_flag filled;
+                                 std::call_once(filled, [] { FillTo(*Store().store, 1'000'000); });
+                                 BM_CatchUpRead(state);
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(2.0);
+  for (int writers : {1, 16, 64}) {
+    benchmark::RegisterBenchmark(
+        ("disk/raw_fdatasync/as_with_writers:" + std::to_string(writers)).c_str(), BM_RawFdatasync,
+        dir + "/raw-" + std::to_string(writers) + ".log", writers)
+        ->UseRealTime()
+        ->MinTime(1.0);
+  }
+}
+
+void CloseEventStoreBenchmarks() { Store().store.reset(); }
+
+}  // namespace rotonde::bench

@@ -1,0 +1,387 @@
+// Opening and closing the store, validating callers' input, and the public API's forwarding.
+#include "rotonde/eventstore/event_store.h"
+
+#include <charconv>
+#include <filesystem>
+
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include "hash_chain.h"
+#include "keys.h"
+#include "store_impl.h"
+
+namespace rotonde::eventstore {
+namespace {
+
+bool IsVisibleAscii(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+Status CheckName(std::string_view what, std::string_view value, size_t max_bytes) {
+  if (value.empty()) return Status::InvalidArgument(std::string(what) + " is empty");
+  if (value.size() > max_bytes) {
+    return Status::InvalidArgument(std::string(what) + " is longer than " +
+                                   std::to_string(max_bytes) + " bytes");
+  }
+  if (!IsVisibleAscii(value)) {
+    return Status::InvalidArgument(std::string(what) +
+                                   " may hold visible ASCII characters only (no spaces)");
+  }
+  return Status::Ok();
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(bool point_lookups,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // XXH3 block checksums: as safe against bit rot as CRC32C and much faster where RocksDB is
+  // built without hardware CRC (Debian's portable build).
+  table.checksum = rocksdb::kXXH3;
+  if (point_lookups) {
+    // Idempotency checks look up every new id, which is almost never there: bloom filters,
+    // also over the memtable, answer those without reading blocks.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    cf.memtable_whole_key_filtering = true;
+    cf.memtable_prefix_bloom_size_ratio = 0.05;
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+}  // namespace
+
+Result<ExpectedVersion> ExpectedVersion::Parse(std::string_view text) {
+  if (text == "any") return Any();
+  if (text == "no_stream") return NoStream();
+  uint64_t version = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument(
+        "expected version must be \"any\", \"no_stream\" or a version "
+        "number, not \"" +
+        std::string(text.substr(0, 40)) + "\"");
+  }
+  return Exact(version);
+}
+
+std::string ExpectedVersion::ToString() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no_stream";
+    case Kind::kExact:
+      return std::to_string(version_);
+  }
+  return "?";
+}
+
+std::string_view PartitionOf(std::string_view stream) { return stream.substr(0, stream.find('/')); }
+
+// ---- Impl: open and close ----------------------------------------------------------------
+
+Status EventStore::Impl::OpenDb() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(dir_) / "CURRENT", ec);
+  if (ec) return Status::IOError("cannot read " + dir_ + ": " + ec.message());
+  if (!exists) {
+    if (!options_.create_if_missing || options_.read_only) {
+      return Status::NotFound("no event store at " + dir_);
+    }
+    fs::create_directories(dir_, ec);
+    if (ec) return Status::IOError("cannot create " + dir_ + ": " + ec.message());
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options_.create_if_missing;
+  db_options.create_missing_column_families = true;
+  // A crash leaves a consistent prefix of whole WriteBatches: what was synced, nothing half.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+  db_options.max_log_file_size = 8 << 20;
+
+  auto cache = rocksdb::NewLRUCache(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, FamilyOptions(false, cache)},
+      {keys::kLogFamily, FamilyOptions(false, cache)},
+      {keys::kStreamsFamily, FamilyOptions(false, cache)},
+      {keys::kIdsFamily, FamilyOptions(true, cache)},
+      {keys::kPartitionsFamily, FamilyOptions(false, cache)},
+  };
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      options_.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir_, families, &handles_, &raw)
+                         : rocksdb::DB::Open(db_options, dir_, families, &handles_, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() || s.IsNotFound()) {
+      return Status::NotFound("no event store at " + dir_ + " (" + s.ToString() + ")");
+    }
+    return Status::IOError("cannot open " + dir_ + ": " + s.ToString());
+  }
+  db_.reset(raw);
+  log_cf_ = handles_[1];
+  streams_cf_ = handles_[2];
+  ids_cf_ = handles_[3];
+  partitions_cf_ = handles_[4];
+
+  std::string format;
+  s = db_->Get(rocksdb::ReadOptions(), keys::kFormatKey, &format);
+  if (s.IsNotFound() && !options_.read_only) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = db_->Put(sync, keys::kFormatKey, keys::kFormatVersion);
+    format = keys::kFormatVersion;
+  }
+  if (!s.ok()) return Status::IOError("cannot read the store's format: " + s.ToString());
+  if (format != keys::kFormatVersion) {
+    return Status::Corruption(dir_ + " holds format \"" + format + "\", expected \"" +
+                              keys::kFormatVersion + "\"");
+  }
+
+  // The head is the last key of the log.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  it->SeekToLast();
+  head_hash_ = GenesisHash();
+  if (it->Valid()) {
+    uint64_t position = 0;
+    if (!keys::DecodeU64(it->key().ToStringView(), &position)) {
+      return Status::Corruption("the log's last key is not a position");
+    }
+    // An unreadable last event leaves the head hash empty: CheckTail() refuses to write on
+    // it, while Verify() (tail_check_events = 0) can still examine and report it.
+    EventRecord last;
+    head_.store(position);
+    head_hash_ = last.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))
+                     ? last.hash()
+                     : std::string();
+  }
+  if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
+  return Status::Ok();
+}
+
+Status EventStore::Impl::CheckTail() {
+  const uint64_t head_position = head();
+  if (head_position == 0 || options_.tail_check_events == 0) return Status::Ok();
+  const uint64_t from = head_position > options_.tail_check_events
+                            ? head_position - options_.tail_check_events + 1
+                            : 1;
+  std::string prev_hash = GenesisHash();
+  if (from > 1) {
+    std::vector<EventRecord> before;
+    Status s = ReadAll(from - 2, 1, head_position, &before);
+    if (!s.ok()) return s;
+    if (before.empty())
+      return Status::Corruption("event " + std::to_string(from - 1) + " is missing");
+    prev_hash = before[0].hash();
+  }
+  VerifyReport report = CheckChain(from, head_position, prev_hash, false);
+  if (!report.status.ok()) return report.status;
+  if (!report.ok()) {
+    return Status::Corruption("hash chain broken at position " +
+                              std::to_string(*report.first_bad_position) + ": " + report.problem +
+                              " (run `rotonde verify`)");
+  }
+  return Status::Ok();
+}
+
+void EventStore::Impl::Close() {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  // The writer hands its last group to the syncer and stops it; the syncer stops the
+  // notifier once every caller is answered.
+  if (writer_.joinable()) writer_.join();
+  if (syncer_.joinable()) syncer_.join();
+  if (notifier_.joinable()) notifier_.join();
+  {
+    std::lock_guard lock(state_mu_);
+    closed_.store(true, std::memory_order_release);
+  }
+  head_cv_.notify_all();
+}
+
+EventStore::Impl::~Impl() {
+  Close();
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  handles_.clear();
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+HeadInfo EventStore::Impl::Head() const {
+  std::lock_guard lock(state_mu_);
+  return HeadInfo{head_.load(), head_hash_};
+}
+
+uint64_t EventStore::Impl::WaitForHead(uint64_t after,
+                                       std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(state_mu_);
+  head_cv_.wait_until(lock, deadline, [&] { return head_.load() > after || closed(); });
+  return head_.load();
+}
+
+Stats EventStore::Impl::GetStats() const {
+  Stats stats;
+  stats.appends = counters_.appends.load();
+  stats.events_written = counters_.events_written.load();
+  stats.groups_written = counters_.groups_written.load();
+  stats.idempotent_replays = counters_.idempotent_replays.load();
+  stats.rejected_appends = counters_.rejected_appends.load();
+  stats.sync_micros_total = counters_.sync_micros_total.load();
+  stats.sync_micros_max = counters_.sync_micros_max.load();
+  return stats;
+}
+
+// ---- EventStore: the public API ------------------------------------------------------------
+
+EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventStore::~EventStore() = default;
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
+                                                     const Options& options) {
+  auto impl = std::make_unique<Impl>(options, dir);
+  Status s = impl->OpenDb();
+  if (s.ok()) s = impl->CheckTail();
+  if (!s.ok()) return s;
+  if (!options.read_only) impl->StartWriter();
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
+}
+
+AppendResult EventStore::Append(std::string_view stream, ExpectedVersion expected,
+                                std::vector<NewEvent> events) {
+  auto reject = [](Status status) {
+    AppendResult result;
+    result.status = std::move(status);
+    return result;
+  };
+  if (Status s = CheckName("stream name", stream, kMaxStreamNameBytes); !s.ok()) return reject(s);
+  if (events.empty()) return reject(Status::InvalidArgument("an append needs at least one event"));
+  if (events.size() > kMaxEventsPerAppend) {
+    return reject({StatusCode::kTooLarge,
+                   "an append holds at most " + std::to_string(kMaxEventsPerAppend) + " events"});
+  }
+  auto request = std::make_shared<WriteRequest>();
+  size_t total = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const NewEvent& e = events[i];
+    const std::string where = "event " + std::to_string(i) + ": ";
+    if (Status s = CheckName(where + "id", e.id, kMaxEventIdBytes); !s.ok()) return reject(s);
+    if (Status s = CheckName(where + "type", e.type, kMaxEventTypeBytes); !s.ok()) return reject(s);
+    // Envelope fields beyond the payload are small; bound the whole event conservatively.
+    const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() + e.id.size() +
+                        e.type.size() + stream.size() + 128;
+    if (size > kMaxEventBytes) {
+      return reject({StatusCode::kTooLarge,
+                     where + "larger than " + std::to_string(kMaxEventBytes) + " bytes"});
+    }
+    total += size;
+    for (size_t j = 0; j < i; ++j) {
+      if (events[j].id == e.id)
+        return reject(Status::InvalidArgument(where + "id repeats event " + std::to_string(j)));
+    }
+  }
+  if (total > kMaxAppendBytes) {
+    return reject({StatusCode::kTooLarge,
+                   "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"});
+  }
+  request->stream.assign(stream);
+  request->expected = expected;
+  request->events = std::move(events);
+  request->bytes = total;
+  return impl_->Submit(std::move(request));
+}
+
+Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index) {
+  size_t unused_index = 0;
+  if (failed_index == nullptr) failed_index = &unused_index;
+  *failed_index = records.size();
+  if (records.empty()) return Status::Ok();
+  if (records.size() > kMaxEventsPerAppend) {
+    return {StatusCode::kTooLarge,
+            "an import call holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
+  }
+  auto request = std::make_shared<WriteRequest>();
+  request->is_import = true;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const EventRecord& r = records[i];
+    *failed_index = i;
+    const std::string where = "event at position " + std::to_string(r.position()) + ": ";
+    if (Status s = CheckName(where + "stream name", r.stream(), kMaxStreamNameBytes); !s.ok())
+      return s;
+    if (Status s = CheckName(where + "id", r.id(), kMaxEventIdBytes); !s.ok()) return s;
+    if (Status s = CheckName(where + "type", r.type(), kMaxEventTypeBytes); !s.ok()) return s;
+    const size_t size = r.ByteSizeLong();
+    if (size > kMaxEventBytes) return {StatusCode::kTooLarge, where + "too large"};
+    request->bytes += size;
+  }
+  *failed_index = records.size();
+  if (request->bytes > kMaxAppendBytes) {
+    return {StatusCode::kTooLarge,
+            "an import call holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
+  }
+  request->import_records = std::move(records);
+  AppendResult result = impl_->Submit(std::move(request));
+  // PrepareImport reports the failing record's index as the only position.
+  if (!result.ok() && result.positions.size() == 1) *failed_index = result.positions[0];
+  return result.status;
+}
+
+Status EventStore::ReadAll(uint64_t after_position, size_t limit,
+                           std::vector<EventRecord>* out) const {
+  if (impl_->closed()) return Status::Closed("the event store is closed");
+  return impl_->ReadAll(after_position, limit, impl_->head(), out);
+}
+
+Status EventStore::ReadPartition(std::string_view partition, uint64_t after_position, size_t limit,
+                                 std::vector<EventRecord>* out) const {
+  if (impl_->closed()) return Status::Closed("the event store is closed");
+  uint64_t scanned_to = 0;
+  return impl_->ReadPartition(partition, after_position, limit, impl_->head(), out, &scanned_to);
+}
+
+Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                              std::vector<EventRecord>* out) const {
+  if (impl_->closed()) return Status::Closed("the event store is closed");
+  return impl_->ReadStream(stream, from_version, limit, out);
+}
+
+Result<std::optional<uint64_t>> EventStore::StreamVersion(std::string_view stream) const {
+  if (impl_->closed()) return Status::Closed("the event store is closed");
+  return impl_->StoredStreamVersion(stream);
+}
+
+HeadInfo EventStore::Head() const { return impl_->Head(); }
+
+uint64_t EventStore::WaitForHead(uint64_t after_position, std::chrono::milliseconds timeout) const {
+  return impl_->WaitForHead(after_position, std::chrono::steady_clock::now() + timeout);
+}
+
+std::unique_ptr<Subscription> EventStore::Subscribe(uint64_t after_position,
+                                                    std::string partition) {
+  return std::unique_ptr<Subscription>(
+      new Subscription(impl_.get(), after_position, std::move(partition)));
+}
+
+VerifyReport EventStore::Verify() const {
+  if (impl_->closed()) {
+    VerifyReport closed;
+    closed.status = Status::Closed("the event store is closed");
+    return closed;
+  }
+  return impl_->CheckChain(1, impl_->head(), GenesisHash(), true);
+}
+
+Stats EventStore::GetStats() const { return impl_->GetStats(); }
+
+void EventStore::Close() { impl_->Close(); }
+
+}  // namespace rotonde::eventstore

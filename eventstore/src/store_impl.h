@@ -1,0 +1,186 @@
+// The event store's internals, shared by event_store.cc (open, validation), writer.cc (group
+// commit) and reader.cc (reads, subscriptions, verification).
+//
+// Invariants, kept by the writer thread, the only thread that writes RocksDB:
+//  - head_ is the position of the last event whose WriteBatch returned from a sync write;
+//    events at positions <= head_ are durable, and nothing above head_ is ever read.
+//  - recent_ holds the committed events (head_ - recent_.size(), head_], in order.
+//  - stream_versions_ caches committed versions only; a group's own changes live in its
+//    overlay until its batch is durable, and are dropped if the write fails.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "rotonde/eventstore/event_store.h"
+
+namespace rotonde::eventstore {
+
+// One caller's append (or import) waiting in the writer's queue.
+struct WriteRequest {
+  // Append: stream, expected and events. Import: records.
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+  std::vector<EventRecord> import_records;
+  bool is_import = false;
+  size_t bytes = 0;
+
+  AppendResult result;
+  // Set to 1 (and notified) once `result` is final. The writer and the caller share the
+  // request, so a caller returning the moment it sees `done` cannot pull it from under the
+  // notifier.
+  std::atomic<uint32_t> done{0};
+};
+
+using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
+
+// One group commit: the requests it answers and the one WriteBatch that makes them durable.
+// Built by the writer thread, then written by the syncer thread; while it is in flight the
+// writer still reads its overlays (versions, ids, records) and the syncer reads batch and
+// records, and neither changes them.
+struct GroupCommit {
+  WriteGroup requests;
+  std::vector<bool> in_batch;  // per request: its answer depends on this batch being durable
+  rocksdb::WriteBatch batch;
+  uint64_t first_position = 0;
+  uint64_t next_position = 0;  // one past the last position this group writes
+  std::string last_hash;       // the chain's hash after this group
+  google::protobuf::Timestamp now;
+  // Streams this group changed (or looked up), and their version after the group.
+  std::unordered_map<std::string, std::optional<uint64_t>> versions;
+  // Ids this group writes, with their positions.
+  std::unordered_map<std::string, uint64_t> ids;
+  std::vector<std::shared_ptr<const EventRecord>> records;
+  size_t events = 0, bytes = 0;       // what the requests hold, for the group's bounds
+  std::atomic<bool> finished{false};  // set by the syncer when it is done with the group
+
+  const EventRecord* Record(uint64_t position) const {
+    if (position < first_position || position >= next_position) return nullptr;
+    return records[position - first_position].get();
+  }
+};
+
+class EventStore::Impl {
+ public:
+  Impl(const Options& options, std::string dir) : options_(options), dir_(std::move(dir)) {}
+  ~Impl();
+
+  Status OpenDb();
+  Status CheckTail();
+  void StartWriter();
+  void Close();
+
+  // writer.cc
+  AppendResult Submit(std::shared_ptr<WriteRequest> request);
+
+  // reader.cc
+  Status ReadAll(uint64_t after, size_t limit, uint64_t upto, std::vector<EventRecord>* out) const;
+  // Reads events of one partition with after < position <= upto; sets *scanned_to to the
+  // position up to which the partition was read completely.
+  Status ReadPartition(std::string_view partition, uint64_t after, size_t limit, uint64_t upto,
+                       std::vector<EventRecord>* out, uint64_t* scanned_to) const;
+  Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                    std::vector<EventRecord>* out) const;
+  Result<std::optional<uint64_t>> StoredStreamVersion(std::string_view stream) const;
+  // Copies committed events after `after` from memory; false if they are no longer there.
+  bool ReadRecent(uint64_t after, size_t max_events, std::string_view partition,
+                  std::vector<EventRecord>* out, uint64_t* scanned_to) const;
+  // Checks the chain over positions [from, to]; `prev_hash` is the hash of event from - 1.
+  // `full` (from position 1 only) also checks stream versions and the three indexes.
+  VerifyReport CheckChain(uint64_t from, uint64_t to, std::string prev_hash, bool full) const;
+
+  uint64_t head() const { return head_.load(std::memory_order_acquire); }
+  HeadInfo Head() const;
+  uint64_t WaitForHead(uint64_t after, std::chrono::steady_clock::time_point deadline) const;
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+  Stats GetStats() const;
+
+  const Options& options() const { return options_; }
+
+ private:
+  // writer.cc: the writer thread prepares groups, the syncer thread makes them durable, the
+  // notifier thread wakes their callers. The three overlap: while one group is fsynced the
+  // next is prepared, so throughput is bounded by the slower of the two, not their sum.
+  void WriterLoop();
+  void SyncerLoop();
+  void NotifierLoop();
+  void Complete(WriteGroup group);
+  // Drops in-flight groups the syncer has finished, moving their versions into the cache.
+  void RetireFinished();
+  void Prepare(WriteRequest& request, GroupCommit& group);
+  void PrepareAppend(WriteRequest& request, GroupCommit& group);
+  void PrepareImport(WriteRequest& request, GroupCommit& group);
+  // The stream's version as of everything prepared so far (durable or not).
+  Result<std::optional<uint64_t>> CurrentVersion(const std::string& stream,
+                                                 const GroupCommit& group);
+  // The positions of `ids` as of everything prepared so far; nullopt where unused.
+  Status CheckIds(const std::vector<std::string_view>& ids, const GroupCommit& group,
+                  std::vector<std::optional<uint64_t>>* found);
+  const EventRecord* PreparedRecord(uint64_t position, const GroupCommit& group) const;
+  void WriteGroupDurably(GroupCommit& group);
+  void PublishCommitted(const GroupCommit& group);
+
+  Options options_;
+  std::string dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* ids_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* partitions_cf_ = nullptr;
+
+  // Committed state, readable by any thread.
+  std::atomic<uint64_t> head_{0};
+  std::atomic<bool> closed_{false};
+  mutable std::mutex state_mu_;  // guards head_hash_, recent_, and waits on head_cv_
+  mutable std::condition_variable head_cv_;
+  std::string head_hash_;
+  std::deque<std::shared_ptr<const EventRecord>> recent_;
+
+  // The writer's queue and the hand-off to the syncer, all guarded by queue_mu_.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;   // the writer waits here
+  std::condition_variable syncer_cv_;  // the syncer waits here
+  std::deque<std::shared_ptr<WriteRequest>> queue_;
+  bool stopping_ = false;
+  Status write_error_;                    // sticky after a failed durable write
+  std::shared_ptr<GroupCommit> handoff_;  // the group the syncer is to write next
+  bool syncer_busy_ = false;
+  bool syncer_stop_ = false;
+  std::thread writer_;
+  std::thread syncer_;
+
+  // Finished groups whose callers are still to be woken.
+  std::mutex completed_mu_;
+  std::condition_variable completed_cv_;
+  std::deque<WriteGroup> completed_;
+  bool writer_done_ = false;  // guarded by completed_mu_
+  std::thread notifier_;
+
+  // Writer-thread-only state: the tail of the log as prepared (ahead of head_ by the groups
+  // in flight), those groups, and a cache of durable stream versions.
+  uint64_t tail_position_ = 1;  // the next position to assign
+  std::string tail_hash_;
+  std::deque<std::shared_ptr<GroupCommit>> in_flight_;
+  std::unordered_map<std::string, uint64_t> stream_versions_;
+
+  struct Counters {
+    std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, idempotent_replays{0},
+        rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0};
+  };
+  mutable Counters counters_;
+};
+
+}  // namespace rotonde::eventstore

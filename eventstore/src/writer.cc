@@ -1,0 +1,540 @@
+// Group commit, pipelined. Callers queue their appends; the writer thread gathers what is
+// queued into one group, checks each request (idempotency, expected version), assigns
+// positions and versions and extends the hash chain; the syncer thread writes the group's
+// WriteBatch with sync = true and publishes it; the notifier thread wakes the callers. The
+// writer prepares group N+1 while the syncer writes group N, so a caller is acknowledged
+// only after its batch is durable, and the disk is never idle while work is queued.
+//
+// Invariants:
+//  - groups are written in the order they were prepared, so positions stay gap-free on
+//    disk after any crash: RocksDB recovers a prefix of whole WriteBatches;
+//  - the writer answers questions about the log (a stream's version, whether an id is
+//    used) from the open group, then the groups in flight, then RocksDB, so a request
+//    sees every request prepared before it, durable or not;
+//  - after a failed durable write nothing more is written: later groups fail with it.
+#include <algorithm>
+#include <chrono>
+#include <unordered_set>
+
+#include "hash_chain.h"
+#include "keys.h"
+#include "store_impl.h"
+
+namespace rotonde::eventstore {
+namespace {
+
+// Bound on the writer's stream-version cache; it is only a cache, so it is simply dropped
+// when full and refilled from RocksDB on demand.
+constexpr size_t kMaxCachedStreams = 1 << 20;
+
+google::protobuf::Timestamp Now() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
+  google::protobuf::Timestamp now;
+  now.set_seconds(nanos / 1'000'000'000);
+  now.set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+  return now;
+}
+
+bool SameEvent(const EventRecord& stored, std::string_view stream, const NewEvent& event) {
+  return stored.stream() == stream && stored.type() == event.type &&
+         stored.payload() == event.payload && stored.actor() == event.actor;
+}
+
+size_t EventCount(const WriteRequest& request) {
+  return request.is_import ? request.import_records.size() : request.events.size();
+}
+
+}  // namespace
+
+void EventStore::Impl::StartWriter() {
+  tail_position_ = head() + 1;
+  tail_hash_ = head_hash_;
+  writer_ = std::thread([this] { WriterLoop(); });
+  syncer_ = std::thread([this] { SyncerLoop(); });
+  notifier_ = std::thread([this] { NotifierLoop(); });
+}
+
+AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
+  {
+    std::lock_guard lock(queue_mu_);
+    Status refusal;
+    if (options_.read_only) {
+      refusal = Status::InvalidArgument("the event store is open read-only");
+    } else if (stopping_) {
+      refusal = Status::Closed("the event store is closed");
+    } else if (!write_error_.ok()) {
+      refusal = write_error_;
+    }
+    if (!refusal.ok()) {
+      counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
+      request->result.status = std::move(refusal);
+      return std::move(request->result);
+    }
+    queue_.push_back(request);
+  }
+  queue_cv_.notify_one();
+  request->done.wait(0, std::memory_order_acquire);
+  return std::move(request->result);
+}
+
+void EventStore::Impl::Complete(WriteGroup group) {
+  if (group.empty()) return;
+  {
+    std::lock_guard lock(completed_mu_);
+    completed_.push_back(std::move(group));
+  }
+  completed_cv_.notify_one();
+}
+
+void EventStore::Impl::NotifierLoop() {
+  for (;;) {
+    WriteGroup group;
+    {
+      std::unique_lock lock(completed_mu_);
+      completed_cv_.wait(lock, [&] { return writer_done_ || !completed_.empty(); });
+      if (completed_.empty()) return;  // the syncer has stopped and everyone is woken
+      group = std::move(completed_.front());
+      completed_.pop_front();
+    }
+    for (auto& request : group) {
+      request->done.store(1, std::memory_order_release);
+      request->done.notify_one();
+    }
+  }
+}
+
+void EventStore::Impl::WriterLoop() {
+  std::shared_ptr<GroupCommit> open;  // prepared, waiting for the syncer
+  auto has_room = [&] {
+    return !open ||
+           (open->events < options_.max_group_events && open->bytes < options_.max_group_bytes);
+  };
+  for (;;) {
+    WriteGroup taken, refused;
+    Status write_error;
+    bool stopping = false;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] {
+        return (!queue_.empty() && has_room()) || (open && !syncer_busy_) || (stopping_ && !open);
+      });
+      stopping = stopping_;
+      write_error = write_error_;
+      if (stopping) {
+        for (auto& request : queue_) {
+          request->result.status = Status::Closed("the event store closed before this append");
+          refused.push_back(std::move(request));
+        }
+        queue_.clear();
+      }
+      // Take what is queued, up to the group's bounds (a request larger than the bounds
+      // goes alone).
+      size_t events = open ? open->events : 0, bytes = open ? open->bytes : 0;
+      while (!queue_.empty()) {
+        const WriteRequest& next = *queue_.front();
+        const bool empty_group = events == 0;
+        if (!empty_group && (events + EventCount(next) > options_.max_group_events ||
+                             bytes + next.bytes > options_.max_group_bytes)) {
+          break;
+        }
+        events += EventCount(next);
+        bytes += next.bytes;
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Complete(std::move(refused));
+    RetireFinished();
+
+    if (!taken.empty()) {
+      if (!open) {
+        open = std::make_shared<GroupCommit>();
+        open->first_position = open->next_position = tail_position_;
+        open->last_hash = tail_hash_;
+        open->now = Now();
+      }
+      for (auto& request : taken) {
+        if (!write_error.ok()) {
+          request->result.status = write_error;
+          open->in_batch.push_back(false);
+        } else {
+          Prepare(*request, *open);
+        }
+        open->events += EventCount(*request);
+        open->bytes += request->bytes;
+        open->requests.push_back(std::move(request));
+      }
+      tail_position_ = open->next_position;
+      tail_hash_ = open->last_hash;
+    }
+
+    std::unique_lock lock(queue_mu_);
+    if (open && !syncer_busy_) {
+      syncer_busy_ = true;
+      in_flight_.push_back(open);
+      handoff_ = std::move(open);
+      open.reset();
+      syncer_cv_.notify_one();
+    }
+    if (stopping && !open && queue_.empty()) {
+      syncer_stop_ = true;
+      syncer_cv_.notify_one();
+      return;
+    }
+  }
+}
+
+void EventStore::Impl::RetireFinished() {
+  while (!in_flight_.empty() && in_flight_.front()->finished.load(std::memory_order_acquire)) {
+    const GroupCommit& done = *in_flight_.front();
+    if (head() + 1 >= done.next_position) {  // it was written (not failed)
+      if (stream_versions_.size() + done.versions.size() > kMaxCachedStreams)
+        stream_versions_.clear();
+      for (const auto& [stream, version] : done.versions) {
+        if (version) stream_versions_[stream] = *version;
+      }
+    }
+    in_flight_.pop_front();
+  }
+}
+
+void EventStore::Impl::SyncerLoop() {
+  for (;;) {
+    std::shared_ptr<GroupCommit> group;
+    Status write_error;
+    {
+      std::unique_lock lock(queue_mu_);
+      syncer_cv_.wait(lock, [&] { return handoff_ != nullptr || syncer_stop_; });
+      if (!handoff_) break;
+      group = std::move(handoff_);
+      write_error = write_error_;
+    }
+    if (!write_error.ok()) {
+      // An earlier group failed: nothing after it may be acknowledged.
+      for (size_t i = 0; i < group->requests.size(); ++i) {
+        if (group->in_batch[i])
+          group->requests[i]->result = AppendResult{write_error, {}, {}, false};
+      }
+    } else if (!group->records.empty()) {
+      WriteGroupDurably(*group);
+    }
+    group->finished.store(true, std::memory_order_release);
+    Complete(std::move(group->requests));
+    {
+      std::lock_guard lock(queue_mu_);
+      syncer_busy_ = false;
+    }
+    queue_cv_.notify_one();
+  }
+  {
+    std::lock_guard lock(completed_mu_);
+    writer_done_ = true;
+  }
+  completed_cv_.notify_one();
+}
+
+void EventStore::Impl::WriteGroupDurably(GroupCommit& group) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  // Each family's keys in a group ascend (positions, versions): hint the memtable inserts.
+  sync.memtable_insert_hint_per_batch = true;
+  const auto started = std::chrono::steady_clock::now();
+  rocksdb::Status s = db_->Write(sync, &group.batch);
+  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - started)
+                                                .count());
+  if (!s.ok()) {
+    // The disk's state after a failed sync is unknown: stop accepting writes rather than
+    // risk acknowledging something a restart would not find.
+    Status error =
+        Status::IOError("durable write failed, the store accepts no more writes: " + s.ToString());
+    {
+      std::lock_guard lock(queue_mu_);
+      write_error_ = error;
+    }
+    for (size_t i = 0; i < group.requests.size(); ++i) {
+      if (group.in_batch[i]) group.requests[i]->result = AppendResult{error, {}, {}, false};
+    }
+    return;
+  }
+  counters_.groups_written.fetch_add(1, std::memory_order_relaxed);
+  counters_.events_written.fetch_add(group.records.size(), std::memory_order_relaxed);
+  counters_.sync_micros_total.fetch_add(micros, std::memory_order_relaxed);
+  if (micros > counters_.sync_micros_max.load(std::memory_order_relaxed)) {
+    counters_.sync_micros_max.store(micros, std::memory_order_relaxed);
+  }
+  PublishCommitted(group);
+}
+
+void EventStore::Impl::PublishCommitted(const GroupCommit& group) {
+  {
+    std::lock_guard lock(state_mu_);
+    // Shared, not moved: the writer may still read the group's records until it retires it.
+    for (const auto& record : group.records) recent_.push_back(record);
+    while (recent_.size() > options_.recent_events_cache) recent_.pop_front();
+    head_hash_ = group.last_hash;
+    head_.store(group.next_position - 1, std::memory_order_release);
+  }
+  head_cv_.notify_all();
+}
+
+void EventStore::Impl::Prepare(WriteRequest& request, GroupCommit& group) {
+  const uint64_t before = group.next_position;
+  if (request.is_import) {
+    PrepareImport(request, group);
+  } else {
+    PrepareAppend(request, group);
+  }
+  const AppendResult& result = request.result;
+  // Its answer depends on this batch if it wrote, or replays ids no earlier than the batch.
+  const bool in_batch =
+      result.ok() && (group.next_position != before ||
+                      std::any_of(result.positions.begin(), result.positions.end(),
+                                  [&](uint64_t p) { return p >= head() + 1; }));
+  group.in_batch.push_back(in_batch);
+  if (!result.ok()) counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
+  if (result.ok() && result.idempotent_replay) {
+    counters_.idempotent_replays.fetch_add(1, std::memory_order_relaxed);
+  } else if (result.ok()) {
+    counters_.appends.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+Result<std::optional<uint64_t>> EventStore::Impl::CurrentVersion(const std::string& stream,
+                                                                 const GroupCommit& group) {
+  if (auto it = group.versions.find(stream); it != group.versions.end()) return it->second;
+  for (auto g = in_flight_.rbegin(); g != in_flight_.rend(); ++g) {
+    if (auto it = (*g)->versions.find(stream); it != (*g)->versions.end()) return it->second;
+  }
+  if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) {
+    return std::optional<uint64_t>(it->second);
+  }
+  return StoredStreamVersion(stream);
+}
+
+const EventRecord* EventStore::Impl::PreparedRecord(uint64_t position,
+                                                    const GroupCommit& group) const {
+  if (const EventRecord* record = group.Record(position)) return record;
+  for (const auto& g : in_flight_) {
+    if (const EventRecord* record = g->Record(position)) return record;
+  }
+  return nullptr;
+}
+
+Status EventStore::Impl::CheckIds(const std::vector<std::string_view>& ids,
+                                  const GroupCommit& group,
+                                  std::vector<std::optional<uint64_t>>* found) {
+  found->assign(ids.size(), std::nullopt);
+  std::vector<rocksdb::Slice> lookups;
+  std::vector<size_t> lookup_index;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string id(ids[i]);
+    if (auto it = group.ids.find(id); it != group.ids.end()) {
+      (*found)[i] = it->second;
+      continue;
+    }
+    for (const auto& g : in_flight_) {
+      if (auto it = g->ids.find(id); it != g->ids.end()) (*found)[i] = it->second;
+    }
+    if (!(*found)[i]) {
+      lookups.emplace_back(ids[i].data(), ids[i].size());
+      lookup_index.push_back(i);
+    }
+  }
+  if (lookups.empty()) return Status::Ok();
+  std::vector<rocksdb::PinnableSlice> values(lookups.size());
+  std::vector<rocksdb::Status> statuses(lookups.size());
+  db_->MultiGet(rocksdb::ReadOptions(), ids_cf_, lookups.size(), lookups.data(), values.data(),
+                statuses.data());
+  for (size_t k = 0; k < lookups.size(); ++k) {
+    if (statuses[k].IsNotFound()) continue;
+    uint64_t position = 0;
+    if (!statuses[k].ok())
+      return Status::IOError("cannot look up event ids: " + statuses[k].ToString());
+    if (!keys::DecodeU64(values[k].ToStringView(), &position)) {
+      return Status::Corruption("id index entry for " + lookups[k].ToString() + " is damaged");
+    }
+    (*found)[lookup_index[k]] = position;
+  }
+  return Status::Ok();
+}
+
+void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
+  AppendResult& result = request.result;
+  std::vector<std::string_view> ids;
+  ids.reserve(request.events.size());
+  for (const NewEvent& e : request.events) ids.push_back(e.id);
+  std::vector<std::optional<uint64_t>> found;
+  if (Status s = CheckIds(ids, g, &found); !s.ok()) {
+    result.status = s;
+    return;
+  }
+  const size_t stored = static_cast<size_t>(
+      std::count_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }));
+  if (stored == ids.size()) {
+    // A retry: every event is stored already. Confirm they are the same events.
+    for (size_t i = 0; i < ids.size(); ++i) {
+      EventRecord from_disk;
+      const EventRecord* original = PreparedRecord(*found[i], g);
+      if (original == nullptr) {
+        std::string bytes;
+        rocksdb::Status s =
+            db_->Get(rocksdb::ReadOptions(), log_cf_, keys::LogKey(*found[i]), &bytes);
+        if (!s.ok() || !from_disk.ParseFromString(bytes)) {
+          result.status = Status::IOError("cannot read event " + std::to_string(*found[i]));
+          return;
+        }
+        original = &from_disk;
+      }
+      if (!SameEvent(*original, request.stream, request.events[i])) {
+        result.status = {StatusCode::kIdConflict, "event id " + std::string(ids[i]) +
+                                                      " is stored already for a different "
+                                                      "event (position " +
+                                                      std::to_string(*found[i]) + ")"};
+        return;
+      }
+      result.positions.push_back(*found[i]);
+      result.stream_version = original->version();
+    }
+    result.idempotent_replay = true;
+    return;
+  }
+  if (stored > 0) {
+    const size_t i = static_cast<size_t>(
+        std::find_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }) -
+        found.begin());
+    result.status = {StatusCode::kIdConflict,
+                     "event id " + std::string(ids[i]) +
+                         " is stored already but other ids of this "
+                         "append are not: an append is retried whole or not at all"};
+    return;
+  }
+
+  auto current_or = CurrentVersion(request.stream, g);
+  if (!current_or.ok()) {
+    result.status = current_or.status();
+    return;
+  }
+  const std::optional<uint64_t> current = *current_or;
+  const ExpectedVersion& expected = request.expected;
+  const bool matches = expected.kind() == ExpectedVersion::Kind::kAny ||
+                       (expected.kind() == ExpectedVersion::Kind::kNoStream && !current) ||
+                       (expected.kind() == ExpectedVersion::Kind::kExact && current &&
+                        *current == expected.version());
+  if (!matches) {
+    result.status = {StatusCode::kWrongExpectedVersion,
+                     "stream " + request.stream + " is at version " +
+                         (current ? std::to_string(*current) : std::string("no_stream")) +
+                         ", the append expected " + expected.ToString()};
+    result.stream_version = current;
+    return;
+  }
+
+  const std::string partition(PartitionOf(request.stream));
+  uint64_t version = current ? *current + 1 : 0;
+  result.positions.reserve(request.events.size());
+  for (NewEvent& e : request.events) {
+    auto record = std::make_shared<EventRecord>();
+    record->set_id(std::move(e.id));
+    record->set_stream(request.stream);
+    record->set_version(version);
+    record->set_position(g.next_position);
+    record->set_type(std::move(e.type));
+    *record->mutable_recorded_at() = g.now;
+    record->set_actor(std::move(e.actor));
+    record->set_correlation_id(std::move(e.correlation_id));
+    record->set_payload(std::move(e.payload));
+    record->set_prev_hash(g.last_hash);
+    std::string hash;
+    const std::string bytes = SealRecord(*record, &hash);
+    record->set_hash(hash);
+
+    const std::string position_bytes = keys::EncodeU64(g.next_position);
+    g.batch.Put(log_cf_, position_bytes, bytes);
+    g.batch.Put(streams_cf_, keys::StreamKey(request.stream, version), position_bytes);
+    g.batch.Put(ids_cf_, record->id(), position_bytes);
+    g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position), rocksdb::Slice());
+    g.ids.emplace(record->id(), g.next_position);
+    result.positions.push_back(g.next_position);
+    g.last_hash = std::move(hash);
+    g.records.push_back(std::move(record));
+    ++g.next_position;
+    ++version;
+  }
+  g.versions[request.stream] = version - 1;
+  result.stream_version = version - 1;
+}
+
+void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
+  AppendResult& result = request.result;
+  size_t index = 0;
+  auto fail = [&](const EventRecord& record, StatusCode code, const std::string& problem) {
+    result.status = {code,
+                     "event at position " + std::to_string(record.position()) + ": " + problem};
+    result.positions = {index};  // EventStore::Import reports it as the failing record
+  };
+  std::vector<std::string_view> ids;
+  for (const EventRecord& r : request.import_records) ids.push_back(r.id());
+  std::vector<std::optional<uint64_t>> found;
+  if (Status s = CheckIds(ids, g, &found); !s.ok()) {
+    result.status = s;
+    return;
+  }
+
+  // Check everything before writing anything: an import request is all or nothing.
+  std::unordered_map<std::string, std::optional<uint64_t>> versions;
+  std::unordered_set<std::string_view> seen_ids;
+  uint64_t position = g.next_position;
+  std::string prev_hash = g.last_hash;
+  for (size_t i = 0; i < request.import_records.size(); ++i) {
+    const EventRecord& r = request.import_records[i];
+    index = i;
+    if (r.position() != position) {
+      return fail(r, StatusCode::kInvalidArgument, "expected position " + std::to_string(position));
+    }
+    if (r.prev_hash() != prev_hash) {
+      return fail(r, StatusCode::kInvalidArgument, "prev_hash does not link to the log's head");
+    }
+    if (r.hash().size() != kHashBytes || ComputeEventHash(r) != r.hash()) {
+      return fail(r, StatusCode::kInvalidArgument, "hash does not recompute");
+    }
+    if (found[i] || !seen_ids.insert(r.id()).second) {
+      return fail(r, StatusCode::kIdConflict, "event id " + r.id() + " is stored already");
+    }
+    auto it = versions.find(r.stream());
+    if (it == versions.end()) {
+      auto version = CurrentVersion(r.stream(), g);
+      if (!version.ok()) {
+        result.status = version.status();
+        return;
+      }
+      it = versions.emplace(r.stream(), *version).first;
+    }
+    const uint64_t expected_version = it->second ? *it->second + 1 : 0;
+    if (r.version() != expected_version) {
+      return fail(r, StatusCode::kInvalidArgument,
+                  "stream " + r.stream() + " expects version " + std::to_string(expected_version));
+    }
+    it->second = r.version();
+    prev_hash = r.hash();
+    ++position;
+  }
+
+  for (EventRecord& r : request.import_records) {
+    const std::string position_bytes = keys::EncodeU64(r.position());
+    g.batch.Put(log_cf_, position_bytes, r.SerializeAsString());
+    g.batch.Put(streams_cf_, keys::StreamKey(r.stream(), r.version()), position_bytes);
+    g.batch.Put(ids_cf_, r.id(), position_bytes);
+    g.batch.Put(partitions_cf_, keys::PartitionKey(PartitionOf(r.stream()), r.position()),
+                rocksdb::Slice());
+    g.ids.emplace(r.id(), r.position());
+    result.positions.push_back(r.position());
+    g.records.push_back(std::make_shared<const EventRecord>(std::move(r)));
+  }
+  for (auto& [stream, version] : versions) g.versions[stream] = version;
+  g.next_position = position;
+  g.last_hash = prev_hash;
+}
+
+}  // namespace rotonde::eventstore

@@ -1,0 +1,55 @@
+// What every `rotonde` verb shares: the verbs' entry points, exit codes, flag parsing, opening
+// the store and printing errors. Each verb lives in its own file (verify.cc, export.cc, ...);
+// main.cc only dispatches.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/program_options.hpp>
+
+#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/status.h"
+
+namespace rotonde::cli {
+
+// Process exit codes, the same for every verb and documented in every --help.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitDamage = 1,  // the data failed a check: verify found damage, import refused a record
+  kExitUsage = 2,   // usage or environment error: bad verb or flag, store cannot be opened
+};
+
+// The "exit codes" paragraph that ends every --help.
+extern const char kExitCodesHelp[];
+
+// A verb's entry point. argv[0] is the verb's name, the rest its flags; returns an ExitCode.
+int RunVerify(int argc, char** argv);
+int RunExport(int argc, char** argv);
+int RunImport(int argc, char** argv);
+int RunSample(int argc, char** argv);
+
+// Prints "rotonde: <message>" as exactly one line on stderr (newlines in `message`, e.g. from
+// RocksDB, become spaces, so scripts can rely on one line per error).
+void PrintError(std::string_view message);
+
+// Parses a verb's command line against `flags` (to which it adds --help/-h). `usage` is the
+// text printed above the flag list. Returns the exit code when the verb must stop now:
+// kExitOk after printing help to stdout, kExitUsage after printing the error and the usage to
+// stderr. Returns nullopt when `vm` holds valid, notified flags.
+std::optional<int> ParseFlags(int argc, char** argv, std::string_view usage,
+                              boost::program_options::options_description& flags,
+                              boost::program_options::variables_map* vm);
+
+// Opens the store in `dir`. A missing `dir`, or one that is not a directory, is refused before
+// RocksDB sees it (unless options.create_if_missing), so the error reads as one clear line.
+Result<std::unique_ptr<eventstore::EventStore>> OpenStore(const std::string& dir,
+                                                          const eventstore::Options& options);
+
+// Prints "rotonde: cannot open store at DIR: <why>" and returns the exit code for it:
+// kExitDamage if the store is damaged, kExitUsage otherwise.
+int ReportOpenFailure(const std::string& dir, const Status& status);
+
+}  // namespace rotonde::cli

@@ -1,0 +1,63 @@
+// `rotonde <verb> [flags]`: finds the verb in a table and hands it the rest of the command line.
+// New verbs (serve, demo, admin, ...) are one row in kVerbs and one file of their own.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "cli.h"
+
+namespace {
+
+struct Verb {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(int argc, char** argv);
+};
+
+constexpr Verb kVerbs[] = {
+    {"verify", "check every event and the whole hash chain of a store", rotonde::cli::RunVerify},
+    {"export", "write a store's events to stdout as NDJSON", rotonde::cli::RunExport},
+    {"import", "load an NDJSON export from stdin into an empty store", rotonde::cli::RunImport},
+    {"sample", "write a synthetic log into a new store, to try a store or a disk",
+     rotonde::cli::RunSample},
+};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: rotonde <verb> [flags]\n"
+         "       rotonde <verb> --help\n\n"
+         "verbs:\n";
+  for (const Verb& verb : kVerbs) {
+    out << "  " << verb.name << std::string(8 - verb.name.size(), ' ') << verb.summary << '\n';
+  }
+  out << '\n' << rotonde::cli::kExitCodesHelp;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    rotonde::cli::PrintError("no verb given");
+    PrintUsage(std::cerr);
+    return rotonde::cli::kExitUsage;
+  }
+  const std::string_view name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return rotonde::cli::kExitOk;
+  }
+  for (const Verb& verb : kVerbs) {
+    if (verb.name != name) continue;
+    // Verbs report their own errors; this only keeps an unexpected exception (e.g. out of
+    // memory) from ending as an abort with a core dump instead of a one-line error.
+    try {
+      return verb.run(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+      rotonde::cli::PrintError(std::string(name) + ": " + e.what());
+      return rotonde::cli::kExitUsage;
+    }
+  }
+  rotonde::cli::PrintError("unknown verb '" + std::string(name) + "'");
+  PrintUsage(std::cerr);
+  return rotonde::cli::kExitUsage;
+}

@@ -1,0 +1,389 @@
+// The event store's contracts, one by one, on a real RocksDB in a temp dir.
+#include <gtest/gtest.h>
+
+#include "raw_store.h"
+#include "store_fixture.h"
+
+namespace rotonde::eventstore {
+namespace {
+
+TEST_F(StoreTest, AppendAssignsGapFreePositionsAndStreamVersions) {
+  auto a =
+      store_->Append("kbuurt/initiative/1", ExpectedVersion::NoStream(), {Event("a"), Event("b")});
+  ASSERT_TRUE(a.ok()) << a.status.ToString();
+  EXPECT_EQ(a.positions, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(a.stream_version, 1u);
+  auto b = store_->Append("kbuurt/task/7", ExpectedVersion::Any(), {Event("c")});
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b.positions, (std::vector<uint64_t>{3}));
+  EXPECT_EQ(b.stream_version, 0u);
+
+  auto all = All();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id(), "a");
+  EXPECT_EQ(all[1].version(), 1u);
+  EXPECT_EQ(all[2].stream(), "kbuurt/task/7");
+  EXPECT_EQ(all[2].actor(), "tester");
+  EXPECT_EQ(all[2].correlation_id(), "corr");
+  EXPECT_GT(all[2].recorded_at().seconds(), 1'700'000'000);
+  EXPECT_EQ(store_->Head().position, 3u);
+}
+
+TEST_F(StoreTest, ExpectedVersionNoStream) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a", ExpectedVersion::NoStream()).ok());
+  auto again = AppendOne("p/s/1", "b", ExpectedVersion::NoStream());
+  EXPECT_EQ(again.status.code(), StatusCode::kWrongExpectedVersion);
+  EXPECT_EQ(again.stream_version, 0u);
+  EXPECT_EQ(store_->Head().position, 1u);
+}
+
+TEST_F(StoreTest, ExpectedVersionExactMismatchCarriesCurrentVersionAndWritesNothing) {
+  ASSERT_TRUE(
+      store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a"), Event("b"), Event("c")}).ok());
+  auto stale = AppendOne("p/s/1", "d", ExpectedVersion::Exact(1));
+  EXPECT_EQ(stale.status.code(), StatusCode::kWrongExpectedVersion);
+  EXPECT_EQ(stale.stream_version, 2u);
+  EXPECT_NE(stale.status.message().find("version 2"), std::string::npos) << stale.status.message();
+  EXPECT_EQ(store_->Head().position, 3u);
+
+  auto missing = AppendOne("p/s/none", "e", ExpectedVersion::Exact(0));
+  EXPECT_EQ(missing.status.code(), StatusCode::kWrongExpectedVersion);
+  EXPECT_FALSE(missing.stream_version.has_value());
+
+  auto right = AppendOne("p/s/1", "d", ExpectedVersion::Exact(2));
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right.stream_version, 3u);
+  // The id "d" of the failed append was not consumed by it.
+  EXPECT_EQ(right.positions, (std::vector<uint64_t>{4}));
+}
+
+TEST_F(StoreTest, ExpectedVersionAnyAppendsWhateverTheVersion) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  ASSERT_TRUE(AppendOne("p/s/1", "b").ok());
+  EXPECT_EQ(*store_->StreamVersion("p/s/1").value(), 1u);
+  EXPECT_FALSE(store_->StreamVersion("p/s/2").value().has_value());
+}
+
+TEST(ExpectedVersionTest, ParsesTheThreeFormsAndRejectsOthers) {
+  EXPECT_EQ(ExpectedVersion::Parse("any")->kind(), ExpectedVersion::Kind::kAny);
+  EXPECT_EQ(ExpectedVersion::Parse("no_stream")->kind(), ExpectedVersion::Kind::kNoStream);
+  auto exact = ExpectedVersion::Parse("42");
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->kind(), ExpectedVersion::Kind::kExact);
+  EXPECT_EQ(exact->version(), 42u);
+  for (const char* bad : {"", "-1", "4x", "ANY", "nostream", "99999999999999999999999"}) {
+    auto parsed = ExpectedVersion::Parse(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST_F(StoreTest, RetryOfStoredIdsReturnsOriginalPositionsAndWritesNothing) {
+  auto first = store_->Append("p/s/1", ExpectedVersion::NoStream(), {Event("a"), Event("b")});
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(AppendOne("p/s/1", "c").ok());
+  const HeadInfo before = store_->Head();
+
+  // The retry carries the stale expected version of the original call: it still succeeds.
+  auto retry = store_->Append("p/s/1", ExpectedVersion::NoStream(), {Event("a"), Event("b")});
+  ASSERT_TRUE(retry.ok()) << retry.status.ToString();
+  EXPECT_TRUE(retry.idempotent_replay);
+  EXPECT_EQ(retry.positions, first.positions);
+  EXPECT_EQ(store_->Head().position, before.position);
+  EXPECT_EQ(store_->Head().hash, before.hash);
+  EXPECT_EQ(store_->GetStats().idempotent_replays, 1u);
+}
+
+TEST_F(StoreTest, MixedStoredAndNewIdsIsAConflictAndWritesNothing) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  auto mixed = store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a"), Event("new")});
+  EXPECT_EQ(mixed.status.code(), StatusCode::kIdConflict);
+  EXPECT_EQ(store_->Head().position, 1u);
+  // "new" was not written: it can be appended on its own.
+  EXPECT_EQ(AppendOne("p/s/1", "new").positions, (std::vector<uint64_t>{2}));
+}
+
+TEST_F(StoreTest, StoredIdForADifferentEventIsAConflict) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  auto other_stream = AppendOne("p/s/2", "a");
+  EXPECT_EQ(other_stream.status.code(), StatusCode::kIdConflict);
+  auto other_payload = store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a", "changed")});
+  EXPECT_EQ(other_payload.status.code(), StatusCode::kIdConflict);
+  EXPECT_EQ(store_->Head().position, 1u);
+}
+
+TEST_F(StoreTest, BadInputIsRejectedWithAClearCodeAndWritesNothing) {
+  ASSERT_TRUE(AppendOne("p/s/1", "seed").ok());
+  struct Case {
+    std::string name;
+    std::string stream;
+    std::vector<NewEvent> events;
+    StatusCode code;
+  };
+  std::vector<Case> cases = {
+      {"empty stream", "", {Event("x1")}, StatusCode::kInvalidArgument},
+      {"space in stream", "p/s 1", {Event("x2")}, StatusCode::kInvalidArgument},
+      {"control char in stream",
+       std::string("p/s\x01"),
+       {Event("x3")},
+       StatusCode::kInvalidArgument},
+      {"non-ASCII stream", "p/straße", {Event("x4")}, StatusCode::kInvalidArgument},
+      {"stream too long",
+       std::string(kMaxStreamNameBytes + 1, 's'),
+       {Event("x5")},
+       StatusCode::kInvalidArgument},
+      {"no events", "p/s/1", {}, StatusCode::kInvalidArgument},
+      {"empty id in the middle",
+       "p/s/1",
+       {Event("x6"), Event(""), Event("x7")},
+       StatusCode::kInvalidArgument},
+      {"empty type", "p/s/1", {Event("x8", "p", "")}, StatusCode::kInvalidArgument},
+      {"id repeated in batch", "p/s/1", {Event("x9"), Event("x9")}, StatusCode::kInvalidArgument},
+      {"id too long",
+       "p/s/1",
+       {Event(std::string(kMaxEventIdBytes + 1, 'i'))},
+       StatusCode::kInvalidArgument},
+      {"oversize event",
+       "p/s/1",
+       {Event("x10"), Event("x11", std::string(kMaxEventBytes, 'z'))},
+       StatusCode::kTooLarge},
+  };
+  for (auto& c : cases) {
+    auto result = store_->Append(c.stream, ExpectedVersion::Any(), std::move(c.events));
+    EXPECT_EQ(result.status.code(), c.code) << c.name << ": " << result.status.ToString();
+    EXPECT_FALSE(result.status.message().empty()) << c.name;
+  }
+  std::vector<NewEvent> too_many;
+  for (size_t i = 0; i <= kMaxEventsPerAppend; ++i)
+    too_many.push_back(Event("m" + std::to_string(i)));
+  EXPECT_EQ(store_->Append("p/s/1", ExpectedVersion::Any(), std::move(too_many)).status.code(),
+            StatusCode::kTooLarge);
+  EXPECT_EQ(store_->Head().position, 1u);
+  EXPECT_EQ(All().size(), 1u);
+}
+
+TEST_F(StoreTest, AnAppendIsAtomicAcrossManyEvents) {
+  std::vector<NewEvent> events;
+  for (int i = 0; i < 500; ++i) events.push_back(Event("e" + std::to_string(i)));
+  ASSERT_TRUE(store_->Append("p/s/1", ExpectedVersion::NoStream(), std::move(events)).ok());
+  Reopen();
+  std::vector<EventRecord> stream;
+  ASSERT_TRUE(store_->ReadStream("p/s/1", 0, SIZE_MAX, &stream).ok());
+  ASSERT_EQ(stream.size(), 500u);
+  for (uint64_t v = 0; v < 500; ++v) EXPECT_EQ(stream[v].version(), v);
+}
+
+TEST_F(StoreTest, ReadsAreOrderedAndBounded) {
+  for (int i = 0; i < 30; ++i) {
+    const std::string partition = i % 3 == 0 ? "oost" : "west";
+    ASSERT_TRUE(AppendOne(partition + "/s/" + std::to_string(i % 2), "e" + std::to_string(i)).ok());
+  }
+  std::vector<EventRecord> page;
+  ASSERT_TRUE(store_->ReadAll(10, 5, &page).ok());
+  ASSERT_EQ(page.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(page[i].position(), 11 + i);
+  ASSERT_TRUE(store_->ReadAll(28, 100, &page).ok());
+  EXPECT_EQ(page.size(), 2u);
+  ASSERT_TRUE(store_->ReadAll(30, 100, &page).ok());
+  EXPECT_TRUE(page.empty());
+
+  ASSERT_TRUE(store_->ReadPartition("oost", 0, SIZE_MAX, &page).ok());
+  ASSERT_EQ(page.size(), 10u);
+  for (const auto& e : page) EXPECT_EQ(PartitionOf(e.stream()), "oost");
+  EXPECT_TRUE(std::is_sorted(page.begin(), page.end(), [](const auto& a, const auto& b) {
+    return a.position() < b.position();
+  }));
+  ASSERT_TRUE(store_->ReadPartition("oost", page[4].position(), 3, &page).ok());
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].position(), 16u);
+  // A partition whose name is a prefix of another's does not see the other's events.
+  ASSERT_TRUE(store_->ReadPartition("oo", 0, SIZE_MAX, &page).ok());
+  EXPECT_TRUE(page.empty());
+
+  ASSERT_TRUE(store_->ReadStream("west/s/1", 3, 2, &page).ok());
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].version(), 3u);
+  EXPECT_EQ(page[1].version(), 4u);
+  EXPECT_EQ(page[0].stream(), "west/s/1");
+}
+
+TEST_F(StoreTest, HashChainLinksEveryEventAndSurvivesReopen) {
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(AppendOne("p/s/" + std::to_string(i % 4), "e" + std::to_string(i)).ok());
+  Reopen();
+  for (int i = 20; i < 25; ++i)
+    ASSERT_TRUE(AppendOne("p/s/" + std::to_string(i % 4), "e" + std::to_string(i)).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 25u);
+  std::string prev(32, '\0');
+  for (const auto& e : all) {
+    EXPECT_EQ(e.prev_hash(), prev) << e.position();
+    EXPECT_EQ(e.hash().size(), 32u);
+    EXPECT_EQ(ComputeEventHash(e), e.hash()) << e.position();
+    prev = e.hash();
+  }
+  // Versions continue across the reopen, when the stream-version cache is cold.
+  EXPECT_EQ(all[24].version(), 6u);
+  VerifyReport report = store_->Verify();
+  EXPECT_TRUE(report.ok()) << report.problem;
+  EXPECT_EQ(report.events, 25u);
+  EXPECT_EQ(report.head.hash, prev);
+  EXPECT_EQ(store_->Head().hash, prev);
+}
+
+TEST_F(StoreTest, StoredBytesAreTheCanonicalSerialization) {
+  ASSERT_TRUE(
+      store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a", "bytes\x00\xff", "t")}).ok());
+  store_.reset();
+  std::string stored;
+  test_support::EditStoredEvent(dir_.path(), 1, [&](std::string& bytes) { stored = bytes; });
+  EventRecord parsed;
+  ASSERT_TRUE(parsed.ParseFromString(stored));
+  EXPECT_EQ(parsed.SerializeAsString(), stored);
+}
+
+TEST_F(StoreTest, VerifyNamesTheFirstAlteredEvent) {
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
+  store_.reset();
+  test_support::FlipPayloadByte(dir_.path(), 17);
+  test_support::FlipPayloadByte(dir_.path(), 31);
+  Options no_tail_check;
+  no_tail_check.tail_check_events = 0;
+  Reopen(no_tail_check);
+  VerifyReport report = store_->Verify();
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.first_bad_position, 17u);
+  EXPECT_NE(report.problem.find("hash"), std::string::npos) << report.problem;
+}
+
+TEST_F(StoreTest, VerifyFindsALostIndexEntry) {
+  for (int i = 0; i < 30; ++i)
+    ASSERT_TRUE(AppendOne("p/s/" + std::to_string(i % 3), "e" + std::to_string(i)).ok());
+  store_.reset();
+  test_support::DeleteRawKey(dir_.path(), "ids", "e12");
+  Reopen();
+  VerifyReport report = store_->Verify();
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(report.status.ok()) << report.status.ToString();
+  EXPECT_EQ(report.first_bad_position, 13u);
+  EXPECT_NE(report.problem.find("id index entry is missing"), std::string::npos) << report.problem;
+}
+
+TEST_F(StoreTest, VerifyFindsAMissingPartitionEntryAndAStrayIdEntry) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
+  store_.reset();
+  const std::string position_5("\0\0\0\0\0\0\0\x05", 8);
+  test_support::DeleteRawKey(dir_.path(), "partitions", std::string("p\0", 2) + position_5);
+  Reopen();
+  VerifyReport report = store_->Verify();
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.first_bad_position, 5u);
+  EXPECT_NE(report.problem.find("partition index entry is missing"), std::string::npos)
+      << report.problem;
+
+  test_support::TempDir other;
+  auto fresh = EventStore::Open(other.path(), Options());
+  ASSERT_TRUE(fresh.ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(fresh.value()
+                    ->Append("p/s/1", ExpectedVersion::Any(), {Event("e" + std::to_string(i))})
+                    .ok());
+  }
+  fresh.value().reset();
+  // An id that no event has, pointing at an event that has its own id.
+  test_support::PutRawKey(other.path(), "ids", "ghost", position_5);
+  auto reopened = EventStore::Open(other.path(), Options());
+  ASSERT_TRUE(reopened.ok());
+  report = reopened.value()->Verify();
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.problem.find("ids index holds 11 entries for 10 events"), std::string::npos)
+      << report.problem;
+}
+
+TEST_F(StoreTest, OpenRefusesAStoreWhoseTailIsBroken) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
+  store_.reset();
+  test_support::FlipPayloadByte(dir_.path(), 9);
+  auto opened = EventStore::Open(dir_.path(), Options());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(opened.status().message().find("position 9"), std::string::npos)
+      << opened.status().message();
+}
+
+TEST_F(StoreTest, ImportContinuesTheLogExactly) {
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(AppendOne("p/s/" + std::to_string(i % 3), "e" + std::to_string(i)).ok());
+  auto original = All();
+  test_support::TempDir other;
+  auto target = EventStore::Open(other.path(), Options());
+  ASSERT_TRUE(target.ok());
+  auto& copy = *target.value();
+  ASSERT_TRUE(copy.Import({original.begin(), original.begin() + 25}).ok());
+  ASSERT_TRUE(copy.Import({original.begin() + 25, original.end()}).ok());
+  std::vector<EventRecord> imported;
+  ASSERT_TRUE(copy.ReadAll(0, SIZE_MAX, &imported).ok());
+  ASSERT_EQ(imported.size(), original.size());
+  for (size_t i = 0; i < original.size(); ++i) {
+    EXPECT_EQ(imported[i].SerializeAsString(), original[i].SerializeAsString()) << i;
+  }
+  EXPECT_TRUE(copy.Verify().ok());
+  // Appends continue the imported chain and versions.
+  auto next = copy.Append("p/s/0", ExpectedVersion::Exact(13), {Event("after")});
+  ASSERT_TRUE(next.ok()) << next.status.ToString();
+  EXPECT_EQ(next.positions, (std::vector<uint64_t>{41}));
+}
+
+TEST_F(StoreTest, ImportRefusesRecordsThatDoNotContinueTheLog) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
+  auto original = All();
+  test_support::TempDir other;
+  auto target = EventStore::Open(other.path(), Options());
+  ASSERT_TRUE(target.ok());
+  auto& copy = *target.value();
+
+  auto altered = original;
+  altered[3].set_payload("rewritten history");
+  EXPECT_EQ(copy.Import(altered).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(copy.Head().position, 0u);  // all or nothing
+
+  EXPECT_EQ(copy.Import({original.begin() + 1, original.end()}).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(copy.Import({original.begin(), original.begin() + 2}).ok());
+  EXPECT_EQ(copy.Import({original.begin(), original.begin() + 2}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(copy.Head().position, 2u);
+}
+
+TEST_F(StoreTest, AClosedStoreRefusesWorkClearly) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  auto subscription = store_->Subscribe(1);
+  store_->Close();
+  EXPECT_EQ(AppendOne("p/s/1", "b").status.code(), StatusCode::kClosed);
+  std::vector<EventRecord> out;
+  EXPECT_EQ(store_->ReadAll(0, 10, &out).code(), StatusCode::kClosed);
+  EXPECT_EQ(subscription->Next(&out, 10, std::chrono::seconds(5)).code(), StatusCode::kClosed);
+  subscription.reset();
+}
+
+TEST_F(StoreTest, OpeningWithoutCreateNamesTheMissingStore) {
+  Options options;
+  options.create_if_missing = false;
+  auto opened = EventStore::Open(dir_.Sub("nothing-here"), options);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(opened.status().message().find("nothing-here"), std::string::npos);
+}
+
+TEST_F(StoreTest, ReadOnlyStoreReadsButDoesNotWrite) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  store_.reset();
+  Options read_only;
+  read_only.read_only = true;
+  Reopen(read_only);
+  EXPECT_EQ(All().size(), 1u);
+  EXPECT_EQ(AppendOne("p/s/1", "b").status.code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace rotonde::eventstore
