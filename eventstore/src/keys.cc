@@ -1,5 +1,7 @@
 #include "keys.h"
 
+#include <cstring>
+
 namespace rotonde::eventstore::keys {
 
 std::string EncodeU64(uint64_t value) {
@@ -41,6 +43,41 @@ std::string PartitionKey(std::string_view partition, uint64_t position) {
 bool DecodeTrailingU64(std::string_view key, uint64_t* value) {
   if (key.size() < 9) return false;
   return DecodeU64(key.substr(key.size() - 8), value);
+}
+
+namespace {
+
+class OneSequenceTransform : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "rotonde.OneSequence"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), 0);
+  }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+class SequencePerNameTransform : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "rotonde.SequencePerName"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const void* nul = std::memchr(key.data(), '\0', key.size());
+    return rocksdb::Slice(key.data(), static_cast<const char*>(nul) - key.data() + 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return std::memchr(key.data(), '\0', key.size()) != nullptr;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const rocksdb::SliceTransform> OneSequence() {
+  static const auto transform = std::make_shared<OneSequenceTransform>();
+  return transform;
+}
+
+std::shared_ptr<const rocksdb::SliceTransform> SequencePerName() {
+  static const auto transform = std::make_shared<SequencePerNameTransform>();
+  return transform;
 }
 
 }  // namespace rotonde::eventstore::keys

@@ -12,8 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include <rocksdb/slice_transform.h>
 
 namespace rotonde::eventstore::keys {
 
@@ -36,5 +39,12 @@ std::string PartitionKey(std::string_view partition, uint64_t position);
 
 // The trailing 8 bytes of a streams/partitions key as a number.
 bool DecodeTrailingU64(std::string_view key, uint64_t* value);
+
+// Prefixes for RocksDB's memtable insert hints: keys sharing a prefix arrive in ascending
+// order, so each insert starts where the previous one of its prefix ended.
+// The whole family is one prefix (the log: positions only ascend).
+std::shared_ptr<const rocksdb::SliceTransform> OneSequence();
+// The name up to and including its '\0' (streams, partitions: ascending within a name).
+std::shared_ptr<const rocksdb::SliceTransform> SequencePerName();
 
 }  // namespace rotonde::eventstore::keys

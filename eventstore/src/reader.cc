@@ -133,26 +133,30 @@ Status EventStore::Impl::ReadStream(std::string_view stream, uint64_t from_versi
   return FetchPositions(db_.get(), log_cf_, positions, out);
 }
 
-Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(
-    std::string_view stream) const {
+Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(std::string_view stream,
+                                                                      uint64_t upto) const {
   const std::string end = keys::StreamEnd(stream);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, streams_cf_));
-  it->SeekForPrev(keys::StreamKey(stream, UINT64_MAX));
+  // The stream's last entry at or below `upto`: entries above it (written, not yet durable)
+  // are at most a few groups, stepped over backwards.
+  for (it->SeekForPrev(keys::StreamKey(stream, UINT64_MAX)); it->Valid(); it->Prev()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+        key[stream.size()] != '\0') {
+      break;  // another stream's key: this one has none
+    }
+    uint64_t version = 0, position = 0;
+    if (!keys::DecodeTrailingU64(key, &version) ||
+        !keys::DecodeU64(it->value().ToStringView(), &position)) {
+      return Status::Corruption("a stream index entry of " + std::string(stream) + " is damaged");
+    }
+    if (position <= upto) return std::optional<uint64_t>(version);
+  }
   if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
-  if (!it->Valid()) return std::optional<uint64_t>();
-  const std::string_view key = it->key().ToStringView();
-  uint64_t version = 0;
-  if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
-      key[stream.size()] != '\0') {
-    return std::optional<uint64_t>();
-  }
-  if (!keys::DecodeTrailingU64(key, &version)) {
-    return Status::Corruption("a stream index key of " + std::string(stream) + " is damaged");
-  }
-  return std::optional<uint64_t>(version);
+  return std::optional<uint64_t>();
 }
 
 bool EventStore::Impl::ReadRecent(uint64_t after, size_t max_events, std::string_view partition,
@@ -234,7 +238,8 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
 
   rocksdb::ReadOptions read_options;
   read_options.adaptive_readahead = true;
-  read_options.fill_cache = false;  // a full walk would only evict what serving needs
+  read_options.fill_cache = false;       // a full walk would only evict what serving needs
+  read_options.total_order_seek = true;  // the ids family is hashed by prefix
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, log_cf_));
   uint64_t expected = from;
   EventRecord record;

@@ -55,6 +55,19 @@ void EventStore::Impl::StartWriter() {
   notifier_ = std::thread([this] { NotifierLoop(); });
 }
 
+void EventStore::Impl::StopWriter() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  // The writer hands its last group to the syncer and stops it; the syncer stops the
+  // notifier once every caller is answered.
+  if (writer_.joinable()) writer_.join();
+  if (syncer_.joinable()) syncer_.join();
+  if (notifier_.joinable()) notifier_.join();
+}
+
 AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
   {
     std::lock_guard lock(queue_mu_);
@@ -74,7 +87,7 @@ AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
     queue_.push_back(request);
   }
   queue_cv_.notify_one();
-  request->done.wait(0, std::memory_order_acquire);
+  request->WaitDone();
   return std::move(request->result);
 }
 
@@ -97,10 +110,7 @@ void EventStore::Impl::NotifierLoop() {
       group = std::move(completed_.front());
       completed_.pop_front();
     }
-    for (auto& request : group) {
-      request->done.store(1, std::memory_order_release);
-      request->done.notify_one();
-    }
+    for (auto& request : group) request->MarkDone();
   }
 }
 
@@ -310,7 +320,7 @@ Result<std::optional<uint64_t>> EventStore::Impl::CurrentVersion(const std::stri
   if (auto it = stream_versions_.find(stream); it != stream_versions_.end()) {
     return std::optional<uint64_t>(it->second);
   }
-  return StoredStreamVersion(stream);
+  return StoredStreamVersion(stream, UINT64_MAX);
 }
 
 const EventRecord* EventStore::Impl::PreparedRecord(uint64_t position,

@@ -10,8 +10,8 @@
 //
 // Durability. Append returns only after its events are on disk (RocksDB WriteBatch with
 // sync = true). Concurrent appends are gathered by one writer thread into one batch, so
-// throughput grows with concurrency beyond the disk's fsync rate. No read, subscription or
-// head position ever shows an event whose batch is not yet durable.
+// throughput grows with concurrency far beyond the disk's fsync rate (src/writer.cc). No
+// read, subscription or head position ever shows an event whose batch is not yet durable.
 //
 // Hash chain. hash = SHA-256(prev_hash || event serialized with hash empty); see
 // proto/rotonde/v1/event.proto. Open() checks the last `tail_check_events` links; Verify()
@@ -107,11 +107,11 @@ struct Options {
 
 // Counters for /metrics and benchmarks; monotonic since Open().
 struct Stats {
-  uint64_t appends = 0;  // Append calls that wrote events
-  uint64_t events_written = 0;
-  uint64_t groups_written = 0;  // durable WriteBatches
+  uint64_t appends = 0;         // Append and Import calls that wrote events
+  uint64_t events_written = 0;  // events made durable
+  uint64_t groups_written = 0;  // group commits: one WriteBatch, one fsync each
   uint64_t idempotent_replays = 0;
-  uint64_t rejected_appends = 0;   // wrong version, bad input, conflicts
+  uint64_t rejected_appends = 0;   // wrong version, bad input, conflicts, closed
   uint64_t sync_micros_total = 0;  // time spent in durable writes
   uint64_t sync_micros_max = 0;
 };
