@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <unordered_set>
 
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
@@ -278,44 +279,61 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
 
 AppendResult EventStore::Append(std::string_view stream, ExpectedVersion expected,
                                 std::vector<NewEvent> events) {
+  std::vector<StreamAppend> appends(1);
+  appends[0].stream.assign(stream);
+  appends[0].expected = expected;
+  appends[0].events = std::move(events);
+  return AppendAll(std::move(appends));
+}
+
+AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
   auto reject = [](Status status) {
     AppendResult result;
     result.status = std::move(status);
     return result;
   };
-  if (Status s = CheckName("stream name", stream, kMaxStreamNameBytes); !s.ok()) return reject(s);
-  if (events.empty()) return reject(Status::InvalidArgument("an append needs at least one event"));
-  if (events.size() > kMaxEventsPerAppend) {
-    return reject({StatusCode::kTooLarge,
-                   "an append holds at most " + std::to_string(kMaxEventsPerAppend) + " events"});
-  }
+  if (appends.empty()) return reject(Status::InvalidArgument("an append needs at least one event"));
   auto request = std::make_shared<WriteRequest>();
+  std::unordered_set<std::string_view> streams, ids;
   size_t total = 0;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const NewEvent& e = events[i];
-    const std::string where = "event " + std::to_string(i) + ": ";
-    if (Status s = CheckName(where + "id", e.id, kMaxEventIdBytes); !s.ok()) return reject(s);
-    if (Status s = CheckName(where + "type", e.type, kMaxEventTypeBytes); !s.ok()) return reject(s);
-    // Envelope fields beyond the payload are small; bound the whole event conservatively.
-    const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() + e.id.size() +
-                        e.type.size() + stream.size() + 128;
-    if (size > kMaxEventBytes) {
-      return reject({StatusCode::kTooLarge,
-                     where + "larger than " + std::to_string(kMaxEventBytes) + " bytes"});
+  for (const StreamAppend& part : appends) {
+    if (Status s = CheckName("stream name", part.stream, kMaxStreamNameBytes); !s.ok()) {
+      return reject(s);
     }
-    total += size;
-    for (size_t j = 0; j < i; ++j) {
-      if (events[j].id == e.id)
-        return reject(Status::InvalidArgument(where + "id repeats event " + std::to_string(j)));
+    if (!streams.insert(part.stream).second) {
+      return reject(Status::InvalidArgument("stream " + part.stream + " appears twice"));
+    }
+    if (part.events.empty()) {
+      return reject(Status::InvalidArgument("an append needs at least one event"));
+    }
+    for (const NewEvent& e : part.events) {
+      const std::string where = "event " + std::to_string(request->event_count) + ": ";
+      if (Status s = CheckName(where + "id", e.id, kMaxEventIdBytes); !s.ok()) return reject(s);
+      if (Status s = CheckName(where + "type", e.type, kMaxEventTypeBytes); !s.ok()) {
+        return reject(s);
+      }
+      if (!ids.insert(e.id).second) {
+        return reject(Status::InvalidArgument(where + "id " + e.id + " appears twice"));
+      }
+      // Envelope fields beyond the payload are small; bound the whole event conservatively.
+      const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() +
+                          e.id.size() + e.type.size() + part.stream.size() + 128;
+      if (size > kMaxEventBytes) {
+        return reject({StatusCode::kTooLarge,
+                       where + "larger than " + std::to_string(kMaxEventBytes) + " bytes"});
+      }
+      total += size;
+      if (++request->event_count > kMaxEventsPerAppend) {
+        return reject({StatusCode::kTooLarge, "an append holds at most " +
+                                                  std::to_string(kMaxEventsPerAppend) + " events"});
+      }
     }
   }
   if (total > kMaxAppendBytes) {
     return reject({StatusCode::kTooLarge,
                    "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"});
   }
-  request->stream.assign(stream);
-  request->expected = expected;
-  request->events = std::move(events);
+  request->appends = std::move(appends);
   request->bytes = total;
   return impl_->Submit(std::move(request));
 }

@@ -29,10 +29,9 @@ namespace rotonde::eventstore {
 
 // One caller's append (or import) waiting in the writer's queue.
 struct WriteRequest {
-  // Append: stream, expected and events. Import: records.
-  std::string stream;
-  ExpectedVersion expected = ExpectedVersion::Any();
-  std::vector<NewEvent> events;
+  // Append: the parts, one per stream. Import: records.
+  std::vector<StreamAppend> appends;
+  size_t event_count = 0;
   std::vector<EventRecord> import_records;
   bool is_import = false;
   size_t bytes = 0;

@@ -45,7 +45,7 @@ bool SameEvent(const EventRecord& stored, std::string_view stream, const NewEven
 }
 
 size_t EventCount(const WriteRequest& request) {
-  return request.is_import ? request.import_records.size() : request.events.size();
+  return request.is_import ? request.import_records.size() : request.event_count;
 }
 
 }  // namespace
@@ -383,8 +383,10 @@ Status EventStore::Impl::CheckIds(const std::vector<std::string_view>& ids,
 void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
   AppendResult& result = request.result;
   std::vector<std::string_view> ids;
-  ids.reserve(request.events.size());
-  for (const NewEvent& e : request.events) ids.push_back(e.id);
+  ids.reserve(request.event_count);
+  for (const StreamAppend& part : request.appends) {
+    for (const NewEvent& e : part.events) ids.push_back(e.id);
+  }
   std::vector<std::optional<uint64_t>> found;
   if (Status s = CheckIds(ids, g, &found); !s.ok()) {
     result.status = s;
@@ -394,28 +396,31 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
       std::count_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }));
   if (stored == ids.size()) {
     // A retry: every event is stored already. Confirm they are the same events.
-    for (size_t i = 0; i < ids.size(); ++i) {
-      EventRecord from_disk;
-      const EventRecord* original = PreparedRecord(*found[i], g);
-      if (original == nullptr) {
-        std::string bytes;
-        rocksdb::Status s =
-            db_->Get(rocksdb::ReadOptions(), log_cf_, keys::LogKey(*found[i]), &bytes);
-        if (!s.ok() || !from_disk.ParseFromString(bytes)) {
-          result.status = Status::IOError("cannot read event " + std::to_string(*found[i]));
+    size_t i = 0;
+    for (const StreamAppend& part : request.appends) {
+      for (const NewEvent& event : part.events) {
+        EventRecord from_disk;
+        const EventRecord* original = PreparedRecord(*found[i], g);
+        if (original == nullptr) {
+          std::string bytes;
+          rocksdb::Status s =
+              db_->Get(rocksdb::ReadOptions(), log_cf_, keys::LogKey(*found[i]), &bytes);
+          if (!s.ok() || !from_disk.ParseFromString(bytes)) {
+            result.status = Status::IOError("cannot read event " + std::to_string(*found[i]));
+            return;
+          }
+          original = &from_disk;
+        }
+        if (!SameEvent(*original, part.stream, event)) {
+          result.status = {StatusCode::kIdConflict,
+                           "event id " + event.id + " is stored already for a different event "
+                           "(position " + std::to_string(*found[i]) + ")"};
           return;
         }
-        original = &from_disk;
+        result.positions.push_back(*found[i]);
+        result.stream_version = original->version();
+        ++i;
       }
-      if (!SameEvent(*original, request.stream, request.events[i])) {
-        result.status = {StatusCode::kIdConflict, "event id " + std::string(ids[i]) +
-                                                      " is stored already for a different "
-                                                      "event (position " +
-                                                      std::to_string(*found[i]) + ")"};
-        return;
-      }
-      result.positions.push_back(*found[i]);
-      result.stream_version = original->version();
     }
     result.idempotent_replay = true;
     return;
@@ -431,59 +436,69 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
     return;
   }
 
-  auto current_or = CurrentVersion(request.stream, g);
-  if (!current_or.ok()) {
-    result.status = current_or.status();
-    return;
-  }
-  const std::optional<uint64_t> current = *current_or;
-  const ExpectedVersion& expected = request.expected;
-  const bool matches = expected.kind() == ExpectedVersion::Kind::kAny ||
-                       (expected.kind() == ExpectedVersion::Kind::kNoStream && !current) ||
-                       (expected.kind() == ExpectedVersion::Kind::kExact && current &&
-                        *current == expected.version());
-  if (!matches) {
-    result.status = {StatusCode::kWrongExpectedVersion,
-                     "stream " + request.stream + " is at version " +
-                         (current ? std::to_string(*current) : std::string("no_stream")) +
-                         ", the append expected " + expected.ToString()};
-    result.stream_version = current;
-    return;
+  // Check every part before writing any: an append is all or nothing.
+  std::vector<uint64_t> next_versions;
+  next_versions.reserve(request.appends.size());
+  for (const StreamAppend& part : request.appends) {
+    auto current_or = CurrentVersion(part.stream, g);
+    if (!current_or.ok()) {
+      result.status = current_or.status();
+      return;
+    }
+    const std::optional<uint64_t> current = *current_or;
+    const ExpectedVersion& expected = part.expected;
+    const bool matches = expected.kind() == ExpectedVersion::Kind::kAny ||
+                         (expected.kind() == ExpectedVersion::Kind::kNoStream && !current) ||
+                         (expected.kind() == ExpectedVersion::Kind::kExact && current &&
+                          *current == expected.version());
+    if (!matches) {
+      result.status = {StatusCode::kWrongExpectedVersion,
+                       "stream " + part.stream + " is at version " +
+                           (current ? std::to_string(*current) : std::string("no_stream")) +
+                           ", the append expected " + expected.ToString()};
+      result.stream_version = current;
+      return;
+    }
+    next_versions.push_back(current ? *current + 1 : 0);
   }
 
-  const std::string partition(PartitionOf(request.stream));
-  uint64_t version = current ? *current + 1 : 0;
-  result.positions.reserve(request.events.size());
-  for (NewEvent& e : request.events) {
-    auto record = std::make_shared<EventRecord>();
-    record->set_id(std::move(e.id));
-    record->set_stream(request.stream);
-    record->set_version(version);
-    record->set_position(g.next_position);
-    record->set_type(std::move(e.type));
-    *record->mutable_recorded_at() = g.now;
-    record->set_actor(std::move(e.actor));
-    record->set_correlation_id(std::move(e.correlation_id));
-    record->set_payload(std::move(e.payload));
-    record->set_prev_hash(g.last_hash);
-    std::string hash;
-    const std::string bytes = SealRecord(*record, &hash);
-    record->set_hash(hash);
+  result.positions.reserve(request.event_count);
+  for (size_t p = 0; p < request.appends.size(); ++p) {
+    StreamAppend& part = request.appends[p];
+    const std::string partition(PartitionOf(part.stream));
+    uint64_t version = next_versions[p];
+    for (NewEvent& e : part.events) {
+      auto record = std::make_shared<EventRecord>();
+      record->set_id(std::move(e.id));
+      record->set_stream(part.stream);
+      record->set_version(version);
+      record->set_position(g.next_position);
+      record->set_type(std::move(e.type));
+      *record->mutable_recorded_at() = g.now;
+      record->set_actor(std::move(e.actor));
+      record->set_correlation_id(std::move(e.correlation_id));
+      record->set_payload(std::move(e.payload));
+      record->set_prev_hash(g.last_hash);
+      std::string hash;
+      const std::string bytes = SealRecord(*record, &hash);
+      record->set_hash(hash);
 
-    const std::string position_bytes = keys::EncodeU64(g.next_position);
-    g.batch.Put(log_cf_, position_bytes, bytes);
-    g.batch.Put(streams_cf_, keys::StreamKey(request.stream, version), position_bytes);
-    g.batch.Put(ids_cf_, record->id(), position_bytes);
-    g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position), rocksdb::Slice());
-    g.ids.emplace(record->id(), g.next_position);
-    result.positions.push_back(g.next_position);
-    g.last_hash = std::move(hash);
-    g.records.push_back(std::move(record));
-    ++g.next_position;
-    ++version;
+      const std::string position_bytes = keys::EncodeU64(g.next_position);
+      g.batch.Put(log_cf_, position_bytes, bytes);
+      g.batch.Put(streams_cf_, keys::StreamKey(part.stream, version), position_bytes);
+      g.batch.Put(ids_cf_, record->id(), position_bytes);
+      g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position),
+                  rocksdb::Slice());
+      g.ids.emplace(record->id(), g.next_position);
+      result.positions.push_back(g.next_position);
+      g.last_hash = std::move(hash);
+      g.records.push_back(std::move(record));
+      ++g.next_position;
+      ++version;
+    }
+    g.versions[part.stream] = version - 1;
+    result.stream_version = version - 1;
   }
-  g.versions[request.stream] = version - 1;
-  result.stream_version = version - 1;
 }
 
 void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {

@@ -173,6 +173,52 @@ TEST_F(StoreTest, AnAppendIsAtomicAcrossManyEvents) {
   for (uint64_t v = 0; v < 500; ++v) EXPECT_EQ(stream[v].version(), v);
 }
 
+TEST_F(StoreTest, AppendAllIsOneAtomicAppendAcrossStreams) {
+  ASSERT_TRUE(AppendOne("p/clash/1", "c0").ok());
+  std::vector<StreamAppend> merge = {
+      {"p/clash/1", ExpectedVersion::Exact(0), {Event("m1"), Event("m2")}},
+      {"p/initiative/a", ExpectedVersion::NoStream(), {Event("m3")}},
+      {"p/task/t", ExpectedVersion::Any(), {Event("m4")}},
+  };
+  auto result = store_->AppendAll(merge);
+  ASSERT_TRUE(result.ok()) << result.status.ToString();
+  EXPECT_EQ(result.positions, (std::vector<uint64_t>{2, 3, 4, 5}));
+  auto all = All();
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[2].stream(), "p/clash/1");
+  EXPECT_EQ(all[2].version(), 2u);
+  EXPECT_EQ(all[3].stream(), "p/initiative/a");
+  EXPECT_EQ(all[3].version(), 0u);
+
+  // Retried whole: the original positions, nothing written.
+  auto retry = store_->AppendAll(merge);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_TRUE(retry.idempotent_replay);
+  EXPECT_EQ(retry.positions, result.positions);
+
+  // One part's expected version fails: no part is written.
+  auto stale = store_->AppendAll({
+      {"p/other/1", ExpectedVersion::Any(), {Event("n1")}},
+      {"p/initiative/a", ExpectedVersion::NoStream(), {Event("n2")}},
+  });
+  EXPECT_EQ(stale.status.code(), StatusCode::kWrongExpectedVersion);
+  EXPECT_NE(stale.status.message().find("p/initiative/a"), std::string::npos);
+  EXPECT_EQ(stale.stream_version, 0u);
+  EXPECT_EQ(store_->Head().position, 5u);
+  EXPECT_FALSE(store_->StreamVersion("p/other/1").value().has_value());
+
+  EXPECT_EQ(store_->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("d1")}},
+                               {"p/x/1", ExpectedVersion::Any(), {Event("d2")}}})
+                .status.code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("e1")}},
+                               {"p/x/2", ExpectedVersion::Any(), {Event("e1")}}})
+                .status.code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->AppendAll({}).status.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->Verify().ok());
+}
+
 TEST_F(StoreTest, ReadsAreOrderedAndBounded) {
   for (int i = 0; i < 30; ++i) {
     const std::string partition = i % 3 == 0 ? "oost" : "west";

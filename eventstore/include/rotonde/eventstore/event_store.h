@@ -77,12 +77,19 @@ struct NewEvent {
   std::string correlation_id;
 };
 
+// Events for one stream, as part of EventStore::AppendAll.
+struct StreamAppend {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+};
+
 struct AppendResult {
   Status status;
   // On success: the position of each event, in order (contiguous for a fresh append).
   std::vector<uint64_t> positions;
-  // On success: the stream's version after the append. On kWrongExpectedVersion: the stream's
-  // current version, or nullopt if the stream does not exist.
+  // On success: the (last) stream's version after the append. On kWrongExpectedVersion: the
+  // current version of the stream that did not match, or nullopt if it does not exist.
   std::optional<uint64_t> stream_version;
   // True when every event id was stored already: nothing was written and `positions` are the
   // original ones (a retry after a lost reply).
@@ -155,6 +162,13 @@ class EventStore {
   // succeeds with the original positions even though the stream has moved on.
   AppendResult Append(std::string_view stream, ExpectedVersion expected,
                       std::vector<NewEvent> events);
+
+  // Appends to several streams as one append: atomically (all or none), the events in the
+  // order given with contiguous positions, each stream's expected version checked. A
+  // stream may appear once. The limits of one append hold for the total. A command that
+  // changes several things (a merge: a clash, two initiatives, their tasks) is one
+  // AppendAll. Errors as Append; kWrongExpectedVersion names the stream that did not match.
+  AppendResult AppendAll(std::vector<StreamAppend> appends);
 
   // Appends events that were recorded elsewhere (an export), keeping every field. Each must
   // continue the log exactly: position = head + 1, prev_hash = head hash, a hash that

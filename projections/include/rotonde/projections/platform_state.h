@@ -1,0 +1,291 @@
+// PlatformState: everything about one platform that deciding a command needs, folded from
+// the platform's events (evolve). It is also what the read models start from. Pure: the
+// same events in the same order always give the same state, whether live, rebuilt from
+// position 0, or replayed up to a position for an auditor.
+//
+// Apply() takes the platform's events in log order and never fails: events are facts that
+// were decided against this state, so a fact it cannot place (an unknown id) is ignored
+// rather than guessed at. Entities are kept in ordered maps so that iteration, and any
+// serialization of views, is deterministic.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rotonde/projections/text_similarity.h"
+#include "rotonde/v1/event.pb.h"
+#include "rotonde/v1/events.pb.h"
+
+namespace rotonde::projections {
+
+// Initiatives span at most this many days (a summer programme); longer is refused by the
+// decider, so the day index stays small.
+inline constexpr int32_t kMaxInitiativeDays = 92;
+
+struct MemberState {
+  std::string id;
+  std::string name;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  bool active = true;
+};
+
+struct InviteState {
+  std::string id;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string invited_by;
+  bool used = false;
+};
+
+// Days an initiative occupies, as day numbers (see dates.h). Ongoing initiatives (a
+// newsletter, an action group) have first = their start and no last day.
+struct DayRange {
+  int32_t first = 0;
+  int32_t last = 0;
+  bool ongoing = false;
+  bool valid = false;  // false if the dates did not parse (never for decided events)
+  bool Overlaps(const DayRange& other) const;
+};
+
+// Parses an initiative's When into days; invalid dates give valid == false.
+DayRange DaysOf(const v1::When& when);
+
+enum class InitiativeStatus { kActive, kCancelled, kHeld, kMerged };
+
+struct InitiativeState {
+  std::string id;
+  v1::InitiativeKind kind = v1::INITIATIVE_KIND_UNSPECIFIED;
+  std::string title;
+  std::string description;
+  v1::When when;
+  v1::Place place;
+  DayRange days;
+  std::vector<std::string> organizers;  // in the order they joined
+  InitiativeStatus status = InitiativeStatus::kActive;
+  std::string merged_into;            // when kMerged
+  std::vector<std::string> absorbed;  // initiatives merged into this one
+  std::string proposal_id;
+  int32_t participants = 0;
+  uint64_t proposed_at = 0;  // log position
+  TextFingerprint fingerprint;
+
+  bool IsOrganizer(std::string_view member_id) const;
+  bool active() const { return status == InitiativeStatus::kActive; }
+};
+
+enum class ProposalStatus { kOpen, kDiscussed, kAdopted, kDeclined };
+
+struct ProposalState {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::string submitter_name;
+  std::string submitter_contact;
+  std::string submitted_by;
+  ProposalStatus status = ProposalStatus::kOpen;
+  std::vector<std::string> notes;
+  std::string initiative_id;  // when adopted
+  std::string decline_reason;
+};
+
+struct TaskState {
+  std::string id;
+  std::string initiative_id;
+  std::string title;
+  std::string description;
+  std::string due_date;
+  std::string claimed_by;  // empty when open
+  bool done = false;
+  std::string done_by;
+  std::vector<std::string> learners_waiting;                    // asked to be shown how
+  std::vector<std::pair<std::string, std::string>> learning_pairs;  // (mentor, learner)
+};
+
+struct ActionItemState {
+  std::string id;
+  std::string description;
+  std::string owner_id;
+  std::string due_date;
+  bool added_during_period = false;
+  v1::ActionOutcome outcome = v1::ACTION_OUTCOME_OPEN;
+  v1::NotDoneReason reason = v1::NOT_DONE_REASON_UNSPECIFIED;
+  std::string explanation;  // why not done, or a note on what was done
+};
+
+struct MeetingState {
+  std::string id;
+  std::string title;
+  std::string date;
+  std::string start_time;
+  v1::Place place;
+  bool hybrid = false;
+  std::vector<std::pair<std::string, std::string>> agenda;     // (item id, title)
+  std::vector<std::string> minutes;
+  std::vector<std::pair<std::string, std::string>> decisions;  // (decision id, text)
+  std::vector<ActionItemState> actions;
+  bool held = false;
+  int32_t attendees = 0;
+
+  const ActionItemState* Action(std::string_view action_id) const;
+  ActionItemState* Action(std::string_view action_id);
+};
+
+enum class SpendingStatus { kProposed, kApproved, kRejected };
+
+struct SpendingState {
+  std::string id;
+  std::string initiative_id;
+  int64_t amount_cents = 0;
+  std::string purpose;
+  bool overhead = false;
+  std::string proposed_by;
+  SpendingStatus status = SpendingStatus::kProposed;
+  std::string decided_by;
+  int32_t votes_for = 0, votes_against = 0, votes_abstained = 0;
+  std::string note;
+  int64_t spent_cents = 0;  // expenses recorded against it
+};
+
+struct ExpenseState {
+  std::string id;
+  std::string spending_id;
+  int64_t amount_cents = 0;
+  std::string receipt_reference;
+  std::string paid_to;
+  std::string date;
+};
+
+// The buurtbudget. Money is committed when a spending line is approved (its whole amount)
+// and spent when expenses are recorded; nothing may be approved beyond what is uncommitted.
+struct BudgetState {
+  struct Allocation {
+    std::string id;
+    std::string source;
+    int64_t amount_cents = 0;
+    std::string period;
+  };
+  std::vector<Allocation> allocations;
+  int64_t allocated_cents = 0;
+  int64_t approved_cents = 0;           // sum of approved spending lines
+  int64_t approved_overhead_cents = 0;  // of which overhead
+  int64_t spent_cents = 0;              // sum of expenses
+  int32_t overhead_cap_percent = -1;    // -1: no cap set
+  std::map<std::string, SpendingState> spending;
+  std::vector<ExpenseState> expenses;
+
+  // What may still be approved.
+  int64_t uncommitted_cents() const { return allocated_cents - approved_cents; }
+  // Money in the account: allocated minus spent. Never below zero.
+  int64_t balance_cents() const { return allocated_cents - spent_cents; }
+};
+
+enum class ClashStatus { kOpen, kDismissed, kMergeProposed, kMerged, kResolved };
+
+struct ClashState {
+  std::string id;
+  std::string initiative_a;
+  std::string initiative_b;
+  v1::ClashRule rule = v1::CLASH_RULE_UNSPECIFIED;
+  double score = 0;
+  std::string date;
+  std::vector<std::string> shared_terms;
+  ClashStatus status = ClashStatus::kOpen;
+  std::string dismiss_reason;
+  std::string resolve_reason;
+  std::string surviving;                // proposed surviving initiative
+  std::string proposed_by;
+  std::set<std::string> accepted_sides;  // initiative ids whose organizers said yes
+  std::string decline_reason;
+  uint64_t detected_at = 0;  // log position
+
+  bool Involves(std::string_view initiative_id) const;
+  const std::string& Other(std::string_view initiative_id) const;
+};
+
+// Positions of the events one command produced, for answering a retried command.
+struct CommandOutcome {
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+};
+
+class PlatformState {
+ public:
+  // Folds one stored event; its payload must be a DomainEvent of this platform.
+  void Apply(const v1::EventRecord& record);
+  void Apply(const v1::EventRecord& record, const v1::DomainEvent& event);
+
+  bool founded() const { return !platform_id_.empty(); }
+  const std::string& platform_id() const { return platform_id_; }
+  const std::string& name() const { return name_; }
+  const std::string& neighbourhood() const { return neighbourhood_; }
+  // The position of the last event applied; 0 before any.
+  uint64_t position() const { return position_; }
+
+  const std::map<std::string, MemberState>& members() const { return members_; }
+  const std::map<std::string, InviteState>& invites() const { return invites_; }
+  const std::map<std::string, InitiativeState>& initiatives() const { return initiatives_; }
+  const std::map<std::string, ProposalState>& proposals() const { return proposals_; }
+  const std::map<std::string, TaskState>& tasks() const { return tasks_; }
+  const std::map<std::string, MeetingState>& meetings() const { return meetings_; }
+  const std::map<std::string, ClashState>& clashes() const { return clashes_; }
+  const BudgetState& budget() const { return budget_; }
+
+  const MemberState* Member(std::string_view id) const;
+  // The member's role if they are an active member, else ROLE_UNSPECIFIED.
+  v1::Role RoleOf(std::string_view member_id) const;
+  const InitiativeState* Initiative(std::string_view id) const;
+  const ProposalState* Proposal(std::string_view id) const;
+  const TaskState* Task(std::string_view id) const;
+  const MeetingState* Meeting(std::string_view id) const;
+  const ClashState* Clash(std::string_view id) const;
+  // The clash between two initiatives (either order), if one was ever detected.
+  const ClashState* ClashBetween(std::string_view a, std::string_view b) const;
+
+  // Active, dated initiatives occupying `day` (for clash detection and calendars).
+  const std::set<std::string>* ActiveOn(int32_t day) const;
+  // Active, ongoing initiatives of a kind (newsletters, action groups).
+  const std::set<std::string>* OngoingOfKind(v1::InitiativeKind kind) const;
+
+  // The version of a stream (its last event's), nullopt if it has no events.
+  std::optional<uint64_t> StreamVersion(std::string_view stream) const;
+  // What a command id produced, if it produced events here.
+  const CommandOutcome* CommandResult(std::string_view command_id) const;
+
+ private:
+  void ApplyPlatform(const v1::DomainEvent& event);
+  void ApplyInitiative(const v1::EventRecord& record, const v1::DomainEvent& event);
+  void ApplyProposal(const v1::DomainEvent& event);
+  void ApplyTask(const v1::EventRecord& record, const v1::DomainEvent& event);
+  void ApplyMeeting(const v1::DomainEvent& event);
+  void ApplyBudget(const v1::EventRecord& record, const v1::DomainEvent& event);
+  void ApplyClash(const v1::EventRecord& record, const v1::DomainEvent& event);
+
+  void IndexInitiative(const InitiativeState& initiative);
+  void UnindexInitiative(const InitiativeState& initiative);
+
+  std::string platform_id_, name_, neighbourhood_;
+  uint64_t position_ = 0;
+  std::map<std::string, MemberState> members_;
+  std::map<std::string, InviteState> invites_;
+  std::map<std::string, InitiativeState> initiatives_;
+  std::map<std::string, ProposalState> proposals_;
+  std::map<std::string, TaskState> tasks_;
+  std::map<std::string, MeetingState> meetings_;
+  std::map<std::string, ClashState> clashes_;
+  std::map<std::pair<std::string, std::string>, std::string> clash_by_pair_;  // (a<b) -> id
+  BudgetState budget_;
+  std::map<int32_t, std::set<std::string>> active_by_day_;
+  std::map<v1::InitiativeKind, std::set<std::string>> ongoing_by_kind_;
+  std::map<std::string, uint64_t, std::less<>> stream_versions_;
+  std::map<std::string, CommandOutcome, std::less<>> commands_;
+};
+
+// The stream names of a platform's entities.
+std::string PlatformStream(std::string_view platform);
+std::string EntityStream(std::string_view platform, std::string_view kind, std::string_view id);
+
+}  // namespace rotonde::projections

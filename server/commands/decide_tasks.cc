@@ -1,0 +1,10 @@
+// Placeholder until the tasks rules land.
+#include "decide_support.h"
+
+namespace rotonde::commands {
+
+Decision DecideTasks(const v1::Command&, const CommandContext&, const projections::PlatformState&) {
+  return Refuse("not_implemented", "not implemented yet");
+}
+
+}  // namespace rotonde::commands
