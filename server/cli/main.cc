@@ -21,6 +21,7 @@ constexpr Verb kVerbs[] = {
     {"import", "load an NDJSON export from stdin into an empty store", rotonde::cli::RunImport},
     {"sample", "write a synthetic log into a new store, to try a store or a disk",
      rotonde::cli::RunSample},
+    {"demo", "write the demo neighbourhood \"kolenkit\" into a new store", rotonde::cli::RunDemo},
 };
 
 void PrintUsage(std::ostream& out) {

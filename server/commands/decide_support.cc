@@ -73,7 +73,9 @@ Check RequireRole(const projections::PlatformState& state, const CommandContext&
     return Refuse("not_a_member", "only members of this platform can do this");
   }
   if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
-    return Refuse("forbidden", "a " + RoleName(role) + " cannot " + std::string(what));
+    const std::string name = RoleName(role);
+    const char* article = name == "auditor" || name == "admin" ? "an " : "a ";
+    return Refuse("forbidden", article + name + " cannot " + std::string(what));
   }
   return std::nullopt;
 }
@@ -99,8 +101,8 @@ Check CheckText(std::string_view field, std::string_view value, size_t max_bytes
       if (!(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
         return Refuse("invalid_text", name + " holds a control character");
       }
-    } else if (c != ' ') {
-      blank = false;
+    } else if (c != ' ' && !(n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) == 0xA0)) {
+      blank = false;  // anything but a space or a no-break space (U+00A0)
     }
     i += n;
   }

@@ -45,7 +45,8 @@ Check RequireWriter(const projections::PlatformState& state, const CommandContex
 Check RequireFounded(const projections::PlatformState& state);
 
 // Text: valid UTF-8, no control characters (newlines and tabs only where `multiline`),
-// within max_bytes, and not blank when required.
+// within max_bytes, and not blank when required (spaces, including no-break spaces, are
+// blank).
 Check CheckText(std::string_view field, std::string_view value, size_t max_bytes, bool required,
                 bool multiline = false);
 // An id given by the client: visible ASCII, no '/', at most kMaxIdBytes.
@@ -57,8 +58,8 @@ Check CheckAmount(std::string_view field, int64_t cents);
 Check CheckExpectedVersion(const v1::Command& command, const projections::PlatformState& state,
                            const std::string& stream);
 
-// The id for a new thing: the client's if given (checked), else derived from the command id
-// and `salt`, as "<prefix>-<13 base32 chars>".
+// The id for a new thing: the client's if given (the caller checks it with CheckId first),
+// else derived from the command id and `salt`, as "<prefix>-<13 base32 chars>".
 std::string NewId(const v1::Command& command, std::string_view given, std::string_view prefix,
                   std::string_view salt = "");
 

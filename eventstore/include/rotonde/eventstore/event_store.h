@@ -39,7 +39,7 @@ using EventRecord = rotonde::v1::EventRecord;
 // Documented limits; violating one fails the call with kInvalidArgument or kTooLarge and
 // writes nothing.
 inline constexpr size_t kMaxStreamNameBytes = 256;
-inline constexpr size_t kMaxEventIdBytes = 128;
+inline constexpr size_t kMaxEventIdBytes = 192;
 inline constexpr size_t kMaxEventTypeBytes = 128;
 inline constexpr size_t kMaxEventBytes = 1 << 20;  // one serialized event: 1 MiB
 inline constexpr size_t kMaxEventsPerAppend = 10'000;

@@ -256,6 +256,8 @@ class PlatformState {
   const CommandOutcome* CommandResult(std::string_view command_id) const;
 
  private:
+  friend class ModelSnapshots;  // snapshot.cc restores the members and rebuilds the indexes
+
   void ApplyPlatform(const v1::DomainEvent& event);
   void ApplyInitiative(const v1::EventRecord& record, const v1::DomainEvent& event);
   void ApplyProposal(const v1::DomainEvent& event);

@@ -1,0 +1,36 @@
+// The read models: pure functions of a PlatformModel, each giving the view message the API
+// serves (proto/rotonde/v1/views.proto). Deterministic: the same model always gives the
+// same view, so a view as of a log position is this function on a model folded up to it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "rotonde/projections/platform_model.h"
+#include "rotonde/v1/views.pb.h"
+
+namespace rotonde::projections {
+
+// A volunteer holding more open tasks than this is flagged: volunteers burn out.
+inline constexpr int kOverloadedTasks = 3;
+
+v1::BoardView BuildBoard(const PlatformModel& model);
+// Days from `from` to `to` (ISO dates, inclusive, at most 366 days) with what is on them.
+v1::CalendarView BuildCalendar(const PlatformModel& model, int32_t from_day, int32_t to_day);
+v1::ClashesView BuildClashes(const PlatformModel& model);
+v1::TasksView BuildTasks(const PlatformModel& model);
+v1::MeetingsView BuildMeetings(const PlatformModel& model);
+v1::BudgetView BuildBudget(const PlatformModel& model);
+// `period`: an allocation period and expense year ("2026"), or "" for everything.
+v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
+                                                   std::string_view period);
+v1::MembersView BuildMembers(const PlatformModel& model);
+v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream);
+v1::FiguresView BuildFigures(const PlatformModel& model);
+
+// The clash's reason in plain Dutch and English, e.g. "Twee braderieën op zaterdag 14 juni"
+// / "Two street markets on Saturday 14 June".
+std::string ClashReasonNl(const PlatformState& state, const ClashState& clash);
+std::string ClashReasonEn(const PlatformState& state, const ClashState& clash);
+
+}  // namespace rotonde::projections

@@ -1,0 +1,88 @@
+#include "rotonde/projections/platform_model.h"
+
+namespace rotonde::projections {
+namespace {
+
+using v1::DomainEvent;
+
+const std::vector<v1::HistoryEntry>& NoHistory() {
+  static const std::vector<v1::HistoryEntry> none;
+  return none;
+}
+
+}  // namespace
+
+const std::vector<v1::HistoryEntry>& PlatformModel::History(std::string_view entity_stream) const {
+  auto it = history_.find(entity_stream);
+  return it == history_.end() ? NoHistory() : it->second;
+}
+
+void PlatformModel::Remember(const std::string& entity_stream, const v1::HistoryEntry& entry) {
+  auto& entries = history_[entity_stream];
+  // An event may touch an entity twice (a task moved within one initiative); list it once.
+  if (entries.empty() || entries.back().position() != entry.position()) entries.push_back(entry);
+}
+
+void PlatformModel::Apply(const v1::EventRecord& record) {
+  DomainEvent event;
+  if (!event.ParseFromString(record.payload())) return;
+  // Which initiatives this event concerns besides its own stream, read before the state
+  // changes (a clash's sides, a task's initiative).
+  std::vector<std::string> initiatives;
+  const std::string platform(record.stream().substr(0, record.stream().find('/')));
+  auto clash_sides = [&](const std::string& clash_id) {
+    if (const auto* clash = state_.Clash(clash_id)) {
+      initiatives.push_back(clash->initiative_a);
+      initiatives.push_back(clash->initiative_b);
+    }
+  };
+  auto line_initiative = [&](const std::string& spending_id) {
+    auto it = state_.budget().spending.find(spending_id);
+    if (it != state_.budget().spending.end() && !it->second.initiative_id.empty()) {
+      initiatives.push_back(it->second.initiative_id);
+    }
+  };
+  switch (event.event_case()) {
+    case DomainEvent::kTaskCreated: initiatives.push_back(event.task_created().initiative_id()); break;
+    case DomainEvent::kTaskMoved:
+      initiatives.push_back(event.task_moved().from_initiative_id());
+      initiatives.push_back(event.task_moved().to_initiative_id());
+      break;
+    case DomainEvent::kProposalAdopted: initiatives.push_back(event.proposal_adopted().initiative_id()); break;
+    case DomainEvent::kSpendingProposed:
+      if (!event.spending_proposed().initiative_id().empty()) {
+        initiatives.push_back(event.spending_proposed().initiative_id());
+      }
+      break;
+    case DomainEvent::kSpendingDecided: line_initiative(event.spending_decided().spending_id()); break;
+    case DomainEvent::kExpenseRecorded: line_initiative(event.expense_recorded().spending_id()); break;
+    case DomainEvent::kSpendingMoved:
+      initiatives.push_back(event.spending_moved().from_initiative_id());
+      initiatives.push_back(event.spending_moved().to_initiative_id());
+      break;
+    case DomainEvent::kClashDetected:
+      initiatives.push_back(event.clash_detected().initiative_a());
+      initiatives.push_back(event.clash_detected().initiative_b());
+      break;
+    case DomainEvent::kClashResolved: clash_sides(event.clash_resolved().clash_id()); break;
+    case DomainEvent::kClashDismissed: clash_sides(event.clash_dismissed().clash_id()); break;
+    case DomainEvent::kClashReopened: clash_sides(event.clash_reopened().clash_id()); break;
+    case DomainEvent::kMergeProposed: clash_sides(event.merge_proposed().clash_id()); break;
+    case DomainEvent::kMergeAccepted: clash_sides(event.merge_accepted().clash_id()); break;
+    case DomainEvent::kMergeDeclined: clash_sides(event.merge_declined().clash_id()); break;
+    case DomainEvent::kInitiativesMerged: clash_sides(event.initiatives_merged().clash_id()); break;
+    default: break;
+  }
+  state_.Apply(record, event);
+
+  v1::HistoryEntry entry;
+  entry.set_position(record.position());
+  *entry.mutable_recorded_at() = record.recorded_at();
+  entry.set_type(record.type());
+  entry.set_actor(record.actor());
+  entry.set_stream(record.stream());
+  Remember(record.stream(), entry);
+  for (const auto& id : initiatives) Remember(EntityStream(platform, "initiative", id), entry);
+}
+
+}  // namespace rotonde::projections

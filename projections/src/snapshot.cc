@@ -1,0 +1,355 @@
+#include "rotonde/projections/snapshot.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+namespace rotonde::projections {
+namespace {
+
+template <typename Repeated>
+std::vector<std::string> Strings(const Repeated& repeated) {
+  return {repeated.begin(), repeated.end()};
+}
+
+template <typename Pairs>
+void PutPairs(const std::vector<std::pair<std::string, std::string>>& pairs, Pairs* out) {
+  for (const auto& [first, second] : pairs) {
+    auto* p = out->Add();
+    p->set_first(first);
+    p->set_second(second);
+  }
+}
+
+template <typename Pairs>
+std::vector<std::pair<std::string, std::string>> GetPairs(const Pairs& pairs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& p : pairs) out.emplace_back(p.first(), p.second());
+  return out;
+}
+
+}  // namespace
+
+v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
+  const PlatformState& s = model.state_;
+  v1::PlatformSnapshot out;
+  out.set_format(kSnapshotFormat);
+  out.set_position(s.position_);
+  out.set_platform_id(s.platform_id_);
+  out.set_name(s.name_);
+  out.set_neighbourhood(s.neighbourhood_);
+  for (const auto& [id, m] : s.members_) {
+    auto* x = out.add_members();
+    x->set_id(m.id);
+    x->set_name(m.name);
+    x->set_role(m.role);
+    x->set_active(m.active);
+  }
+  for (const auto& [id, i] : s.invites_) {
+    auto* x = out.add_invites();
+    x->set_id(i.id);
+    x->set_role(i.role);
+    x->set_invited_by(i.invited_by);
+    x->set_used(i.used);
+  }
+  for (const auto& [id, i] : s.initiatives_) {
+    auto* x = out.add_initiatives();
+    x->set_id(i.id);
+    x->set_kind(i.kind);
+    x->set_title(i.title);
+    x->set_description(i.description);
+    *x->mutable_when() = i.when;
+    *x->mutable_place() = i.place;
+    for (const auto& o : i.organizers) x->add_organizers(o);
+    x->set_status(static_cast<int32_t>(i.status));
+    x->set_merged_into(i.merged_into);
+    for (const auto& a : i.absorbed) x->add_absorbed(a);
+    x->set_proposal_id(i.proposal_id);
+    x->set_participants(i.participants);
+    x->set_proposed_at(i.proposed_at);
+  }
+  for (const auto& [id, p] : s.proposals_) {
+    auto* x = out.add_proposals();
+    x->set_id(p.id);
+    x->set_title(p.title);
+    x->set_description(p.description);
+    x->set_submitter_name(p.submitter_name);
+    x->set_submitter_contact(p.submitter_contact);
+    x->set_submitted_by(p.submitted_by);
+    x->set_status(static_cast<int32_t>(p.status));
+    for (const auto& n : p.notes) x->add_notes(n);
+    x->set_initiative_id(p.initiative_id);
+    x->set_decline_reason(p.decline_reason);
+  }
+  for (const auto& [id, t] : s.tasks_) {
+    auto* x = out.add_tasks();
+    x->set_id(t.id);
+    x->set_initiative_id(t.initiative_id);
+    x->set_title(t.title);
+    x->set_description(t.description);
+    x->set_due_date(t.due_date);
+    x->set_claimed_by(t.claimed_by);
+    x->set_done(t.done);
+    x->set_done_by(t.done_by);
+    for (const auto& l : t.learners_waiting) x->add_learners_waiting(l);
+    PutPairs(t.learning_pairs, x->mutable_learning_pairs());
+  }
+  for (const auto& [id, m] : s.meetings_) {
+    auto* x = out.add_meetings();
+    x->set_id(m.id);
+    x->set_title(m.title);
+    x->set_date(m.date);
+    x->set_start_time(m.start_time);
+    *x->mutable_place() = m.place;
+    x->set_hybrid(m.hybrid);
+    PutPairs(m.agenda, x->mutable_agenda());
+    for (const auto& text : m.minutes) x->add_minutes(text);
+    PutPairs(m.decisions, x->mutable_decisions());
+    for (const auto& a : m.actions) {
+      auto* y = x->add_actions();
+      y->set_id(a.id);
+      y->set_description(a.description);
+      y->set_owner_id(a.owner_id);
+      y->set_due_date(a.due_date);
+      y->set_added_during_period(a.added_during_period);
+      y->set_outcome(a.outcome);
+      y->set_not_done_reason(a.reason);
+      y->set_explanation(a.explanation);
+    }
+    x->set_held(m.held);
+    x->set_attendees(m.attendees);
+  }
+  const BudgetState& b = s.budget_;
+  auto* budget = out.mutable_budget();
+  for (const auto& a : b.allocations) {
+    auto* x = budget->add_allocations();
+    x->set_id(a.id);
+    x->set_source(a.source);
+    x->set_amount_cents(a.amount_cents);
+    x->set_period(a.period);
+  }
+  budget->set_allocated_cents(b.allocated_cents);
+  budget->set_approved_cents(b.approved_cents);
+  budget->set_approved_overhead_cents(b.approved_overhead_cents);
+  budget->set_spent_cents(b.spent_cents);
+  budget->set_overhead_cap_percent(b.overhead_cap_percent);
+  for (const auto& [id, l] : b.spending) {
+    auto* x = budget->add_spending();
+    x->set_id(l.id);
+    x->set_initiative_id(l.initiative_id);
+    x->set_amount_cents(l.amount_cents);
+    x->set_purpose(l.purpose);
+    x->set_overhead(l.overhead);
+    x->set_status(std::to_string(static_cast<int>(l.status)));
+    x->set_proposed_by(l.proposed_by);
+    x->set_decided_by(l.decided_by);
+    x->set_votes_for(l.votes_for);
+    x->set_votes_against(l.votes_against);
+    x->set_votes_abstained(l.votes_abstained);
+    x->set_note(l.note);
+    x->set_spent_cents(l.spent_cents);
+  }
+  for (const auto& e : b.expenses) {
+    auto* x = budget->add_expenses();
+    x->set_id(e.id);
+    x->set_spending_id(e.spending_id);
+    x->set_amount_cents(e.amount_cents);
+    x->set_receipt_reference(e.receipt_reference);
+    x->set_paid_to(e.paid_to);
+    x->set_date(e.date);
+  }
+  for (const auto& [id, c] : s.clashes_) {
+    auto* x = out.add_clashes();
+    x->set_id(c.id);
+    x->set_initiative_a(c.initiative_a);
+    x->set_initiative_b(c.initiative_b);
+    x->set_rule(c.rule);
+    x->set_score(c.score);
+    x->set_date(c.date);
+    for (const auto& t : c.shared_terms) x->add_shared_terms(t);
+    x->set_status(static_cast<int32_t>(c.status));
+    x->set_dismiss_reason(c.dismiss_reason);
+    x->set_resolve_reason(c.resolve_reason);
+    x->set_surviving(c.surviving);
+    x->set_proposed_by(c.proposed_by);
+    for (const auto& side : c.accepted_sides) x->add_accepted_sides(side);
+    x->set_decline_reason(c.decline_reason);
+    x->set_detected_at(c.detected_at);
+  }
+  for (const auto& [stream, version] : s.stream_versions_) {
+    auto* x = out.add_stream_versions();
+    x->set_stream(stream);
+    x->set_version(version);
+  }
+  for (const auto& [command, outcome] : s.commands_) {
+    auto* x = out.add_commands();
+    x->set_command_id(command);
+    x->set_first_position(outcome.first_position);
+    x->set_last_position(outcome.last_position);
+  }
+  for (const auto& [entity, entries] : model.history_) {
+    auto* x = out.add_histories();
+    x->set_entity(entity);
+    for (const auto& e : entries) *x->add_entries() = e;
+  }
+  return out;
+}
+
+std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot& in) {
+  if (in.format() != kSnapshotFormat) return std::nullopt;
+  PlatformModel model;
+  PlatformState& s = model.state_;
+  s.position_ = in.position();
+  s.platform_id_ = in.platform_id();
+  s.name_ = in.name();
+  s.neighbourhood_ = in.neighbourhood();
+  for (const auto& x : in.members()) s.members_[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
+  for (const auto& x : in.invites()) {
+    s.invites_[x.id()] = InviteState{x.id(), x.role(), x.invited_by(), x.used()};
+  }
+  for (const auto& x : in.initiatives()) {
+    InitiativeState i;
+    i.id = x.id();
+    i.kind = x.kind();
+    i.title = x.title();
+    i.description = x.description();
+    i.when = x.when();
+    i.place = x.place();
+    i.days = DaysOf(x.when());
+    i.organizers = Strings(x.organizers());
+    i.status = static_cast<InitiativeStatus>(x.status());
+    i.merged_into = x.merged_into();
+    i.absorbed = Strings(x.absorbed());
+    i.proposal_id = x.proposal_id();
+    i.participants = x.participants();
+    i.proposed_at = x.proposed_at();
+    i.fingerprint = TextFingerprint::Build(x.title(), x.description());
+    s.IndexInitiative(i);
+    s.initiatives_[i.id] = std::move(i);
+  }
+  for (const auto& x : in.proposals()) {
+    ProposalState p;
+    p.id = x.id();
+    p.title = x.title();
+    p.description = x.description();
+    p.submitter_name = x.submitter_name();
+    p.submitter_contact = x.submitter_contact();
+    p.submitted_by = x.submitted_by();
+    p.status = static_cast<ProposalStatus>(x.status());
+    p.notes = Strings(x.notes());
+    p.initiative_id = x.initiative_id();
+    p.decline_reason = x.decline_reason();
+    s.proposals_[p.id] = std::move(p);
+  }
+  for (const auto& x : in.tasks()) {
+    TaskState t;
+    t.id = x.id();
+    t.initiative_id = x.initiative_id();
+    t.title = x.title();
+    t.description = x.description();
+    t.due_date = x.due_date();
+    t.claimed_by = x.claimed_by();
+    t.done = x.done();
+    t.done_by = x.done_by();
+    t.learners_waiting = Strings(x.learners_waiting());
+    t.learning_pairs = GetPairs(x.learning_pairs());
+    s.tasks_[t.id] = std::move(t);
+  }
+  for (const auto& x : in.meetings()) {
+    MeetingState m;
+    m.id = x.id();
+    m.title = x.title();
+    m.date = x.date();
+    m.start_time = x.start_time();
+    m.place = x.place();
+    m.hybrid = x.hybrid();
+    m.agenda = GetPairs(x.agenda());
+    m.minutes = Strings(x.minutes());
+    m.decisions = GetPairs(x.decisions());
+    for (const auto& y : x.actions()) {
+      ActionItemState a;
+      a.id = y.id();
+      a.description = y.description();
+      a.owner_id = y.owner_id();
+      a.due_date = y.due_date();
+      a.added_during_period = y.added_during_period();
+      a.outcome = y.outcome();
+      a.reason = y.not_done_reason();
+      a.explanation = y.explanation();
+      m.actions.push_back(std::move(a));
+    }
+    m.held = x.held();
+    m.attendees = x.attendees();
+    s.meetings_[m.id] = std::move(m);
+  }
+  const auto& b = in.budget();
+  for (const auto& x : b.allocations()) {
+    s.budget_.allocations.push_back({x.id(), x.source(), x.amount_cents(), x.period()});
+  }
+  s.budget_.allocated_cents = b.allocated_cents();
+  s.budget_.approved_cents = b.approved_cents();
+  s.budget_.approved_overhead_cents = b.approved_overhead_cents();
+  s.budget_.spent_cents = b.spent_cents();
+  s.budget_.overhead_cap_percent = b.overhead_cap_percent();
+  for (const auto& x : b.spending()) {
+    SpendingState l;
+    l.id = x.id();
+    l.initiative_id = x.initiative_id();
+    l.amount_cents = x.amount_cents();
+    l.purpose = x.purpose();
+    l.overhead = x.overhead();
+    l.status = static_cast<SpendingStatus>(std::stoi(x.status()));
+    l.proposed_by = x.proposed_by();
+    l.decided_by = x.decided_by();
+    l.votes_for = x.votes_for();
+    l.votes_against = x.votes_against();
+    l.votes_abstained = x.votes_abstained();
+    l.note = x.note();
+    l.spent_cents = x.spent_cents();
+    s.budget_.spending[l.id] = std::move(l);
+  }
+  for (const auto& x : b.expenses()) {
+    s.budget_.expenses.push_back(
+        {x.id(), x.spending_id(), x.amount_cents(), x.receipt_reference(), x.paid_to(), x.date()});
+  }
+  for (const auto& x : in.clashes()) {
+    ClashState c;
+    c.id = x.id();
+    c.initiative_a = x.initiative_a();
+    c.initiative_b = x.initiative_b();
+    c.rule = x.rule();
+    c.score = x.score();
+    c.date = x.date();
+    c.shared_terms = Strings(x.shared_terms());
+    c.status = static_cast<ClashStatus>(x.status());
+    c.dismiss_reason = x.dismiss_reason();
+    c.resolve_reason = x.resolve_reason();
+    c.surviving = x.surviving();
+    c.proposed_by = x.proposed_by();
+    c.accepted_sides = {x.accepted_sides().begin(), x.accepted_sides().end()};
+    c.decline_reason = x.decline_reason();
+    c.detected_at = x.detected_at();
+    s.clash_by_pair_[std::minmax(c.initiative_a, c.initiative_b)] = c.id;
+    s.clashes_[c.id] = std::move(c);
+  }
+  for (const auto& x : in.stream_versions()) s.stream_versions_[x.stream()] = x.version();
+  for (const auto& x : in.commands()) {
+    s.commands_[x.command_id()] = CommandOutcome{x.first_position(), x.last_position()};
+  }
+  for (const auto& x : in.histories()) {
+    model.history_[x.entity()] = {x.entries().begin(), x.entries().end()};
+  }
+  return model;
+}
+
+std::string ModelSnapshots::Bytes(const PlatformModel& model) {
+  const v1::PlatformSnapshot snapshot = Take(model);
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  snapshot.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+}  // namespace rotonde::projections

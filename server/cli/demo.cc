@@ -1,0 +1,108 @@
+// `rotonde demo --data DIR`: writes the demo neighbourhood (server/demo/demo_data.h) into a
+// new store, through the same rules and command service the server uses, and says what it
+// wrote and who is who, so a newcomer can start the server on it and find their way.
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "cli.h"
+#include "demo_data.h"
+
+namespace rotonde::cli {
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: rotonde demo --data DIR\n\n"
+    "Creates a store in DIR (which must hold no events) and writes the demo neighbourhood\n"
+    "\"kolenkit\" into it: a fictional Buurtplatform Kolenkitbuurt with members, initiatives,\n"
+    "tasks, meetings, a buurtbudget and clashes, from March to June 2026. Every event is\n"
+    "decided by the platform's own rules; a command they refuse stops the demo (exit 1).\n"
+    "Prints what was written and the members' ids and names.\n";
+
+const char* RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_COORDINATOR:
+      return "coordinator";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    case v1::ROLE_MEMBER:
+      return "member";
+    default:
+      return "-";
+  }
+}
+
+// "EUR 5750.00"; the summary is for a terminal, in the log's own unit, not a locale.
+std::string Money(int64_t cents) {
+  std::ostringstream out;
+  out << "EUR " << cents / 100 << '.' << std::setw(2) << std::setfill('0') << cents % 100;
+  return out.str();
+}
+
+void PrintSummary(const std::string& dir, const demo::DemoSummary& s) {
+  size_t active_members = 0;
+  size_t name_width = 0;
+  size_t id_width = 0;
+  for (const auto& m : s.members) {
+    active_members += m.active;
+    name_width = std::max(name_width, m.name.size());
+    id_width = std::max(id_width, m.id.size());
+  }
+  std::cout << "wrote the demo platform \"" << s.platform_id << "\" (" << s.platform_name
+            << ") into " << dir << "\n"
+            << "  events written:  " << s.events_written << " (from " << s.commands
+            << " commands)\n"
+            << "  members:         " << s.members.size() << " (" << active_members << " active)\n"
+            << "  initiatives:     " << s.initiatives << " (" << s.active_initiatives
+            << " planned, " << s.held_initiatives << " held, " << s.merged_initiatives
+            << " merged, " << s.cancelled_initiatives << " cancelled)\n"
+            << "  open clashes:    " << s.open_clashes << "\n"
+            << "  tasks:           " << s.tasks << "\n"
+            << "  meetings:        " << s.meetings << "\n"
+            << "  buurtbudget:     " << Money(s.allocated_cents) << " allocated, "
+            << Money(s.spent_cents) << " spent, balance " << Money(s.balance_cents) << "\n\n"
+            << "who is who (member id, name, role):\n";
+  for (const auto& m : s.members) {
+    std::cout << "  " << std::left << std::setw(static_cast<int>(id_width)) << m.id << "  "
+              << std::setw(static_cast<int>(name_width)) << m.name << "  " << RoleName(m.role)
+              << (m.active ? "" : " (left the platform)") << '\n';
+  }
+}
+
+}  // namespace
+
+int RunDemo(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string dir;
+  po::options_description flags("flags");
+  flags.add_options()("data", po::value(&dir)->required()->value_name("DIR"),
+                      "the store's directory (created if missing; must hold no events)");
+  po::variables_map vm;
+  if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
+
+  eventstore::Options options;
+  auto store = OpenStore(dir, options);
+  if (!store.ok()) return ReportOpenFailure(dir, store.status());
+  if ((*store)->Head().position != 0) {
+    PrintError("demo: the store at " + dir + " is not empty; use a new directory");
+    return kExitUsage;
+  }
+  demo::DemoSummary summary;
+  const Status written = demo::WriteDemo(**store, &summary);
+  if (!written.ok()) {
+    PrintError("demo: " + written.message());
+    // A refused command means the demo and the rules disagree: the data failed a check.
+    // Anything else (the disk, the store) is the environment.
+    const bool refused = !summary.refusal_code.empty() && summary.refusal_code != "unavailable";
+    return refused ? kExitDamage : kExitUsage;
+  }
+  PrintSummary(dir, summary);
+  return kExitOk;
+}
+
+}  // namespace rotonde::cli

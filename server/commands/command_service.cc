@@ -1,0 +1,110 @@
+#include "command_service.h"
+
+#include <vector>
+
+namespace rotonde::commands {
+namespace {
+
+constexpr size_t kCatchUpPage = 4096;
+
+CommandError Unavailable(const Status& status) {
+  return CommandError{"unavailable", "the event store could not take this: " + status.ToString()};
+}
+
+}  // namespace
+
+std::string CommandService::EventId(const std::string& platform, const std::string& command_id,
+                                    size_t index) {
+  return platform + ":" + command_id + ":" + std::to_string(index);
+}
+
+CommandService::Platform& CommandService::PlatformFor(const std::string& platform) {
+  std::lock_guard lock(platforms_mu_);
+  auto& entry = platforms_[platform];
+  if (!entry) entry = std::make_unique<Platform>();
+  return *entry;
+}
+
+Status CommandService::CatchUp(const std::string& platform, projections::PlatformModel& model) {
+  std::vector<eventstore::EventRecord> page;
+  for (;;) {
+    Status s = store_.ReadPartition(platform, model.position(), kCatchUpPage, &page);
+    if (!s.ok()) return s;
+    for (const auto& record : page) model.Apply(record);
+    if (page.size() < kCatchUpPage) return Status::Ok();
+  }
+}
+
+Status CommandService::Read(const std::string& platform,
+                            const std::function<void(const projections::PlatformModel&)>& read) {
+  Platform& p = PlatformFor(platform);
+  std::lock_guard lock(p.mu);
+  if (Status s = CatchUp(platform, p.model); !s.ok()) return s;
+  read(p.model);
+  return Status::Ok();
+}
+
+CommandOutcome CommandService::Handle(const std::string& platform, const std::string& actor_id,
+                                      const v1::Command& command) {
+  Platform& p = PlatformFor(platform);
+  std::lock_guard lock(p.mu);
+  CommandOutcome outcome;
+  // Two tries: a second only if another writer moved a stream between catch-up and append.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (Status s = CatchUp(platform, p.model); !s.ok()) {
+      outcome.error = Unavailable(s);
+      return outcome;
+    }
+    if (const auto* done = p.model.state().CommandResult(command.command_id())) {
+      outcome.first_position = done->first_position;
+      outcome.last_position = done->last_position;
+      outcome.repeated = true;
+      return outcome;
+    }
+    Decision decision = Decide(command, CommandContext{platform, actor_id}, p.model.state());
+    if (!decision.ok()) {
+      outcome.error = decision.error;
+      return outcome;
+    }
+
+    // One part per stream, in order of first appearance (deciders emit each stream's events
+    // together), each at the version the decision saw.
+    std::vector<eventstore::StreamAppend> parts;
+    std::map<std::string, size_t> part_of;
+    size_t index = 0;
+    for (const PlannedEvent& planned : decision.events) {
+      auto [it, inserted] = part_of.try_emplace(planned.stream, parts.size());
+      if (inserted) {
+        eventstore::StreamAppend part;
+        part.stream = planned.stream;
+        const auto version = p.model.state().StreamVersion(planned.stream);
+        part.expected = version ? eventstore::ExpectedVersion::Exact(*version)
+                                : eventstore::ExpectedVersion::NoStream();
+        parts.push_back(std::move(part));
+      }
+      parts[it->second].events.push_back(eventstore::NewEvent{
+          EventId(platform, command.command_id(), index++), EventTypeName(planned.event),
+          planned.event.SerializeAsString(), planned.actor.empty() ? actor_id : planned.actor,
+          command.command_id()});
+    }
+    eventstore::AppendResult appended = store_.AppendAll(parts);
+    if (appended.status.code() == StatusCode::kWrongExpectedVersion && attempt == 0) continue;
+    if (!appended.ok()) {
+      outcome.error = Unavailable(appended.status);
+      return outcome;
+    }
+    // The appended events are in the store now; fold them the way catch-up would.
+    if (Status s = CatchUp(platform, p.model); !s.ok()) {
+      outcome.error = Unavailable(s);
+      return outcome;
+    }
+    outcome.first_position = appended.positions.front();
+    outcome.last_position = appended.positions.back();
+    outcome.repeated = appended.idempotent_replay;
+    return outcome;
+  }
+  outcome.error = CommandError{"conflict", "the platform changed while deciding; try again"};
+  return outcome;
+}
+
+}  // namespace rotonde::commands

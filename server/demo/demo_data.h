@@ -1,0 +1,72 @@
+// The demo neighbourhood: a fictional, lived-in platform "kolenkit" (Buurtplatform
+// Kolenkitbuurt, Amsterdam Nieuw-West) with three months of history, written through the
+// CommandService, so every event in it was decided by the real rules. It shows a newcomer
+// what the product is for: members and roles, initiatives of every kind, the seed stories
+// (braderieën joined by consent, three give-aways under one canopy, one buurtkrant, the
+// council's action review, the buurtbudget, a resident's proposal), and open clashes on the
+// samenwerkingsrotonde.
+//
+// The people, organisations and events are invented; the streets and places are real.
+// Command ids are "demo-0001", "demo-0002", ... and every id is fixed, so two demo stores
+// hold the same events (ids, streams, payloads, actors) and differ only in recorded_at and
+// the hashes that cover it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "command_service.h"
+#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/status.h"
+#include "rotonde/v1/domain.pb.h"
+
+namespace rotonde::demo {
+
+// The demo platform's id (its partition in the store).
+inline constexpr const char* kDemoPlatform = "kolenkit";
+
+struct DemoMember {
+  std::string id;  // "m-anna"
+  std::string name;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  bool active = true;  // false for a member who left
+};
+
+// What the demo wrote, read back from the folded state.
+struct DemoSummary {
+  std::string platform_id;
+  std::string platform_name;
+  uint64_t commands = 0;        // commands handled
+  uint64_t events_written = 0;  // events they produced
+  std::vector<DemoMember> members;
+  size_t initiatives = 0;
+  size_t active_initiatives = 0;
+  size_t held_initiatives = 0;
+  size_t cancelled_initiatives = 0;
+  size_t merged_initiatives = 0;
+  size_t open_clashes = 0;
+  size_t tasks = 0;
+  size_t meetings = 0;
+  int64_t allocated_cents = 0;
+  int64_t spent_cents = 0;
+  int64_t balance_cents = 0;
+
+  // When a command was refused: which one and why (the refusal's stable code), so the
+  // demo fails naming it instead of writing a platform with a hole in it.
+  std::string failed_command_id;  // "demo-0042"
+  std::string failed_command;     // "ProposeInitiative as m-bram"
+  std::string refusal_code;       // "already_exists", or "unavailable" if the store failed
+};
+
+// Writes the demo into `store`, which must hold no events at all (else kInvalidArgument and
+// nothing is written). A refused command stops the demo: the result is an error naming the
+// command and the refusal, and `out` says which (the events of the commands before it stay
+// written; the store is then only fit for deleting).
+Status WriteDemo(eventstore::EventStore& store, DemoSummary* out);
+
+// The same through a service that already runs on a store (e.g. a server started with the
+// demo): the platform "kolenkit" must hold no events; other platforms are left alone.
+Status WriteDemo(commands::CommandService& service, DemoSummary* out);
+
+}  // namespace rotonde::demo
