@@ -13,6 +13,7 @@
 #include <iostream>
 #include <string>
 
+#include "domain_bench.h"
 #include "eventstore_bench.h"
 
 int main(int argc, char** argv) {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
   rotonde::bench::RegisterEventStoreBenchmarks(dir);
+  rotonde::bench::RegisterDomainBenchmarks(dir);
   benchmark::RunSpecifiedBenchmarks();
   rotonde::bench::CloseEventStoreBenchmarks();
   benchmark::Shutdown();

@@ -5,22 +5,23 @@ namespace {
 
 using v1::DomainEvent;
 
-const std::vector<v1::HistoryEntry>& NoHistory() {
-  static const std::vector<v1::HistoryEntry> none;
+const std::vector<uint64_t>& NoHistory() {
+  static const std::vector<uint64_t> none;
   return none;
 }
 
 }  // namespace
 
-const std::vector<v1::HistoryEntry>& PlatformModel::History(std::string_view entity_stream) const {
+const std::vector<uint64_t>& PlatformModel::History(std::string_view entity_stream) const {
   auto it = history_.find(entity_stream);
   return it == history_.end() ? NoHistory() : it->second;
 }
 
-void PlatformModel::Remember(const std::string& entity_stream, const v1::HistoryEntry& entry) {
-  auto& entries = history_[entity_stream];
+void PlatformModel::Remember(const std::string& entity_stream, uint64_t position) {
+  auto it = history_.find(entity_stream);
+  if (it == history_.end()) it = history_.emplace(entity_stream, std::vector<uint64_t>()).first;
   // An event may touch an entity twice (a task moved within one initiative); list it once.
-  if (entries.empty() || entries.back().position() != entry.position()) entries.push_back(entry);
+  if (it->second.empty() || it->second.back() != position) it->second.push_back(position);
 }
 
 void PlatformModel::Apply(const v1::EventRecord& record) {
@@ -43,19 +44,27 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
     }
   };
   switch (event.event_case()) {
-    case DomainEvent::kTaskCreated: initiatives.push_back(event.task_created().initiative_id()); break;
+    case DomainEvent::kTaskCreated:
+      initiatives.push_back(event.task_created().initiative_id());
+      break;
     case DomainEvent::kTaskMoved:
       initiatives.push_back(event.task_moved().from_initiative_id());
       initiatives.push_back(event.task_moved().to_initiative_id());
       break;
-    case DomainEvent::kProposalAdopted: initiatives.push_back(event.proposal_adopted().initiative_id()); break;
+    case DomainEvent::kProposalAdopted:
+      initiatives.push_back(event.proposal_adopted().initiative_id());
+      break;
     case DomainEvent::kSpendingProposed:
       if (!event.spending_proposed().initiative_id().empty()) {
         initiatives.push_back(event.spending_proposed().initiative_id());
       }
       break;
-    case DomainEvent::kSpendingDecided: line_initiative(event.spending_decided().spending_id()); break;
-    case DomainEvent::kExpenseRecorded: line_initiative(event.expense_recorded().spending_id()); break;
+    case DomainEvent::kSpendingDecided:
+      line_initiative(event.spending_decided().spending_id());
+      break;
+    case DomainEvent::kExpenseRecorded:
+      line_initiative(event.expense_recorded().spending_id());
+      break;
     case DomainEvent::kSpendingMoved:
       initiatives.push_back(event.spending_moved().from_initiative_id());
       initiatives.push_back(event.spending_moved().to_initiative_id());
@@ -64,25 +73,35 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
       initiatives.push_back(event.clash_detected().initiative_a());
       initiatives.push_back(event.clash_detected().initiative_b());
       break;
-    case DomainEvent::kClashResolved: clash_sides(event.clash_resolved().clash_id()); break;
-    case DomainEvent::kClashDismissed: clash_sides(event.clash_dismissed().clash_id()); break;
-    case DomainEvent::kClashReopened: clash_sides(event.clash_reopened().clash_id()); break;
-    case DomainEvent::kMergeProposed: clash_sides(event.merge_proposed().clash_id()); break;
-    case DomainEvent::kMergeAccepted: clash_sides(event.merge_accepted().clash_id()); break;
-    case DomainEvent::kMergeDeclined: clash_sides(event.merge_declined().clash_id()); break;
-    case DomainEvent::kInitiativesMerged: clash_sides(event.initiatives_merged().clash_id()); break;
-    default: break;
+    case DomainEvent::kClashResolved:
+      clash_sides(event.clash_resolved().clash_id());
+      break;
+    case DomainEvent::kClashDismissed:
+      clash_sides(event.clash_dismissed().clash_id());
+      break;
+    case DomainEvent::kClashReopened:
+      clash_sides(event.clash_reopened().clash_id());
+      break;
+    case DomainEvent::kMergeProposed:
+      clash_sides(event.merge_proposed().clash_id());
+      break;
+    case DomainEvent::kMergeAccepted:
+      clash_sides(event.merge_accepted().clash_id());
+      break;
+    case DomainEvent::kMergeDeclined:
+      clash_sides(event.merge_declined().clash_id());
+      break;
+    case DomainEvent::kInitiativesMerged:
+      clash_sides(event.initiatives_merged().clash_id());
+      break;
+    default:
+      break;
   }
   state_.Apply(record, event);
 
-  v1::HistoryEntry entry;
-  entry.set_position(record.position());
-  *entry.mutable_recorded_at() = record.recorded_at();
-  entry.set_type(record.type());
-  entry.set_actor(record.actor());
-  entry.set_stream(record.stream());
-  Remember(record.stream(), entry);
-  for (const auto& id : initiatives) Remember(EntityStream(platform, "initiative", id), entry);
+  Remember(record.stream(), record.position());
+  for (const auto& id : initiatives)
+    Remember(EntityStream(platform, "initiative", id), record.position());
 }
 
 }  // namespace rotonde::projections

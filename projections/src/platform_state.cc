@@ -30,6 +30,11 @@ DayRange DaysOf(const v1::When& when) {
   return range;
 }
 
+const TextFingerprint& InitiativeState::fingerprint() const {
+  if (!fingerprint_) fingerprint_ = TextFingerprint::Build(title, description);
+  return *fingerprint_;
+}
+
 bool InitiativeState::IsOrganizer(std::string_view member_id) const {
   return std::find(organizers.begin(), organizers.end(), member_id) != organizers.end();
 }
@@ -103,7 +108,8 @@ void PlatformState::ApplyPlatform(const DomainEvent& event) {
       platform_id_ = e.platform_id();
       name_ = e.name();
       neighbourhood_ = e.neighbourhood();
-      members_[e.founder_id()] = MemberState{e.founder_id(), e.founder_name(), v1::ROLE_ADMIN, true};
+      members_[e.founder_id()] =
+          MemberState{e.founder_id(), e.founder_name(), v1::ROLE_ADMIN, true};
       break;
     }
     case DomainEvent::kMemberInvited: {
@@ -138,7 +144,8 @@ void PlatformState::IndexInitiative(const InitiativeState& initiative) {
     ongoing_by_kind_[initiative.kind].insert(initiative.id);
     return;
   }
-  const int32_t last = std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
+  const int32_t last =
+      std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
   for (int32_t day = initiative.days.first; day <= last; ++day) {
     active_by_day_[day].insert(initiative.id);
   }
@@ -153,7 +160,8 @@ void PlatformState::UnindexInitiative(const InitiativeState& initiative) {
     }
     return;
   }
-  const int32_t last = std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
+  const int32_t last =
+      std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
   for (int32_t day = initiative.days.first; day <= last; ++day) {
     if (auto it = active_by_day_.find(day); it != active_by_day_.end()) {
       it->second.erase(initiative.id);
@@ -177,7 +185,6 @@ void PlatformState::ApplyInitiative(const v1::EventRecord& record, const DomainE
       initiative.organizers.assign(e.organizer_ids().begin(), e.organizer_ids().end());
       initiative.proposal_id = e.proposal_id();
       initiative.proposed_at = record.position();
-      initiative.fingerprint = TextFingerprint::Build(e.title(), e.description());
       IndexInitiative(initiative);
       initiatives_[initiative.id] = std::move(initiative);
       break;
@@ -194,7 +201,7 @@ void PlatformState::ApplyInitiative(const v1::EventRecord& record, const DomainE
       initiative.when = e.when();
       initiative.place = e.place();
       initiative.days = DaysOf(e.when());
-      initiative.fingerprint = TextFingerprint::Build(e.title(), e.description());
+      initiative.ResetFingerprint();
       IndexInitiative(initiative);
       break;
     }
@@ -238,19 +245,23 @@ void PlatformState::ApplyProposal(const DomainEvent& event) {
       break;
     }
     case DomainEvent::kProposalDiscussed:
-      if (auto it = proposals_.find(event.proposal_discussed().proposal_id()); it != proposals_.end()) {
+      if (auto it = proposals_.find(event.proposal_discussed().proposal_id());
+          it != proposals_.end()) {
         it->second.notes.push_back(event.proposal_discussed().notes());
-        if (it->second.status == ProposalStatus::kOpen) it->second.status = ProposalStatus::kDiscussed;
+        if (it->second.status == ProposalStatus::kOpen)
+          it->second.status = ProposalStatus::kDiscussed;
       }
       break;
     case DomainEvent::kProposalAdopted:
-      if (auto it = proposals_.find(event.proposal_adopted().proposal_id()); it != proposals_.end()) {
+      if (auto it = proposals_.find(event.proposal_adopted().proposal_id());
+          it != proposals_.end()) {
         it->second.status = ProposalStatus::kAdopted;
         it->second.initiative_id = event.proposal_adopted().initiative_id();
       }
       break;
     case DomainEvent::kProposalDeclined:
-      if (auto it = proposals_.find(event.proposal_declined().proposal_id()); it != proposals_.end()) {
+      if (auto it = proposals_.find(event.proposal_declined().proposal_id());
+          it != proposals_.end()) {
         it->second.status = ProposalStatus::kDeclined;
         it->second.decline_reason = event.proposal_declined().reason();
       }
@@ -285,7 +296,8 @@ void PlatformState::ApplyClash(const v1::EventRecord& record, const DomainEvent&
       auto absorbed = initiatives_.find(e.absorbed_initiative_id());
       if (surviving == initiatives_.end() || absorbed == initiatives_.end()) return;
       for (const auto& organizer : absorbed->second.organizers) {
-        if (!surviving->second.IsOrganizer(organizer)) surviving->second.organizers.push_back(organizer);
+        if (!surviving->second.IsOrganizer(organizer))
+          surviving->second.organizers.push_back(organizer);
       }
       surviving->second.absorbed.push_back(absorbed->first);
       UnindexInitiative(absorbed->second);
@@ -299,13 +311,26 @@ void PlatformState::ApplyClash(const v1::EventRecord& record, const DomainEvent&
   // The rest change one clash's status.
   std::string id;
   switch (event.event_case()) {
-    case DomainEvent::kClashResolved: id = event.clash_resolved().clash_id(); break;
-    case DomainEvent::kClashDismissed: id = event.clash_dismissed().clash_id(); break;
-    case DomainEvent::kClashReopened: id = event.clash_reopened().clash_id(); break;
-    case DomainEvent::kMergeProposed: id = event.merge_proposed().clash_id(); break;
-    case DomainEvent::kMergeAccepted: id = event.merge_accepted().clash_id(); break;
-    case DomainEvent::kMergeDeclined: id = event.merge_declined().clash_id(); break;
-    default: return;
+    case DomainEvent::kClashResolved:
+      id = event.clash_resolved().clash_id();
+      break;
+    case DomainEvent::kClashDismissed:
+      id = event.clash_dismissed().clash_id();
+      break;
+    case DomainEvent::kClashReopened:
+      id = event.clash_reopened().clash_id();
+      break;
+    case DomainEvent::kMergeProposed:
+      id = event.merge_proposed().clash_id();
+      break;
+    case DomainEvent::kMergeAccepted:
+      id = event.merge_accepted().clash_id();
+      break;
+    case DomainEvent::kMergeDeclined:
+      id = event.merge_declined().clash_id();
+      break;
+    default:
+      return;
   }
   auto it = clashes_.find(id);
   if (it == clashes_.end()) return;
@@ -383,7 +408,9 @@ const ClashState* PlatformState::Clash(std::string_view id) const {
 }
 
 const ClashState* PlatformState::ClashBetween(std::string_view a, std::string_view b) const {
-  auto key = std::minmax(std::string(a), std::string(b));
+  // Copies, not std::minmax's references to temporaries.
+  const std::pair<std::string, std::string> key =
+      a < b ? std::pair(std::string(a), std::string(b)) : std::pair(std::string(b), std::string(a));
   auto it = clash_by_pair_.find(key);
   return it == clash_by_pair_.end() ? nullptr : Clash(it->second);
 }

@@ -186,10 +186,10 @@ v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
     x->set_first_position(outcome.first_position);
     x->set_last_position(outcome.last_position);
   }
-  for (const auto& [entity, entries] : model.history_) {
+  for (const auto& [entity, positions] : model.history_) {
     auto* x = out.add_histories();
     x->set_entity(entity);
-    for (const auto& e : entries) *x->add_entries() = e;
+    x->mutable_positions()->Add(positions.begin(), positions.end());
   }
   return out;
 }
@@ -202,7 +202,8 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
   s.platform_id_ = in.platform_id();
   s.name_ = in.name();
   s.neighbourhood_ = in.neighbourhood();
-  for (const auto& x : in.members()) s.members_[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
+  for (const auto& x : in.members())
+    s.members_[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
   for (const auto& x : in.invites()) {
     s.invites_[x.id()] = InviteState{x.id(), x.role(), x.invited_by(), x.used()};
   }
@@ -222,7 +223,6 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     i.proposal_id = x.proposal_id();
     i.participants = x.participants();
     i.proposed_at = x.proposed_at();
-    i.fingerprint = TextFingerprint::Build(x.title(), x.description());
     s.IndexInitiative(i);
     s.initiatives_[i.id] = std::move(i);
   }
@@ -336,7 +336,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     s.commands_[x.command_id()] = CommandOutcome{x.first_position(), x.last_position()};
   }
   for (const auto& x : in.histories()) {
-    model.history_[x.entity()] = {x.entries().begin(), x.entries().end()};
+    model.history_[x.entity()] = {x.positions().begin(), x.positions().end()};
   }
   return model;
 }

@@ -10,30 +10,42 @@ namespace {
 
 const char* InitiativeStatusName(InitiativeStatus status) {
   switch (status) {
-    case InitiativeStatus::kActive: return "active";
-    case InitiativeStatus::kCancelled: return "cancelled";
-    case InitiativeStatus::kHeld: return "held";
-    case InitiativeStatus::kMerged: return "merged";
+    case InitiativeStatus::kActive:
+      return "active";
+    case InitiativeStatus::kCancelled:
+      return "cancelled";
+    case InitiativeStatus::kHeld:
+      return "held";
+    case InitiativeStatus::kMerged:
+      return "merged";
   }
   return "active";
 }
 
 const char* ClashStatusName(ClashStatus status) {
   switch (status) {
-    case ClashStatus::kOpen: return "open";
-    case ClashStatus::kDismissed: return "dismissed";
-    case ClashStatus::kMergeProposed: return "merge_proposed";
-    case ClashStatus::kMerged: return "merged";
-    case ClashStatus::kResolved: return "resolved";
+    case ClashStatus::kOpen:
+      return "open";
+    case ClashStatus::kDismissed:
+      return "dismissed";
+    case ClashStatus::kMergeProposed:
+      return "merge_proposed";
+    case ClashStatus::kMerged:
+      return "merged";
+    case ClashStatus::kResolved:
+      return "resolved";
   }
   return "open";
 }
 
 const char* SpendingStatusName(SpendingStatus status) {
   switch (status) {
-    case SpendingStatus::kProposed: return "proposed";
-    case SpendingStatus::kApproved: return "approved";
-    case SpendingStatus::kRejected: return "rejected";
+    case SpendingStatus::kProposed:
+      return "proposed";
+    case SpendingStatus::kApproved:
+      return "approved";
+    case SpendingStatus::kRejected:
+      return "rejected";
   }
   return "proposed";
 }
@@ -45,48 +57,68 @@ bool LiveClash(const ClashState& clash) {
 // Plural names of kinds, for "Twee braderieën ...".
 const char* KindPluralNl(v1::InitiativeKind kind) {
   switch (kind) {
-    case v1::INITIATIVE_KIND_STREET_MARKET: return "braderieën";
-    case v1::INITIATIVE_KIND_GIVE_AWAY: return "weggeefacties";
-    case v1::INITIATIVE_KIND_STREET_PARTY: return "buurtfeesten";
-    case v1::INITIATIVE_KIND_CLEAN_UP: return "opschoonacties";
-    case v1::INITIATIVE_KIND_NEWSLETTER: return "buurtkranten";
-    case v1::INITIATIVE_KIND_RESIDENTS_MEETING: return "bewonersavonden";
-    case v1::INITIATIVE_KIND_ACTION_GROUP: return "actiegroepen";
-    default: return "activiteiten";
+    case v1::INITIATIVE_KIND_STREET_MARKET:
+      return "braderieën";
+    case v1::INITIATIVE_KIND_GIVE_AWAY:
+      return "weggeefacties";
+    case v1::INITIATIVE_KIND_STREET_PARTY:
+      return "buurtfeesten";
+    case v1::INITIATIVE_KIND_CLEAN_UP:
+      return "opschoonacties";
+    case v1::INITIATIVE_KIND_NEWSLETTER:
+      return "buurtkranten";
+    case v1::INITIATIVE_KIND_RESIDENTS_MEETING:
+      return "bewonersavonden";
+    case v1::INITIATIVE_KIND_ACTION_GROUP:
+      return "actiegroepen";
+    default:
+      return "activiteiten";
   }
 }
 
 const char* KindPluralEn(v1::InitiativeKind kind) {
   switch (kind) {
-    case v1::INITIATIVE_KIND_STREET_MARKET: return "street markets";
-    case v1::INITIATIVE_KIND_GIVE_AWAY: return "give-aways";
-    case v1::INITIATIVE_KIND_STREET_PARTY: return "street parties";
-    case v1::INITIATIVE_KIND_CLEAN_UP: return "clean-ups";
-    case v1::INITIATIVE_KIND_NEWSLETTER: return "newsletters";
-    case v1::INITIATIVE_KIND_RESIDENTS_MEETING: return "residents' meetings";
-    case v1::INITIATIVE_KIND_ACTION_GROUP: return "action groups";
-    default: return "activities";
+    case v1::INITIATIVE_KIND_STREET_MARKET:
+      return "street markets";
+    case v1::INITIATIVE_KIND_GIVE_AWAY:
+      return "give-aways";
+    case v1::INITIATIVE_KIND_STREET_PARTY:
+      return "street parties";
+    case v1::INITIATIVE_KIND_CLEAN_UP:
+      return "clean-ups";
+    case v1::INITIATIVE_KIND_NEWSLETTER:
+      return "newsletters";
+    case v1::INITIATIVE_KIND_RESIDENTS_MEETING:
+      return "residents' meetings";
+    case v1::INITIATIVE_KIND_ACTION_GROUP:
+      return "action groups";
+    default:
+      return "activities";
   }
 }
 
 std::string DayNl(const std::string& iso) {
-  static const char* kDays[] = {"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"};
-  static const char* kMonths[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
-                                  "augustus", "september", "oktober", "november", "december"};
+  static const char* kDays[] = {"maandag", "dinsdag",  "woensdag", "donderdag",
+                                "vrijdag", "zaterdag", "zondag"};
+  static const char* kMonths[] = {"januari",   "februari", "maart",    "april",
+                                  "mei",       "juni",     "juli",     "augustus",
+                                  "september", "oktober",  "november", "december"};
   const auto day = ParseIsoDate(iso);
   if (!day) return iso;
-  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) + " " +
-         kMonths[std::stoi(iso.substr(5, 2)) - 1];
+  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) +
+         " " + kMonths[std::stoi(iso.substr(5, 2)) - 1];
 }
 
 std::string DayEn(const std::string& iso) {
-  static const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-  static const char* kMonths[] = {"January", "February", "March", "April", "May", "June", "July",
-                                  "August", "September", "October", "November", "December"};
+  static const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                "Friday", "Saturday", "Sunday"};
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
   const auto day = ParseIsoDate(iso);
   if (!day) return iso;
-  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) + " " +
-         kMonths[std::stoi(iso.substr(5, 2)) - 1];
+  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) +
+         " " + kMonths[std::stoi(iso.substr(5, 2)) - 1];
 }
 
 int WeekOf(const std::string& iso) {
@@ -153,7 +185,8 @@ v1::ClashSummary SummarizeClash(const PlatformState& state, const ClashState& c)
   for (const std::string* id : {&c.initiative_a, &c.initiative_b}) {
     if (const auto* i = state.Initiative(*id)) {
       for (const auto& o : i->organizers) {
-        if (std::find(organizers.begin(), organizers.end(), o) == organizers.end()) organizers.push_back(o);
+        if (std::find(organizers.begin(), organizers.end(), o) == organizers.end())
+          organizers.push_back(o);
       }
     }
   }
@@ -180,7 +213,8 @@ std::string ClashReasonNl(const PlatformState& state, const ClashState& clash) {
                  : "Twee " + things + " in week " + std::to_string(WeekOf(clash.date));
     case v1::CLASH_RULE_DUPLICATE_CHANNEL:
       if (kind == v1::INITIATIVE_KIND_NEWSLETTER) return "Een tweede buurtkrant";
-      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING) return "Twee bewonersavonden kort na elkaar";
+      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING)
+        return "Twee bewonersavonden kort na elkaar";
       if (kind == v1::INITIATIVE_KIND_ACTION_GROUP) return "Twee actiegroepen voor dezelfde zaak";
       return "Twee keer hetzelfde in de buurt";
     default:
@@ -202,7 +236,8 @@ std::string ClashReasonEn(const PlatformState& state, const ClashState& clash) {
                  : "Two " + things + " in week " + std::to_string(WeekOf(clash.date));
     case v1::CLASH_RULE_DUPLICATE_CHANNEL:
       if (kind == v1::INITIATIVE_KIND_NEWSLETTER) return "A second neighbourhood newsletter";
-      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING) return "Two residents' meetings close together";
+      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING)
+        return "Two residents' meetings close together";
       if (kind == v1::INITIATIVE_KIND_ACTION_GROUP) return "Two action groups for the same cause";
       return "The same thing twice in the neighbourhood";
     default:
@@ -261,7 +296,8 @@ v1::ClashesView BuildClashes(const PlatformModel& model) {
   v1::ClashesView out;
   out.set_position(model.position());
   std::vector<const ClashState*> open, closed;
-  for (const auto& [id, clash] : state.clashes()) (LiveClash(clash) ? open : closed).push_back(&clash);
+  for (const auto& [id, clash] : state.clashes())
+    (LiveClash(clash) ? open : closed).push_back(&clash);
   std::stable_sort(open.begin(), open.end(), [](const auto* a, const auto* b) {
     if (a->rule != b->rule) return a->rule < b->rule;  // rule numbers ascend in weakness
     return a->score > b->score;
@@ -352,9 +388,11 @@ v1::MeetingsView BuildMeetings(const PlatformModel& model) {
       y->set_not_done_reason(a.reason);
       y->set_explanation(a.explanation);
       if (a.outcome == v1::ACTION_OUTCOME_DONE) x->set_actions_done(x->actions_done() + 1);
-      if (a.outcome == v1::ACTION_OUTCOME_NOT_DONE) x->set_actions_not_done(x->actions_not_done() + 1);
+      if (a.outcome == v1::ACTION_OUTCOME_NOT_DONE)
+        x->set_actions_not_done(x->actions_not_done() + 1);
       if (a.outcome == v1::ACTION_OUTCOME_OPEN) x->set_actions_open(x->actions_open() + 1);
-      if (a.added_during_period) x->set_actions_added_during_period(x->actions_added_during_period() + 1);
+      if (a.added_during_period)
+        x->set_actions_added_during_period(x->actions_added_during_period() + 1);
     }
   }
   return out;
@@ -403,7 +441,8 @@ v1::AllocationSummary Allocation(const BudgetState::Allocation& a) {
 
 // Approved and spent per initiative ("" = overhead), over the expenses `include` accepts.
 template <typename Include>
-std::map<std::string, std::pair<int64_t, int64_t>> PerInitiative(const BudgetState& b, Include include) {
+std::map<std::string, std::pair<int64_t, int64_t>> PerInitiative(const BudgetState& b,
+                                                                 Include include) {
   std::map<std::string, std::pair<int64_t, int64_t>> per;
   for (const auto& [id, l] : b.spending) {
     if (l.status == SpendingStatus::kApproved) per[l.initiative_id].first += l.amount_cents;
@@ -432,7 +471,8 @@ v1::BudgetView BuildBudget(const PlatformModel& model) {
   for (const auto& a : b.allocations) *out.add_allocations() = Allocation(a);
   FillLines(b, &out);
   for (const auto& e : b.expenses) *out.add_expenses() = Expense(e);
-  for (const auto& [initiative, sums] : PerInitiative(b, [](const ExpenseState&) { return true; })) {
+  for (const auto& [initiative, sums] :
+       PerInitiative(b, [](const ExpenseState&) { return true; })) {
     auto* x = out.add_per_initiative();
     x->set_initiative_id(initiative);
     x->set_approved_cents(sums.first);
@@ -441,13 +481,16 @@ v1::BudgetView BuildBudget(const PlatformModel& model) {
   return out;
 }
 
-v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model, std::string_view period) {
+v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
+                                                   std::string_view period) {
   const BudgetState& b = model.state().budget();
   v1::AccountabilityReport out;
   out.set_position(model.position());
   out.set_period(std::string(period));
   out.set_overhead_cap_percent(b.overhead_cap_percent);
-  auto in_period = [&](const ExpenseState& e) { return period.empty() || e.date.rfind(period, 0) == 0; };
+  auto in_period = [&](const ExpenseState& e) {
+    return period.empty() || e.date.rfind(period, 0) == 0;
+  };
   for (const auto& a : b.allocations) {
     if (!period.empty() && a.period != period) continue;
     *out.add_allocations() = Allocation(a);
@@ -482,17 +525,32 @@ v1::MembersView BuildMembers(const PlatformModel& model) {
     x->set_name(m.name);
     x->set_role(m.role);
     x->set_active(m.active);
-    for (const auto& [iid, i] : state.initiatives()) x->set_organizing(x->organizing() + (i.active() && i.IsOrganizer(id)));
-    for (const auto& [tid, t] : state.tasks()) x->set_open_tasks(x->open_tasks() + (!t.done && t.claimed_by == id));
+    for (const auto& [iid, i] : state.initiatives())
+      x->set_organizing(x->organizing() + (i.active() && i.IsOrganizer(id)));
+    for (const auto& [tid, t] : state.tasks())
+      x->set_open_tasks(x->open_tasks() + (!t.done && t.claimed_by == id));
   }
   return out;
 }
 
-v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream) {
+v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream,
+                             const std::function<bool(uint64_t, v1::EventRecord*)>& event_at,
+                             size_t limit) {
   v1::HistoryView out;
   out.set_position(model.position());
   out.set_entity(std::string(entity_stream));
-  for (const auto& e : model.History(entity_stream)) *out.add_entries() = e;
+  const auto& positions = model.History(entity_stream);
+  const size_t first = positions.size() > limit ? positions.size() - limit : 0;
+  v1::EventRecord record;
+  for (size_t i = first; i < positions.size(); ++i) {
+    if (!event_at(positions[i], &record)) continue;
+    auto* e = out.add_entries();
+    e->set_position(record.position());
+    *e->mutable_recorded_at() = record.recorded_at();
+    e->set_type(record.type());
+    e->set_actor(record.actor());
+    e->set_stream(record.stream());
+  }
   return out;
 }
 

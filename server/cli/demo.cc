@@ -58,9 +58,9 @@ void PrintSummary(const std::string& dir, const demo::DemoSummary& s) {
             << "  events written:  " << s.events_written << " (from " << s.commands
             << " commands)\n"
             << "  members:         " << s.members.size() << " (" << active_members << " active)\n"
-            << "  initiatives:     " << s.initiatives << " (" << s.active_initiatives
-            << " planned, " << s.held_initiatives << " held, " << s.merged_initiatives
-            << " merged, " << s.cancelled_initiatives << " cancelled)\n"
+            << "  initiatives:     " << s.initiatives << " (" << s.active_initiatives << " active, "
+            << s.held_initiatives << " held, " << s.merged_initiatives << " merged, "
+            << s.cancelled_initiatives << " cancelled)\n"
             << "  open clashes:    " << s.open_clashes << "\n"
             << "  tasks:           " << s.tasks << "\n"
             << "  meetings:        " << s.meetings << "\n"

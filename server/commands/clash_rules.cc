@@ -21,7 +21,8 @@ void ReevaluateClashes(const v1::Command& command, const projections::PlatformSt
     if (!clash.Involves(subject.id)) continue;
     auto it = holding.find(clash.Other(subject.id));
     const bool holds = it != holding.end();
-    const bool live = clash.status == ClashStatus::kOpen || clash.status == ClashStatus::kMergeProposed;
+    const bool live =
+        clash.status == ClashStatus::kOpen || clash.status == ClashStatus::kMergeProposed;
     if (live && !holds) {
       auto& e = *out.Add(kSystemActor).mutable_clash_resolved();
       e.set_clash_id(id);
@@ -44,7 +45,11 @@ void ReevaluateClashes(const v1::Command& command, const projections::PlatformSt
     e.set_rule(finding.rule);
     e.set_score(finding.score);
     e.set_date(projections::FormatIsoDate(finding.day));
-    for (const auto& term : finding.shared_terms) e.add_shared_terms(term);
+    const auto* other_initiative = state.Initiative(other);
+    for (const auto& term :
+         projections::SharedTerms(subject.fingerprint(), other_initiative->fingerprint())) {
+      e.add_shared_terms(term);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #include "command_service.h"
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
 namespace rotonde::commands {
@@ -31,15 +33,90 @@ Status CommandService::CatchUp(const std::string& platform, projections::Platfor
     Status s = store_.ReadPartition(platform, model.position(), kCatchUpPage, &page);
     if (!s.ok()) return s;
     for (const auto& record : page) model.Apply(record);
+    folded_since_load_ += page.size();
     if (page.size() < kCatchUpPage) return Status::Ok();
   }
+}
+
+Status CommandService::Refresh(const std::string& platform, Platform& p) {
+  if (!p.loaded) {
+    p.loaded = true;
+    if (checkpoints_ != nullptr) {
+      // A checkpoint ahead of the log (a restored older log) is no use: rebuild.
+      auto restored = checkpoints_->Load(platform);
+      if (restored && restored->position() <= store_.Head().position) {
+        p.model = std::move(*restored);
+        p.checkpointed_at = p.model.position();
+      }
+    }
+  }
+  if (Status s = CatchUp(platform, p.model); !s.ok()) return s;
+  if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
+    if (Status s = checkpoints_->Save(platform, p.model); !s.ok()) return s;
+    p.checkpointed_at = p.model.position();
+  }
+  return Status::Ok();
+}
+
+Result<CommandService::LoadReport> CommandService::LoadAll() {
+  LoadReport report;
+  // The platforms with a checkpoint, restored; then the log from the oldest of those
+  // checkpoints on, for platforms founded since. Without checkpoints that is the whole log:
+  // the first start folds everything once.
+  std::set<std::string> platforms;
+  uint64_t scan_from = store_.Head().position;
+  if (checkpoints_ != nullptr) {
+    for (const auto& platform : checkpoints_->Platforms()) {
+      Platform& p = PlatformFor(platform);
+      std::lock_guard lock(p.mu);
+      if (Status s = Refresh(platform, p); !s.ok()) return s;
+      platforms.insert(platform);
+      scan_from = std::min(scan_from, p.checkpointed_at);
+      report.from_checkpoint += p.checkpointed_at > 0;
+    }
+  }
+  if (platforms.empty()) scan_from = 0;
+  std::vector<eventstore::EventRecord> page;
+  for (uint64_t after = scan_from;;) {
+    Status s = store_.ReadAll(after, kCatchUpPage, &page);
+    if (!s.ok()) return s;
+    for (const auto& record : page) {
+      if (record.type() != "PlatformFounded") continue;
+      const std::string platform(eventstore::PartitionOf(record.stream()));
+      if (!platforms.insert(platform).second) continue;
+      Platform& p = PlatformFor(platform);
+      std::lock_guard lock(p.mu);
+      if (Status refreshed = Refresh(platform, p); !refreshed.ok()) return refreshed;
+    }
+    if (page.size() < kCatchUpPage) break;
+    after = page.back().position();
+  }
+  report.platforms = platforms.size();
+  report.events_folded = folded_since_load_;
+  return report;
+}
+
+Status CommandService::SaveCheckpoints() {
+  if (checkpoints_ == nullptr) return Status::Ok();
+  std::vector<std::pair<std::string, Platform*>> all;
+  {
+    std::lock_guard lock(platforms_mu_);
+    for (auto& [name, p] : platforms_) all.emplace_back(name, p.get());
+  }
+  for (auto& [name, p] : all) {
+    std::lock_guard lock(p->mu);
+    if (!p->loaded || p->model.position() == p->checkpointed_at) continue;
+    if (Status s = checkpoints_->Save(name, p->model); !s.ok()) return s;
+    p->checkpointed_at = p->model.position();
+  }
+  return Status::Ok();
 }
 
 Status CommandService::Read(const std::string& platform,
                             const std::function<void(const projections::PlatformModel&)>& read) {
   Platform& p = PlatformFor(platform);
   std::lock_guard lock(p.mu);
-  if (Status s = CatchUp(platform, p.model); !s.ok()) return s;
+  if (Status s = Refresh(platform, p); !s.ok()) return s;
   read(p.model);
   return Status::Ok();
 }
@@ -51,7 +128,7 @@ CommandOutcome CommandService::Handle(const std::string& platform, const std::st
   CommandOutcome outcome;
   // Two tries: a second only if another writer moved a stream between catch-up and append.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (Status s = CatchUp(platform, p.model); !s.ok()) {
+    if (Status s = Refresh(platform, p); !s.ok()) {
       outcome.error = Unavailable(s);
       return outcome;
     }
@@ -94,7 +171,7 @@ CommandOutcome CommandService::Handle(const std::string& platform, const std::st
       return outcome;
     }
     // The appended events are in the store now; fold them the way catch-up would.
-    if (Status s = CatchUp(platform, p.model); !s.ok()) {
+    if (Status s = Refresh(platform, p); !s.ok()) {
       outcome.error = Unavailable(s);
       return outcome;
     }

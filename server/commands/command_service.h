@@ -6,6 +6,7 @@
 // platforms proceed in parallel and share the store's group commit.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,9 +15,10 @@
 #include <optional>
 #include <string>
 
+#include "checkpoints.h"
 #include "decide.h"
-#include "rotonde/projections/platform_model.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/projections/platform_model.h"
 
 namespace rotonde::commands {
 
@@ -28,9 +30,15 @@ struct CommandOutcome {
   bool ok() const { return !error.has_value(); }
 };
 
+// A platform is checkpointed once this many of its events have been folded since its last
+// checkpoint, and by SaveCheckpoints().
+inline constexpr uint64_t kCheckpointEvery = 10'000;
+
 class CommandService {
  public:
-  explicit CommandService(eventstore::EventStore& store) : store_(store) {}
+  // `checkpoints` may be null: then every platform is folded from the log on first use.
+  explicit CommandService(eventstore::EventStore& store, CheckpointStore* checkpoints = nullptr)
+      : store_(store), checkpoints_(checkpoints) {}
 
   CommandOutcome Handle(const std::string& platform, const std::string& actor_id,
                         const v1::Command& command);
@@ -40,6 +48,17 @@ class CommandService {
   Status Read(const std::string& platform,
               const std::function<void(const projections::PlatformModel&)>& read);
 
+  struct LoadReport {
+    size_t platforms = 0;
+    size_t from_checkpoint = 0;  // of which restored from a checkpoint
+    uint64_t events_folded = 0;  // events folded on top of checkpoints (or from 0)
+  };
+  // Loads every platform the store holds (from checkpoints where there are) and folds it to
+  // the log's head: what a server does at start-up.
+  Result<LoadReport> LoadAll();
+  // Checkpoints every loaded platform whose model moved since its last checkpoint.
+  Status SaveCheckpoints();
+
   // The id of a platform's event: "<platform>:<command id>:<index>", unique in the log.
   static std::string EventId(const std::string& platform, const std::string& command_id,
                              size_t index);
@@ -47,13 +66,19 @@ class CommandService {
  private:
   struct Platform {
     std::mutex mu;
+    bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
+    uint64_t checkpointed_at = 0;  // the model position of the last checkpoint
   };
   Platform& PlatformFor(const std::string& platform);
+  // Restores from a checkpoint (once), folds to the head, checkpoints if due. Under p.mu.
+  Status Refresh(const std::string& platform, Platform& p);
   // Folds what the store has of the platform beyond the state's position.
   Status CatchUp(const std::string& platform, projections::PlatformModel& model);
 
   eventstore::EventStore& store_;
+  CheckpointStore* checkpoints_;
+  std::atomic<uint64_t> folded_since_load_{0};
   std::mutex platforms_mu_;
   std::map<std::string, std::unique_ptr<Platform>> platforms_;
 };

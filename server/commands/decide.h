@@ -8,7 +8,7 @@
 // and folds them back into the state.
 //
 // A refused command yields a CommandError with a stable lower_snake_case code (listed in
-// docs/api.md) and a message for people; it yields no events.
+// docs/domain.md) and a message for people; it yields no events.
 #pragma once
 
 #include <optional>

@@ -65,7 +65,8 @@ Check FindActive(const PlatformState& state, const std::string& id, const Initia
   *out = state.Initiative(id);
   if (*out == nullptr) return Refuse("not_found", "no initiative " + id);
   if ((*out)->status == projections::InitiativeStatus::kMerged) {
-    return Refuse("initiative_not_active", "this initiative was merged into " + (*out)->merged_into);
+    return Refuse("initiative_not_active",
+                  "this initiative was merged into " + (*out)->merged_into);
   }
   if (!(*out)->active()) {
     return Refuse("initiative_not_active", "this initiative was cancelled or has been held");
@@ -101,11 +102,13 @@ Decision Propose(const v1::Command& command, const CommandContext& context,
     }
     const auto* proposal = state.Proposal(c.proposal_id());
     if (proposal == nullptr) return Refuse("not_found", "no proposal " + c.proposal_id());
-    if (proposal->status == ProposalStatus::kAdopted || proposal->status == ProposalStatus::kDeclined) {
+    if (proposal->status == ProposalStatus::kAdopted ||
+        proposal->status == ProposalStatus::kDeclined) {
       return Refuse("proposal_closed", "this proposal was adopted or declined already");
     }
   }
-  if (auto r = CheckExpectedVersion(command, state, projections::EntityStream(context.platform, "initiative", id))) {
+  if (auto r = CheckExpectedVersion(
+          command, state, projections::EntityStream(context.platform, "initiative", id))) {
     return *r;
   }
 
@@ -130,19 +133,23 @@ Decision Propose(const v1::Command& command, const CommandContext& context,
   subject.when = when;
   subject.place = c.place();
   subject.days = projections::DaysOf(when);
-  subject.fingerprint = projections::TextFingerprint::Build(c.title(), c.description());
+  subject.title = c.title();
+  subject.description = c.description();
+  subject.ResetFingerprint();
   ReevaluateClashes(command, state, subject, true, out);
   return std::move(out).Done();
 }
 
-Decision Update(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Update(const v1::Command& command, const CommandContext& context,
+                const PlatformState& state) {
   const auto& c = command.update_initiative();
   const InitiativeState* initiative = nullptr;
   if (auto r = RequireFounded(state)) return *r;
   if (auto r = FindActive(state, c.initiative_id(), &initiative)) return *r;
   if (auto r = RequireOrganizer(state, context, *initiative)) return *r;
-  if (auto r = CheckExpectedVersion(command, state,
-                                    projections::EntityStream(context.platform, "initiative", initiative->id))) {
+  if (auto r = CheckExpectedVersion(
+          command, state,
+          projections::EntityStream(context.platform, "initiative", initiative->id))) {
     return *r;
   }
   v1::When when = c.when();
@@ -174,7 +181,9 @@ Decision Update(const v1::Command& command, const CommandContext& context, const
   subject.when = when;
   subject.place = c.place();
   subject.days = projections::DaysOf(when);
-  subject.fingerprint = projections::TextFingerprint::Build(c.title(), c.description());
+  subject.title = c.title();
+  subject.description = c.description();
+  subject.ResetFingerprint();
   const bool material = std::any_of(changed.begin(), changed.end(), [](const std::string& f) {
     return f == "kind" || f == "when" || f == "place";
   });
@@ -182,7 +191,8 @@ Decision Update(const v1::Command& command, const CommandContext& context, const
   return std::move(out).Done();
 }
 
-Decision Join(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Join(const v1::Command& command, const CommandContext& context,
+              const PlatformState& state) {
   const InitiativeState* initiative = nullptr;
   if (auto r = RequireWriter(state, context)) return *r;
   if (auto r = FindActive(state, command.join_initiative().initiative_id(), &initiative)) return *r;
@@ -196,7 +206,8 @@ Decision Join(const v1::Command& command, const CommandContext& context, const P
   return std::move(out).Done();
 }
 
-Decision Cancel(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Cancel(const v1::Command& command, const CommandContext& context,
+                const PlatformState& state) {
   const auto& c = command.cancel_initiative();
   const InitiativeState* initiative = nullptr;
   if (auto r = RequireFounded(state)) return *r;
@@ -211,7 +222,8 @@ Decision Cancel(const v1::Command& command, const CommandContext& context, const
   return std::move(out).Done();
 }
 
-Decision Held(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Held(const v1::Command& command, const CommandContext& context,
+              const PlatformState& state) {
   const auto& c = command.mark_initiative_held();
   const InitiativeState* initiative = nullptr;
   if (auto r = RequireFounded(state)) return *r;
@@ -230,17 +242,20 @@ Decision Held(const v1::Command& command, const CommandContext& context, const P
   return std::move(out).Done();
 }
 
-Decision Submit(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Submit(const v1::Command& command, const CommandContext& context,
+                const PlatformState& state) {
   const auto& c = command.submit_proposal();
   if (auto r = RequireFounded(state)) return *r;
   // Residents who are not members may submit through the public form (no actor).
   const v1::Role role = state.RoleOf(context.actor_id);
-  if (role == v1::ROLE_AUDITOR) return Refuse("forbidden", "auditors read everything and write nothing");
+  if (role == v1::ROLE_AUDITOR)
+    return Refuse("forbidden", "auditors read everything and write nothing");
   const bool member = role != v1::ROLE_UNSPECIFIED;
   if (auto r = CheckText("title", c.title(), kMaxTitleBytes, true)) return *r;
   if (auto r = CheckText("description", c.description(), kMaxTextBytes, false, true)) return *r;
   if (auto r = CheckText("submitter_name", c.submitter_name(), kMaxNameBytes, !member)) return *r;
-  if (auto r = CheckText("submitter_contact", c.submitter_contact(), kMaxTitleBytes, false)) return *r;
+  if (auto r = CheckText("submitter_contact", c.submitter_contact(), kMaxTitleBytes, false))
+    return *r;
   if (!c.proposal_id().empty()) {
     if (auto r = CheckId("proposal_id", c.proposal_id())) return *r;
   }
@@ -258,7 +273,8 @@ Decision Submit(const v1::Command& command, const CommandContext& context, const
   return std::move(out).Done();
 }
 
-Decision Discuss(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Discuss(const v1::Command& command, const CommandContext& context,
+                 const PlatformState& state) {
   const auto& c = command.record_proposal_discussion();
   if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
                            "record a discussion of a proposal")) {
@@ -274,14 +290,17 @@ Decision Discuss(const v1::Command& command, const CommandContext& context, cons
   return std::move(out).Done();
 }
 
-Decision Decline(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Decline(const v1::Command& command, const CommandContext& context,
+                 const PlatformState& state) {
   const auto& c = command.decline_proposal();
-  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN}, "decline a proposal")) {
+  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
+                           "decline a proposal")) {
     return *r;
   }
   const auto* proposal = state.Proposal(c.proposal_id());
   if (proposal == nullptr) return Refuse("not_found", "no proposal " + c.proposal_id());
-  if (proposal->status == ProposalStatus::kAdopted || proposal->status == ProposalStatus::kDeclined) {
+  if (proposal->status == ProposalStatus::kAdopted ||
+      proposal->status == ProposalStatus::kDeclined) {
     return Refuse("proposal_closed", "this proposal was adopted or declined already");
   }
   if (auto r = CheckText("reason", c.reason(), kMaxTextBytes, true, true)) return *r;
@@ -297,15 +316,24 @@ Decision Decline(const v1::Command& command, const CommandContext& context, cons
 Decision DecideInitiatives(const v1::Command& command, const CommandContext& context,
                            const PlatformState& state) {
   switch (command.command_case()) {
-    case v1::Command::kProposeInitiative: return Propose(command, context, state);
-    case v1::Command::kUpdateInitiative: return Update(command, context, state);
-    case v1::Command::kJoinInitiative: return Join(command, context, state);
-    case v1::Command::kCancelInitiative: return Cancel(command, context, state);
-    case v1::Command::kMarkInitiativeHeld: return Held(command, context, state);
-    case v1::Command::kSubmitProposal: return Submit(command, context, state);
-    case v1::Command::kRecordProposalDiscussion: return Discuss(command, context, state);
-    case v1::Command::kDeclineProposal: return Decline(command, context, state);
-    default: return Refuse("unknown_command", "not an initiative command");
+    case v1::Command::kProposeInitiative:
+      return Propose(command, context, state);
+    case v1::Command::kUpdateInitiative:
+      return Update(command, context, state);
+    case v1::Command::kJoinInitiative:
+      return Join(command, context, state);
+    case v1::Command::kCancelInitiative:
+      return Cancel(command, context, state);
+    case v1::Command::kMarkInitiativeHeld:
+      return Held(command, context, state);
+    case v1::Command::kSubmitProposal:
+      return Submit(command, context, state);
+    case v1::Command::kRecordProposalDiscussion:
+      return Discuss(command, context, state);
+    case v1::Command::kDeclineProposal:
+      return Decline(command, context, state);
+    default:
+      return Refuse("unknown_command", "not an initiative command");
   }
 }
 

@@ -13,11 +13,13 @@ bool ValidRole(v1::Role role) {
 
 int ActiveAdmins(const PlatformState& state) {
   int admins = 0;
-  for (const auto& [id, member] : state.members()) admins += member.active && member.role == v1::ROLE_ADMIN;
+  for (const auto& [id, member] : state.members())
+    admins += member.active && member.role == v1::ROLE_ADMIN;
   return admins;
 }
 
-Decision Found(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Found(const v1::Command& command, const CommandContext& context,
+               const PlatformState& state) {
   const auto& c = command.found_platform();
   if (state.founded()) return Refuse("platform_exists", "this platform exists already");
   if (c.platform_id() != context.platform) {
@@ -32,17 +34,21 @@ Decision Found(const v1::Command& command, const CommandContext& context, const 
   e.set_platform_id(c.platform_id());
   e.set_name(c.name());
   e.set_neighbourhood(c.neighbourhood());
-  e.set_founder_id(context.actor_id.empty() ? NewId(command, "", "m", "founder") : context.actor_id);
+  e.set_founder_id(context.actor_id.empty() ? NewId(command, "", "m", "founder")
+                                            : context.actor_id);
   e.set_founder_name(c.founder_name());
   return std::move(out).Done();
 }
 
-Decision Invite(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Invite(const v1::Command& command, const CommandContext& context,
+                const PlatformState& state) {
   const auto& c = command.invite_member();
-  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN}, "invite members")) {
+  if (auto r =
+          RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN}, "invite members")) {
     return *r;
   }
-  if (!ValidRole(c.role())) return Refuse("invalid_role", "an invite is for a member, coordinator, auditor or admin");
+  if (!ValidRole(c.role()))
+    return Refuse("invalid_role", "an invite is for a member, coordinator, auditor or admin");
   const bool admin_only = c.role() == v1::ROLE_ADMIN || c.role() == v1::ROLE_AUDITOR;
   if (admin_only && state.RoleOf(context.actor_id) != v1::ROLE_ADMIN) {
     return Refuse("forbidden", "only an admin can invite admins and auditors");
@@ -52,7 +58,8 @@ Decision Invite(const v1::Command& command, const CommandContext& context, const
   }
   if (auto r = CheckText("note", c.note(), kMaxTextBytes, false)) return *r;
   const std::string id = NewId(command, c.invite_id(), "inv");
-  if (state.invites().count(id)) return Refuse("already_exists", "invite " + id + " exists already");
+  if (state.invites().count(id))
+    return Refuse("already_exists", "invite " + id + " exists already");
   DecisionBuilder out(context);
   auto& e = *out.Add().mutable_member_invited();
   e.set_invite_id(id);
@@ -62,12 +69,14 @@ Decision Invite(const v1::Command& command, const CommandContext& context, const
   return std::move(out).Done();
 }
 
-Decision Join(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Join(const v1::Command& command, const CommandContext& context,
+              const PlatformState& state) {
   const auto& c = command.join_platform();
   if (auto r = RequireFounded(state)) return *r;
   if (auto r = CheckId("actor", context.actor_id)) return *r;
   auto invite = state.invites().find(c.invite_id());
-  if (invite == state.invites().end()) return Refuse("invite_not_found", "this invite does not exist");
+  if (invite == state.invites().end())
+    return Refuse("invite_not_found", "this invite does not exist");
   if (invite->second.used) return Refuse("invite_used", "this invite has been used already");
   if (state.RoleOf(context.actor_id) != v1::ROLE_UNSPECIFIED) {
     return Refuse("already_member", "you are a member of this platform already");
@@ -82,13 +91,14 @@ Decision Join(const v1::Command& command, const CommandContext& context, const P
   return std::move(out).Done();
 }
 
-Decision Leave(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Leave(const v1::Command& command, const CommandContext& context,
+               const PlatformState& state) {
   const auto& c = command.leave_platform();
   const std::string member = c.member_id().empty() ? context.actor_id : c.member_id();
   if (member == context.actor_id) {
-    if (auto r = RequireRole(state, context,
-                             {v1::ROLE_MEMBER, v1::ROLE_COORDINATOR, v1::ROLE_AUDITOR, v1::ROLE_ADMIN},
-                             "leave")) {
+    if (auto r = RequireRole(
+            state, context,
+            {v1::ROLE_MEMBER, v1::ROLE_COORDINATOR, v1::ROLE_AUDITOR, v1::ROLE_ADMIN}, "leave")) {
       return *r;
     }
   } else if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
@@ -104,13 +114,23 @@ Decision Leave(const v1::Command& command, const CommandContext& context, const 
   auto& e = *out.Add().mutable_member_left();
   e.set_member_id(member);
   e.set_reason(c.reason());
+  // What they had claimed goes back to the others.
+  for (const auto& [id, task] : state.tasks()) {
+    if (task.done || task.claimed_by != member) continue;
+    auto& released = *out.Add().mutable_task_released();
+    released.set_task_id(id);
+    released.set_member_id(member);
+    released.set_reason("left the platform");
+  }
   return std::move(out).Done();
 }
 
-Decision Grant(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Grant(const v1::Command& command, const CommandContext& context,
+               const PlatformState& state) {
   const auto& c = command.grant_role();
   if (auto r = RequireRole(state, context, {v1::ROLE_ADMIN}, "grant roles")) return *r;
-  if (!ValidRole(c.role())) return Refuse("invalid_role", "a role is member, coordinator, auditor or admin");
+  if (!ValidRole(c.role()))
+    return Refuse("invalid_role", "a role is member, coordinator, auditor or admin");
   const v1::Role current = state.RoleOf(c.member_id());
   if (current == v1::ROLE_UNSPECIFIED) return Refuse("not_found", "no such member");
   if (current == v1::ROLE_ADMIN && c.role() != v1::ROLE_ADMIN && ActiveAdmins(state) == 1) {
@@ -129,12 +149,18 @@ Decision Grant(const v1::Command& command, const CommandContext& context, const 
 Decision DecidePlatform(const v1::Command& command, const CommandContext& context,
                         const PlatformState& state) {
   switch (command.command_case()) {
-    case v1::Command::kFoundPlatform: return Found(command, context, state);
-    case v1::Command::kInviteMember: return Invite(command, context, state);
-    case v1::Command::kJoinPlatform: return Join(command, context, state);
-    case v1::Command::kLeavePlatform: return Leave(command, context, state);
-    case v1::Command::kGrantRole: return Grant(command, context, state);
-    default: return Refuse("unknown_command", "not a platform command");
+    case v1::Command::kFoundPlatform:
+      return Found(command, context, state);
+    case v1::Command::kInviteMember:
+      return Invite(command, context, state);
+    case v1::Command::kJoinPlatform:
+      return Join(command, context, state);
+    case v1::Command::kLeavePlatform:
+      return Leave(command, context, state);
+    case v1::Command::kGrantRole:
+      return Grant(command, context, state);
+    default:
+      return Refuse("unknown_command", "not a platform command");
   }
 }
 

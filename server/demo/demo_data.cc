@@ -69,7 +69,7 @@ struct Plan {
   std::string proposal_id = {};
 };
 
-// A spending line and how it was decided.
+// A spending line as proposed; no initiative makes it overhead.
 struct Line {
   std::string id = {};
   std::string initiative_id = {};  // empty for overhead
@@ -77,6 +77,7 @@ struct Line {
   std::string purpose = {};
 };
 
+// How the residents voted on a spending line.
 struct Tally {
   int32_t for_ = 0;
   int32_t against = 0;
@@ -120,10 +121,10 @@ class Script {
       if (const auto* clash = model.state().ClashBetween(a, b)) id = clash->id;
     });
     if (!read.ok()) {
-      Fail("", "reading the platform", "unavailable", read.ToString());
+      Fail("", "reading the platform failed", "unavailable", read.ToString());
     } else if (id.empty()) {
-      Fail("", "the clash between " + a + " and " + b, "clash_not_found",
-           "the clash rules found no clash the demo's story needs");
+      Fail("", "no clash between " + a + " and " + b, "clash_not_found",
+           "the demo's story needs the clash rules to find one");
     }
     return id;
   }
@@ -459,9 +460,12 @@ class Script {
     summary_.failed_command_id = command_id;
     summary_.failed_command = what;
     summary_.refusal_code = code;
-    const std::string which = command_id.empty() ? what : command_id + " (" + what + ")";
-    status_ = Status(code == "unavailable" ? StatusCode::kIOError : StatusCode::kInvalidArgument,
-                     "demo command " + which + " was refused: " + code + ": " + message);
+    const bool unavailable = code == "unavailable";
+    const std::string which = command_id.empty() ? what
+                                                 : "demo command " + command_id + " (" + what +
+                                                       (unavailable ? ") failed" : ") was refused");
+    status_ = Status(unavailable ? StatusCode::kIOError : StatusCode::kInvalidArgument,
+                     which + ": " + code + ": " + message);
   }
 
   CommandService& service_;
@@ -1065,10 +1069,8 @@ void SmallThingsInMay(Script& s) {
                   "Schuift door naar het najaar.");
 }
 
-// Story 1: two braderieën on one Saturday, joined by consent; the tasks and money of the one
-// move to the other. Story 4: the flyer and the banner are made by someone who shows a
-// neighbour how.
-void Braderie(Script& s) {
+// Story 1: two braderieën planned on one Saturday, each with its own work and money.
+void TwoBraderieen(Script& s) {
   s.Propose(kBram, {.id = kBraderiePlein,
                     .kind = v1::INITIATIVE_KIND_STREET_MARKET,
                     .title = "Braderie op het Kolenkitplein",
@@ -1095,7 +1097,12 @@ void Braderie(Script& s) {
                    .initiative_id = kBraderieWeg,
                    .cents = Euros(900),
                    .purpose = "Marktkramen huren (20 stuks)"});
+}
 
+// Story 1, continued: the organizers join forces by consent; the tasks and money of the one
+// move to the other. Story 4: the flyer and the banner are made by someone who shows a
+// neighbour how.
+void OneBraderie(Script& s) {
   const std::string clash = s.ClashBetween(kBraderiePlein, kBraderieWeg);
   s.ProposeMerge(kCarla, clash, kBraderiePlein,
                  "Twee braderieën op 13 juni, vijftig meter van elkaar. Samen één braderie van "
@@ -1180,41 +1187,13 @@ void SummerPartyTasks(Script& s) {
   s.Claim(kYusuf, "t-zomer-geluid");
   s.Release(kYusuf, "t-zomer-geluid", "Ik heb in juni avonddiensten; het lukt me niet meer.");
   s.Claim(kKwame, "t-zomer-geluid");
+  // Who leaves keeps nothing: the podium task is released with Pieter.
   s.Leave(kPieter, "Verhuisd naar Almere. Veel plezier met het zomerfeest!");
-  // Who leaves keeps nothing: a coordinator frees what they held.
-  s.Release(kCarla, "t-zomer-podium", "Pieter is verhuisd; de taak is weer vrij.");
 }
 
-// Two things left open on the samenwerkingsrotonde for the organizers to settle: the park on
-// one Saturday afternoon, and two residents' meetings two weeks apart.
-void OpenOnTheRotonde(Script& s) {
-  s.Propose(kMei, {.id = kBuitenspelen,
-                   .title = "Buitenspeelmiddag in het Erasmuspark",
-                   .description = "Stoepkrijt, touwtrekken, een springkussen en oud-Hollandse "
-                                  "spelletjes. Voor alle kinderen uit de buurt.",
-                   .date = "2026-06-20",
-                   .start_time = "13:00",
-                   .end_time = "17:00",
-                   .place = "Erasmuspark, grasveld bij de speeltuin",
-                   .location_id = kPark});
-  s.Task(kMei, "t-spelen-materiaal", kBuitenspelen, "Spelmateriaal lenen bij de speeltuin", "",
-         "2026-06-18");
-  s.Claim(kMei, "t-spelen-materiaal");
-  s.Spend(kMei, {.id = "sp-buitenspelen",
-                 .initiative_id = kBuitenspelen,
-                 .cents = Euros(250),
-                 .purpose = "Springkussen en spelmateriaal buitenspeelmiddag"});
-  s.Propose(kSanne, {.id = kZwerfafval,
-                     .kind = v1::INITIATIVE_KIND_CLEAN_UP,
-                     .title = "Zwerfafval prikken in het Erasmuspark",
-                     .description = "Een ochtend het park schoon maken voor de zomer, met "
-                                    "grijpers van het stadsdeel.",
-                     .date = "2026-06-20",
-                     .start_time = "10:00",
-                     .end_time = "12:30",
-                     .place = "Erasmuspark, ingang Bos en Lommerweg",
-                     .location_id = kPark});
-
+// Left open on the samenwerkingsrotonde for the organizers to settle: two residents' meetings
+// two weeks apart (story 3: one big meeting at a time).
+void TwoResidentsMeetings(Script& s) {
   s.Propose(kYusuf,
             {.id = kAvondGroen,
              .kind = v1::INITIATIVE_KIND_RESIDENTS_MEETING,
@@ -1243,6 +1222,36 @@ void OpenOnTheRotonde(Script& s) {
   s.Claim(kDewi, "t-portiek-uitnodiging");
 }
 
+// Left open on the samenwerkingsrotonde: the park on one Saturday, morning and afternoon.
+void PlayInThePark(Script& s) {
+  s.Propose(kMei, {.id = kBuitenspelen,
+                   .title = "Buitenspeelmiddag in het Erasmuspark",
+                   .description = "Stoepkrijt, touwtrekken, een springkussen en oud-Hollandse "
+                                  "spelletjes. Voor alle kinderen uit de buurt.",
+                   .date = "2026-06-20",
+                   .start_time = "13:00",
+                   .end_time = "17:00",
+                   .place = "Erasmuspark, grasveld bij de speeltuin",
+                   .location_id = kPark});
+  s.Task(kMei, "t-spelen-materiaal", kBuitenspelen, "Spelmateriaal lenen bij de speeltuin", "",
+         "2026-06-18");
+  s.Claim(kMei, "t-spelen-materiaal");
+  s.Spend(kMei, {.id = "sp-buitenspelen",
+                 .initiative_id = kBuitenspelen,
+                 .cents = Euros(250),
+                 .purpose = "Springkussen en spelmateriaal buitenspeelmiddag"});
+  s.Propose(kSanne, {.id = kZwerfafval,
+                     .kind = v1::INITIATIVE_KIND_CLEAN_UP,
+                     .title = "Zwerfafval prikken in het Erasmuspark",
+                     .description = "Een ochtend het park schoon maken voor de zomer, met "
+                                    "grijpers van het stadsdeel.",
+                     .date = "2026-06-20",
+                     .start_time = "10:00",
+                     .end_time = "12:30",
+                     .place = "Erasmuspark, ingang Bos en Lommerweg",
+                     .location_id = kPark});
+}
+
 void MoreProposals(Script& s) {
   s.Submit("", "p-verlichting-tunnel", "Betere verlichting in het fietstunneltje bij de metro",
            "'s Avonds is het tunneltje onder het spoor bij metrostation Kolenkit donker. Veel "
@@ -1258,7 +1267,7 @@ void MoreProposals(Script& s) {
                     "gebiedsoverleg.");
 }
 
-void Autumn(Script& s) {
+void BooksAndTheAutumnCouncil(Script& s) {
   s.Spend(kAnna, {.id = "sp-jaarverslag",
                   .cents = Euros(60),
                   .purpose = "Jaarverslag en verantwoording buurtbudget drukken"});
@@ -1282,13 +1291,16 @@ void Autumn(Script& s) {
 void May(Script& s) {
   Greening(s);
   SummerParty(s);
+  TwoBraderieen(s);
+  TwoResidentsMeetings(s);
+  // The core team talks about what is on the rotonde by then.
   CoreTeamInMay(s);
   SmallThingsInMay(s);
-  Braderie(s);
+  OneBraderie(s);
   SummerPartyTasks(s);
-  OpenOnTheRotonde(s);
+  PlayInThePark(s);
   MoreProposals(s);
-  Autumn(s);
+  BooksAndTheAutumnCouncil(s);
 }
 
 void Summarize(const PlatformState& state, DemoSummary* out) {

@@ -98,6 +98,28 @@ TEST(Demo, WriteDemoRefusesAStoreThatHoldsEvents) {
   EXPECT_EQ(ReadEverything(dir).size(), 5u);
 }
 
+// A command the demo cannot get through stops it, naming the command and the code.
+TEST(Demo, StopsAtTheFirstCommandThatFailsAndNamesIt) {
+  const TempDir tmp;
+  const std::string dir = tmp.Sub("store");
+  OpenStore(dir);  // an empty store, then opened read-only: every append fails
+  eventstore::Options read_only;
+  read_only.read_only = true;
+  auto store = eventstore::EventStore::Open(dir, read_only);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  demo::DemoSummary summary;
+  const Status written = demo::WriteDemo(**store, &summary);
+  EXPECT_EQ(written.code(), StatusCode::kIOError) << written.ToString();
+  EXPECT_EQ(summary.commands, 1u);
+  EXPECT_EQ(summary.failed_command_id, "demo-0001");
+  EXPECT_EQ(summary.failed_command, "FoundPlatform as m-anna");
+  EXPECT_EQ(summary.refusal_code, "unavailable");
+  EXPECT_EQ(written.message().rfind("demo command demo-0001 (FoundPlatform as m-anna) failed: ", 0),
+            0u)
+      << written.message();
+  EXPECT_EQ(summary.events_written, 0u);
+}
+
 // The same demo every time: only recorded_at, and the hashes that cover it, differ.
 TEST(Demo, IsTheSameEveryTimeApartFromRecordedAt) {
   const TempDir tmp;
@@ -122,12 +144,13 @@ TEST(Demo, IsTheSameEveryTimeApartFromRecordedAt) {
 class DemoStateTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    // All allocated first, so that a failure below fails the tests instead of crashing them.
     tmp_ = new TempDir();
-    auto store = OpenStore(tmp_->Sub("store"));
     summary_ = new demo::DemoSummary();
+    state_ = new PlatformState();
+    auto store = OpenStore(tmp_->Sub("store"));
     const Status written = demo::WriteDemo(*store, summary_);
     ASSERT_TRUE(written.ok()) << written.ToString();
-    state_ = new PlatformState();
     // A fresh service folds the platform from the log, as a restarted server would.
     commands::CommandService service(*store);
     ASSERT_TRUE(service
@@ -141,6 +164,9 @@ class DemoStateTest : public ::testing::Test {
     delete tmp_;
   }
   const PlatformState& state() const { return *state_; }
+  const projections::ClashState* ClashOf(const std::string& a, const std::string& b) const {
+    return state().ClashBetween(a, b);
+  }
 
   static TempDir* tmp_;
   static demo::DemoSummary* summary_;
@@ -205,7 +231,9 @@ TEST_F(DemoStateTest, HasInitiativesInEveryStateOfLife) {
     ++by_status[i.status];
     kinds.insert(i.kind);
     with_co_organizers += i.organizers.size() > 1;
-    if (i.status == InitiativeStatus::kHeld) EXPECT_GT(i.participants, 0) << id;
+    if (i.status == InitiativeStatus::kHeld) {
+      EXPECT_GT(i.participants, 0) << id;
+    }
   }
   EXPECT_GE(state().initiatives().size(), 15u);
   EXPECT_EQ(summary_->initiatives, state().initiatives().size());
@@ -248,8 +276,7 @@ TEST_F(DemoStateTest, TheRotondeShowsMergedDismissedAndOpenClashes) {
   const auto* krant = state().Initiative("i-nieuwsbrief-kolenkitflats");
   ASSERT_NE(krant, nullptr);
   EXPECT_EQ(krant->merged_into, "i-buurtkrant");
-  const auto* meetings =
-      state().ClashBetween("i-bewonersavond-groen", "i-bewonersavond-portiekflats");
+  const auto* meetings = ClashOf("i-bewonersavond-groen", "i-bewonersavond-portiekflats");
   ASSERT_NE(meetings, nullptr);
   EXPECT_EQ(meetings->rule, v1::CLASH_RULE_DUPLICATE_CHANNEL);
   EXPECT_EQ(meetings->status, ClashStatus::kOpen);

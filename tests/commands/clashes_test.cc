@@ -64,8 +64,9 @@ class ClashesTest : public DeciderTest {
 TEST_F(ClashesTest, SameDateTwoOrganisersJoinForcesByConsent) {
   const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_MARKET, "Braderie Kolenkit",
                                      "2026-06-14", "Kolenkitplein"));
-  const Decision second = Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET,
-                                  "Zomerbraderie Bos en Lommer", "2026-06-14", "Bos en Lommerplein");
+  const Decision second =
+      Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET, "Zomerbraderie Bos en Lommer", "2026-06-14",
+              "Bos en Lommerplein");
   // Allowed: a clash is a suggestion, never a block.
   ASSERT_EQ(TypesOf(second), (Types{"InitiativeProposed", "ClashDetected"}));
   const std::string b = IdOf(second);
@@ -84,23 +85,21 @@ TEST_F(ClashesTest, SameDateTwoOrganisersJoinForcesByConsent) {
     c.mutable_propose_merge()->set_surviving_initiative_id(a);
   });
   EXPECT_EQ(state_.Clash(clash.clash_id())->status, ClashStatus::kMergeProposed);
-  ExpectRefused(Command(kCarla, [&](v1::Command& c) {
-                  c.mutable_accept_merge()->set_clash_id(clash.clash_id());
-                }),
-                "forbidden");
+  ExpectRefused(
+      Command(kCarla,
+              [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash.clash_id()); }),
+      "forbidden");
   // Dewi says yes for her side; no merge without Bram's yes.
-  const Decision dewi = DoCommand(kDewi, [&](v1::Command& c) {
-    c.mutable_accept_merge()->set_clash_id(clash.clash_id());
-  });
+  const Decision dewi = DoCommand(
+      kDewi, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash.clash_id()); });
   EXPECT_EQ(TypesOf(dewi), (Types{"MergeAccepted"}));
-  ExpectRefused(Command(kDewi, [&](v1::Command& c) {
-                  c.mutable_accept_merge()->set_clash_id(clash.clash_id());
-                }),
-                "already_accepted");
+  ExpectRefused(
+      Command(kDewi,
+              [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash.clash_id()); }),
+      "already_accepted");
   EXPECT_EQ(state_.Initiative(b)->status, projections::InitiativeStatus::kActive);
-  const Decision bram = DoCommand(kBram, [&](v1::Command& c) {
-    c.mutable_accept_merge()->set_clash_id(clash.clash_id());
-  });
+  const Decision bram = DoCommand(
+      kBram, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash.clash_id()); });
   EXPECT_EQ(TypesOf(bram), (Types{"MergeAccepted", "InitiativesMerged"}));
 
   const auto* surviving = state_.Initiative(a);
@@ -110,6 +109,25 @@ TEST_F(ClashesTest, SameDateTwoOrganisersJoinForcesByConsent) {
   EXPECT_EQ(absorbed->merged_into, a);
   EXPECT_EQ(surviving->absorbed, (std::vector<std::string>{b}));
   EXPECT_EQ(state_.Clash(clash.clash_id())->status, ClashStatus::kMerged);
+}
+
+TEST_F(ClashesTest, AClashIsFoundByItsPairWhateverTheIdsLength) {
+  // Long ids: a pair key that referred to temporaries would miss them in optimised builds.
+  v1::Command first = NewCommand();
+  first.mutable_propose_initiative()->set_initiative_id("i-repair-cafe-maart-in-het-buurthuis");
+  first.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_OTHER);
+  first.mutable_propose_initiative()->set_title("Repair café");
+  first.mutable_propose_initiative()->mutable_when()->set_start_date("2026-03-14");
+  Do(first, kBram);
+  v1::Command second = first;
+  second.set_command_id("cmd-long-2");
+  second.mutable_propose_initiative()->set_initiative_id("i-voorleesochtend-maart-bibliotheek");
+  second.mutable_propose_initiative()->set_title("Voorleesochtend");
+  Do(second, kDewi);
+  const auto* clash = state_.ClashBetween("i-voorleesochtend-maart-bibliotheek",
+                                          "i-repair-cafe-maart-in-het-buurthuis");
+  ASSERT_NE(clash, nullptr);
+  EXPECT_EQ(clash->initiative_a, "i-repair-cafe-maart-in-het-buurthuis");
 }
 
 TEST_F(ClashesTest, SamePlaceSameDayIsAHardClash) {
@@ -138,7 +156,8 @@ TEST_F(ClashesTest, ThreeGiveAwaysInOneWeekBecomeOne) {
   const std::string c = IdOf(third);
   ASSERT_EQ(Detected(third).size(), 2u);
   // A give-away in the next week is no clash.
-  EXPECT_TRUE(Detected(Propose(kBram, v1::INITIATIVE_KIND_GIVE_AWAY, "Boekenruil", "2026-06-08")).empty());
+  EXPECT_TRUE(
+      Detected(Propose(kBram, v1::INITIATIVE_KIND_GIVE_AWAY, "Boekenruil", "2026-06-08")).empty());
 
   // Carla's canopy event survives: B joins it, then A.
   const std::string bc = ClashOf(b, c);
@@ -146,9 +165,8 @@ TEST_F(ClashesTest, ThreeGiveAwaysInOneWeekBecomeOne) {
     cmd.mutable_propose_merge()->set_clash_id(bc);
     cmd.mutable_propose_merge()->set_surviving_initiative_id(c);
   });
-  const Decision b_yes = DoCommand(kDewi, [&](v1::Command& cmd) {
-    cmd.mutable_accept_merge()->set_clash_id(bc);
-  });
+  const Decision b_yes =
+      DoCommand(kDewi, [&](v1::Command& cmd) { cmd.mutable_accept_merge()->set_clash_id(bc); });
   // B's clash with A is resolved by the merge; A and C still clash.
   EXPECT_EQ(TypesOf(b_yes), (Types{"MergeAccepted", "InitiativesMerged", "ClashResolved"}));
   EXPECT_EQ(state_.Clash(ClashOf(a, b))->status, ClashStatus::kResolved);
@@ -175,8 +193,8 @@ TEST_F(ClashesTest, ThreeGiveAwaysInOneWeekBecomeOne) {
 // action groups against the same metro-line cut.
 TEST_F(ClashesTest, OneNewsletterOneBigMeetingOneActionGroupPerCause) {
   Propose(kBram, v1::INITIATIVE_KIND_NEWSLETTER, "Buurtkrant Kolenkit", "2026-01-01", "", true);
-  const Decision paper = Propose(kDewi, v1::INITIATIVE_KIND_NEWSLETTER, "De Kolenkitkoerier",
-                                 "2026-03-01", "", true);
+  const Decision paper =
+      Propose(kDewi, v1::INITIATIVE_KIND_NEWSLETTER, "De Kolenkitkoerier", "2026-03-01", "", true);
   ASSERT_EQ(Detected(paper).size(), 1u);
   EXPECT_EQ(Detected(paper)[0].rule(), v1::CLASH_RULE_DUPLICATE_CHANNEL);
 
@@ -203,15 +221,17 @@ TEST_F(ClashesTest, OneNewsletterOneBigMeetingOneActionGroupPerCause) {
 TEST_F(ClashesTest, ADismissedClashStaysClosedUnlessTheInitiativesChangeMaterially) {
   const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_PARTY, "Buurtfeest",
                                      "2026-06-20", "Kolenkitplein"));
-  const std::string b = IdOf(Propose(kDewi, v1::INITIATIVE_KIND_OTHER, "Voorleesmiddag",
-                                     "2026-06-20", "Bibliotheek"));
+  const std::string b = IdOf(
+      Propose(kDewi, v1::INITIATIVE_KIND_OTHER, "Voorleesmiddag", "2026-06-20", "Bibliotheek"));
   const std::string clash = ClashOf(a, b);
-  ExpectRefused(Command(kDewi, [&](v1::Command& c) { c.mutable_dismiss_clash()->set_clash_id(clash); }),
-                "missing_field");
-  ExpectRefused(Command(kOlaf, [&](v1::Command& c) {
-                  c.mutable_dismiss_clash()->set_clash_id(clash);
-                  c.mutable_dismiss_clash()->set_reason("x");
-                }),
+  ExpectRefused(
+      Command(kDewi, [&](v1::Command& c) { c.mutable_dismiss_clash()->set_clash_id(clash); }),
+      "missing_field");
+  ExpectRefused(Command(kOlaf,
+                        [&](v1::Command& c) {
+                          c.mutable_dismiss_clash()->set_clash_id(clash);
+                          c.mutable_dismiss_clash()->set_reason("x");
+                        }),
                 "forbidden");
   DoCommand(kDewi, [&](v1::Command& c) {
     c.mutable_dismiss_clash()->set_clash_id(clash);
@@ -234,18 +254,21 @@ TEST_F(ClashesTest, ADismissedClashStaysClosedUnlessTheInitiativesChangeMaterial
 }
 
 TEST_F(ClashesTest, CancellingResolvesItsOpenClashes) {
-  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen", "2026-04-11"));
-  const std::string b = IdOf(Propose(kDewi, v1::INITIATIVE_KIND_CLEAN_UP, "Zwerfafval prikken", "2026-04-11"));
-  const Decision cancel = DoCommand(kDewi, [&](v1::Command& c) {
-    c.mutable_cancel_initiative()->set_initiative_id(b);
-  });
+  const std::string a =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen", "2026-04-11"));
+  const std::string b =
+      IdOf(Propose(kDewi, v1::INITIATIVE_KIND_CLEAN_UP, "Zwerfafval prikken", "2026-04-11"));
+  const Decision cancel = DoCommand(
+      kDewi, [&](v1::Command& c) { c.mutable_cancel_initiative()->set_initiative_id(b); });
   EXPECT_EQ(TypesOf(cancel), (Types{"InitiativeCancelled", "ClashResolved"}));
   EXPECT_EQ(state_.Clash(ClashOf(a, b))->status, ClashStatus::kResolved);
 }
 
 TEST_F(ClashesTest, AMergeMovesTasksAndBudgetLinesToTheSurvivor) {
-  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_MARKET, "Braderie", "2026-06-14"));
-  const std::string b = IdOf(Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET, "Rommelmarkt", "2026-06-14"));
+  const std::string a =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_MARKET, "Braderie", "2026-06-14"));
+  const std::string b =
+      IdOf(Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET, "Rommelmarkt", "2026-06-14"));
   // Given a task and a budget line under B (as facts, whatever their own rules).
   Decision given;
   given.events.resize(2);
@@ -267,8 +290,10 @@ TEST_F(ClashesTest, AMergeMovesTasksAndBudgetLinesToTheSurvivor) {
     c.mutable_propose_merge()->set_clash_id(clash);
     c.mutable_propose_merge()->set_surviving_initiative_id(a);
   });
-  const Decision merged = DoCommand(kDewi, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash); });
-  EXPECT_EQ(TypesOf(merged), (Types{"MergeAccepted", "InitiativesMerged", "TaskMoved", "SpendingMoved"}));
+  const Decision merged =
+      DoCommand(kDewi, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash); });
+  EXPECT_EQ(TypesOf(merged),
+            (Types{"MergeAccepted", "InitiativesMerged", "TaskMoved", "SpendingMoved"}));
   EXPECT_EQ(state_.Task("t-flyer")->initiative_id, a);
   EXPECT_EQ(state_.budget().spending.at("sp-kramen").initiative_id, a);
   // Nothing is lost: B is still there, pointing at A.
@@ -277,15 +302,19 @@ TEST_F(ClashesTest, AMergeMovesTasksAndBudgetLinesToTheSurvivor) {
 }
 
 TEST_F(ClashesTest, AMergeCanBeDeclinedAndTheClashStaysOpen) {
-  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_PARTY, "Feest", "2026-06-20"));
-  const std::string b = IdOf(Propose(kDewi, v1::INITIATIVE_KIND_STREET_PARTY, "Straatfeest", "2026-06-20"));
+  const std::string a =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_STREET_PARTY, "Feest", "2026-06-20"));
+  const std::string b =
+      IdOf(Propose(kDewi, v1::INITIATIVE_KIND_STREET_PARTY, "Straatfeest", "2026-06-20"));
   const std::string clash = ClashOf(a, b);
-  ExpectRefused(Command(kDewi, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash); }),
-                "merge_not_proposed");
-  ExpectRefused(Command(kDewi, [&](v1::Command& c) {
-                  c.mutable_propose_merge()->set_clash_id(clash);
-                  c.mutable_propose_merge()->set_surviving_initiative_id("i-elsewhere");
-                }),
+  ExpectRefused(
+      Command(kDewi, [&](v1::Command& c) { c.mutable_accept_merge()->set_clash_id(clash); }),
+      "merge_not_proposed");
+  ExpectRefused(Command(kDewi,
+                        [&](v1::Command& c) {
+                          c.mutable_propose_merge()->set_clash_id(clash);
+                          c.mutable_propose_merge()->set_surviving_initiative_id("i-elsewhere");
+                        }),
                 "invalid_argument");
   DoCommand(kBram, [&](v1::Command& c) {
     c.mutable_propose_merge()->set_clash_id(clash);
@@ -301,13 +330,16 @@ TEST_F(ClashesTest, AMergeCanBeDeclinedAndTheClashStaysOpen) {
 }
 
 TEST_F(ClashesTest, OneOrganizerOfBothSidesMergesAtOnce) {
-  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen noord", "2026-04-11"));
-  const std::string b = IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen zuid", "2026-04-11"));
+  const std::string a =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen noord", "2026-04-11"));
+  const std::string b =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_CLEAN_UP, "Opschonen zuid", "2026-04-11"));
   const Decision d = DoCommand(kBram, [&](v1::Command& c) {
     c.mutable_propose_merge()->set_clash_id(ClashOf(a, b));
     c.mutable_propose_merge()->set_surviving_initiative_id(b);
   });
-  EXPECT_EQ(TypesOf(d), (Types{"MergeProposed", "MergeAccepted", "MergeAccepted", "InitiativesMerged"}));
+  EXPECT_EQ(TypesOf(d),
+            (Types{"MergeProposed", "MergeAccepted", "MergeAccepted", "InitiativesMerged"}));
   EXPECT_EQ(state_.Initiative(a)->merged_into, b);
 }
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "command_service.h"
+#include "rotonde/projections/snapshot.h"
 #include "temp_dir.h"
 
 namespace rotonde::commands {
@@ -52,7 +53,8 @@ class CommandServiceTest : public ::testing::Test {
 TEST_F(CommandServiceTest, DecidedEventsAreStoredWithTheirStreamsTypesAndCause) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("c1", "Braderie", "2026-06-14")).ok());
-  const CommandOutcome second = service_->Handle("kolenkit", "m-anna", Propose("c2", "Rommelmarkt", "2026-06-14"));
+  const CommandOutcome second =
+      service_->Handle("kolenkit", "m-anna", Propose("c2", "Rommelmarkt", "2026-06-14"));
   ASSERT_TRUE(second.ok()) << second.error->message;
   EXPECT_EQ(second.first_position, 3u);
   EXPECT_EQ(second.last_position, 4u);  // the initiative and the clash it has
@@ -75,9 +77,11 @@ TEST_F(CommandServiceTest, DecidedEventsAreStoredWithTheirStreamsTypesAndCause) 
 
 TEST_F(CommandServiceTest, ARepeatedCommandIdReturnsTheFirstOutcomeAndWritesNothing) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  const CommandOutcome first = service_->Handle("kolenkit", "m-anna", Propose("c1", "Braderie", "2026-06-14"));
+  const CommandOutcome first =
+      service_->Handle("kolenkit", "m-anna", Propose("c1", "Braderie", "2026-06-14"));
   // The retry carries other content (a client bug, or a replayed form): still the first outcome.
-  const CommandOutcome again = service_->Handle("kolenkit", "m-anna", Propose("c1", "Iets anders", "2026-07-01"));
+  const CommandOutcome again =
+      service_->Handle("kolenkit", "m-anna", Propose("c1", "Iets anders", "2026-07-01"));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again.repeated);
   EXPECT_EQ(again.first_position, first.first_position);
@@ -87,14 +91,17 @@ TEST_F(CommandServiceTest, ARepeatedCommandIdReturnsTheFirstOutcomeAndWritesNoth
 TEST_F(CommandServiceTest, ARefusedCommandChangesNothing) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   const auto head = store_->Head();
-  const CommandOutcome refused = service_->Handle("kolenkit", "m-anna", Propose("c1", "Feest", "2026-02-30"));
+  const CommandOutcome refused =
+      service_->Handle("kolenkit", "m-anna", Propose("c1", "Feest", "2026-02-30"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error->code, "invalid_date");
   EXPECT_EQ(store_->Head().position, head.position);
   EXPECT_EQ(store_->Head().hash, head.hash);
-  const CommandOutcome stranger = service_->Handle("kolenkit", "m-nobody", Propose("c2", "Feest", "2026-06-30"));
+  const CommandOutcome stranger =
+      service_->Handle("kolenkit", "m-nobody", Propose("c2", "Feest", "2026-06-30"));
   EXPECT_EQ(stranger.error->code, "not_a_member");
-  const CommandOutcome elsewhere = service_->Handle("elders", "m-anna", Propose("c3", "Feest", "2026-06-30"));
+  const CommandOutcome elsewhere =
+      service_->Handle("elders", "m-anna", Propose("c3", "Feest", "2026-06-30"));
   EXPECT_EQ(elsewhere.error->code, "platform_not_found");
   EXPECT_EQ(store_->Head().position, head.position);
 }
@@ -102,22 +109,30 @@ TEST_F(CommandServiceTest, ARefusedCommandChangesNothing) {
 TEST_F(CommandServiceTest, AMergeIsOneAtomicAppendAcrossStreams) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("c1", "Braderie", "2026-06-14")).ok());
-  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("c2", "Rommelmarkt", "2026-06-14")).ok());
+  ASSERT_TRUE(
+      service_->Handle("kolenkit", "m-anna", Propose("c2", "Rommelmarkt", "2026-06-14")).ok());
   std::string clash;
-  ASSERT_TRUE(service_->Read("kolenkit", [&](const projections::PlatformModel& m) {
-    const auto& s = m.state();
-    clash = s.clashes().begin()->first;
-  }).ok());
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& m) {
+                           const auto& s = m.state();
+                           clash = s.clashes().begin()->first;
+                         })
+                  .ok());
   v1::Command merge;
   merge.set_command_id("c3");
   merge.mutable_propose_merge()->set_clash_id(clash);
   std::string survivor;
-  ASSERT_TRUE(service_->Read("kolenkit", [&](const projections::PlatformModel& m) {
-    const auto& s = m.state();
-    survivor = s.clashes().begin()->second.initiative_a;
-  }).ok());
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& m) {
+                           const auto& s = m.state();
+                           survivor = s.clashes().begin()->second.initiative_a;
+                         })
+                  .ok());
   merge.mutable_propose_merge()->set_surviving_initiative_id(survivor);
-  const CommandOutcome merged = service_->Handle("kolenkit", "m-anna", merge);  // Anna organizes both
+  const CommandOutcome merged =
+      service_->Handle("kolenkit", "m-anna", merge);  // Anna organizes both
   ASSERT_TRUE(merged.ok()) << merged.error->message;
   EXPECT_EQ(merged.last_position - merged.first_position + 1, 4u);
   const auto log = Log();
@@ -128,25 +143,77 @@ TEST_F(CommandServiceTest, AMergeIsOneAtomicAppendAcrossStreams) {
 TEST_F(CommandServiceTest, ARestartedServiceRebuildsTheSameState) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE(service_->Handle("kolenkit", "m-anna",
-                                 Propose("p" + std::to_string(i), "Markt " + std::to_string(i),
-                                         "2026-06-" + std::string(i % 28 < 9 ? "0" : "") +
-                                             std::to_string(i % 28 + 1)))
+    ASSERT_TRUE(service_
+                    ->Handle("kolenkit", "m-anna",
+                             Propose("p" + std::to_string(i), "Markt " + std::to_string(i),
+                                     "2026-06-" + std::string(i % 28 < 9 ? "0" : "") +
+                                         std::to_string(i % 28 + 1)))
                     .ok());
   }
   auto summary = [](CommandService& service) {
     std::string out;
-    EXPECT_TRUE(service.Read("kolenkit", [&](const projections::PlatformModel& m) {
-    const auto& s = m.state();
-      out = std::to_string(s.position()) + "/" + std::to_string(s.initiatives().size()) + "/" +
-            std::to_string(s.clashes().size());
-      for (const auto& [id, clash] : s.clashes()) out += "," + id + ":" + clash.initiative_a;
-    }).ok());
+    EXPECT_TRUE(service
+                    .Read("kolenkit",
+                          [&](const projections::PlatformModel& m) {
+                            const auto& s = m.state();
+                            out = std::to_string(s.position()) + "/" +
+                                  std::to_string(s.initiatives().size()) + "/" +
+                                  std::to_string(s.clashes().size());
+                            for (const auto& [id, clash] : s.clashes())
+                              out += "," + id + ":" + clash.initiative_a;
+                          })
+                    .ok());
     return out;
   };
   const std::string live = summary(*service_);
   CommandService restarted(*store_);
   EXPECT_EQ(summary(restarted), live);
+}
+
+TEST_F(CommandServiceTest, AStartFromCheckpointsFoldsOnlyWhatCameAfter) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  {
+    CommandService service(*store_, checkpoints.value().get());
+    for (const std::string p : {"noord", "zuid"}) {
+      ASSERT_TRUE(service.Handle(p, "m-anna", Found(p)).ok());
+      for (int i = 0; i < 40; ++i) {
+        ASSERT_TRUE(service
+                        .Handle(p, "m-anna",
+                                Propose(p + std::to_string(i), "Markt",
+                                        "2026-09-1" + std::to_string(i % 10)))
+                        .ok());
+      }
+    }
+    ASSERT_TRUE(service.SaveCheckpoints().ok());
+    // After the checkpoints: more events, and a platform founded since.
+    ASSERT_TRUE(service.Handle("noord", "m-anna", Propose("later", "Feest", "2026-10-01")).ok());
+    ASSERT_TRUE(service.Handle("west", "m-anna", Found("west")).ok());
+  }
+  CommandService restarted(*store_, checkpoints.value().get());
+  auto report = restarted.LoadAll();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->platforms, 3u);
+  EXPECT_EQ(report->from_checkpoint, 2u);
+  EXPECT_LE(report->events_folded, 3u);  // "later" (+ its clashes) and west's founding
+
+  CommandService from_scratch(*store_);
+  for (const std::string p : {"noord", "zuid", "west"}) {
+    std::string restored, rebuilt;
+    ASSERT_TRUE(restarted
+                    .Read(p,
+                          [&](const projections::PlatformModel& m) {
+                            restored = projections::ModelSnapshots::Bytes(m);
+                          })
+                    .ok());
+    ASSERT_TRUE(from_scratch
+                    .Read(p,
+                          [&](const projections::PlatformModel& m) {
+                            rebuilt = projections::ModelSnapshots::Bytes(m);
+                          })
+                    .ok());
+    EXPECT_EQ(restored, rebuilt) << p;
+  }
 }
 
 TEST_F(CommandServiceTest, PlatformsAreHandledInParallel) {
@@ -156,7 +223,9 @@ TEST_F(CommandServiceTest, PlatformsAreHandledInParallel) {
   for (const auto& p : platforms) {
     threads.emplace_back([&, p] {
       for (int i = 0; i < 25; ++i) {
-        const auto outcome = service_->Handle(p, "m-anna", Propose(p + std::to_string(i), "Markt", "2026-09-0" + std::to_string(1 + i % 9)));
+        const auto outcome = service_->Handle(
+            p, "m-anna",
+            Propose(p + std::to_string(i), "Markt", "2026-09-0" + std::to_string(1 + i % 9)));
         ASSERT_TRUE(outcome.ok()) << outcome.error->message;
       }
     });

@@ -90,6 +90,27 @@ TEST_F(DeciderTest, OnlyAdminsGrantRolesAndTheLastAdminStays) {
   EXPECT_EQ(state_.RoleOf(kDewi), v1::ROLE_UNSPECIFIED);
 }
 
+TEST_F(DeciderTest, LeavingReleasesTheTasksOneHeld) {
+  v1::Command propose = NewCommand();
+  propose.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_CLEAN_UP);
+  propose.mutable_propose_initiative()->set_title("Opschonen");
+  propose.mutable_propose_initiative()->mutable_when()->set_start_date("2026-04-11");
+  const std::string initiative =
+      Do(propose, kBram).events[0].event.initiative_proposed().initiative_id();
+  v1::Command task = NewCommand();
+  task.mutable_create_task()->set_initiative_id(initiative);
+  task.mutable_create_task()->set_title("vuilniszakken halen");
+  const std::string id = Do(task, kBram).events[0].event.task_created().task_id();
+  v1::Command claim = NewCommand();
+  claim.mutable_claim_task()->set_task_id(id);
+  Do(claim, kDewi);
+  v1::Command leave = NewCommand();
+  leave.mutable_leave_platform()->set_reason("verhuisd");
+  const Decision left = Do(leave, kDewi);
+  EXPECT_EQ(TypesOf(left), (Types{"MemberLeft", "TaskReleased"}));
+  EXPECT_TRUE(state_.Task(id)->claimed_by.empty());
+}
+
 TEST_F(DeciderTest, AnUnknownCommandOrMissingCommandIdIsRefused) {
   v1::Command nothing = NewCommand();
   ExpectRefused(When(nothing, kAnna), "unknown_command");

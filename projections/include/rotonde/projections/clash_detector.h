@@ -31,12 +31,12 @@ struct ClashFinding {
   double score = 0;
   double similarity = 0;
   int32_t day = 0;  // the first shared day, the Monday of the shared week, or the other's start
-  std::vector<std::string> shared_terms;
 };
 
 // The active initiatives in `state` that `subject` clashes with, strongest first (then by
 // score, then by id). `subject` itself (same id) is skipped; an inactive subject or one
-// without valid dates clashes with nothing.
+// without valid dates clashes with nothing. The words they share (for explaining a clash)
+// are SharedTerms() of their fingerprints, computed by who needs them.
 std::vector<ClashFinding> FindClashes(const PlatformState& state, const InitiativeState& subject);
 
 // Whether two places are the same place: equal location ids, or equal normalised text.

@@ -22,21 +22,18 @@ class PlatformModel {
   const PlatformState& state() const { return state_; }
   uint64_t position() const { return state_.position(); }
 
-  // The history of an entity, by its stream name ("kolenkit/initiative/i-..."); empty if
-  // nothing happened to it.
-  const std::vector<v1::HistoryEntry>& History(std::string_view entity_stream) const;
-
-  const std::map<std::string, std::vector<v1::HistoryEntry>, std::less<>>& histories() const {
-    return history_;
-  }
+  // The log positions of the events in an entity's history, by the entity's stream name
+  // ("kolenkit/initiative/i-..."), ascending; empty if nothing happened to it. Positions
+  // only: what happened at each is in the log, which never changes (views.h BuildHistory).
+  const std::vector<uint64_t>& History(std::string_view entity_stream) const;
 
  private:
   friend class ModelSnapshots;  // snapshot.cc reads and restores the members
 
-  void Remember(const std::string& entity_stream, const v1::HistoryEntry& entry);
+  void Remember(const std::string& entity_stream, uint64_t position);
 
   PlatformState state_;
-  std::map<std::string, std::vector<v1::HistoryEntry>, std::less<>> history_;
+  std::map<std::string, std::vector<uint64_t>, std::less<>> history_;
 };
 
 }  // namespace rotonde::projections

@@ -71,10 +71,19 @@ struct InitiativeState {
   std::string proposal_id;
   int32_t participants = 0;
   uint64_t proposed_at = 0;  // log position
-  TextFingerprint fingerprint;
 
   bool IsOrganizer(std::string_view member_id) const;
   bool active() const { return status == InitiativeStatus::kActive; }
+  // The fingerprint of title and description, built on first use: most initiatives are
+  // never compared, and building one costs microseconds that a rebuild or a restore of
+  // thousands of initiatives should not pay. Call ResetFingerprint() after changing the
+  // title or description. Not safe for concurrent first use (a PlatformState is used under
+  // its platform's lock).
+  const TextFingerprint& fingerprint() const;
+  void ResetFingerprint() { fingerprint_.reset(); }
+
+ private:
+  mutable std::optional<TextFingerprint> fingerprint_;
 };
 
 enum class ProposalStatus { kOpen, kDiscussed, kAdopted, kDeclined };
@@ -101,7 +110,7 @@ struct TaskState {
   std::string claimed_by;  // empty when open
   bool done = false;
   std::string done_by;
-  std::vector<std::string> learners_waiting;                    // asked to be shown how
+  std::vector<std::string> learners_waiting;                        // asked to be shown how
   std::vector<std::pair<std::string, std::string>> learning_pairs;  // (mentor, learner)
 };
 
@@ -123,7 +132,7 @@ struct MeetingState {
   std::string start_time;
   v1::Place place;
   bool hybrid = false;
-  std::vector<std::pair<std::string, std::string>> agenda;     // (item id, title)
+  std::vector<std::pair<std::string, std::string>> agenda;  // (item id, title)
   std::vector<std::string> minutes;
   std::vector<std::pair<std::string, std::string>> decisions;  // (decision id, text)
   std::vector<ActionItemState> actions;
@@ -196,7 +205,7 @@ struct ClashState {
   ClashStatus status = ClashStatus::kOpen;
   std::string dismiss_reason;
   std::string resolve_reason;
-  std::string surviving;                // proposed surviving initiative
+  std::string surviving;  // proposed surviving initiative
   std::string proposed_by;
   std::set<std::string> accepted_sides;  // initiative ids whose organizers said yes
   std::string decline_reason;

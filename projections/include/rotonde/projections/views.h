@@ -3,6 +3,7 @@
 // same view, so a view as of a log position is this function on a model folded up to it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,7 +26,11 @@ v1::BudgetView BuildBudget(const PlatformModel& model);
 v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
                                                    std::string_view period);
 v1::MembersView BuildMembers(const PlatformModel& model);
-v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream);
+// The entity's history, newest last, at most `limit` entries ending at the newest. `event_at`
+// reads the log's event at a position (false if it cannot): the model keeps positions only.
+v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream,
+                             const std::function<bool(uint64_t, v1::EventRecord*)>& event_at,
+                             size_t limit = 500);
 v1::FiguresView BuildFigures(const PlatformModel& model);
 
 // The clash's reason in plain Dutch and English, e.g. "Twee braderieën op zaterdag 14 juni"

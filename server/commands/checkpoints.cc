@@ -1,0 +1,45 @@
+#include "checkpoints.h"
+
+#include "rotonde/projections/snapshot.h"
+
+namespace rotonde::commands {
+
+Result<std::unique_ptr<CheckpointStore>> CheckpointStore::Open(const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kLZ4Compression;
+  options.keep_log_file_num = 2;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+  if (!s.ok()) return Status::IOError("cannot open checkpoints at " + dir + ": " + s.ToString());
+  return std::unique_ptr<CheckpointStore>(new CheckpointStore(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+CheckpointStore::~CheckpointStore() {
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+std::optional<projections::PlatformModel> CheckpointStore::Load(const std::string& platform) {
+  std::string bytes;
+  if (!db_->Get(rocksdb::ReadOptions(), platform, &bytes).ok()) return std::nullopt;
+  v1::PlatformSnapshot snapshot;
+  if (!snapshot.ParseFromString(bytes)) return std::nullopt;
+  return projections::ModelSnapshots::Restore(snapshot);
+}
+
+std::vector<std::string> CheckpointStore::Platforms() {
+  std::vector<std::string> platforms;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) platforms.push_back(it->key().ToString());
+  return platforms;
+}
+
+Status CheckpointStore::Save(const std::string& platform, const projections::PlatformModel& model) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  rocksdb::Status s = db_->Put(sync, platform, projections::ModelSnapshots::Bytes(model));
+  if (!s.ok()) return Status::IOError("cannot save a checkpoint: " + s.ToString());
+  return Status::Ok();
+}
+
+}  // namespace rotonde::commands

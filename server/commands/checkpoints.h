@@ -1,0 +1,40 @@
+// Checkpoints of the platforms' read models, in their own RocksDB next to the event store
+// (<data>/checkpoints), so that starting up does not mean refolding the whole log: a
+// platform is restored from its latest checkpoint and folds only the events after it.
+//
+// A checkpoint is a cache of a pure fold, never a source of truth: one that is missing, of
+// another format, unreadable or ahead of the log is ignored and the platform is rebuilt
+// from the log.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+
+#include "rotonde/eventstore/status.h"
+#include "rotonde/projections/platform_model.h"
+
+namespace rotonde::commands {
+
+class CheckpointStore {
+ public:
+  // Opens (creating) the checkpoint database in `dir`.
+  static Result<std::unique_ptr<CheckpointStore>> Open(const std::string& dir);
+  ~CheckpointStore();
+
+  // The platform's model as of its latest checkpoint; nullopt if there is none usable.
+  std::optional<projections::PlatformModel> Load(const std::string& platform);
+  // The platforms that have a checkpoint.
+  std::vector<std::string> Platforms();
+  // Replaces the platform's checkpoint with `model` (written with sync).
+  Status Save(const std::string& platform, const projections::PlatformModel& model);
+
+ private:
+  explicit CheckpointStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace rotonde::commands
