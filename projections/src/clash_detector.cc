@@ -72,17 +72,16 @@ bool SamePlace(const v1::Place& a, const v1::Place& b) {
 std::vector<ClashFinding> FindClashes(const PlatformState& state, const InitiativeState& subject) {
   std::vector<ClashFinding> findings;
   if (!subject.active() || !subject.days.valid) return findings;
-  auto other_of = [&](const std::string& id) -> const InitiativeState* {
-    if (id == subject.id) return nullptr;
-    const InitiativeState* other = state.Initiative(id);
-    return other != nullptr && other->active() ? other : nullptr;
+  // The indexes hold active initiatives only.
+  auto other_of = [&](const InitiativeState* other) -> const InitiativeState* {
+    return other->id == subject.id ? nullptr : other;
   };
 
   if (subject.days.ongoing) {
     // Channels: a second newsletter always; other ongoing kinds when their texts are alike.
     if (const auto* ongoing = state.OngoingOfKind(subject.kind)) {
-      for (const std::string& id : *ongoing) {
-        const InitiativeState* other = other_of(id);
+      for (const InitiativeState* candidate : *ongoing) {
+        const InitiativeState* other = other_of(candidate);
         if (other == nullptr) continue;
         const double similarity = Similarity(subject.fingerprint(), other->fingerprint());
         if (subject.kind == v1::INITIATIVE_KIND_NEWSLETTER || similarity >= kSimilarThreshold) {
@@ -93,6 +92,17 @@ std::vector<ClashFinding> FindClashes(const PlatformState& state, const Initiati
     }
     return Sorted(std::move(findings));
   }
+
+  // The subject's place, normalised once for all candidates.
+  const std::string subject_place = NormalizeText(subject.place.text());
+  auto same_place = [&](const InitiativeState& other) {
+    if (!subject.place.location_id().empty() &&
+        subject.place.location_id() == other.place.location_id()) {
+      return true;
+    }
+    return !subject_place.empty() && !other.place.text().empty() &&
+           NormalizeText(other.place.text()) == subject_place;
+  };
 
   // Dated: every initiative on a day of the weeks the subject touches (and, for a residents'
   // meeting, in the window around it), each once, with the first of its days seen.
@@ -105,9 +115,9 @@ std::vector<ClashFinding> FindClashes(const PlatformState& state, const Initiati
   const int32_t to = meeting ? std::max(week_last, last + kMeetingChannelDays) : week_last;
   std::vector<std::pair<const InitiativeState*, int32_t>> candidates;
   for (int32_t day = from; day <= to; ++day) {
-    if (const auto* ids = state.ActiveOn(day)) {
-      for (const std::string& id : *ids) {
-        if (const InitiativeState* other = other_of(id)) candidates.emplace_back(other, day);
+    if (const auto* on_day = state.ActiveOn(day)) {
+      for (const InitiativeState* candidate : *on_day) {
+        if (const InitiativeState* other = other_of(candidate)) candidates.emplace_back(other, day);
       }
     }
   }
@@ -128,11 +138,10 @@ std::vector<ClashFinding> FindClashes(const PlatformState& state, const Initiati
     const double similarity = Similarity(subject.fingerprint(), other->fingerprint());
     if (overlap) {
       const int32_t shared = std::max(subject.days.first, other->days.first);
-      findings.push_back(Finding(subject, *other,
-                                 SamePlace(subject.place, other->place)
-                                     ? v1::CLASH_RULE_SAME_PLACE_SAME_DAY
-                                     : v1::CLASH_RULE_SAME_DAY,
-                                 similarity, shared));
+      findings.push_back(
+          Finding(subject, *other,
+                  same_place(*other) ? v1::CLASH_RULE_SAME_PLACE_SAME_DAY : v1::CLASH_RULE_SAME_DAY,
+                  similarity, shared));
       continue;
     }
     if (channel) {

@@ -69,6 +69,30 @@ std::string EntityStream(std::string_view platform, std::string_view kind, std::
   return stream;
 }
 
+PlatformState::PlatformState(const PlatformState& other)
+    : platform_id_(other.platform_id_),
+      name_(other.name_),
+      neighbourhood_(other.neighbourhood_),
+      position_(other.position_),
+      members_(other.members_),
+      invites_(other.invites_),
+      initiatives_(other.initiatives_),
+      proposals_(other.proposals_),
+      tasks_(other.tasks_),
+      meetings_(other.meetings_),
+      clashes_(other.clashes_),
+      clash_by_pair_(other.clash_by_pair_),
+      budget_(other.budget_),
+      stream_versions_(other.stream_versions_),
+      commands_(other.commands_) {
+  for (const auto& [id, initiative] : initiatives_) IndexInitiative(initiative);
+}
+
+PlatformState& PlatformState::operator=(const PlatformState& other) {
+  if (this != &other) *this = PlatformState(other);
+  return *this;
+}
+
 void PlatformState::Apply(const v1::EventRecord& record) {
   DomainEvent event;
   if (!event.ParseFromString(record.payload())) return;  // not a domain event: nothing to fold
@@ -77,7 +101,11 @@ void PlatformState::Apply(const v1::EventRecord& record) {
 
 void PlatformState::Apply(const v1::EventRecord& record, const DomainEvent& event) {
   position_ = record.position();
-  stream_versions_[record.stream()] = record.version();
+  if (auto it = stream_versions_.find(record.stream()); it != stream_versions_.end()) {
+    it->second = record.version();
+  } else {
+    stream_versions_.emplace(record.stream(), record.version());
+  }
   if (!record.correlation_id().empty()) {
     auto [it, inserted] = commands_.try_emplace(record.correlation_id());
     if (inserted) it->second.first_position = record.position();
@@ -138,35 +166,49 @@ void PlatformState::ApplyPlatform(const DomainEvent& event) {
   }
 }
 
+namespace {
+
+bool ById(const InitiativeState* a, const InitiativeState* b) { return a->id < b->id; }
+
+void Insert(PlatformState::InitiativeSet& set, const InitiativeState* initiative) {
+  auto at = std::lower_bound(set.begin(), set.end(), initiative, ById);
+  if (at == set.end() || *at != initiative) set.insert(at, initiative);
+}
+
+template <typename Index, typename Key>
+void Erase(Index& index, const Key& key, const InitiativeState* initiative) {
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  auto at = std::lower_bound(it->second.begin(), it->second.end(), initiative, ById);
+  if (at != it->second.end() && *at == initiative) it->second.erase(at);
+  if (it->second.empty()) index.erase(it);
+}
+
+}  // namespace
+
 void PlatformState::IndexInitiative(const InitiativeState& initiative) {
   if (!initiative.active() || !initiative.days.valid) return;
   if (initiative.days.ongoing) {
-    ongoing_by_kind_[initiative.kind].insert(initiative.id);
+    Insert(ongoing_by_kind_[initiative.kind], &initiative);
     return;
   }
   const int32_t last =
       std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
   for (int32_t day = initiative.days.first; day <= last; ++day) {
-    active_by_day_[day].insert(initiative.id);
+    Insert(active_by_day_[day], &initiative);
   }
 }
 
 void PlatformState::UnindexInitiative(const InitiativeState& initiative) {
   if (!initiative.days.valid) return;
   if (initiative.days.ongoing) {
-    if (auto it = ongoing_by_kind_.find(initiative.kind); it != ongoing_by_kind_.end()) {
-      it->second.erase(initiative.id);
-      if (it->second.empty()) ongoing_by_kind_.erase(it);
-    }
+    Erase(ongoing_by_kind_, initiative.kind, &initiative);
     return;
   }
   const int32_t last =
       std::min(initiative.days.last, initiative.days.first + kMaxInitiativeDays - 1);
   for (int32_t day = initiative.days.first; day <= last; ++day) {
-    if (auto it = active_by_day_.find(day); it != active_by_day_.end()) {
-      it->second.erase(initiative.id);
-      if (it->second.empty()) active_by_day_.erase(it);
-    }
+    Erase(active_by_day_, day, &initiative);
   }
 }
 
@@ -185,8 +227,10 @@ void PlatformState::ApplyInitiative(const v1::EventRecord& record, const DomainE
       initiative.organizers.assign(e.organizer_ids().begin(), e.organizer_ids().end());
       initiative.proposal_id = e.proposal_id();
       initiative.proposed_at = record.position();
-      IndexInitiative(initiative);
-      initiatives_[initiative.id] = std::move(initiative);
+      auto& stored = initiatives_[initiative.id];
+      UnindexInitiative(stored);  // a repeated id replaces (never decided, but stay consistent)
+      stored = std::move(initiative);
+      IndexInitiative(stored);
       break;
     }
     case DomainEvent::kInitiativeUpdated: {
@@ -372,10 +416,17 @@ void PlatformState::ApplyClash(const v1::EventRecord& record, const DomainEvent&
   }
 }
 
-const MemberState* PlatformState::Member(std::string_view id) const {
-  auto it = members_.find(std::string(id));
-  return it == members_.end() ? nullptr : &it->second;
+namespace {
+
+template <typename Map>
+const typename Map::mapped_type* FindIn(const Map& map, std::string_view id) {
+  auto it = map.find(id);
+  return it == map.end() ? nullptr : &it->second;
 }
+
+}  // namespace
+
+const MemberState* PlatformState::Member(std::string_view id) const { return FindIn(members_, id); }
 
 v1::Role PlatformState::RoleOf(std::string_view member_id) const {
   const MemberState* member = Member(member_id);
@@ -383,29 +434,20 @@ v1::Role PlatformState::RoleOf(std::string_view member_id) const {
 }
 
 const InitiativeState* PlatformState::Initiative(std::string_view id) const {
-  auto it = initiatives_.find(std::string(id));
-  return it == initiatives_.end() ? nullptr : &it->second;
+  return FindIn(initiatives_, id);
 }
 
 const ProposalState* PlatformState::Proposal(std::string_view id) const {
-  auto it = proposals_.find(std::string(id));
-  return it == proposals_.end() ? nullptr : &it->second;
+  return FindIn(proposals_, id);
 }
 
-const TaskState* PlatformState::Task(std::string_view id) const {
-  auto it = tasks_.find(std::string(id));
-  return it == tasks_.end() ? nullptr : &it->second;
-}
+const TaskState* PlatformState::Task(std::string_view id) const { return FindIn(tasks_, id); }
 
 const MeetingState* PlatformState::Meeting(std::string_view id) const {
-  auto it = meetings_.find(std::string(id));
-  return it == meetings_.end() ? nullptr : &it->second;
+  return FindIn(meetings_, id);
 }
 
-const ClashState* PlatformState::Clash(std::string_view id) const {
-  auto it = clashes_.find(std::string(id));
-  return it == clashes_.end() ? nullptr : &it->second;
-}
+const ClashState* PlatformState::Clash(std::string_view id) const { return FindIn(clashes_, id); }
 
 const ClashState* PlatformState::ClashBetween(std::string_view a, std::string_view b) const {
   // Copies, not std::minmax's references to temporaries.
@@ -415,12 +457,12 @@ const ClashState* PlatformState::ClashBetween(std::string_view a, std::string_vi
   return it == clash_by_pair_.end() ? nullptr : Clash(it->second);
 }
 
-const std::set<std::string>* PlatformState::ActiveOn(int32_t day) const {
+const PlatformState::InitiativeSet* PlatformState::ActiveOn(int32_t day) const {
   auto it = active_by_day_.find(day);
   return it == active_by_day_.end() ? nullptr : &it->second;
 }
 
-const std::set<std::string>* PlatformState::OngoingOfKind(v1::InitiativeKind kind) const {
+const PlatformState::InitiativeSet* PlatformState::OngoingOfKind(v1::InitiativeKind kind) const {
   auto it = ongoing_by_kind_.find(kind);
   return it == ongoing_by_kind_.end() ? nullptr : &it->second;
 }

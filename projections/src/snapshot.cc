@@ -1,5 +1,9 @@
 #include "rotonde/projections/snapshot.h"
 
+#include "rotonde/projections/views.h"
+
+#include <algorithm>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -25,6 +29,14 @@ std::vector<std::pair<std::string, std::string>> GetPairs(const Pairs& pairs) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& p : pairs) out.emplace_back(p.first(), p.second());
   return out;
+}
+
+template <typename Map>
+std::vector<std::pair<std::string, typename Map::mapped_type>> Sorted(const Map& map) {
+  std::vector<std::pair<std::string, typename Map::mapped_type>> sorted(map.begin(), map.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return sorted;
 }
 
 }  // namespace
@@ -104,59 +116,20 @@ v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
     PutPairs(m.agenda, x->mutable_agenda());
     for (const auto& text : m.minutes) x->add_minutes(text);
     PutPairs(m.decisions, x->mutable_decisions());
-    for (const auto& a : m.actions) {
-      auto* y = x->add_actions();
-      y->set_id(a.id);
-      y->set_description(a.description);
-      y->set_owner_id(a.owner_id);
-      y->set_due_date(a.due_date);
-      y->set_added_during_period(a.added_during_period);
-      y->set_outcome(a.outcome);
-      y->set_not_done_reason(a.reason);
-      y->set_explanation(a.explanation);
-    }
+    for (const auto& a : m.actions) *x->add_actions() = SummarizeAction(a);
     x->set_held(m.held);
     x->set_attendees(m.attendees);
   }
   const BudgetState& b = s.budget_;
   auto* budget = out.mutable_budget();
-  for (const auto& a : b.allocations) {
-    auto* x = budget->add_allocations();
-    x->set_id(a.id);
-    x->set_source(a.source);
-    x->set_amount_cents(a.amount_cents);
-    x->set_period(a.period);
-  }
+  for (const auto& a : b.allocations) *budget->add_allocations() = SummarizeAllocation(a);
   budget->set_allocated_cents(b.allocated_cents);
   budget->set_approved_cents(b.approved_cents);
   budget->set_approved_overhead_cents(b.approved_overhead_cents);
   budget->set_spent_cents(b.spent_cents);
   budget->set_overhead_cap_percent(b.overhead_cap_percent);
-  for (const auto& [id, l] : b.spending) {
-    auto* x = budget->add_spending();
-    x->set_id(l.id);
-    x->set_initiative_id(l.initiative_id);
-    x->set_amount_cents(l.amount_cents);
-    x->set_purpose(l.purpose);
-    x->set_overhead(l.overhead);
-    x->set_status(std::to_string(static_cast<int>(l.status)));
-    x->set_proposed_by(l.proposed_by);
-    x->set_decided_by(l.decided_by);
-    x->set_votes_for(l.votes_for);
-    x->set_votes_against(l.votes_against);
-    x->set_votes_abstained(l.votes_abstained);
-    x->set_note(l.note);
-    x->set_spent_cents(l.spent_cents);
-  }
-  for (const auto& e : b.expenses) {
-    auto* x = budget->add_expenses();
-    x->set_id(e.id);
-    x->set_spending_id(e.spending_id);
-    x->set_amount_cents(e.amount_cents);
-    x->set_receipt_reference(e.receipt_reference);
-    x->set_paid_to(e.paid_to);
-    x->set_date(e.date);
-  }
+  for (const auto& [id, line] : b.spending) *budget->add_spending() = SummarizeSpending(line);
+  for (const auto& e : b.expenses) *budget->add_expenses() = SummarizeExpense(e);
   for (const auto& [id, c] : s.clashes_) {
     auto* x = out.add_clashes();
     x->set_id(c.id);
@@ -175,18 +148,19 @@ v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
     x->set_decline_reason(c.decline_reason);
     x->set_detected_at(c.detected_at);
   }
-  for (const auto& [stream, version] : s.stream_versions_) {
+  // The hashed maps in key order, so that equal models give equal bytes.
+  for (const auto& [stream, version] : Sorted(s.stream_versions_)) {
     auto* x = out.add_stream_versions();
     x->set_stream(stream);
     x->set_version(version);
   }
-  for (const auto& [command, outcome] : s.commands_) {
+  for (const auto& [command, outcome] : Sorted(s.commands_)) {
     auto* x = out.add_commands();
     x->set_command_id(command);
     x->set_first_position(outcome.first_position);
     x->set_last_position(outcome.last_position);
   }
-  for (const auto& [entity, positions] : model.history_) {
+  for (const auto& [entity, positions] : Sorted(model.history_)) {
     auto* x = out.add_histories();
     x->set_entity(entity);
     x->mutable_positions()->Add(positions.begin(), positions.end());
@@ -223,8 +197,9 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     i.proposal_id = x.proposal_id();
     i.participants = x.participants();
     i.proposed_at = x.proposed_at();
-    s.IndexInitiative(i);
-    s.initiatives_[i.id] = std::move(i);
+    auto& stored = s.initiatives_[i.id];
+    stored = std::move(i);
+    s.IndexInitiative(stored);
   }
   for (const auto& x : in.proposals()) {
     ProposalState p;
@@ -297,7 +272,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     l.amount_cents = x.amount_cents();
     l.purpose = x.purpose();
     l.overhead = x.overhead();
-    l.status = static_cast<SpendingStatus>(std::stoi(x.status()));
+    l.status = SpendingStatusFromName(x.status());
     l.proposed_by = x.proposed_by();
     l.decided_by = x.decided_by();
     l.votes_for = x.votes_for();

@@ -279,7 +279,7 @@ v1::CalendarView BuildCalendar(const PlatformModel& model, int32_t from_day, int
     d->set_date(date);
     d->set_iso_week(IsoWeek(day));
     if (ids != nullptr) {
-      for (const auto& id : *ids) d->add_initiative_ids(id);
+      for (const InitiativeState* initiative : *ids) d->add_initiative_ids(initiative->id);
     }
     if (clashes != clashes_by_date.end()) {
       for (const auto& id : clashes->second) d->add_clash_ids(id);
@@ -378,15 +378,7 @@ v1::MeetingsView BuildMeetings(const PlatformModel& model) {
       item->set_text(text);
     }
     for (const auto& a : m->actions) {
-      auto* y = x->add_actions();
-      y->set_id(a.id);
-      y->set_description(a.description);
-      y->set_owner_id(a.owner_id);
-      y->set_due_date(a.due_date);
-      y->set_added_during_period(a.added_during_period);
-      y->set_outcome(a.outcome);
-      y->set_not_done_reason(a.reason);
-      y->set_explanation(a.explanation);
+      *x->add_actions() = SummarizeAction(a);
       if (a.outcome == v1::ACTION_OUTCOME_DONE) x->set_actions_done(x->actions_done() + 1);
       if (a.outcome == v1::ACTION_OUTCOME_NOT_DONE)
         x->set_actions_not_done(x->actions_not_done() + 1);
@@ -398,28 +390,31 @@ v1::MeetingsView BuildMeetings(const PlatformModel& model) {
   return out;
 }
 
-namespace {
-
-void FillLines(const BudgetState& b, v1::BudgetView* out) {
-  for (const auto& [id, l] : b.spending) {
-    auto* x = out->add_spending();
-    x->set_id(l.id);
-    x->set_initiative_id(l.initiative_id);
-    x->set_amount_cents(l.amount_cents);
-    x->set_purpose(l.purpose);
-    x->set_overhead(l.overhead);
-    x->set_status(SpendingStatusName(l.status));
-    x->set_proposed_by(l.proposed_by);
-    x->set_decided_by(l.decided_by);
-    x->set_votes_for(l.votes_for);
-    x->set_votes_against(l.votes_against);
-    x->set_votes_abstained(l.votes_abstained);
-    x->set_note(l.note);
-    x->set_spent_cents(l.spent_cents);
-  }
+v1::SpendingSummary SummarizeSpending(const SpendingState& l) {
+  v1::SpendingSummary x;
+  x.set_id(l.id);
+  x.set_initiative_id(l.initiative_id);
+  x.set_amount_cents(l.amount_cents);
+  x.set_purpose(l.purpose);
+  x.set_overhead(l.overhead);
+  x.set_status(SpendingStatusName(l.status));
+  x.set_proposed_by(l.proposed_by);
+  x.set_decided_by(l.decided_by);
+  x.set_votes_for(l.votes_for);
+  x.set_votes_against(l.votes_against);
+  x.set_votes_abstained(l.votes_abstained);
+  x.set_note(l.note);
+  x.set_spent_cents(l.spent_cents);
+  return x;
 }
 
-v1::ExpenseSummary Expense(const ExpenseState& e) {
+SpendingStatus SpendingStatusFromName(std::string_view name) {
+  if (name == "approved") return SpendingStatus::kApproved;
+  if (name == "rejected") return SpendingStatus::kRejected;
+  return SpendingStatus::kProposed;
+}
+
+v1::ExpenseSummary SummarizeExpense(const ExpenseState& e) {
   v1::ExpenseSummary x;
   x.set_id(e.id);
   x.set_spending_id(e.spending_id);
@@ -430,7 +425,7 @@ v1::ExpenseSummary Expense(const ExpenseState& e) {
   return x;
 }
 
-v1::AllocationSummary Allocation(const BudgetState::Allocation& a) {
+v1::AllocationSummary SummarizeAllocation(const BudgetState::Allocation& a) {
   v1::AllocationSummary x;
   x.set_id(a.id);
   x.set_source(a.source);
@@ -438,6 +433,21 @@ v1::AllocationSummary Allocation(const BudgetState::Allocation& a) {
   x.set_period(a.period);
   return x;
 }
+
+v1::ActionItemSummary SummarizeAction(const ActionItemState& a) {
+  v1::ActionItemSummary y;
+  y.set_id(a.id);
+  y.set_description(a.description);
+  y.set_owner_id(a.owner_id);
+  y.set_due_date(a.due_date);
+  y.set_added_during_period(a.added_during_period);
+  y.set_outcome(a.outcome);
+  y.set_not_done_reason(a.reason);
+  y.set_explanation(a.explanation);
+  return y;
+}
+
+namespace {
 
 // Approved and spent per initiative ("" = overhead), over the expenses `include` accepts.
 template <typename Include>
@@ -468,9 +478,9 @@ v1::BudgetView BuildBudget(const PlatformModel& model) {
   out.set_uncommitted_cents(b.uncommitted_cents());
   out.set_overhead_cap_percent(b.overhead_cap_percent);
   out.set_overhead_approved_cents(b.approved_overhead_cents);
-  for (const auto& a : b.allocations) *out.add_allocations() = Allocation(a);
-  FillLines(b, &out);
-  for (const auto& e : b.expenses) *out.add_expenses() = Expense(e);
+  for (const auto& a : b.allocations) *out.add_allocations() = SummarizeAllocation(a);
+  for (const auto& [id, line] : b.spending) *out.add_spending() = SummarizeSpending(line);
+  for (const auto& e : b.expenses) *out.add_expenses() = SummarizeExpense(e);
   for (const auto& [initiative, sums] :
        PerInitiative(b, [](const ExpenseState&) { return true; })) {
     auto* x = out.add_per_initiative();
@@ -493,12 +503,12 @@ v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
   };
   for (const auto& a : b.allocations) {
     if (!period.empty() && a.period != period) continue;
-    *out.add_allocations() = Allocation(a);
+    *out.add_allocations() = SummarizeAllocation(a);
     out.set_allocated_cents(out.allocated_cents() + a.amount_cents);
   }
   for (const auto& e : b.expenses) {
     if (!in_period(e)) continue;
-    *out.add_expenses() = Expense(e);
+    *out.add_expenses() = SummarizeExpense(e);
     out.set_spent_cents(out.spent_cents() + e.amount_cents);
     auto line = b.spending.find(e.spending_id);
     if (line != b.spending.end() && line->second.overhead) {

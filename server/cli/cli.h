@@ -30,6 +30,7 @@ int RunVerify(int argc, char** argv);
 int RunExport(int argc, char** argv);
 int RunImport(int argc, char** argv);
 int RunSample(int argc, char** argv);
+int RunView(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 
 // Prints "rotonde: <message>" as exactly one line on stderr (newlines in `message`, e.g. from

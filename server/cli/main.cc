@@ -22,6 +22,8 @@ constexpr Verb kVerbs[] = {
     {"sample", "write a synthetic log into a new store, to try a store or a disk",
      rotonde::cli::RunSample},
     {"demo", "write the demo neighbourhood \"kolenkit\" into a new store", rotonde::cli::RunDemo},
+    {"view", "print a platform's read model as JSON, live or as of a log position",
+     rotonde::cli::RunView},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace rotonde::commands {
@@ -66,10 +67,31 @@ Result<CommandService::LoadReport> CommandService::LoadAll() {
   std::set<std::string> platforms;
   uint64_t scan_from = store_.Head().position;
   if (checkpoints_ != nullptr) {
-    for (const auto& platform : checkpoints_->Platforms()) {
+    // Restoring is parsing and rebuilding indexes, platform by platform: spread it over the
+    // cores, as a server starting up has nothing else to do with them.
+    const std::vector<std::string> checkpointed = checkpoints_->Platforms();
+    std::atomic<size_t> next{0};
+    std::mutex failure_mu;
+    Status failure;
+    auto restore = [&] {
+      for (size_t i = next++; i < checkpointed.size(); i = next++) {
+        Platform& p = PlatformFor(checkpointed[i]);
+        std::lock_guard lock(p.mu);
+        if (Status s = Refresh(checkpointed[i], p); !s.ok()) {
+          std::lock_guard failed(failure_mu);
+          failure = s;
+        }
+      }
+    };
+    std::vector<std::thread> workers;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned w = 1; w < cores; ++w) workers.emplace_back(restore);
+    restore();
+    for (auto& worker : workers) worker.join();
+    if (!failure.ok()) return failure;
+    for (const auto& platform : checkpointed) {
       Platform& p = PlatformFor(platform);
       std::lock_guard lock(p.mu);
-      if (Status s = Refresh(platform, p); !s.ok()) return s;
       platforms.insert(platform);
       scan_from = std::min(scan_from, p.checkpointed_at);
       report.from_checkpoint += p.checkpointed_at > 0;

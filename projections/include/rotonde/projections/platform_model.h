@@ -33,7 +33,7 @@ class PlatformModel {
   void Remember(const std::string& entity_stream, uint64_t position);
 
   PlatformState state_;
-  std::map<std::string, std::vector<uint64_t>, std::less<>> history_;
+  StringMap<std::vector<uint64_t>> history_;  // hashed: looked up on every event
 };
 
 }  // namespace rotonde::projections

@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rotonde/projections/text_similarity.h"
@@ -22,6 +23,19 @@
 #include "rotonde/v1/events.pb.h"
 
 namespace rotonde::projections {
+
+// A hash map keyed by string that can be searched with a string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+};
+template <typename Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+
+// Entities by id, in id order (views and snapshots iterate them deterministically), searchable
+// with a string_view. Nodes never move: indexes may point into them.
+template <typename Entity>
+using EntityMap = std::map<std::string, Entity, std::less<>>;
 
 // Initiatives span at most this many days (a summer programme); longer is refused by the
 // decider, so the day index stays small.
@@ -183,7 +197,7 @@ struct BudgetState {
   int64_t approved_overhead_cents = 0;  // of which overhead
   int64_t spent_cents = 0;              // sum of expenses
   int32_t overhead_cap_percent = -1;    // -1: no cap set
-  std::map<std::string, SpendingState> spending;
+  EntityMap<SpendingState> spending;
   std::vector<ExpenseState> expenses;
 
   // What may still be approved.
@@ -223,6 +237,13 @@ struct CommandOutcome {
 
 class PlatformState {
  public:
+  PlatformState() = default;
+  // A copy rebuilds its indexes (they point into its own initiatives); a move keeps them.
+  PlatformState(const PlatformState& other);
+  PlatformState& operator=(const PlatformState& other);
+  PlatformState(PlatformState&&) noexcept = default;
+  PlatformState& operator=(PlatformState&&) noexcept = default;
+
   // Folds one stored event; its payload must be a DomainEvent of this platform.
   void Apply(const v1::EventRecord& record);
   void Apply(const v1::EventRecord& record, const v1::DomainEvent& event);
@@ -234,13 +255,13 @@ class PlatformState {
   // The position of the last event applied; 0 before any.
   uint64_t position() const { return position_; }
 
-  const std::map<std::string, MemberState>& members() const { return members_; }
-  const std::map<std::string, InviteState>& invites() const { return invites_; }
-  const std::map<std::string, InitiativeState>& initiatives() const { return initiatives_; }
-  const std::map<std::string, ProposalState>& proposals() const { return proposals_; }
-  const std::map<std::string, TaskState>& tasks() const { return tasks_; }
-  const std::map<std::string, MeetingState>& meetings() const { return meetings_; }
-  const std::map<std::string, ClashState>& clashes() const { return clashes_; }
+  const EntityMap<MemberState>& members() const { return members_; }
+  const EntityMap<InviteState>& invites() const { return invites_; }
+  const EntityMap<InitiativeState>& initiatives() const { return initiatives_; }
+  const EntityMap<ProposalState>& proposals() const { return proposals_; }
+  const EntityMap<TaskState>& tasks() const { return tasks_; }
+  const EntityMap<MeetingState>& meetings() const { return meetings_; }
+  const EntityMap<ClashState>& clashes() const { return clashes_; }
   const BudgetState& budget() const { return budget_; }
 
   const MemberState* Member(std::string_view id) const;
@@ -254,10 +275,12 @@ class PlatformState {
   // The clash between two initiatives (either order), if one was ever detected.
   const ClashState* ClashBetween(std::string_view a, std::string_view b) const;
 
-  // Active, dated initiatives occupying `day` (for clash detection and calendars).
-  const std::set<std::string>* ActiveOn(int32_t day) const;
-  // Active, ongoing initiatives of a kind (newsletters, action groups).
-  const std::set<std::string>* OngoingOfKind(v1::InitiativeKind kind) const;
+  // Initiatives by id: pointers into initiatives(), stable while the state lives.
+  using InitiativeSet = std::vector<const InitiativeState*>;
+  // Active, dated initiatives occupying `day` (for clash detection and calendars), by id.
+  const InitiativeSet* ActiveOn(int32_t day) const;
+  // Active, ongoing initiatives of a kind (newsletters, action groups), by id.
+  const InitiativeSet* OngoingOfKind(v1::InitiativeKind kind) const;
 
   // The version of a stream (its last event's), nullopt if it has no events.
   std::optional<uint64_t> StreamVersion(std::string_view stream) const;
@@ -280,19 +303,22 @@ class PlatformState {
 
   std::string platform_id_, name_, neighbourhood_;
   uint64_t position_ = 0;
-  std::map<std::string, MemberState> members_;
-  std::map<std::string, InviteState> invites_;
-  std::map<std::string, InitiativeState> initiatives_;
-  std::map<std::string, ProposalState> proposals_;
-  std::map<std::string, TaskState> tasks_;
-  std::map<std::string, MeetingState> meetings_;
-  std::map<std::string, ClashState> clashes_;
+  EntityMap<MemberState> members_;
+  EntityMap<InviteState> invites_;
+  EntityMap<InitiativeState> initiatives_;
+  EntityMap<ProposalState> proposals_;
+  EntityMap<TaskState> tasks_;
+  EntityMap<MeetingState> meetings_;
+  EntityMap<ClashState> clashes_;
   std::map<std::pair<std::string, std::string>, std::string> clash_by_pair_;  // (a<b) -> id
   BudgetState budget_;
-  std::map<int32_t, std::set<std::string>> active_by_day_;
-  std::map<v1::InitiativeKind, std::set<std::string>> ongoing_by_kind_;
-  std::map<std::string, uint64_t, std::less<>> stream_versions_;
-  std::map<std::string, CommandOutcome, std::less<>> commands_;
+  // Indexes for clash detection and calendars; they point into initiatives_ (std::map nodes
+  // do not move), and hold only active initiatives.
+  std::map<int32_t, InitiativeSet> active_by_day_;
+  std::map<v1::InitiativeKind, InitiativeSet> ongoing_by_kind_;
+  // Looked up on every event, never iterated in order (snapshots sort them): hashed.
+  StringMap<uint64_t> stream_versions_;
+  StringMap<CommandOutcome> commands_;
 };
 
 // The stream names of a platform's entities.

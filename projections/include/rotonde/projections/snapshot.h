@@ -11,7 +11,7 @@
 
 namespace rotonde::projections {
 
-inline constexpr const char* kSnapshotFormat = "rotonde-platform-1";
+inline constexpr const char* kSnapshotFormat = "rotonde-platform-3";
 
 class ModelSnapshots {
  public:

@@ -33,6 +33,14 @@ v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity
                              size_t limit = 500);
 v1::FiguresView BuildFigures(const PlatformModel& model);
 
+// One entity as its view message (also what snapshots store of it).
+v1::SpendingSummary SummarizeSpending(const SpendingState& line);
+v1::ExpenseSummary SummarizeExpense(const ExpenseState& expense);
+v1::AllocationSummary SummarizeAllocation(const BudgetState::Allocation& allocation);
+v1::ActionItemSummary SummarizeAction(const ActionItemState& action);
+// The status of a spending line from its view name ("proposed", "approved", "rejected").
+SpendingStatus SpendingStatusFromName(std::string_view name);
+
 // The clash's reason in plain Dutch and English, e.g. "Twee braderieën op zaterdag 14 juni"
 // / "Two street markets on Saturday 14 June".
 std::string ClashReasonNl(const PlatformState& state, const ClashState& clash);
