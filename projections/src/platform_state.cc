@@ -328,7 +328,7 @@ void PlatformState::ApplyClash(const v1::EventRecord& record, const DomainEvent&
       clash.date = e.date();
       clash.shared_terms.assign(e.shared_terms().begin(), e.shared_terms().end());
       clash.detected_at = record.position();
-      clash_by_pair_[std::minmax(clash.initiative_a, clash.initiative_b)] = clash.id;
+      clash_by_pair_[PairKey(clash.initiative_a, clash.initiative_b)] = clash.id;
       clashes_[clash.id] = std::move(clash);
       return;
     }
@@ -450,11 +450,16 @@ const MeetingState* PlatformState::Meeting(std::string_view id) const {
 const ClashState* PlatformState::Clash(std::string_view id) const { return FindIn(clashes_, id); }
 
 const ClashState* PlatformState::ClashBetween(std::string_view a, std::string_view b) const {
-  // Copies, not std::minmax's references to temporaries.
-  const std::pair<std::string, std::string> key =
-      a < b ? std::pair(std::string(a), std::string(b)) : std::pair(std::string(b), std::string(a));
-  auto it = clash_by_pair_.find(key);
+  auto it = clash_by_pair_.find(PairKey(a, b));
   return it == clash_by_pair_.end() ? nullptr : Clash(it->second);
+}
+
+std::string PairKey(std::string_view a, std::string_view b) {
+  if (b < a) std::swap(a, b);
+  std::string key(a);
+  key.push_back('\0');  // ids are visible ASCII: '\0' cannot be part of one
+  key.append(b);
+  return key;
 }
 
 const PlatformState::InitiativeSet* PlatformState::ActiveOn(int32_t day) const {

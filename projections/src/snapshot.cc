@@ -303,7 +303,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     c.accepted_sides = {x.accepted_sides().begin(), x.accepted_sides().end()};
     c.decline_reason = x.decline_reason();
     c.detected_at = x.detected_at();
-    s.clash_by_pair_[std::minmax(c.initiative_a, c.initiative_b)] = c.id;
+    s.clash_by_pair_[PairKey(c.initiative_a, c.initiative_b)] = c.id;
     s.clashes_[c.id] = std::move(c);
   }
   for (const auto& x : in.stream_versions()) s.stream_versions_[x.stream()] = x.version();
