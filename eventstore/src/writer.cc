@@ -412,9 +412,10 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
           original = &from_disk;
         }
         if (!SameEvent(*original, part.stream, event)) {
-          result.status = {StatusCode::kIdConflict,
-                           "event id " + event.id + " is stored already for a different event "
-                           "(position " + std::to_string(*found[i]) + ")"};
+          result.status = {StatusCode::kIdConflict, "event id " + event.id +
+                                                        " is stored already for a different event "
+                                                        "(position " +
+                                                        std::to_string(*found[i]) + ")"};
           return;
         }
         result.positions.push_back(*found[i]);
@@ -487,8 +488,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
       g.batch.Put(log_cf_, position_bytes, bytes);
       g.batch.Put(streams_cf_, keys::StreamKey(part.stream, version), position_bytes);
       g.batch.Put(ids_cf_, record->id(), position_bytes);
-      g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position),
-                  rocksdb::Slice());
+      g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position), rocksdb::Slice());
       g.ids.emplace(record->id(), g.next_position);
       result.positions.push_back(g.next_position);
       g.last_hash = std::move(hash);

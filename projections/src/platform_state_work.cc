@@ -26,13 +26,26 @@ void PlatformState::ApplyTask(const v1::EventRecord& record, const DomainEvent& 
   }
   std::string id;
   switch (event.event_case()) {
-    case DomainEvent::kTaskClaimed: id = event.task_claimed().task_id(); break;
-    case DomainEvent::kTaskReleased: id = event.task_released().task_id(); break;
-    case DomainEvent::kTaskDone: id = event.task_done().task_id(); break;
-    case DomainEvent::kLearningRequested: id = event.learning_requested().task_id(); break;
-    case DomainEvent::kLearningPairFormed: id = event.learning_pair_formed().task_id(); break;
-    case DomainEvent::kTaskMoved: id = event.task_moved().task_id(); break;
-    default: return;
+    case DomainEvent::kTaskClaimed:
+      id = event.task_claimed().task_id();
+      break;
+    case DomainEvent::kTaskReleased:
+      id = event.task_released().task_id();
+      break;
+    case DomainEvent::kTaskDone:
+      id = event.task_done().task_id();
+      break;
+    case DomainEvent::kLearningRequested:
+      id = event.learning_requested().task_id();
+      break;
+    case DomainEvent::kLearningPairFormed:
+      id = event.learning_pair_formed().task_id();
+      break;
+    case DomainEvent::kTaskMoved:
+      id = event.task_moved().task_id();
+      break;
+    default:
+      return;
   }
   auto it = tasks_.find(id);
   if (it == tasks_.end()) return;
@@ -83,14 +96,29 @@ void PlatformState::ApplyMeeting(const DomainEvent& event) {
   }
   std::string id;
   switch (event.event_case()) {
-    case DomainEvent::kAgendaItemAdded: id = event.agenda_item_added().meeting_id(); break;
-    case DomainEvent::kMinutesRecorded: id = event.minutes_recorded().meeting_id(); break;
-    case DomainEvent::kDecisionRecorded: id = event.decision_recorded().meeting_id(); break;
-    case DomainEvent::kActionItemAdded: id = event.action_item_added().meeting_id(); break;
-    case DomainEvent::kActionItemDone: id = event.action_item_done().meeting_id(); break;
-    case DomainEvent::kActionItemNotDone: id = event.action_item_not_done().meeting_id(); break;
-    case DomainEvent::kMeetingHeld: id = event.meeting_held().meeting_id(); break;
-    default: return;
+    case DomainEvent::kAgendaItemAdded:
+      id = event.agenda_item_added().meeting_id();
+      break;
+    case DomainEvent::kMinutesRecorded:
+      id = event.minutes_recorded().meeting_id();
+      break;
+    case DomainEvent::kDecisionRecorded:
+      id = event.decision_recorded().meeting_id();
+      break;
+    case DomainEvent::kActionItemAdded:
+      id = event.action_item_added().meeting_id();
+      break;
+    case DomainEvent::kActionItemDone:
+      id = event.action_item_done().meeting_id();
+      break;
+    case DomainEvent::kActionItemNotDone:
+      id = event.action_item_not_done().meeting_id();
+      break;
+    case DomainEvent::kMeetingHeld:
+      id = event.meeting_held().meeting_id();
+      break;
+    default:
+      return;
   }
   auto it = meetings_.find(id);
   if (it == meetings_.end()) return;

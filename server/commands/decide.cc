@@ -35,9 +35,11 @@ std::string StreamOf(const CommandContext& context, const v1::DomainEvent& event
                                      OneofField(event, "initiative_id"));
   }
   if (field < 20) {
-    return projections::EntityStream(context.platform, "proposal", OneofField(event, "proposal_id"));
+    return projections::EntityStream(context.platform, "proposal",
+                                     OneofField(event, "proposal_id"));
   }
-  if (field < 30) return projections::EntityStream(context.platform, "task", OneofField(event, "task_id"));
+  if (field < 30)
+    return projections::EntityStream(context.platform, "task", OneofField(event, "task_id"));
   if (field < 40) {
     return projections::EntityStream(context.platform, "meeting", OneofField(event, "meeting_id"));
   }

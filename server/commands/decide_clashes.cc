@@ -67,12 +67,14 @@ void Merge(const PlatformState& state, const ClashState& clash, const std::strin
   }
 }
 
-Decision Dismiss(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Dismiss(const v1::Command& command, const CommandContext& context,
+                 const PlatformState& state) {
   const auto& c = command.dismiss_clash();
   const ClashState* clash = nullptr;
   if (auto r = FindClash(state, context, c.clash_id(), &clash)) return *r;
   if (SidesOf(state, *clash, context.actor_id).empty() && !IsCoordinator(state, context)) {
-    return Refuse("forbidden", "only organizers of either initiative (or a coordinator) can dismiss this");
+    return Refuse("forbidden",
+                  "only organizers of either initiative (or a coordinator) can dismiss this");
   }
   if (clash->status != ClashStatus::kOpen && clash->status != ClashStatus::kMergeProposed) {
     return Refuse("clash_not_open", "this clash is no longer open");
@@ -85,13 +87,15 @@ Decision Dismiss(const v1::Command& command, const CommandContext& context, cons
   return std::move(out).Done();
 }
 
-Decision Propose(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Propose(const v1::Command& command, const CommandContext& context,
+                 const PlatformState& state) {
   const auto& c = command.propose_merge();
   const ClashState* clash = nullptr;
   if (auto r = FindClash(state, context, c.clash_id(), &clash)) return *r;
   const auto sides = SidesOf(state, *clash, context.actor_id);
   if (sides.empty() && !IsCoordinator(state, context)) {
-    return Refuse("forbidden", "only organizers of either initiative (or a coordinator) can propose this");
+    return Refuse("forbidden",
+                  "only organizers of either initiative (or a coordinator) can propose this");
   }
   if (clash->status != ClashStatus::kOpen) {
     return Refuse("clash_not_open", "a merge can be proposed for an open clash only");
@@ -121,7 +125,8 @@ Decision Propose(const v1::Command& command, const CommandContext& context, cons
   return std::move(out).Done();
 }
 
-Decision Accept(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Accept(const v1::Command& command, const CommandContext& context,
+                const PlatformState& state) {
   const ClashState* clash = nullptr;
   if (auto r = FindClash(state, context, command.accept_merge().clash_id(), &clash)) return *r;
   if (clash->status != ClashStatus::kMergeProposed) {
@@ -133,7 +138,8 @@ Decision Accept(const v1::Command& command, const CommandContext& context, const
   }
   if (new_sides.empty()) {
     return SidesOf(state, *clash, context.actor_id).empty()
-               ? Refuse("forbidden", "only an organizer of one of the initiatives can say yes for it")
+               ? Refuse("forbidden",
+                        "only an organizer of one of the initiatives can say yes for it")
                : Refuse("already_accepted", "your side has said yes already");
   }
   DecisionBuilder out(context);
@@ -142,11 +148,13 @@ Decision Accept(const v1::Command& command, const CommandContext& context, const
     yes.set_clash_id(clash->id);
     yes.set_initiative_id(side);
   }
-  if (clash->accepted_sides.size() + new_sides.size() == 2) Merge(state, *clash, clash->surviving, out);
+  if (clash->accepted_sides.size() + new_sides.size() == 2)
+    Merge(state, *clash, clash->surviving, out);
   return std::move(out).Done();
 }
 
-Decision Decline(const v1::Command& command, const CommandContext& context, const PlatformState& state) {
+Decision Decline(const v1::Command& command, const CommandContext& context,
+                 const PlatformState& state) {
   const auto& c = command.decline_merge();
   const ClashState* clash = nullptr;
   if (auto r = FindClash(state, context, c.clash_id(), &clash)) return *r;
@@ -154,7 +162,8 @@ Decision Decline(const v1::Command& command, const CommandContext& context, cons
     return Refuse("merge_not_proposed", "nobody has proposed to join forces on this clash");
   }
   const auto sides = SidesOf(state, *clash, context.actor_id);
-  if (sides.empty()) return Refuse("forbidden", "only an organizer of one of the initiatives can decline");
+  if (sides.empty())
+    return Refuse("forbidden", "only an organizer of one of the initiatives can decline");
   if (auto r = CheckText("reason", c.reason(), kMaxTextBytes, false, true)) return *r;
   DecisionBuilder out(context);
   auto& e = *out.Add().mutable_merge_declined();
@@ -169,11 +178,16 @@ Decision Decline(const v1::Command& command, const CommandContext& context, cons
 Decision DecideClashes(const v1::Command& command, const CommandContext& context,
                        const PlatformState& state) {
   switch (command.command_case()) {
-    case v1::Command::kDismissClash: return Dismiss(command, context, state);
-    case v1::Command::kProposeMerge: return Propose(command, context, state);
-    case v1::Command::kAcceptMerge: return Accept(command, context, state);
-    case v1::Command::kDeclineMerge: return Decline(command, context, state);
-    default: return Refuse("unknown_command", "not a clash command");
+    case v1::Command::kDismissClash:
+      return Dismiss(command, context, state);
+    case v1::Command::kProposeMerge:
+      return Propose(command, context, state);
+    case v1::Command::kAcceptMerge:
+      return Accept(command, context, state);
+    case v1::Command::kDeclineMerge:
+      return Decline(command, context, state);
+    default:
+      return Refuse("unknown_command", "not a clash command");
   }
 }
 

@@ -9,11 +9,16 @@ namespace {
 
 std::string RoleName(v1::Role role) {
   switch (role) {
-    case v1::ROLE_MEMBER: return "member";
-    case v1::ROLE_COORDINATOR: return "coordinator";
-    case v1::ROLE_AUDITOR: return "auditor";
-    case v1::ROLE_ADMIN: return "admin";
-    default: return "none";
+    case v1::ROLE_MEMBER:
+      return "member";
+    case v1::ROLE_COORDINATOR:
+      return "coordinator";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    default:
+      return "none";
   }
 }
 
@@ -25,10 +30,14 @@ size_t Utf8Length(std::string_view text, size_t i) {
   size_t n = 0;
   uint32_t cp = 0;
   if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + n > text.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -101,7 +110,8 @@ Check CheckText(std::string_view field, std::string_view value, size_t max_bytes
       if (!(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
         return Refuse("invalid_text", name + " holds a control character");
       }
-    } else if (c != ' ' && !(n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) == 0xA0)) {
+    } else if (c != ' ' &&
+               !(n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) == 0xA0)) {
       blank = false;  // anything but a space or a no-break space (U+00A0)
     }
     i += n;
@@ -116,8 +126,8 @@ Check CheckId(std::string_view field, std::string_view value) {
                   std::all_of(value.begin(), value.end(),
                               [](char c) { return c > 0x20 && c < 0x7F && c != '/'; });
   if (!ok) {
-    return Refuse("invalid_argument", std::string(field) +
-                                          " must be at most 64 visible ASCII characters, no '/'");
+    return Refuse("invalid_argument",
+                  std::string(field) + " must be at most 64 visible ASCII characters, no '/'");
   }
   return std::nullopt;
 }
@@ -154,8 +164,8 @@ Check CheckExpectedVersion(const v1::Command& command, const projections::Platfo
   const auto current = state.StreamVersion(stream);
   const std::string now = current ? std::to_string(*current) : "none";
   if (command.expected_version() != now) {
-    return Refuse("wrong_expected_version", "it changed since you saw it: it is at version " +
-                                                now + ", you saw " + command.expected_version());
+    return Refuse("wrong_expected_version", "it changed since you saw it: it is at version " + now +
+                                                ", you saw " + command.expected_version());
   }
   return std::nullopt;
 }

@@ -43,8 +43,9 @@ Decision DeciderTest::When(v1::Command command, const std::string& actor) {
 Decision DeciderTest::Do(v1::Command command, const std::string& actor) {
   Decision decision = When(command, actor);
   EXPECT_TRUE(decision.ok()) << command.ShortDebugString() << " refused: "
-                             << (decision.error ? decision.error->code + ": " + decision.error->message
-                                                : "");
+                             << (decision.error
+                                     ? decision.error->code + ": " + decision.error->message
+                                     : "");
   Fold(decision, actor, command.command_id());
   return decision;
 }

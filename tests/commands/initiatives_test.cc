@@ -53,9 +53,12 @@ TEST_F(InitiativesTest, TheSameCommandNamesTheSameInitiative) {
 }
 
 TEST_F(InitiativesTest, DatesMustExistAndRangesBeSensible) {
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-02-29"), kBram), "invalid_date");
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-13-01"), kBram), "invalid_date");
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "14 juni"), kBram), "invalid_date");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-02-29"), kBram),
+                "invalid_date");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-13-01"), kBram),
+                "invalid_date");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "14 juni"), kBram),
+                "invalid_date");
   ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", ""), kBram), "missing_field");
   EXPECT_TRUE(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2028-02-29"), kBram).ok());
 
@@ -68,21 +71,27 @@ TEST_F(InitiativesTest, DatesMustExistAndRangesBeSensible) {
   v1::Command bad_time = Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14");
   bad_time.mutable_propose_initiative()->mutable_when()->set_start_time("25:00");
   ExpectRefused(When(bad_time, kBram), "invalid_time");
-  v1::Command ongoing_with_end = Propose(v1::INITIATIVE_KIND_NEWSLETTER, "Buurtkrant", "2026-01-01");
+  v1::Command ongoing_with_end =
+      Propose(v1::INITIATIVE_KIND_NEWSLETTER, "Buurtkrant", "2026-01-01");
   ongoing_with_end.mutable_propose_initiative()->mutable_when()->set_ongoing(true);
   ongoing_with_end.mutable_propose_initiative()->mutable_when()->set_end_date("2026-02-01");
   ExpectRefused(When(ongoing_with_end, kBram), "invalid_date");
 }
 
 TEST_F(InitiativesTest, TextIsCheckedButHostileTextIsJustText) {
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, std::string(201, 'a'), "2026-06-14"), kBram),
-                "text_too_long");
-  EXPECT_TRUE(When(Propose(v1::INITIATIVE_KIND_OTHER, std::string(200, 'a'), "2026-06-14"), kBram).ok());
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest\x01", "2026-06-14"), kBram), "invalid_text");
+  ExpectRefused(
+      When(Propose(v1::INITIATIVE_KIND_OTHER, std::string(201, 'a'), "2026-06-14"), kBram),
+      "text_too_long");
+  EXPECT_TRUE(
+      When(Propose(v1::INITIATIVE_KIND_OTHER, std::string(200, 'a'), "2026-06-14"), kBram).ok());
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest\x01", "2026-06-14"), kBram),
+                "invalid_text");
   ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest\nmet regel", "2026-06-14"), kBram),
                 "invalid_text");
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Caf\xc3", "2026-06-14"), kBram), "invalid_text");
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "   ", "2026-06-14"), kBram), "missing_field");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Caf\xc3", "2026-06-14"), kBram),
+                "invalid_text");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "   ", "2026-06-14"), kBram),
+                "missing_field");
   const Decision hostile =
       When(Propose(v1::INITIATIVE_KIND_OTHER, "<img src=x onerror=alert(1)>", "2026-06-14"), kBram);
   ASSERT_TRUE(hostile.ok());
@@ -90,11 +99,13 @@ TEST_F(InitiativesTest, TextIsCheckedButHostileTextIsJustText) {
   v1::Command multiline = Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14");
   multiline.mutable_propose_initiative()->set_description("Regel één\nRegel twee");
   EXPECT_TRUE(When(multiline, kBram).ok());
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_UNSPECIFIED, "Feest", "2026-06-14"), kBram), "invalid_kind");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_UNSPECIFIED, "Feest", "2026-06-14"), kBram),
+                "invalid_kind");
 }
 
 TEST_F(InitiativesTest, AuditorsAndStrangersCannotPropose) {
-  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14"), kOlaf), "forbidden");
+  ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14"), kOlaf),
+                "forbidden");
   ExpectRefused(When(Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14"), "m-stranger"),
                 "not_a_member");
   v1::Command with_auditor = Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14");
@@ -103,7 +114,8 @@ TEST_F(InitiativesTest, AuditorsAndStrangersCannotPropose) {
 }
 
 TEST_F(InitiativesTest, OnlyOrganizersOrCoordinatorsChangeAnInitiative) {
-  const std::string id = ProposeOk(v1::INITIATIVE_KIND_STREET_PARTY, "Straatfeest", "2026-06-20", kBram);
+  const std::string id =
+      ProposeOk(v1::INITIATIVE_KIND_STREET_PARTY, "Straatfeest", "2026-06-20", kBram);
   v1::Command update = NewCommand();
   auto& u = *update.mutable_update_initiative();
   u.set_initiative_id(id);
@@ -127,7 +139,8 @@ TEST_F(InitiativesTest, OnlyOrganizersOrCoordinatorsChangeAnInitiative) {
 }
 
 TEST_F(InitiativesTest, NoChangeToACancelledInitiative) {
-  const std::string id = ProposeOk(v1::INITIATIVE_KIND_GIVE_AWAY, "Weggeefmarkt", "2026-05-16", kBram);
+  const std::string id =
+      ProposeOk(v1::INITIATIVE_KIND_GIVE_AWAY, "Weggeefmarkt", "2026-05-16", kBram);
   v1::Command cancel = NewCommand();
   cancel.mutable_cancel_initiative()->set_initiative_id(id);
   cancel.mutable_cancel_initiative()->set_reason("te weinig vrijwilligers");
@@ -159,7 +172,8 @@ TEST_F(InitiativesTest, JoiningMakesYouAnOrganizerOnce) {
 }
 
 TEST_F(InitiativesTest, HeldInitiativesCountTheirParticipants) {
-  const std::string id = ProposeOk(v1::INITIATIVE_KIND_STREET_PARTY, "Buurtfeest", "2026-06-20", kBram);
+  const std::string id =
+      ProposeOk(v1::INITIATIVE_KIND_STREET_PARTY, "Buurtfeest", "2026-06-20", kBram);
   v1::Command held = NewCommand();
   held.mutable_mark_initiative_held()->set_initiative_id(id);
   held.mutable_mark_initiative_held()->set_participants(-1);

@@ -29,7 +29,8 @@ void ExpectInvariants(const PlatformState& s, const std::string& after) {
   ASSERT_GE(b.uncommitted_cents(), 0) << after;
   int64_t approved = 0, spent = 0;
   for (const auto& [id, line] : b.spending) {
-    ASSERT_LE(line.spent_cents, line.status == projections::SpendingStatus::kApproved ? line.amount_cents : 0)
+    ASSERT_LE(line.spent_cents,
+              line.status == projections::SpendingStatus::kApproved ? line.amount_cents : 0)
         << "line " << id << " " << after;
     if (line.status == projections::SpendingStatus::kApproved) approved += line.amount_cents;
     spent += line.spent_cents;
@@ -44,7 +45,8 @@ void ExpectInvariants(const PlatformState& s, const std::string& after) {
       const auto* into = s.Initiative(i.merged_into);
       ASSERT_NE(into, nullptr) << id << " " << after;
       ASSERT_NE(into->id, id);
-      ASSERT_NE(std::find(into->absorbed.begin(), into->absorbed.end(), id), into->absorbed.end()) << after;
+      ASSERT_NE(std::find(into->absorbed.begin(), into->absorbed.end(), id), into->absorbed.end())
+          << after;
       for (const auto& organizer : i.organizers) ASSERT_TRUE(into->IsOrganizer(organizer)) << after;
     }
     ASSERT_FALSE(i.organizers.empty()) << id << " " << after;
@@ -106,7 +108,9 @@ TEST(PropertyTest, RandomHistoriesKeepEveryRuleAndFoldDeterministically) {
   std::map<std::string, int> refusals;
   for (int n = 0; n < commands; ++n) {
     std::pair<v1::Command, std::string> next;
-    ASSERT_TRUE(service.Read("kolenkit", [&](const PlatformModel& m) { next = random.Next(m.state()); }).ok());
+    ASSERT_TRUE(
+        service.Read("kolenkit", [&](const PlatformModel& m) { next = random.Next(m.state()); })
+            .ok());
     const CommandOutcome outcome = service.Handle("kolenkit", next.second, next.first);
     if (outcome.ok()) {
       ++accepted;
@@ -115,26 +119,32 @@ TEST(PropertyTest, RandomHistoriesKeepEveryRuleAndFoldDeterministically) {
       ASSERT_NE(outcome.error->code, "not_implemented") << next.first.ShortDebugString();
       ++refusals[outcome.error->code];
     }
-    ASSERT_TRUE(service.Read("kolenkit", [&](const PlatformModel& m) {
-      ExpectInvariants(m.state(), "after " + next.first.ShortDebugString());
-      if (n == commands / 2) {
-        checkpoint_bytes = ModelSnapshots::Take(m).SerializeAsString();
-        checkpoint_position = m.position();
-      }
-    }).ok());
+    ASSERT_TRUE(service
+                    .Read("kolenkit",
+                          [&](const PlatformModel& m) {
+                            ExpectInvariants(m.state(), "after " + next.first.ShortDebugString());
+                            if (n == commands / 2) {
+                              checkpoint_bytes = ModelSnapshots::Take(m).SerializeAsString();
+                              checkpoint_position = m.position();
+                            }
+                          })
+                    .ok());
     if (::testing::Test::HasFatalFailure()) return;
   }
   std::string live_snapshot, live_views;
   uint64_t head = 0;
-  ASSERT_TRUE(service.Read("kolenkit", [&](const PlatformModel& m) {
-    live_snapshot = ModelSnapshots::Bytes(m);
-    live_views = AllViews(m);
-    head = m.position();
-  }).ok());
+  ASSERT_TRUE(service
+                  .Read("kolenkit",
+                        [&](const PlatformModel& m) {
+                          live_snapshot = ModelSnapshots::Bytes(m);
+                          live_views = AllViews(m);
+                          head = m.position();
+                        })
+                  .ok());
   // A history worth testing: most commands accepted, every area reached.
   EXPECT_GT(accepted, commands / 2);
-  std::cout << "property test: " << commands << " commands, " << accepted << " accepted, "
-            << head << " events; refusals:";
+  std::cout << "property test: " << commands << " commands, " << accepted << " accepted, " << head
+            << " events; refusals:";
   for (const auto& [code, count] : refusals) std::cout << " " << code << "=" << count;
   std::cout << "\n";
 
@@ -146,8 +156,8 @@ TEST(PropertyTest, RandomHistoriesKeepEveryRuleAndFoldDeterministically) {
   ASSERT_TRUE(checkpoint.ParseFromString(checkpoint_bytes));
   auto restored = ModelSnapshots::Restore(checkpoint);
   ASSERT_TRUE(restored.has_value());
-  const PlatformModel caught_up = FoldFromStore(store, "kolenkit", checkpoint_position, UINT64_MAX,
-                                                std::move(*restored));
+  const PlatformModel caught_up =
+      FoldFromStore(store, "kolenkit", checkpoint_position, UINT64_MAX, std::move(*restored));
   EXPECT_EQ(ModelSnapshots::Bytes(caught_up), live_snapshot) << "checkpoint + catch-up differs";
   EXPECT_EQ(AllViews(caught_up), live_views);
 

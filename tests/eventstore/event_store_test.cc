@@ -207,12 +207,14 @@ TEST_F(StoreTest, AppendAllIsOneAtomicAppendAcrossStreams) {
   EXPECT_EQ(store_->Head().position, 5u);
   EXPECT_FALSE(store_->StreamVersion("p/other/1").value().has_value());
 
-  EXPECT_EQ(store_->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("d1")}},
-                               {"p/x/1", ExpectedVersion::Any(), {Event("d2")}}})
+  EXPECT_EQ(store_
+                ->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("d1")}},
+                             {"p/x/1", ExpectedVersion::Any(), {Event("d2")}}})
                 .status.code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("e1")}},
-                               {"p/x/2", ExpectedVersion::Any(), {Event("e1")}}})
+  EXPECT_EQ(store_
+                ->AppendAll({{"p/x/1", ExpectedVersion::Any(), {Event("e1")}},
+                             {"p/x/2", ExpectedVersion::Any(), {Event("e1")}}})
                 .status.code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->AppendAll({}).status.code(), StatusCode::kInvalidArgument);

@@ -5,15 +5,29 @@
 namespace rotonde::test_support {
 namespace {
 
-const std::vector<std::string> kTitles = {
-    "Braderie op het plein", "Rommelmarkt", "Kledingweggeefactie", "Weggeefmarkt kleding",
-    "Buurtfeest", "Straatfeest zomer", "Opschoonactie park", "Zwerfafval prikken",
-    "Buurtkrant", "Nieuwsbrief voor de buurt", "Bewonersavond", "Actiegroep metro 53",
-    "Taalcafé", "Voorleesmiddag", "Kookworkshop", "Boekenruil", "Plantjesmarkt",
-    "Repair café", "Spelletjesmiddag ouderen", "Muziek in het park"};
-const std::vector<std::string> kPlaces = {"Kolenkitplein", "Buurthuis", "Erasmuspark",
-                                          "Speeltuin", "Metrostation Kolenkit", ""};
-const std::vector<std::string> kTaskTitles = {"flyer maken", "flyer omzetten naar spandoek",
+const std::vector<std::string> kTitles = {"Braderie op het plein",
+                                          "Rommelmarkt",
+                                          "Kledingweggeefactie",
+                                          "Weggeefmarkt kleding",
+                                          "Buurtfeest",
+                                          "Straatfeest zomer",
+                                          "Opschoonactie park",
+                                          "Zwerfafval prikken",
+                                          "Buurtkrant",
+                                          "Nieuwsbrief voor de buurt",
+                                          "Bewonersavond",
+                                          "Actiegroep metro 53",
+                                          "Taalcafé",
+                                          "Voorleesmiddag",
+                                          "Kookworkshop",
+                                          "Boekenruil",
+                                          "Plantjesmarkt",
+                                          "Repair café",
+                                          "Spelletjesmiddag ouderen",
+                                          "Muziek in het park"};
+const std::vector<std::string> kPlaces = {
+    "Kolenkitplein", "Buurthuis", "Erasmuspark", "Speeltuin", "Metrostation Kolenkit", ""};
+const std::vector<std::string> kTaskTitles = {"flyer maken",    "flyer omzetten naar spandoek",
                                               "kramen regelen", "vergunning aanvragen",
                                               "koffie en thee", "opruimen"};
 
@@ -29,7 +43,8 @@ v1::Command RandomCommands::NewCommand() {
 }
 
 std::string RandomCommands::Pick(const std::vector<std::string>& from) {
-  return from.empty() ? std::string() : from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(random_)];
+  return from.empty() ? std::string()
+                      : from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(random_)];
 }
 
 int RandomCommands::Uniform(int low, int high) {
@@ -43,7 +58,8 @@ std::string RandomCommands::RandomDate() {
   return projections::FormatIsoDate(kFirst + Uniform(0, 120));
 }
 
-std::string RandomCommands::MemberWithRole(const projections::PlatformState& state, bool coordinator) {
+std::string RandomCommands::MemberWithRole(const projections::PlatformState& state,
+                                           bool coordinator) {
   std::vector<std::string> ids;
   for (const auto& [id, m] : state.members()) {
     if (!m.active || m.role == v1::ROLE_AUDITOR) continue;
@@ -77,7 +93,8 @@ std::pair<v1::Command, std::string> RandomCommands::Setup(const projections::Pla
   return {c, "m-0"};
 }
 
-std::pair<v1::Command, std::string> RandomCommands::Initiative(const projections::PlatformState& state) {
+std::pair<v1::Command, std::string> RandomCommands::Initiative(
+    const projections::PlatformState& state) {
   v1::Command c = NewCommand();
   std::vector<std::string> active;
   for (const auto& [id, i] : state.initiatives()) {
@@ -91,7 +108,8 @@ std::pair<v1::Command, std::string> RandomCommands::Initiative(const projections
     p.set_title(Pick(kTitles) + (Chance(0.3) ? " " + std::to_string(Uniform(1, 9)) : ""));
     p.set_description(Chance(0.5) ? "Samen met de buren, voor iedereen." : "");
     p.mutable_when()->set_start_date(RandomDate());
-    if ((kind == v1::INITIATIVE_KIND_NEWSLETTER || kind == v1::INITIATIVE_KIND_ACTION_GROUP) && Chance(0.7)) {
+    if ((kind == v1::INITIATIVE_KIND_NEWSLETTER || kind == v1::INITIATIVE_KIND_ACTION_GROUP) &&
+        Chance(0.7)) {
       p.mutable_when()->set_ongoing(true);
     }
     p.mutable_place()->set_text(Pick(kPlaces));
@@ -100,7 +118,8 @@ std::pair<v1::Command, std::string> RandomCommands::Initiative(const projections
   }
   const std::string id = Pick(active);
   const auto& initiative = *state.Initiative(id);
-  const std::string organizer = initiative.organizers.empty() ? "m-0" : initiative.organizers.front();
+  const std::string organizer =
+      initiative.organizers.empty() ? "m-0" : initiative.organizers.front();
   switch (choice) {
     case 5: {
       auto& u = *c.mutable_update_initiative();
@@ -157,7 +176,8 @@ std::pair<v1::Command, std::string> RandomCommands::Clash(const projections::Pla
     return {c, organizer_of(clash.initiative_a)};
   }
   c.mutable_propose_merge()->set_clash_id(clash.id);
-  c.mutable_propose_merge()->set_surviving_initiative_id(Chance(0.5) ? clash.initiative_a : clash.initiative_b);
+  c.mutable_propose_merge()->set_surviving_initiative_id(Chance(0.5) ? clash.initiative_a
+                                                                     : clash.initiative_b);
   return {c, organizer_of(clash.initiative_b)};
 }
 
@@ -195,12 +215,14 @@ std::pair<v1::Command, std::string> RandomCommands::Task(const projections::Plat
       return {c, member};
     default:
       c.mutable_offer_to_teach()->set_task_id(task.id);
-      c.mutable_offer_to_teach()->set_learner_id(task.learners_waiting.empty() ? member : task.learners_waiting.front());
+      c.mutable_offer_to_teach()->set_learner_id(
+          task.learners_waiting.empty() ? member : task.learners_waiting.front());
       return {c, member};
   }
 }
 
-std::pair<v1::Command, std::string> RandomCommands::Meeting(const projections::PlatformState& state) {
+std::pair<v1::Command, std::string> RandomCommands::Meeting(
+    const projections::PlatformState& state) {
   v1::Command c = NewCommand();
   const std::string coordinator = MemberWithRole(state, true);
   std::vector<std::string> meetings;
@@ -257,7 +279,8 @@ std::pair<v1::Command, std::string> RandomCommands::Meeting(const projections::P
   return {c, coordinator};
 }
 
-std::pair<v1::Command, std::string> RandomCommands::Budget(const projections::PlatformState& state) {
+std::pair<v1::Command, std::string> RandomCommands::Budget(
+    const projections::PlatformState& state) {
   v1::Command c = NewCommand();
   const std::string coordinator = MemberWithRole(state, true);
   const auto& b = state.budget();
@@ -306,7 +329,8 @@ std::pair<v1::Command, std::string> RandomCommands::Budget(const projections::Pl
       auto& e = *c.mutable_record_expense();
       e.set_spending_id(line.id);
       // Sometimes more than is left, which the rules refuse.
-      e.set_amount_cents(std::max<int64_t>(1, (line.amount_cents - line.spent_cents) / Uniform(1, 3) + (Chance(0.1) ? 100 : 0)));
+      e.set_amount_cents(std::max<int64_t>(
+          1, (line.amount_cents - line.spent_cents) / Uniform(1, 3) + (Chance(0.1) ? 100 : 0)));
       e.set_receipt_reference("bon " + std::to_string(next_command_));
       e.set_date(RandomDate());
       return {c, coordinator};
