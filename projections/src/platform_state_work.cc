@@ -211,12 +211,12 @@ void PlatformState::ApplyBudget(const v1::EventRecord& record, const DomainEvent
     }
     case DomainEvent::kExpenseRecorded: {
       const auto& e = event.expense_recorded();
+      auto line = b.spending.find(e.spending_id());
+      if (line == b.spending.end()) break;  // not placeable: ignored, like any such fact
       b.expenses.push_back({e.expense_id(), e.spending_id(), e.amount_cents(),
                             e.receipt_reference(), e.paid_to(), e.date()});
       b.spent_cents += e.amount_cents();
-      if (auto it = b.spending.find(e.spending_id()); it != b.spending.end()) {
-        it->second.spent_cents += e.amount_cents();
-      }
+      line->second.spent_cents += e.amount_cents();
       break;
     }
     case DomainEvent::kSpendingMoved:
