@@ -17,9 +17,11 @@ const std::vector<uint64_t>& PlatformModel::History(std::string_view entity_stre
   return it == history_.end() ? NoHistory() : it->second;
 }
 
-void PlatformModel::Remember(const std::string& entity_stream, uint64_t position) {
+void PlatformModel::Remember(std::string_view entity_stream, uint64_t position) {
   auto it = history_.find(entity_stream);
-  if (it == history_.end()) it = history_.emplace(entity_stream, std::vector<uint64_t>()).first;
+  if (it == history_.end()) {
+    it = history_.emplace(std::string(entity_stream), std::vector<uint64_t>()).first;
+  }
   // An event may touch an entity twice (a task moved within one initiative); list it once.
   if (it->second.empty() || it->second.back() != position) it->second.push_back(position);
 }
@@ -30,7 +32,6 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
   // Which initiatives this event concerns besides its own stream, read before the state
   // changes (a clash's sides, a task's initiative).
   std::vector<std::string> initiatives;
-  const std::string platform(record.stream().substr(0, record.stream().find('/')));
   auto clash_sides = [&](const std::string& clash_id) {
     if (const auto* clash = state_.Clash(clash_id)) {
       initiatives.push_back(clash->initiative_a);
@@ -100,8 +101,14 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
   state_.Apply(record, event);
 
   Remember(record.stream(), record.position());
-  for (const auto& id : initiatives)
-    Remember(EntityStream(platform, "initiative", id), record.position());
+  if (initiatives.empty()) return;
+  // "<platform>/initiative/<id>", built in one reused buffer.
+  const std::string_view platform =
+      std::string_view(record.stream()).substr(0, record.stream().find('/'));
+  for (const auto& id : initiatives) {
+    initiative_stream_.assign(platform).append("/initiative/").append(id);
+    Remember(initiative_stream_, record.position());
+  }
 }
 
 }  // namespace rotonde::projections
