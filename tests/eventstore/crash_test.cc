@@ -40,7 +40,7 @@ pid_t Spawn(const std::string& dir, int cycle, int* out_fd) {
     const std::string cycle_text = std::to_string(cycle);
     execl(ROTONDE_CRASH_CHILD, ROTONDE_CRASH_CHILD, dir.c_str(), cycle_text.c_str(), "16",
           static_cast<char*>(nullptr));
-    _exit(127);
+    std::abort();  // exec failed: the parent's wait sees SIGABRT, not its SIGKILL
   }
   close(fds[1]);
   *out_fd = fds[0];
