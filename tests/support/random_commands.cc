@@ -33,8 +33,12 @@ const std::vector<std::string> kTaskTitles = {"flyer maken",    "flyer omzetten 
 
 }  // namespace
 
-RandomCommands::RandomCommands(uint64_t seed, std::string platform, int members)
-    : random_(seed), platform_(std::move(platform)), members_(members) {}
+RandomCommands::RandomCommands(uint64_t seed, std::string platform, int members,
+                               int commands_per_day)
+    : random_(seed),
+      platform_(std::move(platform)),
+      members_(members),
+      commands_per_day_(commands_per_day) {}
 
 v1::Command RandomCommands::NewCommand() {
   v1::Command command;
@@ -55,7 +59,10 @@ bool RandomCommands::Chance(double p) { return std::bernoulli_distribution(p)(ra
 
 std::string RandomCommands::RandomDate() {
   static const int32_t kFirst = *projections::ParseIsoDate("2026-03-01");
-  return projections::FormatIsoDate(kFirst + Uniform(0, 120));
+  if (commands_per_day_ <= 0) return projections::FormatIsoDate(kFirst + Uniform(0, 120));
+  const auto today =
+      kFirst + static_cast<int32_t>(next_command_ / static_cast<uint64_t>(commands_per_day_));
+  return projections::FormatIsoDate(today + Uniform(0, 90));
 }
 
 std::string RandomCommands::MemberWithRole(const projections::PlatformState& state,

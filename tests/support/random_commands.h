@@ -16,7 +16,10 @@ namespace rotonde::test_support {
 
 class RandomCommands {
  public:
-  RandomCommands(uint64_t seed, std::string platform, int members = 12);
+  // `commands_per_day` > 0 lets time pass: "today" moves one day on every that many
+  // commands, and new dates fall in the 90 days after it, as on a platform that lives for
+  // years. 0 keeps every date in one 120-day window (a dense calendar: many clashes).
+  RandomCommands(uint64_t seed, std::string platform, int members = 12, int commands_per_day = 0);
 
   // The next command and the member who gives it.
   std::pair<v1::Command, std::string> Next(const projections::PlatformState& state);
@@ -39,6 +42,7 @@ class RandomCommands {
   std::mt19937_64 random_;
   std::string platform_;
   int members_;
+  int commands_per_day_;
   uint64_t next_command_ = 1;
 };
 
