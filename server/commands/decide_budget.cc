@@ -50,12 +50,6 @@ Check CheckBudgetVersion(const v1::Command& command, const PlatformState& state,
                               projections::EntityStream(context.platform, "budget", ""));
 }
 
-// A client-chosen id is checked; an empty one is derived from the command id by NewId.
-Check CheckOptionalId(std::string_view field, const std::string& value) {
-  if (value.empty()) return std::nullopt;
-  return CheckId(field, value);
-}
-
 // The spending line `id`, or the refusal.
 Check FindLine(const BudgetState& budget, const std::string& id, const SpendingState** out) {
   if (auto r = CheckId("spending_id", id)) return r;

@@ -80,9 +80,7 @@ Decision Propose(const v1::Command& command, const CommandContext& context,
   if (auto r = RequireWriter(state, context)) return *r;
   v1::When when = c.when();
   if (auto r = CheckInitiative(c.kind(), c.title(), c.description(), &when, c.place())) return *r;
-  if (!c.initiative_id().empty()) {
-    if (auto r = CheckId("initiative_id", c.initiative_id())) return *r;
-  }
+  if (auto r = CheckOptionalId("initiative_id", c.initiative_id())) return *r;
   const std::string id = NewId(command, c.initiative_id(), "i");
   if (state.Initiative(id)) return Refuse("already_exists", "initiative " + id + " exists already");
   std::vector<std::string> organizers = {context.actor_id};
@@ -256,9 +254,7 @@ Decision Submit(const v1::Command& command, const CommandContext& context,
   if (auto r = CheckText("submitter_name", c.submitter_name(), kMaxNameBytes, !member)) return *r;
   if (auto r = CheckText("submitter_contact", c.submitter_contact(), kMaxTitleBytes, false))
     return *r;
-  if (!c.proposal_id().empty()) {
-    if (auto r = CheckId("proposal_id", c.proposal_id())) return *r;
-  }
+  if (auto r = CheckOptionalId("proposal_id", c.proposal_id())) return *r;
   const std::string id = NewId(command, c.proposal_id(), "p");
   if (state.Proposal(id)) return Refuse("already_exists", "proposal " + id + " exists already");
   DecisionBuilder out(context);

@@ -48,9 +48,7 @@ Check FindMeetingToRun(const v1::Command& command, const CommandContext& context
 // meeting already holds.
 Check NewItemId(const v1::Command& command, std::string_view field, const std::string& given,
                 std::string_view prefix, const std::vector<std::string>& taken, std::string* id) {
-  if (!given.empty()) {
-    if (auto r = CheckId(field, given)) return r;
-  }
+  if (auto r = CheckOptionalId(field, given)) return r;
   *id = NewId(command, given, prefix);
   if (std::find(taken.begin(), taken.end(), *id) != taken.end()) {
     return Refuse("already_exists", std::string(field) + " " + *id + " exists in this meeting");
@@ -79,9 +77,7 @@ Decision Schedule(const v1::Command& command, const CommandContext& context,
   if (!c.place().location_id().empty()) {
     if (auto r = CheckId("place.location_id", c.place().location_id())) return *r;
   }
-  if (!c.meeting_id().empty()) {
-    if (auto r = CheckId("meeting_id", c.meeting_id())) return *r;
-  }
+  if (auto r = CheckOptionalId("meeting_id", c.meeting_id())) return *r;
   const std::string id = NewId(command, c.meeting_id(), "mt");
   if (state.Meeting(id)) return Refuse("already_exists", "meeting " + id + " exists already");
   if (auto r = CheckExpectedVersion(command, state, MeetingStream(context, id))) return *r;

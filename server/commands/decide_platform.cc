@@ -53,9 +53,7 @@ Decision Invite(const v1::Command& command, const CommandContext& context,
   if (admin_only && state.RoleOf(context.actor_id) != v1::ROLE_ADMIN) {
     return Refuse("forbidden", "only an admin can invite admins and auditors");
   }
-  if (!c.invite_id().empty()) {
-    if (auto r = CheckId("invite_id", c.invite_id())) return *r;
-  }
+  if (auto r = CheckOptionalId("invite_id", c.invite_id())) return *r;
   if (auto r = CheckText("note", c.note(), kMaxTextBytes, false)) return *r;
   const std::string id = NewId(command, c.invite_id(), "inv");
   if (state.invites().count(id))

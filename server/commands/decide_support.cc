@@ -132,6 +132,11 @@ Check CheckId(std::string_view field, std::string_view value) {
   return std::nullopt;
 }
 
+Check CheckOptionalId(std::string_view field, std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  return CheckId(field, value);
+}
+
 Check CheckDate(std::string_view field, std::string_view value, bool required) {
   if (value.empty()) {
     if (required) return Refuse("missing_field", std::string(field) + " is required");

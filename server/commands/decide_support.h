@@ -51,6 +51,8 @@ Check CheckText(std::string_view field, std::string_view value, size_t max_bytes
                 bool multiline = false);
 // An id given by the client: visible ASCII, no '/', at most kMaxIdBytes.
 Check CheckId(std::string_view field, std::string_view value);
+// The same for an id the client may leave empty (NewId then derives one).
+Check CheckOptionalId(std::string_view field, std::string_view value);
 Check CheckDate(std::string_view field, std::string_view value, bool required);
 Check CheckTime(std::string_view field, std::string_view value);
 Check CheckAmount(std::string_view field, int64_t cents);

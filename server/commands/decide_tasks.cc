@@ -65,9 +65,7 @@ Decision Create(const v1::Command& command, const CommandContext& context,
   if (auto r = CheckText("title", c.title(), kMaxTitleBytes, true)) return *r;
   if (auto r = CheckText("description", c.description(), kMaxTextBytes, false, true)) return *r;
   if (auto r = CheckDate("due_date", c.due_date(), false)) return *r;
-  if (!c.task_id().empty()) {
-    if (auto r = CheckId("task_id", c.task_id())) return *r;
-  }
+  if (auto r = CheckOptionalId("task_id", c.task_id())) return *r;
   const std::string id = NewId(command, c.task_id(), "t");
   if (state.Task(id)) return Refuse("already_exists", "task " + id + " exists already");
   if (auto r = CheckExpectedVersion(command, state, TaskStream(context, id))) return *r;
