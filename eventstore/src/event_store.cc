@@ -37,6 +37,12 @@ Status CheckName(std::string_view what, std::string_view value, size_t max_bytes
   return Status::Ok();
 }
 
+// `status` with "<where>: " before its message. Called on failure only: the append path
+// builds no message for events that are fine.
+Status Within(const std::string& where, Status status) {
+  return Status(status.code(), where + ": " + status.message());
+}
+
 // How a column family is used, which decides its tuning.
 enum class FamilyUse { kMeta, kLog, kNamedSequences, kPointLookups };
 
@@ -307,20 +313,21 @@ AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
       return reject(Status::InvalidArgument("an append needs at least one event"));
     }
     for (const NewEvent& e : part.events) {
-      const std::string where = "event " + std::to_string(request->event_count) + ": ";
-      if (Status s = CheckName(where + "id", e.id, kMaxEventIdBytes); !s.ok()) return reject(s);
-      if (Status s = CheckName(where + "type", e.type, kMaxEventTypeBytes); !s.ok()) {
-        return reject(s);
+      auto where = [&] { return "event " + std::to_string(request->event_count); };
+      if (Status s = CheckName("id", e.id, kMaxEventIdBytes); !s.ok())
+        return reject(Within(where(), s));
+      if (Status s = CheckName("type", e.type, kMaxEventTypeBytes); !s.ok()) {
+        return reject(Within(where(), s));
       }
       if (!ids.insert(e.id).second) {
-        return reject(Status::InvalidArgument(where + "id " + e.id + " appears twice"));
+        return reject(Status::InvalidArgument(where() + ": id " + e.id + " appears twice"));
       }
       // Envelope fields beyond the payload are small; bound the whole event conservatively.
       const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() +
                           e.id.size() + e.type.size() + part.stream.size() + 128;
       if (size > kMaxEventBytes) {
         return reject({StatusCode::kTooLarge,
-                       where + "larger than " + std::to_string(kMaxEventBytes) + " bytes"});
+                       where() + ": larger than " + std::to_string(kMaxEventBytes) + " bytes"});
       }
       total += size;
       if (++request->event_count > kMaxEventsPerAppend) {
@@ -352,13 +359,15 @@ Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index
   for (size_t i = 0; i < records.size(); ++i) {
     const EventRecord& r = records[i];
     *failed_index = i;
-    const std::string where = "event at position " + std::to_string(r.position()) + ": ";
-    if (Status s = CheckName(where + "stream name", r.stream(), kMaxStreamNameBytes); !s.ok())
-      return s;
-    if (Status s = CheckName(where + "id", r.id(), kMaxEventIdBytes); !s.ok()) return s;
-    if (Status s = CheckName(where + "type", r.type(), kMaxEventTypeBytes); !s.ok()) return s;
+    auto where = [&] { return "event at position " + std::to_string(r.position()); };
+    if (Status s = CheckName("stream name", r.stream(), kMaxStreamNameBytes); !s.ok()) {
+      return Within(where(), s);
+    }
+    if (Status s = CheckName("id", r.id(), kMaxEventIdBytes); !s.ok()) return Within(where(), s);
+    if (Status s = CheckName("type", r.type(), kMaxEventTypeBytes); !s.ok())
+      return Within(where(), s);
     const size_t size = r.ByteSizeLong();
-    if (size > kMaxEventBytes) return {StatusCode::kTooLarge, where + "too large"};
+    if (size > kMaxEventBytes) return {StatusCode::kTooLarge, where() + ": too large"};
     request->bytes += size;
   }
   *failed_index = records.size();
