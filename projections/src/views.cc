@@ -54,71 +54,64 @@ bool LiveClash(const ClashState& clash) {
   return clash.status == ClashStatus::kOpen || clash.status == ClashStatus::kMergeProposed;
 }
 
-// Plural names of kinds, for "Twee braderieën ...".
-const char* KindPluralNl(v1::InitiativeKind kind) {
-  switch (kind) {
-    case v1::INITIATIVE_KIND_STREET_MARKET:
-      return "braderieën";
-    case v1::INITIATIVE_KIND_GIVE_AWAY:
-      return "weggeefacties";
-    case v1::INITIATIVE_KIND_STREET_PARTY:
-      return "buurtfeesten";
-    case v1::INITIATIVE_KIND_CLEAN_UP:
-      return "opschoonacties";
-    case v1::INITIATIVE_KIND_NEWSLETTER:
-      return "buurtkranten";
-    case v1::INITIATIVE_KIND_RESIDENTS_MEETING:
-      return "bewonersavonden";
-    case v1::INITIATIVE_KIND_ACTION_GROUP:
-      return "actiegroepen";
-    default:
-      return "activiteiten";
-  }
-}
+// The words of a clash reason in one language; one ClashReason() builds both.
+struct Phrases {
+  const char* kinds[9];  // plural, by InitiativeKind (0 and OTHER: "activities")
+  const char* weekdays[7];
+  const char* months[12];
+  const char* two;            // "Twee"
+  const char* on;             // "op"
+  const char* at_same_place;  // "op dezelfde plek"
+  const char* in_week;        // "in week"
+  const char* similar_plans;  // "vergelijkbare plannen"
+  const char* newsletter;     // a second newsletter
+  const char* meetings;       // two residents' meetings close together
+  const char* action_groups;  // two action groups for one cause
+  const char* same_thing;     // another second channel
+  const char* alike;          // no rule known
+};
 
-const char* KindPluralEn(v1::InitiativeKind kind) {
-  switch (kind) {
-    case v1::INITIATIVE_KIND_STREET_MARKET:
-      return "street markets";
-    case v1::INITIATIVE_KIND_GIVE_AWAY:
-      return "give-aways";
-    case v1::INITIATIVE_KIND_STREET_PARTY:
-      return "street parties";
-    case v1::INITIATIVE_KIND_CLEAN_UP:
-      return "clean-ups";
-    case v1::INITIATIVE_KIND_NEWSLETTER:
-      return "newsletters";
-    case v1::INITIATIVE_KIND_RESIDENTS_MEETING:
-      return "residents' meetings";
-    case v1::INITIATIVE_KIND_ACTION_GROUP:
-      return "action groups";
-    default:
-      return "activities";
-  }
-}
+constexpr Phrases kDutch = {
+    {"activiteiten", "braderieën", "weggeefacties", "buurtfeesten", "opschoonacties",
+     "buurtkranten", "bewonersavonden", "actiegroepen", "activiteiten"},
+    {"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"},
+    {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+     "oktober", "november", "december"},
+    "Twee",
+    "op",
+    "op dezelfde plek",
+    "in week",
+    "vergelijkbare plannen",
+    "Een tweede buurtkrant",
+    "Twee bewonersavonden kort na elkaar",
+    "Twee actiegroepen voor dezelfde zaak",
+    "Twee keer hetzelfde in de buurt",
+    "Twee plannen die op elkaar lijken"};
 
-std::string DayNl(const std::string& iso) {
-  static const char* kDays[] = {"maandag", "dinsdag",  "woensdag", "donderdag",
-                                "vrijdag", "zaterdag", "zondag"};
-  static const char* kMonths[] = {"januari",   "februari", "maart",    "april",
-                                  "mei",       "juni",     "juli",     "augustus",
-                                  "september", "oktober",  "november", "december"};
+constexpr Phrases kEnglish = {
+    {"activities", "street markets", "give-aways", "street parties", "clean-ups", "newsletters",
+     "residents' meetings", "action groups", "activities"},
+    {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+    "Two",
+    "on",
+    "at the same place",
+    "in week",
+    "similar plans",
+    "A second neighbourhood newsletter",
+    "Two residents' meetings close together",
+    "Two action groups for the same cause",
+    "The same thing twice in the neighbourhood",
+    "Two plans that look alike"};
+
+// "zaterdag 14 juni" / "Saturday 14 June".
+std::string Day(const std::string& iso, const Phrases& words) {
   const auto day = ParseIsoDate(iso);
   if (!day) return iso;
-  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) +
-         " " + kMonths[std::stoi(iso.substr(5, 2)) - 1];
-}
-
-std::string DayEn(const std::string& iso) {
-  static const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                "Friday", "Saturday", "Sunday"};
-  static const char* kMonths[] = {"January",   "February", "March",    "April",
-                                  "May",       "June",     "July",     "August",
-                                  "September", "October",  "November", "December"};
-  const auto day = ParseIsoDate(iso);
-  if (!day) return iso;
-  return std::string(kDays[Weekday(*day)]) + " " + std::to_string(std::stoi(iso.substr(8, 2))) +
-         " " + kMonths[std::stoi(iso.substr(5, 2)) - 1];
+  return std::string(words.weekdays[Weekday(*day)]) + " " +
+         std::to_string(std::stoi(iso.substr(8, 2))) + " " +
+         words.months[std::stoi(iso.substr(5, 2)) - 1];
 }
 
 int WeekOf(const std::string& iso) {
@@ -199,50 +192,39 @@ v1::ClashSummary SummarizeClash(const PlatformState& state, const ClashState& c)
 
 }  // namespace
 
-std::string ClashReasonNl(const PlatformState& state, const ClashState& clash) {
+namespace {
+
+std::string ClashReason(const PlatformState& state, const ClashState& clash, const Phrases& words) {
   const v1::InitiativeKind kind = SharedKind(state, clash);
-  const std::string things = KindPluralNl(kind);
+  const std::string two = std::string(words.two) + " " + words.kinds[kind];
+  const std::string week = std::string(words.in_week) + " " + std::to_string(WeekOf(clash.date));
   switch (clash.rule) {
     case v1::CLASH_RULE_SAME_PLACE_SAME_DAY:
-      return "Twee " + things + " op " + DayNl(clash.date) + " op dezelfde plek";
+      return two + " " + words.on + " " + Day(clash.date, words) + " " + words.at_same_place;
     case v1::CLASH_RULE_SAME_DAY:
-      return "Twee " + things + " op " + DayNl(clash.date);
+      return two + " " + words.on + " " + Day(clash.date, words);
     case v1::CLASH_RULE_SAME_WEEK_SIMILAR:
       return kind == v1::INITIATIVE_KIND_OTHER
-                 ? "Twee vergelijkbare plannen in week " + std::to_string(WeekOf(clash.date))
-                 : "Twee " + things + " in week " + std::to_string(WeekOf(clash.date));
+                 ? std::string(words.two) + " " + words.similar_plans + " " + week
+                 : two + " " + week;
     case v1::CLASH_RULE_DUPLICATE_CHANNEL:
-      if (kind == v1::INITIATIVE_KIND_NEWSLETTER) return "Een tweede buurtkrant";
-      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING)
-        return "Twee bewonersavonden kort na elkaar";
-      if (kind == v1::INITIATIVE_KIND_ACTION_GROUP) return "Twee actiegroepen voor dezelfde zaak";
-      return "Twee keer hetzelfde in de buurt";
+      if (kind == v1::INITIATIVE_KIND_NEWSLETTER) return words.newsletter;
+      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING) return words.meetings;
+      if (kind == v1::INITIATIVE_KIND_ACTION_GROUP) return words.action_groups;
+      return words.same_thing;
     default:
-      return "Twee plannen die op elkaar lijken";
+      return words.alike;
   }
 }
 
+}  // namespace
+
+std::string ClashReasonNl(const PlatformState& state, const ClashState& clash) {
+  return ClashReason(state, clash, kDutch);
+}
+
 std::string ClashReasonEn(const PlatformState& state, const ClashState& clash) {
-  const v1::InitiativeKind kind = SharedKind(state, clash);
-  const std::string things = KindPluralEn(kind);
-  switch (clash.rule) {
-    case v1::CLASH_RULE_SAME_PLACE_SAME_DAY:
-      return "Two " + things + " on " + DayEn(clash.date) + " at the same place";
-    case v1::CLASH_RULE_SAME_DAY:
-      return "Two " + things + " on " + DayEn(clash.date);
-    case v1::CLASH_RULE_SAME_WEEK_SIMILAR:
-      return kind == v1::INITIATIVE_KIND_OTHER
-                 ? "Two similar plans in week " + std::to_string(WeekOf(clash.date))
-                 : "Two " + things + " in week " + std::to_string(WeekOf(clash.date));
-    case v1::CLASH_RULE_DUPLICATE_CHANNEL:
-      if (kind == v1::INITIATIVE_KIND_NEWSLETTER) return "A second neighbourhood newsletter";
-      if (kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING)
-        return "Two residents' meetings close together";
-      if (kind == v1::INITIATIVE_KIND_ACTION_GROUP) return "Two action groups for the same cause";
-      return "The same thing twice in the neighbourhood";
-    default:
-      return "Two plans that look alike";
-  }
+  return ClashReason(state, clash, kEnglish);
 }
 
 v1::BoardView BuildBoard(const PlatformModel& model) {
