@@ -10,6 +10,7 @@ namespace {
 
 using projections::InitiativeState;
 using projections::PlatformState;
+using projections::ProposalState;
 using projections::ProposalStatus;
 
 constexpr const char* kTimeZone = "Europe/Amsterdam";
@@ -74,6 +75,22 @@ Check FindActive(const PlatformState& state, const std::string& id, const Initia
   return std::nullopt;
 }
 
+// Residents' proposals are handled by coordinators: the proposal `id`, or the refusal. With
+// `must_be_open`, one adopted or declined already is refused too.
+Check HandleProposal(const PlatformState& state, const CommandContext& context,
+                     const std::string& id, std::string_view what, bool must_be_open,
+                     const ProposalState** out) {
+  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN}, what)) return r;
+  *out = state.Proposal(id);
+  if (*out == nullptr) return Refuse("not_found", "no proposal " + id);
+  const bool closed =
+      (*out)->status == ProposalStatus::kAdopted || (*out)->status == ProposalStatus::kDeclined;
+  if (must_be_open && closed) {
+    return Refuse("proposal_closed", "this proposal was adopted or declined already");
+  }
+  return std::nullopt;
+}
+
 Decision Propose(const v1::Command& command, const CommandContext& context,
                  const PlatformState& state) {
   const auto& c = command.propose_initiative();
@@ -94,15 +111,10 @@ Decision Propose(const v1::Command& command, const CommandContext& context,
     }
   }
   if (!c.proposal_id().empty()) {
-    if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
-                             "turn a resident's proposal into an initiative")) {
+    const ProposalState* proposal = nullptr;
+    if (auto r = HandleProposal(state, context, c.proposal_id(),
+                                "turn a resident's proposal into an initiative", true, &proposal)) {
       return *r;
-    }
-    const auto* proposal = state.Proposal(c.proposal_id());
-    if (proposal == nullptr) return Refuse("not_found", "no proposal " + c.proposal_id());
-    if (proposal->status == ProposalStatus::kAdopted ||
-        proposal->status == ProposalStatus::kDeclined) {
-      return Refuse("proposal_closed", "this proposal was adopted or declined already");
     }
   }
   if (auto r = CheckExpectedVersion(
@@ -272,12 +284,11 @@ Decision Submit(const v1::Command& command, const CommandContext& context,
 Decision Discuss(const v1::Command& command, const CommandContext& context,
                  const PlatformState& state) {
   const auto& c = command.record_proposal_discussion();
-  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
-                           "record a discussion of a proposal")) {
+  const ProposalState* proposal = nullptr;
+  if (auto r = HandleProposal(state, context, c.proposal_id(), "record a discussion of a proposal",
+                              false, &proposal)) {
     return *r;
   }
-  const auto* proposal = state.Proposal(c.proposal_id());
-  if (proposal == nullptr) return Refuse("not_found", "no proposal " + c.proposal_id());
   if (auto r = CheckText("notes", c.notes(), kMaxTextBytes, true, true)) return *r;
   DecisionBuilder out(context);
   auto& e = *out.Add().mutable_proposal_discussed();
@@ -289,15 +300,10 @@ Decision Discuss(const v1::Command& command, const CommandContext& context,
 Decision Decline(const v1::Command& command, const CommandContext& context,
                  const PlatformState& state) {
   const auto& c = command.decline_proposal();
-  if (auto r = RequireRole(state, context, {v1::ROLE_COORDINATOR, v1::ROLE_ADMIN},
-                           "decline a proposal")) {
+  const ProposalState* proposal = nullptr;
+  if (auto r =
+          HandleProposal(state, context, c.proposal_id(), "decline a proposal", true, &proposal)) {
     return *r;
-  }
-  const auto* proposal = state.Proposal(c.proposal_id());
-  if (proposal == nullptr) return Refuse("not_found", "no proposal " + c.proposal_id());
-  if (proposal->status == ProposalStatus::kAdopted ||
-      proposal->status == ProposalStatus::kDeclined) {
-    return Refuse("proposal_closed", "this proposal was adopted or declined already");
   }
   if (auto r = CheckText("reason", c.reason(), kMaxTextBytes, true, true)) return *r;
   DecisionBuilder out(context);
