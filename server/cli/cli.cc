@@ -71,4 +71,19 @@ int ReportOpenFailure(const std::string& dir, const Status& status) {
   return status.code() == StatusCode::kCorruption ? kExitDamage : kExitUsage;
 }
 
+const char* RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_ADMIN:
+      return "admin";
+    case v1::ROLE_COORDINATOR:
+      return "coordinator";
+    case v1::ROLE_AUDITOR:
+      return "auditor";
+    case v1::ROLE_MEMBER:
+      return "member";
+    default:
+      return "-";
+  }
+}
+
 }  // namespace rotonde::cli

@@ -12,6 +12,7 @@
 
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/eventstore/status.h"
+#include "rotonde/v1/domain.pb.h"
 
 namespace rotonde::cli {
 
@@ -32,6 +33,12 @@ int RunImport(int argc, char** argv);
 int RunSample(int argc, char** argv);
 int RunView(int argc, char** argv);
 int RunDemo(int argc, char** argv);
+int RunServe(int argc, char** argv);
+int RunAdmin(int argc, char** argv);
+
+// Where a running server leaves the way in for `rotonde admin` (inside its data directory).
+inline constexpr const char* kOperatorTokenFile = "operator-token";
+inline constexpr const char* kServeUrlFile = "serve-url";
 
 // Prints "rotonde: <message>" as exactly one line on stderr (newlines in `message`, e.g. from
 // RocksDB, become spaces, so scripts can rely on one line per error).
@@ -44,6 +51,9 @@ void PrintError(std::string_view message);
 std::optional<int> ParseFlags(int argc, char** argv, std::string_view usage,
                               boost::program_options::options_description& flags,
                               boost::program_options::variables_map* vm);
+
+// "admin", "coordinator", "auditor", "member" ("-" for none): for people reading a terminal.
+const char* RoleName(v1::Role role);
 
 // Opens the store in `dir`. A missing `dir`, or one that is not a directory, is refused before
 // RocksDB sees it (unless options.create_if_missing), so the error reads as one clear line.

@@ -22,21 +22,6 @@ constexpr char kUsage[] =
     "decided by the platform's own rules; a command they refuse stops the demo (exit 1).\n"
     "Prints what was written and the members' ids and names.\n";
 
-const char* RoleName(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_ADMIN:
-      return "admin";
-    case v1::ROLE_COORDINATOR:
-      return "coordinator";
-    case v1::ROLE_AUDITOR:
-      return "auditor";
-    case v1::ROLE_MEMBER:
-      return "member";
-    default:
-      return "-";
-  }
-}
-
 // "EUR 5750.00"; the summary is for a terminal, in the log's own unit, not a locale.
 std::string Money(int64_t cents) {
   std::ostringstream out;

@@ -24,6 +24,9 @@ constexpr Verb kVerbs[] = {
     {"demo", "write the demo neighbourhood \"kolenkit\" into a new store", rotonde::cli::RunDemo},
     {"view", "print a platform's read model as JSON, live or as of a log position",
      rotonde::cli::RunView},
+    {"serve", "serve the HTTP API, WebSocket push and web client", rotonde::cli::RunServe},
+    {"admin", "create-platform: a one-time link that founds a new neighbourhood",
+     rotonde::cli::RunAdmin},
 };
 
 void PrintUsage(std::ostream& out) {

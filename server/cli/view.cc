@@ -7,9 +7,8 @@
 #include <string>
 
 #include "cli.h"
-#include "rotonde/projections/dates.h"
 #include "rotonde/projections/platform_model.h"
-#include "rotonde/projections/views.h"
+#include "view_catalog.h"
 
 namespace rotonde::cli {
 
@@ -67,42 +66,23 @@ int RunView(int argc, char** argv) {
     return kExitUsage;
   }
 
-  std::unique_ptr<google::protobuf::Message> out;
-  if (view == "board") {
-    out = std::make_unique<v1::BoardView>(projections::BuildBoard(model));
-  } else if (view == "calendar") {
-    const auto first = projections::ParseIsoDate(from), last = projections::ParseIsoDate(to);
-    if (!first || !last) {
-      PrintError("view: --from and --to must be dates that exist (YYYY-MM-DD)");
-      return kExitUsage;
-    }
-    out = std::make_unique<v1::CalendarView>(projections::BuildCalendar(model, *first, *last));
-  } else if (view == "clashes") {
-    out = std::make_unique<v1::ClashesView>(projections::BuildClashes(model));
-  } else if (view == "tasks") {
-    out = std::make_unique<v1::TasksView>(projections::BuildTasks(model));
-  } else if (view == "meetings") {
-    out = std::make_unique<v1::MeetingsView>(projections::BuildMeetings(model));
-  } else if (view == "budget") {
-    out = std::make_unique<v1::BudgetView>(projections::BuildBudget(model));
-  } else if (view == "report") {
-    out = std::make_unique<v1::AccountabilityReport>(
-        projections::BuildAccountabilityReport(model, period));
-  } else if (view == "members") {
-    out = std::make_unique<v1::MembersView>(projections::BuildMembers(model));
-  } else if (view == "figures") {
-    out = std::make_unique<v1::FiguresView>(projections::BuildFigures(model));
-  } else if (view == "history") {
-    auto event_at = [&](uint64_t position, v1::EventRecord* record) {
-      std::vector<eventstore::EventRecord> one;
-      if (!(*store)->ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
-      *record = std::move(one[0]);
-      return true;
-    };
-    out = std::make_unique<v1::HistoryView>(projections::BuildHistory(model, entity, event_at));
-  } else {
-    PrintError("view: unknown view '" + view + "'");
-    std::cerr << kUsage;
+  auto event_at = [&](uint64_t position, v1::EventRecord* record) {
+    std::vector<eventstore::EventRecord> one;
+    if (!(*store)->ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
+    *record = std::move(one[0]);
+    return true;
+  };
+  wire::ViewParams params;
+  params.from = from;
+  params.to = to;
+  params.period = period;
+  params.entity = entity;
+  wire::ViewError error;
+  const std::unique_ptr<google::protobuf::Message> out =
+      wire::BuildView(view, params, model, event_at, &error);
+  if (out == nullptr) {
+    PrintError("view: " + error.message);
+    if (error.code == "not_found") std::cerr << kUsage;
     return kExitUsage;
   }
   google::protobuf::util::JsonPrintOptions json;

@@ -143,6 +143,19 @@ Status CommandService::Read(const std::string& platform,
   return Status::Ok();
 }
 
+std::vector<std::string> CommandService::Platforms() {
+  std::lock_guard lock(platforms_mu_);
+  std::vector<std::string> names;
+  names.reserve(platforms_.size());
+  for (const auto& [name, p] : platforms_) names.push_back(name);
+  return names;
+}
+
+bool CommandService::Knows(const std::string& platform) {
+  std::lock_guard lock(platforms_mu_);
+  return platforms_.count(platform) > 0;
+}
+
 CommandOutcome CommandService::Handle(const std::string& platform, const std::string& actor_id,
                                       const v1::Command& command) {
   Platform& p = PlatformFor(platform);

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checkpoints.h"
 #include "decide.h"
@@ -34,6 +35,28 @@ struct CommandOutcome {
 // checkpoint, and by SaveCheckpoints().
 inline constexpr uint64_t kCheckpointEvery = 10'000;
 
+// A first-come, first-served lock (a ticket lock): a platform's commands arrive back to back
+// under load, and with a plain mutex the thread that just released it tends to take it
+// again, so a reader (a view, a permission check) could wait behind any number of commands.
+class FairMutex {
+ public:
+  void lock() {
+    const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
+    for (uint32_t serving = serving_.load(std::memory_order_acquire); serving != ticket;
+         serving = serving_.load(std::memory_order_acquire)) {
+      serving_.wait(serving, std::memory_order_acquire);
+    }
+  }
+  void unlock() {
+    serving_.fetch_add(1, std::memory_order_release);
+    serving_.notify_all();
+  }
+
+ private:
+  std::atomic<uint32_t> next_{0};
+  std::atomic<uint32_t> serving_{0};
+};
+
 class CommandService {
  public:
   // `checkpoints` may be null: then every platform is folded from the log on first use.
@@ -44,9 +67,15 @@ class CommandService {
                         const v1::Command& command);
 
   // Runs `read` on the platform's current model, under the platform's lock; fails (without
-  // calling it) if the store cannot be read.
+  // calling it) if the store cannot be read. A platform not loaded yet is folded from the
+  // log first (a server guards made-up names with Knows()).
   Status Read(const std::string& platform,
               const std::function<void(const projections::PlatformModel&)>& read);
+
+  // The platforms this service has loaded, read or handled a command of, by name; and
+  // whether `platform` is one of them (cheap, creates nothing).
+  std::vector<std::string> Platforms();
+  bool Knows(const std::string& platform);
 
   struct LoadReport {
     size_t platforms = 0;
@@ -65,7 +94,7 @@ class CommandService {
 
  private:
   struct Platform {
-    std::mutex mu;
+    FairMutex mu;
     bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
     uint64_t checkpointed_at = 0;  // the model position of the last checkpoint

@@ -22,6 +22,8 @@ std::string RoleName(v1::Role role) {
   }
 }
 
+}  // namespace
+
 // Length of the UTF-8 sequence starting at text[i], or 0 if it is not valid UTF-8
 // (overlong forms, surrogates and code points above U+10FFFF are not).
 size_t Utf8Length(std::string_view text, size_t i) {
@@ -50,7 +52,14 @@ size_t Utf8Length(std::string_view text, size_t i) {
   return n;
 }
 
-}  // namespace
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8Length(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 Decision Refuse(std::string code, std::string message) {
   Decision decision;

@@ -1,0 +1,456 @@
+// rotonde-load: measures `rotonde serve`'s WebSocket push and idle connections on loopback,
+// against the floors of the server issue. Figures, never assertions: the exit code says only
+// whether the scenarios could run (see kUsage).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "scenarios.h"
+#include "server_process.h"
+
+namespace rotonde::load {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: rotonde-load --rotonde PATH [--subscribers N] [--rate N] [--seconds N] [--idle N]\n"
+    "                    [--idle-seconds N] [--client-threads N] [--keep DIR] [--quick]\n"
+    "\n"
+    "Measures Rotonde's WebSocket push on loopback against the server's floors: figures, never\n"
+    "assertions. For each scenario it starts a fresh `PATH serve --data DIR --listen\n"
+    "127.0.0.1:0 --demo` (the same DIR each time; the demo is written once), signs in as the\n"
+    "demo member bram (POST /api/v1/session, password rotonde-demo), runs the scenario, and\n"
+    "stops the server with SIGTERM. At the end it prints one table and deletes DIR.\n"
+    "\n"
+    "Scenarios (platform kolenkit):\n"
+    "  push  N subscriber connections subscribe from the head and wait for caught_up; then 8\n"
+    "        other connections send M SubmitProposal commands per second, evenly paced, for S\n"
+    "        seconds. A command's latency runs from its write to its event's arrival at the last\n"
+    "        subscriber. Reports latency p50/p99/max, commands/s delivered to every subscriber,\n"
+    "        replies and errors, disconnects, and the server's RSS (VmRSS).\n"
+    "        Floor: 1,000 subscribers at 1,000 commands/s with p99 <= 50 ms.\n"
+    "  idle  N connections subscribe, then stay silent; reports the server's RSS before and\n"
+    "        after, per connection, and how many were refused or dropped.\n"
+    "        Floor: 10,000 idle connections in <= 300 MB of server RSS.\n"
+    "\n"
+    "Flags:\n"
+    "  --rotonde PATH       the rotonde binary, e.g. build/release/rotonde (required)\n"
+    "  --subscribers N      push subscribers (default 1000; 0 skips push)\n"
+    "  --rate N             commands per second (default 1000)\n"
+    "  --seconds N          how long commands are sent (default 20)\n"
+    "  --idle N             idle connections (default 10000; 0 skips idle)\n"
+    "  --idle-seconds N     how long they stay silent (default 5; the server pings every 30 s,\n"
+    "                       so over 30 also shows the pings answered)\n"
+    "  --client-threads N   threads carrying every client connection, 1 or 2 (default 2; the\n"
+    "                       client shares the machine with the server)\n"
+    "  --keep DIR           put the data directory (DIR/data) and the server logs in DIR, and\n"
+    "                       keep them\n"
+    "  --quick              100 subscribers, 100 commands/s, 5 s, 500 idle, 2 s silent (flags\n"
+    "                       given as well win); the CTest smoke test load.quick\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "It raises its RLIMIT_NOFILE soft limit to the hard limit first (the server inherits it):\n"
+    "each connection takes a descriptor on both sides. Every wait is bounded; the default run\n"
+    "takes about a minute.\n"
+    "\n"
+    "Exit codes: 0 the scenarios ran, whatever the figures; 1 a scenario could not run at all\n"
+    "(the server did not start, sign-in failed, no command reached a subscriber, no idle\n"
+    "connection opened); 2 usage.\n";
+
+constexpr char kPlatform[] = "kolenkit";
+constexpr char kLogin[] = "bram";
+constexpr char kPassword[] = "rotonde-demo";
+constexpr std::chrono::seconds kServerStartTimeout{120};
+constexpr std::chrono::seconds kServerStopGrace{30};
+
+struct Flags {
+  std::string rotonde;
+  std::optional<int> subscribers, rate, seconds, idle, idle_seconds;
+  int client_threads = 2;
+  std::string keep;
+  bool quick = false;
+};
+
+std::string Printf(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string Printf(const char* format, ...) {
+  char text[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof(text), format, args);
+  va_end(args);
+  return text;
+}
+
+std::string MiB(uint64_t bytes) {
+  return Printf("%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+void Progress(const std::string& line) { std::cerr << "rotonde-load: " << line << std::endl; }
+
+bool ParseInt(std::string_view text, int low, int high, int* out) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+// nullopt: parsed; otherwise the exit code to stop with.
+std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
+  auto usage_error = [](const std::string& why) {
+    std::cerr << "rotonde-load: " << why << "\n\n" << kUsage;
+    return std::optional<int>(2);
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "-h" || flag == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (flag == "--quick") {
+      flags->quick = true;
+      continue;
+    }
+    if (i + 1 >= argc) return usage_error(std::string(flag) + " needs a value");
+    const std::string_view value = argv[++i];
+    auto number = [&](int low, int high, std::optional<int>* into) -> bool {
+      int parsed = 0;
+      if (!ParseInt(value, low, high, &parsed)) return false;
+      *into = parsed;
+      return true;
+    };
+    bool ok = true;
+    if (flag == "--rotonde") {
+      flags->rotonde = value;
+    } else if (flag == "--keep") {
+      flags->keep = value;
+    } else if (flag == "--subscribers") {
+      ok = number(0, 100'000, &flags->subscribers);
+    } else if (flag == "--rate") {
+      ok = number(1, 100'000, &flags->rate);
+    } else if (flag == "--seconds") {
+      ok = number(1, 3600, &flags->seconds);
+    } else if (flag == "--idle") {
+      ok = number(0, 1'000'000, &flags->idle);
+    } else if (flag == "--idle-seconds") {
+      ok = number(0, 3600, &flags->idle_seconds);
+    } else if (flag == "--client-threads") {
+      ok = ParseInt(value, 1, 2, &flags->client_threads);
+    } else {
+      return usage_error("unknown flag " + std::string(flag));
+    }
+    if (!ok) return usage_error("bad value for " + std::string(flag) + ": " + std::string(value));
+  }
+  if (flags->rotonde.empty()) return usage_error("give --rotonde PATH");
+  return std::nullopt;
+}
+
+// Every connection is a descriptor on each side, and the server, started after this,
+// inherits the limit.
+rlim_t RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+// A short id that keeps this run's commandIds apart from earlier runs in a kept directory.
+std::string RunId() {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return Printf("%llx", static_cast<unsigned long long>(micros) ^
+                            (static_cast<unsigned long long>(getpid()) << 40));
+}
+
+// This process's CPU time so far (user + system), in seconds.
+double ClientCpuSeconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// The machine's 1-minute load average: the client and the server share its cores with
+// whatever else runs, and a figure means little without it.
+double LoadAverage() {
+  double load = 0;
+  if (getloadavg(&load, 1) != 1) return 0;
+  return load;
+}
+
+// CPU used by the server and by this client during a scenario.
+class CpuMeter {
+ public:
+  explicit CpuMeter(const ServerProcess& server)
+      : server_(server),
+        server_start_(server.CpuSeconds()),
+        client_start_(ClientCpuSeconds()),
+        load_(LoadAverage()),
+        start_(std::chrono::steady_clock::now()) {}
+  std::string Describe() const {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return Printf(
+        "server %.1f s, client %.1f s in %.1f s of %u cores; load average %.1f at the "
+        "start",
+        server_.CpuSeconds() - server_start_, ClientCpuSeconds() - client_start_, wall,
+        std::thread::hardware_concurrency(), load_);
+  }
+
+ private:
+  const ServerProcess& server_;
+  const double server_start_;
+  const double client_start_;
+  const double load_;
+  const std::chrono::steady_clock::time_point start_;
+};
+
+// One row of the table.
+struct Row {
+  std::string scenario, what, measured, floor;
+};
+
+class Run {
+ public:
+  Run(const Flags& flags, std::string root) : flags_(flags), root_(std::move(root)) {}
+
+  // Each returns false if the scenario could not run at all.
+  bool Push(int subscribers, int rate, int seconds);
+  bool Idle(int connections, int hold_seconds);
+
+  void Print(std::ostream& out) const {
+    out << "\n| scenario | what | measured | floor |\n| --- | --- | --- | --- |\n";
+    for (const Row& row : rows_) {
+      out << "| " << row.scenario << " | " << row.what << " | " << row.measured << " | "
+          << row.floor << " |\n";
+    }
+    for (const std::string& note : notes_) out << "\n- " << note;
+    if (!notes_.empty()) out << "\n";
+    out << std::flush;
+  }
+
+ private:
+  // Starts a server and signs in; nullptr (with a row saying why) if either fails.
+  std::unique_ptr<ServerProcess> StartServer(const std::string& scenario, SignedIn* session);
+  void StopServer(const std::string& scenario, ServerProcess& server);
+  void AddRow(std::string scenario, std::string what, std::string measured,
+              std::string floor = "") {
+    rows_.push_back({std::move(scenario), std::move(what), std::move(measured), std::move(floor)});
+  }
+
+  const Flags& flags_;
+  const std::string root_;
+  const std::string run_id_ = RunId();
+  std::vector<Row> rows_;
+  std::vector<std::string> notes_;
+};
+
+std::unique_ptr<ServerProcess> Run::StartServer(const std::string& scenario, SignedIn* session) {
+  Progress(scenario + ": starting " + flags_.rotonde + " serve");
+  const std::string log = root_ + "/server-" + scenario + ".log";
+  auto started = ServerProcess::Start(flags_.rotonde, root_ + "/data", log, kServerStartTimeout);
+  if (!started.ok()) {
+    AddRow(scenario, "server", "did not start: " + started.status().message());
+    return nullptr;
+  }
+  std::unique_ptr<ServerProcess> server = std::move(started.value());
+  auto signed_in = SignIn(server->port(), kLogin, kPassword, std::chrono::seconds(30));
+  if (!signed_in.ok()) {
+    AddRow(scenario, "sign-in", signed_in.status().message());
+    StopServer(scenario, *server);
+    return nullptr;
+  }
+  *session = std::move(signed_in.value());
+  Progress(scenario + ": server pid " + std::to_string(server->pid()) + " on port " +
+           std::to_string(server->port()) + ", signed in as " + kLogin + ", head " +
+           std::to_string(session->position));
+  return server;
+}
+
+void Run::StopServer(const std::string& scenario, ServerProcess& server) {
+  const bool was_running = server.Running();
+  const std::string ended = server.Stop(kServerStopGrace);
+  if (!was_running) {
+    notes_.push_back(scenario + ": the server had ended during the scenario (" + ended + "); see " +
+                     root_ + "/server-" + scenario + ".log (--keep keeps it)");
+  } else if (ended != "exit 0") {
+    notes_.push_back(scenario + ": the server's shutdown: " + ended);
+  }
+}
+
+bool Run::Push(int subscribers, int rate, int seconds) {
+  SignedIn session;
+  std::unique_ptr<ServerProcess> server = StartServer("push", &session);
+  if (!server) return false;
+  PushOptions options;
+  options.endpoint = Endpoint{server->port(), session.token};
+  options.platform = kPlatform;
+  options.from = session.position;
+  options.subscribers = subscribers;
+  options.rate = rate;
+  options.seconds = seconds;
+  options.client_threads = flags_.client_threads;
+  options.run_id = run_id_;
+  options.server_rss = [&server] { return server->RssBytes(); };
+  Progress(Printf("push: %d subscribers, then %d commands/s for %d s", subscribers, rate, seconds));
+  const CpuMeter cpu(*server);
+  const PushReport r = RunPush(options);
+  const std::string cpu_used = cpu.Describe();
+  StopServer("push", *server);
+
+  const std::string s = "push";
+  AddRow(s, "subscribers caught up",
+         Printf("%d of %d in %.2f s", r.subscribers_opened, r.subscribers_wanted, r.open_seconds),
+         "1,000");
+  AddRow(s, "commands sent",
+         Printf("%llu of %llu over %.2f s on %d of %d connections (latest write %.1f ms behind "
+                "its schedule)",
+                static_cast<unsigned long long>(r.sent), static_cast<unsigned long long>(r.planned),
+                r.send_seconds, r.commanders_opened, r.commanders_wanted, r.pacing_lag_max_ms));
+  AddRow(s, "replies",
+         Printf("%llu results, %llu errors; write to reply p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                static_cast<unsigned long long>(r.results),
+                static_cast<unsigned long long>(r.errors), r.reply.p50, r.reply.p99, r.reply.max));
+  AddRow(
+      s, "throughput: delivered to every subscriber",
+      Printf("%llu commands, %.1f commands/s (%llu reached only some, %llu none)",
+             static_cast<unsigned long long>(r.complete), r.delivered_per_second,
+             static_cast<unsigned long long>(r.partial), static_cast<unsigned long long>(r.unseen)),
+      "1,000/s");
+  AddRow(
+      s, "latency: command to last subscriber",
+      Printf("p50 %.1f ms, p99 %.1f ms, max %.1f ms", r.latency.p50, r.latency.p99, r.latency.max),
+      "p99 <= 50 ms");
+  AddRow(s, "disconnects",
+         Printf("%d subscribers, %d command connections; %llu duplicate frames, %llu error "
+                "messages to subscribers",
+                r.subscribers_dropped, r.commanders_dropped,
+                static_cast<unsigned long long>(r.duplicate_frames),
+                static_cast<unsigned long long>(r.subscriber_errors)));
+  AddRow(s, "server RSS", MiB(r.rss_start) + " at start, " + MiB(r.rss_end) + " at the end");
+  AddRow(s, "CPU", cpu_used);
+  if (!r.first_refusal.empty())
+    notes_.push_back("push: first refused subscriber: " + r.first_refusal);
+  if (!r.first_drop.empty()) notes_.push_back("push: first lost subscriber: " + r.first_drop);
+  if (!r.commander_problem.empty()) {
+    notes_.push_back("push: command connection: " + r.commander_problem);
+  }
+  if (!r.first_error.empty()) notes_.push_back("push: first error reply: " + r.first_error);
+  return r.complete > 0;
+}
+
+bool Run::Idle(int connections, int hold_seconds) {
+  SignedIn session;
+  std::unique_ptr<ServerProcess> server = StartServer("idle", &session);
+  if (!server) return false;
+  IdleOptions options;
+  options.endpoint = Endpoint{server->port(), session.token};
+  options.platform = kPlatform;
+  options.from = session.position;
+  options.connections = connections;
+  options.hold = std::chrono::seconds(hold_seconds);
+  options.client_threads = flags_.client_threads;
+  options.server_rss = [&server] { return server->RssBytes(); };
+  Progress(Printf("idle: %d connections, silent for %d s", connections, hold_seconds));
+  const CpuMeter cpu(*server);
+  const IdleReport r = RunIdle(options);
+  const std::string cpu_used = cpu.Describe();
+  StopServer("idle", *server);
+
+  const std::string s = "idle";
+  AddRow(s, "connections open",
+         Printf("%d of %d in %.2f s; %d refused, %d dropped during %.1f s of silence", r.opened,
+                r.wanted, r.open_seconds, r.refused, r.dropped, r.hold_seconds),
+         "10,000");
+  const double per_connection =
+      r.opened > 0 ? (static_cast<double>(r.rss_after) - static_cast<double>(r.rss_before)) /
+                         r.opened / 1024.0
+                   : 0;
+  AddRow(s, "server RSS",
+         MiB(r.rss_before) + " before, " + MiB(r.rss_after) +
+             " after: " + Printf("%.1f KiB per connection", per_connection),
+         "<= 300 MB");
+  AddRow(s, "CPU", cpu_used);
+  if (!r.first_refusal.empty()) notes_.push_back("idle: first refusal: " + r.first_refusal);
+  if (!r.first_drop.empty()) notes_.push_back("idle: first drop: " + r.first_drop);
+  return r.opened > 0;
+}
+
+int Main(int argc, char** argv) {
+  Flags flags;
+  if (auto exit_code = ParseFlags(argc, argv, &flags)) return *exit_code;
+  const int subscribers = flags.subscribers.value_or(flags.quick ? 100 : 1000);
+  const int rate = flags.rate.value_or(flags.quick ? 100 : 1000);
+  const int seconds = flags.seconds.value_or(flags.quick ? 5 : 20);
+  const int idle = flags.idle.value_or(flags.quick ? 500 : 10000);
+  const int idle_seconds = flags.idle_seconds.value_or(flags.quick ? 2 : 5);
+
+  const rlim_t files = RaiseFileLimit();
+  const int needed = std::max(subscribers + 8, idle) + 64;
+  if (files != RLIM_INFINITY && static_cast<rlim_t>(needed) > files) {
+    Progress(
+        Printf("warning: RLIMIT_NOFILE is %llu; about %d are needed, so some connections "
+               "will be refused",
+               static_cast<unsigned long long>(files), needed));
+  }
+
+  std::error_code ec;
+  std::string root;
+  if (!flags.keep.empty()) {
+    root = std::filesystem::absolute(flags.keep, ec).string();
+    std::filesystem::create_directories(root, ec);
+    if (ec) {
+      std::cerr << "rotonde-load: cannot create " << flags.keep << ": " << ec.message() << "\n";
+      return 2;
+    }
+  } else {
+    std::string pattern =
+        (std::filesystem::temp_directory_path(ec) / "rotonde-load-XXXXXX").string();
+    if (ec || mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "rotonde-load: cannot create a temporary directory\n";
+      return 1;
+    }
+    root = pattern;
+  }
+
+  Run run(flags, root);
+  bool ran = true;
+  if (subscribers > 0) ran = run.Push(subscribers, rate, seconds) && ran;
+  if (idle > 0) ran = run.Idle(idle, idle_seconds) && ran;
+
+  std::cout << "rotonde-load: " << flags.rotonde << " on 127.0.0.1, client " << flags.client_threads
+            << " thread(s), RLIMIT_NOFILE " << files << "\n";
+  run.Print(std::cout);
+  if (flags.keep.empty()) {
+    std::filesystem::remove_all(root, ec);
+  } else {
+    std::cout << "kept " << root << " (data/, server-*.log)\n";
+  }
+  if (!ran) std::cerr << "rotonde-load: a scenario could not run (see the table)\n";
+  return ran ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace rotonde::load
+
+int main(int argc, char** argv) { return rotonde::load::Main(argc, argv); }

@@ -1,0 +1,32 @@
+// Random tokens and ids, and how tokens are stored: SHA-256 (OpenSSL EVP) of their bytes.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rotonde::auth {
+
+inline constexpr size_t kTokenBytes = 32;  // 256 bits; 64 hex characters on the wire
+
+// `n` bytes from libsodium's randombytes_buf. Requires SodiumReady().
+std::string RandomBytes(size_t n);
+// The 32-byte SHA-256 digest of `bytes`.
+std::string Sha256(std::string_view bytes);
+// Lowercase hex.
+std::string LowerHex(std::string_view bytes);
+// The bytes of exactly 2 * `bytes` lowercase hex characters; nullopt for anything else
+// (uppercase, a wrong length, other characters).
+std::optional<std::string> DecodeLowerHex(std::string_view hex, size_t bytes);
+
+// A new token: kTokenBytes random bytes. The client gets LowerHex(token); the store keeps
+// Sha256(token).
+std::string NewTokenBytes();
+// The stored form of a token given as 64 lowercase hex characters; nullopt if malformed.
+std::optional<std::string> TokenHash(std::string_view token_hex);
+
+// "a-" followed by 20 characters of lowercase base32hex ([0-9a-v]): 100 random bits.
+std::string NewAccountId();
+
+}  // namespace rotonde::auth

@@ -1,0 +1,275 @@
+// `rotonde serve --data DIR [--listen ADDR:PORT] [--web DIR] [--demo] ...`: the server.
+//
+// DIR holds the event store itself, and beside its files two more databases: DIR/auth
+// (accounts, sessions, invite links: never in the log, which auditors read whole) and
+// DIR/checkpoints (the platforms' folded models, so a restart does not replay the log).
+#include <spdlog/formatter.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api_service.h"
+#include "auth_store.h"
+#include "checkpoints.h"
+#include "cli.h"
+#include "command_service.h"
+#include "demo_data.h"
+#include "feed_hub.h"
+#include "metrics.h"
+#include "secrets.h"
+#include "server.h"
+
+namespace rotonde::cli {
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: rotonde serve --data DIR [--listen ADDR:PORT] [--web DIR] [flags]\n\n"
+    "Serves the HTTP API and WebSocket push (docs/api.md) and the web client's files on one\n"
+    "port. DIR holds the event store (created if missing) and, inside it, the auth and\n"
+    "checkpoint databases. Every flag can also come from the environment: --data from\n"
+    "ROTONDE_DATA, --listen from ROTONDE_LISTEN, and so on (upper case, '-' as '_').\n"
+    "Prints \"listening on http://ADDR:PORT\" once it accepts connections. SIGTERM or SIGINT\n"
+    "drains: no new connections, WebSockets closed with 1001, in-flight commands finished,\n"
+    "checkpoints written, exit 0.\n";
+
+// The demo's members get accounts with this password, for trying the product out.
+constexpr char kDemoPassword[] = "rotonde-demo";
+
+// One JSON object per log line: {"time","level","msg"}.
+class JsonFormatter : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto time =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
+    boost::json::object line;
+    line["time_ms"] = time;
+    line["level"] = std::string(spdlog::level::to_string_view(msg.level).data(),
+                                spdlog::level::to_string_view(msg.level).size());
+    line["msg"] = std::string(msg.payload.data(), msg.payload.size());
+    const std::string text = boost::json::serialize(line) + "\n";
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+std::string Env(const char* name, std::string fallback = {}) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+
+// The demo's members as accounts (login = first name, lower case), once.
+void EnsureDemoAccounts(auth::AuthStore& auth, commands::CommandService& service) {
+  std::vector<std::pair<std::string, std::string>> members;  // id, name
+  (void)service.Read(demo::kDemoPlatform, [&](const projections::PlatformModel& model) {
+    for (const auto& [id, member] : model.state().members()) {
+      if (member.active) members.emplace_back(id, member.name);
+    }
+  });
+  for (const auto& [id, name] : members) {
+    std::string login = id.rfind("m-", 0) == 0 ? id.substr(2) : id;
+    if (auth.GetAccount(id)) continue;
+    auto created = auth.CreateAccount(login, kDemoPassword, name,
+                                      static_cast<int64_t>(std::time(nullptr)), id);
+    if (!created.ok()) spdlog::warn("demo account {}: {}", login, created.error().message);
+  }
+}
+
+// Each WebSocket is a file descriptor: take all the hard limit allows.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// DIR/operator-token (mode 0600) and DIR/serve-url: how `rotonde admin` reaches this
+// server while it holds the databases. Removed again on a clean stop.
+bool WriteOperatorFiles(const std::string& dir, const std::string& token, const std::string& url) {
+  const std::string token_path = dir + "/" + kOperatorTokenFile;
+  std::filesystem::remove(token_path);
+  {
+    std::ofstream out(token_path);
+    if (!out) return false;
+    ::chmod(token_path.c_str(), S_IRUSR | S_IWUSR);
+    out << token << '\n';
+  }
+  std::ofstream url_file(dir + "/" + kServeUrlFile);
+  url_file << url << '\n';
+  return static_cast<bool>(url_file);
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string dir = Env("ROTONDE_DATA");
+  std::string listen = Env("ROTONDE_LISTEN", "127.0.0.1:8080");
+  std::string web = Env("ROTONDE_WEB", std::filesystem::exists("web-client") ? "web-client" : "");
+  std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
+  std::string public_url = Env("ROTONDE_PUBLIC_URL");
+  std::vector<std::string> allow_origins;
+  if (auto origin = Env("ROTONDE_ALLOW_ORIGIN"); !origin.empty()) allow_origins.push_back(origin);
+  bool with_demo = Env("ROTONDE_DEMO") == "1";
+  int io_threads = std::stoi(Env("ROTONDE_IO_THREADS", "2"));
+  int workers = std::stoi(Env("ROTONDE_WORKERS", "8"));
+  int push_interval_ms = std::stoi(Env("ROTONDE_PUSH_INTERVAL_MS", "25"));
+  size_t queue_limit_kib = std::stoul(Env("ROTONDE_WS_QUEUE_LIMIT_KIB", "8192"));
+
+  po::options_description flags("flags");
+  flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
+      "listen", po::value(&listen)->value_name("ADDR:PORT"),
+      "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
+      "web", po::value(&web)->value_name("DIR"),
+      "the web client's files (default: ./web-client if it exists)")(
+      "log-format", po::value(&log_format)->value_name("text|json"), "log lines (default text)")(
+      "public-url", po::value(&public_url)->value_name("URL"),
+      "base of invite and calendar links, e.g. https://buurt.example.nl (default: from Host)")(
+      "allow-origin", po::value(&allow_origins)->value_name("ORIGIN"),
+      "another origin allowed to call the API (repeatable)")(
+      "demo", po::bool_switch(&with_demo),
+      "when the store is empty, write the demo neighbourhood \"kolenkit\"; give its members "
+      "accounts (password rotonde-demo)")("io-threads", po::value(&io_threads)->value_name("N"),
+                                          "network threads (default 2)")(
+      "workers", po::value(&workers)->value_name("N"), "worker threads (default 8)")(
+      "push-interval-ms", po::value(&push_interval_ms)->value_name("MS"),
+      "the longest an event waits to share a push frame with others (default 25)")(
+      "ws-queue-limit-kib", po::value(&queue_limit_kib)->value_name("KIB"),
+      "a live subscriber with more unsent than this is closed with 4000 (default 8192)");
+  po::variables_map vm;
+  if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
+  if (dir.empty()) {
+    PrintError("serve: give --data DIR (or ROTONDE_DATA)");
+    return kExitUsage;
+  }
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || io_threads < 1 || workers < 1 || push_interval_ms < 0) {
+    PrintError("serve: --listen must be ADDR:PORT, threads at least 1");
+    return kExitUsage;
+  }
+  const std::string address = listen.substr(0, colon);
+  int port = -1;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) {
+    PrintError("serve: the port in --listen must be 0-65535");
+    return kExitUsage;
+  }
+  if (log_format == "json") {
+    spdlog::set_formatter(std::make_unique<JsonFormatter>());
+  } else if (log_format != "text") {
+    PrintError("serve: --log-format is text or json");
+    return kExitUsage;
+  }
+
+  RaiseOpenFileLimit();
+  auto store = OpenStore(dir, eventstore::Options{});
+  if (!store.ok()) return ReportOpenFailure(dir, store.status());
+  auto auth = auth::AuthStore::Open(dir + "/auth");
+  if (!auth.ok()) {
+    PrintError("serve: cannot open " + dir + "/auth: " + auth.status().ToString());
+    return kExitUsage;
+  }
+  auto checkpoints = commands::CheckpointStore::Open(dir + "/checkpoints");
+  if (!checkpoints.ok()) {
+    PrintError("serve: cannot open " + dir + "/checkpoints: " + checkpoints.status().ToString());
+    return kExitUsage;
+  }
+  commands::CommandService service(**store, checkpoints->get());
+
+  if (with_demo && (*store)->Head().position == 0) {
+    demo::DemoSummary summary;
+    if (Status s = demo::WriteDemo(service, &summary); !s.ok()) {
+      PrintError("serve: cannot write the demo: " + s.ToString());
+      return kExitDamage;
+    }
+    spdlog::info("wrote the demo platform \"{}\": {} events", summary.platform_id,
+                 summary.events_written);
+  }
+  const auto loading = std::chrono::steady_clock::now();
+  auto loaded = service.LoadAll();
+  if (!loaded.ok()) {
+    PrintError("serve: cannot load the platforms: " + loaded.status().ToString());
+    return kExitDamage;
+  }
+  spdlog::info("loaded {} platforms ({} from checkpoints, {} events folded) in {:.2f}s",
+               loaded->platforms, loaded->from_checkpoint, loaded->events_folded,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count());
+  if (with_demo && service.Knows(demo::kDemoPlatform)) EnsureDemoAccounts(**auth, service);
+
+  net::Metrics metrics;
+  net::ApiService api(**store, service, **auth, metrics);
+  net::FeedHub hub(**store,
+                   net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
+  hub.Start((*store)->Head().position);
+
+  net::ServerConfig config;
+  config.address = address;
+  config.port = static_cast<uint16_t>(port);
+  config.web_dir = web;
+  config.allowed_origins = allow_origins;
+  config.public_url = public_url;
+  config.io_threads = io_threads;
+  config.worker_threads = workers;
+  config.ws_queue_limit_bytes = queue_limit_kib * 1024;
+  config.operator_token = auth::LowerHex(auth::NewTokenBytes());
+  net::Server server(config, api, hub, metrics);
+  if (Status s = server.Bind(); !s.ok()) {
+    PrintError("serve: " + s.message());
+    return kExitUsage;
+  }
+  const std::string url = "http://" + address + ":" + std::to_string(server.port());
+  if (!WriteOperatorFiles(dir, config.operator_token, url)) {
+    spdlog::warn("cannot write {}/{}: `rotonde admin` will not reach this server", dir,
+                 kOperatorTokenFile);
+  }
+  std::cout << "listening on " << url << std::endl;
+  if (with_demo) {
+    std::cout << "demo sign-in: anna / " << kDemoPassword
+              << " (admin); also carla (coordinator), bram and dewi (members), olaf (auditor)"
+              << std::endl;
+  }
+  server.SetReady();
+  // Expired sessions and feed keys are deleted hourly.
+  std::mutex housekeeping_mu;
+  std::condition_variable_any housekeeping_wake;
+  std::jthread housekeeping([&](std::stop_token stop) {
+    std::unique_lock lock(housekeeping_mu);
+    while (!housekeeping_wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; })) {
+      if (stop.stop_requested()) break;
+      api.Housekeep();
+    }
+  });
+  server.Run();
+  housekeeping.request_stop();
+  housekeeping.join();
+  std::filesystem::remove(dir + "/" + kOperatorTokenFile);
+  std::filesystem::remove(dir + "/" + kServeUrlFile);
+
+  hub.Stop();
+  if (Status s = service.SaveCheckpoints(); !s.ok()) {
+    spdlog::warn("could not write checkpoints: {}", s.ToString());
+  }
+  (*store)->Close();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace rotonde::cli

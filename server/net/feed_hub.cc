@@ -1,0 +1,164 @@
+#include "feed_hub.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "event_json.h"
+
+namespace rotonde::net {
+
+std::string EventsFrame(const std::string& platform, uint64_t last,
+                        const std::vector<std::pair<uint64_t, std::string>>& events, size_t begin) {
+  std::string frame = "{\"type\":\"events\",\"platform\":";
+  frame += boost::json::serialize(boost::json::string_view(platform));
+  frame += ",\"position\":" + std::to_string(last) + ",\"events\":[";
+  for (size_t i = begin; i < events.size(); ++i) {
+    if (i > begin) frame += ',';
+    frame += events[i].second;
+  }
+  frame += "]}";
+  return frame;
+}
+
+FeedHub::FeedHub(eventstore::EventStore& store, Options options)
+    : store_(store), options_(options) {}
+
+FeedHub::~FeedHub() { Stop(); }
+
+void FeedHub::Start(uint64_t after_position) {
+  {
+    std::lock_guard lock(mu_);
+    start_position_ = position_ = after_position;
+  }
+  running_ = true;
+  thread_ = std::thread([this, after_position] { Run(after_position); });
+}
+
+void FeedHub::Stop() {
+  running_ = false;
+  if (thread_.joinable()) thread_.join();
+}
+
+void FeedHub::Listen(const std::string& platform, std::weak_ptr<FeedListener> listener) {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = platforms_.try_emplace(platform);
+  if (inserted) it->second.floor = it->second.head = start_position_;
+  it->second.listeners.push_back(std::move(listener));
+}
+
+void FeedHub::Unlisten(const std::string& platform, const FeedListener* listener) {
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(platform);
+  if (it == platforms_.end()) return;
+  std::erase_if(it->second.listeners, [&](const std::weak_ptr<FeedListener>& l) {
+    auto locked = l.lock();
+    return !locked || locked.get() == listener;
+  });
+}
+
+FeedHub::Collected FeedHub::Collect(const std::string& platform, uint64_t after) const {
+  Collected out;
+  std::lock_guard lock(mu_);
+  auto it = platforms_.find(platform);
+  if (it == platforms_.end()) {
+    // No event of the platform has passed the hub since it started: the disk has them all.
+    out.covered = after >= start_position_;
+    out.platform_head = after;
+    return out;
+  }
+  const PlatformFeed& feed = it->second;
+  out.platform_head = feed.head;
+  if (after < feed.floor) return out;
+  out.covered = true;
+  for (auto batch = feed.ring.rbegin(); batch != feed.ring.rend() && (*batch)->last > after;
+       ++batch) {
+    out.batches.push_back(*batch);
+  }
+  std::reverse(out.batches.begin(), out.batches.end());
+  return out;
+}
+
+uint64_t FeedHub::Position() const {
+  std::lock_guard lock(mu_);
+  return position_;
+}
+
+void FeedHub::Run(uint64_t after_position) {
+  auto subscription = store_.Subscribe(after_position);
+  std::vector<eventstore::EventRecord> pending, more;
+  while (running_) {
+    Status s = subscription->Next(&pending, 4096, std::chrono::milliseconds(100));
+    if (s.code() == StatusCode::kClosed) break;
+    if (!s.ok()) {
+      spdlog::error("feed: cannot follow the log: {}", s.ToString());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (pending.empty()) continue;
+    // Gather what else commits within the flush interval into the same frames.
+    const auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+    while (running_ && pending.size() < 16'384) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      if (!subscription->Next(&more, 4096, left).ok() || more.empty()) break;
+      std::move(more.begin(), more.end(), std::back_inserter(pending));
+    }
+    Flush(pending);
+  }
+}
+
+void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
+  // Render outside the lock: one JSON text per event, one frame per platform.
+  std::map<std::string, std::shared_ptr<EventBatch>, std::less<>> batches;
+  for (const auto& record : records) {
+    const std::string_view platform = eventstore::PartitionOf(record.stream());
+    auto it = batches.find(platform);
+    if (it == batches.end()) {
+      it = batches.emplace(std::string(platform), std::make_shared<EventBatch>()).first;
+      it->second->first = record.position();
+    }
+    it->second->last = record.position();
+    it->second->events.emplace_back(record.position(), wire::EventJson(record));
+    it->second->committed_micros =
+        google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.recorded_at());
+  }
+  for (auto& [platform, batch] : batches) {
+    auto frame =
+        std::make_shared<std::string>(EventsFrame(platform, batch->last, batch->events, 0));
+    batch->bytes = frame->size() * 2;  // the frame and the per-event texts
+    batch->frame = std::move(frame);
+  }
+  const uint64_t flushed = records.back().position();
+  records.clear();
+
+  std::vector<std::pair<std::string, std::shared_ptr<FeedListener>>> notify;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [platform, batch] : batches) {
+      auto [it, inserted] = platforms_.try_emplace(platform);
+      PlatformFeed& feed = it->second;
+      if (inserted) feed.floor = feed.head = start_position_;
+      feed.ring.push_back(batch);
+      feed.ring_bytes += batch->bytes;
+      feed.head = batch->last;
+      while (feed.ring.size() > 1 && feed.ring_bytes > options_.ring_bytes_per_platform) {
+        feed.floor = feed.ring.front()->last;
+        feed.ring_bytes -= feed.ring.front()->bytes;
+        feed.ring.pop_front();
+      }
+      std::erase_if(feed.listeners, [&](const std::weak_ptr<FeedListener>& l) {
+        auto locked = l.lock();
+        if (!locked) return true;
+        notify.emplace_back(platform, std::move(locked));
+        return false;
+      });
+    }
+    position_ = flushed;
+  }
+  for (auto& [platform, listener] : notify) listener->OnFeed(platform);
+}
+
+}  // namespace rotonde::net

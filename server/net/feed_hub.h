@@ -1,0 +1,101 @@
+// FeedHub: the one reader of the live log, fanning events out to every WebSocket session.
+//
+// A single thread follows the store (EventStore::Subscribe, so it sees only durable events)
+// and turns each platform's new events into one shared frame — `{"type":"events", ...}` —
+// rendered once however many sessions send it. Each platform keeps a ring of its recent
+// frames; a session asks Collect() for what comes after its position and gets either the
+// frames (zero-copy) or "not covered", and then reads the disk itself. So a subscriber that
+// was gone two weeks and one that never left take the same path: "give me what follows my
+// position" — which is what makes a resume exact (no gap, no duplicate).
+//
+// Invariant (per platform): every event of the platform with a position above `floor` is in
+// the ring, in order. Frames are flushed at most every `flush_interval`, so under load one
+// frame carries many events and the number of socket writes stays bounded.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "rotonde/eventstore/event_store.h"
+
+namespace rotonde::net {
+
+// One platform's events of one flush, ready to send.
+struct EventBatch {
+  uint64_t first = 0;  // position of its first and last event
+  uint64_t last = 0;
+  std::shared_ptr<const std::string> frame;  // the whole batch as one "events" message
+  // Each event's JSON, for a session whose position falls inside the batch.
+  std::vector<std::pair<uint64_t, std::string>> events;
+  int64_t committed_micros = 0;  // the last event's recorded_at, for the push-lag metric
+  size_t bytes = 0;
+};
+
+// Told that a platform has new frames; called on the hub's thread, must not block.
+class FeedListener {
+ public:
+  virtual ~FeedListener() = default;
+  virtual void OnFeed(const std::string& platform) = 0;
+};
+
+// "events" frames: {"type":"events","platform":P,"position":last,"events":[e1,e2,...]}.
+std::string EventsFrame(const std::string& platform, uint64_t last,
+                        const std::vector<std::pair<uint64_t, std::string>>& events, size_t begin);
+
+class FeedHub {
+ public:
+  struct Options {
+    std::chrono::milliseconds flush_interval{10};
+    size_t ring_bytes_per_platform = 1 << 20;
+  };
+  FeedHub(eventstore::EventStore& store, Options options);
+  ~FeedHub();
+
+  // Starts following the log after `after_position` (the head at start-up).
+  void Start(uint64_t after_position);
+  void Stop();
+
+  void Listen(const std::string& platform, std::weak_ptr<FeedListener> listener);
+  void Unlisten(const std::string& platform, const FeedListener* listener);
+
+  struct Collected {
+    bool covered = false;  // false: the ring starts after `after`; read the disk first
+    std::vector<std::shared_ptr<const EventBatch>> batches;  // those with last > after
+    uint64_t platform_head = 0;  // the last position of the platform the hub has flushed
+  };
+  Collected Collect(const std::string& platform, uint64_t after) const;
+
+  // The log position up to which the hub has flushed every platform.
+  uint64_t Position() const;
+
+ private:
+  struct PlatformFeed {
+    std::deque<std::shared_ptr<const EventBatch>> ring;
+    size_t ring_bytes = 0;
+    uint64_t floor = 0;
+    uint64_t head = 0;
+    std::vector<std::weak_ptr<FeedListener>> listeners;
+  };
+  void Run(uint64_t after_position);
+  void Flush(std::vector<eventstore::EventRecord>& records);
+
+  eventstore::EventStore& store_;
+  const Options options_;
+  mutable std::mutex mu_;
+  std::map<std::string, PlatformFeed, std::less<>> platforms_;
+  uint64_t start_position_ = 0;
+  uint64_t position_ = 0;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+};
+
+}  // namespace rotonde::net

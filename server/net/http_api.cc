@@ -1,0 +1,396 @@
+#include "http_api.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include <sodium.h>
+
+namespace rotonde::net {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+// "/a/b?x=1&y=%20" -> path segments and decoded query.
+struct Target {
+  std::vector<std::string> segments;
+  std::map<std::string, std::string> query;
+};
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      const int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += text[i] == '+' ? ' ' : text[i];
+  }
+  return out;
+}
+
+Target ParseTarget(std::string_view target) {
+  Target out;
+  const size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  for (size_t at = 0; at < path.size();) {
+    size_t end = path.find('/', at);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > at) out.segments.push_back(PercentDecode(path.substr(at, end - at)));
+    at = end + 1;
+  }
+  if (q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    for (size_t at = 0; at < query.size();) {
+      size_t end = query.find('&', at);
+      if (end == std::string_view::npos) end = query.size();
+      std::string_view pair = query.substr(at, end - at);
+      const size_t eq = pair.find('=');
+      out.query[PercentDecode(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      at = end + 1;
+    }
+  }
+  return out;
+}
+
+std::string QueryOr(const Target& target, const std::string& key, std::string fallback = {}) {
+  auto it = target.query.find(key);
+  return it == target.query.end() ? fallback : it->second;
+}
+
+// A query number: nullopt if absent, error if not a number.
+Answer<std::optional<uint64_t>> QueryNumber(const Target& target, const std::string& key) {
+  auto it = target.query.find(key);
+  if (it == target.query.end() || it->second.empty()) return std::optional<uint64_t>();
+  uint64_t value = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9' || value > UINT64_MAX / 10 - 1) {
+      return Err("bad_request", "'" + key + "' must be a whole number");
+    }
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return std::optional<uint64_t>(value);
+}
+
+HttpResponse Respond(const HttpRequest& request, http::status status, std::string content_type,
+                     std::string body) {
+  HttpResponse response{status, request.version()};
+  response.set(http::field::server, "rotonde");
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  SetSecurityHeaders(response);
+  return response;
+}
+
+HttpResponse JsonResponse(const HttpRequest& request, const json::object& body) {
+  auto response = Respond(request, http::status::ok, "application/json", json::serialize(body));
+  response.set(http::field::cache_control, "no-store");
+  return response;
+}
+
+std::string BaseUrl(const ServerConfig& config, const HttpRequest& request) {
+  if (!config.public_url.empty()) return config.public_url;
+  return "http://" + std::string(request[http::field::host]);
+}
+
+std::string SessionCookie(const ServerConfig& config, const std::string& token, int64_t max_age) {
+  std::string cookie = "rotonde_session=" + token +
+                       "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
+  if (config.public_url.rfind("https://", 0) == 0) cookie += "; Secure";
+  return cookie;
+}
+
+std::string_view MimeOf(std::string_view path) {
+  static const std::pair<std::string_view, std::string_view> kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".woff2", "font/woff2"},
+  };
+  for (const auto& [ext, type] : kTypes) {
+    if (path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext) return type;
+  }
+  return "application/octet-stream";
+}
+
+HttpResponse StaticFile(ServerShared& shared, const HttpRequest& request, const Target& target) {
+  const ServerConfig& config = shared.config;
+  if (config.web_dir.empty())
+    return ErrorResponse(shared, request, Err("not_found", "no such page"));
+  std::string relative;
+  for (const std::string& segment : target.segments) {
+    // No way out of the web directory: no dot-segments, no hidden files, no separators.
+    if (segment.empty() || segment[0] == '.' || segment.find('\\') != std::string::npos ||
+        segment.find('/') != std::string::npos || segment.find('\0') != std::string::npos) {
+      return ErrorResponse(shared, request, Err("not_found", "no such page"));
+    }
+    relative += "/" + segment;
+  }
+  if (relative.empty()) relative = "/index.html";
+  std::filesystem::path path = config.web_dir + relative;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) path /= "index.html";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ErrorResponse(shared, request, Err("not_found", "no such page"));
+  // A validator from size and modification time: a phone revalidates with one small request.
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto modified = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
+  const std::string etag = "\"" + std::to_string(size) + "-" + std::to_string(modified) + "\"";
+  if (request[http::field::if_none_match] == etag) {
+    auto not_modified =
+        Respond(request, http::status::not_modified, std::string(MimeOf(path.string())), "");
+    not_modified.set(http::field::etag, etag);
+    return not_modified;
+  }
+  std::ostringstream body;
+  body << in.rdbuf();
+  auto response =
+      Respond(request, http::status::ok, std::string(MimeOf(path.string())), body.str());
+  response.set(http::field::etag, etag);
+  if (request.method() == http::verb::head) {
+    // HEAD: the headers a GET would have, without the body.
+    const auto length = response.body().size();
+    response.body().clear();
+    response.content_length(length);
+  }
+  // Revalidated on every load: a volunteer always gets the client matching the server.
+  response.set(http::field::cache_control, "no-cache");
+  return response;
+}
+
+}  // namespace
+
+void SetSecurityHeaders(HttpResponse& response) {
+  response.set("Content-Security-Policy",
+               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+               "form-action 'self'");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "no-referrer");
+}
+
+HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request,
+                           const ApiError& error) {
+  const int status = HttpStatusOf(error.code);
+  auto response = Respond(request, static_cast<http::status>(status), "application/json",
+                          json::serialize(ErrorJson(error, shared.api.Head())));
+  response.set(http::field::cache_control, "no-store");
+  if (error.code == "rate_limited") {
+    if (const auto* wait = error.details.if_contains("retryAfterSeconds")) {
+      response.set(http::field::retry_after, json::serialize(*wait));
+    }
+  }
+  return response;
+}
+
+bool OriginAllowed(const ServerConfig& config, const HttpRequest& request) {
+  const auto origin = request[http::field::origin];
+  if (origin.empty()) return true;  // not a browser's cross-origin request
+  const std::string own = "http://" + std::string(request[http::field::host]);
+  const std::string own_tls = "https://" + std::string(request[http::field::host]);
+  if (origin == own || origin == own_tls) return true;
+  if (!config.public_url.empty() && origin == config.public_url) return true;
+  for (const auto& allowed : config.allowed_origins) {
+    if (origin == allowed) return true;
+  }
+  return false;
+}
+
+HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
+                        const std::string& remote_address) {
+  ApiService& api = shared.api;
+  const Target target = ParseTarget(request.target());
+  const auto& seg = target.segments;
+  const http::verb method = request.method();
+  auto error = [&](const ApiError& e) { return ErrorResponse(shared, request, e); };
+  auto json_or_error = [&](const Answer<json::object>& answer) {
+    return answer.ok() ? JsonResponse(request, answer.value()) : error(answer.error());
+  };
+  auto wrong_method = [&] { return error(Err("method_not_allowed", "not with this method")); };
+
+  // Operations.
+  if (seg.size() == 1 && seg[0] == "healthz") {
+    return Respond(request, http::status::ok, "text/plain", "ok\n");
+  }
+  if (seg.size() == 1 && seg[0] == "readyz") {
+    if (shared.ready && !shared.draining) {
+      return Respond(request, http::status::ok, "text/plain", "ready\n");
+    }
+    return error(Err("not_ready", shared.draining ? "the server is shutting down"
+                                                  : "the server is still loading"));
+  }
+  if (seg.size() == 1 && seg[0] == "metrics") {
+    return Respond(request, http::status::ok, "text/plain; version=0.0.4",
+                   shared.metrics.Render(api.StoreStats(), api.Head(), api.SessionCount()));
+  }
+
+  const bool is_api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
+  if (!is_api) {
+    if (method != http::verb::get && method != http::verb::head) return wrong_method();
+    return StaticFile(shared, request, target);
+  }
+  const bool changes_state = method == http::verb::post || method == http::verb::delete_;
+  if (changes_state && !OriginAllowed(shared.config, request)) {
+    return error(Err("bad_origin", "this request comes from another site"));
+  }
+  if (changes_state && shared.draining) {
+    return error(Err("unavailable", "the server is shutting down; try again in a moment"));
+  }
+  // The operator's endpoint: only with the token the server wrote into its data directory.
+  if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "platforms") {
+    const std::string expected = "Bearer " + shared.config.operator_token;
+    const auto given = request[http::field::authorization];
+    if (shared.config.operator_token.empty() || given.size() != expected.size() ||
+        sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+      return error(Err("unauthenticated", "the operator's token is needed"));
+    }
+    if (method != http::verb::post) return wrong_method();
+    return json_or_error(api.CreatePlatform(request.body(), BaseUrl(shared.config, request)));
+  }
+  auto caller = api.Authenticate(request[http::field::cookie], request[http::field::authorization]);
+  const std::vector<std::string> rest(seg.begin() + 2, seg.end());
+
+  // /api/v1/session
+  if (rest.size() == 1 && rest[0] == "session") {
+    if (method != http::verb::post && method != http::verb::get && method != http::verb::delete_) {
+      return wrong_method();
+    }
+    if (method == http::verb::post) {
+      auto signed_in = api.SignIn(request.body(), remote_address);
+      if (!signed_in.ok()) return error(signed_in.error());
+      auto response = JsonResponse(request, signed_in->body);
+      response.set(http::field::set_cookie,
+                   SessionCookie(shared.config, signed_in->token, signed_in->max_age_seconds));
+      return response;
+    }
+    if (!caller.ok()) return error(caller.error());
+    if (method == http::verb::get) return json_or_error(api.WhoAmI(caller.value()));
+    if (method == http::verb::delete_) {
+      api.SignOut(caller.value());
+      auto response = JsonResponse(request, json::object{{"position", api.Head()}});
+      response.set(http::field::set_cookie, SessionCookie(shared.config, "", 0));
+      return response;
+    }
+    return wrong_method();
+  }
+  // /api/v1/invites/{token}[/accept]
+  if (rest.size() >= 2 && rest[0] == "invites") {
+    if (rest.size() == 2) {
+      if (method != http::verb::get) return wrong_method();
+      return json_or_error(api.PeekInvite(rest[1]));
+    }
+    if (rest.size() == 3 && rest[2] == "accept") {
+      if (method != http::verb::post) return wrong_method();
+      auto signed_in =
+          api.AcceptInvite(rest[1], request.body(), caller.ok() ? &caller.value() : nullptr);
+      if (!signed_in.ok()) return error(signed_in.error());
+      auto response = JsonResponse(request, signed_in->body);
+      response.set(http::field::set_cookie,
+                   SessionCookie(shared.config, signed_in->token, signed_in->max_age_seconds));
+      return response;
+    }
+  }
+  // /api/v1/platforms/{p}/calendar.ics?key=K: a phone calendar, with no cookie.
+  if (rest.size() == 3 && rest[0] == "platforms" && rest[2] == "calendar.ics") {
+    if (method != http::verb::get) return wrong_method();
+    std::string key = QueryOr(target, "key");
+    if (key.empty() && caller.ok()) key = caller->token;
+    auto ics = api.CalendarIcs(rest[1], key, std::string(request[http::field::host]));
+    if (!ics.ok()) return error(ics.error());
+    auto response = Respond(request, http::status::ok, "text/calendar; charset=utf-8", ics.value());
+    response.set(http::field::cache_control, "no-cache");
+    return response;
+  }
+
+  if (!caller.ok()) return error(caller.error());
+  if (rest.size() == 1 && rest[0] == "platforms") {
+    if (method != http::verb::get) return wrong_method();
+    return json_or_error(api.MyPlatforms(caller.value()));
+  }
+  if (rest.size() >= 3 && rest[0] == "platforms") {
+    const std::string& platform = rest[1];
+    const std::string& what = rest[2];
+    if (what == "commands" && rest.size() == 3) {
+      if (method != http::verb::post) return wrong_method();
+      return json_or_error(api.RunCommand(caller.value(), platform, request.body()));
+    }
+    if (what == "invites" && rest.size() == 3) {
+      if (method != http::verb::post) return wrong_method();
+      return json_or_error(api.CreateInvite(caller.value(), platform, request.body(),
+                                            BaseUrl(shared.config, request)));
+    }
+    if (what == "feed-key" && rest.size() == 3) {
+      if (method != http::verb::post) return wrong_method();
+      return json_or_error(
+          api.CreateFeedKey(caller.value(), platform, BaseUrl(shared.config, request)));
+    }
+    if (method != http::verb::get) return wrong_method();
+    if (what == "views" && rest.size() == 4) {
+      auto at = QueryNumber(target, "at");
+      if (!at.ok()) return error(at.error());
+      wire::ViewParams params{QueryOr(target, "from"), QueryOr(target, "to"),
+                              QueryOr(target, "period"), QueryOr(target, "entity")};
+      auto view = api.View(caller.value(), platform, rest[3], params, at.value());
+      if (!view.ok()) return error(view.error());
+      auto response =
+          Respond(request, http::status::ok, "application/json", std::move(view.value()));
+      response.set(http::field::cache_control, "no-store");
+      return response;
+    }
+    if (what == "events" && rest.size() == 3) {
+      auto from = QueryNumber(target, "from");
+      auto limit = QueryNumber(target, "limit");
+      if (!from.ok()) return error(from.error());
+      if (!limit.ok()) return error(limit.error());
+      auto events = api.Events(caller.value(), platform, from.value().value_or(0),
+                               static_cast<size_t>(limit.value().value_or(0)));
+      if (!events.ok()) return error(events.error());
+      auto response =
+          Respond(request, http::status::ok, "application/x-ndjson", std::move(events.value()));
+      response.set(http::field::cache_control, "no-store");
+      return response;
+    }
+    if (what == "report.csv" && rest.size() == 3) {
+      auto csv = api.ReportCsv(caller.value(), platform, QueryOr(target, "period"));
+      if (!csv.ok()) return error(csv.error());
+      auto response = Respond(request, http::status::ok, "text/csv; charset=utf-8", csv.value());
+      response.set(http::field::content_disposition,
+                   "attachment; filename=\"verantwoording-" + platform + ".csv\"");
+      response.set(http::field::cache_control, "no-store");
+      return response;
+    }
+    if (what == "verify" && rest.size() == 3) {
+      return json_or_error(api.Verify(caller.value(), platform));
+    }
+  }
+  return error(Err("not_found", "no such route: " + std::string(request.target())));
+}
+
+}  // namespace rotonde::net

@@ -1,0 +1,30 @@
+// The HTTP routes of docs/api.md, and the web client's static files. HandleHttp may block:
+// sessions call it on the worker pool.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <string>
+#include <string_view>
+
+#include "server.h"
+
+namespace rotonde::net {
+
+using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
+                        const std::string& remote_address);
+
+// An error response with its JSON body (also used by sessions for requests they refuse
+// before routing: too large, bad upgrade).
+HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const ApiError& error);
+
+// Whether a request's Origin (if any) is the server's own or an allowed one.
+bool OriginAllowed(const ServerConfig& config, const HttpRequest& request);
+
+// Headers every response carries: the Content-Security-Policy (no inline script), no
+// sniffing, no framing, no referrer.
+void SetSecurityHeaders(HttpResponse& response);
+
+}  // namespace rotonde::net

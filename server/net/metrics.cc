@@ -1,0 +1,107 @@
+#include "metrics.h"
+
+#include <fmt/format.h>
+
+namespace rotonde::net {
+
+void Histogram::Observe(double seconds) {
+  size_t bucket = 0;
+  while (bucket < kBounds.size() && seconds > kBounds[bucket]) ++bucket;
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void Histogram::Render(std::string* out, std::string_view name, std::string_view labels) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i <= kBounds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    const std::string le = i < kBounds.size() ? fmt::format("{}", kBounds[i]) : "+Inf";
+    *out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
+  }
+  const std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
+  *out += fmt::format("{}_sum{} {}\n", name, braces,
+                      static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6);
+  *out += fmt::format("{}_count{} {}\n", name, braces, count_.load(std::memory_order_relaxed));
+}
+
+namespace {
+
+template <typename T>
+void Line(std::string* out, std::string_view name, std::string_view type, std::string_view help,
+          T value) {
+  *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+}
+
+void Header(std::string* out, std::string_view name, std::string_view type, std::string_view help) {
+  *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+}  // namespace
+
+std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_position,
+                            uint64_t sessions) const {
+  std::string out;
+  out.reserve(8192);
+  auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
+  Line(&out, "rotonde_log_head_position", "gauge", "The log's last position.", head_position);
+  Line(&out, "rotonde_appends_total", "counter", "Appends that wrote events.", store.appends);
+  Line(&out, "rotonde_events_written_total", "counter", "Events made durable.",
+       store.events_written);
+  Line(&out, "rotonde_group_commits_total", "counter",
+       "Group commits (one write and one fsync each); events/commits is the mean batch size.",
+       store.groups_written);
+  Line(&out, "rotonde_append_rejected_total", "counter",
+       "Appends refused (wrong version, bad input, closed).", store.rejected_appends);
+  Line(&out, "rotonde_fsync_seconds_total", "counter", "Time spent in durable writes.",
+       static_cast<double>(store.sync_micros_total) / 1e6);
+  Line(&out, "rotonde_fsync_seconds_max", "gauge", "The slowest durable write since start.",
+       static_cast<double>(store.sync_micros_max) / 1e6);
+
+  Header(&out, "rotonde_commands_total", "counter", "Commands by outcome.");
+  out += fmt::format("rotonde_commands_total{{outcome=\"ok\"}} {}\n", load(commands_ok));
+  out +=
+      fmt::format("rotonde_commands_total{{outcome=\"repeated\"}} {}\n", load(commands_repeated));
+  out += fmt::format("rotonde_commands_total{{outcome=\"refused\"}} {}\n", load(commands_refused));
+  out += fmt::format("rotonde_commands_total{{outcome=\"failed\"}} {}\n", load(commands_failed));
+  Header(&out, "rotonde_command_seconds", "histogram", "Command handling time, to durable.");
+  command_seconds.Render(&out, "rotonde_command_seconds");
+
+  Line(&out, "rotonde_http_requests_total", "counter", "HTTP requests.", load(http_requests));
+  Header(&out, "rotonde_http_errors_total", "counter", "HTTP error responses by class.");
+  out += fmt::format("rotonde_http_errors_total{{class=\"4xx\"}} {}\n", load(http_errors_4xx));
+  out += fmt::format("rotonde_http_errors_total{{class=\"5xx\"}} {}\n", load(http_errors_5xx));
+  Header(&out, "rotonde_http_seconds", "histogram", "HTTP request handling time.");
+  http_seconds.Render(&out, "rotonde_http_seconds");
+
+  Header(&out, "rotonde_logins_total", "counter", "Sign-in attempts by outcome.");
+  out += fmt::format("rotonde_logins_total{{outcome=\"ok\"}} {}\n", load(logins_ok));
+  out += fmt::format("rotonde_logins_total{{outcome=\"failed\"}} {}\n", load(logins_failed));
+  out += fmt::format("rotonde_logins_total{{outcome=\"rate_limited\"}} {}\n", load(logins_limited));
+  Line(&out, "rotonde_sessions", "gauge", "Live session tokens.", sessions);
+
+  Line(&out, "rotonde_http_connections", "gauge", "Open HTTP connections.", load(http_connections));
+  Line(&out, "rotonde_ws_connections", "gauge", "Open WebSocket connections.",
+       load(ws_connections));
+  Line(&out, "rotonde_ws_subscriptions", "gauge", "Event subscriptions.", load(ws_subscriptions));
+  Line(&out, "rotonde_ws_watches", "gauge", "Watched views.", load(ws_watches));
+  Line(&out, "rotonde_ws_queued_bytes", "gauge", "Bytes waiting in WebSocket outbound queues.",
+       load(ws_queued_bytes));
+  Line(&out, "rotonde_ws_messages_sent_total", "counter", "WebSocket messages written.",
+       load(ws_messages_sent));
+  Header(&out, "rotonde_ws_closed_total", "counter", "WebSocket connections the server closed.");
+  out +=
+      fmt::format("rotonde_ws_closed_total{{reason=\"slow_consumer\"}} {}\n", load(ws_closed_slow));
+  out += fmt::format("rotonde_ws_closed_total{{reason=\"idle\"}} {}\n", load(ws_closed_idle));
+  Line(&out, "rotonde_ws_bad_messages_total", "counter", "Malformed WebSocket messages.",
+       load(ws_bad_messages));
+  Header(&out, "rotonde_push_lag_seconds", "histogram",
+         "From an event's commit to its frame being handed to the socket.");
+  push_lag_seconds.Render(&out, "rotonde_push_lag_seconds");
+  Line(&out, "rotonde_worker_queue", "gauge", "Tasks waiting for or running on the worker pool.",
+       load(worker_queue));
+  return out;
+}
+
+}  // namespace rotonde::net

@@ -1,0 +1,298 @@
+#include "server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <optional>
+#include <thread>
+
+#include "http_api.h"
+#include "ws_session.h"
+
+namespace rotonde::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// One HTTP connection: reads a request, answers it (on the worker pool), reads the next;
+// hands itself over to a WsSession on an upgrade.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, ServerShared& shared)
+      : stream_(std::move(socket)), shared_(shared) {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    address_ = ec ? "unknown" : endpoint.address().to_string();
+    shared_.metrics.http_connections++;
+  }
+  ~HttpSession() { shared_.metrics.http_connections--; }
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(shared_.config.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(shared_.config.http_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      HttpRequest head;
+      head.version(parser_->get().version());
+      head.keep_alive(false);
+      return Write(ErrorResponse(
+          shared_, head,
+          Err("too_large",
+              "the request is over " + std::to_string(shared_.config.max_body_bytes) + " bytes")));
+    }
+    if (ec) {
+      HttpRequest bad;
+      bad.keep_alive(false);
+      return Write(
+          ErrorResponse(shared_, bad, Err("bad_request", "not an HTTP request: " + ec.message())));
+    }
+    HttpRequest request = parser_->release();
+    if (websocket::is_upgrade(request)) return Upgrade(std::move(request));
+
+    const auto started = std::chrono::steady_clock::now();
+    shared_.OnWorker([self = shared_from_this(), request = std::move(request), started]() mutable {
+      HttpResponse response = HandleHttp(self->shared_, request, self->address_);
+      if (self->shared_.draining) response.keep_alive(false);
+      self->Log(request, response, started);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Write(std::move(response));
+      });
+    });
+  }
+
+  void Log(const HttpRequest& request, const HttpResponse& response,
+           std::chrono::steady_clock::time_point started) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Metrics& m = shared_.metrics;
+    m.http_requests++;
+    m.http_seconds.Observe(seconds);
+    const unsigned status = response.result_int();
+    if (status >= 500)
+      m.http_errors_5xx++;
+    else if (status >= 400)
+      m.http_errors_4xx++;
+    // The path only: query strings may hold feed keys.
+    std::string_view target = request.target();
+    target = target.substr(0, target.find('?'));
+    spdlog::info("http {} {} {} {:.1f}ms {}", std::string(request.method_string()),
+                 std::string(target), status, seconds * 1000, address_);
+  }
+
+  void Upgrade(HttpRequest request) {
+    std::string_view target = request.target();
+    target = target.substr(0, target.find('?'));
+    if (target != "/api/v1/ws") {
+      return Write(
+          ErrorResponse(shared_, request, Err("not_found", "the WebSocket is at /api/v1/ws")));
+    }
+    if (!OriginAllowed(shared_.config, request)) {
+      return Write(
+          ErrorResponse(shared_, request, Err("bad_origin", "this page comes from another site")));
+    }
+    if (shared_.draining) {
+      return Write(
+          ErrorResponse(shared_, request, Err("unavailable", "the server is shutting down")));
+    }
+    shared_.OnWorker([self = shared_from_this(), request = std::move(request)]() mutable {
+      auto caller = self->shared_.api.Authenticate(request[http::field::cookie],
+                                                   request[http::field::authorization]);
+      asio::post(self->stream_.get_executor(), [self, request = std::move(request),
+                                                caller = std::move(caller)]() mutable {
+        if (!caller.ok()) {
+          request.keep_alive(false);
+          return self->Write(ErrorResponse(self->shared_, request, caller.error()));
+        }
+        spdlog::info("ws open {} {}", caller->account_id, self->address_);
+        std::make_shared<WsSession>(std::move(self->stream_), self->shared_, caller.value())
+            ->Run(std::move(request));
+      });
+    });
+  }
+
+  void Write(HttpResponse response) {
+    response_ = std::make_shared<HttpResponse>(std::move(response));
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        const bool keep = self->response_->keep_alive();
+                        self->response_.reset();
+                        if (ec || !keep) return self->Close();
+                        self->DoRead();
+                      });
+  }
+
+  // A lingering close: stop sending, then read and discard what the client still sends (a
+  // body over the limit, say) for a few seconds. Closing with unread data would reset the
+  // connection, and the client could lose the answer that explains why.
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(5));
+    Linger();
+  }
+  void Linger() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->Linger();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  ServerShared& shared_;
+  std::string address_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpResponse> response_;
+};
+
+}  // namespace
+
+// Accepts connections, each on its own strand.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(asio::io_context& ioc, ServerShared& shared)
+      : ioc_(ioc), acceptor_(ioc), shared_(shared) {}
+
+  Status Bind(const std::string& address, uint16_t port, uint16_t* bound) {
+    beast::error_code ec;
+    const auto ip = asio::ip::make_address(address, ec);
+    if (ec) return Status::InvalidArgument("not an IP address: " + address);
+    const tcp::endpoint endpoint(ip, port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::IOError("cannot listen on " + address + ":" + std::to_string(port) + ": " +
+                             ec.message());
+    }
+    *bound = acceptor_.local_endpoint().port();
+    return Status::Ok();
+  }
+
+  void Start() { DoAccept(); }
+  void Stop() {
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->acceptor_.close(ec);
+    });
+  }
+
+ private:
+  void DoAccept() {
+    acceptor_.async_accept(asio::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+  }
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<HttpSession>(std::move(socket), shared_)->Run();
+    } else if (ec == asio::error::no_descriptors) {
+      spdlog::warn("accept: out of file descriptors");
+    }
+    DoAccept();
+  }
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  ServerShared& shared_;
+};
+
+Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics)
+    : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {
+  shared_ = std::make_unique<ServerShared>(std::move(config), api, hub, metrics, workers_);
+  shared_->watches = std::make_shared<ViewWatches>(api, hub, workers_.get_executor());
+  listener_ = std::make_shared<Listener>(ioc_, *shared_);
+}
+
+Server::~Server() {
+  Stop();
+  workers_.join();
+}
+
+Status Server::Bind() {
+  return listener_->Bind(shared_->config.address, shared_->config.port, &port_);
+}
+
+void Server::Stop() {
+  if (stopping_.exchange(true)) return;
+  asio::post(ioc_, [this] { Drain(); });
+}
+
+void Server::Drain() {
+  spdlog::info("draining: no new connections, closing WebSockets with 1001");
+  shared_->draining = true;
+  listener_->Stop();
+  std::vector<std::shared_ptr<WsSession>> sessions;
+  {
+    std::lock_guard lock(shared_->sessions_mu);
+    for (const auto& weak : shared_->ws_sessions) {
+      if (auto session = weak.lock()) sessions.push_back(std::move(session));
+    }
+    shared_->ws_sessions.clear();
+  }
+  for (const auto& session : sessions) session->GoAway();
+  // Let in-flight requests and commands finish and their answers go out, then stop. The
+  // timer is pending work, so ioc_.run() cannot return before it fires.
+  WaitForInFlight(std::make_shared<asio::steady_timer>(ioc_),
+                  std::chrono::steady_clock::now() + shared_->config.drain_timeout);
+}
+
+void Server::WaitForInFlight(std::shared_ptr<asio::steady_timer> timer,
+                             std::chrono::steady_clock::time_point deadline) {
+  if (shared_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait(
+        [this, timer, deadline](beast::error_code) { WaitForInFlight(timer, deadline); });
+    return;
+  }
+  // A moment for the last replies and close frames to reach their sockets.
+  timer->expires_after(std::chrono::milliseconds(300));
+  timer->async_wait([this, timer](beast::error_code) { ioc_.stop(); });
+}
+
+void Server::Run() {
+  asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    Stop();
+  });
+  listener_->Start();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < shared_->config.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& thread : threads) thread.join();
+  workers_.join();
+}
+
+}  // namespace rotonde::net

@@ -1,0 +1,74 @@
+// ViewWatches: `watch {platform, view}` — a snapshot, then a JSON Patch after every change.
+//
+// Watchers of the same view of the same platform share one channel: after the platform's
+// events pass the FeedHub, the channel rebuilds the view once (on the worker pool, at most
+// one rebuild in flight and at most one per `min_interval`), diffs it against the previous
+// one, and hands the same patch frame to every watcher. A watcher joins with the channel's
+// current snapshot, under the channel's lock, so its first patch starts exactly where its
+// snapshot ends. Frames reach a watcher in order: they are handed over under that lock.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api_service.h"
+#include "feed_hub.h"
+
+namespace rotonde::net {
+
+class ViewWatcher {
+ public:
+  virtual ~ViewWatcher() = default;
+  // A frame for this watcher ("view" snapshot or "patch"); must not block.
+  virtual void OnViewFrame(std::shared_ptr<const std::string> frame) = 0;
+};
+
+class ViewWatches : public FeedListener, public std::enable_shared_from_this<ViewWatches> {
+ public:
+  ViewWatches(ApiService& api, FeedHub& hub, boost::asio::any_io_executor workers,
+              std::chrono::milliseconds min_interval = std::chrono::milliseconds(20));
+
+  // Starts a watch; the snapshot (carrying `request_id`) or an "error" frame follows through
+  // the watcher. The caller has checked the watcher may read the platform. Call on a worker.
+  void Watch(const std::string& platform, const std::string& view, const wire::ViewParams& params,
+             const std::string& request_id, const std::shared_ptr<ViewWatcher>& watcher);
+  void Unwatch(const std::string& platform, const std::string& view, const ViewWatcher* watcher);
+
+  void OnFeed(const std::string& platform) override;
+
+ private:
+  struct Channel {
+    std::string platform, view;
+    wire::ViewParams params;
+    std::mutex mu;
+    bool building = false;
+    bool dirty = false;
+    std::chrono::steady_clock::time_point last_build{};
+    uint64_t position = 0;
+    bool has_view = false;
+    boost::json::value current;
+    std::string current_text;
+    std::vector<std::weak_ptr<ViewWatcher>> watchers;
+  };
+  static std::string KeyOf(const std::string& platform, const std::string& view,
+                           const wire::ViewParams& params);
+  void Rebuild(const std::shared_ptr<Channel>& channel);
+  void Schedule(const std::shared_ptr<Channel>& channel);
+
+  ApiService& api_;
+  FeedHub& hub_;
+  boost::asio::any_io_executor workers_;
+  const std::chrono::milliseconds min_interval_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Channel>> channels_;  // by KeyOf
+  std::set<std::string> listened_;  // platforms whose feed this listens to (once each)
+};
+
+}  // namespace rotonde::net

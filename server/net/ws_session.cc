@@ -1,0 +1,399 @@
+#include "ws_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
+namespace rotonde::net {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+
+namespace {
+
+// While catching up, a session reads further only when its queue is below this; live, the
+// configured limit applies.
+constexpr size_t kCatchUpHighWater = 1 << 20;
+constexpr size_t kDiskPage = 500;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string StringOf(const json::object& message, std::string_view key) {
+  const json::value* value = message.if_contains(key);
+  if (value == nullptr) return {};
+  if (value->is_string()) return std::string(value->as_string());
+  if (value->is_int64() || value->is_uint64()) return json::serialize(*value);
+  return {};
+}
+
+}  // namespace
+
+WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, Caller caller)
+    : ws_(std::move(stream)), shared_(shared), caller_(std::move(caller)) {
+  shared_.metrics.ws_connections++;
+}
+
+WsSession::~WsSession() {
+  shared_.metrics.ws_connections--;
+  shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queued_bytes_);
+  shared_.metrics.ws_subscriptions -= static_cast<int64_t>(subscriptions_.size());
+  for (const auto& [key, count] : watches_) {
+    const size_t cut = key.find('\n');
+    shared_.watches->Unwatch(key.substr(0, cut), key.substr(cut + 1), this);
+    shared_.metrics.ws_watches -= count;
+  }
+  for (const auto& [platform, sub] : subscriptions_) shared_.hub.Unlisten(platform, this);
+}
+
+void WsSession::Run(HttpRequest request) {
+  beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(10);
+  timeouts.idle_timeout = shared_.config.ws_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(shared_.config.ws_max_message_bytes);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "rotonde");
+  }));
+  ws_.async_accept(request, beast::bind_front_handler(&WsSession::OnAccept, shared_from_this()));
+}
+
+void WsSession::OnAccept(beast::error_code ec) {
+  if (ec) return;
+  {
+    std::lock_guard lock(shared_.sessions_mu);
+    shared_.ws_sessions.insert(weak_from_this());
+  }
+  if (shared_.draining) {
+    CloseWith(websocket::close_code::going_away, "the server is shutting down");
+    return;
+  }
+  DoRead();
+}
+
+void WsSession::GoAway() {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->CloseWith(websocket::close_code::going_away, "the server is shutting down");
+  });
+}
+
+void WsSession::DoRead() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::OnRead, shared_from_this()));
+}
+
+void WsSession::OnRead(beast::error_code ec, size_t) {
+  if (ec) return;  // closed, timed out, too big (Beast answers 1009), bad UTF-8 (1007)
+  std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (!ws_.got_text()) {
+    shared_.metrics.ws_bad_messages++;
+    SendError("", Err("bad_request", "send JSON in text frames"));
+  } else {
+    OnMessage(text);
+  }
+  if (!closing_) DoRead();
+}
+
+void WsSession::OnMessage(const std::string& text) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(text, ec);
+  if (ec || !parsed.is_object()) {
+    shared_.metrics.ws_bad_messages++;
+    SendError("", Err("bad_request", "a message is one JSON object"));
+    return;
+  }
+  const json::object& message = parsed.as_object();
+  const std::string id = StringOf(message, "id");
+  const std::string type = StringOf(message, "type");
+  const std::string platform = StringOf(message, "platform");
+  auto bad = [&](const std::string& why) {
+    shared_.metrics.ws_bad_messages++;
+    SendError(id, Err("bad_request", why));
+  };
+
+  if (type == "ping") {
+    SendJson(json::object{{"type", "pong"}, {"id", id}, {"position", shared_.api.Head()}});
+    return;
+  }
+  if (type == "subscribe") {
+    uint64_t from = 0;
+    if (const json::value* given = message.if_contains("from"); given && !given->is_null()) {
+      if (given->is_uint64()) {
+        from = given->as_uint64();
+      } else if (given->is_int64() && given->as_int64() >= 0) {
+        from = static_cast<uint64_t>(given->as_int64());
+      } else {
+        return bad("'from' must be a position: a whole number");
+      }
+    }
+    if (platform.empty()) return bad("subscribe needs a platform");
+    Subscribe(id, platform, from);
+    return;
+  }
+  if (type == "unsubscribe") {
+    if (subscriptions_.erase(platform) > 0) {
+      shared_.metrics.ws_subscriptions--;
+      shared_.hub.Unlisten(platform, this);
+    }
+    SendJson(json::object{{"type", "unsubscribed"},
+                          {"id", id},
+                          {"platform", platform},
+                          {"position", shared_.api.Head()}});
+    return;
+  }
+  if (type == "watch" || type == "unwatch") {
+    const std::string view = StringOf(message, "view");
+    if (platform.empty() || view.empty()) return bad(type + " needs a platform and a view");
+    const std::string key = platform + '\n' + view;
+    if (type == "unwatch") {
+      if (auto it = watches_.find(key); it != watches_.end()) {
+        shared_.metrics.ws_watches -= it->second;
+        watches_.erase(it);
+        shared_.watches->Unwatch(platform, view, this);
+      }
+      SendJson(json::object{{"type", "unwatched"},
+                            {"id", id},
+                            {"platform", platform},
+                            {"view", view},
+                            {"position", shared_.api.Head()}});
+      return;
+    }
+    wire::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
+                            StringOf(message, "period"), StringOf(message, "entity")};
+    watches_[key]++;
+    shared_.metrics.ws_watches++;
+    shared_.OnWorker([self = shared_from_this(), platform, view, params, id] {
+      auto role = self->shared_.api.RoleOn(self->caller_, platform);
+      if (!role.ok()) {
+        boost::asio::post(self->ws_.get_executor(),
+                          [self, id, error = role.error()] { self->SendError(id, error); });
+        return;
+      }
+      self->shared_.watches->Watch(platform, view, params, id, self);
+    });
+    return;
+  }
+  if (type == "command") {
+    const json::value* command = message.if_contains("command");
+    if (platform.empty() || command == nullptr || !command->is_object()) {
+      return bad("a command message needs a platform and a command object");
+    }
+    shared_.OnWorker([self = shared_from_this(), platform, id, body = json::serialize(*command)] {
+      ApiService& api = self->shared_.api;
+      // The session may have expired or been signed out since the upgrade.
+      auto caller = api.Authenticate("", "Bearer " + self->caller_.token);
+      json::object reply;
+      if (!caller.ok()) {
+        reply = ErrorJson(caller.error(), api.Head());
+        reply["type"] = "error";
+      } else {
+        auto result = api.RunCommand(caller.value(), platform, body);
+        if (result.ok()) {
+          reply = std::move(result.value());
+          reply.erase("events");  // subscribers get them as events; the reply stays small
+          reply["type"] = "result";
+        } else {
+          reply = ErrorJson(result.error(), api.Head());
+          reply["type"] = "error";
+        }
+      }
+      if (!id.empty()) reply["id"] = id;
+      boost::asio::post(self->ws_.get_executor(),
+                        [self, reply = std::move(reply)] { self->SendJson(reply); });
+    });
+    return;
+  }
+  bad(type.empty() ? "a message needs a type" : "unknown message type '" + type + "'");
+}
+
+void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from) {
+  shared_.OnWorker([self = shared_from_this(), id, platform, from] {
+    auto role = self->shared_.api.RoleOn(self->caller_, platform);
+    boost::asio::post(self->ws_.get_executor(), [self, id, platform, from, role] {
+      if (!role.ok()) return self->SendError(id, role.error());
+      auto [it, inserted] = self->subscriptions_.try_emplace(platform);
+      if (inserted) {
+        self->shared_.metrics.ws_subscriptions++;
+        self->shared_.hub.Listen(platform, self->weak_from_this());
+      } else if (it->second.reading_disk) {
+        // A page for the old position is in flight; its answer is dropped (position check).
+      }
+      it->second.last_sent = from;
+      it->second.caught_up = false;
+      self->SendJson(json::object{{"type", "subscribed"},
+                                  {"id", id},
+                                  {"platform", platform},
+                                  {"from", from},
+                                  {"position", self->shared_.api.Head()}});
+      self->Pump(platform);
+    });
+  });
+}
+
+void WsSession::OnFeed(const std::string&) {
+  // Coalesced: one pending pump per session however many flushes arrive meanwhile.
+  if (feed_pending_.exchange(true)) return;
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->feed_pending_ = false;
+    self->PumpAll();
+  });
+}
+
+void WsSession::PumpAll() {
+  for (const auto& [platform, sub] : subscriptions_) Pump(platform);
+}
+
+void WsSession::Pump(const std::string& platform) {
+  auto it = subscriptions_.find(platform);
+  if (it == subscriptions_.end() || closing_) return;
+  Subscription& sub = it->second;
+  if (sub.reading_disk) return;                                     // the page's answer pumps again
+  if (!sub.caught_up && queued_bytes_ > kCatchUpHighWater) return;  // OnWrite pumps again
+
+  FeedHub::Collected collected = shared_.hub.Collect(platform, sub.last_sent);
+  if (!collected.covered) return ReadDisk(platform);
+  const int64_t now = NowMicros();
+  for (const auto& batch : collected.batches) {
+    if (batch->last <= sub.last_sent) continue;
+    if (batch->first > sub.last_sent) {
+      Send(batch->frame);
+    } else {
+      size_t begin = 0;
+      while (begin < batch->events.size() && batch->events[begin].first <= sub.last_sent) ++begin;
+      Send(std::make_shared<const std::string>(
+          EventsFrame(platform, batch->last, batch->events, begin)));
+    }
+    sub.last_sent = batch->last;
+    if (sub.caught_up) {
+      shared_.metrics.push_lag_seconds.Observe(
+          static_cast<double>(std::max<int64_t>(0, now - batch->committed_micros)) / 1e6);
+    } else if (queued_bytes_ > kCatchUpHighWater) {
+      return;  // paced: the rest when the queue drains
+    }
+  }
+  if (!sub.caught_up) {
+    sub.caught_up = true;
+    SendJson(json::object{{"type", "caught_up"},
+                          {"platform", platform},
+                          {"position", std::max(sub.last_sent, collected.platform_head)}});
+  } else if (queued_bytes_ > shared_.config.ws_queue_limit_bytes) {
+    shared_.metrics.ws_closed_slow++;
+    CloseWith(kCloseTooSlow, "too slow: resume from your last position");
+  }
+}
+
+void WsSession::ReadDisk(const std::string& platform) {
+  Subscription& reading = subscriptions_[platform];
+  reading.reading_disk = true;
+  const uint64_t after = reading.last_sent;
+  shared_.OnWorker([self = shared_from_this(), platform, after] {
+    // Everything durable up to `head` is visible to the read that follows.
+    const uint64_t head = self->shared_.api.Head();
+    std::vector<std::pair<uint64_t, std::string>> events;
+    Status read = self->shared_.api.ReadEventsJson(platform, after, kDiskPage, &events);
+    boost::asio::post(
+        self->ws_.get_executor(), [self, platform, after, head, read, events = std::move(events)] {
+          auto it = self->subscriptions_.find(platform);
+          if (it == self->subscriptions_.end()) return;
+          Subscription& sub = it->second;
+          sub.reading_disk = false;
+          if (sub.last_sent != after) return self->Pump(platform);  // re-subscribed meanwhile
+          if (!read.ok()) {
+            self->SendError("", Err("unavailable", "cannot read the log: " + read.message()));
+            return;
+          }
+          if (!events.empty()) {
+            self->Send(std::make_shared<const std::string>(
+                EventsFrame(platform, events.back().first, events, 0)));
+            sub.last_sent = events.back().first;
+          }
+          // A short page holds every event of the platform up to `head`.
+          if (events.size() < kDiskPage) sub.last_sent = std::max(sub.last_sent, head);
+          self->Pump(platform);
+        });
+  });
+}
+
+void WsSession::OnViewFrame(std::shared_ptr<const std::string> frame) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
+    if (self->closing_) return;
+    self->Send(frame);
+    if (self->queued_bytes_ > self->shared_.config.ws_queue_limit_bytes) {
+      self->shared_.metrics.ws_closed_slow++;
+      self->CloseWith(kCloseTooSlow, "too slow: resume from your last position");
+    }
+  });
+}
+
+void WsSession::SendJson(const json::object& message) {
+  Send(std::make_shared<const std::string>(json::serialize(message)));
+}
+
+void WsSession::SendError(const std::string& id, const ApiError& error) {
+  json::object message = ErrorJson(error, shared_.api.Head());
+  message["type"] = "error";
+  if (!id.empty()) message["id"] = id;
+  SendJson(message);
+}
+
+void WsSession::Send(std::shared_ptr<const std::string> frame) {
+  if (closing_) return;
+  queued_bytes_ += frame->size();
+  shared_.metrics.ws_queued_bytes += static_cast<int64_t>(frame->size());
+  queue_.push_back(std::move(frame));
+  if (!writing_) DoWrite();
+}
+
+void WsSession::DoWrite() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WsSession::OnWrite, shared_from_this()));
+}
+
+void WsSession::OnWrite(beast::error_code ec, size_t) {
+  const size_t size = queue_.front()->size();
+  queue_.pop_front();
+  queued_bytes_ -= size;
+  shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(size);
+  writing_ = false;
+  if (ec) return;
+  shared_.metrics.ws_messages_sent++;
+  if (closing_) return;
+  if (!queue_.empty()) DoWrite();
+  if (queued_bytes_ < kCatchUpHighWater / 2) {
+    for (const auto& [platform, sub] : subscriptions_) {
+      if (!sub.caught_up && !sub.reading_disk) Pump(platform);
+    }
+  }
+}
+
+void WsSession::CloseWith(uint16_t code, const std::string& reason) {
+  if (closing_) return;
+  closing_ = true;
+  spdlog::info("ws close {} {} ({} bytes queued)", code, caller_.account_id, queued_bytes_);
+  // Frames not yet started are dropped; the client resumes from what it received.
+  while (queue_.size() > (writing_ ? 1u : 0u)) {
+    queued_bytes_ -= queue_.back()->size();
+    shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queue_.back()->size());
+    queue_.pop_back();
+  }
+  websocket::close_reason why(static_cast<websocket::close_code>(code), reason);
+  // A peer that reads nothing never lets the close frame out: drop it after a grace period.
+  auto timer =
+      std::make_shared<boost::asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(10));
+  timer->async_wait([self = shared_from_this(), timer](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+  ws_.async_close(why, [self = shared_from_this(), timer](beast::error_code) { timer->cancel(); });
+}
+
+}  // namespace rotonde::net

@@ -1,0 +1,79 @@
+// WsSession: one WebSocket connection (/api/v1/ws). Owns its write queue and runs on its
+// strand; reads one message at a time; blocking work (authorization, commands, disk reads,
+// view builds) goes to the worker pool and comes back to the strand.
+//
+// Subscriptions pull: on every FeedHub notice the session asks for what follows its last
+// sent position — from the hub's ring when it covers that position, else from the disk a
+// page at a time (paced by its own queue, so catching up two weeks never overflows it).
+// Once caught up it is live; a live session whose queue passes the limit is closed with
+// 4000 and resumes from its position. Invariant: per platform, positions sent are strictly
+// increasing, and every event of the platform after the subscription's `from` is sent.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "http_api.h"
+#include "server.h"
+
+namespace rotonde::net {
+
+// Close codes of docs/api.md.
+inline constexpr uint16_t kCloseTooSlow = 4000;
+
+class WsSession : public std::enable_shared_from_this<WsSession>,
+                  public FeedListener,
+                  public ViewWatcher {
+ public:
+  WsSession(boost::beast::tcp_stream&& stream, ServerShared& shared, Caller caller);
+  ~WsSession() override;
+
+  // Accepts the upgrade `request` and starts reading.
+  void Run(HttpRequest request);
+  // Closes with 1001 (the server is going away). Thread-safe.
+  void GoAway();
+
+  void OnFeed(const std::string& platform) override;
+  void OnViewFrame(std::shared_ptr<const std::string> frame) override;
+
+ private:
+  struct Subscription {
+    uint64_t last_sent = 0;
+    bool caught_up = false;
+    bool reading_disk = false;
+  };
+
+  void OnAccept(boost::beast::error_code ec);
+  void DoRead();
+  void OnRead(boost::beast::error_code ec, size_t bytes);
+  void OnMessage(const std::string& text);
+  void Send(std::shared_ptr<const std::string> frame);
+  void SendJson(const boost::json::object& message);
+  void SendError(const std::string& id, const ApiError& error);
+  void DoWrite();
+  void OnWrite(boost::beast::error_code ec, size_t bytes);
+  void CloseWith(uint16_t code, const std::string& reason);
+
+  void Subscribe(const std::string& id, const std::string& platform, uint64_t from);
+  void Pump(const std::string& platform);
+  void PumpAll();
+  void ReadDisk(const std::string& platform);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ServerShared& shared_;
+  Caller caller_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  std::map<std::string, Subscription> subscriptions_;
+  std::map<std::string, int> watches_;  // "platform\nview" -> count
+  std::atomic<bool> feed_pending_{false};
+};
+
+}  // namespace rotonde::net

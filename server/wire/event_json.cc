@@ -1,0 +1,100 @@
+#include "event_json.h"
+
+#include <string_view>
+
+#include <google/protobuf/util/time_util.h>
+#include <boost/json.hpp>
+
+#include "rotonde/eventstore/event_store.h"
+#include "rotonde/v1/events.pb.h"
+#include "view_catalog.h"
+
+namespace rotonde::wire {
+
+namespace {
+
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+                       static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out.push_back(kAlphabet[n >> 18]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(kAlphabet[(n >> 6) & 63]);
+    out.push_back(kAlphabet[n & 63]);
+  }
+  if (const size_t rest = bytes.size() - i; rest > 0) {
+    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    out.push_back(kAlphabet[n >> 18]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+// Appends `"key":` and the JSON string `value`.
+void AddString(std::string* out, std::string_view key, std::string_view value) {
+  out->append(boost::json::serialize(boost::json::string_view(key.data(), key.size())));
+  out->push_back(':');
+  out->append(boost::json::serialize(boost::json::string_view(value.data(), value.size())));
+}
+
+void AddRaw(std::string* out, std::string_view key, std::string_view json) {
+  out->append(boost::json::serialize(boost::json::string_view(key.data(), key.size())));
+  out->push_back(':');
+  out->append(json);
+}
+
+}  // namespace
+
+std::string EventJson(const v1::EventRecord& record) {
+  // Built as text rather than as a boost::json::value: the event is already canonical JSON
+  // from protobuf, and the feed renders thousands of these per request.
+  std::string out = "{";
+  AddString(&out, "id", record.id());
+  out.push_back(',');
+  AddString(&out, "stream", record.stream());
+  out.push_back(',');
+  AddRaw(&out, "version", std::to_string(record.version()));
+  out.push_back(',');
+  AddRaw(&out, "position", std::to_string(record.position()));
+  out.push_back(',');
+  AddString(&out, "type", record.type());
+  out.push_back(',');
+  if (record.has_recorded_at()) {
+    AddString(&out, "recordedAt", google::protobuf::util::TimeUtil::ToString(record.recorded_at()));
+  } else {
+    AddRaw(&out, "recordedAt", "null");
+  }
+  out.push_back(',');
+  AddString(&out, "actor", record.actor());
+  out.push_back(',');
+  AddString(&out, "correlationId", record.correlation_id());
+  out.push_back(',');
+  v1::DomainEvent event;
+  std::string event_json = "null";
+  if (event.ParseFromString(record.payload()) &&
+      event.event_case() != v1::DomainEvent::EVENT_NOT_SET) {
+    event_json = MessageJson(event);
+  }
+  AddRaw(&out, "event", event_json);
+  if (event_json == "null") {
+    out.push_back(',');
+    AddString(&out, "payloadBase64", Base64(record.payload()));
+  }
+  out.push_back(',');
+  AddString(&out, "hash", eventstore::HexOf(record.hash()));
+  out.push_back(',');
+  AddString(&out, "prevHash", eventstore::HexOf(record.prev_hash()));
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace rotonde::wire

@@ -1,0 +1,104 @@
+#include "report_csv.h"
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace rotonde::wire {
+
+namespace {
+
+// Euro cents as "1234,50" (a "-" in front when negative).
+std::string EuroAmount(int64_t cents) {
+  // In unsigned arithmetic, so that the most negative amount has a magnitude too.
+  const bool negative = cents < 0;
+  const uint64_t magnitude =
+      negative ? ~static_cast<uint64_t>(cents) + 1 : static_cast<uint64_t>(cents);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(magnitude / 100);
+  out.push_back(',');
+  out.push_back(static_cast<char>('0' + magnitude % 100 / 10));
+  out.push_back(static_cast<char>('0' + magnitude % 10));
+  return out;
+}
+
+// A cell as written: text is defended and quoted, numbers go as they are.
+struct Cell {
+  std::string text;
+  bool is_text = true;
+};
+
+Cell Text(std::string_view text) { return Cell{std::string(text), true}; }
+Cell Number(std::string text) { return Cell{std::move(text), false}; }
+Cell Euros(int64_t cents) { return Number(EuroAmount(cents)); }
+
+std::string Render(const Cell& cell) {
+  std::string text = cell.text;
+  if (cell.is_text && !text.empty()) {
+    const char first = text[0];
+    if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' ||
+        first == '\r') {
+      text.insert(text.begin(), '\'');
+    }
+  }
+  if (text.find_first_of(";\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+void Row(std::string* out, const std::vector<Cell>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out->push_back(';');
+    out->append(Render(cells[i]));
+  }
+  out->append("\r\n");
+}
+
+}  // namespace
+
+std::string AccountabilityCsv(const v1::AccountabilityReport& report) {
+  std::string out = "\xEF\xBB\xBF";
+  Row(&out, {Text("Verantwoording buurtbudget")});
+  Row(&out, {Text("Periode"), Text(report.period().empty() ? "alles" : report.period())});
+  Row(&out, {Text("Toegekend (€)"), Euros(report.allocated_cents())});
+  Row(&out, {Text("Goedgekeurd (€)"), Euros(report.approved_cents())});
+  Row(&out, {Text("Uitgegeven (€)"), Euros(report.spent_cents())});
+  Row(&out, {Text("Waarvan overhead (€)"), Euros(report.overhead_spent_cents())});
+  Row(&out,
+      {Text("Maximum overhead (%)"), report.overhead_cap_percent() < 0
+                                         ? Text("geen")
+                                         : Number(std::to_string(report.overhead_cap_percent()))});
+  Row(&out, {Text("Stand van het logboek (positie)"), Number(std::to_string(report.position()))});
+
+  out.append("\r\n");
+  Row(&out, {Text("Toekenningen")});
+  Row(&out, {Text("Toekenning"), Text("Bron"), Text("Periode"), Text("Bedrag (€)")});
+  for (const auto& a : report.allocations()) {
+    Row(&out, {Text(a.id()), Text(a.source()), Text(a.period()), Euros(a.amount_cents())});
+  }
+
+  out.append("\r\n");
+  Row(&out, {Text("Per initiatief")});
+  Row(&out, {Text("Initiatief"), Text("Goedgekeurd (€)"), Text("Uitgegeven (€)")});
+  for (const auto& line : report.per_initiative()) {
+    Row(&out, {Text(line.initiative_id().empty() ? "(overhead)" : line.initiative_id()),
+               Euros(line.approved_cents()), Euros(line.spent_cents())});
+  }
+
+  out.append("\r\n");
+  Row(&out, {Text("Uitgaven")});
+  Row(&out, {Text("Uitgave"), Text("Datum"), Text("Budgetregel"), Text("Betaald aan"),
+             Text("Bedrag (€)"), Text("Bonnummer")});
+  for (const auto& e : report.expenses()) {
+    Row(&out, {Text(e.id()), Text(e.date()), Text(e.spending_id()), Text(e.paid_to()),
+               Euros(e.amount_cents()), Text(e.receipt_reference())});
+  }
+  return out;
+}
+
+}  // namespace rotonde::wire

@@ -1,0 +1,88 @@
+#include "view_catalog.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "rotonde/projections/dates.h"
+#include "rotonde/projections/views.h"
+
+namespace rotonde::wire {
+
+namespace {
+
+std::unique_ptr<google::protobuf::Message> Fail(ViewError* error, std::string code,
+                                                std::string message) {
+  if (error != nullptr) *error = ViewError{std::move(code), std::move(message)};
+  return nullptr;
+}
+
+std::unique_ptr<google::protobuf::Message> BuildCalendarView(
+    const ViewParams& params, const projections::PlatformModel& model, ViewError* error) {
+  if (params.from.empty() || params.to.empty()) {
+    return Fail(error, "invalid_argument",
+                "the calendar needs from and to, the first and last day (YYYY-MM-DD)");
+  }
+  const auto first = projections::ParseIsoDate(params.from);
+  const auto last = projections::ParseIsoDate(params.to);
+  if (!first || !last) {
+    return Fail(error, "invalid_date", "from and to must be dates that exist (YYYY-MM-DD)");
+  }
+  if (*first > *last) return Fail(error, "invalid_date", "from must not be after to");
+  if (*last - *first + 1 > kMaxCalendarDays) {
+    return Fail(error, "invalid_date",
+                "the calendar spans at most " + std::to_string(kMaxCalendarDays) + " days");
+  }
+  return std::make_unique<v1::CalendarView>(projections::BuildCalendar(model, *first, *last));
+}
+
+}  // namespace
+
+const std::vector<std::string>& ViewNames() {
+  static const std::vector<std::string> names = {"board",    "calendar", "clashes", "tasks",
+                                                 "meetings", "budget",   "report",  "members",
+                                                 "figures",  "history"};
+  return names;
+}
+
+std::unique_ptr<google::protobuf::Message> BuildView(
+    std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
+    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, ViewError* error) {
+  if (name == "board") return std::make_unique<v1::BoardView>(projections::BuildBoard(model));
+  if (name == "calendar") return BuildCalendarView(params, model, error);
+  if (name == "clashes") return std::make_unique<v1::ClashesView>(projections::BuildClashes(model));
+  if (name == "tasks") return std::make_unique<v1::TasksView>(projections::BuildTasks(model));
+  if (name == "meetings") {
+    return std::make_unique<v1::MeetingsView>(projections::BuildMeetings(model));
+  }
+  if (name == "budget") return std::make_unique<v1::BudgetView>(projections::BuildBudget(model));
+  if (name == "report") {
+    return std::make_unique<v1::AccountabilityReport>(
+        projections::BuildAccountabilityReport(model, params.period));
+  }
+  if (name == "members") return std::make_unique<v1::MembersView>(projections::BuildMembers(model));
+  if (name == "figures") return std::make_unique<v1::FiguresView>(projections::BuildFigures(model));
+  if (name == "history") {
+    if (params.entity.empty()) {
+      return Fail(error, "invalid_argument",
+                  "the history needs entity: an entity's stream, e.g. <platform>/initiative/<id>");
+    }
+    // BuildHistory calls the reader for every entry; an empty std::function cannot be called,
+    // and with no reader there is nothing to read: the entries are left out.
+    const std::function<bool(uint64_t, v1::EventRecord*)> none = [](uint64_t, v1::EventRecord*) {
+      return false;
+    };
+    return std::make_unique<v1::HistoryView>(
+        projections::BuildHistory(model, params.entity, event_at ? event_at : none));
+  }
+  return Fail(error, "not_found", "unknown view '" + std::string(name) + "'");
+}
+
+std::string MessageJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = false;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "null";
+  return out;
+}
+
+}  // namespace rotonde::wire

@@ -1,0 +1,56 @@
+// The view catalog: every read model by its wire name, built from a PlatformModel with the
+// parameters the API (docs/api.md, "Reads") and `rotonde view` take, and rendered as JSON.
+// Pure: the same model and parameters always give the same message and the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "rotonde/projections/platform_model.h"
+#include "rotonde/v1/event.pb.h"
+
+namespace rotonde::wire {
+
+// What a view may take besides the model. Unused fields are ignored.
+struct ViewParams {
+  std::string from, to;  // calendar: ISO dates "YYYY-MM-DD", both required, at most 366 days
+  std::string period;    // report: "2026", or "" for everything
+  std::string entity;    // history: the entity's stream, e.g. "kolenkit/initiative/i-..."
+};
+
+// Why a view could not be built. `code` is a stable error code of docs/api.md: "not_found"
+// (no view of that name), "invalid_argument" (a parameter is missing), "invalid_date" (a
+// calendar date that does not exist, a reversed range or one over 366 days). `message` is
+// for people.
+struct ViewError {
+  std::string code;
+  std::string message;
+};
+
+// The longest calendar range, in days (inclusive): a year, leap day included.
+inline constexpr int32_t kMaxCalendarDays = 366;
+
+// The view names, in the order docs/api.md lists them: board calendar clashes tasks meetings
+// budget report members figures history.
+const std::vector<std::string>& ViewNames();
+
+// Builds view `name` of `model` as its protobuf message (v1::BoardView, ...). `event_at` reads
+// the log's event at a position (false if it cannot); only "history" calls it, since the model
+// keeps positions only. On error returns nullptr and fills *error (which may be null).
+std::unique_ptr<google::protobuf::Message> BuildView(
+    std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
+    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, ViewError* error);
+
+// `message` in protobuf's canonical JSON mapping, without whitespace, with every primitive
+// field printed (clients see zeros, "" and empty lists rather than missing keys): the one
+// rendering every JSON answer uses. "null" for a message protobuf cannot render (a Timestamp
+// out of range), which a message built from a valid log never is.
+std::string MessageJson(const google::protobuf::Message& message);
+
+}  // namespace rotonde::wire

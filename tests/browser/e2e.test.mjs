@@ -1,0 +1,494 @@
+// The web client against a real `rotonde serve` with the demo neighbourhood, in Debian's
+// chromium: two volunteers who plan the same braderie find each other and join forces live;
+// the auditor replays the log to before the merge and checks the chain; a phone that loses
+// its connection catches up with nothing missing or doubled and its offline action sent
+// exactly once; a hostile title stays text; every screen at phone and laptop width.
+import {test, before, after, afterEach} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import {startServer, launch, person, signIn, screenshot, serverEvents} from './harness.mjs';
+
+const Z = '2027-05-22';  // a Saturday nobody in the demo has plans for
+const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
+const TITLE_B = 'Lentebraderie aan de Bos en Lommerweg';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+let server;
+let browser;
+const people = [];
+let anna; let bram; let dewi; let carla;  // bram and dewi are the volunteers A and B
+
+async function add(login, opts) {
+  const p = await person(browser, server.url, {name: login, ...opts});
+  people.push(p);
+  await signIn(p, login);
+  return p;
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+}, {timeout: 90000});
+
+after(async () => {
+  for (const p of people) await p.context.close().catch(() => {});
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.stop();
+});
+
+// No page may log an error or throw, and nothing may open a dialog (an injected script would).
+afterEach(() => {
+  const problems = people.flatMap((p) => [...p.errors, ...p.dialogs]);
+  assert.deepEqual(problems, []);
+});
+
+async function propose(p, {title, kind, date, place}) {
+  const {page} = p;
+  await page.locator('nav a[data-nav="initiatives"]').click();
+  await page.getByRole('link', {name: 'Nieuw initiatief'}).click();
+  await page.getByLabel('Naam van het initiatief').fill(title);
+  await page.getByLabel('Soort').selectOption(kind);
+  await page.getByLabel('Datum').fill(date);
+  if (place) await page.getByLabel('Plek').fill(place);
+}
+
+async function toHome(p) {
+  await p.page.locator('nav a[data-nav="home"]').click();
+  await p.page.locator('h1', {hasText: 'Samenwerkingsrotonde'}).waitFor();
+}
+
+function clashCard(p) {
+  return p.page.locator('#clashes li[data-clash]', {hasText: TITLE_A}).filter({hasText: TITLE_B});
+}
+
+test('two volunteers planning the same braderie find each other and join forces, live', {timeout: 120000}, async () => {
+  bram = await add('bram');
+  dewi = await add('dewi');
+
+  // A proposes a braderie on Z.
+  await propose(bram, {title: TITLE_A, kind: 'INITIATIVE_KIND_STREET_MARKET', date: Z, place: 'Kolenkitplein'});
+  await bram.page.locator('#propose-submit').click();
+  await bram.page.locator('h1', {hasText: TITLE_A}).waitFor();
+  await toHome(bram);
+  // A keyboard user rests on A's initiative in "coming up" while the news comes in.
+  const mine = bram.page.locator('#upcoming a', {hasText: TITLE_A});
+  await mine.focus();
+
+  // B starts another on Z and is warned while typing, before sending anything.
+  await propose(dewi, {title: TITLE_B, kind: 'INITIATIVE_KIND_STREET_MARKET', date: Z, place: 'Bos en Lommerweg, bij de metro'});
+  const warning = dewi.page.locator('#lookalikes li[data-initiative]', {hasText: TITLE_A});
+  await warning.waitFor({timeout: 2000});
+  assert.match(await warning.innerText(), /zelfde dag/);
+  assert.match(await dewi.page.locator('#lookalike-status').innerText(), /lijk/);
+  await screenshot(dewi.page, 'propose-warning-390');
+
+  // B submits anyway: both dashboards show the clash within 2 s, without a reload.
+  await dewi.page.getByRole('button', {name: 'Toch apart voorstellen'}).click();
+  await clashCard(bram).waitFor({timeout: 2000});
+  // A's screen reader hears it; A's focus stayed where it was, though the item changed.
+  await bram.page.locator('#announcer').filter({hasText: 'Botsing:'}).filter({hasText: TITLE_A}).waitFor({timeout: 3000});
+  await bram.page.locator('#upcoming li', {hasText: TITLE_A}).locator('.badge-clash').waitFor();
+  assert.equal(await bram.page.evaluate(() => document.activeElement.textContent), TITLE_A);
+  await dewi.page.locator('h1', {hasText: TITLE_B}).waitFor();
+  await toHome(dewi);
+  await clashCard(dewi).waitFor({timeout: 2000});
+  await screenshot(bram.page, 'rotonde-clash-390');
+
+  // B proposes to join forces (continuing as A's, proposed first); A says yes.
+  await clashCard(dewi).getByRole('button', {name: 'Samen doen'}).click();
+  const yes = clashCard(bram).getByRole('button', {name: 'Ja, samen verder'});
+  await yes.waitFor({timeout: 5000});
+  await yes.click();
+  await clashCard(bram).waitFor({state: 'detached', timeout: 5000});
+  await clashCard(dewi).waitFor({state: 'detached', timeout: 5000});
+
+  // Both see one initiative with both organizers.
+  for (const p of [bram, dewi]) {
+    await p.page.locator('nav a[data-nav="initiatives"]').click();
+    const list = p.page.locator('#initiative-list');
+    const survivor = list.locator('li[data-initiative]', {hasText: TITLE_A});
+    await survivor.waitFor();
+    assert.equal(await list.locator('li[data-initiative]', {hasText: TITLE_B}).count(), 0);
+    const text = await survivor.innerText();
+    assert.match(text, /Bram Jansen/);
+    assert.match(text, /Dewi Soebagio/);
+  }
+});
+
+test('the auditor scrubs to before the merge and sees two initiatives; the chain holds', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {width: 1280, height: 900});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  await page.getByRole('button', {name: 'Controleer de keten'}).click();
+  await page.locator('#verify-result[data-ok="true"]').waitFor({timeout: 15000});
+  assert.match(await page.locator('#verify-result').innerText(), /De keten klopt/);
+
+  await page.getByRole('button', {name: 'Alles laden'}).click();
+  await page.getByRole('button', {name: 'Alles laden'}).waitFor({state: 'hidden', timeout: 20000});
+  await page.getByLabel('Wat', {exact: true}).selectOption('InitiativesMerged');
+  // The merge of this test (the demo has merges of its own).
+  const row = page.locator('#event-log li[data-type="InitiativesMerged"]', {hasText: TITLE_A});
+  await row.waitFor();
+  const merged = Number(await row.getAttribute('data-position'));
+  await row.locator('summary').click();
+  await row.getByRole('button', {name: 'Bekijk vlak ervoor'}).click();
+  const out = page.locator(`#scrub-out[data-at="${merged - 1}"][data-view="board"]`);
+  await out.waitFor({timeout: 10000});
+  const active = out.locator('li[data-status="active"]');
+  assert.equal(await active.filter({hasText: TITLE_A}).count(), 1);
+  assert.equal(await active.filter({hasText: TITLE_B}).count(), 1);
+
+  await row.getByRole('button', {name: 'Bekijk vlak erna'}).click();
+  const afterOut = page.locator(`#scrub-out[data-at="${merged}"][data-view="board"]`);
+  await afterOut.waitFor({timeout: 10000});
+  assert.equal(await afterOut.locator('li[data-status="active"]').filter({hasText: TITLE_B}).count(), 0);
+  assert.equal(await afterOut.locator('li[data-status="merged"]').filter({hasText: TITLE_B}).count(), 1);
+  await screenshot(page, 'audit-1280');
+
+  // The export is the whole log as NDJSON: one line per event, in order, as the server has it.
+  const [download] = await Promise.all([
+    page.waitForEvent('download', {timeout: 20000}),
+    page.getByRole('button', {name: 'Download het logboek'}).click(),
+  ]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+  const events = await serverEvents(page);
+  assert.deepEqual(lines.map((e) => Number(e.position)), events.map((e) => Number(e.position)));
+  assert.ok(lines.length > 280);
+});
+
+test('the calendar marks clashes, shows a week, and gives a link for a phone calendar', {timeout: 60000}, async () => {
+  const {page} = dewi;
+  await page.locator('nav a[data-nav="calendar"]').click();
+  // From this month (the machine's clock) to June 2026, where the demo has its clashes.
+  const [year, month] = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam', year: 'numeric',
+    month: '2-digit'}).format(new Date()).split('-').map(Number);
+  const steps = (year - 2026) * 12 + month - 6;
+  for (let i = 0; i < Math.abs(steps); i += 1) {
+    const shown = await page.locator('#cal-title').innerText();
+    await page.getByRole('button', {name: steps > 0 ? 'Vorige' : 'Volgende'}).click();
+    await page.locator('#cal-title').filter({hasNotText: shown}).waitFor();
+  }
+  assert.equal(await page.locator('#cal-title').innerText(), 'juni 2026');
+  await page.locator('td[data-date="2026-06-20"].has-clash').waitFor();
+  assert.equal(await page.locator('td[data-date="2026-06-13"].has-clash').count(), 0);
+  await page.locator('li.day.has-clash[data-date="2026-06-20"]', {hasText: 'Buitenspeelmiddag'}).waitFor();
+  await page.getByRole('button', {name: 'Week', exact: true}).click();
+  await page.locator('li.day[data-date]').first().waitFor();
+  assert.equal(await page.locator('li.day[data-date]').count(), 7);
+  await screenshot(page, 'calendar-week-390');
+
+  await page.getByRole('button', {name: 'Link voor je agenda maken'}).click();
+  const url = await page.locator('#feed-url').inputValue();
+  assert.match(url, /\/api\/v1\/platforms\/kolenkit\/calendar\.ics\?key=[0-9a-f]+$/);
+  // The link works on its own, without the session: as a phone's calendar app fetches it.
+  const ics = await (await fetch(url)).text();
+  assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
+  assert.match(ics, /SUMMARY:Voorjaarsbraderie op het Kolenkitplein/);
+});
+
+test('a phone that loses its connection catches up: nothing missing, nothing doubled, its own action sent once', {timeout: 120000}, async () => {
+  const a = bram;
+  const b = dewi;
+  // Screens visited online keep working offline.
+  await a.page.locator('nav a[data-nav="tasks"]').click();
+  await a.page.locator('#tasks-open li[data-task]').first().waitFor();
+  const openTasks = await a.page.locator('#tasks-open li[data-task]').evaluateAll((els) => els.map((e) => e.dataset.task));
+  assert.ok(openTasks.length >= 2, 'the demo has open tasks');
+  const [mine, theirs] = openTasks;
+  const before = Number(await a.page.locator('#conn').getAttribute('data-position'));
+
+  await a.context.setOffline(true);
+  await a.page.locator('#conn[data-state="offline"]').waitFor({timeout: 5000});
+
+  // A acts offline: the command waits in the outbox.
+  await a.page.locator(`#tasks-open li[data-task="${mine}"]`).getByRole('button', {name: 'Ik doe het'}).click();
+  await a.page.locator('#outbox', {hasText: 'wacht op verbinding'}).waitFor({timeout: 5000});
+
+  // B acts meanwhile.
+  await propose(b, {title: 'Burendag in de Kolenkit', kind: 'INITIATIVE_KIND_STREET_PARTY', date: '2027-09-25'});
+  await b.page.locator('#propose-submit').click();
+  await b.page.locator('h1', {hasText: 'Burendag in de Kolenkit'}).waitFor();
+  await b.page.locator('nav a[data-nav="tasks"]').click();
+  await b.page.locator(`#tasks-open li[data-task="${theirs}"]`).getByRole('button', {name: 'Ik doe het'}).click();
+  await b.page.locator(`#tasks-mine li[data-task="${theirs}"]`).waitFor();
+
+  // The cut is real: nothing of B's reached A while offline.
+  assert.equal(Number(await a.page.locator('#conn').getAttribute('data-position')), before);
+  assert.equal(await a.page.locator('#conn').getAttribute('data-state'), 'offline');
+
+  await a.context.setOffline(false);
+  await a.page.locator('#conn[data-state="online"]').waitFor({timeout: 30000});
+  await a.page.locator('#outbox').waitFor({state: 'hidden', timeout: 15000});
+  await a.page.locator(`#tasks-mine li[data-task="${mine}"]`).waitFor({timeout: 5000});
+  assert.equal(await a.page.locator(`#tasks-open li[data-task="${theirs}"]`).count(), 0, 'B\'s claim reached A');
+
+  // Exactly once: one TaskClaimed for A's task, whatever was re-sent.
+  const events = await serverEvents(a.page);
+  const claims = events.filter((e) => /TaskClaimed$/.test(e.type) && JSON.stringify(e.event).includes(`"${mine}"`));
+  assert.equal(claims.length, 1);
+
+  // Nothing missing or doubled: A's feed holds every event after the cut, once.
+  const head = Math.max(...events.map((e) => Number(e.position)));
+  await a.page.locator(`#conn[data-position="${head}"]`).waitFor({timeout: 5000});
+  await toHome(a);
+  const feed = await a.page.locator('#feed li[data-position]').evaluateAll((els) => els.map((e) => Number(e.dataset.position)));
+  assert.equal(new Set(feed).size, feed.length, 'no event twice');
+  const missed = events.map((e) => Number(e.position)).filter((p) => p > before && !feed.includes(p));
+  assert.deepEqual(missed, []);
+  // And the views caught up too: B's initiative is on A's board.
+  await a.page.locator('nav a[data-nav="initiatives"]').click();
+  await a.page.locator('#initiative-list li[data-initiative]', {hasText: 'Burendag in de Kolenkit'}).waitFor({timeout: 5000});
+});
+
+test('an answer lost on the way: the command is sent again with its id and applied once', {timeout: 60000}, async () => {
+  // sanne's socket passes through the test: the first command's answer is dropped and the
+  // connection cut, as a train going into a tunnel would.
+  const sanne = await person(browser, server.url, {name: 'sanne'});
+  people.push(sanne);
+  const sent = [];
+  const results = [];
+  let dropNext = true;
+  await sanne.context.routeWebSocket(/\/api\/v1\/ws$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'command') sent.push(msg);
+      upstream.send(m);
+    });
+    upstream.onMessage((m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'result') results.push(msg);
+      if (msg.type === 'result' && dropNext) {
+        dropNext = false;
+        ws.close({code: 4000, reason: 'test: answer lost'});
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  await signIn(sanne, 'sanne');
+  await sanne.page.locator('nav a[data-nav="initiatives"]').click();
+  await sanne.page.locator('#initiative-list li[data-initiative]', {hasText: TITLE_A}).getByRole('link').click();
+  await sanne.page.getByRole('button', {name: 'Ik organiseer mee'}).click();
+  await sanne.page.locator('.badges', {hasText: 'jij organiseert mee'}).waitFor({timeout: 20000});
+  await sanne.page.locator('#conn[data-state="online"]').waitFor({timeout: 20000});
+  await sanne.page.locator('#outbox').waitFor({state: 'hidden', timeout: 10000});
+
+  assert.equal(sent.length, 2, 'sent, then sent again after the reconnect');
+  assert.equal(sent[1].id, sent[0].id);
+  assert.equal(sent[1].command.commandId, sent[0].command.commandId);
+  assert.deepEqual(results.map((r) => r.repeated), [false, true], 'the server answered the repeat with the first outcome');
+  const events = await serverEvents(sanne.page);
+  const joins = events.filter((e) => /InitiativeJoined$/.test(e.type) && e.event.initiativeJoined.memberId === 'm-sanne');
+  assert.equal(joins.length, 1);
+});
+
+test('a refused command is shown as not done, with a retry and a discard choice', {timeout: 60000}, async () => {
+  const a = bram;
+  const b = dewi;
+  await b.page.locator('nav a[data-nav="initiatives"]').click();
+  await b.page.locator('#initiative-list li[data-initiative]', {hasText: TITLE_A}).getByRole('link').click();
+  // B adds a task to the joint braderie; A and B both want it.
+  await b.page.getByRole('button', {name: 'Taak toevoegen'}).click();
+  await b.page.getByLabel('Wat moet er gebeuren?').fill('Kramen tellen');
+  await b.page.getByRole('button', {name: 'Toevoegen', exact: true}).click();
+  await a.page.locator('nav a[data-nav="tasks"]').click();
+  const task = a.page.locator('#tasks-open li[data-task]', {hasText: 'Kramen tellen'});
+  await task.waitFor({timeout: 5000});
+
+  await a.context.setOffline(true);
+  await a.page.locator('#conn[data-state="offline"]').waitFor({timeout: 5000});
+  await task.getByRole('button', {name: 'Ik doe het'}).click();
+  await b.page.locator('nav a[data-nav="tasks"]').click();
+  await b.page.locator('#tasks-open li[data-task]', {hasText: 'Kramen tellen'}).getByRole('button', {name: 'Ik doe het'}).click();
+  await b.page.locator('#tasks-mine li[data-task]', {hasText: 'Kramen tellen'}).waitFor();
+  await a.context.setOffline(false);
+
+  const failed = a.page.locator('#outbox li.outbox-failed');
+  await failed.waitFor({timeout: 30000});
+  assert.match(await failed.innerText(), /niet gelukt: Iemand anders heeft deze taak net opgepakt/);
+  await failed.getByRole('button', {name: 'Opnieuw proberen'}).waitFor();
+  await screenshot(a.page, 'outbox-refused-390');
+  await failed.getByRole('button', {name: 'Weggooien'}).click();
+  await a.page.locator('#outbox').waitFor({state: 'hidden'});
+});
+
+test('a newcomer joins with an invite link', {timeout: 60000}, async () => {
+  anna = await add('anna', {width: 390});
+  // A coordinator or admin makes the link in the app and passes it on.
+  await anna.page.locator('nav a[data-nav="members"]').click();
+  await anna.page.getByRole('button', {name: 'Uitnodigingslink maken'}).click();
+  await anna.page.getByLabel('Notitie').fill('voor de flyergroep');
+  await anna.page.getByRole('button', {name: 'Link maken', exact: true}).click();
+  const link = await anna.page.locator('#invite-link').inputValue();
+  assert.match(link, /#\/invite\/[0-9a-f]{64}$/);
+  const newcomer = await person(browser, server.url, {name: 'newcomer'});
+  people.push(newcomer);
+  const {page} = newcomer;
+  await page.goto(`/${link.slice(link.indexOf('#'))}`);
+  await page.getByText('Je bent uitgenodigd voor Buurtplatform Kolenkitbuurt, als lid.').waitFor();
+  await page.getByText('voor de flyergroep').waitFor();
+  await page.getByLabel('Je naam').fill('Priya Ramdin');
+  await page.getByLabel('Gebruikersnaam').fill('priya');
+  await page.getByLabel('Wachtwoord').fill('een-lang-wachtwoord');
+  await page.getByRole('button', {name: 'Account maken en meedoen'}).click();
+  await page.locator('#conn[data-state="online"]').waitFor({timeout: 15000});
+  await page.locator('h1', {hasText: 'Samenwerkingsrotonde'}).waitFor();
+  assert.match(await page.locator('#tools').innerText(), /Priya Ramdin/);
+  // Everyone sees the new member arrive.
+  await anna.page.locator('#member-list li', {hasText: 'Priya Ramdin'}).waitFor({timeout: 5000});
+  // The link works once.
+  await page.getByRole('button', {name: 'Uitloggen'}).click();
+  await page.getByRole('button', {name: 'Inloggen'}).waitFor();
+  await page.goto(`/${link.slice(link.indexOf('#'))}`);
+  await page.getByText('Deze uitnodiging is al gebruikt.').waitFor();
+  // The browser itself logs the refused request (410); that one is expected here.
+  assert.deepEqual(newcomer.errors, ['newcomer console: Failed to load resource: the server responded with a status of 410 (Gone)']);
+  newcomer.errors.length = 0;
+});
+
+test('a hostile title is shown as text and runs nothing', {timeout: 60000}, async () => {
+  await propose(dewi, {title: HOSTILE, kind: 'INITIATIVE_KIND_OTHER', date: '2027-10-02'});
+  await dewi.page.locator('#propose-submit').click();
+  await dewi.page.locator('h1', {hasText: HOSTILE}).waitFor();
+  const {page} = bram;
+  await page.locator('nav a[data-nav="initiatives"]').click();
+  await page.locator('#initiative-list li[data-initiative]', {hasText: HOSTILE}).waitFor({timeout: 5000});
+  const titles = await page.locator('#initiative-list li[data-initiative] h3').allInnerTexts();
+  assert.ok(titles.includes(HOSTILE));
+  await toHome(bram);
+  await page.locator('#feed li', {hasText: HOSTILE}).waitFor({timeout: 5000});
+  for (const p of [bram, dewi]) {
+    assert.equal(await p.page.locator('img[src="x"]').count(), 0);
+    assert.equal(await p.page.evaluate(() => document.querySelectorAll('img').length), 0);
+  }
+});
+
+test('every screen at phone and laptop width', {timeout: 120000}, async () => {
+  const screens = ['home', 'initiatives', 'calendar', 'tasks', 'meetings', 'budget', 'members', 'audit'];
+  const wide = await add('carla', {width: 1280, height: 900});
+  carla = wide;
+  for (const [p, width] of [[bram, 390], [wide, 1280]]) {
+    for (const s of screens) {
+      await p.page.locator(`nav a[data-nav="${s}"]`).click();
+      await p.page.locator('main h1').waitFor();
+      await p.page.locator('main .loading').first().waitFor({state: 'detached', timeout: 10000}).catch(() => {});
+      await screenshot(p.page, `${s}-${width}`);
+      // Nothing of the program's own shows through: no "null", "undefined", "NaN", no raw keys.
+      const text = await p.page.locator('main').innerText();
+      assert.doesNotMatch(text, /\b(null|undefined|NaN)\b|\b[a-z]+\.[a-z]+[A-Z]\w*\b/, `${s} at ${width}`);
+    }
+    await p.page.goto('/#/initiatives/new');
+    await p.page.locator('#propose-form').waitFor();
+    await screenshot(p.page, `propose-${width}`);
+  }
+  // The English switch, remembered.
+  await wide.page.getByRole('button', {name: 'Switch to English'}).click();
+  await wide.page.locator('nav a[data-nav="home"]', {hasText: 'Roundabout'}).waitFor();
+  await wide.page.reload();
+  await wide.page.locator('nav a[data-nav="home"]', {hasText: 'Roundabout'}).waitFor();
+  await wide.page.locator('nav a[data-nav="home"]').click();
+  await screenshot(wide.page, 'home-1280-en');
+  await anna.page.locator('nav a[data-nav="budget"]').click();
+  await anna.page.locator('#spend-chart').waitFor();
+  // The accountability report as CSV, as Dutch spreadsheets read it.
+  const csv = await anna.page.request.get(await anna.page.locator('#report-csv').getAttribute('href'));
+  assert.equal(csv.status(), 200);
+  assert.match(await csv.text(), /^\uFEFFVerantwoording buurtbudget/);
+});
+
+test('a volunteer asks to be shown how; the one doing it offers', {timeout: 60000}, async () => {
+  // dewi claimed "Kramen tellen" earlier; bram wants to learn it.
+  await dewi.page.locator('nav a[data-nav="tasks"]').click();
+  await bram.page.locator('nav a[data-nav="tasks"]').click();
+  const task = bram.page.locator('#tasks-others li[data-task]', {hasText: 'Kramen tellen'});
+  await task.getByRole('button', {name: 'Laat me zien hoe'}).click();
+  await bram.page.locator('#tasks-mine li[data-task]', {hasText: 'Kramen tellen'})
+    .filter({hasText: 'jij wilt dit leren'}).waitFor({timeout: 5000});
+  const teach = dewi.page.locator('#tasks-learning li[data-task]', {hasText: 'Kramen tellen'});
+  await teach.getByRole('button', {name: 'Ik laat Bram Jansen zien hoe'}).click();
+  await bram.page.locator('#tasks-mine li[data-task]', {hasText: 'Kramen tellen'})
+    .filter({hasText: 'Dewi Soebagio laat het je zien'}).waitFor({timeout: 5000});
+});
+
+test('a coordinator keeps the action review and the books; a volunteer sees it live', {timeout: 90000}, async () => {
+  // carla switched to English before; back to Dutch.
+  await carla.page.getByRole('button', {name: 'Overschakelen naar Nederlands'}).click();
+  await carla.page.locator('nav a[data-nav="home"]', {hasText: 'Rotonde'}).waitFor();
+  // The action review: carla records why an action was not done; bram watches the meeting.
+  await bram.page.locator('nav a[data-nav="meetings"]').click();
+  await carla.page.locator('nav a[data-nav="meetings"]').click();
+  const spring = carla.page.locator('details[data-meeting="mt-raad-voorjaar-2026"]');
+  await spring.locator('summary').click();
+  const action = spring.locator('li[data-action="ac-schoolplein"]');
+  await action.getByRole('button', {name: 'Niet gedaan'}).click();
+  await action.getByLabel('Waarom niet?').selectOption('NOT_DONE_REASON_CAPACITY_LOST');
+  await action.getByLabel('Toelichting').fill('Iedereen stond bij de kledingweggeefactie.');
+  await action.getByRole('button', {name: 'Opslaan', exact: true}).click();
+  await action.locator('.badge-no').waitFor({timeout: 5000});
+  await bram.page.waitForFunction(() => {
+    const review = document.querySelector('details[data-meeting="mt-raad-voorjaar-2026"] .review');
+    return review && review.textContent.includes('4 niet gedaan, 0 open');
+  }, null, {timeout: 5000});
+
+  // The books: bram asks money for the braderie; carla decides with the tally and records
+  // the expense with its receipt; bram sees each step without reloading.
+  await bram.page.locator('nav a[data-nav="budget"]').click();
+  await carla.page.locator('nav a[data-nav="budget"]').click();
+  await bram.page.getByRole('button', {name: 'Geld aanvragen'}).click();
+  await bram.page.getByLabel('Voor', {exact: true}).selectOption({label: TITLE_A});
+  await bram.page.getByLabel('Bedrag').fill('45,50');
+  await bram.page.getByLabel('Waarvoor').fill('Kraamhuur voorjaarsbraderie');
+  await bram.page.getByRole('button', {name: 'Aanvragen', exact: true}).click();
+  const line = carla.page.locator('#spending li[data-spending]', {hasText: 'Kraamhuur voorjaarsbraderie'});
+  await line.waitFor({timeout: 5000});
+  assert.match(await line.innerText(), /€\s?45,50[\s\S]*aangevraagd/);
+  const spendingId = await line.getAttribute('data-spending');
+  await line.getByRole('button', {name: 'Besluit vastleggen'}).click();
+  await line.getByLabel('Besluit').selectOption('yes');
+  await line.getByLabel('Stemmen voor').fill('6');
+  await line.getByLabel('Stemmen tegen').fill('1');
+  await line.getByRole('button', {name: 'Opslaan', exact: true}).click();
+  const mine = bram.page.locator(`#spending li[data-spending="${spendingId}"]`);
+  await mine.filter({hasText: 'goedgekeurd'}).filter({hasText: '6 voor · 1 tegen · 0 onthouden'}).waitFor({timeout: 5000});
+
+  await carla.page.getByRole('button', {name: 'Uitgave vastleggen'}).click();
+  await carla.page.getByLabel('Goedgekeurde aanvraag').selectOption(spendingId);
+  await carla.page.getByLabel('Bedrag').fill('40');
+  await carla.page.getByLabel('Bonnummer').fill('bon 2027-001');
+  await carla.page.getByLabel('Betaald aan').fill('Marktkramen Noord');
+  await carla.page.getByRole('button', {name: 'Vastleggen', exact: true}).click();
+  await bram.page.locator('#expenses-table tr', {hasText: 'bon 2027-001'}).filter({hasText: 'Marktkramen Noord'}).waitFor({timeout: 5000});
+  await mine.filter({hasText: '€ 40,00 uitgegeven'}).waitFor({timeout: 5000});
+  await bram.page.locator('#spend-chart').waitFor();
+});
+
+test('the server restarts: the phone reconnects by itself and sends what waited, once', {timeout: 90000}, async () => {
+  const {page} = bram;
+  await toHome(bram);
+  const listen = new URL(server.url).host;
+  await server.stop({keepData: true});
+  await page.locator('#conn[data-state="reconnecting"]').waitFor({timeout: 10000});
+  assert.equal(await page.locator('#conn').innerText(), 'opnieuw verbinden…');
+
+  // A proposal made while the server is away waits in the outbox.
+  await propose(bram, {title: 'Snoeiochtend in het Erasmuspark', kind: 'INITIATIVE_KIND_CLEAN_UP', date: '2027-03-13'});
+  await page.locator('#propose-submit').click();
+  await page.locator('#outbox', {hasText: 'wacht op verbinding'}).waitFor({timeout: 5000});
+
+  server = await startServer({data: server.data, listen});
+  await page.locator('#conn[data-state="online"]').waitFor({timeout: 40000});
+  await page.locator('#outbox').waitFor({state: 'hidden', timeout: 15000});
+  await page.locator('nav a[data-nav="initiatives"]').click();
+  await page.locator('#initiative-list li[data-initiative]', {hasText: 'Snoeiochtend'}).waitFor({timeout: 5000});
+  const events = await serverEvents(page);
+  assert.equal(events.filter((e) => /InitiativeProposed$/.test(e.type) && e.event.initiativeProposed.title === 'Snoeiochtend in het Erasmuspark').length, 1);
+
+  // While the server was away the browsers themselves logged the refused connections of
+  // every open page; nothing else.
+  for (const p of people) {
+    assert.deepEqual(p.errors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e)), []);
+    p.errors.length = 0;
+  }
+});

@@ -1,0 +1,145 @@
+// What the browser tests share: a real `rotonde serve` on a free port with a fresh demo
+// store, Debian's chromium driven by playwright-core, and pages that fail the test on any
+// console error or uncaught exception. Every wait is bounded.
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {chromium} from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+export const artifacts = path.join(repo, 'build', 'browser-artifacts');
+export const PASSWORD = 'rotonde-demo';
+export const PLATFORM = 'kolenkit';
+
+export function rotondeBinary() {
+  if (process.env.ROTONDE_BIN) return process.env.ROTONDE_BIN;
+  return path.join(repo, 'build', process.env.ROTONDE_PRESET || 'release', 'rotonde');
+}
+
+// Starts `rotonde serve` on 127.0.0.1 with a free port and a new store holding the demo
+// neighbourhood; resolves once it prints the URL it listens on.
+// {data, listen}: start again on a store and address a previous start used.
+export async function startServer({data = null, listen = '127.0.0.1:0'} = {}) {
+  const bin = rotondeBinary();
+  if (!fs.existsSync(bin)) throw new Error(`no rotonde binary at ${bin}`);
+  if (!data) data = fs.mkdtempSync(path.join(os.tmpdir(), 'rotonde-browser-'));
+  const args = ['serve', '--data', data, '--listen', listen, '--web', path.join(repo, 'web-client'), '--demo'];
+  const proc = spawn(bin, args, {stdio: ['ignore', 'pipe', 'pipe']});
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rotonde serve did not start in 60 s:\n${output}`)), 60000);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (chunk) => {
+      output += chunk.toString();
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rotonde serve exited with ${code}:\n${output}`));
+    });
+  });
+  proc.removeAllListeners('exit');
+  // Keep draining its output so the pipe never fills.
+  proc.stdout.on('data', () => {});
+  proc.stderr.on('data', (chunk) => {
+    output += chunk.toString();
+    if (output.length > 200000) output = output.slice(-100000);
+  });
+  return {
+    url,
+    data,
+    log: () => output,
+    // Stops the server (SIGTERM: it drains and closes sockets with 1001); keepData leaves
+    // the store for a restart.
+    async stop({keepData = false} = {}) {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            proc.kill('SIGKILL');
+            resolve();
+          }, 10000);
+          proc.on('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      if (!keepData) fs.rmSync(data, {recursive: true, force: true});
+      // A sanitizer build (ROTONDE_PRESET=asan) reports memory and undefined-behaviour errors
+      // on stderr: any such report fails the run.
+      const report = /(ERROR: (Address|Leak)Sanitizer|runtime error:)[\s\S]{0,4000}/.exec(output);
+      if (report) throw new Error(`rotonde serve reported:\n${report[0]}`);
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    // Running as root (CI containers) needs --no-sandbox.
+    args: process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [],
+    timeout: 60000,
+  });
+}
+
+// A person at a device: a browser context of its own (cookies, storage), one page, and a
+// list of every console error and page error it produced.
+export async function person(browser, baseURL, {width = 390, height = 844, name = 'page'} = {}) {
+  const context = await browser.newContext({baseURL, viewport: {width, height}, locale: 'nl-NL',
+    timezoneId: 'Europe/Amsterdam'});
+  context.setDefaultTimeout(10000);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`${name} console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`${name} pageerror: ${err.message}`));
+  const dialogs = [];
+  page.on('dialog', async (d) => {
+    dialogs.push(`${name} dialog: ${d.type()} ${d.message()}`);
+    await d.dismiss();
+  });
+  return {context, page, errors, dialogs, name};
+}
+
+export async function signIn(p, login) {
+  const {page} = p;
+  await page.goto('/#/login');
+  await page.getByLabel('Gebruikersnaam').fill(login);
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', {name: 'Inloggen'}).click();
+  await page.locator('#conn[data-state="online"]').waitFor({timeout: 15000});
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifacts, {recursive: true});
+  await page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
+}
+
+// The platform's events as the server's NDJSON feed gives them, read with the page's session.
+export async function serverEvents(page, from = 0) {
+  return page.evaluate(async ({platform, start}) => {
+    const out = [];
+    let next = start;
+    for (let i = 0; i < 100; i += 1) {
+      const res = await fetch(`/api/v1/platforms/${platform}/events?from=${next}&limit=10000`);
+      const lines = (await res.text()).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+      const trailer = lines.pop();
+      out.push(...lines);
+      if (!lines.length || trailer.next <= next) break;
+      next = trailer.next;
+    }
+    return out;
+  }, {platform: PLATFORM, start: from});
+}

@@ -1,0 +1,62 @@
+// Real clients for server tests, on 127.0.0.1 only: a blocking HTTP client and a WebSocket
+// client whose every wait is bounded by a timeout.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace rotonde::test_support {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  boost::json::value Json() const;             // null if the body is not JSON
+  std::string Code() const;                    // the error's code, or ""
+};
+
+// One request on a new connection. `headers` e.g. {{"Authorization", "Bearer ..."}}.
+HttpReply Http(uint16_t port, const std::string& method, const std::string& target,
+               const std::string& body = {},
+               const std::map<std::string, std::string>& headers = {});
+
+class WsClient {
+ public:
+  // Connects and upgrades; `token` as Bearer (empty: no credentials). Fails the test (via
+  // the returned bool) rather than throwing.
+  WsClient() = default;
+  bool Connect(uint16_t port, const std::string& token, int receive_buffer_bytes = 0,
+               std::string* error = nullptr);
+  bool Send(const boost::json::object& message);
+  bool SendText(const std::string& text);
+  // The next message, or nullopt on timeout or when the connection closed (then closed()
+  // and close_code() tell).
+  std::optional<boost::json::object> Read(std::chrono::milliseconds timeout);
+  // Reads until a message of `type` arrives (others are kept in skipped()).
+  std::optional<boost::json::object> ReadUntil(const std::string& type,
+                                               std::chrono::milliseconds timeout);
+  bool closed() const { return closed_; }
+  int close_code() const { return close_code_; }
+  // Why the last read failed ("WebSocket connection closed normally", "Connection reset").
+  const std::string& close_error() const { return close_error_; }
+  // Drops the connection without a close handshake (a phone losing its network).
+  void Drop();
+
+ private:
+  boost::asio::io_context ioc_;
+  std::optional<boost::beast::websocket::stream<boost::beast::tcp_stream>> ws_;
+  boost::beast::flat_buffer buffer_;
+  bool closed_ = false;
+  int close_code_ = 0;
+  std::string close_error_;
+};
+
+}  // namespace rotonde::test_support

@@ -1,0 +1,416 @@
+// The HTTP API against a real server on a loopback port: sessions, invites, reads, and the
+// bad-input table — every bad request gets its documented code and leaves the log as it was.
+#include <ctime>
+
+#include "server_fixture.h"
+
+namespace rotonde::test_support {
+namespace {
+
+namespace json = boost::json;
+
+class HttpApiTest : public ServerFixture {};
+
+constexpr char kCommands[] = "/api/v1/platforms/kolenkit/commands";
+
+std::string Propose(const std::string& id, const std::string& title, const std::string& date) {
+  json::object command{
+      {"commandId", id},
+      {"proposeInitiative", json::object{{"kind", "INITIATIVE_KIND_STREET_MARKET"},
+                                         {"title", title},
+                                         {"when", json::object{{"startDate", date}}},
+                                         {"place", json::object{{"text", "Bos en Lommerplein"}}}}}};
+  return json::serialize(command);
+}
+
+TEST_F(HttpApiTest, SignInSetsAnHttpOnlyStrictCookieAndListsTheCallersPlatforms) {
+  HttpReply reply =
+      Http(port_, "POST", "/api/v1/session", R"({"login":"Anna","password":"rotonde-demo"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const std::string cookie = reply.headers["set-cookie"];
+  EXPECT_NE(cookie.find("rotonde_session="), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  auto body = reply.Json().as_object();
+  ASSERT_EQ(body.at("platforms").as_array().size(), 1u);  // kolenkit, not noord
+  EXPECT_EQ(body.at("platforms").as_array()[0].at("id"), "kolenkit");
+  EXPECT_EQ(body.at("platforms").as_array()[0].at("role"), "ROLE_ADMIN");
+
+  // The cookie works as well as the Bearer token.
+  const std::string token(body.at("token").as_string());
+  HttpReply me = Http(port_, "GET", "/api/v1/session", {},
+                      {{"Cookie", "theme=dark; rotonde_session=" + token}});
+  EXPECT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.Json().at("account").at("login"), "anna");
+}
+
+TEST_F(HttpApiTest, WrongPasswordsAreRateLimitedPerLogin) {
+  for (int i = 0; i < 5; ++i) {
+    HttpReply reply =
+        Http(port_, "POST", "/api/v1/session", R"({"login":"bram","password":"wrong-password"})");
+    EXPECT_EQ(reply.status, 401);
+    EXPECT_EQ(reply.Code(), "bad_credentials");
+  }
+  HttpReply limited =
+      Http(port_, "POST", "/api/v1/session", R"({"login":"bram","password":"rotonde-demo"})");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.Code(), "rate_limited");
+  EXPECT_FALSE(limited.headers["retry-after"].empty());
+  // Another account is not affected.
+  EXPECT_FALSE(SignIn("dewi").empty());
+}
+
+TEST_F(HttpApiTest, SignOutEndsTheSession) {
+  const std::string token = SignIn("dewi");
+  EXPECT_EQ(Get("/api/v1/platforms", token).status, 200);
+  std::map<std::string, std::string> auth{{"Authorization", "Bearer " + token}};
+  EXPECT_EQ(Http(port_, "DELETE", "/api/v1/session", {}, auth).status, 200);
+  HttpReply after = Get("/api/v1/platforms", token);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.Code(), "unauthenticated");
+}
+
+TEST_F(HttpApiTest, AnInviteLinkMakesANewMemberOnceAndOnlyOnce) {
+  const std::string carla = SignIn("carla");
+  HttpReply invite = Post("/api/v1/platforms/kolenkit/invites",
+                          R"({"role":"ROLE_MEMBER","note":"voor de flyergroep"})", carla);
+  ASSERT_EQ(invite.status, 200) << invite.body;
+  const std::string token(invite.Json().at("token").as_string());
+  EXPECT_NE(std::string(invite.Json().at("link").as_string()).find("/#/invite/" + token),
+            std::string::npos);
+
+  HttpReply peek = Get("/api/v1/invites/" + token, "");
+  ASSERT_EQ(peek.status, 200) << peek.body;
+  EXPECT_EQ(peek.Json().at("platformName"), "Buurtplatform Kolenkitbuurt");
+  EXPECT_EQ(peek.Json().at("role"), "ROLE_MEMBER");
+
+  HttpReply accepted =
+      Post("/api/v1/invites/" + token + "/accept",
+           R"({"displayName":"Lotte","login":"lotte","password":"een-lang-wachtwoord"})", "");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  const std::string lotte(accepted.Json().at("token").as_string());
+  HttpReply members = Get("/api/v1/platforms/kolenkit/views/members", lotte);
+  ASSERT_EQ(members.status, 200) << members.body;
+  EXPECT_NE(members.body.find("Lotte"), std::string::npos);
+
+  const uint64_t head = Head();
+  HttpReply again =
+      Post("/api/v1/invites/" + token + "/accept",
+           R"({"displayName":"Mallory","login":"mallory","password":"een-lang-wachtwoord"})", "");
+  EXPECT_EQ(again.status, 410);
+  EXPECT_EQ(again.Code(), "invite_used");
+  EXPECT_EQ(Head(), head);
+  // The refused accept left no account behind either.
+  EXPECT_EQ(Http(port_, "POST", "/api/v1/session",
+                 R"({"login":"mallory","password":"een-lang-wachtwoord"})")
+                .Code(),
+            "bad_credentials");
+}
+
+TEST_F(HttpApiTest, AnExpiredInviteIsRefused) {
+  auth::InviteGrant grant;
+  grant.platform = "kolenkit";
+  grant.invite_id = "inv-flyergroep";
+  grant.role = v1::ROLE_MEMBER;
+  grant.expires_at = static_cast<int64_t>(std::time(nullptr)) - 60;
+  auto token = auth_->CreateInvite(grant);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(Get("/api/v1/invites/" + token.value(), "").Code(), "invite_expired");
+  const uint64_t head = Head();
+  HttpReply accepted =
+      Post("/api/v1/invites/" + token.value() + "/accept",
+           R"({"displayName":"Late","login":"late","password":"een-lang-wachtwoord"})", "");
+  EXPECT_EQ(accepted.status, 410);
+  EXPECT_EQ(accepted.Code(), "invite_expired");
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(HttpApiTest, ACommandIsDurableWhenAnsweredAndItsIdMakesRetriesSafe) {
+  const std::string bram = SignIn("bram");
+  const uint64_t head = Head();
+  HttpReply first =
+      Post(kCommands, Propose("c-retry-1", "Braderie Erasmuspark", "2026-09-12"), bram);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json().at("repeated"), false);
+  EXPECT_EQ(first.Json().at("events").as_array()[0].at("type"), "InitiativeProposed");
+  EXPECT_GT(Head(), head);
+
+  const uint64_t after_first = Head();
+  HttpReply retry =
+      Post(kCommands, Propose("c-retry-1", "Braderie Erasmuspark", "2026-09-12"), bram);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.Json().at("repeated"), true);
+  EXPECT_EQ(retry.Json().at("firstPosition"), first.Json().at("firstPosition"));
+  EXPECT_EQ(Head(), after_first);
+}
+
+struct BadInput {
+  std::string name;
+  std::string login;  // "" for no session
+  std::string target;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  int status;
+  std::string code;
+};
+
+TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
+  const std::string long_title(300 * 1024, 'a');
+  const std::string huge_title(2 * 1024 * 1024, 'a');
+  auto propose_with = [](const std::string& fields) {
+    return R"({"commandId":"c-bad","proposeInitiative":{"kind":"INITIATIVE_KIND_STREET_MARKET",)" +
+           fields + "}}";
+  };
+  const std::vector<BadInput> table = {
+      {"malformed JSON", "bram", kCommands, R"({"commandId":)", {}, 400, "bad_request"},
+      {"not an object", "bram", kCommands, "[1,2]", {}, 400, "bad_request"},
+      {"unknown command", "bram", kCommands, R"({"commandId":"c-u"})", {}, 400, "unknown_command"},
+      {"unknown field",
+       "bram",
+       kCommands,
+       R"({"commandId":"c-u","launchRocket":{}})",
+       {},
+       400,
+       "bad_request"},
+      {"missing title",
+       "bram",
+       kCommands,
+       propose_with(R"("when":{"startDate":"2026-09-12"})"),
+       {},
+       400,
+       "missing_field"},
+      {"invalid UTF-8",
+       "bram",
+       kCommands,
+       propose_with("\"title\":\"Markt \xff\xfe\",\"when\":{\"startDate\":\"2026-09-12\"}"),
+       {},
+       400,
+       "invalid_utf8"},
+      {"oversize body",
+       "bram",
+       kCommands,
+       propose_with("\"title\":\"" + huge_title + "\",\"when\":{\"startDate\":\"2026-09-12\"}"),
+       {},
+       413,
+       "too_large"},
+      {"300 KB title",
+       "bram",
+       kCommands,
+       propose_with("\"title\":\"" + long_title + "\",\"when\":{\"startDate\":\"2026-09-12\"}"),
+       {},
+       400,
+       "text_too_long"},
+      {"control characters",
+       "bram",
+       kCommands,
+       propose_with(R"("title":"Markt\u0007\u001b[31m","when":{"startDate":"2026-09-12"})"),
+       {},
+       400,
+       "invalid_text"},
+      {"non-existent date",
+       "bram",
+       kCommands,
+       propose_with(R"("title":"Markt","when":{"startDate":"2026-02-30"})"),
+       {},
+       400,
+       "invalid_date"},
+      {"wrong expected version",
+       "anna",
+       kCommands,
+       R"({"commandId":"c-v","expectedVersion":"999","updateInitiative":{"initiativeId":"i-buitenspeelmiddag","title":"Nieuw"}})",
+       {},
+       409,
+       "wrong_expected_version"},
+      {"negative amount",
+       "anna",
+       kCommands,
+       R"({"commandId":"c-a","allocateBudget":{"source":"stadsdeel","amountCents":"-500","period":"2026"}})",
+       {},
+       400,
+       "invalid_amount"},
+      {"absurd amount",
+       "anna",
+       kCommands,
+       R"({"commandId":"c-a","allocateBudget":{"source":"stadsdeel","amountCents":"900000000000000","period":"2026"}})",
+       {},
+       400,
+       "invalid_amount"},
+      {"no session",
+       "",
+       kCommands,
+       Propose("c-n", "Markt", "2026-09-12"),
+       {},
+       401,
+       "unauthenticated"},
+      {"another platform's data",
+       "anna",
+       "/api/v1/platforms/noord/commands",
+       Propose("c-o", "Markt", "2026-09-12"),
+       {},
+       404,
+       "platform_not_found"},
+      {"auditor writes",
+       "olaf",
+       kCommands,
+       Propose("c-w", "Markt", "2026-09-12"),
+       {},
+       403,
+       "read_only"},
+      {"another site",
+       "bram",
+       kCommands,
+       Propose("c-s", "Markt", "2026-09-12"),
+       {{"Origin", "https://evil.example"}},
+       403,
+       "bad_origin"},
+      {"founding by command",
+       "anna",
+       kCommands,
+       R"({"commandId":"c-f","foundPlatform":{"platformId":"kolenkit","name":"x","neighbourhood":"y","founderName":"z"}})",
+       {},
+       403,
+       "forbidden"},
+  };
+  for (const BadInput& row : table) {
+    SCOPED_TRACE(row.name);
+    std::map<std::string, std::string> headers = row.headers;
+    if (!row.login.empty()) headers["Authorization"] = "Bearer " + SignIn(row.login);
+    const uint64_t head = Head();
+    HttpReply reply = Http(port_, "POST", row.target, row.body, headers);
+    EXPECT_EQ(reply.status, row.status) << reply.body.substr(0, 300);
+    EXPECT_EQ(reply.Code(), row.code) << reply.body.substr(0, 300);
+    auto body = reply.Json();
+    ASSERT_TRUE(body.is_object());
+    EXPECT_TRUE(body.as_object().contains("message"));
+    EXPECT_TRUE(body.as_object().contains("details"));
+    EXPECT_EQ(Head(), head);
+  }
+}
+
+TEST_F(HttpApiTest, AnExpiredSessionIsToldSo) {
+  const int64_t long_ago = static_cast<int64_t>(std::time(nullptr)) - 3600;
+  auto token = auth_->CreateToken("m-bram", auth::TokenKind::kSession, "", long_ago, 60);
+  ASSERT_TRUE(token.ok());
+  const uint64_t head = Head();
+  HttpReply reply = Post(kCommands, Propose("c-e", "Markt", "2026-09-12"), token.value());
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.Code(), "session_expired");
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(HttpApiTest, HostileTextIsStoredAsTextAndServedAsJsonData) {
+  const std::string bram = SignIn("bram");
+  const std::string title = "<img src=x onerror=alert(1)><script>alert(2)</script>";
+  HttpReply reply = Post(kCommands, Propose("c-x", title, "2026-10-03"), bram);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  HttpReply board = Get("/api/v1/platforms/kolenkit/views/board", bram);
+  ASSERT_EQ(board.status, 200);
+  EXPECT_EQ(board.headers["content-type"], "application/json");
+  EXPECT_NE(board.headers["content-security-policy"].find("script-src 'self'"), std::string::npos);
+  bool found = false;
+  const json::value view = board.Json();
+  for (const auto& i : view.at("view").at("initiatives").as_array()) {
+    found |= i.at("title").as_string() == title;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(HttpApiTest, ViewsAsOfAnEarlierPositionAreTheAuditorsReplay) {
+  const std::string olaf = SignIn("olaf");
+  const std::string bram = SignIn("bram");
+  const uint64_t before = Head();
+  ASSERT_EQ(Post(kCommands, Propose("c-r", "Rommelmarkt", "2026-10-10"), bram).status, 200);
+  HttpReply now = Get("/api/v1/platforms/kolenkit/views/board", olaf);
+  HttpReply then = Get("/api/v1/platforms/kolenkit/views/board?at=" + std::to_string(before), olaf);
+  ASSERT_EQ(now.status, 200);
+  ASSERT_EQ(then.status, 200);
+  // The view as of `before` reflects the platform's last event at or before it.
+  EXPECT_LE(then.Json().at("position").to_number<uint64_t>(), before);
+  EXPECT_LT(then.Json().at("position").to_number<uint64_t>(),
+            now.Json().at("position").to_number<uint64_t>());
+  EXPECT_EQ(now.Json().at("view").at("initiatives").as_array().size(),
+            then.Json().at("view").at("initiatives").as_array().size() + 1);
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/views/nonsense", olaf).Code(), "not_found");
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/views/board?at=x", olaf).Code(), "bad_request");
+}
+
+TEST_F(HttpApiTest, TheEventFeedPagesExactlyThroughThePlatformsEvents) {
+  const std::string olaf = SignIn("olaf");
+  uint64_t from = 0, seen = 0, last = 0;
+  for (int page = 0; page < 100; ++page) {
+    HttpReply reply =
+        Get("/api/v1/platforms/kolenkit/events?limit=50&from=" + std::to_string(from), olaf);
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.headers["content-type"], "application/x-ndjson");
+    std::vector<json::value> lines;
+    for (size_t at = 0; at < reply.body.size();) {
+      const size_t end = reply.body.find('\n', at);
+      lines.push_back(json::parse(reply.body.substr(at, end - at)));
+      at = end + 1;
+    }
+    ASSERT_FALSE(lines.empty());
+    const auto& tail = lines.back().as_object();
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+      const uint64_t position = lines[i].at("position").to_number<uint64_t>();
+      EXPECT_GT(position, last);
+      EXPECT_EQ(std::string(lines[i].at("stream").as_string()).rfind("kolenkit/", 0), 0u);
+      last = position;
+      ++seen;
+    }
+    const uint64_t next = tail.at("next").to_number<uint64_t>();
+    if (lines.size() == 1) break;
+    from = next;
+  }
+  uint64_t kolenkit_events = 0;
+  std::vector<eventstore::EventRecord> all;
+  ASSERT_TRUE(store_->ReadPartition("kolenkit", 0, 100000, &all).ok());
+  kolenkit_events = all.size();
+  EXPECT_EQ(seen, kolenkit_events);
+}
+
+TEST_F(HttpApiTest, CalendarFeedReportAndVerify) {
+  const std::string anna = SignIn("anna");
+  HttpReply key = Post("/api/v1/platforms/kolenkit/feed-key", "{}", anna);
+  ASSERT_EQ(key.status, 200) << key.body;
+  const std::string k(key.Json().at("key").as_string());
+  HttpReply ics = Http(port_, "GET", "/api/v1/platforms/kolenkit/calendar.ics?key=" + k);
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
+  EXPECT_NE(ics.body.find("BEGIN:VEVENT"), std::string::npos);
+  // The feed key reads this feed and nothing else.
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/views/board", k).Code(), "platform_not_found");
+  EXPECT_EQ(Http(port_, "GET", "/api/v1/platforms/noord/calendar.ics?key=" + k).Code(),
+            "platform_not_found");
+
+  HttpReply csv = Get("/api/v1/platforms/kolenkit/report.csv?period=2026", anna);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.headers["content-type"].find("text/csv"), std::string::npos);
+  EXPECT_NE(csv.body.find(';'), std::string::npos);
+
+  HttpReply verify = Get("/api/v1/platforms/kolenkit/verify", SignIn("olaf"));
+  ASSERT_EQ(verify.status, 200) << verify.body;
+  EXPECT_EQ(verify.Json().at("ok"), true);
+  EXPECT_EQ(verify.Json().at("head").at("position").to_number<uint64_t>(), Head());
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/verify", SignIn("bram")).Code(), "forbidden");
+}
+
+TEST_F(HttpApiTest, OperationsEndpoints) {
+  EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Http(port_, "GET", "/readyz").status, 200);
+  ASSERT_EQ(Post(kCommands, Propose("c-m", "Markt", "2026-09-19"), SignIn("bram")).status, 200);
+  HttpReply metrics = Http(port_, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  for (const char* name :
+       {"rotonde_events_written_total", "rotonde_group_commits_total",
+        "rotonde_fsync_seconds_total", "rotonde_commands_total{outcome=\"ok\"} 1",
+        "rotonde_ws_connections", "rotonde_push_lag_seconds_bucket", "rotonde_worker_queue"}) {
+    EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(Get("/api/v1/nothing-here", SignIn("bram")).Code(), "not_found");
+  // Without a session, an unknown route does not even say it is unknown.
+  EXPECT_EQ(Http(port_, "GET", "/api/v1/nothing-here").Code(), "unauthenticated");
+  EXPECT_EQ(Http(port_, "PUT", "/api/v1/session").Code(), "method_not_allowed");
+}
+
+}  // namespace
+}  // namespace rotonde::test_support

@@ -1,0 +1,645 @@
+// `rotonde serve` as a real separate process on a loopback port: killed with SIGKILL while
+// commands pour in (nothing acknowledged may be lost, and the restarted server must answer
+// what a fold from scratch gives), stopped with SIGTERM (WebSockets see 1001, exit 0), a bad
+// --listen refused, and --log-format json keeping every log line one JSON object.
+//
+// Every wait is bounded and every child is reaped, also when an assertion fails.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth_store.h"
+#include "clients.h"
+#include "command_service.h"
+#include "demo_data.h"
+#include "rotonde/eventstore/event_store.h"
+#include "temp_dir.h"
+#include "view_catalog.h"
+
+#ifndef ROTONDE_BINARY
+#error "ROTONDE_BINARY must name the rotonde executable (see tests/net/CMakeLists.txt)"
+#endif
+
+namespace rotonde::test_support {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr char kPassword[] = "rotonde-demo";
+constexpr seconds kStartTimeout{60};
+constexpr seconds kExitTimeout{30};
+
+// A `rotonde` child process with stdout and stderr captured by a reader thread (so a chatty
+// server never blocks on a full pipe). The destructor kills and reaps a child still running.
+class Child {
+ public:
+  Child() = default;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      reaped_ = true;
+    }
+    if (reader_.joinable()) reader_.join();
+  }
+
+  // Starts ROTONDE_BINARY with `args` (argv[1..]). False (with *error) if it cannot.
+  bool Start(const std::vector<std::string>& args, std::string* error) {
+    int out[2], err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return Fail("pipe", error);
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+      ::close(out[0]);
+      ::close(out[1]);
+      return Fail("pipe", error);
+    }
+    // Everything the child needs is built before fork: between fork and exec only
+    // async-signal-safe calls are allowed (this process has other threads).
+    std::vector<std::string> owned;
+    owned.push_back(ROTONDE_BINARY);
+    owned.insert(owned.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : owned) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) return Fail("fork", error);
+    if (pid == 0) {
+      // dup2 clears close-on-exec on the new descriptors; the pipes' others close on exec.
+      if (::dup2(out[1], STDOUT_FILENO) < 0 || ::dup2(err[1], STDERR_FILENO) < 0) ::_exit(127);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    pid_ = pid;
+    ::close(out[1]);
+    ::close(err[1]);
+    reader_ = std::thread([this, out_fd = out[0], err_fd = err[0]] { Read(out_fd, err_fd); });
+    return true;
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // Waits for a stdout line starting with `prefix`; returns it, or nullopt when the timeout
+  // passes or stdout closes first.
+  std::optional<std::string> WaitForLine(const std::string& prefix, Clock::duration timeout) {
+    std::unique_lock lock(mu_);
+    std::optional<std::string> found;
+    cv_.wait_for(lock, timeout, [&] {
+      std::istringstream lines(out_);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(prefix, 0) == 0 && lines.good()) {  // a whole line, newline seen
+          found = line;
+          return true;
+        }
+      }
+      return out_closed_;
+    });
+    return found;
+  }
+
+  // Starts `serve` and waits for "listening on http://127.0.0.1:PORT"; returns the port, or 0
+  // (with *error) if the child did not get there.
+  uint16_t StartServe(const std::string& dir, const std::vector<std::string>& more,
+                      std::string* error) {
+    std::vector<std::string> args = {"serve",       "--data", dir, "--listen",
+                                     "127.0.0.1:0", "--web",  ""};
+    args.insert(args.end(), more.begin(), more.end());
+    if (!Start(args, error)) return 0;
+    constexpr char kPrefix[] = "listening on http://127.0.0.1:";
+    auto line = WaitForLine(kPrefix, kStartTimeout);
+    if (!line) {
+      *error = "no \"listening on\" line; stdout: " + Stdout() + "\nstderr: " + Stderr();
+      return 0;
+    }
+    const int port = std::atoi(line->c_str() + sizeof(kPrefix) - 1);
+    if (port <= 0 || port > 65535) {
+      *error = "cannot read the port in: " + *line;
+      return 0;
+    }
+    return static_cast<uint16_t>(port);
+  }
+
+  void Signal(int signal) {
+    if (pid_ > 0 && !reaped_) ::kill(pid_, signal);
+  }
+
+  // Waits up to `timeout` for the child to end and returns its wait status (nullopt if it is
+  // still running). Once it ended, its output is complete.
+  std::optional<int> Wait(Clock::duration timeout) {
+    if (pid_ <= 0) return std::nullopt;
+    if (!reaped_) {
+      const auto deadline = Clock::now() + timeout;
+      for (;;) {
+        const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
+        if (done == pid_) break;
+        if (done < 0 || Clock::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(milliseconds(10));
+      }
+      reaped_ = true;
+    }
+    if (reader_.joinable()) reader_.join();  // the pipes reach EOF now that the child is gone
+    return status_;
+  }
+
+  std::string Stdout() {
+    std::lock_guard lock(mu_);
+    return out_;
+  }
+  std::string Stderr() {
+    std::lock_guard lock(mu_);
+    return err_;
+  }
+
+ private:
+  static bool Fail(const char* what, std::string* error) {
+    *error = std::string(what) + ": " + std::strerror(errno);
+    return false;
+  }
+
+  void Read(int out_fd, int err_fd) {
+    pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    int open = 2;
+    char buffer[65536];
+    while (open > 0) {
+      if (::poll(fds, 2, 1000) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
+        if (n < 0 && errno == EINTR) continue;
+        std::lock_guard lock(mu_);
+        if (n > 0) {
+          (i == 0 ? out_ : err_).append(buffer, static_cast<size_t>(n));
+        } else {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;
+          --open;
+          if (i == 0) out_closed_ = true;
+        }
+        cv_.notify_all();
+      }
+    }
+    std::lock_guard lock(mu_);
+    for (auto& fd : fds) {
+      if (fd.fd >= 0) ::close(fd.fd);
+    }
+    out_closed_ = true;
+    cv_.notify_all();
+  }
+
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = 0;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string out_, err_;
+  bool out_closed_ = false;
+};
+
+std::string Describe(std::optional<int> status) {
+  if (!status) return "still running";
+  if (WIFEXITED(*status)) return "exit " + std::to_string(WEXITSTATUS(*status));
+  if (WIFSIGNALED(*status)) return "signal " + std::to_string(WTERMSIG(*status));
+  return "status " + std::to_string(*status);
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// The demo neighbourhood in `dir` (the store itself) with accounts for its active members in
+// dir/auth at libsodium's minimum cost, written in-process so the child starts at once.
+void PrepareDataDir(const std::string& dir) {
+  auto store = eventstore::EventStore::Open(dir, eventstore::Options{});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  demo::DemoSummary summary;
+  ASSERT_TRUE(demo::WriteDemo(**store, &summary).ok()) << summary.failed_command_id;
+  auth::AuthOptions options;
+  options.cost = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  auto auth = auth::AuthStore::Open(dir + "/auth", options);
+  ASSERT_TRUE(auth.ok()) << auth.status().ToString();
+  for (const auto& member : summary.members) {
+    if (!member.active) continue;
+    ASSERT_TRUE((*auth)
+                    ->CreateAccount(member.id.substr(2), kPassword, member.name,
+                                    static_cast<int64_t>(std::time(nullptr)), member.id)
+                    .ok())
+        << member.id;
+  }
+  auth->reset();
+  (*store)->Close();
+  store->reset();
+}
+
+std::string SignIn(uint16_t port, const std::string& login) {
+  HttpReply reply = Http(port, "POST", "/api/v1/session",
+                         R"({"login":")" + login + R"(","password":")" + kPassword + R"("})");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  const json::value body = reply.Json();
+  const json::value* token = body.is_object() ? body.as_object().if_contains("token") : nullptr;
+  return token && token->is_string() ? std::string(token->as_string()) : std::string();
+}
+
+HttpReply Get(uint16_t port, const std::string& target, const std::string& token) {
+  return Http(port, "GET", target, {}, {{"Authorization", "Bearer " + token}});
+}
+
+// Clients sending submitProposal commands as fast as they can on threads of their own, each
+// recording the command ids answered 200. No answer (a killed or stopped server) and 503
+// "unavailable" (a draining server) are counted as not acknowledged; any other answer is kept
+// as unexpected.
+class CommandSenders {
+ public:
+  CommandSenders(uint16_t port, std::string token, std::string prefix, int threads)
+      : port_(port), token_(std::move(token)), prefix_(std::move(prefix)), acked_(threads) {
+    for (int t = 0; t < threads; ++t) threads_.emplace_back([this, t] { Send(t); });
+  }
+  ~CommandSenders() { Join(); }
+
+  void Join() {
+    stop_ = true;
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+  int acked() const { return acked_count_; }
+  // After Join().
+  std::vector<std::string> AckedIds() const {
+    std::vector<std::string> all;
+    for (const auto& ids : acked_) all.insert(all.end(), ids.begin(), ids.end());
+    return all;
+  }
+  int unavailable() const { return unavailable_; }
+  int unexpected() const { return unexpected_; }
+  std::string first_unexpected() {
+    std::lock_guard lock(mu_);
+    return first_unexpected_;
+  }
+
+ private:
+  void Send(int thread) {
+    const std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token_}};
+    for (int n = 0; !stop_; ++n) {
+      const std::string id = prefix_ + "-" + std::to_string(thread) + "-" + std::to_string(n);
+      const std::string body = R"({"commandId":")" + id + R"(","submitProposal":{"title":"Idee )" +
+                               std::to_string(n) +
+                               R"(","description":"Een bankje bij de speeltuin aan het )"
+                               R"(Kolenkitplein.","submitterName":"Bram"}})";
+      HttpReply reply = Http(port_, "POST", "/api/v1/platforms/kolenkit/commands", body, headers);
+      if (reply.status == 200) {
+        acked_[static_cast<size_t>(thread)].push_back(id);
+        acked_count_++;
+      } else if (reply.status == 0) {
+        // No answer: the server is gone or going; not acknowledged, so nothing is promised.
+        std::this_thread::sleep_for(milliseconds(2));
+      } else if (reply.status == 503 && reply.Code() == "unavailable") {
+        unavailable_++;
+        std::this_thread::sleep_for(milliseconds(2));
+      } else {
+        std::lock_guard lock(mu_);
+        if (unexpected_++ == 0) {
+          first_unexpected_ = id + ": " + std::to_string(reply.status) + " " + reply.body;
+        }
+      }
+    }
+  }
+
+  const uint16_t port_;
+  const std::string token_;
+  const std::string prefix_;
+  std::vector<std::vector<std::string>> acked_;  // one per thread, touched by it alone
+  std::atomic<int> acked_count_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<int> unavailable_{0};
+  std::atomic<int> unexpected_{0};
+  std::mutex mu_;
+  std::string first_unexpected_;
+  std::vector<std::thread> threads_;
+};
+
+// The correlation ids (command ids) of every kolenkit event in the store at `dir`, and whether
+// the whole log verifies.
+void ReadCommandIds(const std::string& dir, std::set<std::string>* ids) {
+  eventstore::Options options;
+  options.create_if_missing = false;
+  auto store = eventstore::EventStore::Open(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<eventstore::EventRecord> page;
+  for (uint64_t after = 0;;) {
+    ASSERT_TRUE((*store)->ReadPartition(demo::kDemoPlatform, after, 4096, &page).ok());
+    for (const auto& record : page) ids->insert(record.correlation_id());
+    if (page.empty()) break;
+    after = page.back().position();
+  }
+  const eventstore::VerifyReport report = (*store)->Verify();
+  EXPECT_TRUE(report.ok()) << report.status.ToString() << " first bad position "
+                           << report.first_bad_position.value_or(0) << ": " << report.problem;
+}
+
+// Every acknowledged command id has its events in the store at `dir`. With a non-empty
+// `drained_prefix` (the senders' ids after a SIGTERM), also the converse: a draining server
+// answers every command it handled, so none of those ids is stored without its 200.
+void ExpectAllAcknowledgedStored(const std::string& dir, const std::vector<std::string>& acked,
+                                 const std::string& drained_prefix = {}) {
+  std::set<std::string> stored;
+  ASSERT_NO_FATAL_FAILURE(ReadCommandIds(dir, &stored));
+  int missing = 0;
+  std::string first_missing;
+  for (const auto& id : acked) {
+    if (stored.count(id) == 0 && missing++ == 0) first_missing = id;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acked.size() << " acknowledged commands, e.g. "
+                        << first_missing;
+  if (drained_prefix.empty()) return;
+  const std::set<std::string> answered(acked.begin(), acked.end());
+  int unanswered = 0;
+  std::string first_unanswered;
+  for (const auto& id : stored) {
+    if (id.rfind(drained_prefix, 0) == 0 && answered.count(id) == 0 && unanswered++ == 0) {
+      first_unanswered = id;
+    }
+  }
+  EXPECT_EQ(unanswered, 0) << "commands stored but never answered during the drain, e.g. "
+                           << first_unanswered << " (" << acked.size() << " answered 200)";
+}
+
+// `view` of kolenkit folded from the log alone (no checkpoints), as JSON, with its position.
+json::value ViewFromScratch(const std::string& dir, const std::string& view, uint64_t* position) {
+  eventstore::Options options;
+  options.create_if_missing = false;
+  auto store = eventstore::EventStore::Open(dir, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return nullptr;
+  commands::CommandService service(**store);
+  std::string text;
+  Status read = service.Read(demo::kDemoPlatform, [&](const projections::PlatformModel& model) {
+    auto event_at = [&](uint64_t at, v1::EventRecord* record) {
+      std::vector<eventstore::EventRecord> one;
+      if (at == 0 || !(*store)->ReadAll(at - 1, 1, &one).ok() || one.empty()) return false;
+      *record = std::move(one[0]);
+      return true;
+    };
+    wire::ViewError error;
+    auto message = wire::BuildView(view, wire::ViewParams{}, model, event_at, &error);
+    EXPECT_TRUE(message) << view << ": " << error.code << " " << error.message;
+    if (message) text = wire::MessageJson(*message);
+    *position = model.position();
+  });
+  EXPECT_TRUE(read.ok()) << read.ToString();
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  EXPECT_FALSE(ec) << text;
+  return value;
+}
+
+// "" if `a` and `b` are equal, else where they first differ ("board.initiatives[3].title:
+// \"x\" vs \"y\""), so a mismatch of two large views reads in one line.
+std::string FirstDifference(const json::value& a, const json::value& b, const std::string& path) {
+  if (a == b) return {};
+  if (a.is_object() && b.is_object()) {
+    for (const auto& [key, value] : a.as_object()) {
+      const json::value* other = b.as_object().if_contains(key);
+      if (other == nullptr) return path + "." + std::string(key) + ": only in the first";
+      if (auto d = FirstDifference(value, *other, path + "." + std::string(key)); !d.empty()) {
+        return d;
+      }
+    }
+    return path + ": keys only in the second";
+  }
+  if (a.is_array() && b.is_array()) {
+    const auto& x = a.as_array();
+    const auto& y = b.as_array();
+    for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
+      const std::string at = path + "[" + std::to_string(i) + "]";
+      if (auto d = FirstDifference(x[i], y[i], at); !d.empty()) return d;
+    }
+    return path + ": " + std::to_string(x.size()) + " vs " + std::to_string(y.size()) + " elements";
+  }
+  return path + ": " + json::serialize(a).substr(0, 200) + " vs " +
+         json::serialize(b).substr(0, 200);
+}
+
+int CrashCycles() {
+  const char* value = std::getenv("ROTONDE_CRASH_CYCLES");
+  const int cycles = value != nullptr ? std::atoi(value) : 0;
+  return cycles > 0 ? std::min(cycles, 100) : 3;
+}
+
+// Whether connecting to the port is refused (no process listens there).
+bool ConnectionRefused(uint16_t port) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  boost::system::error_code ec;
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  return ec == boost::asio::error::connection_refused;
+}
+
+TEST(ProcessTest, KillNineUnderConcurrentCommandLoseNothingAcknowledged) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  const int cycles = CrashCycles();
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    SCOPED_TRACE("cycle " + std::to_string(cycle));
+    std::vector<std::string> acked;
+    {
+      Child child;
+      std::string error;
+      const uint16_t port = child.StartServe(dir, {}, &error);
+      ASSERT_NE(port, 0) << error;
+      const std::string token = SignIn(port, "bram");
+      ASSERT_FALSE(token.empty());
+
+      CommandSenders senders(port, token, "k" + std::to_string(cycle), 8);
+      // Kill after ~1.5 s with some hundreds acknowledged, while the senders still send.
+      const auto started = Clock::now();
+      while ((Clock::now() - started < milliseconds(1500) || senders.acked() < 200) &&
+             Clock::now() - started < seconds(120) && senders.unexpected() == 0) {
+        std::this_thread::sleep_for(milliseconds(10));
+      }
+      const int acked_before_kill = senders.acked();
+      ASSERT_EQ(::kill(child.pid(), SIGKILL), 0);
+      senders.Join();
+      const auto status = child.Wait(kExitTimeout);
+      ASSERT_TRUE(status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
+          << Describe(status);
+      EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+      EXPECT_EQ(senders.unavailable(), 0) << "503 unavailable from a server not draining";
+      ASSERT_GE(acked_before_kill, 200) << "too few commands acknowledged in 120 s";
+      acked = senders.AckedIds();
+    }
+    ExpectAllAcknowledgedStored(dir, acked);
+
+    // The restarted server (checkpoints, then the log's tail) answers what a fold of the
+    // whole log from scratch gives.
+    std::map<std::string, json::value> served;
+    std::map<std::string, uint64_t> served_at;
+    {
+      Child child;
+      std::string error;
+      const uint16_t port = child.StartServe(dir, {}, &error);
+      ASSERT_NE(port, 0) << error;
+      const std::string token = SignIn(port, "bram");
+      ASSERT_FALSE(token.empty());
+      for (const std::string view : {"board", "clashes"}) {
+        HttpReply reply = Get(port, "/api/v1/platforms/kolenkit/views/" + view, token);
+        ASSERT_EQ(reply.status, 200) << view << ": " << reply.body;
+        const json::value body = reply.Json();
+        ASSERT_TRUE(body.is_object() && body.as_object().contains("view")) << reply.body;
+        served[view] = body.at("view");
+        served_at[view] = body.at("position").to_number<uint64_t>();
+      }
+      child.Signal(SIGTERM);
+      const auto status = child.Wait(kExitTimeout);
+      ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+          << Describe(status) << "\nstderr: " << child.Stderr();
+    }
+    for (const auto& [view, value] : served) {
+      uint64_t position = 0;
+      const json::value rebuilt = ViewFromScratch(dir, view, &position);
+      EXPECT_EQ(served_at[view], position) << view;
+      EXPECT_EQ(FirstDifference(value, rebuilt, view), "");
+    }
+  }
+}
+
+TEST(ProcessTest, SigtermDrainsAndExitsZero) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string token = SignIn(port, "bram");
+  ASSERT_FALSE(token.empty());
+
+  WsClient ws;
+  ASSERT_TRUE(ws.Connect(port, token, 0, &error)) << error;
+  ASSERT_TRUE(ws.Send({{"type", "subscribe"}, {"id", "s1"}, {"platform", "kolenkit"}}));
+  ASSERT_TRUE(ws.ReadUntil("caught_up", seconds(30))) << "closed " << ws.close_code();
+
+  std::vector<std::string> acked;
+  {
+    // Several senders, so SIGTERM finds commands in flight: each must be answered.
+    CommandSenders senders(port, token, "t", 8);
+    const auto started = Clock::now();
+    while (senders.acked() < 20 && Clock::now() - started < seconds(60)) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    ASSERT_GE(senders.acked(), 20) << senders.first_unexpected();
+    ASSERT_EQ(::kill(child.pid(), SIGTERM), 0);
+
+    // The WebSocket gets the live events, then a close frame with 1001 (going away).
+    const auto deadline = Clock::now() + kExitTimeout;
+    while (!ws.closed() && Clock::now() < deadline) {
+      ws.Read(std::max(milliseconds(1),
+                       std::chrono::duration_cast<milliseconds>(deadline - Clock::now())));
+    }
+    EXPECT_TRUE(ws.closed());
+    EXPECT_EQ(ws.close_code(), 1001);
+
+    const auto status = child.Wait(kExitTimeout);
+    senders.Join();
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << Describe(status) << "\nstderr: " << child.Stderr();
+    // Draining may refuse requests (no connection, or 503 unavailable), nothing else.
+    EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+    acked = senders.AckedIds();
+  }
+  EXPECT_TRUE(ConnectionRefused(port)) << "/readyz still reachable on port " << port;
+  EXPECT_EQ(Http(port, "GET", "/readyz").status, 0);
+  ExpectAllAcknowledgedStored(dir, acked, "t-");
+}
+
+TEST(ProcessTest, ServeRefusesABadListenAddress) {
+  TempDir temp;
+  for (const std::string listen : {"nonsense", "127.0.0.1:port", "127.0.0.1:70000"}) {
+    SCOPED_TRACE("--listen " + listen);
+    Child child;
+    std::string error;
+    ASSERT_TRUE(
+        child.Start({"serve", "--data", temp.path(), "--listen", listen, "--web", ""}, &error))
+        << error;
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status)) << Describe(status);
+    EXPECT_EQ(WEXITSTATUS(*status), 2);
+    const std::string err = child.Stderr();
+    const auto lines = Lines(err);
+    ASSERT_EQ(lines.size(), 1u) << err;
+    EXPECT_EQ(lines[0].rfind("rotonde: ", 0), 0u) << lines[0];
+    EXPECT_EQ(child.Stdout().find("listening on"), std::string::npos);
+  }
+}
+
+TEST(ProcessTest, JsonLogFormatWritesEveryLogLineAsOneObject) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {"--log-format", "json"}, &error);
+  ASSERT_NE(port, 0) << error;
+  EXPECT_EQ(Http(port, "GET", "/healthz").status, 200);
+  child.Signal(SIGTERM);
+  const auto status = child.Wait(kExitTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+
+  int log_lines = 0;
+  bool saw_request = false;
+  for (const std::string& output : {child.Stdout(), child.Stderr()}) {
+    for (const std::string& line : Lines(output)) {
+      if (line.rfind("listening on ", 0) == 0) continue;  // a plain line by design
+      ++log_lines;
+      boost::system::error_code ec;
+      const json::value value = json::parse(line, ec);
+      ASSERT_FALSE(ec) << "not JSON: " << line;
+      ASSERT_TRUE(value.is_object()) << line;
+      const json::object& object = value.as_object();
+      ASSERT_TRUE(object.contains("level") && object.at("level").is_string()) << line;
+      ASSERT_TRUE(object.contains("msg") && object.at("msg").is_string()) << line;
+      saw_request |= object.at("msg").as_string().find("/healthz") != json::string::npos;
+    }
+  }
+  EXPECT_GT(log_lines, 0);
+  EXPECT_TRUE(saw_request) << "no log line for the request\nstdout: " << child.Stdout();
+}
+
+}  // namespace
+}  // namespace rotonde::test_support

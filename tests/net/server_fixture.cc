@@ -1,0 +1,97 @@
+#include "server_fixture.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <spdlog/spdlog.h>
+
+#include "demo_data.h"
+
+namespace rotonde::test_support {
+
+void ServerFixture::Start(const ServerOptions& options) {
+  spdlog::set_level(spdlog::level::warn);  // one line per request would drown the test output
+  auto store = eventstore::EventStore::Open(dir_.Sub("store"), eventstore::Options{});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(store.value());
+  auth::AuthOptions auth_options;
+  auth_options.cost = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  auto auth = auth::AuthStore::Open(dir_.Sub("auth"), auth_options);
+  ASSERT_TRUE(auth.ok()) << auth.status().ToString();
+  auth_ = std::move(auth.value());
+  commands_ = std::make_unique<commands::CommandService>(*store_);
+  if (store_->Head().position == 0) {
+    demo::DemoSummary summary;
+    ASSERT_TRUE(demo::WriteDemo(*commands_, &summary).ok());
+    for (const auto& member : summary.members) {
+      if (!member.active) continue;
+      ASSERT_TRUE(
+          auth_->CreateAccount(member.id.substr(2), kDemoPassword, member.name, 1, member.id).ok());
+    }
+    ASSERT_TRUE(auth_->CreateAccount("noor", kDemoPassword, "Noor", 1, "m-noor").ok());
+    v1::Command found;
+    found.set_command_id("found-noord");
+    found.mutable_found_platform()->set_platform_id("noord");
+    found.mutable_found_platform()->set_name("Buurtplatform Noord");
+    found.mutable_found_platform()->set_neighbourhood("Banne Buiksloot");
+    found.mutable_found_platform()->set_founder_name("Noor");
+    ASSERT_TRUE(commands_->Handle("noord", "m-noor", found).ok());
+  }
+  ASSERT_TRUE(commands_->LoadAll().ok());
+  metrics_ = std::make_unique<net::Metrics>();
+  api_ = std::make_unique<net::ApiService>(*store_, *commands_, *auth_, *metrics_);
+  hub_ = std::make_unique<net::FeedHub>(*store_,
+                                        net::FeedHub::Options{options.push_interval, 256 << 10});
+  hub_->Start(store_->Head().position);
+  net::ServerConfig config;
+  config.port = 0;
+  config.ws_queue_limit_bytes = options.ws_queue_limit_bytes;
+  config.drain_timeout = std::chrono::seconds(5);
+  server_ = std::make_unique<net::Server>(config, *api_, *hub_, *metrics_);
+  ASSERT_TRUE(server_->Bind().ok());
+  port_ = server_->port();
+  server_->SetReady();
+  thread_ = std::thread([this] { server_->Run(); });
+}
+
+void ServerFixture::Stop() {
+  if (server_) server_->Stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+  if (hub_) hub_->Stop();
+  hub_.reset();
+  api_.reset();
+  commands_.reset();
+  auth_.reset();
+  store_.reset();
+}
+
+std::string ServerFixture::SignIn(const std::string& login) {
+  HttpReply reply = Http(port_, "POST", "/api/v1/session",
+                         R"({"login":")" + login + R"(","password":")" + kDemoPassword + R"("})");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  auto json = reply.Json();
+  if (!json.is_object() || !json.as_object().contains("token")) return {};
+  return std::string(json.as_object().at("token").as_string());
+}
+
+HttpReply ServerFixture::Get(const std::string& target, const std::string& token) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  return Http(port_, "GET", target, {}, headers);
+}
+
+HttpReply ServerFixture::Post(const std::string& target, const std::string& body,
+                              const std::string& token) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  return Http(port_, "POST", target, body, headers);
+}
+
+void ServerFixture::Command(const std::string& actor, const std::string& json) {
+  v1::Command command;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &command).ok()) << json;
+  auto outcome = commands_->Handle("kolenkit", actor, command);
+  ASSERT_TRUE(outcome.ok()) << outcome.error->code << ": " << outcome.error->message;
+}
+
+}  // namespace rotonde::test_support

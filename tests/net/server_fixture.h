@@ -1,0 +1,60 @@
+// A real server in this process, on a free loopback port, over a real store in a temp dir:
+// the demo neighbourhood "kolenkit" with accounts for its members (password rotonde-demo,
+// at libsodium's minimum cost so tests stay fast), and a second platform "noord" whose only
+// member is "noor", to check that one neighbourhood never sees another.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api_service.h"
+#include "auth_store.h"
+#include "clients.h"
+#include "command_service.h"
+#include "feed_hub.h"
+#include "metrics.h"
+#include "server.h"
+#include "temp_dir.h"
+
+namespace rotonde::test_support {
+
+inline constexpr char kDemoPassword[] = "rotonde-demo";
+
+struct ServerOptions {
+  size_t ws_queue_limit_bytes = 8 << 20;
+  std::chrono::milliseconds push_interval{5};
+};
+
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(ServerOptions{}); }
+  void TearDown() override { Stop(); }
+
+  void Start(const ServerOptions& options);
+  void Stop();
+
+  // A session token for the account with this login.
+  std::string SignIn(const std::string& login);
+  // HTTP with `token` as Bearer (empty: none).
+  HttpReply Get(const std::string& target, const std::string& token);
+  HttpReply Post(const std::string& target, const std::string& body, const std::string& token);
+  uint64_t Head() const { return store_->Head().position; }
+  // Handles a command directly (as `actor`), for setting up many events quickly.
+  void Command(const std::string& actor, const std::string& json);
+
+  TempDir dir_;
+  uint16_t port_ = 0;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<auth::AuthStore> auth_;
+  std::unique_ptr<commands::CommandService> commands_;
+  std::unique_ptr<net::Metrics> metrics_;
+  std::unique_ptr<net::ApiService> api_;
+  std::unique_ptr<net::FeedHub> hub_;
+  std::unique_ptr<net::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace rotonde::test_support

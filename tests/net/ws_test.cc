@@ -1,0 +1,285 @@
+// The WebSocket push against a real server on a loopback port, with real WebSocket clients:
+// live events and view patches, exact resume, slow consumers, malformed messages, shutdown.
+#include <atomic>
+#include <iostream>
+#include <set>
+
+#include "json_patch.h"
+#include "server_fixture.h"
+
+namespace rotonde::test_support {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kWait = seconds(20);
+
+std::string Proposal(int n, size_t description_bytes = 40) {
+  return R"({"commandId":"w-)" + std::to_string(n) + R"(","submitProposal":{"title":"Idee )" +
+         std::to_string(n) + R"(","description":")" + std::string(description_bytes, 'x') +
+         R"(","submitterName":"Bram"}})";
+}
+
+// Reads "events" frames until the platform's events up to `until` have arrived; records their
+// positions (in arrival order). False if the connection closed or a read timed out first.
+bool ReadEventsUntil(WsClient& client, uint64_t until, std::vector<uint64_t>* positions) {
+  while (positions->empty() || positions->back() < until) {
+    auto message = client.Read(kWait);
+    if (!message) {
+      std::cerr << "stopped after " << positions->size() << " events"
+                << (positions->empty() ? std::string() : " at " + std::to_string(positions->back()))
+                << ", waiting for " << until << (client.closed() ? ", closed " : ", open ")
+                << client.close_code() << "\n";
+      return false;
+    }
+    if (message->at("type") != "events") continue;
+    for (const auto& event : message->at("events").as_array()) {
+      positions->push_back(event.at("position").to_number<uint64_t>());
+    }
+  }
+  return true;
+}
+
+std::vector<uint64_t> KolenkitPositionsAfter(eventstore::EventStore& store, uint64_t after) {
+  std::vector<eventstore::EventRecord> records;
+  EXPECT_TRUE(store.ReadPartition("kolenkit", after, 1'000'000, &records).ok());
+  std::vector<uint64_t> out;
+  for (const auto& r : records) out.push_back(r.position());
+  return out;
+}
+
+class WsTest : public ServerFixture {};
+
+TEST_F(WsTest, OneActsTheOtherSeesTheEventAndTheViewPatch) {
+  WsClient actor, watcher;
+  ASSERT_TRUE(actor.Connect(port_, SignIn("bram")));
+  ASSERT_TRUE(watcher.Connect(port_, SignIn("dewi")));
+  const uint64_t head = Head();
+  ASSERT_TRUE(watcher.Send(
+      {{"type", "subscribe"}, {"id", "s1"}, {"platform", "kolenkit"}, {"from", head}}));
+  ASSERT_TRUE(watcher.ReadUntil("caught_up", kWait));
+  ASSERT_TRUE(
+      watcher.Send({{"type", "watch"}, {"id", "w1"}, {"platform", "kolenkit"}, {"view", "board"}}));
+  auto snapshot = watcher.ReadUntil("view", kWait);
+  ASSERT_TRUE(snapshot);
+  EXPECT_EQ(snapshot->at("id"), "w1");
+  json::value board = snapshot->at("data");
+  uint64_t board_position = snapshot->at("position").to_number<uint64_t>();
+
+  json::object command{
+      {"commandId", "ws-1"},
+      {"proposeInitiative", json::object{{"kind", "INITIATIVE_KIND_STREET_MARKET"},
+                                         {"title", "Braderie Kolenkit"},
+                                         {"when", json::object{{"startDate", "2026-09-26"}}}}}};
+  ASSERT_TRUE(actor.Send(
+      {{"type", "command"}, {"id", "c1"}, {"platform", "kolenkit"}, {"command", command}}));
+  auto result = actor.ReadUntil("result", kWait);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->at("id"), "c1");
+  const uint64_t last = result->at("lastPosition").to_number<uint64_t>();
+
+  // The event, and a patch that turns the snapshot into the new board.
+  bool saw_event = false, saw_patch = false;
+  while (!(saw_event && saw_patch)) {
+    auto message = watcher.Read(kWait);
+    ASSERT_TRUE(message) << "closed or timed out";
+    if (message->at("type") == "events") {
+      for (const auto& e : message->at("events").as_array()) {
+        saw_event |= e.at("correlationId") == "ws-1";
+      }
+    } else if (message->at("type") == "patch") {
+      EXPECT_EQ(message->at("from").to_number<uint64_t>(), board_position);
+      ASSERT_TRUE(wire::Apply(board, message->at("patch").as_array()));
+      board_position = message->at("position").to_number<uint64_t>();
+      saw_patch = board_position >= last;
+    }
+  }
+  HttpReply served = Get("/api/v1/platforms/kolenkit/views/board", SignIn("dewi"));
+  ASSERT_EQ(served.status, 200);
+  EXPECT_EQ(served.Json().at("position").to_number<uint64_t>(), board_position);
+  EXPECT_EQ(board, served.Json().at("view"));
+}
+
+TEST_F(WsTest, AResumeAfterThousandsOfEventsMissesNothingAndDoublesNothing) {
+  const std::string token = SignIn("dewi");
+  const uint64_t start = Head();
+  constexpr int kCommands = 3000;
+  std::atomic<int> written{0};
+  std::jthread writer([&] {
+    for (int i = 0; i < kCommands; ++i) {
+      Command("m-bram", Proposal(i, 200));
+      written = i + 1;
+    }
+  });
+
+  std::vector<uint64_t> received;
+  {
+    WsClient first;
+    ASSERT_TRUE(first.Connect(port_, token));
+    ASSERT_TRUE(first.Send({{"type", "subscribe"}, {"platform", "kolenkit"}, {"from", start}}));
+    ASSERT_TRUE(first.ReadUntil("caught_up", kWait));
+    while (written < 200) std::this_thread::sleep_for(milliseconds(5));
+    // Take what arrives for a moment, then lose the network mid-stream.
+    const uint64_t some = KolenkitPositionsAfter(*store_, start).at(100);
+    ASSERT_TRUE(ReadEventsUntil(first, some, &received));
+    first.Drop();
+  }
+  const uint64_t resume_from = received.back();
+  writer.join();
+  const std::vector<uint64_t> expected = KolenkitPositionsAfter(*store_, start);
+  ASSERT_GE(expected.size() - received.size(), 2000u) << "the gap should be thousands of events";
+
+  WsClient second;
+  ASSERT_TRUE(second.Connect(port_, token));
+  ASSERT_TRUE(
+      second.Send({{"type", "subscribe"}, {"platform", "kolenkit"}, {"from", resume_from}}));
+  ASSERT_TRUE(ReadEventsUntil(second, expected.back(), &received));
+  EXPECT_EQ(received, expected);  // in order, none missing, none twice
+}
+
+TEST_F(WsTest, ASlowConsumerIsClosedWith4000AndOthersKeepReceiving) {
+  Stop();
+  ServerOptions options;
+  options.ws_queue_limit_bytes = 512 << 10;
+  Start(options);
+  const std::string token = SignIn("dewi");
+  const uint64_t start = Head();
+  WsClient slow, normal;
+  ASSERT_TRUE(slow.Connect(port_, token, /*receive_buffer_bytes=*/4096));
+  ASSERT_TRUE(normal.Connect(port_, token));
+  for (WsClient* c : {&slow, &normal}) {
+    ASSERT_TRUE(c->Send({{"type", "subscribe"}, {"platform", "kolenkit"}, {"from", start}}));
+    ASSERT_TRUE(c->ReadUntil("caught_up", kWait));
+  }
+  // The slow one stops reading while ~4 MB of events go out; the normal one reads along.
+  constexpr int kCommands = 2000;
+  std::vector<uint64_t> normal_received;
+  std::jthread reader([&] {
+    // Until the last command's events (one append: one frame) have arrived.
+    while (true) {
+      auto message = normal.Read(kWait);
+      if (!message) return;
+      if (message->at("type") != "events") continue;
+      bool last = false;
+      for (const auto& event : message->at("events").as_array()) {
+        normal_received.push_back(event.at("position").to_number<uint64_t>());
+        last |= event.at("correlationId").as_string() == "w-" + std::to_string(kCommands - 1);
+      }
+      if (last) return;
+    }
+  });
+  for (int i = 0; i < kCommands; ++i) Command("m-bram", Proposal(i, 4000));
+  reader.join();
+  const std::vector<uint64_t> expected = KolenkitPositionsAfter(*store_, start);
+  EXPECT_FALSE(normal.closed());
+  EXPECT_EQ(normal_received, expected);
+
+  std::vector<uint64_t> slow_received;
+  EXPECT_FALSE(ReadEventsUntil(slow, expected.back(), &slow_received));
+  EXPECT_TRUE(slow.closed());
+  EXPECT_EQ(slow.close_code(), 4000);
+  // It resumes from what it got, and gets the rest exactly.
+  WsClient resumed;
+  ASSERT_TRUE(resumed.Connect(port_, token));
+  const uint64_t from = slow_received.empty() ? start : slow_received.back();
+  ASSERT_TRUE(resumed.Send({{"type", "subscribe"}, {"platform", "kolenkit"}, {"from", from}}));
+  ASSERT_TRUE(ReadEventsUntil(resumed, expected.back(), &slow_received));
+  EXPECT_EQ(slow_received, expected);
+}
+
+TEST_F(WsTest, MalformedMessagesGetAnErrorAndTheConnectionStaysUsable) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  const uint64_t head = Head();
+  struct Row {
+    std::string text, code;
+  };
+  const std::vector<Row> rows = {
+      {"not json", "bad_request"},
+      {"[1,2,3]", "bad_request"},
+      {R"({"type":"launch"})", "bad_request"},
+      {R"({"type":"subscribe"})", "bad_request"},
+      {R"({"type":"subscribe","platform":"kolenkit","from":-4})", "bad_request"},
+      {R"({"type":"subscribe","platform":"noord"})", "platform_not_found"},
+      {R"({"type":"watch","platform":"kolenkit","view":"nonsense"})", "not_found"},
+      {R"({"type":"command","platform":"kolenkit","command":{"commandId":"x"}})",
+       "unknown_command"},
+      {R"({"type":"command","platform":"kolenkit","command":{"commandId":"x","proposeInitiative":{"kind":"INITIATIVE_KIND_STREET_MARKET","title":"a","when":{"startDate":"2026-13-01"}}}})",
+       "invalid_date"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.text);
+    ASSERT_TRUE(client.SendText(row.text));
+    auto error = client.ReadUntil("error", kWait);
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->at("code").as_string(), row.code);
+    EXPECT_TRUE(error->contains("position"));
+  }
+  ASSERT_TRUE(client.Send({{"type", "ping"}, {"id", "p"}}));
+  auto pong = client.ReadUntil("pong", kWait);
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(pong->at("id"), "p");
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(WsTest, AnOversizeMessageClosesWith1009) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  client.SendText(std::string(2 << 20, ' '));
+  EXPECT_FALSE(client.Read(kWait));
+  EXPECT_TRUE(client.closed());
+  // 1009, unless the client was still sending when the server closed: then TCP resets the
+  // connection and the close frame can be lost with it (docs/api.md says so).
+  const bool reset = client.close_error().find("reset") != std::string::npos;
+  EXPECT_TRUE(client.close_code() == 1009 || reset) << client.close_error();
+  // Either way the server is fine: the next connection works.
+  WsClient next;
+  ASSERT_TRUE(next.Connect(port_, SignIn("bram")));
+  ASSERT_TRUE(next.Send({{"type", "ping"}}));
+  EXPECT_TRUE(next.ReadUntil("pong", kWait));
+}
+
+TEST_F(WsTest, AnUpgradeNeedsASessionAndTheOwnOrigin) {
+  WsClient anonymous;
+  std::string error;
+  EXPECT_FALSE(anonymous.Connect(port_, "", 0, &error));
+  EXPECT_NE(error.find("401"), std::string::npos) << error;
+  EXPECT_NE(error.find("unauthenticated"), std::string::npos) << error;
+}
+
+TEST_F(WsTest, ACommandRetriedWithTheSameIdReturnsTheFirstResult) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  json::object message{{"type", "command"},
+                       {"platform", "kolenkit"},
+                       {"command", json::parse(Proposal(77)).as_object()}};
+  message["id"] = "a";
+  ASSERT_TRUE(client.Send(message));
+  auto first = client.ReadUntil("result", kWait);
+  ASSERT_TRUE(first);
+  const uint64_t head = Head();
+  message["id"] = "b";
+  ASSERT_TRUE(client.Send(message));
+  auto second = client.ReadUntil("result", kWait);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->at("repeated"), true);
+  EXPECT_EQ(second->at("firstPosition"), first->at("firstPosition"));
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(WsTest, ShutdownClosesWebSocketsWith1001) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  ASSERT_TRUE(client.Send({{"type", "ping"}}));
+  ASSERT_TRUE(client.ReadUntil("pong", kWait));
+  server_->Stop();
+  EXPECT_FALSE(client.Read(kWait));
+  EXPECT_TRUE(client.closed());
+  EXPECT_EQ(client.close_code(), 1001);
+  EXPECT_EQ(Http(port_, "GET", "/healthz").status, 0);  // no longer accepting
+}
+
+}  // namespace
+}  // namespace rotonde::test_support

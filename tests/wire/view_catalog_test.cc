@@ -1,0 +1,201 @@
+// The view catalog: every view by its wire name on the demo's history, the parameters' errors,
+// and the one JSON rendering.
+#include <gtest/gtest.h>
+
+#include <google/protobuf/util/json_util.h>
+#include <boost/json.hpp>
+
+#include "demo_log.h"
+#include "rotonde/projections/views.h"
+#include "view_catalog.h"
+
+namespace rotonde::wire {
+namespace {
+
+using wire_test::DemoLog;
+
+ViewParams CalendarParams(std::string from, std::string to) {
+  ViewParams params;
+  params.from = std::move(from);
+  params.to = std::move(to);
+  return params;
+}
+
+// Whether `json` has whitespace between its tokens (inside strings it is content).
+bool HasWhitespaceOutsideStrings(std::string_view json) {
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(ViewCatalog, NamesAreTheApiPagesInItsOrder) {
+  EXPECT_EQ(ViewNames(),
+            (std::vector<std::string>{"board", "calendar", "clashes", "tasks", "meetings", "budget",
+                                      "report", "members", "figures", "history"}));
+}
+
+TEST(ViewCatalog, EveryViewBuildsOnTheDemoAndRendersAsCompactJson) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  const projections::PlatformModel model = demo.Model();
+  ViewParams params = CalendarParams("2026-01-01", "2026-12-31");
+  params.period = "2026";
+  params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
+  for (const std::string& name : ViewNames()) {
+    SCOPED_TRACE(name);
+    ViewError error;
+    const auto view = BuildView(name, params, model, demo.EventAt(), &error);
+    ASSERT_NE(view, nullptr) << error.code << ": " << error.message;
+    const std::string json = MessageJson(*view);
+    EXPECT_FALSE(HasWhitespaceOutsideStrings(json)) << json;
+    boost::system::error_code ec;
+    const boost::json::value parsed = boost::json::parse(json, ec);
+    ASSERT_FALSE(ec) << json;
+    ASSERT_TRUE(parsed.is_object());
+    // Positions inside protobuf messages are strings (64-bit integers in the JSON mapping).
+    EXPECT_EQ(parsed.at("position"), boost::json::value(std::to_string(demo.head())));
+    // And it reads back as the same message.
+    std::unique_ptr<google::protobuf::Message> back(view->New());
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, back.get()).ok());
+    EXPECT_EQ(back->SerializeAsString(), view->SerializeAsString());
+  }
+}
+
+TEST(ViewCatalog, BuildsTheSameMessagesAsTheProjections) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  const projections::PlatformModel model = demo.ModelAt(demo.head() / 2);
+  ViewParams params;
+  params.period = "2026";
+  const auto report = BuildView("report", params, model, demo.EventAt(), nullptr);
+  ASSERT_NE(report, nullptr);
+  EXPECT_EQ(report->SerializeAsString(),
+            projections::BuildAccountabilityReport(model, "2026").SerializeAsString());
+  const auto board = BuildView("board", params, model, demo.EventAt(), nullptr);
+  ASSERT_NE(board, nullptr);
+  EXPECT_EQ(board->SerializeAsString(), projections::BuildBoard(model).SerializeAsString());
+  EXPECT_EQ(dynamic_cast<const v1::BoardView&>(*board).position(), demo.head() / 2);
+}
+
+TEST(ViewCatalog, HistoryReadsTheEventsOfTheEntity) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  ViewParams params;
+  params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
+  const auto view = BuildView("history", params, demo.Model(), demo.EventAt(), nullptr);
+  ASSERT_NE(view, nullptr);
+  const auto& history = dynamic_cast<const v1::HistoryView&>(*view);
+  ASSERT_GT(history.entries_size(), 1);
+  EXPECT_EQ(history.entries(0).type(), "InitiativeProposed");
+  EXPECT_TRUE(history.entries(0).has_recorded_at());
+  for (const auto& entry : history.entries()) {
+    EXPECT_EQ(demo.events().at(entry.position() - 1).type(), entry.type());
+  }
+}
+
+TEST(ViewCatalog, HistoryWithoutAReaderIsEmptyNotACrash) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  ViewParams params;
+  params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
+  const auto view = BuildView("history", params, demo.Model(), {}, nullptr);
+  ASSERT_NE(view, nullptr);
+  EXPECT_EQ(dynamic_cast<const v1::HistoryView&>(*view).entries_size(), 0);
+}
+
+TEST(ViewCatalog, RefusesWhatItCannotBuildWithAStableCode) {
+  const projections::PlatformModel model;
+  const auto code_of = [&](std::string_view name, const ViewParams& params) {
+    ViewError error;
+    const auto view = BuildView(name, params, model, {}, &error);
+    EXPECT_EQ(view, nullptr) << name;
+    EXPECT_FALSE(error.message.empty()) << name;
+    return error.code;
+  };
+  EXPECT_EQ(code_of("nonsense", {}), "not_found");
+  EXPECT_EQ(code_of("Board", {}), "not_found");
+  EXPECT_EQ(code_of("", {}), "not_found");
+  EXPECT_EQ(code_of("calendar", {}), "invalid_argument");
+  EXPECT_EQ(code_of("calendar", CalendarParams("2026-01-01", "")), "invalid_argument");
+  EXPECT_EQ(code_of("calendar", CalendarParams("", "2026-01-01")), "invalid_argument");
+  EXPECT_EQ(code_of("calendar", CalendarParams("2026-02-30", "2026-03-31")), "invalid_date");
+  EXPECT_EQ(code_of("calendar", CalendarParams("2026-01-01", "2026-13-01")), "invalid_date");
+  EXPECT_EQ(code_of("calendar", CalendarParams("1 januari", "2026-02-01")), "invalid_date");
+  EXPECT_EQ(code_of("calendar", CalendarParams("2026-03-02", "2026-03-01")), "invalid_date");
+  // 2028 is a leap year: its 366 days are allowed, one more is not.
+  EXPECT_EQ(code_of("calendar", CalendarParams("2028-01-01", "2029-01-01")), "invalid_date");
+  EXPECT_EQ(code_of("history", {}), "invalid_argument");
+
+  ViewError error;
+  EXPECT_NE(BuildView("calendar", CalendarParams("2028-01-01", "2028-12-31"), model, {}, &error),
+            nullptr);
+  EXPECT_NE(BuildView("calendar", CalendarParams("2026-06-13", "2026-06-13"), model, {}, &error),
+            nullptr);
+  // The error is optional.
+  EXPECT_EQ(BuildView("nonsense", {}, model, {}, nullptr), nullptr);
+}
+
+TEST(ViewCatalog, CalendarCoversExactlyTheAskedDays) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  const auto view =
+      BuildView("calendar", CalendarParams("2026-06-01", "2026-06-30"), demo.Model(), {}, nullptr);
+  ASSERT_NE(view, nullptr);
+  const auto& calendar = dynamic_cast<const v1::CalendarView&>(*view);
+  EXPECT_EQ(calendar.from(), "2026-06-01");
+  EXPECT_EQ(calendar.to(), "2026-06-30");
+  ASSERT_GT(calendar.days_size(), 0);
+  for (const auto& day : calendar.days()) {
+    EXPECT_GE(day.date(), "2026-06-01");
+    EXPECT_LE(day.date(), "2026-06-30");
+  }
+}
+
+TEST(MessageJson, PrintsZerosAndEmptyListsAndCamelCase) {
+  v1::BudgetView budget;
+  budget.set_overhead_cap_percent(-1);
+  const std::string json = MessageJson(budget);
+  const boost::json::value parsed = boost::json::parse(json);
+  EXPECT_EQ(parsed.at("position"), boost::json::value("0"));
+  EXPECT_EQ(parsed.at("allocatedCents"), boost::json::value("0"));
+  EXPECT_EQ(parsed.at("overheadCapPercent"), boost::json::value(-1));
+  EXPECT_TRUE(parsed.at("allocations").as_array().empty());
+  EXPECT_TRUE(parsed.at("perInitiative").as_array().empty());
+  EXPECT_FALSE(HasWhitespaceOutsideStrings(json)) << json;
+  EXPECT_TRUE(HasWhitespaceOutsideStrings("{\"a\": 1}"));
+  EXPECT_FALSE(HasWhitespaceOutsideStrings("{\"a b\":\"c: \\\" d\"}"));
+
+  v1::MembersView members;
+  auto* m = members.add_members();
+  m->set_id("m-anna");
+  m->set_name("Anna de Vries");
+  m->set_role(v1::ROLE_ADMIN);
+  const boost::json::value one = boost::json::parse(MessageJson(members));
+  EXPECT_EQ(one.at("members").at(0).at("role"), boost::json::value("ROLE_ADMIN"));
+  EXPECT_EQ(one.at("members").at(0).at("name"), boost::json::value("Anna de Vries"));
+  EXPECT_EQ(one.at("members").at(0).at("active"), boost::json::value(false));
+  EXPECT_EQ(one.at("members").at(0).at("openTasks"), boost::json::value(0));
+}
+
+TEST(MessageJson, IsNullForAMessageProtobufCannotRender) {
+  v1::HistoryView history;
+  // A Timestamp after year 9999 has no RFC 3339 form.
+  history.add_entries()->mutable_recorded_at()->set_seconds(int64_t{1} << 40);
+  EXPECT_EQ(MessageJson(history), "null");
+}
+
+}  // namespace
+}  // namespace rotonde::wire

@@ -1,0 +1,301 @@
+// The auditor's screen: the whole event log, filtered; any view as it was at any position
+// (replay); the hash chain check; and an export of the log as NDJSON.
+import {h, add, setChildren} from '../dom.js';
+import {t} from '../i18n.js';
+import {api, paths, fetchEvents} from '../api.js';
+import {fmtTimestamp, fmtMoney, fmtWhen, kindLabel, eventType} from '../format.js';
+import {loading, empty, badge, actionButton} from './common.js';
+
+export const id = 'audit';
+export const title = () => t('audit.title');
+export const needs = () => ['members'];
+
+const PAGE = 200;
+const SCRUB_VIEWS = ['board', 'clashes', 'tasks', 'meetings', 'budget', 'members', 'figures'];
+
+export function mount(root, ctx) {
+  const log = {events: [], next: 0, head: 0, done: false};
+  const filters = {who: '', type: '', from: '', to: '', entity: ''};
+
+  // --- verify
+  const verifyBox = h('div', {class: 'verify', id: 'verify-result', role: 'status'});
+  const verifyBtn = actionButton(t('audit.verify'), async () => {
+    setChildren(verifyBox, loading());
+    try {
+      const r = await api.get(paths.verify(ctx.platform.id));
+      verifyBox.className = `verify ${r.ok ? 'verify-ok' : 'verify-bad'}`;
+      verifyBox.dataset.ok = String(r.ok);
+      setChildren(verifyBox, r.ok
+        ? [h('strong', null, t('audit.chainOk')), ' ', t('audit.chainOkDetail', {n: r.events,
+          pos: r.head ? r.head.position : r.position}), r.head && r.head.hash
+          ? h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, r.head.hash)) : null]
+        : [h('strong', null, t('audit.chainBad')), ' ', t('audit.chainBadDetail', {pos: r.firstBadPosition}),
+          r.message ? h('span', null, ` ${r.message}`) : null]);
+    } catch (e) {
+      verifyBox.className = 'verify verify-bad';
+      verifyBox.dataset.ok = 'error';
+      setChildren(verifyBox, ctx.errorText(e));
+    }
+  }, {fk: 'verify', class: 'btn btn-primary'});
+
+  // --- export
+  const exportBox = h('div', {role: 'status'});
+  const exportBtn = actionButton(t('audit.export'), async () => {
+    setChildren(exportBox, t('audit.exporting'));
+    try {
+      const lines = [];
+      let from = 0;
+      for (let i = 0; i < 1000; i += 1) {
+        const page = await fetchEvents(ctx.platform.id, from, 10000);
+        lines.push(...page.raw);
+        if (!page.events.length || page.next === null || page.next <= from) break;
+        from = page.next;
+        setChildren(exportBox, t('audit.exportingN', {n: lines.length}));
+      }
+      const blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], {type: 'application/x-ndjson'});
+      const url = URL.createObjectURL(blob);
+      const a = h('a', {href: url, download: `${ctx.platform.id}-events.ndjson`, class: 'btn btn-secondary', id: 'export-link'},
+        t('audit.exportSave', {n: lines.length}));
+      setChildren(exportBox, a);
+      a.click();
+    } catch (e) {
+      setChildren(exportBox, h('span', {class: 'form-error'}, ctx.errorText(e)));
+    }
+  }, {fk: 'export', class: 'btn btn-secondary'});
+
+  // --- scrubber: a view as of position P
+  const scrubRange = h('input', {type: 'range', id: 'scrub-range', min: 1, max: 1, value: 1, step: 1});
+  const scrubNumber = h('input', {type: 'number', id: 'scrub-pos', min: 1, value: 1, inputmode: 'numeric', class: 'pos-input'});
+  const scrubView = h('select', {id: 'scrub-view'}, SCRUB_VIEWS.map((v) => h('option', {value: v}, t(`view.${v}`))));
+  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out', 'aria-live': 'polite'});
+  let scrubTimer = null;
+  let scrubSeq = 0;
+  function scrubTo(pos, now = false) {
+    const p = Math.max(1, Math.floor(Number(pos) || 1));
+    scrubRange.value = String(p);
+    scrubNumber.value = String(p);
+    clearTimeout(scrubTimer);
+    scrubTimer = setTimeout(() => loadScrub(p), now ? 0 : 250);
+  }
+  async function loadScrub(p) {
+    const seq = ++scrubSeq;
+    const name = scrubView.value;
+    setChildren(scrubOut, loading());
+    try {
+      const res = await api.get(paths.view(ctx.platform.id, name, {at: p}));
+      if (seq !== scrubSeq) return;
+      scrubOut.dataset.at = String(p);
+      scrubOut.dataset.view = name;
+      setChildren(scrubOut, h('p', {class: 'meta'}, t('audit.asOf', {pos: p})), renderView(name, res.view, ctx));
+    } catch (e) {
+      if (seq !== scrubSeq) return;
+      setChildren(scrubOut, h('p', {class: 'form-error'}, ctx.errorText(e)));
+    }
+  }
+  scrubRange.addEventListener('input', () => scrubTo(scrubRange.value));
+  scrubNumber.addEventListener('change', () => scrubTo(scrubNumber.value, true));
+  scrubView.addEventListener('change', () => scrubTo(scrubNumber.value, true));
+
+  // --- the log
+  const whoSel = h('select', {id: 'f-who'});
+  const typeSel = h('select', {id: 'f-type'});
+  const fromIn = h('input', {type: 'date', id: 'f-from'});
+  const toIn = h('input', {type: 'date', id: 'f-to'});
+  const entityIn = h('input', {type: 'search', id: 'f-entity', autocomplete: 'off'});
+  const logList = h('ol', {class: 'event-log', id: 'event-log'});
+  const logState = h('p', {class: 'meta', role: 'status'});
+  const more = actionButton(t('audit.more'), () => loadPage(), {fk: 'more', class: 'btn btn-secondary'});
+  const all = actionButton(t('audit.all'), async () => {
+    for (let i = 0; i < 500 && !log.done; i += 1) if (!(await loadPage())) break;
+  }, {fk: 'all', class: 'btn btn-secondary'});
+  for (const [el, key] of [[whoSel, 'who'], [typeSel, 'type'], [fromIn, 'from'], [toIn, 'to'], [entityIn, 'entity']]) {
+    el.addEventListener(el.tagName === 'INPUT' && el.type === 'search' ? 'input' : 'change', () => {
+      filters[key] = el.value.trim();
+      renderLog();
+    });
+  }
+
+  add(root, 
+    h('h1', null, t('audit.title')),
+    h('p', {class: 'lead'}, t('audit.lead')),
+    ctx.canVerify ? h('section', {'aria-labelledby': 'h-verify'}, h('h2', {id: 'h-verify'}, t('audit.chain')),
+      h('div', {class: 'actions'}, verifyBtn), verifyBox) : null,
+    h('section', {'aria-labelledby': 'h-scrub'}, h('h2', {id: 'h-scrub'}, t('audit.scrub')),
+      h('p', {class: 'hint'}, t('audit.scrubHint')),
+      h('div', {class: 'scrub-controls'},
+        h('div', {class: 'field'}, h('label', {for: 'scrub-view'}, t('audit.view')), scrubView),
+        h('div', {class: 'field field-grow'}, h('label', {for: 'scrub-range'}, t('audit.position')), scrubRange),
+        h('div', {class: 'field'}, h('label', {for: 'scrub-pos'}, t('audit.positionNumber')), scrubNumber)),
+      scrubOut),
+    h('section', {'aria-labelledby': 'h-log'}, h('h2', {id: 'h-log'}, t('audit.log')),
+      h('div', {class: 'filters'},
+        h('div', {class: 'field'}, h('label', {for: 'f-who'}, t('audit.who')), whoSel),
+        h('div', {class: 'field'}, h('label', {for: 'f-type'}, t('audit.what')), typeSel),
+        h('div', {class: 'field'}, h('label', {for: 'f-from'}, t('audit.from')), fromIn),
+        h('div', {class: 'field'}, h('label', {for: 'f-to'}, t('audit.to')), toIn),
+        h('div', {class: 'field'}, h('label', {for: 'f-entity'}, t('audit.entity')), entityIn)),
+      logState, logList, h('div', {class: 'actions'}, more, all)),
+    h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
+      h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox));
+
+  // One page at a time: a second call while a page is on its way waits for that page.
+  // Resolves false when the page could not be read.
+  let inflight = null;
+  function loadPage() {
+    if (log.done) return Promise.resolve(true);
+    if (!inflight) inflight = readPage().finally(() => { inflight = null; });
+    return inflight;
+  }
+
+  async function readPage() {
+    try {
+      const page = await fetchEvents(ctx.platform.id, log.next, PAGE);
+      for (const e of page.events) {
+        const pos = Number(e.position);
+        if (log.events.length && pos <= Number(log.events[log.events.length - 1].position)) continue;
+        log.events.push({...e, position: pos});
+      }
+      if (page.head !== null) log.head = Math.max(log.head, page.head);
+      if (page.next !== null && page.next > log.next) log.next = page.next;
+      if (page.events.length < PAGE || page.next === null) log.done = true;
+      setHead(log.head);
+      renderFilters();
+      renderLog();
+      return true;
+    } catch (e) {
+      setChildren(logState, h('span', {class: 'form-error'}, ctx.errorText(e)));
+      return false;
+    }
+  }
+
+  let head = 0;
+  function setHead(p) {
+    if (!p || p <= head) return;
+    const atEnd = Number(scrubRange.value) >= head;
+    head = p;
+    scrubRange.max = String(p);
+    scrubNumber.max = String(p);
+    if (atEnd) scrubTo(p, true);
+  }
+
+  function renderFilters() {
+    const actors = [...new Set(log.events.map((e) => e.actor))].sort();
+    const types = [...new Set(log.events.map((e) => eventType(e)))].sort();
+    setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')),
+      actors.map((a) => h('option', {value: a, selected: a === filters.who}, ctx.name(a))));
+    setChildren(typeSel, h('option', {value: ''}, t('audit.anything')),
+      types.map((x) => h('option', {value: x, selected: x === filters.type}, typeLabel(x))));
+  }
+
+  function matches(e) {
+    if (filters.who && e.actor !== filters.who) return false;
+    if (filters.type && eventType(e) !== filters.type) return false;
+    const day = amsterdamDay(e.recordedAt);
+    if (filters.from && day < filters.from) return false;
+    if (filters.to && day > filters.to) return false;
+    if (filters.entity) {
+      const q = filters.entity.toLowerCase();
+      if (!String(e.stream).toLowerCase().includes(q) && !JSON.stringify(e.event || {}).toLowerCase().includes(q)) return false;
+    }
+    return true;
+  }
+
+  function renderLog() {
+    const shown = log.events.filter(matches);
+    logState.textContent = t('audit.logState', {shown: shown.length, loaded: log.events.length,
+      head: log.head || '?'});
+    more.hidden = log.done;
+    all.hidden = log.done;
+    if (!shown.length) {
+      setChildren(logList, h('li', {class: 'empty'}, t('audit.noEvents')));
+      return;
+    }
+    // Newest first; at most 500 rows in the DOM at once, a cheap phone stays quick.
+    setChildren(logList, shown.slice(-500).reverse().map((e) => h('li',
+      {class: 'event-row', 'data-position': String(e.position), 'data-type': eventType(e)},
+      h('details', null,
+        h('summary', null,
+          h('span', {class: 'pos'}, `#${e.position}`), ' ',
+          h('strong', null, typeLabel(eventType(e))), ' · ',
+          h('span', null, ctx.name(e.actor)), ' · ',
+          h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))),
+        h('p', {class: 'meta'}, ctx.eventText(e)),
+        h('p', {class: 'meta'}, t('audit.stream'), ': ', h('code', null, e.stream), ' · v', String(e.version)),
+        h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, String(e.hash || ''))),
+        h('pre', {class: 'json'}, JSON.stringify(e.event, null, 2)),
+        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
+          onClick: () => {
+            scrubTo(Math.max(1, e.position - 1), true);
+            document.getElementById('h-scrub').scrollIntoView();
+            scrubRange.focus();
+          }}, t('audit.before')),
+        ' ',
+        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
+          onClick: () => {
+            scrubTo(e.position, true);
+            document.getElementById('h-scrub').scrollIntoView();
+            scrubRange.focus();
+          }}, t('audit.after'))))));
+  }
+
+  loadPage();
+  return {
+    update() {
+      renderFilters();
+      renderLog();
+    },
+    onEvent(record) {
+      if (!record) return;
+      // Live: a new event joins the log when the log has been read up to it.
+      if (log.done && record.position > (log.events.length ? log.events[log.events.length - 1].position : 0)) {
+        log.events.push(record);
+        log.head = Math.max(log.head, record.position);
+        log.next = record.position;
+        setHead(record.position);
+        renderLog();
+      }
+    },
+    destroy() {
+      clearTimeout(scrubTimer);
+    },
+  };
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam'});
+// The calendar day in Amsterdam of a UTC timestamp, as an ISO date.
+function amsterdamDay(ts) {
+  const d = new Date(ts || 0);
+  return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d);
+}
+
+function typeLabel(type) {
+  const k = `evtype.${type}`;
+  const s = t(k);
+  return s === k ? type : s;
+}
+
+// A view as it was: the board and clashes as lists, the budget as totals, the rest as JSON.
+function renderView(name, v, ctx) {
+  if (!v) return empty('—');
+  if (name === 'board') {
+    const items = v.initiatives || [];
+    return h('ul', {class: 'plain-list scrub-board'}, items.map((i) => h('li', {'data-initiative': i.id, 'data-status': i.status},
+      h('strong', null, i.title), ' · ', kindLabel(i.kind), ' · ', fmtWhen(i.when), ' · ',
+      badge(t(`status.${i.status}`), i.status),
+      i.organizerIds.length ? h('span', {class: 'meta'}, ` · ${i.organizerIds.map((m) => ctx.name(m)).join(', ')}`) : null)));
+  }
+  if (name === 'clashes') {
+    const all = [...(v.open || []), ...(v.closed || [])];
+    return h('ul', {class: 'plain-list'}, all.map((c) => h('li', {'data-clash': c.id},
+      h('strong', null, document.documentElement.lang === 'en' ? c.reasonEn : c.reasonNl), ' · ',
+      badge(t(`clashStatus.${c.status}`), c.status))));
+  }
+  if (name === 'budget') {
+    return h('dl', {class: 'facts'},
+      h('dt', null, t('budget.allocated')), h('dd', null, fmtMoney(v.allocatedCents)),
+      h('dt', null, t('budget.approved')), h('dd', null, fmtMoney(v.approvedCents)),
+      h('dt', null, t('budget.spent')), h('dd', null, fmtMoney(v.spentCents)),
+      h('dt', null, t('budget.balance')), h('dd', null, fmtMoney(v.balanceCents)));
+  }
+  return h('pre', {class: 'json'}, JSON.stringify(v, null, 2));
+}

@@ -1,0 +1,43 @@
+// Every screen: {id, title(ctx), needs(params, ctx) -> view names, mount(root, ctx, params)}.
+// The home screen comes with the app; the others load when first visited, so a phone on a
+// slow connection fetches only what it shows.
+import {h, add} from '../dom.js';
+import {t} from '../i18n.js';
+import * as home from './home.js';
+
+const lazy = {
+  initiatives: () => import('./initiatives.js'),
+  initiative: () => import('./initiative.js'),
+  propose: () => import('./propose.js'),
+  calendar: () => import('./calendar.js'),
+  tasks: () => import('./tasks.js'),
+  meetings: () => import('./meetings.js'),
+  budget: () => import('./budget.js'),
+  audit: () => import('./audit.js'),
+  members: () => import('./members.js'),
+  login: () => import('./welcome.js').then((m) => m.login),
+  invite: () => import('./welcome.js').then((m) => m.invite),
+};
+
+const notFound = {
+  id: 'not-found',
+  title: () => t('notFound.title'),
+  mount(root) {
+    add(root, h('h1', null, t('notFound.title')), h('p', null, h('a', {href: '#/'}, t('notFound.home'))));
+    return {};
+  },
+};
+
+export async function loadScreen(name) {
+  if (name === 'home') return home;
+  if (lazy[name]) return lazy[name]();
+  return notFound;
+}
+
+// Loads every screen in the background, so that one not yet visited still opens when the
+// connection drops later (a volunteer on the metro).
+export function prefetchScreens() {
+  // Not on a phone that asked to save data: then a screen loads when it is opened.
+  if (navigator.connection && navigator.connection.saveData) return;
+  for (const load of Object.values(lazy)) load().catch(() => {});
+}

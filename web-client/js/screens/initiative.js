@@ -1,0 +1,201 @@
+// One initiative: what, when, where, who organizes it, its tasks, budget lines, clashes and
+// its history (who did what, at which log position).
+import {h, add, setChildren, patchList} from '../dom.js';
+import {t, lang} from '../i18n.js';
+import {api, paths} from '../api.js';
+import {fmtWhen, fmtMoney, kindLabel, fmtDate, fmtTimestamp, num, eventType} from '../format.js';
+import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm} from './common.js';
+
+export const id = 'initiative';
+export const title = () => t('initiative.title');
+export const needs = () => ['board', 'tasks', 'budget', 'clashes'];
+
+export function mount(root, ctx, params) {
+  const iniId = params.id;
+  const head = h('div');
+  const body = h('div');
+  const tasksList = h('ul', {class: 'cards', id: 'initiative-tasks'});
+  const taskTools = h('div');
+  const budgetBox = h('div');
+  const historyBox = h('div');
+  add(root, head, body,
+    h('section', {'aria-labelledby': 'h-itasks'}, h('h2', {id: 'h-itasks'}, t('nav.tasks')), tasksList, taskTools),
+    h('section', {'aria-labelledby': 'h-ibudget'}, h('h2', {id: 'h-ibudget'}, t('initiative.budget')), budgetBox),
+    h('section', {'aria-labelledby': 'h-ihistory'}, h('h2', {id: 'h-ihistory'}, t('initiative.history')), historyBox));
+
+  let history = null;
+  let historyTimer = null;
+  let destroyed = false;
+  async function loadHistory() {
+    if (navigator.onLine === false) return;
+    try {
+      const res = await api.get(paths.view(ctx.platform.id, 'history',
+        {entity: `${ctx.platform.id}/initiative/${iniId}`}));
+      if (destroyed) return;
+      history = res.view;
+    } catch (e) {
+      if (destroyed) return;
+      history = {error: ctx.errorText(e)};
+    }
+    renderHistory();
+  }
+  loadHistory();
+
+  let lastSig = '';
+  function update() {
+    const board = ctx.views.get('board');
+    if (!board) {
+      setChildren(head, h('h1', null, t('initiative.title')), loading());
+      return;
+    }
+    const ini = board.initiatives.find((i) => i.id === iniId);
+    if (!ini) {
+      setChildren(head, h('h1', null, t('initiative.notFound')),
+        h('p', null, h('a', {href: '#/initiatives'}, t('initiatives.back'))));
+      body.replaceChildren();
+      return;
+    }
+    document.title = `${ini.title} · Rotonde`;
+    const organizer = ini.organizerIds.includes(ctx.me);
+    const sig = JSON.stringify([ini, lang(), ini.organizerIds.map((m) => ctx.name(m))]);
+    if (sig !== lastSig) {
+      lastSig = sig;
+      const hadH1 = head.querySelector('h1');
+      const focused = hadH1 && document.activeElement === hadH1;
+      setChildren(head,
+        h('p', {class: 'crumbs'}, h('a', {href: '#/initiatives'}, t('initiatives.title'))),
+        h('h1', {tabindex: '-1'}, ini.title),
+        h('p', {class: 'badges'}, badge(kindLabel(ini.kind)), statusBadge(ini),
+          organizer ? badge(t('initiative.youOrganize'), 'mine') : null));
+      if (focused) head.querySelector('h1').focus();
+      const merged = ini.status === 'merged' && ini.mergedInto ? ctx.initiative(ini.mergedInto) : null;
+      setChildren(body,
+        merged ? h('p', {class: 'notice'}, t('initiative.mergedInto'), ' ',
+          h('a', {href: `#/initiatives/${encodeURIComponent(merged.id)}`}, merged.title)) : null,
+        h('dl', {class: 'facts'},
+          fact(t('initiative.when'), fmtWhen(ini.when)),
+          fact(t('initiative.where'), ini.place && ini.place.text ? ini.place.text : '—'),
+          fact(t('initiative.organizers'), names(ini.organizerIds, ctx)),
+          ini.participants ? fact(t('initiative.participants'), String(ini.participants)) : null,
+          ini.absorbedIds.length ? fact(t('initiative.absorbed'),
+            ini.absorbedIds.map((a) => ctx.lookups.initiative(a) || a).join(', ')) : null),
+        ini.description ? h('p', {class: 'description'}, ini.description) : null,
+        clashesOf(ini),
+        actions(ini, organizer));
+    }
+    renderTasks(ini, organizer);
+    renderBudget(ini);
+  }
+
+  function clashesOf(ini) {
+    const v = ctx.views.get('clashes');
+    if (!v || !ini.openClashIds.length) return null;
+    const open = v.open.filter((c) => ini.openClashIds.includes(c.id));
+    if (!open.length) return null;
+    return h('div', {class: 'notice notice-clash'},
+      h('p', null, h('strong', null, t('initiative.clashes'))),
+      h('ul', null, open.map((c) => h('li', null, lang() === 'en' ? c.reasonEn : c.reasonNl))),
+      h('p', null, h('a', {href: '#/'}, t('initiative.toRotonde'))));
+  }
+
+  function actions(ini, organizer) {
+    if (!ctx.canWrite || ini.status !== 'active') return null;
+    const box = h('div', {class: 'actions'});
+    if (!organizer) {
+      add(box, actionButton(t('initiative.join'), () => ctx.run({joinInitiative: {initiativeId: ini.id}},
+        label('label.joinInitiative', {title: ini.title})), {fk: 'join', class: 'btn btn-primary'}));
+    }
+    if (organizer || ctx.isCoordinator) {
+      add(box, commandForm(ctx, t('initiative.held'), [
+        {name: 'participants', label: t('initiative.participantsCount'), type: 'number', min: 0, inputmode: 'numeric'},
+        {name: 'notes', label: t('initiative.notes'), type: 'textarea'},
+      ], t('initiative.heldConfirm'), (els) => [{markInitiativeHeld: {initiativeId: ini.id,
+          participants: Number(els.participants.value || 0), notes: els.notes.value.trim()}},
+        label('label.markHeld', {title: ini.title})], {fk: 'held'}));
+      add(box, commandForm(ctx, t('initiative.cancel'), [
+        {name: 'reason', label: t('initiative.cancelReason'), type: 'textarea', required: true},
+      ], t('initiative.cancelConfirm'), (els) => [{cancelInitiative: {initiativeId: ini.id, reason: els.reason.value.trim()}},
+        label('label.cancelInitiative', {title: ini.title})], {fk: 'cancel'}));
+    }
+    return box;
+  }
+
+  function renderTasks(ini, organizer) {
+    const v = ctx.views.get('tasks');
+    if (!v) return setChildren(tasksList, h('li', null, loading()));
+    const list = v.tasks.filter((x) => x.initiativeId === ini.id);
+    if (!list.length) setChildren(tasksList, h('li', {class: 'empty'}, t('tasks.none')));
+    else {
+      patchList(tasksList, list, (x) => x.id, (x) => h('li', {class: 'card'},
+        h('h3', {class: 'card-title'}, x.title),
+        h('p', {class: 'meta'}, t(`task.status.${x.status}`),
+          x.claimedBy ? ` · ${ctx.name(x.claimedBy)}` : '',
+          x.dueDate ? ` · ${t('tasks.due', {date: fmtDate(x.dueDate, 'short')})}` : ''),
+        x.description ? h('p', null, x.description) : null),
+      (x) => JSON.stringify([x, lang(), ctx.name(x.claimedBy)]));
+    }
+    if (ctx.canWrite && ini.status === 'active' && (organizer || ctx.isCoordinator)) {
+      if (!taskTools.firstChild) {
+        add(taskTools, commandForm(ctx, t('tasks.add'), [
+          {name: 'title', label: t('tasks.titleField'), required: true, maxlength: 200},
+          {name: 'description', label: t('tasks.description'), type: 'textarea'},
+          {name: 'due', label: t('tasks.dueField'), type: 'date'},
+        ], t('tasks.addConfirm'), (els) => [{createTask: {initiativeId: ini.id, title: els.title.value.trim(),
+            description: els.description.value.trim(), dueDate: els.due.value}},
+        label('label.createTask', {title: els.title.value.trim()})], {fk: 'add-task'}));
+      }
+    } else {
+      taskTools.replaceChildren();
+    }
+    return undefined;
+  }
+
+  function renderBudget(ini) {
+    const v = ctx.views.get('budget');
+    if (!v) return setChildren(budgetBox, loading());
+    const lines = v.spending.filter((s) => s.initiativeId === ini.id);
+    if (!lines.length) return setChildren(budgetBox, empty(t('initiative.noBudget')));
+    setChildren(budgetBox,
+      h('p', null, t('initiative.budgetSummary', {approved: fmtMoney(ini.budgetApprovedCents),
+        spent: fmtMoney(ini.budgetSpentCents)})),
+      h('ul', {class: 'plain-list'}, lines.map((s) => h('li', null,
+        h('span', null, s.purpose), ' · ', h('span', null, fmtMoney(s.amountCents)), ' · ',
+        badge(t(`spending.${s.status}`), s.status),
+        num(s.spentCents) ? h('span', {class: 'meta'}, ` · ${t('budget.spentOf', {spent: fmtMoney(s.spentCents)})}`) : null))));
+    return undefined;
+  }
+
+  function renderHistory() {
+    if (!history) return setChildren(historyBox, loading());
+    if (history.error) return setChildren(historyBox, h('p', {class: 'form-error'}, history.error));
+    setChildren(historyBox, h('ol', {class: 'history'}, history.entries.slice().reverse().map((e) => h('li', null,
+      h('span', {class: 'pos'}, `#${e.position}`), ' ',
+      h('span', null, t(`evtype.${eventType(e)}`) === `evtype.${eventType(e)}` ? eventType(e) : t(`evtype.${eventType(e)}`)),
+      ' · ', h('span', null, ctx.name(e.actor)),
+      ' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))))));
+    return undefined;
+  }
+
+  return {
+    update,
+    onEvent(record) {
+      // The history grows with events of this initiative, its tasks and clashes: refetch, at
+      // most every second.
+      if (!record) return;
+      const stream = String(record.stream || '');
+      const concerns = stream.endsWith(`/initiative/${iniId}`) || stream.includes('/clash/')
+        || stream.includes('/task/') || JSON.stringify(record.event || {}).includes(iniId);
+      if (!concerns) return;
+      clearTimeout(historyTimer);
+      historyTimer = setTimeout(loadHistory, 1000);
+    },
+    destroy() {
+      destroyed = true;
+      clearTimeout(historyTimer);
+    },
+  };
+}
+
+function fact(term, value) {
+  return [h('dt', null, term), h('dd', null, value)];
+}
