@@ -91,8 +91,8 @@ int ThroughServer(const std::string& dir, const boost::json::object& body) {
                std::string(reply.at("message").as_string()));
     return kExitUsage;
   }
-  std::cout << reply.at("link").as_string() << "\n(expires " << reply.at("expiresAt").as_string()
-            << "; it works once)\n";
+  std::cout << std::string(reply.at("link").as_string()) << "\n(expires "
+            << std::string(reply.at("expiresAt").as_string()) << "; it works once)\n";
   return kExitOk;
 }
 
@@ -152,8 +152,8 @@ int RunAdmin(int argc, char** argv) {
     PrintError("admin: " + created.error().code + ": " + created.error().message);
     return kExitUsage;
   }
-  std::cout << created->at("link").as_string() << "\n(expires "
-            << created->at("expiresAt").as_string() << "; it works once)\n";
+  std::cout << std::string(created->at("link").as_string()) << "\n(expires "
+            << std::string(created->at("expiresAt").as_string()) << "; it works once)\n";
   return kExitOk;
 }
 
