@@ -11,6 +11,7 @@
 #include "report_csv.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/projections/views.h"
+#include "secrets.h"
 
 namespace rotonde::net {
 
@@ -72,13 +73,9 @@ Answer<int64_t> ExpiresInHours(const json::object& body, const ApiLimits& limits
   return given->as_int64();
 }
 
+// A command id for a command the server composes itself (an invite): never repeated.
 std::string RandomCommandId(std::string_view prefix) {
-  // Random enough to never repeat; the auth store's tokens are the secrets, not these ids.
-  static std::atomic<uint64_t> counter{0};
-  const uint64_t n =
-      counter.fetch_add(1) ^
-      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  return std::string(prefix) + "-" + std::to_string(Now()) + "-" + std::to_string(n);
+  return std::string(prefix) + "-" + auth::LowerHex(auth::RandomBytes(12));
 }
 
 }  // namespace
@@ -442,7 +439,7 @@ Answer<json::object> ApiService::MyPlatforms(const Caller& caller) {
 }
 
 Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::string& platform,
-                                            std::string_view command_json) {
+                                            std::string_view command_json, bool with_events) {
   if (!commands::IsValidUtf8(command_json)) return Err("invalid_utf8", "the command is not UTF-8");
   v1::Command command;
   google::protobuf::util::JsonParseOptions options;
@@ -466,6 +463,7 @@ Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::str
   out["firstPosition"] = handled->first_position;
   out["lastPosition"] = handled->last_position;
   out["repeated"] = handled->repeated;
+  if (!with_events) return out;
   json::array events;
   std::vector<eventstore::EventRecord> written;
   const uint64_t count = handled->last_position - handled->first_position + 1;

@@ -88,9 +88,10 @@ class ApiService {
   // Deletes expired sessions and feed keys; the server calls it now and then.
   void Housekeep();
 
-  // A command (its JSON: a v1::Command): the result object of docs/api.md, with the events.
+  // A command (its JSON: a v1::Command): the result object of docs/api.md; with its events
+  // when `with_events` (HTTP; WebSocket clients get them through their subscription).
   Answer<boost::json::object> RunCommand(const Caller& caller, const std::string& platform,
-                                         std::string_view command_json);
+                                         std::string_view command_json, bool with_events);
 
   // Reads: JSON text of {"position", "view"}; NDJSON; CSV; iCalendar; the verify report.
   Answer<std::string> View(const Caller& caller, const std::string& platform,

@@ -339,7 +339,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     const std::string& what = rest[2];
     if (what == "commands" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
-      return json_or_error(api.RunCommand(caller.value(), platform, request.body()));
+      return json_or_error(api.RunCommand(caller.value(), platform, request.body(), true));
     }
     if (what == "invites" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();

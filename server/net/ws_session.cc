@@ -195,10 +195,9 @@ void WsSession::OnMessage(const std::string& text) {
         reply = ErrorJson(caller.error(), api.Head());
         reply["type"] = "error";
       } else {
-        auto result = api.RunCommand(caller.value(), platform, body);
+        auto result = api.RunCommand(caller.value(), platform, body, /*with_events=*/false);
         if (result.ok()) {
           reply = std::move(result.value());
-          reply.erase("events");  // subscribers get them as events; the reply stays small
           reply["type"] = "result";
         } else {
           reply = ErrorJson(result.error(), api.Head());
@@ -223,9 +222,9 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
       if (inserted) {
         self->shared_.metrics.ws_subscriptions++;
         self->shared_.hub.Listen(platform, self->weak_from_this());
-      } else if (it->second.reading_disk) {
-        // A page for the old position is in flight; its answer is dropped (position check).
       }
+      // A disk page still in flight for an older position is dropped when it lands (ReadDisk
+      // compares positions).
       it->second.last_sent = from;
       it->second.caught_up = false;
       self->SendJson(json::object{{"type", "subscribed"},
