@@ -90,6 +90,7 @@ bool WsClient::SendText(const std::string& text) {
   beast::error_code ec;
   ws_->text(true);
   ws_->write(asio::buffer(text), ec);
+  if (ec) send_error_ = ec.message();
   return !ec;
 }
 

@@ -47,6 +47,9 @@ class WsClient {
   int close_code() const { return close_code_; }
   // Why the last read failed ("WebSocket connection closed normally", "Connection reset").
   const std::string& close_error() const { return close_error_; }
+  // Why the last send failed ("Broken pipe", "Connection reset by peer"); empty if it did not.
+  // A failed send leaves the stream failed: later reads end with "Operation canceled".
+  const std::string& send_error() const { return send_error_; }
   // Drops the connection without a close handshake (a phone losing its network).
   void Drop();
 
@@ -57,6 +60,7 @@ class WsClient {
   bool closed_ = false;
   int close_code_ = 0;
   std::string close_error_;
+  std::string send_error_;
 };
 
 }  // namespace rotonde::test_support
