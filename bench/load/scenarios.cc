@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -191,10 +192,14 @@ PushReport RunPush(const PushOptions& options) {
   std::vector<std::shared_ptr<Commander>> commanders;
   Launcher launcher(subscribers);
 
+  // Boyer-Moore-Horspool: the marker starts with a quote, the commonest byte of a frame, so a
+  // first-byte scan would stop everywhere; the client shares the machine with the server.
+  const std::boyer_moore_horspool_searcher find_marker(marker.begin(), marker.end());
   auto on_events = [&](std::string_view frame, int64_t arrival) {
-    for (size_t at = frame.find(marker); at != std::string_view::npos;
-         at = frame.find(marker, at)) {
-      at += marker.size();
+    for (auto hit = std::search(frame.begin(), frame.end(), find_marker); hit != frame.end();
+         hit = std::search(hit, frame.end(), find_marker)) {
+      const size_t at = static_cast<size_t>(hit - frame.begin()) + marker.size();
+      hit += static_cast<ptrdiff_t>(marker.size());
       uint64_t n = 0;
       if (!CommandNumberAt(frame, at, &n) || n >= total) continue;
       int64_t seen = last_arrival[n].load(std::memory_order_relaxed);

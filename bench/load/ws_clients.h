@@ -4,8 +4,9 @@
 // Every connection runs on its own strand of one shared io_context, so 1–2 threads carry
 // thousands of them. Connections are shared_ptr-owned by their pending operations; Close()
 // is thread-safe and makes every later error an expected one (not counted as a drop).
-// Clients parse as little as they can: "events" frames are searched, not parsed, so a
-// subscriber costs the client little more than the socket read.
+// Clients parse as little as they can: subscribers read their frames off the socket
+// themselves, and "events" frames are searched, not parsed, so a subscriber costs the client
+// little more than the socket read.
 #pragma once
 
 #include <atomic>
@@ -110,16 +111,25 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
   void OnSubscribeSent(boost::beast::error_code ec, size_t bytes);
   void DoRead();
   void OnRead(boost::beast::error_code ec, size_t bytes);
+  void HandleMessage(std::string_view text, int64_t arrival);
   void HandleControl(std::string_view text);
+  void Pong(std::string_view payload);
   void OpenDone(bool ok, const std::string& why);
 
+  static constexpr size_t kRawBufferBytes = 256 << 10;
+  static constexpr size_t kMinReadBytes = 64 << 10;
+
+  // Upgrades and sends the subscription; then only its socket is used (see OnSubscribeSent).
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   const Endpoint endpoint_;
   std::string subscribe_text_;
   ConnectionTally& tally_;
   EventsHandler on_events_;
   std::function<void()> on_open_done_;
-  boost::beast::flat_buffer buffer_;
+  std::vector<char> raw_;  // bytes read, [raw_begin_, raw_end_) not parsed yet
+  size_t raw_begin_ = 0, raw_end_ = 0;
+  std::string fragments_;  // the message being assembled
+  bool ponging_ = false;
   boost::asio::steady_timer caught_up_timer_;
   std::chrono::seconds open_timeout_{10};
   bool open_done_ = false;  // opened or refused: reported once

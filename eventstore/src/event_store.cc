@@ -292,57 +292,101 @@ AppendResult EventStore::Append(std::string_view stream, ExpectedVersion expecte
   return AppendAll(std::move(appends));
 }
 
-AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
-  auto reject = [](Status status) {
-    AppendResult result;
-    result.status = std::move(status);
-    return result;
-  };
-  if (appends.empty()) return reject(Status::InvalidArgument("an append needs at least one event"));
-  auto request = std::make_shared<WriteRequest>();
+namespace {
+
+// Checks an AppendAll's arguments against the documented limits; on success *request holds
+// them, ready to queue.
+Status MakeAppendRequest(std::vector<StreamAppend> appends, WriteRequest* request) {
+  if (appends.empty()) return Status::InvalidArgument("an append needs at least one event");
   std::unordered_set<std::string_view> streams, ids;
   size_t total = 0;
   for (const StreamAppend& part : appends) {
     if (Status s = CheckName("stream name", part.stream, kMaxStreamNameBytes); !s.ok()) {
-      return reject(s);
+      return s;
     }
     if (!streams.insert(part.stream).second) {
-      return reject(Status::InvalidArgument("stream " + part.stream + " appears twice"));
+      return Status::InvalidArgument("stream " + part.stream + " appears twice");
     }
     if (part.events.empty()) {
-      return reject(Status::InvalidArgument("an append needs at least one event"));
+      return Status::InvalidArgument("an append needs at least one event");
     }
     for (const NewEvent& e : part.events) {
       auto where = [&] { return "event " + std::to_string(request->event_count); };
-      if (Status s = CheckName("id", e.id, kMaxEventIdBytes); !s.ok())
-        return reject(Within(where(), s));
+      if (Status s = CheckName("id", e.id, kMaxEventIdBytes); !s.ok()) return Within(where(), s);
       if (Status s = CheckName("type", e.type, kMaxEventTypeBytes); !s.ok()) {
-        return reject(Within(where(), s));
+        return Within(where(), s);
       }
       if (!ids.insert(e.id).second) {
-        return reject(Status::InvalidArgument(where() + ": id " + e.id + " appears twice"));
+        return Status::InvalidArgument(where() + ": id " + e.id + " appears twice");
       }
       // Envelope fields beyond the payload are small; bound the whole event conservatively.
       const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() +
                           e.id.size() + e.type.size() + part.stream.size() + 128;
       if (size > kMaxEventBytes) {
-        return reject({StatusCode::kTooLarge,
-                       where() + ": larger than " + std::to_string(kMaxEventBytes) + " bytes"});
+        return {StatusCode::kTooLarge,
+                where() + ": larger than " + std::to_string(kMaxEventBytes) + " bytes"};
       }
       total += size;
       if (++request->event_count > kMaxEventsPerAppend) {
-        return reject({StatusCode::kTooLarge, "an append holds at most " +
-                                                  std::to_string(kMaxEventsPerAppend) + " events"});
+        return {StatusCode::kTooLarge,
+                "an append holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
       }
     }
   }
   if (total > kMaxAppendBytes) {
-    return reject({StatusCode::kTooLarge,
-                   "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"});
+    return {StatusCode::kTooLarge,
+            "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
   }
   request->appends = std::move(appends);
   request->bytes = total;
+  return Status::Ok();
+}
+
+}  // namespace
+
+AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
+  auto request = std::make_shared<WriteRequest>();
+  if (Status s = MakeAppendRequest(std::move(appends), request.get()); !s.ok()) {
+    AppendResult result;
+    result.status = std::move(s);
+    return result;
+  }
   return impl_->Submit(std::move(request));
+}
+
+std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends) {
+  auto request = std::make_shared<WriteRequest>();
+  request->wants_prepared = true;
+  Status s = MakeAppendRequest(std::move(appends), request.get());
+  if (s.ok() && impl_->Enqueue(request)) {
+    return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(request)));
+  }
+  AppendResult refused;
+  refused.status = s.ok() ? std::move(request->result.status) : std::move(s);
+  return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(refused)));
+}
+
+PendingAppend::PendingAppend(AppendResult refused) : refused_(std::move(refused)) {}
+PendingAppend::~PendingAppend() = default;
+
+const AppendResult& PendingAppend::Prepared() {
+  if (!request_) return refused_;
+  request_->WaitPrepared();
+  return request_->prepared_result;
+}
+
+const std::vector<std::shared_ptr<const EventRecord>>& PendingAppend::records() {
+  static const std::vector<std::shared_ptr<const EventRecord>> kNone;
+  if (!request_) return kNone;
+  request_->WaitPrepared();
+  if (!request_->prepared_result.ok() || request_->prepared_result.idempotent_replay) return kNone;
+  return request_->prepared_records;
+}
+
+AppendResult PendingAppend::Wait() {
+  if (!request_) return refused_;
+  request_->WaitDone();
+  return request_->result;
 }
 
 Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index) {

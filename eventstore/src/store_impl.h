@@ -1,7 +1,7 @@
 // The event store's internals, shared by event_store.cc (open, validation), writer.cc (group
 // commit) and reader.cc (reads, subscriptions, verification).
 //
-// Invariants, kept by the writer thread, the only thread that writes RocksDB:
+// Invariants, kept by writer.cc (the syncer thread is the only one that writes RocksDB):
 //  - head_ is the position of the last event whose WriteBatch returned from a sync write;
 //    events at positions <= head_ are durable, and nothing above head_ is ever read.
 //  - recent_ holds the committed events (head_ - recent_.size(), head_], in order.
@@ -48,6 +48,22 @@ struct WriteRequest {
     done.notify_one();
   }
   void WaitDone() { done.wait(0, std::memory_order_acquire); }
+
+  // For a PendingAppend (see event_store.h): the answer as prepared, and the records it will
+  // write, published by `prepared`. Written by the writer thread only, before `prepared`;
+  // a separate copy, as the syncer may still replace `result` (a failed write).
+  bool wants_prepared = false;
+  AppendResult prepared_result;
+  std::vector<std::shared_ptr<const EventRecord>> prepared_records;
+  std::atomic<uint32_t> prepared{0};
+
+  void MarkPrepared() {
+    if (!wants_prepared) return;
+    prepared_result = result;
+    prepared.store(1, std::memory_order_release);
+    prepared.notify_one();
+  }
+  void WaitPrepared() { prepared.wait(0, std::memory_order_acquire); }
 };
 
 using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
@@ -91,6 +107,10 @@ class EventStore::Impl {
   void StopWriter();
 
   // writer.cc
+  // Queues the request for the writer; false (and request->result says why) if the store
+  // takes no appends.
+  bool Enqueue(const std::shared_ptr<WriteRequest>& request);
+  // Enqueue, then wait until durable or failed.
   AppendResult Submit(std::shared_ptr<WriteRequest> request);
 
   // reader.cc
@@ -126,6 +146,18 @@ class EventStore::Impl {
   void SyncerLoop();
   void NotifierLoop();
   void Complete(WriteGroup group);
+  // Under queue_mu_: whether the store takes no appends now; if so, request.result says why.
+  bool Refused(WriteRequest& request);
+  // Prepares a started append in the calling thread; false (and request->result says why)
+  // if the store takes no appends.
+  bool PrepareNow(const std::shared_ptr<WriteRequest>& request);
+  // Under prepare_mu_: prepares `request` into open_ (opening one at the tail), or fails it
+  // with `write_error`; publishes its prepared result.
+  void PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> request, const Status& write_error);
+  // Under prepare_mu_: gives open_ to the syncer if it is idle, else leaves it for the writer
+  // to hand off later. With `writer_stopping`, true once nothing is left: the syncer is told
+  // to stop and the writer returns.
+  bool HandOffOpenGroup(bool writer_stopping);
   // Drops in-flight groups the syncer has finished, moving their versions into the cache.
   void RetireFinished();
   void Prepare(WriteRequest& request, GroupCommit& group);
@@ -169,6 +201,9 @@ class EventStore::Impl {
   std::shared_ptr<GroupCommit> handoff_;  // the group the syncer is to write next
   bool syncer_busy_ = false;
   bool syncer_stop_ = false;
+  // Mirrors of open_ for the writer's wait (written holding both mutexes).
+  bool open_waiting_ = false;
+  size_t open_events_ = 0, open_bytes_ = 0;
   std::thread writer_;
   std::thread syncer_;
 
@@ -179,8 +214,11 @@ class EventStore::Impl {
   bool writer_done_ = false;  // guarded by completed_mu_
   std::thread notifier_;
 
-  // Writer-thread-only state: the tail of the log as prepared (ahead of head_ by the groups
-  // in flight), those groups, and a cache of durable stream versions.
+  // Preparing state, guarded by prepare_mu_ (taken before queue_mu_): the group being
+  // prepared, the tail of the log as prepared (ahead of head_ by the groups in flight), those
+  // groups, and a cache of durable stream versions.
+  std::mutex prepare_mu_;
+  std::shared_ptr<GroupCommit> open_;
   uint64_t tail_position_ = 1;  // the next position to assign
   std::string tail_hash_;
   std::deque<std::shared_ptr<GroupCommit>> in_flight_;

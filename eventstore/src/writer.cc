@@ -5,10 +5,15 @@
 // writer prepares group N+1 while the syncer writes group N, so a caller is acknowledged
 // only after its batch is durable, and the disk is never idle while work is queued.
 //
+// A started append (StartAppendAll) is prepared by its caller instead, into the same open
+// group, under the same lock as the writer's preparing: its caller wants the prepared
+// result at once, and two thread hand-offs per append would cost more than the preparing.
+//
 // Invariants:
 //  - groups are written in the order they were prepared, so positions stay gap-free on
 //    disk after any crash: RocksDB recovers a prefix of whole WriteBatches;
-//  - the writer answers questions about the log (a stream's version, whether an id is
+//  - whoever prepares holds prepare_mu_ (the writer, or a caller of StartAppendAll); it
+//    answers questions about the log (a stream's version, whether an id is
 //    used) from the open group, then the groups in flight, then RocksDB, so a request
 //    sees every request prepared before it, durable or not;
 //  - after a failed durable write nothing more is written: later groups fail with it.
@@ -71,26 +76,34 @@ void EventStore::Impl::StopWriter() {
   if (notifier_.joinable()) notifier_.join();
 }
 
-AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
+bool EventStore::Impl::Refused(WriteRequest& request) {
+  Status refusal;
+  if (options_.read_only) {
+    refusal = Status::InvalidArgument("the event store is open read-only");
+  } else if (stopping_) {
+    refusal = Status::Closed("the event store is closed");
+  } else if (!write_error_.ok()) {
+    refusal = write_error_;
+  }
+  if (refusal.ok()) return false;
+  counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
+  request.result.status = std::move(refusal);
+  return true;
+}
+
+bool EventStore::Impl::Enqueue(const std::shared_ptr<WriteRequest>& request) {
+  if (request->wants_prepared) return PrepareNow(request);
   {
     std::lock_guard lock(queue_mu_);
-    Status refusal;
-    if (options_.read_only) {
-      refusal = Status::InvalidArgument("the event store is open read-only");
-    } else if (stopping_) {
-      refusal = Status::Closed("the event store is closed");
-    } else if (!write_error_.ok()) {
-      refusal = write_error_;
-    }
-    if (!refusal.ok()) {
-      counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
-      request->result.status = std::move(refusal);
-      return std::move(request->result);
-    }
+    if (Refused(*request)) return false;
     queue_.push_back(request);
   }
   queue_cv_.notify_one();
-  request->WaitDone();
+  return true;
+}
+
+AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
+  if (Enqueue(request)) request->WaitDone();
   return std::move(request->result);
 }
 
@@ -125,11 +138,6 @@ void EventStore::Impl::NotifierLoop() {
 }
 
 void EventStore::Impl::WriterLoop() {
-  std::shared_ptr<GroupCommit> open;  // prepared, waiting for the syncer
-  auto has_room = [&] {
-    return !open ||
-           (open->events < options_.max_group_events && open->bytes < options_.max_group_bytes);
-  };
   for (;;) {
     WriteGroup taken, refused;
     Status write_error;
@@ -137,20 +145,24 @@ void EventStore::Impl::WriterLoop() {
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [&] {
-        return (!queue_.empty() && has_room()) || (open && !syncer_busy_) || (stopping_ && !open);
+        const bool room =
+            open_events_ < options_.max_group_events && open_bytes_ < options_.max_group_bytes;
+        return (!queue_.empty() && room) || (open_waiting_ && !syncer_busy_) ||
+               (stopping_ && !open_waiting_);
       });
       stopping = stopping_;
       write_error = write_error_;
       if (stopping) {
         for (auto& request : queue_) {
           request->result.status = Status::Closed("the event store closed before this append");
+          request->MarkPrepared();
           refused.push_back(std::move(request));
         }
         queue_.clear();
       }
       // Take what is queued, up to the group's bounds (a request larger than the bounds
       // goes alone).
-      size_t events = open ? open->events : 0, bytes = open ? open->bytes : 0;
+      size_t events = open_events_, bytes = open_bytes_;
       while (!queue_.empty()) {
         const WriteRequest& next = *queue_.front();
         const bool empty_group = events == 0;
@@ -165,44 +177,67 @@ void EventStore::Impl::WriterLoop() {
       }
     }
     Complete(std::move(refused));
+
+    std::lock_guard prepare_lock(prepare_mu_);
     RetireFinished();
-
-    if (!taken.empty()) {
-      if (!open) {
-        open = std::make_shared<GroupCommit>();
-        open->first_position = open->next_position = tail_position_;
-        open->last_hash = tail_hash_;
-        open->now = Now();
-      }
-      for (auto& request : taken) {
-        if (!write_error.ok()) {
-          request->result.status = write_error;
-          open->in_batch.push_back(false);
-        } else {
-          Prepare(*request, *open);
-        }
-        open->events += EventCount(*request);
-        open->bytes += request->bytes;
-        open->requests.push_back(std::move(request));
-      }
-      tail_position_ = open->next_position;
-      tail_hash_ = open->last_hash;
-    }
-
-    std::unique_lock lock(queue_mu_);
-    if (open && !syncer_busy_) {
-      syncer_busy_ = true;
-      in_flight_.push_back(open);
-      handoff_ = std::move(open);
-      open.reset();
-      syncer_cv_.notify_one();
-    }
-    if (stopping && !open && queue_.empty()) {
-      syncer_stop_ = true;
-      syncer_cv_.notify_one();
-      return;
-    }
+    for (auto& request : taken) PrepareIntoOpenGroup(std::move(request), write_error);
+    if (HandOffOpenGroup(/*writer_stopping=*/stopping)) return;
   }
+}
+
+bool EventStore::Impl::PrepareNow(const std::shared_ptr<WriteRequest>& request) {
+  std::lock_guard prepare_lock(prepare_mu_);
+  {
+    std::lock_guard lock(queue_mu_);
+    if (Refused(*request)) return false;
+  }
+  RetireFinished();
+  PrepareIntoOpenGroup(request, Status::Ok());
+  HandOffOpenGroup(/*writer_stopping=*/false);
+  return true;
+}
+
+void EventStore::Impl::PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> request,
+                                            const Status& write_error) {
+  if (!open_) {
+    open_ = std::make_shared<GroupCommit>();
+    open_->first_position = open_->next_position = tail_position_;
+    open_->last_hash = tail_hash_;
+    open_->now = Now();
+  }
+  if (!write_error.ok()) {
+    request->result.status = write_error;
+    open_->in_batch.push_back(false);
+  } else {
+    Prepare(*request, *open_);
+  }
+  request->MarkPrepared();
+  open_->events += EventCount(*request);
+  open_->bytes += request->bytes;
+  open_->requests.push_back(std::move(request));
+  tail_position_ = open_->next_position;
+  tail_hash_ = open_->last_hash;
+}
+
+bool EventStore::Impl::HandOffOpenGroup(bool writer_stopping) {
+  std::lock_guard lock(queue_mu_);
+  if (open_ && !syncer_busy_) {
+    syncer_busy_ = true;
+    in_flight_.push_back(open_);
+    handoff_ = std::move(open_);
+    open_.reset();
+    syncer_cv_.notify_one();
+  }
+  open_waiting_ = open_ != nullptr;
+  open_events_ = open_ ? open_->events : 0;
+  open_bytes_ = open_ ? open_->bytes : 0;
+  if (open_waiting_) queue_cv_.notify_one();  // the writer hands it off once the syncer is free
+  if (writer_stopping && !open_ && queue_.empty()) {
+    syncer_stop_ = true;
+    syncer_cv_.notify_one();
+    return true;
+  }
+  return false;
 }
 
 void EventStore::Impl::RetireFinished() {
@@ -492,6 +527,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
       g.ids.emplace(record->id(), g.next_position);
       result.positions.push_back(g.next_position);
       g.last_hash = std::move(hash);
+      if (request.wants_prepared) request.prepared_records.push_back(record);
       g.records.push_back(std::move(record));
       ++g.next_position;
       ++version;

@@ -148,7 +148,7 @@ int RunServe(int argc, char** argv) {
                                           "network threads (default 2)")(
       "workers", po::value(&workers)->value_name("N"), "worker threads (default 8)")(
       "push-interval-ms", po::value(&push_interval_ms)->value_name("MS"),
-      "the longest an event waits to share a push frame with others (default 25)")(
+      "at most one push frame per subscriber per this many ms (default 25)")(
       "ws-queue-limit-kib", po::value(&queue_limit_kib)->value_name("KIB"),
       "a live subscriber with more unsent than this is closed with 4000 (default 8192)");
   po::variables_map vm;

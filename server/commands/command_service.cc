@@ -1,6 +1,8 @@
 #include "command_service.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -9,6 +11,8 @@ namespace rotonde::commands {
 namespace {
 
 constexpr size_t kCatchUpPage = 4096;
+// Commands handled as one batch at most: bounds how long readers of the platform wait.
+constexpr size_t kMaxBatch = 128;
 
 CommandError Unavailable(const Status& status) {
   return CommandError{"unavailable", "the event store could not take this: " + status.ToString()};
@@ -159,21 +163,139 @@ bool CommandService::Knows(const std::string& platform) {
 CommandOutcome CommandService::Handle(const std::string& platform, const std::string& actor_id,
                                       const v1::Command& command) {
   Platform& p = PlatformFor(platform);
-  std::lock_guard lock(p.mu);
-  CommandOutcome outcome;
-  // Two tries: a second only if another writer moved a stream between catch-up and append.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (Status s = Refresh(platform, p); !s.ok()) {
-      outcome.error = Unavailable(s);
-      return outcome;
+  Waiter me;
+  std::unique_lock lock(p.queue_mu);
+  p.queue.push_back(std::make_unique<Queued>(Queued{actor_id, command, nullptr, &me, {}}));
+  // Idle, or only a spawned task not started yet: this caller handles the batch itself.
+  me.lead = p.drainer != Drainer::kRunning;
+  for (;;) {
+    me.wake.wait(lock, [&] { return me.outcome.has_value() || me.lead; });
+    if (me.outcome) return std::move(*me.outcome);
+    me.lead = false;
+    p.drainer = Drainer::kRunning;
+    lock.unlock();
+    Drain(platform, p, &me);
+    lock.lock();
+  }
+}
+
+void CommandService::Submit(const std::string& platform, std::string actor_id, v1::Command command,
+                            Done done) {
+  Platform& p = PlatformFor(platform);
+  {
+    std::lock_guard lock(p.queue_mu);
+    p.queue.push_back(std::make_unique<Queued>(
+        Queued{std::move(actor_id), std::move(command), std::move(done), nullptr, {}}));
+    if (p.drainer == Drainer::kRunning) return;  // taken with the next batch
+    p.drainer = Drainer::kRunning;
+  }
+  Drain(platform, p, nullptr);
+}
+
+void CommandService::Drain(const std::string& platform, Platform& p, Waiter* self) {
+  for (;;) {
+    std::vector<std::unique_ptr<Queued>> batch;
+    {
+      std::lock_guard lock(p.queue_mu);
+      while (!p.queue.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(p.queue.front()));
+        p.queue.pop_front();
+      }
     }
+    {
+      std::lock_guard lock(p.mu);
+      HandleBatch(platform, p, batch);
+    }
+    for (auto& queued : batch) {
+      if (queued->done) queued->done(std::move(queued->outcome));
+    }
+    std::unique_lock lock(p.queue_mu);
+    for (auto& queued : batch) {
+      if (queued->waiter == nullptr) continue;
+      queued->waiter->outcome = std::move(queued->outcome);
+      queued->waiter->wake.notify_one();
+    }
+    if (p.queue.empty()) {
+      p.drainer = Drainer::kNone;
+      return;
+    }
+    // The next batch: a waiting caller of Handle leads it (this one goes on), else the spawn.
+    auto waiting = std::find_if(p.queue.begin(), p.queue.end(),
+                                [](const auto& queued) { return queued->waiter != nullptr; });
+    if (waiting != p.queue.end() && (*waiting)->waiter != self) {
+      (*waiting)->waiter->lead = true;
+      (*waiting)->waiter->wake.notify_one();
+      return;
+    }
+    if (waiting == p.queue.end() && spawn_) {
+      p.drainer = Drainer::kSpawned;
+      const uint64_t ticket = ++p.spawned;
+      lock.unlock();
+      spawn_([this, platform, &p, ticket] {
+        {
+          std::lock_guard spawned_lock(p.queue_mu);
+          if (p.drainer != Drainer::kSpawned || p.spawned != ticket) return;  // overtaken
+          p.drainer = Drainer::kRunning;
+        }
+        Drain(platform, p, nullptr);
+      });
+      return;
+    }
+  }
+}
+
+void CommandService::HandleBatch(const std::string& platform, Platform& p,
+                                 const std::vector<std::unique_ptr<Queued>>& batch) {
+  if (Status s = Refresh(platform, p); !s.ok()) {
+    for (const auto& queued : batch) queued->outcome.error = Unavailable(s);
+    return;
+  }
+  std::vector<std::unique_ptr<eventstore::PendingAppend>> started(batch.size());
+  bool any_started = false;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->outcome = DecideAndStart(platform, p, *batch[i], !any_started, &started[i]);
+    any_started = any_started || started[i] != nullptr;
+  }
+  // Wait for the disk once (the appends are written in order, mostly in one group commit).
+  bool lost = false;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!started[i]) continue;
+    eventstore::AppendResult durable = started[i]->Wait();
+    if (!durable.ok()) {
+      batch[i]->outcome = CommandOutcome{Unavailable(durable.status), 0, 0, false};
+      lost = true;
+    }
+  }
+  if (lost) {
+    // The model folded events the log does not have: drop it, so the next use rebuilds it
+    // from the checkpoint and the log.
+    p.model = projections::PlatformModel();
+    p.loaded = false;
+    p.checkpointed_at = 0;
+    return;
+  }
+  if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
+    // A failed checkpoint costs only a longer fold at the next start; the commands stand.
+    if (checkpoints_->Save(platform, p.model).ok()) p.checkpointed_at = p.model.position();
+  }
+}
+
+CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platform& p,
+                                              const Queued& queued, bool may_refresh,
+                                              std::unique_ptr<eventstore::PendingAppend>* started) {
+  const v1::Command& command = queued.command;
+  CommandOutcome outcome;
+  // Two tries: a second only if another writer moved a stream between catch-up and append,
+  // and only while no append of this batch is pending (the model then holds durable events
+  // only, so catching up finds what the other writer wrote).
+  for (int attempt = 0; attempt < 2; ++attempt) {
     if (const auto* done = p.model.state().CommandResult(command.command_id())) {
       outcome.first_position = done->first_position;
       outcome.last_position = done->last_position;
       outcome.repeated = true;
       return outcome;
     }
-    Decision decision = Decide(command, CommandContext{platform, actor_id}, p.model.state());
+    Decision decision = Decide(command, CommandContext{platform, queued.actor_id}, p.model.state());
     if (!decision.ok()) {
       outcome.error = decision.error;
       return outcome;
@@ -196,23 +318,31 @@ CommandOutcome CommandService::Handle(const std::string& platform, const std::st
       }
       parts[it->second].events.push_back(eventstore::NewEvent{
           EventId(platform, command.command_id(), index++), EventTypeName(planned.event),
-          planned.event.SerializeAsString(), planned.actor.empty() ? actor_id : planned.actor,
-          command.command_id()});
+          planned.event.SerializeAsString(),
+          planned.actor.empty() ? queued.actor_id : planned.actor, command.command_id()});
     }
-    eventstore::AppendResult appended = store_.AppendAll(parts);
-    if (appended.status.code() == StatusCode::kWrongExpectedVersion && attempt == 0) continue;
-    if (!appended.ok()) {
-      outcome.error = Unavailable(appended.status);
+    auto pending = store_.StartAppendAll(std::move(parts));
+    const eventstore::AppendResult& prepared = pending->Prepared();
+    if (prepared.status.code() == StatusCode::kWrongExpectedVersion && attempt == 0 &&
+        may_refresh) {
+      if (Status s = Refresh(platform, p); !s.ok()) {
+        outcome.error = Unavailable(s);
+        return outcome;
+      }
+      continue;
+    }
+    if (prepared.status.code() == StatusCode::kWrongExpectedVersion) break;
+    if (!prepared.ok()) {
+      outcome.error = Unavailable(prepared.status);
       return outcome;
     }
-    // The appended events are in the store now; fold them the way catch-up would.
-    if (Status s = Refresh(platform, p); !s.ok()) {
-      outcome.error = Unavailable(s);
-      return outcome;
-    }
-    outcome.first_position = appended.positions.front();
-    outcome.last_position = appended.positions.back();
-    outcome.repeated = appended.idempotent_replay;
+    // Fold the events now, so the next command of the batch is decided against them; they
+    // are stored exactly as prepared.
+    for (const auto& record : pending->records()) p.model.Apply(*record);
+    outcome.first_position = prepared.positions.front();
+    outcome.last_position = prepared.positions.back();
+    outcome.repeated = prepared.idempotent_replay;
+    *started = std::move(pending);
     return outcome;
   }
   outcome.error = CommandError{"conflict", "the platform changed while deciding; try again"};

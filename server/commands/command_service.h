@@ -2,12 +2,21 @@
 // PlatformModel (folded from the platform's events on first use, then kept current), and
 // handles a command as: catch up, answer a repeated command id with its first outcome,
 // decide, append all the decision's events atomically (each stream at the version the
-// decision saw), fold them. Commands of one platform are handled one at a time; different
-// platforms proceed in parallel and share the store's group commit.
+// decision saw), fold them.
+//
+// Commands of one platform are decided one at a time, each against the state its
+// predecessors left, but they wait for the disk together: commands that arrive while a batch
+// is being handled queue up and are then handled as the next batch. In a batch each
+// command's append is started and prepared (its place in the log fixed), its events folded,
+// and the next command decided; the batch then waits once for its appends to be durable
+// before anyone is answered or the model is read. Different platforms proceed in parallel
+// and share the store's group commit.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,8 +72,26 @@ class CommandService {
   explicit CommandService(eventstore::EventStore& store, CheckpointStore* checkpoints = nullptr)
       : store_(store), checkpoints_(checkpoints) {}
 
+  // Handles `command` and returns its outcome; blocks until it is durable (or refused).
   CommandOutcome Handle(const std::string& platform, const std::string& actor_id,
                         const v1::Command& command);
+
+  using Done = std::function<void(CommandOutcome)>;
+  // Handles `command` and calls `done` once with its outcome, from the thread that handled
+  // its batch, once its events are durable. If no thread is handling the platform's batches,
+  // the calling thread handles this one (and so blocks for a disk write); else the command
+  // is queued and Submit returns at once. `done` must not block.
+  void Submit(const std::string& platform, std::string actor_id, v1::Command command, Done done);
+
+  using Spawn = std::function<void(std::function<void()>)>;
+  // Who handles a platform's next batch when commands queued up during a batch: a caller of
+  // Handle waiting in the queue if there is one; else, by default (null), the thread that
+  // handled the batch, which can keep a caller busy with others' commands for as long as
+  // they keep coming; else, with a spawn, a task given to it (a server's worker pool). A
+  // spawned task that has not started yet is overtaken by the next caller, so callers of
+  // Handle blocking every thread of that pool never wait for it. Call before the first
+  // command.
+  void SetSpawn(Spawn spawn) { spawn_ = std::move(spawn); }
 
   // Runs `read` on the platform's current model, under the platform's lock; fails (without
   // calling it) if the store cannot be read. A platform not loaded yet is folded from the
@@ -93,20 +120,59 @@ class CommandService {
                              size_t index);
 
  private:
+  // A caller of Handle, blocked until its command is answered or it is asked to lead.
+  // Guarded by its platform's queue_mu.
+  struct Waiter {
+    std::condition_variable wake;
+    bool lead = false;  // handle the next batch
+    std::optional<CommandOutcome> outcome;
+  };
+  // A command waiting in its platform's queue: answered through `done` or to `waiter`.
+  struct Queued {
+    std::string actor_id;
+    v1::Command command;
+    Done done;
+    Waiter* waiter = nullptr;
+    CommandOutcome outcome;
+  };
+  // Who handles a platform's batches.
+  enum class Drainer { kNone, kRunning, kSpawned };
   struct Platform {
+    // Guards the model. Invariant: whoever does not hold it sees a model holding durable
+    // events only (a batch folds prepared events and releases it once they are durable).
     FairMutex mu;
     bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
     uint64_t checkpointed_at = 0;  // the model position of the last checkpoint
+
+    // Commands waiting to be handled, and who handles the next batch: at most one thread
+    // at a time runs Drain. A spawned task only runs if `spawned` still has its number.
+    std::mutex queue_mu;
+    std::deque<std::unique_ptr<Queued>> queue;
+    Drainer drainer = Drainer::kNone;
+    uint64_t spawned = 0;
   };
   Platform& PlatformFor(const std::string& platform);
   // Restores from a checkpoint (once), folds to the head, checkpoints if due. Under p.mu.
   Status Refresh(const std::string& platform, Platform& p);
+  // Handles the platform's queued commands, batch by batch, until none are left or the next
+  // batch is handed on (see SetSpawn). Called by the thread that set p.drainer to kRunning;
+  // `self` is its Waiter if it is a caller of Handle.
+  void Drain(const std::string& platform, Platform& p, Waiter* self);
+  // Handles `batch` in order, setting each outcome. Under p.mu.
+  void HandleBatch(const std::string& platform, Platform& p,
+                   const std::vector<std::unique_ptr<Queued>>& batch);
+  // Decides one command against the model and, if it produces events, starts their append
+  // and folds them once prepared (*started then holds the append). Under p.mu.
+  CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,
+                                bool may_refresh,
+                                std::unique_ptr<eventstore::PendingAppend>* started);
   // Folds what the store has of the platform beyond the state's position.
   Status CatchUp(const std::string& platform, projections::PlatformModel& model);
 
   eventstore::EventStore& store_;
   CheckpointStore* checkpoints_;
+  Spawn spawn_;
   std::atomic<uint64_t> folded_since_load_{0};
   std::mutex platforms_mu_;
   std::map<std::string, std::unique_ptr<Platform>> platforms_;

@@ -234,11 +234,8 @@ Answer<json::object> ApiService::PeekInvite(std::string_view token) {
   return out;
 }
 
-Answer<commands::CommandOutcome> ApiService::Handle(const std::string& platform,
-                                                    const std::string& actor,
-                                                    const v1::Command& command) {
-  const auto started = std::chrono::steady_clock::now();
-  commands::CommandOutcome outcome = commands_.Handle(platform, actor, command);
+Answer<commands::CommandOutcome> ApiService::Counted(
+    commands::CommandOutcome outcome, std::chrono::steady_clock::time_point started) {
   metrics_.command_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!outcome.ok()) {
@@ -247,6 +244,13 @@ Answer<commands::CommandOutcome> ApiService::Handle(const std::string& platform,
   }
   (outcome.repeated ? metrics_.commands_repeated : metrics_.commands_ok)++;
   return outcome;
+}
+
+Answer<commands::CommandOutcome> ApiService::Handle(const std::string& platform,
+                                                    const std::string& actor,
+                                                    const v1::Command& command) {
+  const auto started = std::chrono::steady_clock::now();
+  return Counted(commands_.Handle(platform, actor, command), started);
 }
 
 Answer<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_view body,
@@ -438,8 +442,8 @@ Answer<json::object> ApiService::MyPlatforms(const Caller& caller) {
   return out;
 }
 
-Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::string& platform,
-                                            std::string_view command_json, bool with_events) {
+Answer<v1::Command> ApiService::ParseCommand(const Caller& caller, const std::string& platform,
+                                             std::string_view command_json) {
   if (!commands::IsValidUtf8(command_json)) return Err("invalid_utf8", "the command is not UTF-8");
   v1::Command command;
   google::protobuf::util::JsonParseOptions options;
@@ -456,13 +460,29 @@ Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::str
   if (command.has_found_platform() || command.has_join_platform()) {
     return Err("forbidden", "platforms are founded and joined through invite links");
   }
-  auto handled = Handle(platform, caller.account_id, command);
-  if (!handled.ok()) return handled.error();
+  return command;
+}
+
+namespace {
+
+json::object ResultJson(const commands::CommandOutcome& handled) {
   json::object out;
-  out["position"] = handled->last_position;
-  out["firstPosition"] = handled->first_position;
-  out["lastPosition"] = handled->last_position;
-  out["repeated"] = handled->repeated;
+  out["position"] = handled.last_position;
+  out["firstPosition"] = handled.first_position;
+  out["lastPosition"] = handled.last_position;
+  out["repeated"] = handled.repeated;
+  return out;
+}
+
+}  // namespace
+
+Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::string& platform,
+                                            std::string_view command_json, bool with_events) {
+  auto command = ParseCommand(caller, platform, command_json);
+  if (!command.ok()) return command.error();
+  auto handled = Handle(platform, caller.account_id, command.value());
+  if (!handled.ok()) return handled.error();
+  json::object out = ResultJson(handled.value());
   if (!with_events) return out;
   json::array events;
   std::vector<eventstore::EventRecord> written;
@@ -470,7 +490,7 @@ Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::str
   if (store_.ReadAll(handled->first_position - 1, count, &written).ok()) {
     for (const auto& record : written) {
       // A multi-platform log interleaves: keep only this command's events.
-      if (record.correlation_id() == command.command_id() &&
+      if (record.correlation_id() == command->command_id() &&
           eventstore::PartitionOf(record.stream()) == platform) {
         events.push_back(json::parse(wire::EventJson(record)));
       }
@@ -478,6 +498,20 @@ Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::str
   }
   out["events"] = std::move(events);
   return out;
+}
+
+void ApiService::RunCommandAsync(const Caller& caller, const std::string& platform,
+                                 std::string_view command_json,
+                                 std::function<void(Answer<json::object>)> done) {
+  auto command = ParseCommand(caller, platform, command_json);
+  if (!command.ok()) return done(command.error());
+  const auto started = std::chrono::steady_clock::now();
+  commands_.Submit(platform, caller.account_id, std::move(command.value()),
+                   [this, started, done = std::move(done)](commands::CommandOutcome outcome) {
+                     auto handled = Counted(std::move(outcome), started);
+                     if (!handled.ok()) return done(handled.error());
+                     done(ResultJson(handled.value()));
+                   });
 }
 
 bool ApiService::EventAt(uint64_t position, v1::EventRecord* record) const {

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,6 +94,16 @@ class ApiService {
   // when `with_events` (HTTP; WebSocket clients get them through their subscription).
   Answer<boost::json::object> RunCommand(const Caller& caller, const std::string& platform,
                                          std::string_view command_json, bool with_events);
+  // RunCommand without events, answered through `done` once the command is durable or
+  // refused (see CommandService::Submit: the calling thread may first handle a batch of the
+  // platform's commands, or return at once with the command queued). `done` must not block.
+  void RunCommandAsync(const Caller& caller, const std::string& platform,
+                       std::string_view command_json,
+                       std::function<void(Answer<boost::json::object>)> done);
+  // Where a platform's next batch of commands is handled (CommandService::SetSpawn).
+  void SetCommandSpawn(commands::CommandService::Spawn spawn) {
+    commands_.SetSpawn(std::move(spawn));
+  }
 
   // Reads: JSON text of {"position", "view"}; NDJSON; CSV; iCalendar; the verify report.
   Answer<std::string> View(const Caller& caller, const std::string& platform,
@@ -120,6 +132,12 @@ class ApiService {
   boost::json::array PlatformsOf(const std::string& account_id);
   // Authorizes a write: read_only for auditors and feed keys.
   std::optional<ApiError> RequireWriter(const Caller& caller, const std::string& platform);
+  // A command's JSON as a v1::Command the caller may send to `platform`.
+  Answer<v1::Command> ParseCommand(const Caller& caller, const std::string& platform,
+                                   std::string_view command_json);
+  // Counts a handled command in the metrics; its outcome as an answer.
+  Answer<commands::CommandOutcome> Counted(commands::CommandOutcome outcome,
+                                           std::chrono::steady_clock::time_point started);
   // Handles a command the server itself composes (joining, founding, inviting).
   Answer<commands::CommandOutcome> Handle(const std::string& platform, const std::string& actor,
                                           const v1::Command& command);

@@ -88,6 +88,7 @@ uint64_t FeedHub::Position() const {
 void FeedHub::Run(uint64_t after_position) {
   auto subscription = store_.Subscribe(after_position);
   std::vector<eventstore::EventRecord> pending, more;
+  auto last_flush = std::chrono::steady_clock::now() - options_.flush_interval;
   while (running_) {
     Status s = subscription->Next(&pending, 4096, std::chrono::milliseconds(100));
     if (s.code() == StatusCode::kClosed) break;
@@ -97,8 +98,10 @@ void FeedHub::Run(uint64_t after_position) {
       continue;
     }
     if (pending.empty()) continue;
-    // Gather what else commits within the flush interval into the same frames.
-    const auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+    // At most one flush per interval: an event after a quiet spell goes out at once; under
+    // load what commits until the interval is over joins the same frames, so each
+    // subscriber gets at most one frame per interval however fast commands come.
+    const auto deadline = last_flush + options_.flush_interval;
     while (running_ && pending.size() < 16'384) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
@@ -106,6 +109,7 @@ void FeedHub::Run(uint64_t after_position) {
       if (!subscription->Next(&more, 4096, left).ok() || more.empty()) break;
       std::move(more.begin(), more.end(), std::back_inserter(pending));
     }
+    last_flush = std::chrono::steady_clock::now();
     Flush(pending);
   }
 }

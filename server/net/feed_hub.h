@@ -9,8 +9,9 @@
 // position" — which is what makes a resume exact (no gap, no duplicate).
 //
 // Invariant (per platform): every event of the platform with a position above `floor` is in
-// the ring, in order. Frames are flushed at most every `flush_interval`, so under load one
-// frame carries many events and the number of socket writes stays bounded.
+// the ring, in order. Frames are flushed at most once per `flush_interval` (the first event
+// after a quiet spell at once), so under load one frame carries many events and the number
+// of socket writes stays bounded.
 #pragma once
 
 #include <chrono>

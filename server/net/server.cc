@@ -232,11 +232,16 @@ Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metr
   shared_ = std::make_unique<ServerShared>(std::move(config), api, hub, metrics, workers_);
   shared_->watches = std::make_shared<ViewWatches>(api, hub, workers_.get_executor());
   listener_ = std::make_shared<Listener>(ioc_, *shared_);
+  // A platform's next batch of commands runs as a worker task of its own, so no request
+  // waits for other requests' commands.
+  api.SetCommandSpawn(
+      [shared = shared_.get()](std::function<void()> work) { shared->OnWorker(std::move(work)); });
 }
 
 Server::~Server() {
   Stop();
   workers_.join();
+  shared_->api.SetCommandSpawn(nullptr);
 }
 
 Status Server::Bind() {

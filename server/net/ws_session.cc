@@ -60,6 +60,9 @@ void WsSession::Run(HttpRequest request) {
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.read_message_max(shared_.config.ws_max_message_bytes);
+  // One frame per message: Beast would otherwise cut each message into 4 KiB fragments, one
+  // socket write each, and an "events" frame for a busy platform is many KiB.
+  ws_.auto_fragment(false);
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(beast::http::field::server, "rotonde");
   }));
@@ -188,25 +191,30 @@ void WsSession::OnMessage(const std::string& text) {
     }
     shared_.OnWorker([self = shared_from_this(), platform, id, body = json::serialize(*command)] {
       ApiService& api = self->shared_.api;
-      // The session may have expired or been signed out since the upgrade.
-      auto caller = api.Authenticate("", "Bearer " + self->caller_.token);
-      json::object reply;
-      if (!caller.ok()) {
-        reply = ErrorJson(caller.error(), api.Head());
-        reply["type"] = "error";
-      } else {
-        auto result = api.RunCommand(caller.value(), platform, body, /*with_events=*/false);
+      auto answer = [self, id](Answer<json::object> result) {
+        json::object reply;
         if (result.ok()) {
           reply = std::move(result.value());
           reply["type"] = "result";
         } else {
-          reply = ErrorJson(result.error(), api.Head());
+          reply = ErrorJson(result.error(), self->shared_.api.Head());
           reply["type"] = "error";
         }
-      }
-      if (!id.empty()) reply["id"] = id;
-      boost::asio::post(self->ws_.get_executor(),
-                        [self, reply = std::move(reply)] { self->SendJson(reply); });
+        if (!id.empty()) reply["id"] = id;
+        boost::asio::post(self->ws_.get_executor(),
+                          [self, reply = std::move(reply)] { self->SendJson(reply); });
+      };
+      // The session may have expired or been signed out since the upgrade.
+      auto caller = api.Authenticate("", "Bearer " + self->caller_.token);
+      if (!caller.ok()) return answer(caller.error());
+      // In flight until answered: the command may wait in its platform's queue after this
+      // task ends, and a draining server answers it before stopping.
+      self->shared_.in_flight++;
+      api.RunCommandAsync(caller.value(), platform, body,
+                          [self, answer](Answer<json::object> result) {
+                            answer(std::move(result));
+                            self->shared_.in_flight--;
+                          });
     });
     return;
   }

@@ -2,6 +2,14 @@
 // refusals change nothing; a restart rebuilds the same state.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "command_service.h"
@@ -239,6 +247,205 @@ TEST_F(CommandServiceTest, PlatformsAreHandledInParallel) {
     EXPECT_EQ(proposed, 25u) << p;
   }
   EXPECT_TRUE(store_->Verify().ok());
+}
+
+// Commands of one platform arriving together are handled in batches: each decided against
+// what its predecessors decided (prepared, not yet durable), all answered once durable.
+TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
+  // About a dozen proposals a day: enough clashes to depend on the order of decisions.
+  auto DayOfMay = [](int n) {
+    const int day = 1 + n % 28;
+    return std::string("2026-05-") + (day < 10 ? "0" : "") + std::to_string(day);
+  };
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  constexpr int kThreads = 16, kEach = 20;
+  std::vector<std::vector<CommandOutcome>> outcomes(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every thread also sends the same command id: it is handled once.
+        const v1::Command command =
+            i == kEach / 2 ? Propose("shared", "Braderie", "2026-05-02")
+                           : Propose("t" + std::to_string(t) + "-" + std::to_string(i),
+                                     "Markt " + std::to_string(t), DayOfMay(t * kEach + i));
+        outcomes[t].push_back(service_->Handle("kolenkit", "m-anna", command));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  std::set<uint64_t> firsts;
+  int shared_fresh = 0;
+  std::optional<uint64_t> shared_position;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kEach; ++i) {
+      const CommandOutcome& outcome = outcomes[t][i];
+      ASSERT_TRUE(outcome.ok()) << outcome.error->message;
+      if (i == kEach / 2) {
+        shared_fresh += !outcome.repeated;
+        if (shared_position) {
+          EXPECT_EQ(outcome.first_position, *shared_position);
+        }
+        shared_position = outcome.first_position;
+      } else {
+        EXPECT_TRUE(firsts.insert(outcome.first_position).second);
+      }
+    }
+  }
+  EXPECT_EQ(shared_fresh, 1);
+  // The clashes among the proposals of a day were decided against everything before them: the live
+  // model equals one rebuilt from the log, byte for byte.
+  std::string live, rebuilt;
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& m) {
+                           live = projections::ModelSnapshots::Bytes(m);
+                           EXPECT_EQ(m.state().initiatives().size(),
+                                     static_cast<size_t>(kThreads * (kEach - 1) + 1));
+                           EXPECT_EQ(m.position(), store_->Head().position);
+                         })
+                  .ok());
+  CommandService from_log(*store_);
+  ASSERT_TRUE(from_log
+                  .Read("kolenkit",
+                        [&](const projections::PlatformModel& m) {
+                          rebuilt = projections::ModelSnapshots::Bytes(m);
+                        })
+                  .ok());
+  EXPECT_EQ(live, rebuilt);
+  EXPECT_TRUE(store_->Verify().ok());
+}
+
+// While a batch is being handled, Submit only queues; the queued commands are the next
+// batch, handled by the same thread or, with a spawn, wherever the server says.
+TEST_F(CommandServiceTest, SubmitQueuesWhileABatchIsHandledAndTheNextBatchRunsWhereSpawned) {
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  std::vector<std::function<void()>> spawned;
+  service_->SetSpawn([&](std::function<void()> work) { spawned.push_back(std::move(work)); });
+
+  std::mutex mu;
+  std::condition_variable changed;
+  bool first_answered = false, release_first = false;
+  std::vector<CommandOutcome> later;
+  std::thread first([&] {
+    service_->Submit("kolenkit", "m-anna", Propose("a", "Braderie", "2026-07-04"),
+                     [&](CommandOutcome outcome) {
+                       EXPECT_TRUE(outcome.ok());
+                       std::unique_lock lock(mu);
+                       first_answered = true;
+                       changed.notify_all();
+                       // The first batch is not over until this returns.
+                       changed.wait(lock, [&] { return release_first; });
+                     });
+  });
+  {
+    std::unique_lock lock(mu);
+    changed.wait(lock, [&] { return first_answered; });
+  }
+  for (const char* id : {"b", "c"}) {
+    // Returns at once: the command waits for the thread still in the first batch.
+    service_->Submit("kolenkit", "m-anna", Propose(id, "Rommelmarkt", "2026-07-04"),
+                     [&](CommandOutcome outcome) { later.push_back(std::move(outcome)); });
+  }
+  EXPECT_TRUE(later.empty());
+  {
+    std::lock_guard lock(mu);
+    release_first = true;
+    changed.notify_all();
+  }
+  first.join();
+  // The first thread handed the next batch to the spawn rather than handling it itself.
+  EXPECT_TRUE(later.empty());
+  ASSERT_EQ(spawned.size(), 1u);
+  spawned[0]();
+  ASSERT_EQ(later.size(), 2u);
+  for (const auto& outcome : later) EXPECT_TRUE(outcome.ok()) << outcome.error->message;
+  EXPECT_EQ(later[1].first_position, later[0].last_position + 1);
+  // Nothing queued any more: the next command is handled by its caller again.
+  EXPECT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("d", "Markt", "2026-07-11")).ok());
+  EXPECT_EQ(spawned.size(), 1u);
+}
+
+// A server's pool: its threads may all be callers of Handle, waiting; then a spawned batch
+// queued behind them would never run. Waiting callers lead instead, so everything finishes.
+TEST_F(CommandServiceTest, CallersOfHandleFillingThePoolNeverWaitForASpawnedBatch) {
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  class Pool {
+   public:
+    explicit Pool(int threads) {
+      for (int t = 0; t < threads; ++t) {
+        threads_.emplace_back([this] {
+          for (;;) {
+            std::function<void()> work;
+            {
+              std::unique_lock lock(mu_);
+              ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+              if (tasks_.empty()) return;
+              work = std::move(tasks_.front());
+              tasks_.pop_front();
+            }
+            work();
+          }
+        });
+      }
+    }
+    ~Pool() {
+      {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+      }
+      ready_.notify_all();
+      for (auto& thread : threads_) thread.join();
+    }
+    void Post(std::function<void()> work) {
+      {
+        std::lock_guard lock(mu_);
+        tasks_.push_back(std::move(work));
+      }
+      ready_.notify_one();
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable ready_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+  };
+  Pool pool(2);
+  service_->SetSpawn([&](std::function<void()> work) { pool.Post(std::move(work)); });
+
+  constexpr int kEach = 60;
+  std::atomic<int> answered{0};
+  for (int t = 0; t < 2; ++t) {
+    pool.Post([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const auto outcome = service_->Handle(
+            "kolenkit", "m-anna",
+            Propose("sync" + std::to_string(t) + "-" + std::to_string(i), "Markt", "2026-08-01"));
+        EXPECT_TRUE(outcome.ok());
+        answered++;
+      }
+    });
+  }
+  std::thread submitter([&] {
+    for (int i = 0; i < 2 * kEach; ++i) {
+      service_->Submit("kolenkit", "m-anna",
+                       Propose("async" + std::to_string(i), "Markt", "2026-08-02"),
+                       [&](CommandOutcome outcome) {
+                         EXPECT_TRUE(outcome.ok());
+                         answered++;
+                       });
+    }
+  });
+  submitter.join();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (answered < 4 * kEach && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(answered.load(), 4 * kEach);
+  service_->SetSpawn(nullptr);
 }
 
 }  // namespace

@@ -25,7 +25,17 @@ TEST_F(StoreTest, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVe
         std::vector<NewEvent> events = {Event("t" + std::to_string(t) + "-" + std::to_string(i))};
         if (i % 3 == 0) events.push_back(Event(events[0].id + "b"));
         auto ids = events;
-        auto result = store_->Append(stream, ExpectedVersion::Any(), std::move(events));
+        // A quarter of the writers start their appends (prepared in their own thread, into
+        // the same groups as the queued ones).
+        AppendResult result;
+        if (t % 4 == 3) {
+          auto pending = store_->StartAppendAll({{stream, ExpectedVersion::Any(), events}});
+          ASSERT_TRUE(pending->Prepared().ok()) << pending->Prepared().status.ToString();
+          result = pending->Wait();
+          EXPECT_EQ(result.positions, pending->Prepared().positions);
+        } else {
+          result = store_->Append(stream, ExpectedVersion::Any(), std::move(events));
+        }
         ASSERT_TRUE(result.ok()) << result.status.ToString();
         ASSERT_EQ(result.positions.size(), ids.size());
         for (size_t k = 0; k < ids.size(); ++k)

@@ -221,6 +221,63 @@ TEST_F(StoreTest, AppendAllIsOneAtomicAppendAcrossStreams) {
   EXPECT_TRUE(store_->Verify().ok());
 }
 
+TEST_F(StoreTest, AStartedAppendIsPreparedThenDurable) {
+  ASSERT_TRUE(AppendOne("p/task/1", "t0").ok());
+  // Three appends, each deciding its expected version from the one before, before any waits
+  // for the disk: each sees the prepared ones before it.
+  std::vector<std::unique_ptr<PendingAppend>> pending;
+  uint64_t version = 0;
+  for (int i = 1; i <= 3; ++i) {
+    pending.push_back(store_->StartAppendAll(
+        {{"p/task/1",
+          ExpectedVersion::Exact(version),
+          {Event("t" + std::to_string(i) + "a"), Event("t" + std::to_string(i) + "b")}},
+         {"p/log/" + std::to_string(i),
+          ExpectedVersion::NoStream(),
+          {Event("l" + std::to_string(i))}}}));
+    const AppendResult& prepared = pending.back()->Prepared();
+    ASSERT_TRUE(prepared.ok()) << prepared.status.ToString();
+    EXPECT_EQ(prepared.positions.front(), 2u + 3u * (i - 1));
+    ASSERT_EQ(pending.back()->records().size(), 3u);
+    version = pending.back()->records()[1]->version();
+    EXPECT_EQ(version, 2u * i);
+  }
+  // A conflicting one is refused at once, and for good.
+  auto stale = store_->StartAppendAll({{"p/task/1", ExpectedVersion::Exact(0), {Event("x")}}});
+  EXPECT_EQ(stale->Prepared().status.code(), StatusCode::kWrongExpectedVersion);
+  EXPECT_TRUE(stale->records().empty());
+  EXPECT_EQ(stale->Wait().status.code(), StatusCode::kWrongExpectedVersion);
+
+  std::vector<EventRecord> expected;
+  for (auto& append : pending) {
+    AppendResult durable = append->Wait();
+    ASSERT_TRUE(durable.ok()) << durable.status.ToString();
+    EXPECT_EQ(durable.positions, append->Prepared().positions);
+    for (const auto& record : append->records()) expected.push_back(*record);
+  }
+  // What was prepared is exactly what is stored.
+  auto all = All();
+  ASSERT_EQ(all.size(), 10u);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(all[i + 1].SerializeAsString(), expected[i].SerializeAsString()) << i;
+  }
+  EXPECT_TRUE(store_->Verify().ok());
+
+  // A replay prepares as a replay, with no records; bad input and a closed store are
+  // refused before queueing.
+  auto replay =
+      store_->StartAppendAll({{"p/task/1", ExpectedVersion::Any(), {Event("t1a"), Event("t1b")}},
+                              {"p/log/1", ExpectedVersion::Any(), {Event("l1")}}});
+  EXPECT_TRUE(replay->Prepared().idempotent_replay);
+  EXPECT_TRUE(replay->records().empty());
+  EXPECT_EQ(replay->Wait().positions, (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_EQ(store_->StartAppendAll({})->Prepared().status.code(), StatusCode::kInvalidArgument);
+  store_->Close();
+  auto closed = store_->StartAppendAll({{"p/task/1", ExpectedVersion::Any(), {Event("y")}}});
+  EXPECT_EQ(closed->Prepared().status.code(), StatusCode::kClosed);
+  EXPECT_EQ(closed->Wait().status.code(), StatusCode::kClosed);
+}
+
 TEST_F(StoreTest, ReadsAreOrderedAndBounded) {
   for (int i = 0; i < 30; ++i) {
     const std::string partition = i % 3 == 0 ? "oost" : "west";

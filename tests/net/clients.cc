@@ -139,6 +139,7 @@ std::optional<json::object> WsClient::ReadUntil(const std::string& type,
     if (!message) return std::nullopt;
     const json::value* t = message->if_contains("type");
     if (t && t->is_string() && t->as_string() == type) return message;
+    skipped_.push_back(std::move(*message));
   }
   return std::nullopt;
 }

@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rotonde::test_support {
 
@@ -40,9 +42,11 @@ class WsClient {
   // The next message, or nullopt on timeout or when the connection closed (then closed()
   // and close_code() tell).
   std::optional<boost::json::object> Read(std::chrono::milliseconds timeout);
-  // Reads until a message of `type` arrives (others are kept in skipped()).
+  // Reads until a message of `type` arrives; the others read on the way are kept for
+  // TakeSkipped().
   std::optional<boost::json::object> ReadUntil(const std::string& type,
                                                std::chrono::milliseconds timeout);
+  std::vector<boost::json::object> TakeSkipped() { return std::exchange(skipped_, {}); }
   bool closed() const { return closed_; }
   int close_code() const { return close_code_; }
   // Why the last read failed ("WebSocket connection closed normally", "Connection reset").
@@ -61,6 +65,7 @@ class WsClient {
   int close_code_ = 0;
   std::string close_error_;
   std::string send_error_;
+  std::vector<boost::json::object> skipped_;
 };
 
 }  // namespace rotonde::test_support

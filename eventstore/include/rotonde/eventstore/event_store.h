@@ -142,6 +142,8 @@ struct VerifyReport {
 };
 
 class Subscription;
+class PendingAppend;
+struct WriteRequest;
 
 class EventStore {
  public:
@@ -169,6 +171,11 @@ class EventStore {
   // changes several things (a merge: a clash, two initiatives, their tasks) is one
   // AppendAll. Errors as Append; kWrongExpectedVersion names the stream that did not match.
   AppendResult AppendAll(std::vector<StreamAppend> appends);
+
+  // AppendAll in two steps, for a caller that decides its next append from the outcome of
+  // this one without waiting for the disk (a command handler deciding queued commands one
+  // after another, then waiting once): see PendingAppend. Never null.
+  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends);
 
   // Appends events that were recorded elsewhere (an export), keeping every field. Each must
   // continue the log exactly: position = head + 1, prev_hash = head hash, a hash that
@@ -217,6 +224,35 @@ class EventStore {
   class Impl;
   explicit EventStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// An append started by EventStore::StartAppendAll. Not thread-safe (one owner); it may be
+// destroyed at any time, the append goes on regardless.
+class PendingAppend {
+ public:
+  ~PendingAppend();
+  PendingAppend(const PendingAppend&) = delete;
+  PendingAppend& operator=(const PendingAppend&) = delete;
+
+  // Blocks until the store has checked the append and placed it in the log: on success its
+  // positions, versions and hashes are final and every later append sees it (expected
+  // versions, ids), but it is not durable yet and no read, subscription or head shows it.
+  // A failure here is final: nothing is written.
+  const AppendResult& Prepared();
+  // The events exactly as they will be stored, once Prepared() succeeded with a fresh append
+  // (empty for an idempotent replay or a failure).
+  const std::vector<std::shared_ptr<const EventRecord>>& records();
+  // Blocks until the append is durable or has failed; the final result, as AppendAll returns
+  // it. A prepared append can still fail here (the disk failed): then every append prepared
+  // after it fails too, so a caller that folded prepared events must drop what it folded.
+  AppendResult Wait();
+
+ private:
+  friend class EventStore;
+  explicit PendingAppend(std::shared_ptr<WriteRequest> request) : request_(std::move(request)) {}
+  explicit PendingAppend(AppendResult refused);
+  std::shared_ptr<WriteRequest> request_;  // null when refused before queueing
+  AppendResult refused_;
 };
 
 // A cursor over the log; not thread-safe (one consumer), created by EventStore::Subscribe.
