@@ -53,8 +53,9 @@ constexpr char kUsage[] =
     "  --idle N             idle connections (default 10000; 0 skips idle)\n"
     "  --idle-seconds N     how long they stay silent (default 5; the server pings every 30 s,\n"
     "                       so over 30 also shows the pings answered)\n"
-    "  --client-threads N   threads carrying every client connection, 1 or 2 (default 2; the\n"
-    "                       client shares the machine with the server)\n"
+    "  --client-threads N   threads carrying the subscribers and idle connections, 1 or 2\n"
+    "                       (default 2; the client shares the machine with the server); the\n"
+    "                       command connections have one more of their own\n"
     "  --keep DIR           put the data directory (DIR/data) and the server logs in DIR, and\n"
     "                       keep them\n"
     "  --quick              100 subscribers, 100 commands/s, 5 s, 500 idle, 2 s silent (flags\n"
@@ -439,7 +440,7 @@ int Main(int argc, char** argv) {
   if (idle > 0) ran = run.Idle(idle, idle_seconds) && ran;
 
   std::cout << "rotonde-load: " << flags.rotonde << " on 127.0.0.1, client " << flags.client_threads
-            << " thread(s), RLIMIT_NOFILE " << files << "\n";
+            << " thread(s) + 1 for commands, RLIMIT_NOFILE " << files << "\n";
   run.Print(std::cout);
   if (flags.keep.empty()) {
     std::filesystem::remove_all(root, ec);

@@ -188,6 +188,9 @@ PushReport RunPush(const PushOptions& options) {
 
   report.rss_start = options.server_rss();
   ClientPool pool(options.client_threads);
+  // The command connections and their pacing on a thread of their own: they stand for other
+  // people's phones, whose commands do not wait behind a thousand subscribers' reads.
+  ClientPool command_pool(1);
   std::vector<std::shared_ptr<Subscriber>> subscribers;
   std::vector<std::shared_ptr<Commander>> commanders;
   Launcher launcher(subscribers);
@@ -260,7 +263,7 @@ PushReport RunPush(const PushOptions& options) {
   };
   std::atomic<int> commanders_done{0};
   for (int i = 0; i < options.command_connections; ++i) {
-    commanders.push_back(std::make_shared<Commander>(pool.context(), options.endpoint,
+    commanders.push_back(std::make_shared<Commander>(command_pool.context(), options.endpoint,
                                                      commander_tally, on_sent, on_reply,
                                                      [&commanders_done] { commanders_done++; }));
   }
@@ -274,7 +277,7 @@ PushReport RunPush(const PushOptions& options) {
   }
   std::shared_ptr<Pacer> pacer;
   if (!usable.empty() && expected > 0 && total > 0) {
-    pacer = std::make_shared<Pacer>(pool.context(), total, options.rate, [&](uint64_t n) {
+    pacer = std::make_shared<Pacer>(command_pool.context(), total, options.rate, [&](uint64_t n) {
       usable[n % usable.size()]->Send(n, CommandFrame(options.platform, options.run_id, n));
     });
     pacer->Start();
@@ -309,6 +312,7 @@ PushReport RunPush(const PushOptions& options) {
   for (auto& subscriber : subscribers) subscriber->Close();
   for (auto& commander : commanders) commander->Close();
   if (pacer) pacer->Stop();
+  command_pool.Stop();
   pool.Stop();
 
   report.subscribers_opened = subscriber_tally.opened;

@@ -32,12 +32,53 @@ CommandService::Platform& CommandService::PlatformFor(const std::string& platfor
   return *entry;
 }
 
-Status CommandService::CatchUp(const std::string& platform, projections::PlatformModel& model) {
+void CommandService::Fold(Platform& p, const eventstore::EventRecord& record) {
+  p.model.Apply(record);
+  // The events that change who is a member, or with which role (PlatformState::Apply).
+  const std::string& type = record.type();
+  if (type == "PlatformFounded" || type == "MemberJoined" || type == "MemberLeft" ||
+      type == "RoleGranted") {
+    p.roles_stale = true;
+  }
+}
+
+void CommandService::PublishRoles(Platform& p) {
+  if (!p.roles_stale) return;
+  auto roles = std::make_shared<std::unordered_map<std::string, v1::Role>>();
+  const auto& state = p.model.state();
+  for (const auto& [id, member] : state.members()) {
+    if (const v1::Role role = state.RoleOf(id); role != v1::ROLE_UNSPECIFIED) {
+      roles->emplace(id, role);
+    }
+  }
+  std::lock_guard lock(p.roles_mu);
+  p.roles = std::move(roles);
+  p.roles_stale = false;
+}
+
+Result<v1::Role> CommandService::RoleOf(const std::string& platform, const std::string& member_id) {
+  Platform& p = PlatformFor(platform);
+  std::shared_ptr<const std::unordered_map<std::string, v1::Role>> roles;
+  {
+    std::lock_guard lock(p.roles_mu);
+    roles = p.roles;
+  }
+  if (!roles) {
+    // Not loaded yet: loading publishes the table.
+    if (Status s = Read(platform, [](const projections::PlatformModel&) {}); !s.ok()) return s;
+    std::lock_guard lock(p.roles_mu);
+    roles = p.roles;
+  }
+  auto it = roles->find(member_id);
+  return it == roles->end() ? v1::ROLE_UNSPECIFIED : it->second;
+}
+
+Status CommandService::CatchUp(const std::string& platform, Platform& p) {
   std::vector<eventstore::EventRecord> page;
   for (;;) {
-    Status s = store_.ReadPartition(platform, model.position(), kCatchUpPage, &page);
+    Status s = store_.ReadPartition(platform, p.model.position(), kCatchUpPage, &page);
     if (!s.ok()) return s;
-    for (const auto& record : page) model.Apply(record);
+    for (const auto& record : page) Fold(p, record);
     folded_since_load_ += page.size();
     if (page.size() < kCatchUpPage) return Status::Ok();
   }
@@ -55,7 +96,8 @@ Status CommandService::Refresh(const std::string& platform, Platform& p) {
       }
     }
   }
-  if (Status s = CatchUp(platform, p.model); !s.ok()) return s;
+  if (Status s = CatchUp(platform, p); !s.ok()) return s;
+  PublishRoles(p);
   if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
     if (Status s = checkpoints_->Save(platform, p.model); !s.ok()) return s;
     p.checkpointed_at = p.model.position();
@@ -272,8 +314,10 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
     p.model = projections::PlatformModel();
     p.loaded = false;
     p.checkpointed_at = 0;
+    p.roles_stale = true;
     return;
   }
+  PublishRoles(p);
   if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
     // A failed checkpoint costs only a longer fold at the next start; the commands stand.
     if (checkpoints_->Save(platform, p.model).ok()) p.checkpointed_at = p.model.position();
@@ -338,7 +382,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     }
     // Fold the events now, so the next command of the batch is decided against them; they
     // are stored exactly as prepared.
-    for (const auto& record : pending->records()) p.model.Apply(*record);
+    for (const auto& record : pending->records()) Fold(p, *record);
     outcome.first_position = prepared.positions.front();
     outcome.last_position = prepared.positions.back();
     outcome.repeated = prepared.idempotent_replay;

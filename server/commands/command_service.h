@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "checkpoints.h"
@@ -99,6 +100,12 @@ class CommandService {
   Status Read(const std::string& platform,
               const std::function<void(const projections::PlatformModel&)>& read);
 
+  // The member's role on the platform (ROLE_UNSPECIFIED for a stranger or one who left), as
+  // of the last durable event: answered from a table republished whenever membership
+  // changes, so it never waits for a batch of commands. A platform not loaded yet is folded
+  // from the log first.
+  Result<v1::Role> RoleOf(const std::string& platform, const std::string& member_id);
+
   // The platforms this service has loaded, read or handled a command of, by name; and
   // whether `platform` is one of them (cheap, creates nothing).
   std::vector<std::string> Platforms();
@@ -145,6 +152,12 @@ class CommandService {
     projections::PlatformModel model;
     uint64_t checkpointed_at = 0;  // the model position of the last checkpoint
 
+    // Every active member's role, published under roles_mu (read without mu) whenever the
+    // model holds only durable events and membership changed since the last publication.
+    std::mutex roles_mu;
+    std::shared_ptr<const std::unordered_map<std::string, v1::Role>> roles;
+    bool roles_stale = true;  // under mu: membership events folded since publication
+
     // Commands waiting to be handled, and who handles the next batch: at most one thread
     // at a time runs Drain. A spawned task only runs if `spawned` still has its number.
     std::mutex queue_mu;
@@ -167,8 +180,12 @@ class CommandService {
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,
                                 bool may_refresh,
                                 std::unique_ptr<eventstore::PendingAppend>* started);
-  // Folds what the store has of the platform beyond the state's position.
-  Status CatchUp(const std::string& platform, projections::PlatformModel& model);
+  // Folds what the store has of the platform beyond the state's position. Under p.mu.
+  Status CatchUp(const std::string& platform, Platform& p);
+  // Folds one event into the model, noting membership changes. Under p.mu.
+  static void Fold(Platform& p, const eventstore::EventRecord& record);
+  // Republishes p.roles if stale. Under p.mu, with only durable events folded.
+  static void PublishRoles(Platform& p);
 
   eventstore::EventStore& store_;
   CheckpointStore* checkpoints_;

@@ -117,13 +117,10 @@ Answer<v1::Role> ApiService::RoleOn(const Caller& caller, const std::string& pla
   if (caller.kind == auth::TokenKind::kFeed || !commands_.Knows(platform)) {
     return NotFound(platform);
   }
-  v1::Role role = v1::ROLE_UNSPECIFIED;
-  Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
-    role = model.state().RoleOf(caller.account_id);
-  });
-  if (!read.ok()) return Unavailable(read);
-  if (role == v1::ROLE_UNSPECIFIED) return NotFound(platform);
-  return role;
+  auto role = commands_.RoleOf(platform, caller.account_id);
+  if (!role.ok()) return Unavailable(role.status());
+  if (role.value() == v1::ROLE_UNSPECIFIED) return NotFound(platform);
+  return role.value();
 }
 
 std::optional<ApiError> ApiService::RequireWriter(const Caller& caller,

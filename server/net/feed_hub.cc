@@ -138,7 +138,9 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
   const uint64_t flushed = records.back().position();
   records.clear();
 
-  std::vector<std::pair<std::string, std::shared_ptr<FeedListener>>> notify;
+  Notices notify;
+  Post post;
+  size_t step = 0;
   {
     std::lock_guard lock(mu_);
     for (auto& [platform, batch] : batches) {
@@ -161,8 +163,29 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
       });
     }
     position_ = flushed;
+    post = post_;
+    step = notify_step_;
   }
-  for (auto& [platform, listener] : notify) listener->OnFeed(platform);
+  if (!post) {
+    for (auto& [platform, listener] : notify) listener->OnFeed(platform);
+    return;
+  }
+  auto notices = std::make_shared<const Notices>(std::move(notify));
+  post([notices, post, step] { NotifyStep(notices, 0, post, step); });
+}
+
+void FeedHub::NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
+                         size_t step) {
+  const size_t to = std::min(notices->size(), from + std::max<size_t>(step, 1));
+  for (size_t i = from; i < to; ++i) (*notices)[i].second->OnFeed((*notices)[i].first);
+  if (to == notices->size()) return;
+  post([notices, to, post, step] { NotifyStep(notices, to, post, step); });
+}
+
+void FeedHub::SetNotifier(Post post, size_t step) {
+  std::lock_guard lock(mu_);
+  post_ = std::move(post);
+  notify_step_ = step;
 }
 
 }  // namespace rotonde::net

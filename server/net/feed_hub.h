@@ -65,6 +65,14 @@ class FeedHub {
   void Start(uint64_t after_position);
   void Stop();
 
+  using Post = std::function<void(std::function<void()>)>;
+  // Where listeners are told of a flush: by default all at once, on the hub's thread. With
+  // `post` (a server's io threads), `step` at a time, each step queued behind what those
+  // threads already have to do: telling thousands of subscribers queues thousands of
+  // writes, and a command's reply arriving meanwhile should not wait behind all of them.
+  // Null resets it. Thread-safe.
+  void SetNotifier(Post post, size_t step);
+
   void Listen(const std::string& platform, std::weak_ptr<FeedListener> listener);
   void Unlisten(const std::string& platform, const FeedListener* listener);
 
@@ -86,8 +94,12 @@ class FeedHub {
     uint64_t head = 0;
     std::vector<std::weak_ptr<FeedListener>> listeners;
   };
+  using Notices = std::vector<std::pair<std::string, std::shared_ptr<FeedListener>>>;
   void Run(uint64_t after_position);
   void Flush(std::vector<eventstore::EventRecord>& records);
+  // Tells notices[from, from + step) and posts the rest.
+  static void NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
+                         size_t step);
 
   eventstore::EventStore& store_;
   const Options options_;
@@ -95,6 +107,8 @@ class FeedHub {
   std::map<std::string, PlatformFeed, std::less<>> platforms_;
   uint64_t start_position_ = 0;
   uint64_t position_ = 0;
+  Post post_;  // guarded by mu_
+  size_t notify_step_ = 0;
   std::atomic<bool> running_{false};
   std::thread thread_;
 };

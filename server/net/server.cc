@@ -25,6 +25,10 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// Subscribers told of a flush per step on the io threads (FeedHub::SetNotifier): a
+// command's message or reply waits behind at most this many subscribers' writes.
+constexpr size_t kNotifyStep = 32;
+
 // One HTTP connection: reads a request, answers it (on the worker pool), reads the next;
 // hands itself over to a WsSession on an upgrade.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -236,12 +240,15 @@ Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metr
   // waits for other requests' commands.
   api.SetCommandSpawn(
       [shared = shared_.get()](std::function<void()> work) { shared->OnWorker(std::move(work)); });
+  hub.SetNotifier([this](std::function<void()> step) { asio::post(ioc_, std::move(step)); },
+                  kNotifyStep);
 }
 
 Server::~Server() {
   Stop();
   workers_.join();
   shared_->api.SetCommandSpawn(nullptr);
+  shared_->hub.SetNotifier(nullptr, 0);
 }
 
 Status Server::Bind() {

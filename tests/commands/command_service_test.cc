@@ -448,5 +448,51 @@ TEST_F(CommandServiceTest, CallersOfHandleFillingThePoolNeverWaitForASpawnedBatc
   service_->SetSpawn(nullptr);
 }
 
+// Roles are answered from a table republished as membership changes, and a service that
+// has not loaded the platform yet loads it to answer.
+TEST_F(CommandServiceTest, RolesFollowJoiningGrantingAndLeaving) {
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  auto role = [&](CommandService& service, const std::string& member) {
+    auto answer = service.RoleOf("kolenkit", member);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    return answer.ok() ? answer.value() : v1::ROLE_UNSPECIFIED;
+  };
+  EXPECT_EQ(role(*service_, "m-anna"), v1::ROLE_ADMIN);
+  EXPECT_EQ(role(*service_, "m-bram"), v1::ROLE_UNSPECIFIED);
+
+  v1::Command invite;
+  invite.set_command_id("invite-bram");
+  invite.mutable_invite_member()->set_invite_id("inv-bram");
+  invite.mutable_invite_member()->set_role(v1::ROLE_MEMBER);
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", invite).ok());
+  v1::Command join;
+  join.set_command_id("join-bram");
+  join.mutable_join_platform()->set_invite_id("inv-bram");
+  join.mutable_join_platform()->set_display_name("Bram");
+  const CommandOutcome joined = service_->Handle("kolenkit", "m-bram", join);
+  ASSERT_TRUE(joined.ok()) << joined.error->message;
+  EXPECT_EQ(role(*service_, "m-bram"), v1::ROLE_MEMBER);
+
+  v1::Command grant;
+  grant.set_command_id("grant-bram");
+  grant.mutable_grant_role()->set_member_id("m-bram");
+  grant.mutable_grant_role()->set_role(v1::ROLE_COORDINATOR);
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", grant).ok());
+  EXPECT_EQ(role(*service_, "m-bram"), v1::ROLE_COORDINATOR);
+
+  CommandService restarted(*store_);
+  EXPECT_EQ(role(restarted, "m-bram"), v1::ROLE_COORDINATOR);
+  EXPECT_EQ(role(restarted, "m-anna"), v1::ROLE_ADMIN);
+
+  v1::Command leave;
+  leave.set_command_id("leave-bram");
+  leave.mutable_leave_platform()->set_member_id("m-bram");
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-bram", leave).ok());
+  EXPECT_EQ(role(*service_, "m-bram"), v1::ROLE_UNSPECIFIED);
+  // The other service learns of it as it catches up (any read or command does that).
+  ASSERT_TRUE(restarted.Read("kolenkit", [](const projections::PlatformModel&) {}).ok());
+  EXPECT_EQ(role(restarted, "m-bram"), v1::ROLE_UNSPECIFIED);
+}
+
 }  // namespace
 }  // namespace rotonde::commands
