@@ -119,9 +119,16 @@ Result<SignedIn> SignIn(uint16_t port, const std::string& login, const std::stri
   return out;
 }
 
+namespace {
+thread_local int client_thread_index = -1;
+}  // namespace
+
+int ClientThreadIndex() { return client_thread_index; }
+
 ClientPool::ClientPool(int threads) : ioc_(threads), work_(asio::make_work_guard(ioc_)) {
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] {
+    threads_.emplace_back([this, i] {
+      client_thread_index = i;
       ioc_.run();
       running_--;
     });

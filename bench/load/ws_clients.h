@@ -51,6 +51,10 @@ struct SignedIn {
 Result<SignedIn> SignIn(uint16_t port, const std::string& login, const std::string& password,
                         std::chrono::seconds timeout);
 
+// Which of its pool's threads is calling: 0..threads-1 on a ClientPool's threads, -1
+// elsewhere.
+int ClientThreadIndex();
+
 // One io_context run by `threads` threads until Stop().
 class ClientPool {
  public:
