@@ -316,8 +316,9 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
   return model;
 }
 
-std::string ModelSnapshots::Bytes(const PlatformModel& model) {
-  const v1::PlatformSnapshot snapshot = Take(model);
+std::string ModelSnapshots::Bytes(const PlatformModel& model) { return Serialize(Take(model)); }
+
+std::string ModelSnapshots::Serialize(const v1::PlatformSnapshot& snapshot) {
   std::string bytes;
   google::protobuf::io::StringOutputStream stream(&bytes);
   google::protobuf::io::CodedOutputStream coded(&stream);

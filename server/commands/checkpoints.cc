@@ -35,10 +35,19 @@ std::vector<std::string> CheckpointStore::Platforms() {
 }
 
 Status CheckpointStore::Save(const std::string& platform, const projections::PlatformModel& model) {
+  return SaveTaken(platform, projections::ModelSnapshots::Take(model));
+}
+
+Status CheckpointStore::SaveTaken(const std::string& platform,
+                                  const v1::PlatformSnapshot& snapshot) {
+  std::lock_guard lock(mu_);
+  auto [newest, first] = saved_at_.try_emplace(platform, 0);
+  if (!first && snapshot.position() < newest->second) return Status::Ok();
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  rocksdb::Status s = db_->Put(sync, platform, projections::ModelSnapshots::Bytes(model));
+  rocksdb::Status s = db_->Put(sync, platform, projections::ModelSnapshots::Serialize(snapshot));
   if (!s.ok()) return Status::IOError("cannot save a checkpoint: " + s.ToString());
+  newest->second = snapshot.position();
   return Status::Ok();
 }
 

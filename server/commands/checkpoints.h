@@ -7,7 +7,9 @@
 // from the log.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 
 #include "rotonde/eventstore/status.h"
 #include "rotonde/projections/platform_model.h"
+#include "rotonde/v1/snapshot.pb.h"
 
 namespace rotonde::commands {
 
@@ -31,10 +34,17 @@ class CheckpointStore {
   std::vector<std::string> Platforms();
   // Replaces the platform's checkpoint with `model` (written with sync).
   Status Save(const std::string& platform, const projections::PlatformModel& model);
+  // The same with a snapshot taken already (ModelSnapshots::Take), so that the costly part,
+  // serializing and writing, can happen away from the platform's lock. Thread-safe; a
+  // snapshot older than one this store has saved is dropped, so saves finishing out of
+  // order never move a checkpoint back.
+  Status SaveTaken(const std::string& platform, const v1::PlatformSnapshot& snapshot);
 
  private:
   explicit CheckpointStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
   std::unique_ptr<rocksdb::DB> db_;
+  std::mutex mu_;                             // one save at a time
+  std::map<std::string, uint64_t> saved_at_;  // platform -> position of its newest save
 };
 
 }  // namespace rotonde::commands

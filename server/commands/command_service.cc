@@ -1,5 +1,7 @@
 #include "command_service.h"
 
+#include "rotonde/projections/snapshot.h"
+
 #include <algorithm>
 #include <condition_variable>
 #include <optional>
@@ -244,19 +246,34 @@ void CommandService::Drain(const std::string& platform, Platform& p, Waiter* sel
         p.queue.pop_front();
       }
     }
+    std::shared_ptr<const v1::PlatformSnapshot> checkpoint;
     {
       std::lock_guard lock(p.mu);
-      HandleBatch(platform, p, batch);
+      HandleBatch(platform, p, batch, &checkpoint);
     }
     for (auto& queued : batch) {
       if (queued->done) queued->done(std::move(queued->outcome));
     }
-    std::unique_lock lock(p.queue_mu);
-    for (auto& queued : batch) {
-      if (queued->waiter == nullptr) continue;
-      queued->waiter->outcome = std::move(queued->outcome);
-      queued->waiter->wake.notify_one();
+    {
+      std::lock_guard lock(p.queue_mu);
+      for (auto& queued : batch) {
+        if (queued->waiter == nullptr) continue;
+        queued->waiter->outcome = std::move(queued->outcome);
+        queued->waiter->wake.notify_one();
+      }
     }
+    if (checkpoint) {
+      // A failed checkpoint costs only a longer fold at the next start; the commands stand.
+      auto save = [this, platform, checkpoint] {
+        static_cast<void>(checkpoints_->SaveTaken(platform, *checkpoint));
+      };
+      if (spawn_) {
+        spawn_(save);
+      } else {
+        save();
+      }
+    }
+    std::unique_lock lock(p.queue_mu);
     if (p.queue.empty()) {
       p.drainer = Drainer::kNone;
       return;
@@ -287,7 +304,8 @@ void CommandService::Drain(const std::string& platform, Platform& p, Waiter* sel
 }
 
 void CommandService::HandleBatch(const std::string& platform, Platform& p,
-                                 const std::vector<std::unique_ptr<Queued>>& batch) {
+                                 const std::vector<std::unique_ptr<Queued>>& batch,
+                                 std::shared_ptr<const v1::PlatformSnapshot>* checkpoint) {
   if (Status s = Refresh(platform, p); !s.ok()) {
     for (const auto& queued : batch) queued->outcome.error = Unavailable(s);
     return;
@@ -319,8 +337,10 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
   }
   PublishRoles(p);
   if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
-    // A failed checkpoint costs only a longer fold at the next start; the commands stand.
-    if (checkpoints_->Save(platform, p.model).ok()) p.checkpointed_at = p.model.position();
+    // Only the snapshot is taken under the lock; Drain saves it once the batch is answered.
+    *checkpoint =
+        std::make_shared<v1::PlatformSnapshot>(projections::ModelSnapshots::Take(p.model));
+    p.checkpointed_at = p.model.position();
   }
 }
 

@@ -172,9 +172,11 @@ class CommandService {
   // batch is handed on (see SetSpawn). Called by the thread that set p.drainer to kRunning;
   // `self` is its Waiter if it is a caller of Handle.
   void Drain(const std::string& platform, Platform& p, Waiter* self);
-  // Handles `batch` in order, setting each outcome. Under p.mu.
+  // Handles `batch` in order, setting each outcome; takes a snapshot into *checkpoint when
+  // one is due. Under p.mu.
   void HandleBatch(const std::string& platform, Platform& p,
-                   const std::vector<std::unique_ptr<Queued>>& batch);
+                   const std::vector<std::unique_ptr<Queued>>& batch,
+                   std::shared_ptr<const v1::PlatformSnapshot>* checkpoint);
   // Decides one command against the model and, if it produces events, starts their append
   // and folds them once prepared (*started then holds the append). Under p.mu.
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,

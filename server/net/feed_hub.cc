@@ -41,21 +41,18 @@ void FeedHub::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void FeedHub::Listen(const std::string& platform, std::weak_ptr<FeedListener> listener) {
+void FeedHub::Listen(const std::string& platform, const std::shared_ptr<FeedListener>& listener) {
   std::lock_guard lock(mu_);
   auto [it, inserted] = platforms_.try_emplace(platform);
   if (inserted) it->second.floor = it->second.head = start_position_;
-  it->second.listeners.push_back(std::move(listener));
+  it->second.listeners.push_back({listener.get(), listener});
 }
 
 void FeedHub::Unlisten(const std::string& platform, const FeedListener* listener) {
   std::lock_guard lock(mu_);
   auto it = platforms_.find(platform);
   if (it == platforms_.end()) return;
-  std::erase_if(it->second.listeners, [&](const std::weak_ptr<FeedListener>& l) {
-    auto locked = l.lock();
-    return !locked || locked.get() == listener;
-  });
+  RemoveListener(it->second.listeners, listener);
 }
 
 FeedHub::Collected FeedHub::Collect(const std::string& platform, uint64_t after) const {
@@ -155,12 +152,9 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
         feed.ring_bytes -= feed.ring.front()->bytes;
         feed.ring.pop_front();
       }
-      std::erase_if(feed.listeners, [&](const std::weak_ptr<FeedListener>& l) {
-        auto locked = l.lock();
-        if (!locked) return true;
-        notify.emplace_back(platform, std::move(locked));
-        return false;
-      });
+      std::vector<std::shared_ptr<FeedListener>> live;
+      CollectLive(feed.listeners, &live);
+      for (auto& listener : live) notify.emplace_back(platform, std::move(listener));
     }
     position_ = flushed;
     post = post_;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "rotonde/eventstore/event_store.h"
+#include "weak_listeners.h"
 
 namespace rotonde::net {
 
@@ -73,7 +74,7 @@ class FeedHub {
   // Null resets it. Thread-safe.
   void SetNotifier(Post post, size_t step);
 
-  void Listen(const std::string& platform, std::weak_ptr<FeedListener> listener);
+  void Listen(const std::string& platform, const std::shared_ptr<FeedListener>& listener);
   void Unlisten(const std::string& platform, const FeedListener* listener);
 
   struct Collected {
@@ -92,7 +93,7 @@ class FeedHub {
     size_t ring_bytes = 0;
     uint64_t floor = 0;
     uint64_t head = 0;
-    std::vector<std::weak_ptr<FeedListener>> listeners;
+    WeakListeners<FeedListener> listeners;
   };
   using Notices = std::vector<std::pair<std::string, std::shared_ptr<FeedListener>>>;
   void Run(uint64_t after_position);

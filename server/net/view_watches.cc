@@ -59,7 +59,7 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
     }
     channel = slot;
   }
-  if (first_of_platform) hub_.Listen(platform, weak_from_this());
+  if (first_of_platform) hub_.Listen(platform, shared_from_this());
 
   std::lock_guard lock(channel->mu);
   if (!channel->has_view) {
@@ -77,7 +77,7 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
   }
   watcher->OnViewFrame(std::make_shared<const std::string>(
       SnapshotFrame(request_id, platform, view, channel->position, channel->current_text)));
-  channel->watchers.push_back(watcher);
+  channel->watchers.push_back({watcher.get(), watcher});
   // Events may have passed between the snapshot's build and now: catch up.
   Schedule(channel);
 }
@@ -89,10 +89,7 @@ void ViewWatches::Unwatch(const std::string& platform, const std::string& view,
     Channel& c = *it->second;
     if (c.platform == platform && c.view == view) {
       std::lock_guard channel_lock(c.mu);
-      std::erase_if(c.watchers, [&](const std::weak_ptr<ViewWatcher>& w) {
-        auto locked = w.lock();
-        return !locked || locked.get() == watcher;
-      });
+      RemoveListener(c.watchers, watcher);
       if (c.watchers.empty() && !c.building) {
         it = channels_.erase(it);
         continue;
@@ -137,6 +134,9 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
   if (built.ok()) next = json::parse(built.value());
 
   bool orphaned = false;
+  // Told after the lock is released (see weak_listeners.h).
+  std::vector<std::shared_ptr<ViewWatcher>> live;
+  std::shared_ptr<const std::string> patch_frame;
   {
     std::lock_guard lock(channel->mu);
     channel->last_build = std::chrono::steady_clock::now();
@@ -151,15 +151,11 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
                           ",\"from\":" + std::to_string(channel->position) +
                           ",\"position\":" + std::to_string(position) +
                           ",\"patch\":" + json::serialize(patch) + "}";
-      auto shared = std::make_shared<const std::string>(std::move(frame));
+      patch_frame = std::make_shared<const std::string>(std::move(frame));
       channel->current = std::move(next);
       channel->current_text = std::move(built.value());
       channel->position = position;
-      std::erase_if(channel->watchers, [&](const std::weak_ptr<ViewWatcher>& w) {
-        auto locked = w.lock();
-        if (locked) locked->OnViewFrame(shared);
-        return !locked;
-      });
+      CollectLive(channel->watchers, &live);
     }
     channel->building = false;
     if (channel->dirty && !channel->watchers.empty()) {
@@ -168,6 +164,7 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
     }
     orphaned = channel->watchers.empty() && !channel->building;
   }
+  for (const auto& watcher : live) watcher->OnViewFrame(patch_frame);
   if (orphaned) {
     std::lock_guard lock(mu_);
     auto it = channels_.find(KeyOf(channel->platform, channel->view, channel->params));

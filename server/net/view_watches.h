@@ -20,6 +20,7 @@
 
 #include "api_service.h"
 #include "feed_hub.h"
+#include "weak_listeners.h"
 
 namespace rotonde::net {
 
@@ -55,7 +56,7 @@ class ViewWatches : public FeedListener, public std::enable_shared_from_this<Vie
     bool has_view = false;
     boost::json::value current;
     std::string current_text;
-    std::vector<std::weak_ptr<ViewWatcher>> watchers;
+    WeakListeners<ViewWatcher> watchers;
   };
   static std::string KeyOf(const std::string& platform, const std::string& view,
                            const wire::ViewParams& params);

@@ -229,7 +229,7 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
       auto [it, inserted] = self->subscriptions_.try_emplace(platform);
       if (inserted) {
         self->shared_.metrics.ws_subscriptions++;
-        self->shared_.hub.Listen(platform, self->weak_from_this());
+        self->shared_.hub.Listen(platform, self);
       }
       // A disk page still in flight for an older position is dropped when it lands (ReadDisk
       // compares positions).

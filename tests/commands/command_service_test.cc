@@ -494,5 +494,33 @@ TEST_F(CommandServiceTest, RolesFollowJoiningGrantingAndLeaving) {
   EXPECT_EQ(role(restarted, "m-bram"), v1::ROLE_UNSPECIFIED);
 }
 
+// Checkpoints are saved away from the platform's lock, so two may finish out of order: the
+// older never replaces the newer.
+TEST_F(CommandServiceTest, AnOlderCheckpointNeverReplacesANewerOne) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  v1::PlatformSnapshot older, newer;
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& m) {
+                           older = projections::ModelSnapshots::Take(m);
+                         })
+                  .ok());
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("p", "Markt", "2026-09-05")).ok());
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& m) {
+                           newer = projections::ModelSnapshots::Take(m);
+                         })
+                  .ok());
+  ASSERT_LT(older.position(), newer.position());
+  ASSERT_TRUE(checkpoints.value()->SaveTaken("kolenkit", newer).ok());
+  ASSERT_TRUE(checkpoints.value()->SaveTaken("kolenkit", older).ok());
+  auto loaded = checkpoints.value()->Load("kolenkit");
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->position(), newer.position());
+}
+
 }  // namespace
 }  // namespace rotonde::commands

@@ -20,6 +20,8 @@ class ModelSnapshots {
   static std::optional<PlatformModel> Restore(const v1::PlatformSnapshot& snapshot);
   // Take(), serialized deterministically.
   static std::string Bytes(const PlatformModel& model);
+  // A taken snapshot, serialized deterministically (Bytes is Serialize(Take(model))).
+  static std::string Serialize(const v1::PlatformSnapshot& snapshot);
 };
 
 }  // namespace rotonde::projections
