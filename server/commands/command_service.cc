@@ -338,8 +338,7 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
   PublishRoles(p);
   if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + kCheckpointEvery) {
     // Only the snapshot is taken under the lock; Drain saves it once the batch is answered.
-    *checkpoint =
-        std::make_shared<v1::PlatformSnapshot>(projections::ModelSnapshots::Take(p.model));
+    *checkpoint = projections::ModelSnapshots::TakeShared(p.model);
     p.checkpointed_at = p.model.position();
   }
 }

@@ -301,6 +301,10 @@ TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
                   ->Read("kolenkit",
                          [&](const projections::PlatformModel& m) {
                            live = projections::ModelSnapshots::Bytes(m);
+                           // A snapshot taken on an arena (for checkpoints) is the same.
+                           EXPECT_EQ(projections::ModelSnapshots::Serialize(
+                                         *projections::ModelSnapshots::TakeShared(m)),
+                                     live);
                            EXPECT_EQ(m.state().initiatives().size(),
                                      static_cast<size_t>(kThreads * (kEach - 1) + 1));
                            EXPECT_EQ(m.position(), store_->Head().position);
