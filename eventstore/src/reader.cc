@@ -10,6 +10,9 @@
 namespace rotonde::eventstore {
 namespace {
 
+// Reads of at least this many events go around the block cache (see ReadAll).
+constexpr uint64_t kLongScan = 16384;
+
 Status ParseRecord(std::string_view bytes, uint64_t position, EventRecord* out) {
   if (!out->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Status::Corruption("event at position " + std::to_string(position) +
@@ -38,6 +41,9 @@ Status EventStore::Impl::ReadAll(uint64_t after, size_t limit, uint64_t upto,
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper;
   read_options.adaptive_readahead = true;
+  // A long scan (a rebuild, a far-behind reader) reads each block once: keeping it would
+  // only push the blocks that live readers share out of the cache.
+  read_options.fill_cache = last - after < kLongScan;
   out->reserve(static_cast<size_t>(last - after));
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, log_cf_));
   uint64_t expected = after + 1;

@@ -1,5 +1,8 @@
 #include "rotonde/projections/platform_model.h"
 
+#include <array>
+#include <span>
+
 namespace rotonde::projections {
 namespace {
 
@@ -13,51 +16,79 @@ const std::vector<uint64_t>& NoHistory() {
 }  // namespace
 
 const std::vector<uint64_t>& PlatformModel::History(std::string_view entity_stream) const {
-  auto it = history_.find(entity_stream);
-  return it == history_.end() ? NoHistory() : it->second;
+  auto it = state_.streams_.find(entity_stream);
+  return it == state_.streams_.end() ? NoHistory() : it->second.history;
+}
+
+void PlatformModel::Remember(std::vector<uint64_t>& history, uint64_t position) {
+  // An event may touch an entity twice (a task moved within one initiative); list it once.
+  if (history.empty() || history.back() != position) history.push_back(position);
 }
 
 void PlatformModel::Remember(std::string_view entity_stream, uint64_t position) {
-  auto it = history_.find(entity_stream);
-  if (it == history_.end()) {
-    it = history_.emplace(std::string(entity_stream), std::vector<uint64_t>()).first;
+  auto it = state_.streams_.find(entity_stream);
+  if (it == state_.streams_.end()) {
+    it = state_.streams_.emplace(std::string(entity_stream), StreamEntry()).first;
   }
-  // An event may touch an entity twice (a task moved within one initiative); list it once.
-  if (it->second.empty() || it->second.back() != position) it->second.push_back(position);
+  Remember(it->second.history, position);
 }
 
 void PlatformModel::Apply(const v1::EventRecord& record) {
-  DomainEvent event;
+  // The event is parsed on this thread's arena, emptied again on return: the fold copies
+  // what it keeps, and a dozen small allocations and frees per event cost a rebuild more
+  // than the parse itself.
+  struct ParseArena {
+    // The arena keeps its first block (this one) across resets; larger events spill over.
+    ParseArena() : arena(Options(first_block)) {}
+    static google::protobuf::ArenaOptions Options(char (&block)[16384]) {
+      google::protobuf::ArenaOptions options;
+      options.initial_block = block;
+      options.initial_block_size = sizeof block;
+      return options;
+    }
+    alignas(16) char first_block[16384];
+    google::protobuf::Arena arena;
+  };
+  struct ResetOnReturn {
+    google::protobuf::Arena& arena;
+    ~ResetOnReturn() { arena.Reset(); }
+  };
+  thread_local ParseArena parse_arena;
+  ResetOnReturn reset{parse_arena.arena};
+  DomainEvent& event = *google::protobuf::Arena::CreateMessage<DomainEvent>(&parse_arena.arena);
   if (!event.ParseFromString(record.payload())) return;
   // Which initiatives this event concerns besides its own stream, read before the state
   // changes (a clash's sides, a task's initiative).
-  std::vector<std::string> initiatives;
+  // At most two; views into the event or into clashes, which this event does not change.
+  std::array<std::string_view, 2> initiatives;
+  size_t concerned = 0;
+  auto concerns = [&](std::string_view initiative_id) { initiatives[concerned++] = initiative_id; };
   auto clash_sides = [&](const std::string& clash_id) {
     if (const auto* clash = state_.Clash(clash_id)) {
-      initiatives.push_back(clash->initiative_a);
-      initiatives.push_back(clash->initiative_b);
+      concerns(clash->initiative_a);
+      concerns(clash->initiative_b);
     }
   };
   auto line_initiative = [&](const std::string& spending_id) {
     auto it = state_.budget().spending.find(spending_id);
     if (it != state_.budget().spending.end() && !it->second.initiative_id.empty()) {
-      initiatives.push_back(it->second.initiative_id);
+      concerns(it->second.initiative_id);
     }
   };
   switch (event.event_case()) {
     case DomainEvent::kTaskCreated:
-      initiatives.push_back(event.task_created().initiative_id());
+      concerns(event.task_created().initiative_id());
       break;
     case DomainEvent::kTaskMoved:
-      initiatives.push_back(event.task_moved().from_initiative_id());
-      initiatives.push_back(event.task_moved().to_initiative_id());
+      concerns(event.task_moved().from_initiative_id());
+      concerns(event.task_moved().to_initiative_id());
       break;
     case DomainEvent::kProposalAdopted:
-      initiatives.push_back(event.proposal_adopted().initiative_id());
+      concerns(event.proposal_adopted().initiative_id());
       break;
     case DomainEvent::kSpendingProposed:
       if (!event.spending_proposed().initiative_id().empty()) {
-        initiatives.push_back(event.spending_proposed().initiative_id());
+        concerns(event.spending_proposed().initiative_id());
       }
       break;
     case DomainEvent::kSpendingDecided:
@@ -67,12 +98,12 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
       line_initiative(event.expense_recorded().spending_id());
       break;
     case DomainEvent::kSpendingMoved:
-      initiatives.push_back(event.spending_moved().from_initiative_id());
-      initiatives.push_back(event.spending_moved().to_initiative_id());
+      concerns(event.spending_moved().from_initiative_id());
+      concerns(event.spending_moved().to_initiative_id());
       break;
     case DomainEvent::kClashDetected:
-      initiatives.push_back(event.clash_detected().initiative_a());
-      initiatives.push_back(event.clash_detected().initiative_b());
+      concerns(event.clash_detected().initiative_a());
+      concerns(event.clash_detected().initiative_b());
       break;
     case DomainEvent::kClashResolved:
       clash_sides(event.clash_resolved().clash_id());
@@ -100,12 +131,12 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
   }
   state_.Apply(record, event);
 
-  Remember(record.stream(), record.position());
-  if (initiatives.empty()) return;
+  Remember(state_.applied_stream_->second.history, record.position());
+  if (concerned == 0) return;
   // "<platform>/initiative/<id>", built in one reused buffer.
   const std::string_view platform =
       std::string_view(record.stream()).substr(0, record.stream().find('/'));
-  for (const auto& id : initiatives) {
+  for (const std::string_view id : std::span(initiatives).first(concerned)) {
     initiative_stream_.assign(platform).append("/initiative/").append(id);
     Remember(initiative_stream_, record.position());
   }

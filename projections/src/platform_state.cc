@@ -83,7 +83,7 @@ PlatformState::PlatformState(const PlatformState& other)
       clashes_(other.clashes_),
       clash_by_pair_(other.clash_by_pair_),
       budget_(other.budget_),
-      stream_versions_(other.stream_versions_),
+      streams_(other.streams_),
       commands_(other.commands_) {
   for (const auto& [id, initiative] : initiatives_) IndexInitiative(initiative);
 }
@@ -101,15 +101,18 @@ void PlatformState::Apply(const v1::EventRecord& record) {
 
 void PlatformState::Apply(const v1::EventRecord& record, const DomainEvent& event) {
   position_ = record.position();
-  if (auto it = stream_versions_.find(record.stream()); it != stream_versions_.end()) {
-    it->second = record.version();
-  } else {
-    stream_versions_.emplace(record.stream(), record.version());
+  if (applied_stream_ == nullptr || applied_stream_->first != record.stream()) {
+    applied_stream_ = &*streams_.try_emplace(record.stream()).first;
   }
+  applied_stream_->second.version = record.version();
+  applied_stream_->second.has_events = true;
   if (!record.correlation_id().empty()) {
-    auto [it, inserted] = commands_.try_emplace(record.correlation_id());
-    if (inserted) it->second.first_position = record.position();
-    it->second.last_position = record.position();
+    if (applied_command_ == nullptr || applied_command_->first != record.correlation_id()) {
+      auto [it, inserted] = commands_.try_emplace(record.correlation_id());
+      if (inserted) it->second.first_position = record.position();
+      applied_command_ = &*it;
+    }
+    applied_command_->second.last_position = record.position();
   }
   const int field = static_cast<int>(event.event_case());
   if (field < 10) {
@@ -473,9 +476,9 @@ const PlatformState::InitiativeSet* PlatformState::OngoingOfKind(v1::InitiativeK
 }
 
 std::optional<uint64_t> PlatformState::StreamVersion(std::string_view stream) const {
-  auto it = stream_versions_.find(stream);
-  if (it == stream_versions_.end()) return std::nullopt;
-  return it->second;
+  auto it = streams_.find(stream);
+  if (it == streams_.end() || !it->second.has_events) return std::nullopt;
+  return it->second.version;
 }
 
 const CommandOutcome* PlatformState::CommandResult(std::string_view command_id) const {

@@ -31,11 +31,15 @@ std::vector<std::pair<std::string, std::string>> GetPairs(const Pairs& pairs) {
   return out;
 }
 
+// A hashed map's entries in key order, by address: a snapshot is taken under the platform's
+// lock, so it copies nothing it does not have to.
 template <typename Map>
-std::vector<std::pair<std::string, typename Map::mapped_type>> Sorted(const Map& map) {
-  std::vector<std::pair<std::string, typename Map::mapped_type>> sorted(map.begin(), map.end());
+std::vector<const typename Map::value_type*> Sorted(const Map& map) {
+  std::vector<const typename Map::value_type*> sorted;
+  sorted.reserve(map.size());
+  for (const auto& entry : map) sorted.push_back(&entry);
   std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   return sorted;
 }
 
@@ -169,20 +173,24 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_detected_at(c.detected_at);
   }
   // The hashed maps in key order, so that equal models give equal bytes.
-  for (const auto& [stream, version] : Sorted(s.stream_versions_)) {
+  const auto streams = Sorted(s.streams_);
+  for (const auto* entry : streams) {
+    if (!entry->second.has_events) continue;
     auto* x = out.add_stream_versions();
-    x->set_stream(stream);
-    x->set_version(version);
+    x->set_stream(entry->first);
+    x->set_version(entry->second.version);
   }
-  for (const auto& [command, outcome] : Sorted(s.commands_)) {
+  for (const auto* entry : Sorted(s.commands_)) {
     auto* x = out.add_commands();
-    x->set_command_id(command);
-    x->set_first_position(outcome.first_position);
-    x->set_last_position(outcome.last_position);
+    x->set_command_id(entry->first);
+    x->set_first_position(entry->second.first_position);
+    x->set_last_position(entry->second.last_position);
   }
-  for (const auto& [entity, positions] : Sorted(model.history_)) {
+  for (const auto* entry : streams) {
+    const auto& positions = entry->second.history;
+    if (positions.empty()) continue;
     auto* x = out.add_histories();
-    x->set_entity(entity);
+    x->set_entity(entry->first);
     x->mutable_positions()->Add(positions.begin(), positions.end());
   }
 }
@@ -325,12 +333,16 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     s.clash_by_pair_[PairKey(c.initiative_a, c.initiative_b)] = c.id;
     s.clashes_[c.id] = std::move(c);
   }
-  for (const auto& x : in.stream_versions()) s.stream_versions_[x.stream()] = x.version();
+  for (const auto& x : in.stream_versions()) {
+    StreamEntry& entry = s.streams_[x.stream()];
+    entry.version = x.version();
+    entry.has_events = true;
+  }
   for (const auto& x : in.commands()) {
     s.commands_[x.command_id()] = CommandOutcome{x.first_position(), x.last_position()};
   }
   for (const auto& x : in.histories()) {
-    model.history_[x.entity()] = {x.positions().begin(), x.positions().end()};
+    s.streams_[x.entity()].history.assign(x.positions().begin(), x.positions().end());
   }
   return model;
 }

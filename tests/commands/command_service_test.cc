@@ -178,6 +178,49 @@ TEST_F(CommandServiceTest, ARestartedServiceRebuildsTheSameState) {
   EXPECT_EQ(summary(restarted), live);
 }
 
+TEST_F(CommandServiceTest, AFirstStartFoldsTheInterleavedLogWindowByWindowAsEachPlatformAlone) {
+  // Three platforms whose events interleave, and a partition of the log that is no platform.
+  const std::vector<std::string> platforms = {"noord", "zuid", "west"};
+  for (const auto& p : platforms) ASSERT_TRUE(service_->Handle(p, "m-anna", Found(p)).ok());
+  for (int i = 0; i < 25; ++i) {
+    for (const auto& p : platforms) {
+      ASSERT_TRUE(service_
+                      ->Handle(p, "m-anna",
+                               Propose(p + std::to_string(i), i % 2 ? "Braderie" : "Buurtfeest",
+                                       "2026-09-1" + std::to_string(i % 10)))
+                      .ok());
+    }
+    if (i % 5 == 0) {
+      auto appended = store_->Append("sample/stream", eventstore::ExpectedVersion::Any(),
+                                     {eventstore::NewEvent{"sample-" + std::to_string(i), "Sampled",
+                                                           "not a domain event", "bench", ""}});
+      ASSERT_TRUE(appended.ok());
+    }
+  }
+  const uint64_t head = store_->Head().position;
+  auto bytes = [](CommandService& service, const std::string& p) {
+    std::string out;
+    EXPECT_TRUE(service
+                    .Read(p,
+                          [&](const projections::PlatformModel& m) {
+                            out = projections::ModelSnapshots::Bytes(m);
+                          })
+                    .ok());
+    return out;
+  };
+  // Windows that cut the log everywhere: one event, a few, and all of it at once.
+  for (const size_t window : {size_t{1}, size_t{7}, size_t{100'000}}) {
+    CommandService loaded(*store_);
+    loaded.SetLoadWindow(window);
+    auto report = loaded.LoadAll();
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->platforms, 3u) << window;
+    EXPECT_EQ(report->events_folded, head - 5) << window;  // all but the five samples
+    EXPECT_EQ(loaded.Platforms(), (std::vector<std::string>{"noord", "west", "zuid"}));
+    for (const auto& p : platforms) EXPECT_EQ(bytes(loaded, p), bytes(*service_, p)) << p;
+  }
+}
+
 TEST_F(CommandServiceTest, AStartFromCheckpointsFoldsOnlyWhatCameAfter) {
   auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
   ASSERT_TRUE(checkpoints.ok());
@@ -199,6 +242,7 @@ TEST_F(CommandServiceTest, AStartFromCheckpointsFoldsOnlyWhatCameAfter) {
     ASSERT_TRUE(service.Handle("west", "m-anna", Found("west")).ok());
   }
   CommandService restarted(*store_, checkpoints.value().get());
+  restarted.SetLoadWindow(2);  // the log after the checkpoints, in windows of two
   auto report = restarted.LoadAll();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->platforms, 3u);

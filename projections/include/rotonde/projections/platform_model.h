@@ -30,11 +30,12 @@ class PlatformModel {
  private:
   friend class ModelSnapshots;  // snapshot.cc reads and restores the members
 
+  // Adds `position` to an entity's history (kept beside its stream's version in the state).
+  static void Remember(std::vector<uint64_t>& history, uint64_t position);
   void Remember(std::string_view entity_stream, uint64_t position);
 
   PlatformState state_;
-  StringMap<std::vector<uint64_t>> history_;  // hashed: looked up on every event
-  std::string initiative_stream_;             // a reused buffer for Apply()
+  std::string initiative_stream_;  // a reused buffer for Apply()
 };
 
 }  // namespace rotonde::projections

@@ -285,6 +285,15 @@ struct ClashState {
   const std::string& Other(std::string_view initiative_id) const;
 };
 
+// What the state keeps per stream name: the stream's version, and the positions of the
+// events in its entity's history (kept by PlatformModel; empty in a bare PlatformState). One
+// entry for both, as the fold looks the event's stream up once.
+struct StreamEntry {
+  uint64_t version = 0;
+  bool has_events = false;  // false for an entity only other streams' events have named
+  std::vector<uint64_t> history;
+};
+
 // Positions of the events one command produced, for answering a retried command.
 struct CommandOutcome {
   uint64_t first_position = 0;
@@ -345,6 +354,7 @@ class PlatformState {
 
  private:
   friend class ModelSnapshots;  // snapshot.cc restores the members and rebuilds the indexes
+  friend class PlatformModel;   // keeps each entity's history in streams_
 
   void ApplyPlatform(const v1::DomainEvent& event);
   void ApplyInitiative(const v1::EventRecord& record, const v1::DomainEvent& event);
@@ -373,8 +383,13 @@ class PlatformState {
   std::map<int32_t, InitiativeSet> active_by_day_;
   std::map<v1::InitiativeKind, InitiativeSet> ongoing_by_kind_;
   // Looked up on every event, never iterated in order (snapshots sort them): hashed.
-  StringMap<uint64_t> stream_versions_;
+  StringMap<StreamEntry> streams_;
   StringMap<CommandOutcome> commands_;
+  // The entries the last Apply() touched: a platform's events come in runs of one stream or
+  // one command, so the next event usually needs the same ones. Null after a copy (they
+  // point into this state's own maps, whose nodes never move).
+  StringMap<StreamEntry>::value_type* applied_stream_ = nullptr;
+  StringMap<CommandOutcome>::value_type* applied_command_ = nullptr;
 };
 
 // The key of an unordered pair of initiative ids (the same for (a, b) and (b, a)).
