@@ -124,6 +124,8 @@ class CommandService {
   // How many events LoadAll reads and folds at once (default 131,072, about 90 MB while it
   // runs): the more, the longer each platform's run and the faster the fold.
   void SetLoadWindow(size_t events) { load_window_ = std::max<size_t>(1, events); }
+  // How many events of a platform between its checkpoints (default kCheckpointEvery).
+  void SetCheckpointEvery(uint64_t events) { checkpoint_every_ = std::max<uint64_t>(1, events); }
   // Checkpoints every loaded platform whose model moved since its last checkpoint.
   Status SaveCheckpoints();
 
@@ -155,7 +157,8 @@ class CommandService {
     FairMutex mu;
     bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
-    uint64_t checkpointed_at = 0;  // the model position of the last checkpoint
+    uint64_t checkpointed_at = 0;  // the model position of the last checkpoint (asked for)
+    std::atomic<bool> checkpointing{false};  // a CheckpointFromLog of it is running
 
     // Every active member's role, published under roles_mu (read without mu) whenever the
     // model holds only durable events and membership changed since the last publication.
@@ -177,11 +180,15 @@ class CommandService {
   // batch is handed on (see SetSpawn). Called by the thread that set p.drainer to kRunning;
   // `self` is its Waiter if it is a caller of Handle.
   void Drain(const std::string& platform, Platform& p, Waiter* self);
-  // Handles `batch` in order, setting each outcome; takes a snapshot into *checkpoint when
+  // Handles `batch` in order, setting each outcome; sets *checkpoint_due when
   // one is due. Under p.mu.
   void HandleBatch(const std::string& platform, Platform& p,
-                   const std::vector<std::unique_ptr<Queued>>& batch,
-                   std::shared_ptr<const v1::PlatformSnapshot>* checkpoint);
+                   const std::vector<std::unique_ptr<Queued>>& batch, bool* checkpoint_due);
+  // Saves a newer checkpoint of the platform without touching its model or its lock: the
+  // latest checkpoint (or nothing) folded forward with the platform's durable events from
+  // the log. Folds are deterministic, so it equals a snapshot of the live model at the same
+  // position; one at a time per platform. Costs a worker some CPU, the commands no wait.
+  void CheckpointFromLog(const std::string& platform, Platform& p);
   // Decides one command against the model and, if it produces events, starts their append
   // and folds them once prepared (*started then holds the append). Under p.mu.
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,
@@ -202,6 +209,7 @@ class CommandService {
   Spawn spawn_;
   std::atomic<uint64_t> folded_since_load_{0};
   size_t load_window_ = 131072;
+  uint64_t checkpoint_every_ = kCheckpointEvery;
   std::mutex platforms_mu_;
   std::map<std::string, std::unique_ptr<Platform>> platforms_;
 };

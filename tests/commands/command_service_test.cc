@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -540,6 +541,37 @@ TEST_F(CommandServiceTest, RolesFollowJoiningGrantingAndLeaving) {
   // The other service learns of it as it catches up (any read or command does that).
   ASSERT_TRUE(restarted.Read("kolenkit", [](const projections::PlatformModel&) {}).ok());
   EXPECT_EQ(role(restarted, "m-bram"), v1::ROLE_UNSPECIFIED);
+}
+
+// A checkpoint that falls due while commands are handled is folded from the log, away from
+// the platform's model: it must equal the live model at the same position, byte for byte.
+TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedFromTheLogAndEqualsTheLiveModel) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  CommandService service(*store_, checkpoints.value().get());
+  service.SetCheckpointEvery(25);
+  ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  std::map<uint64_t, std::string> live;
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(service
+                    .Handle("kolenkit", "m-anna",
+                            Propose("p" + std::to_string(i), i % 2 ? "Braderie" : "Rommelmarkt",
+                                    "2026-09-0" + std::to_string(1 + i % 9)))
+                    .ok());
+    ASSERT_TRUE(service
+                    .Read("kolenkit",
+                          [&](const projections::PlatformModel& m) {
+                            live[m.position()] = projections::ModelSnapshots::Bytes(m);
+                          })
+                    .ok());
+  }
+  // Without a spawn the checkpoint is folded on the calling thread once its batch is
+  // answered, so it is there now: at least one was due (the log has far more than 25 events).
+  auto saved = checkpoints.value()->Load("kolenkit");
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_GE(saved->position(), 25u);
+  ASSERT_TRUE(live.contains(saved->position()));
+  EXPECT_EQ(projections::ModelSnapshots::Bytes(*saved), live[saved->position()]);
 }
 
 // Checkpoints are saved away from the platform's lock, so two may finish out of order: the
