@@ -51,21 +51,6 @@ v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
   return out;
 }
 
-std::shared_ptr<const v1::PlatformSnapshot> ModelSnapshots::TakeShared(const PlatformModel& model) {
-  struct OnArena {
-    explicit OnArena(const google::protobuf::ArenaOptions& options) : arena(options) {}
-    google::protobuf::Arena arena;
-    v1::PlatformSnapshot* snapshot = nullptr;
-  };
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 256 << 10;
-  options.max_block_size = 8 << 20;
-  auto held = std::make_shared<OnArena>(options);
-  held->snapshot = google::protobuf::Arena::CreateMessage<v1::PlatformSnapshot>(&held->arena);
-  Fill(model, *held->snapshot);
-  return std::shared_ptr<const v1::PlatformSnapshot>(held, held->snapshot);
-}
-
 void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out) {
   const PlatformState& s = model.state_;
   out.set_format(kSnapshotFormat);

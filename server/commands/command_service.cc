@@ -98,13 +98,9 @@ Status CommandService::CatchUp(const std::string& platform, Platform& p) {
 Status CommandService::Refresh(const std::string& platform, Platform& p) {
   if (!p.loaded) {
     p.loaded = true;
-    if (checkpoints_ != nullptr) {
-      // A checkpoint ahead of the log (a restored older log) is no use: rebuild.
-      auto restored = checkpoints_->Load(platform);
-      if (restored && restored->position() <= store_.Head().position) {
-        p.model = std::move(*restored);
-        p.checkpointed_at = p.model.position();
-      }
+    if (auto restored = UsableCheckpoint(platform)) {
+      p.model = std::move(*restored);
+      p.checkpointed_at = p.model.position();
     }
   }
   if (Status s = CatchUp(platform, p); !s.ok()) return s;
@@ -116,13 +112,22 @@ Status CommandService::Refresh(const std::string& platform, Platform& p) {
   return Status::Ok();
 }
 
+std::optional<projections::PlatformModel> CommandService::UsableCheckpoint(
+    const std::string& platform) {
+  if (checkpoints_ == nullptr) return std::nullopt;
+  auto restored = checkpoints_->Load(platform);
+  // A checkpoint ahead of the log (a restored older log) is no use: rebuild.
+  if (restored && restored->position() > store_.Head().position) return std::nullopt;
+  return restored;
+}
+
 void CommandService::CheckpointFromLog(const std::string& platform, Platform& p) {
   struct ClearOnReturn {
     std::atomic<bool>& running;
     ~ClearOnReturn() { running = false; }
   } clear{p.checkpointing};
   projections::PlatformModel model =
-      checkpoints_->Load(platform).value_or(projections::PlatformModel());
+      UsableCheckpoint(platform).value_or(projections::PlatformModel());
   std::vector<eventstore::EventRecord> page;
   for (;;) {
     // A failed read or save costs only a longer fold at the next start; the commands stand.

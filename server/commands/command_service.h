@@ -189,6 +189,9 @@ class CommandService {
   // the log. Folds are deterministic, so it equals a snapshot of the live model at the same
   // position; one at a time per platform. Costs a worker some CPU, the commands no wait.
   void CheckpointFromLog(const std::string& platform, Platform& p);
+  // The platform's latest checkpoint, unless there is none, it is unreadable, or it is ahead
+  // of the log (then the platform is folded from the log instead).
+  std::optional<projections::PlatformModel> UsableCheckpoint(const std::string& platform);
   // Decides one command against the model and, if it produces events, starts their append
   // and folds them once prepared (*started then holds the append). Under p.mu.
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,

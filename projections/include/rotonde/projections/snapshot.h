@@ -3,7 +3,6 @@
 // that a live model equals one rebuilt from position 0.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -17,9 +16,6 @@ inline constexpr const char* kSnapshotFormat = "rotonde-platform-3";
 class ModelSnapshots {
  public:
   static v1::PlatformSnapshot Take(const PlatformModel& model);
-  // Take() on an arena of its own, which makes building and freeing it several times faster:
-  // for a checkpoint taken while the platform's commands wait.
-  static std::shared_ptr<const v1::PlatformSnapshot> TakeShared(const PlatformModel& model);
   // nullopt if the snapshot is of another format: rebuild from the log instead.
   static std::optional<PlatformModel> Restore(const v1::PlatformSnapshot& snapshot);
   // Take(), serialized deterministically.
