@@ -27,6 +27,21 @@
 
 namespace rotonde::eventstore {
 
+// A one-shot "it is done" between one setter and one waiter, on a futex. The waiter sleeps
+// in the kernel at once: std::atomic::wait first spins and yields, and dozens of callers
+// yielding on two cores took the CPU the writer and syncer needed to finish their groups.
+// The setter makes a system call only if the waiter is asleep.
+class DoneFlag {
+ public:
+  void Set();
+  void Wait();
+  bool IsSet() const { return state_.load(std::memory_order_acquire) == kSet; }
+
+ private:
+  static constexpr uint32_t kUnset = 0, kSet = 1, kSleeping = 2;
+  std::atomic<uint32_t> state_{kUnset};
+};
+
 // One caller's append (or import) waiting in the writer's queue.
 struct WriteRequest {
   // Append: the parts, one per stream. Import: records.
@@ -37,17 +52,12 @@ struct WriteRequest {
   size_t bytes = 0;
 
   AppendResult result;
-  // Set to 1 (and notified) once `result` is final. The writer's threads and the caller
-  // share the request, so a caller returning the moment it sees `done` cannot pull it from
-  // under the notifier. std::atomic::wait spins briefly before sleeping, which measured
-  // faster here than a mutex and condition variable: most waits are one fsync long.
-  std::atomic<uint32_t> done{0};
+  // Set once `result` is final. The writer's threads and the caller share the request, so a
+  // caller returning the moment it sees `done` cannot pull it from under the notifier.
+  DoneFlag done;
 
-  void MarkDone() {
-    done.store(1, std::memory_order_release);
-    done.notify_one();
-  }
-  void WaitDone() { done.wait(0, std::memory_order_acquire); }
+  void MarkDone() { done.Set(); }
+  void WaitDone() { done.Wait(); }
 
   // For a PendingAppend (see event_store.h): the answer as prepared, and the records it will
   // write, published by `prepared`. Written by the writer thread only, before `prepared`;
@@ -55,15 +65,14 @@ struct WriteRequest {
   bool wants_prepared = false;
   AppendResult prepared_result;
   std::vector<std::shared_ptr<const EventRecord>> prepared_records;
-  std::atomic<uint32_t> prepared{0};
+  DoneFlag prepared;
 
   void MarkPrepared() {
     if (!wants_prepared) return;
     prepared_result = result;
-    prepared.store(1, std::memory_order_release);
-    prepared.notify_one();
+    prepared.Set();
   }
-  void WaitPrepared() { prepared.wait(0, std::memory_order_acquire); }
+  void WaitPrepared() { prepared.Wait(); }
 };
 
 using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;

@@ -17,6 +17,10 @@
 //    used) from the open group, then the groups in flight, then RocksDB, so a request
 //    sees every request prepared before it, durable or not;
 //  - after a failed durable write nothing more is written: later groups fail with it.
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <unordered_set>
@@ -34,6 +38,11 @@ constexpr size_t kMaxCachedStreams = 1 << 20;
 
 // Groups of at most this many callers are woken by the syncer itself (see Complete).
 constexpr size_t kWakeDirectly = 4;
+
+long Futex(std::atomic<uint32_t>& word, int op, uint32_t value) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, value, nullptr, nullptr, 0);
+}
 
 google::protobuf::Timestamp Now() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
@@ -89,6 +98,25 @@ bool EventStore::Impl::Refused(WriteRequest& request) {
   counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
   request.result.status = std::move(refusal);
   return true;
+}
+
+void DoneFlag::Set() {
+  if (state_.exchange(kSet, std::memory_order_acq_rel) == kSleeping) {
+    Futex(state_, FUTEX_WAKE_PRIVATE, 1);
+  }
+}
+
+void DoneFlag::Wait() {
+  uint32_t state = state_.load(std::memory_order_acquire);
+  while (state != kSet) {
+    if (state == kUnset &&
+        !state_.compare_exchange_weak(state, kSleeping, std::memory_order_acquire)) {
+      continue;  // `state` now holds what it was instead
+    }
+    // Sleeps only while the state is still kSleeping (Set() may have come in between).
+    Futex(state_, FUTEX_WAIT_PRIVATE, kSleeping);
+    state = state_.load(std::memory_order_acquire);
+  }
 }
 
 bool EventStore::Impl::Enqueue(const std::shared_ptr<WriteRequest>& request) {
