@@ -305,8 +305,14 @@ void EventStore::Impl::SyncerLoop() {
     group->finished.store(true, std::memory_order_release);
     Complete(std::move(group->requests));
     {
-      std::lock_guard lock(queue_mu_);
-      syncer_busy_ = false;
+      // A group prepared meanwhile is taken at once: waking the writer only for it to wake
+      // this thread again cost two thread switches per group, with the disk idle.
+      std::lock_guard prepare_lock(prepare_mu_);
+      {
+        std::lock_guard lock(queue_mu_);
+        syncer_busy_ = false;
+      }
+      HandOffOpenGroup(/*writer_stopping=*/false);
     }
     queue_cv_.notify_one();
   }
