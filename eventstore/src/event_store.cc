@@ -140,6 +140,7 @@ Status EventStore::Impl::OpenDb() {
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
   db_options.max_log_file_size = 8 << 20;
+  if (options_.env != nullptr) db_options.env = options_.env;
 
   auto cache = rocksdb::NewLRUCache(64 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
@@ -260,6 +261,7 @@ Stats EventStore::Impl::GetStats() const {
   stats.appends = counters_.appends.load();
   stats.events_written = counters_.events_written.load();
   stats.groups_written = counters_.groups_written.load();
+  stats.syncs = counters_.syncs.load();
   stats.idempotent_replays = counters_.idempotent_replays.load();
   stats.rejected_appends = counters_.rejected_appends.load();
   stats.sync_micros_total = counters_.sync_micros_total.load();

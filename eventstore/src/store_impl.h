@@ -1,9 +1,10 @@
 // The event store's internals, shared by event_store.cc (open, validation), writer.cc (group
 // commit) and reader.cc (reads, subscriptions, verification).
 //
-// Invariants, kept by writer.cc (the syncer thread is the only one that writes RocksDB):
-//  - head_ is the position of the last event whose WriteBatch returned from a sync write;
-//    events at positions <= head_ are durable, and nothing above head_ is ever read.
+// Invariants, kept by writer.cc (the applier thread is the only one that writes RocksDB):
+//  - head_ is the position of the last event whose WriteBatch was written and whose WAL was
+//    then synced; events at positions <= head_ are durable, and nothing above head_ is ever
+//    read (RocksDB may hold more: groups written but not yet synced).
 //  - recent_ holds the committed events (head_ - recent_.size(), head_], in order.
 //  - stream_versions_ caches committed versions only; a group's own changes live in its
 //    overlay until its batch is durable, and are dropped if the write fails.
@@ -61,7 +62,7 @@ struct WriteRequest {
 
   // For a PendingAppend (see event_store.h): the answer as prepared, and the records it will
   // write, published by `prepared`. Written by the writer thread only, before `prepared`;
-  // a separate copy, as the syncer may still replace `result` (a failed write).
+  // a separate copy, as the applier or syncer may still replace `result` (a failed write).
   bool wants_prepared = false;
   AppendResult prepared_result;
   std::vector<std::shared_ptr<const EventRecord>> prepared_records;
@@ -77,10 +78,10 @@ struct WriteRequest {
 
 using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
 
-// One group commit: the requests it answers and the one WriteBatch that makes them durable.
-// Built by the writer thread, then written by the syncer thread; while it is in flight the
-// writer still reads its overlays (versions, ids, records) and the syncer reads batch and
-// records, and neither changes them.
+// One group commit: the requests it answers and the one WriteBatch that holds their events.
+// Built by the writer thread, written by the applier thread, made durable by the syncer
+// thread; while it is in flight the writer still reads its overlays (versions, ids, records)
+// and the applier and syncer read batch and records, and none changes them.
 struct GroupCommit {
   WriteGroup requests;
   std::vector<bool> in_batch;  // per request: its answer depends on this batch being durable
@@ -95,6 +96,7 @@ struct GroupCommit {
   std::unordered_map<std::string, uint64_t> ids;
   std::vector<std::shared_ptr<const EventRecord>> records;
   size_t events = 0, bytes = 0;       // what the requests hold, for the group's bounds
+  bool written = false;               // set by the applier: the batch is in RocksDB, unsynced
   std::atomic<bool> finished{false};  // set by the syncer when it is done with the group
 
   const EventRecord* Record(uint64_t position) const {
@@ -112,7 +114,7 @@ class EventStore::Impl {
   Status CheckTail();
   void StartWriter();
   void Close();
-  // Stops the writer, syncer and notifier threads; every queued caller is answered.
+  // Stops the writer, applier, syncer and notifier threads; every queued caller is answered.
   void StopWriter();
 
   // writer.cc
@@ -148,10 +150,13 @@ class EventStore::Impl {
   const Options& options() const { return options_; }
 
  private:
-  // writer.cc: the writer thread prepares groups, the syncer thread makes them durable, the
-  // notifier thread wakes their callers. The three overlap: while one group is fsynced the
-  // next is prepared, so throughput is bounded by the slower of the two, not their sum.
+  // writer.cc: the writer thread prepares groups, the applier thread writes each group's
+  // batch into RocksDB unsynced, the syncer thread syncs the WAL over every group written
+  // meanwhile, the notifier thread wakes their callers. They overlap: while the WAL is
+  // fsynced the next groups are prepared and written (their memtable inserts included), so
+  // a group's period is the fsync alone, not fsync + inserts + preparing.
   void WriterLoop();
+  void ApplierLoop();
   void SyncerLoop();
   void NotifierLoop();
   void Complete(WriteGroup group);
@@ -163,9 +168,9 @@ class EventStore::Impl {
   // Under prepare_mu_: prepares `request` into open_ (opening one at the tail), or fails it
   // with `write_error`; publishes its prepared result.
   void PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> request, const Status& write_error);
-  // Under prepare_mu_: gives open_ to the syncer if it is idle, else leaves it for the writer
-  // to hand off later. With `writer_stopping`, true once nothing is left: the syncer is told
-  // to stop and the writer returns.
+  // Under prepare_mu_: gives open_ to the applier if it is idle, else leaves it for the
+  // writer to hand off later. With `writer_stopping`, true once nothing is left: the applier
+  // is told to stop and the writer returns.
   bool HandOffOpenGroup(bool writer_stopping);
   // Drops in-flight groups the syncer has finished, moving their versions into the cache.
   void RetireFinished();
@@ -179,8 +184,15 @@ class EventStore::Impl {
   Status CheckIds(const std::vector<std::string_view>& ids, const GroupCommit& group,
                   std::vector<std::optional<uint64_t>>* found);
   const EventRecord* PreparedRecord(uint64_t position, const GroupCommit& group) const;
-  void WriteGroupDurably(GroupCommit& group);
-  void PublishCommitted(const GroupCommit& group);
+  // The applier's write of one group, unsynced; fails the group's requests if it fails.
+  void WriteUnsynced(GroupCommit& group);
+  // The syncer's fsync of the WAL over `groups` (written in this order), then their publishing.
+  void SyncGroups(const std::vector<std::shared_ptr<GroupCommit>>& groups);
+  // Fails the requests whose answer depends on `group` being durable.
+  static void FailGroup(GroupCommit& group, const Status& error);
+  // Stops all writes after a failed write or sync, and fails `group`.
+  void FailWrites(GroupCommit& group, std::string_view what, const rocksdb::Status& s);
+  void PublishCommitted(const std::vector<std::shared_ptr<GroupCommit>>& groups);
 
   Options options_;
   std::string dir_;
@@ -200,20 +212,27 @@ class EventStore::Impl {
   std::string head_hash_;
   std::deque<std::shared_ptr<const EventRecord>> recent_;
 
-  // The writer's queue and the hand-off to the syncer, all guarded by queue_mu_.
+  // The writer's queue and the hand-off to the applier, all guarded by queue_mu_.
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_;   // the writer waits here
-  std::condition_variable syncer_cv_;  // the syncer waits here
+  std::condition_variable queue_cv_;    // the writer waits here
+  std::condition_variable applier_cv_;  // the applier waits here
   std::deque<std::shared_ptr<WriteRequest>> queue_;
   bool stopping_ = false;
-  Status write_error_;                    // sticky after a failed durable write
-  std::shared_ptr<GroupCommit> handoff_;  // the group the syncer is to write next
-  bool syncer_busy_ = false;
-  bool syncer_stop_ = false;
+  Status write_error_;                    // sticky after a failed write or sync
+  std::shared_ptr<GroupCommit> handoff_;  // the group the applier is to write next
+  bool applier_busy_ = false;
+  bool applier_stop_ = false;
   // Mirrors of open_ for the writer's wait (written holding both mutexes).
   bool open_waiting_ = false;
   size_t open_events_ = 0, open_bytes_ = 0;
   std::thread writer_;
+  std::thread applier_;
+
+  // Groups written by the applier, in order, that the syncer is still to sync.
+  std::mutex written_mu_;
+  std::condition_variable written_cv_;
+  std::deque<std::shared_ptr<GroupCommit>> written_;
+  bool applier_done_ = false;  // guarded by written_mu_
   std::thread syncer_;
 
   // Finished groups whose callers are still to be woken.
@@ -234,8 +253,8 @@ class EventStore::Impl {
   std::unordered_map<std::string, uint64_t> stream_versions_;
 
   struct Counters {
-    std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, idempotent_replays{0},
-        rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0};
+    std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, syncs{0},
+        idempotent_replays{0}, rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0};
   };
   mutable Counters counters_;
 };

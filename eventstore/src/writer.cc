@@ -1,22 +1,27 @@
 // Group commit, pipelined. Callers queue their appends; the writer thread gathers what is
 // queued into one group, checks each request (idempotency, expected version), assigns
-// positions and versions and extends the hash chain; the syncer thread writes the group's
-// WriteBatch with sync = true and publishes it; the notifier thread wakes the callers. The
-// writer prepares group N+1 while the syncer writes group N, so a caller is acknowledged
-// only after its batch is durable, and the disk is never idle while work is queued.
+// positions and versions and extends the hash chain; the applier thread writes the group's
+// WriteBatch unsynced (its WAL record into the file, its entries into the memtables); the
+// syncer thread fsyncs the WAL over all groups written so far and publishes them; the
+// notifier thread wakes the callers. While the WAL is fsynced the next groups are prepared
+// and written, so a caller is acknowledged only after its batch is durable, the disk is
+// never idle while work is queued, and the memtable inserts (a third of a synced write's
+// time) are off the critical path.
 //
 // A started append (StartAppendAll) is prepared by its caller instead, into the same open
 // group, under the same lock as the writer's preparing: its caller wants the prepared
 // result at once, and two thread hand-offs per append would cost more than the preparing.
 //
 // Invariants:
-//  - groups are written in the order they were prepared, so positions stay gap-free on
-//    disk after any crash: RocksDB recovers a prefix of whole WriteBatches;
+//  - groups are written in the order they were prepared, by one thread, so positions stay
+//    gap-free on disk after any crash: RocksDB recovers a prefix of whole WriteBatches, and
+//    a sync covers every group written before it;
+//  - a group is published (head_) only after a sync that started after its write returned;
 //  - whoever prepares holds prepare_mu_ (the writer, or a caller of StartAppendAll); it
 //    answers questions about the log (a stream's version, whether an id is
 //    used) from the open group, then the groups in flight, then RocksDB, so a request
 //    sees every request prepared before it, durable or not;
-//  - after a failed durable write nothing more is written: later groups fail with it.
+//  - after a failed write or sync nothing more is written: later groups fail with it.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,7 +41,7 @@ namespace {
 // when full and refilled from RocksDB on demand.
 constexpr size_t kMaxCachedStreams = 1 << 20;
 
-// Groups of at most this many callers are woken by the syncer itself (see Complete).
+// At most this many callers are woken by the syncer itself (see Complete).
 constexpr size_t kWakeDirectly = 4;
 
 long Futex(std::atomic<uint32_t>& word, int op, uint32_t value) {
@@ -68,6 +73,7 @@ void EventStore::Impl::StartWriter() {
   tail_position_ = head() + 1;
   tail_hash_ = head_hash_;
   writer_ = std::thread([this] { WriterLoop(); });
+  applier_ = std::thread([this] { ApplierLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
   notifier_ = std::thread([this] { NotifierLoop(); });
 }
@@ -78,9 +84,11 @@ void EventStore::Impl::StopWriter() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
-  // The writer hands its last group to the syncer and stops it; the syncer stops the
-  // notifier once every caller is answered.
+  // The writer hands its last group to the applier and stops it; the applier stops the
+  // syncer once every group is written, the syncer the notifier once every caller is
+  // answered.
   if (writer_.joinable()) writer_.join();
+  if (applier_.joinable()) applier_.join();
   if (syncer_.joinable()) syncer_.join();
   if (notifier_.joinable()) notifier_.join();
 }
@@ -175,7 +183,7 @@ void EventStore::Impl::WriterLoop() {
       queue_cv_.wait(lock, [&] {
         const bool room =
             open_events_ < options_.max_group_events && open_bytes_ < options_.max_group_bytes;
-        return (!queue_.empty() && room) || (open_waiting_ && !syncer_busy_) ||
+        return (!queue_.empty() && room) || (open_waiting_ && !applier_busy_) ||
                (stopping_ && !open_waiting_);
       });
       stopping = stopping_;
@@ -249,20 +257,20 @@ void EventStore::Impl::PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> reques
 
 bool EventStore::Impl::HandOffOpenGroup(bool writer_stopping) {
   std::lock_guard lock(queue_mu_);
-  if (open_ && !syncer_busy_) {
-    syncer_busy_ = true;
+  if (open_ && !applier_busy_) {
+    applier_busy_ = true;
     in_flight_.push_back(open_);
     handoff_ = std::move(open_);
     open_.reset();
-    syncer_cv_.notify_one();
+    applier_cv_.notify_one();
   }
   open_waiting_ = open_ != nullptr;
   open_events_ = open_ ? open_->events : 0;
   open_bytes_ = open_ ? open_->bytes : 0;
-  if (open_waiting_) queue_cv_.notify_one();  // the writer hands it off once the syncer is free
+  if (open_waiting_) queue_cv_.notify_one();  // the writer hands it off once the applier is free
   if (writer_stopping && !open_ && queue_.empty()) {
-    syncer_stop_ = true;
-    syncer_cv_.notify_one();
+    applier_stop_ = true;
+    applier_cv_.notify_one();
     return true;
   }
   return false;
@@ -282,39 +290,70 @@ void EventStore::Impl::RetireFinished() {
   }
 }
 
-void EventStore::Impl::SyncerLoop() {
+void EventStore::Impl::ApplierLoop() {
   for (;;) {
     std::shared_ptr<GroupCommit> group;
     Status write_error;
     {
       std::unique_lock lock(queue_mu_);
-      syncer_cv_.wait(lock, [&] { return handoff_ != nullptr || syncer_stop_; });
+      applier_cv_.wait(lock, [&] { return handoff_ != nullptr || applier_stop_; });
       if (!handoff_) break;
       group = std::move(handoff_);
       write_error = write_error_;
     }
     if (!write_error.ok()) {
-      // An earlier group failed: nothing after it may be acknowledged.
-      for (size_t i = 0; i < group->requests.size(); ++i) {
-        if (group->in_batch[i])
-          group->requests[i]->result = AppendResult{write_error, {}, {}, false};
-      }
+      FailGroup(*group, write_error);  // an earlier group failed: nothing after it may stand
     } else if (!group->records.empty()) {
-      WriteGroupDurably(*group);
+      WriteUnsynced(*group);
     }
-    group->finished.store(true, std::memory_order_release);
-    Complete(std::move(group->requests));
+    {
+      std::lock_guard lock(written_mu_);
+      written_.push_back(group);
+    }
+    written_cv_.notify_one();
     {
       // A group prepared meanwhile is taken at once: waking the writer only for it to wake
-      // this thread again cost two thread switches per group, with the disk idle.
+      // this thread again cost two thread switches per group.
       std::lock_guard prepare_lock(prepare_mu_);
       {
         std::lock_guard lock(queue_mu_);
-        syncer_busy_ = false;
+        applier_busy_ = false;
       }
       HandOffOpenGroup(/*writer_stopping=*/false);
     }
     queue_cv_.notify_one();
+  }
+  {
+    std::lock_guard lock(written_mu_);
+    applier_done_ = true;
+  }
+  written_cv_.notify_one();
+}
+
+void EventStore::Impl::SyncerLoop() {
+  std::vector<std::shared_ptr<GroupCommit>> groups;
+  for (;;) {
+    groups.clear();
+    {
+      std::unique_lock lock(written_mu_);
+      written_cv_.wait(lock, [&] { return applier_done_ || !written_.empty(); });
+      if (written_.empty()) break;  // the applier has stopped and every group is synced
+      groups.assign(std::make_move_iterator(written_.begin()),
+                    std::make_move_iterator(written_.end()));
+      written_.clear();
+    }
+    SyncGroups(groups);
+    // Callers are woken together: one hand-off to the notifier for all of them.
+    WriteGroup callers;
+    for (auto& group : groups) {
+      group->finished.store(true, std::memory_order_release);
+      if (callers.empty()) {
+        callers = std::move(group->requests);
+      } else {
+        std::move(group->requests.begin(), group->requests.end(), std::back_inserter(callers));
+      }
+    }
+    Complete(std::move(callers));
   }
   {
     std::lock_guard lock(completed_mu_);
@@ -323,47 +362,78 @@ void EventStore::Impl::SyncerLoop() {
   completed_cv_.notify_one();
 }
 
-void EventStore::Impl::WriteGroupDurably(GroupCommit& group) {
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
+void EventStore::Impl::FailGroup(GroupCommit& group, const Status& error) {
+  group.written = false;
+  for (size_t i = 0; i < group.requests.size(); ++i) {
+    if (group.in_batch[i]) group.requests[i]->result = AppendResult{error, {}, {}, false};
+  }
+}
+
+void EventStore::Impl::FailWrites(GroupCommit& group, std::string_view what,
+                                  const rocksdb::Status& s) {
+  // The disk's state after a failed write or sync is unknown: stop accepting writes rather
+  // than risk acknowledging something a restart would not find.
+  Status error = Status::IOError(std::string(what) +
+                                 " failed, the store accepts no more writes: " + s.ToString());
+  {
+    std::lock_guard lock(queue_mu_);
+    if (write_error_.ok()) write_error_ = error;
+  }
+  FailGroup(group, error);
+}
+
+void EventStore::Impl::WriteUnsynced(GroupCommit& group) {
+  // Unsynced: the WAL record reaches the file (and survives a crash of this process) and
+  // the memtable, while the syncer fsyncs the groups before it. Nothing reads it before
+  // the syncer publishes it (see head_).
+  rocksdb::WriteOptions unsynced;
+  unsynced.sync = false;
   // Each family's keys in a group ascend (positions, versions): hint the memtable inserts.
-  sync.memtable_insert_hint_per_batch = true;
+  unsynced.memtable_insert_hint_per_batch = true;
+  rocksdb::Status s = db_->Write(unsynced, &group.batch);
+  if (!s.ok()) return FailWrites(group, "writing a group", s);
+  group.written = true;
+}
+
+void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>>& groups) {
+  std::vector<std::shared_ptr<GroupCommit>> synced;
+  for (const auto& group : groups) {
+    if (group->written) synced.push_back(group);
+  }
+  if (synced.empty()) return;
   const auto started = std::chrono::steady_clock::now();
-  rocksdb::Status s = db_->Write(sync, &group.batch);
+  // Syncs every WAL file up to the current one, so all groups written before this call;
+  // writes of later groups go on meanwhile (RocksDB does not block them).
+  rocksdb::Status s = db_->SyncWAL();
   const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::steady_clock::now() - started)
                                                 .count());
   if (!s.ok()) {
-    // The disk's state after a failed sync is unknown: stop accepting writes rather than
-    // risk acknowledging something a restart would not find.
-    Status error =
-        Status::IOError("durable write failed, the store accepts no more writes: " + s.ToString());
-    {
-      std::lock_guard lock(queue_mu_);
-      write_error_ = error;
-    }
-    for (size_t i = 0; i < group.requests.size(); ++i) {
-      if (group.in_batch[i]) group.requests[i]->result = AppendResult{error, {}, {}, false};
-    }
+    for (const auto& group : synced) FailWrites(*group, "syncing the log", s);
     return;
   }
-  counters_.groups_written.fetch_add(1, std::memory_order_relaxed);
-  counters_.events_written.fetch_add(group.records.size(), std::memory_order_relaxed);
+  size_t events = 0;
+  for (const auto& group : synced) events += group->records.size();
+  counters_.syncs.fetch_add(1, std::memory_order_relaxed);
+  counters_.groups_written.fetch_add(synced.size(), std::memory_order_relaxed);
+  counters_.events_written.fetch_add(events, std::memory_order_relaxed);
   counters_.sync_micros_total.fetch_add(micros, std::memory_order_relaxed);
   if (micros > counters_.sync_micros_max.load(std::memory_order_relaxed)) {
     counters_.sync_micros_max.store(micros, std::memory_order_relaxed);
   }
-  PublishCommitted(group);
+  PublishCommitted(synced);
 }
 
-void EventStore::Impl::PublishCommitted(const GroupCommit& group) {
+void EventStore::Impl::PublishCommitted(const std::vector<std::shared_ptr<GroupCommit>>& groups) {
   {
     std::lock_guard lock(state_mu_);
-    // Shared, not moved: the writer may still read the group's records until it retires it.
-    for (const auto& record : group.records) recent_.push_back(record);
+    for (const auto& group : groups) {
+      // Shared, not moved: the writer may still read the group's records until it retires it.
+      for (const auto& record : group->records) recent_.push_back(record);
+    }
     while (recent_.size() > options_.recent_events_cache) recent_.pop_front();
-    head_hash_ = group.last_hash;
-    head_.store(group.next_position - 1, std::memory_order_release);
+    head_hash_ = groups.back()->last_hash;
+    head_.store(groups.back()->next_position - 1, std::memory_order_release);
   }
   head_cv_.notify_all();
 }

@@ -50,13 +50,15 @@ std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_positi
   Line(&out, "rotonde_events_written_total", "counter", "Events made durable.",
        store.events_written);
   Line(&out, "rotonde_group_commits_total", "counter",
-       "Group commits (one write and one fsync each); events/commits is the mean batch size.",
+       "Group commits made durable (one WriteBatch each); events/commits is the mean batch size.",
        store.groups_written);
+  Line(&out, "rotonde_fsyncs_total", "counter",
+       "Fsyncs of the log; each makes the group commits written before it durable.", store.syncs);
   Line(&out, "rotonde_append_rejected_total", "counter",
        "Appends refused (wrong version, bad input, closed).", store.rejected_appends);
-  Line(&out, "rotonde_fsync_seconds_total", "counter", "Time spent in durable writes.",
+  Line(&out, "rotonde_fsync_seconds_total", "counter", "Time spent in fsyncs of the log.",
        static_cast<double>(store.sync_micros_total) / 1e6);
-  Line(&out, "rotonde_fsync_seconds_max", "gauge", "The slowest durable write since start.",
+  Line(&out, "rotonde_fsync_seconds_max", "gauge", "The slowest fsync of the log since start.",
        static_cast<double>(store.sync_micros_max) / 1e6);
 
   Header(&out, "rotonde_commands_total", "counter", "Commands by outcome.");

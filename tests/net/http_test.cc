@@ -401,7 +401,7 @@ TEST_F(HttpApiTest, OperationsEndpoints) {
   HttpReply metrics = Http(port_, "GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
   for (const char* name :
-       {"rotonde_events_written_total", "rotonde_group_commits_total",
+       {"rotonde_events_written_total", "rotonde_group_commits_total", "rotonde_fsyncs_total",
         "rotonde_fsync_seconds_total", "rotonde_commands_total{outcome=\"ok\"} 1",
         "rotonde_ws_connections", "rotonde_push_lag_seconds_bucket", "rotonde_worker_queue"}) {
     EXPECT_NE(metrics.body.find(name), std::string::npos) << name;

@@ -8,10 +8,13 @@
 // stream (from 0). "After position P" means positions P+1, P+2, ...; position 0 is "before
 // the first event".
 //
-// Durability. Append returns only after its events are on disk (RocksDB WriteBatch with
-// sync = true). Concurrent appends are gathered by one writer thread into one batch, so
-// throughput grows with concurrency far beyond the disk's fsync rate (src/writer.cc). No
-// read, subscription or head position ever shows an event whose batch is not yet durable.
+// Durability. Append returns only after its events are on disk (their RocksDB WriteBatch
+// written, then the WAL fsynced). Concurrent appends are gathered by one writer thread into
+// one batch, and one fsync covers every batch written before it, so throughput grows with
+// concurrency far beyond the disk's fsync rate (src/writer.cc). No read, subscription or
+// head position ever shows an event whose batch is not yet durable. After a failed write or
+// fsync the store refuses every later append; the failed append's events may or may not be
+// found after a restart (retry it with the same ids to find out).
 //
 // Hash chain. hash = SHA-256(prev_hash || event serialized with hash empty); see
 // proto/rotonde/v1/event.proto. Open() checks the last `tail_check_events` links; Verify()
@@ -31,6 +34,10 @@
 
 #include "rotonde/eventstore/status.h"
 #include "rotonde/v1/event.pb.h"
+
+namespace rocksdb {
+class Env;
+}
 
 namespace rotonde::eventstore {
 
@@ -110,16 +117,20 @@ struct Options {
   // Upper bounds of one group commit.
   size_t max_group_events = 16'384;
   size_t max_group_bytes = 32 << 20;
+  // RocksDB's environment (its files and threads); null for the default. Tests pass one
+  // whose files fail on demand, to see what a failing disk does to the store.
+  rocksdb::Env* env = nullptr;
 };
 
 // Counters for /metrics and benchmarks; monotonic since Open().
 struct Stats {
   uint64_t appends = 0;         // Append and Import calls that wrote events
   uint64_t events_written = 0;  // events made durable
-  uint64_t groups_written = 0;  // group commits: one WriteBatch, one fsync each
+  uint64_t groups_written = 0;  // group commits made durable: one WriteBatch each
+  uint64_t syncs = 0;           // fsyncs of the log; one makes one or more groups durable
   uint64_t idempotent_replays = 0;
   uint64_t rejected_appends = 0;   // wrong version, bad input, conflicts, closed
-  uint64_t sync_micros_total = 0;  // time spent in durable writes
+  uint64_t sync_micros_total = 0;  // time spent in those fsyncs
   uint64_t sync_micros_max = 0;
 };
 

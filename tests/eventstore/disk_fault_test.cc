@@ -1,0 +1,184 @@
+// A failing disk: the WAL's writes or fsyncs fail on demand (a RocksDB file system that
+// wraps the real one). An append whose write or fsync failed is never acknowledged, the
+// store refuses every later append, reads never show the failed events, and a restart on a
+// healthy disk finds every acknowledged event with the chain intact.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include "store_fixture.h"
+
+namespace rotonde::eventstore {
+namespace {
+
+struct Faults {
+  std::atomic<bool> fail_wal_writes{false};
+  std::atomic<bool> fail_wal_syncs{false};
+};
+
+bool IsWal(const std::string& name) { return name.size() > 4 && name.ends_with(".log"); }
+
+class FaultyWal : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FaultyWal(std::unique_ptr<rocksdb::FSWritableFile> file, Faults* faults)
+      : FSWritableFileOwnerWrapper(std::move(file)), faults_(faults) {}
+
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* dbg) override {
+    if (faults_->fail_wal_writes) return rocksdb::IOStatus::IOError("injected: write failed");
+    return FSWritableFileOwnerWrapper::Append(data, options, dbg);
+  }
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
+    if (faults_->fail_wal_syncs) return rocksdb::IOStatus::IOError("injected: fsync failed");
+    return FSWritableFileOwnerWrapper::Sync(options, dbg);
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                          rocksdb::IODebugContext* dbg) override {
+    if (faults_->fail_wal_syncs) return rocksdb::IOStatus::IOError("injected: fsync failed");
+    return FSWritableFileOwnerWrapper::Fsync(options, dbg);
+  }
+
+ private:
+  Faults* faults_;
+};
+
+class FaultyFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FaultyFileSystem(Faults* faults)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), faults_(faults) {}
+  const char* Name() const override { return "FaultyFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, file, dbg);
+    if (s.ok() && IsWal(name)) *file = std::make_unique<FaultyWal>(std::move(*file), faults_);
+    return s;
+  }
+
+ private:
+  Faults* faults_;
+};
+
+class DiskFaultTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    env_ = rocksdb::NewCompositeEnv(std::make_shared<FaultyFileSystem>(&faults_));
+    Options options;
+    options.env = env_.get();
+    Reopen(options);
+  }
+
+  // Appends `count` events, each acknowledged.
+  void AppendAcknowledged(int count) {
+    for (int i = 0; i < count; ++i) {
+      const std::string id = "ok-" + std::to_string(acknowledged_.size());
+      auto result = AppendOne("platform/s", id);
+      ASSERT_TRUE(result.ok()) << result.status.ToString();
+      acknowledged_.push_back(id);
+    }
+  }
+
+  // After the failure: nothing more is taken, reads stop at the last acknowledged event, and
+  // a restart on a healthy disk finds every acknowledged event.
+  void ExpectStoppedAndRecoverable(uint64_t head_before) {
+    auto later = AppendOne("platform/s", "after-the-failure");
+    EXPECT_EQ(later.status.code(), StatusCode::kIOError) << later.status.ToString();
+    EXPECT_EQ(store_->Head().position, head_before);
+    EXPECT_EQ(All().size(), head_before);
+
+    store_.reset();
+    Reopen();  // the default, healthy environment
+    const std::vector<EventRecord> events = All();
+    ASSERT_GE(events.size(), acknowledged_.size());
+    for (size_t i = 0; i < acknowledged_.size(); ++i) {
+      EXPECT_EQ(events[i].id(), acknowledged_[i]);
+      EXPECT_EQ(events[i].position(), i + 1);
+    }
+    // The failed append may have reached the disk or not; nothing after it did.
+    for (size_t i = acknowledged_.size(); i < events.size(); ++i) {
+      EXPECT_NE(events[i].id(), "after-the-failure");
+    }
+    EXPECT_TRUE(store_->Verify().ok());
+    auto fresh = AppendOne("platform/s", "after-the-restart");
+    EXPECT_TRUE(fresh.ok()) << fresh.status.ToString();
+  }
+
+  Faults faults_;
+  std::unique_ptr<rocksdb::Env> env_;
+  std::vector<std::string> acknowledged_;
+};
+
+TEST_F(DiskFaultTest, AFailedFsyncIsNotAcknowledgedAndStopsEveryLaterAppend) {
+  AppendAcknowledged(5);
+  faults_.fail_wal_syncs = true;
+  auto failed = AppendOne("platform/s", "fsync-fails");
+  EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
+  EXPECT_NE(failed.status.message().find("syncing the log"), std::string::npos)
+      << failed.status.ToString();
+  EXPECT_TRUE(failed.positions.empty());
+  faults_.fail_wal_syncs = false;  // a healthy disk again does not make the store trust it
+  ExpectStoppedAndRecoverable(5);
+}
+
+TEST_F(DiskFaultTest, AFailedWriteIsNotAcknowledgedAndStopsEveryLaterAppend) {
+  AppendAcknowledged(5);
+  faults_.fail_wal_writes = true;
+  auto failed = AppendOne("platform/s", "write-fails");
+  EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
+  EXPECT_NE(failed.status.message().find("writing a group"), std::string::npos)
+      << failed.status.ToString();
+  faults_.fail_wal_writes = false;
+  ExpectStoppedAndRecoverable(5);
+}
+
+TEST_F(DiskFaultTest, UnderConcurrentAppendsNoAppendIsAcknowledgedAfterTheFailure) {
+  AppendAcknowledged(3);
+  // Writers append until the fsyncs fail; every acknowledged append must be found after a
+  // restart, and no acknowledged position may lie beyond the head at the failure.
+  constexpr int kWriters = 16;
+  std::vector<std::vector<std::pair<std::string, uint64_t>>> acked(kWriters);
+  std::atomic<int> appends{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < 2000; ++i) {
+        const std::string id = "w" + std::to_string(w) + "-" + std::to_string(i);
+        auto result = AppendOne("platform/w" + std::to_string(w), id);
+        appends.fetch_add(1);
+        if (!result.ok()) {
+          EXPECT_EQ(result.status.code(), StatusCode::kIOError) << result.status.ToString();
+          return;
+        }
+        acked[w].emplace_back(id, result.positions.at(0));
+      }
+    });
+  }
+  while (appends.load() < 200) std::this_thread::yield();
+  faults_.fail_wal_syncs = true;
+  for (auto& t : writers) t.join();
+  const uint64_t head_at_failure = store_->Head().position;
+  faults_.fail_wal_syncs = false;
+
+  store_.reset();
+  Reopen();
+  const std::vector<EventRecord> events = All();
+  ASSERT_GE(events.size(), head_at_failure);
+  for (const auto& writer : acked) {
+    for (const auto& [id, position] : writer) {
+      ASSERT_LE(position, head_at_failure) << id;
+      EXPECT_EQ(events[position - 1].id(), id);
+    }
+  }
+  EXPECT_TRUE(store_->Verify().ok());
+}
+
+}  // namespace
+}  // namespace rotonde::eventstore
