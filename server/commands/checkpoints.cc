@@ -43,11 +43,16 @@ Status CheckpointStore::SaveTaken(const std::string& platform,
   std::lock_guard lock(mu_);
   auto [newest, first] = saved_at_.try_emplace(platform, 0);
   if (!first && snapshot.position() < newest->second) return Status::Ok();
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  rocksdb::Status s = db_->Put(sync, platform, projections::ModelSnapshots::Serialize(snapshot));
+  rocksdb::Status s =
+      db_->Put(rocksdb::WriteOptions(), platform, projections::ModelSnapshots::Serialize(snapshot));
   if (!s.ok()) return Status::IOError("cannot save a checkpoint: " + s.ToString());
   newest->second = snapshot.position();
+  return Status::Ok();
+}
+
+Status CheckpointStore::Sync() {
+  rocksdb::Status s = db_->SyncWAL();
+  if (!s.ok()) return Status::IOError("cannot sync the checkpoints: " + s.ToString());
   return Status::Ok();
 }
 

@@ -248,7 +248,7 @@ Status CommandService::SaveCheckpoints() {
     if (Status s = checkpoints_->Save(name, p->model); !s.ok()) return s;
     p->checkpointed_at = p->model.position();
   }
-  return Status::Ok();
+  return checkpoints_->Sync();
 }
 
 Status CommandService::Read(const std::string& platform,
@@ -333,7 +333,9 @@ void CommandService::Drain(const std::string& platform, Platform& p, Waiter* sel
     }
     if (checkpoint_due && !p.checkpointing.exchange(true)) {
       auto save = [this, platform, &p] { CheckpointFromLog(platform, p); };
-      if (spawn_) {
+      if (checkpoint_spawn_) {
+        checkpoint_spawn_(save);
+      } else if (spawn_) {
         spawn_(save);
       } else {
         save();

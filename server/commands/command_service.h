@@ -95,6 +95,11 @@ class CommandService {
   // Handle blocking every thread of that pool never wait for it. Call before the first
   // command.
   void SetSpawn(Spawn spawn) { spawn_ = std::move(spawn); }
+  // Who folds a checkpoint that fell due during commands (see CheckpointFromLog): null, by
+  // default, for the same place as the next batch (SetSpawn); a server gives it a thread of
+  // low priority, so the fold takes only the CPU that serving leaves. Call before the
+  // first command.
+  void SetCheckpointSpawn(Spawn spawn) { checkpoint_spawn_ = std::move(spawn); }
 
   // Runs `read` on the platform's current model, under the platform's lock; fails (without
   // calling it) if the store cannot be read. A platform not loaded yet is folded from the
@@ -126,7 +131,8 @@ class CommandService {
   void SetLoadWindow(size_t events) { load_window_ = std::max<size_t>(1, events); }
   // How many events of a platform between its checkpoints (default kCheckpointEvery).
   void SetCheckpointEvery(uint64_t events) { checkpoint_every_ = std::max<uint64_t>(1, events); }
-  // Checkpoints every loaded platform whose model moved since its last checkpoint.
+  // Checkpoints every loaded platform whose model moved since its last checkpoint, and
+  // fsyncs every checkpoint saved so far (at shutdown).
   Status SaveCheckpoints();
 
   // The id of a platform's event: "<platform>:<command id>:<index>", unique in the log.
@@ -210,6 +216,7 @@ class CommandService {
   eventstore::EventStore& store_;
   CheckpointStore* checkpoints_;
   Spawn spawn_;
+  Spawn checkpoint_spawn_;
   std::atomic<uint64_t> folded_since_load_{0};
   size_t load_window_ = 131072;
   uint64_t checkpoint_every_ = kCheckpointEvery;

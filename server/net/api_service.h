@@ -104,6 +104,10 @@ class ApiService {
   void SetCommandSpawn(commands::CommandService::Spawn spawn) {
     commands_.SetSpawn(std::move(spawn));
   }
+  // Where checkpoints due during commands are folded (CommandService::SetCheckpointSpawn).
+  void SetCheckpointSpawn(commands::CommandService::Spawn spawn) {
+    commands_.SetCheckpointSpawn(std::move(spawn));
+  }
 
   // Reads: JSON text of {"position", "view"}; NDJSON; CSV; iCalendar; the verify report.
   Answer<std::string> View(const Caller& caller, const std::string& platform,

@@ -1,5 +1,8 @@
 #include "server.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -9,6 +12,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -231,6 +236,24 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ServerShared& shared_;
 };
 
+// The background thread runs at nice 19: on CPU that serving leaves, and preempted at
+// once when an io thread wakes. A checkpoint fold is 30-60 ms of CPU every 10,000 events of
+// a platform; on the worker pool it took one of two cores from the io threads and delayed
+// command batches. Not SCHED_IDLE: a thread that gets almost no CPU while holding a lock
+// others need (malloc's, RocksDB's) would stall them. A thread may lower its own priority
+// unprivileged.
+namespace {
+
+constexpr int kBackgroundNice = 19;
+
+void LowerBackgroundPriority() {
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kBackgroundNice) != 0) {
+    spdlog::warn("cannot lower the background thread's priority: {}", std::strerror(errno));
+  }
+}
+
+}  // namespace
+
 Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics)
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {
   shared_ = std::make_unique<ServerShared>(std::move(config), api, hub, metrics, workers_);
@@ -240,6 +263,9 @@ Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metr
   // waits for other requests' commands.
   api.SetCommandSpawn(
       [shared = shared_.get()](std::function<void()> work) { shared->OnWorker(std::move(work)); });
+  asio::post(background_, [] { LowerBackgroundPriority(); });
+  api.SetCheckpointSpawn(
+      [this](std::function<void()> work) { asio::post(background_, std::move(work)); });
   hub.SetNotifier([this](std::function<void()> step) { asio::post(ioc_, std::move(step)); },
                   kNotifyStep);
 }
@@ -247,7 +273,9 @@ Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metr
 Server::~Server() {
   Stop();
   workers_.join();
+  background_.join();
   shared_->api.SetCommandSpawn(nullptr);
+  shared_->api.SetCheckpointSpawn(nullptr);
   shared_->hub.SetNotifier(nullptr, 0);
 }
 
@@ -305,6 +333,7 @@ void Server::Run() {
   ioc_.run();
   for (auto& thread : threads) thread.join();
   workers_.join();
+  background_.join();  // a checkpoint being folded is finished, before the shutdown's own
 }
 
 }  // namespace rotonde::net

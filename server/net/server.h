@@ -113,6 +113,8 @@ class Server {
   std::unique_ptr<ServerShared> shared_;
   boost::asio::io_context ioc_;
   boost::asio::thread_pool workers_;
+  // One thread at low priority for work that may wait: folding checkpoints.
+  boost::asio::thread_pool background_{1};
   std::shared_ptr<class Listener> listener_;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

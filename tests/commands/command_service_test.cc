@@ -570,6 +570,40 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedFromTheLogAndEqua
   EXPECT_EQ(projections::ModelSnapshots::Bytes(*saved), live[saved->position()]);
 }
 
+// A server folds checkpoints on a thread of its own (SetCheckpointSpawn): the fold waits
+// there, one at a time per platform, and folds up to the log's head when it runs.
+TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedWhereTheCheckpointSpawnSays) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  CommandService service(*store_, checkpoints.value().get());
+  service.SetCheckpointEvery(25);
+  std::vector<std::function<void()>> deferred;
+  service.SetCheckpointSpawn(
+      [&](std::function<void()> fold) { deferred.push_back(std::move(fold)); });
+  ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  std::map<uint64_t, std::string> live;
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(service
+                    .Handle("kolenkit", "m-anna",
+                            Propose("p" + std::to_string(i), "Braderie",
+                                    "2026-10-0" + std::to_string(1 + i % 9)))
+                    .ok());
+    ASSERT_TRUE(service
+                    .Read("kolenkit",
+                          [&](const projections::PlatformModel& m) {
+                            live[m.position()] = projections::ModelSnapshots::Bytes(m);
+                          })
+                    .ok());
+  }
+  EXPECT_FALSE(checkpoints.value()->Load("kolenkit").has_value());
+  ASSERT_EQ(deferred.size(), 1u);  // more fell due, but one fold of a platform at a time
+  deferred.front()();
+  auto saved = checkpoints.value()->Load("kolenkit");
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->position(), live.rbegin()->first);
+  EXPECT_EQ(projections::ModelSnapshots::Bytes(*saved), live.rbegin()->second);
+}
+
 // A checkpoint ahead of the log (the log restored from an older backup) is never folded
 // forward: the checkpoint due next is folded from the log alone, and replaces it.
 TEST_F(CommandServiceTest, ACheckpointAheadOfTheLogIsReplacedByOneFoldedFromTheLog) {
