@@ -26,7 +26,8 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: rotonde-load --rotonde PATH [--subscribers N] [--rate N] [--seconds N] [--idle N]\n"
-    "                    [--idle-seconds N] [--client-threads N] [--keep DIR] [--quick]\n"
+    "                    [--idle-seconds N] [--client-threads N] [--keep DIR]\n"
+    "                    [--latency-log FILE] [--quick]\n"
     "\n"
     "Measures Rotonde's WebSocket push on loopback against the server's floors: figures, never\n"
     "assertions. For each scenario it starts a fresh `PATH serve --data DIR --listen\n"
@@ -58,6 +59,9 @@ constexpr char kUsage[] =
     "                       command connections have one more of their own\n"
     "  --keep DIR           put the data directory (DIR/data) and the server logs in DIR, and\n"
     "                       keep them\n"
+    "  --latency-log FILE   write each push command's latencies to FILE, a line each: ms\n"
+    "                       since the first write, to the last subscriber, to the reply\n"
+    "                       (-1: none); shows when in a run the slow ones came\n"
     "  --quick              100 subscribers, 100 commands/s, 5 s, 500 idle, 2 s silent (flags\n"
     "                       given as well win); the CTest smoke test load.quick\n"
     "  -h, --help           this text\n"
@@ -81,6 +85,7 @@ struct Flags {
   std::optional<int> subscribers, rate, seconds, idle, idle_seconds;
   int client_threads = 2;
   std::string keep;
+  std::string latency_log;
   bool quick = false;
 };
 
@@ -139,6 +144,8 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
       flags->rotonde = value;
     } else if (flag == "--keep") {
       flags->keep = value;
+    } else if (flag == "--latency-log") {
+      flags->latency_log = value;
     } else if (flag == "--subscribers") {
       ok = number(0, 100'000, &flags->subscribers);
     } else if (flag == "--rate") {
@@ -312,6 +319,7 @@ bool Run::Push(int subscribers, int rate, int seconds) {
   options.seconds = seconds;
   options.client_threads = flags_.client_threads;
   options.run_id = run_id_;
+  options.latency_log = flags_.latency_log;
   options.server_rss = [&server] { return server->RssBytes(); };
   Progress(Printf("push: %d subscribers, then %d commands/s for %d s", subscribers, rate, seconds));
   const CpuMeter cpu(*server);

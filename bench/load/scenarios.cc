@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -371,9 +372,13 @@ PushReport RunPush(const PushOptions& options) {
   int64_t lag_max = 0;
   std::vector<double> reply_ms, latency_ms;
   for (uint64_t n = 0; n < total; ++n) {
+    if (sent_at[n] != 0) first_write = std::min(first_write, sent_at[n]);
+  }
+  std::ofstream latency_log;
+  if (!options.latency_log.empty()) latency_log.open(options.latency_log);
+  for (uint64_t n = 0; n < total; ++n) {
     if (sent_at[n] == 0) continue;
     report.sent++;
-    first_write = std::min(first_write, sent_at[n]);
     last_write = std::max(last_write, sent_at[n]);
     if (pacer) lag_max = std::max(lag_max, sent_at[n] - pacer->ScheduledAt(n));
     if (outcome[n] == 1) report.results++;
@@ -388,6 +393,11 @@ PushReport RunPush(const PushOptions& options) {
       report.complete++;
       last_complete = std::max(last_complete, last_arrival(n));
       latency_ms.push_back(Millis(last_arrival(n) - sent_at[n]));
+    }
+    if (latency_log.is_open()) {
+      latency_log << Millis(sent_at[n] - first_write) << '\t'
+                  << (seen >= expected ? Millis(last_arrival(n) - sent_at[n]) : -1.0) << '\t'
+                  << (outcome[n] != 0 ? Millis(replied_at[n] - sent_at[n]) : -1.0) << '\n';
     }
   }
   if (report.sent > 0) {

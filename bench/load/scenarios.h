@@ -43,6 +43,10 @@ struct PushOptions {
   int client_threads = 2;
   std::string run_id;  // makes this run's commandIds unique in a kept data directory
   std::function<uint64_t()> server_rss;
+  // If set, one line per command sent, tab-separated: when it was written (ms since the
+  // first), to the last subscriber (ms; -1 if not every subscriber got it), to its reply
+  // (ms; -1 without one). Shows when in a run the slow ones came.
+  std::string latency_log;
 };
 
 struct PushReport {

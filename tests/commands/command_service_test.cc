@@ -48,6 +48,24 @@ class CommandServiceTest : public ::testing::Test {
     p.mutable_when()->set_start_date(date);
     return c;
   }
+  // Proposes `count` initiatives one by one; after each, records the live model's bytes at
+  // its position.
+  void ProposeRecordingLiveModels(CommandService& service, int count,
+                                  std::map<uint64_t, std::string>* live) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_TRUE(service
+                      .Handle("kolenkit", "m-anna",
+                              Propose("p" + std::to_string(i), i % 2 ? "Braderie" : "Rommelmarkt",
+                                      "2026-09-0" + std::to_string(1 + i % 9)))
+                      .ok());
+      ASSERT_TRUE(service
+                      .Read("kolenkit",
+                            [&](const projections::PlatformModel& m) {
+                              (*live)[m.position()] = projections::ModelSnapshots::Bytes(m);
+                            })
+                      .ok());
+    }
+  }
   std::vector<eventstore::EventRecord> Log() {
     std::vector<eventstore::EventRecord> out;
     EXPECT_TRUE(store_->ReadAll(0, SIZE_MAX, &out).ok());
@@ -548,19 +566,7 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedFromTheLogAndEqua
   service.SetCheckpointEvery(25);
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   std::map<uint64_t, std::string> live;
-  for (int i = 0; i < 40; ++i) {
-    ASSERT_TRUE(service
-                    .Handle("kolenkit", "m-anna",
-                            Propose("p" + std::to_string(i), i % 2 ? "Braderie" : "Rommelmarkt",
-                                    "2026-09-0" + std::to_string(1 + i % 9)))
-                    .ok());
-    ASSERT_TRUE(service
-                    .Read("kolenkit",
-                          [&](const projections::PlatformModel& m) {
-                            live[m.position()] = projections::ModelSnapshots::Bytes(m);
-                          })
-                    .ok());
-  }
+  ProposeRecordingLiveModels(service, 40, &live);
   // Without a spawn the checkpoint is folded on the calling thread once its batch is
   // answered, so it is there now: at least one was due (the log has far more than 25 events).
   auto saved = checkpoints.value()->Load("kolenkit");
@@ -582,19 +588,7 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedWhereTheCheckpoin
       [&](std::function<void()> fold) { deferred.push_back(std::move(fold)); });
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   std::map<uint64_t, std::string> live;
-  for (int i = 0; i < 40; ++i) {
-    ASSERT_TRUE(service
-                    .Handle("kolenkit", "m-anna",
-                            Propose("p" + std::to_string(i), "Braderie",
-                                    "2026-10-0" + std::to_string(1 + i % 9)))
-                    .ok());
-    ASSERT_TRUE(service
-                    .Read("kolenkit",
-                          [&](const projections::PlatformModel& m) {
-                            live[m.position()] = projections::ModelSnapshots::Bytes(m);
-                          })
-                    .ok());
-  }
+  ProposeRecordingLiveModels(service, 40, &live);
   EXPECT_FALSE(checkpoints.value()->Load("kolenkit").has_value());
   ASSERT_EQ(deferred.size(), 1u);  // more fell due, but one fold of a platform at a time
   deferred.front()();
