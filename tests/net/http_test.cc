@@ -1,6 +1,8 @@
 // The HTTP API against a real server on a loopback port: sessions, invites, reads, and the
 // bad-input table — every bad request gets its documented code and leaves the log as it was.
 #include <ctime>
+#include <fstream>
+#include <sstream>
 
 #include "server_fixture.h"
 
@@ -142,6 +144,30 @@ TEST_F(HttpApiTest, ACommandIsDurableWhenAnsweredAndItsIdMakesRetriesSafe) {
   EXPECT_EQ(retry.Json().at("repeated"), true);
   EXPECT_EQ(retry.Json().at("firstPosition"), first.Json().at("firstPosition"));
   EXPECT_EQ(Head(), after_first);
+}
+
+// The command example in docs/api.md, the document a third party writes a client from, is
+// one the server takes as it stands.
+TEST_F(HttpApiTest, TheApiDocsCommandExampleIsTakenAsWritten) {
+  std::ifstream docs_file(ROTONDE_API_DOCS);
+  ASSERT_TRUE(docs_file) << ROTONDE_API_DOCS;
+  std::stringstream docs;
+  docs << docs_file.rdbuf();
+  const std::string text = docs.str();
+  const size_t section = text.find("### `POST /api/v1/platforms/{p}/commands`");
+  ASSERT_NE(section, std::string::npos);
+  const size_t open = text.find("```json\n", section);
+  ASSERT_NE(open, std::string::npos);
+  const size_t body_start = open + 8;
+  const size_t close = text.find("```", body_start);
+  ASSERT_NE(close, std::string::npos);
+  const std::string example = text.substr(body_start, close - body_start);
+
+  const uint64_t head = Head();
+  HttpReply reply = Post(kCommands, example, SignIn("anna"));
+  ASSERT_EQ(reply.status, 200) << example << "\n" << reply.body;
+  EXPECT_EQ(reply.Json().at("repeated"), false);
+  EXPECT_GT(Head(), head);
 }
 
 struct BadInput {
