@@ -396,9 +396,23 @@ void EventStore::Impl::WriteUnsynced(GroupCommit& group) {
 }
 
 void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>>& groups) {
+  Status earlier_error;
+  {
+    std::lock_guard lock(queue_mu_);
+    earlier_error = write_error_;
+  }
+  if (!earlier_error.ok()) {
+    // A group before these failed. Even a group that writes nothing may answer a retry
+    // with the positions of the failed one, and must not stand.
+    for (const auto& group : groups) FailGroup(*group, earlier_error);
+    return;
+  }
   std::vector<std::shared_ptr<GroupCommit>> synced;
-  for (const auto& group : groups) {
-    if (group->written) synced.push_back(group);
+  size_t first_written = groups.size();
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (!groups[i]->written) continue;
+    if (synced.empty()) first_written = i;
+    synced.push_back(groups[i]);
   }
   if (synced.empty()) return;
   const auto started = std::chrono::steady_clock::now();
@@ -409,7 +423,11 @@ void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>
                                                 std::chrono::steady_clock::now() - started)
                                                 .count());
   if (!s.ok()) {
-    for (const auto& group : synced) FailWrites(*group, "syncing the log", s);
+    // Every group from the first written one on: those that write nothing may answer
+    // retries with positions of the written ones.
+    for (size_t i = first_written; i < groups.size(); ++i) {
+      FailWrites(*groups[i], "syncing the log", s);
+    }
     return;
   }
   size_t events = 0;

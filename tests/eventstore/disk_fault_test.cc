@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@ namespace {
 struct Faults {
   std::atomic<bool> fail_wal_writes{false};
   std::atomic<bool> fail_wal_syncs{false};
+  std::atomic<int> sync_delay_ms{0};  // before a failing fsync answers
 };
 
 bool IsWal(const std::string& name) { return name.size() > 4 && name.ends_with(".log"); }
@@ -36,16 +38,21 @@ class FaultyWal : public rocksdb::FSWritableFileOwnerWrapper {
     return FSWritableFileOwnerWrapper::Append(data, options, dbg);
   }
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    if (faults_->fail_wal_syncs) return rocksdb::IOStatus::IOError("injected: fsync failed");
+    if (faults_->fail_wal_syncs) return FailedSync();
     return FSWritableFileOwnerWrapper::Sync(options, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                           rocksdb::IODebugContext* dbg) override {
-    if (faults_->fail_wal_syncs) return rocksdb::IOStatus::IOError("injected: fsync failed");
+    if (faults_->fail_wal_syncs) return FailedSync();
     return FSWritableFileOwnerWrapper::Fsync(options, dbg);
   }
 
  private:
+  rocksdb::IOStatus FailedSync() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(faults_->sync_delay_ms.load()));
+    return rocksdb::IOStatus::IOError("injected: fsync failed");
+  }
+
   Faults* faults_;
 };
 
@@ -137,6 +144,26 @@ TEST_F(DiskFaultTest, AFailedWriteIsNotAcknowledgedAndStopsEveryLaterAppend) {
       << failed.status.ToString();
   faults_.fail_wal_writes = false;
   ExpectStoppedAndRecoverable(5);
+}
+
+// A retry of an append whose fsync is failing must not be answered with its positions: the
+// retry's group writes nothing, but its answer stands only if the first one's sync does.
+TEST_F(DiskFaultTest, ARetryOfAnAppendWhoseFsyncFailsIsNotAcknowledged) {
+  AppendAcknowledged(3);
+  faults_.sync_delay_ms = 300;
+  faults_.fail_wal_syncs = true;
+  AppendResult first;
+  std::thread original([&] { first = AppendOne("platform/s", "retried"); });
+  // The first append's group is written and its fsync under way (failing, slowly) when the
+  // retry comes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  AppendResult retry = AppendOne("platform/s", "retried");
+  original.join();
+  EXPECT_EQ(first.status.code(), StatusCode::kIOError) << first.status.ToString();
+  EXPECT_EQ(retry.status.code(), StatusCode::kIOError) << retry.status.ToString();
+  EXPECT_FALSE(retry.idempotent_replay && retry.ok());
+  faults_.fail_wal_syncs = false;
+  ExpectStoppedAndRecoverable(3);
 }
 
 TEST_F(DiskFaultTest, UnderConcurrentAppendsNoAppendIsAcknowledgedAfterTheFailure) {
