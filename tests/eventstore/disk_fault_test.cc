@@ -118,32 +118,30 @@ class DiskFaultTest : public StoreTest {
     EXPECT_TRUE(fresh.ok()) << fresh.status.ToString();
   }
 
+  // With `fault` on, one append fails with `what` in its message and is not acknowledged;
+  // then the fault is cleared (a healthy disk again does not make the store trust it).
+  void ExpectAFaultStopsTheStore(std::atomic<bool>& fault, const std::string& what) {
+    AppendAcknowledged(5);
+    fault = true;
+    auto failed = AppendOne("platform/s", "fails");
+    EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
+    EXPECT_NE(failed.status.message().find(what), std::string::npos) << failed.status.ToString();
+    EXPECT_TRUE(failed.positions.empty());
+    fault = false;
+    ExpectStoppedAndRecoverable(5);
+  }
+
   Faults faults_;
   std::unique_ptr<rocksdb::Env> env_;
   std::vector<std::string> acknowledged_;
 };
 
 TEST_F(DiskFaultTest, AFailedFsyncIsNotAcknowledgedAndStopsEveryLaterAppend) {
-  AppendAcknowledged(5);
-  faults_.fail_wal_syncs = true;
-  auto failed = AppendOne("platform/s", "fsync-fails");
-  EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
-  EXPECT_NE(failed.status.message().find("syncing the log"), std::string::npos)
-      << failed.status.ToString();
-  EXPECT_TRUE(failed.positions.empty());
-  faults_.fail_wal_syncs = false;  // a healthy disk again does not make the store trust it
-  ExpectStoppedAndRecoverable(5);
+  ExpectAFaultStopsTheStore(faults_.fail_wal_syncs, "syncing the log");
 }
 
 TEST_F(DiskFaultTest, AFailedWriteIsNotAcknowledgedAndStopsEveryLaterAppend) {
-  AppendAcknowledged(5);
-  faults_.fail_wal_writes = true;
-  auto failed = AppendOne("platform/s", "write-fails");
-  EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
-  EXPECT_NE(failed.status.message().find("writing a group"), std::string::npos)
-      << failed.status.ToString();
-  faults_.fail_wal_writes = false;
-  ExpectStoppedAndRecoverable(5);
+  ExpectAFaultStopsTheStore(faults_.fail_wal_writes, "writing a group");
 }
 
 // A retry of an append whose fsync is failing must not be answered with its positions: the
