@@ -92,6 +92,9 @@ std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_positi
        load(ws_queued_bytes));
   Line(&out, "rotonde_ws_messages_sent_total", "counter", "WebSocket messages written.",
        load(ws_messages_sent));
+  Line(&out, "rotonde_ws_disk_reads_total", "counter",
+       "Pages of events WebSocket sessions read from the log, behind the live feed.",
+       load(ws_disk_reads));
   Header(&out, "rotonde_ws_closed_total", "counter", "WebSocket connections the server closed.");
   out +=
       fmt::format("rotonde_ws_closed_total{{reason=\"slow_consumer\"}} {}\n", load(ws_closed_slow));

@@ -50,6 +50,8 @@ struct Metrics {
   std::atomic<int64_t> ws_watches{0};
   std::atomic<int64_t> ws_queued_bytes{0};  // all sessions' outbound queues together
   std::atomic<uint64_t> ws_messages_sent{0};
+  // Pages of events a session read from the log because the live feed no longer held them.
+  std::atomic<uint64_t> ws_disk_reads{0};
   std::atomic<uint64_t> ws_closed_slow{0};
   std::atomic<uint64_t> ws_closed_idle{0};
   std::atomic<uint64_t> ws_bad_messages{0};

@@ -301,6 +301,7 @@ void WsSession::ReadDisk(const std::string& platform) {
   Subscription& reading = subscriptions_[platform];
   reading.reading_disk = true;
   const uint64_t after = reading.last_sent;
+  shared_.metrics.ws_disk_reads++;
   shared_.OnWorker([self = shared_from_this(), platform, after] {
     // Everything durable up to `head` is visible to the read that follows.
     const uint64_t head = self->shared_.api.Head();

@@ -80,6 +80,16 @@ HttpReply ServerFixture::Get(const std::string& target, const std::string& token
   return Http(port_, "GET", target, {}, headers);
 }
 
+uint64_t ServerFixture::CounterValue(const std::string& name) {
+  const HttpReply metrics = Http(port_, "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  const std::string line_start = "\n" + name + " ";
+  const size_t at = metrics.body.find(line_start);
+  EXPECT_NE(at, std::string::npos) << name << " is not in /metrics";
+  if (at == std::string::npos) return 0;
+  return std::stoull(metrics.body.substr(at + line_start.size()));
+}
+
 HttpReply ServerFixture::Post(const std::string& target, const std::string& body,
                               const std::string& token) {
   std::map<std::string, std::string> headers;

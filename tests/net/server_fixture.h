@@ -42,6 +42,8 @@ class ServerFixture : public ::testing::Test {
   HttpReply Get(const std::string& target, const std::string& token);
   HttpReply Post(const std::string& target, const std::string& body, const std::string& token);
   uint64_t Head() const { return store_->Head().position; }
+  // The value of a counter or gauge without labels, from GET /metrics.
+  uint64_t CounterValue(const std::string& name);
   // Handles a command directly (as `actor`), for setting up many events quickly.
   void Command(const std::string& actor, const std::string& json);
 
