@@ -95,8 +95,20 @@ Status CommandService::CatchUp(const std::string& platform, Platform& p) {
   }
 }
 
+uint64_t CommandService::UnsavedEvents(const Platform& p) {
+  return p.model.position() - std::min(p.model.position(), p.checkpointed_at);
+}
+
+bool CommandService::CheckpointDue(const Platform& p,
+                                   std::chrono::steady_clock::time_point now) const {
+  const uint64_t unsaved = UnsavedEvents(p);
+  if (unsaved >= checkpoint_every_ * kCheckpointForcedFactor) return true;
+  return unsaved >= checkpoint_every_ && now - p.checkpoint_time >= checkpoint_min_interval_;
+}
+
 Status CommandService::Refresh(const std::string& platform, Platform& p) {
-  if (!p.loaded) {
+  const bool loading = !p.loaded;
+  if (loading) {
     p.loaded = true;
     if (auto restored = UsableCheckpoint(platform)) {
       p.model = std::move(*restored);
@@ -105,10 +117,15 @@ Status CommandService::Refresh(const std::string& platform, Platform& p) {
   }
   if (Status s = CatchUp(platform, p); !s.ok()) return s;
   PublishRoles(p);
-  if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + checkpoint_every_) {
+  // Saved here, under the platform's lock: what a load folded, or a catch-up so long that
+  // commands never made the checkpoint due. Otherwise HandleBatch asks for one, folded
+  // apart from the platform.
+  const bool due = UnsavedEvents(p) >= checkpoint_every_ * (loading ? 1 : kCheckpointForcedFactor);
+  if (checkpoints_ != nullptr && due) {
     if (Status s = checkpoints_->Save(platform, p.model); !s.ok()) return s;
     p.checkpointed_at = p.model.position();
   }
+  if (loading || due) p.checkpoint_time = std::chrono::steady_clock::now();
   return Status::Ok();
 }
 
@@ -404,11 +421,13 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
     return;
   }
   PublishRoles(p);
-  if (checkpoints_ != nullptr && p.model.position() >= p.checkpointed_at + checkpoint_every_) {
+  const auto now = std::chrono::steady_clock::now();
+  if (checkpoints_ != nullptr && CheckpointDue(p, now)) {
     // Not taken here: copying a model of tens of thousands of entities held the platform's
     // commands for tens of milliseconds. Drain has one folded from the log instead.
     *checkpoint_due = true;
     p.checkpointed_at = p.model.position();
+    p.checkpoint_time = now;
   }
 }
 

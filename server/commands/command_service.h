@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -44,8 +45,14 @@ struct CommandOutcome {
 };
 
 // A platform is checkpointed once this many of its events have been folded since its last
-// checkpoint, and by SaveCheckpoints().
+// checkpoint, and by SaveCheckpoints(). While commands are served, no more often than
+// kCheckpointMinInterval: a checkpoint costs the whole model (a fold and a save of megabytes
+// for a busy platform), so a platform in a burst of commands would otherwise pay it every few
+// seconds; but always once kCheckpointForcedFactor times as many events are unsaved, which
+// bounds what a restart after a crash folds.
 inline constexpr uint64_t kCheckpointEvery = 10'000;
+inline constexpr std::chrono::seconds kCheckpointMinInterval{60};
+inline constexpr uint64_t kCheckpointForcedFactor = 10;
 
 // A first-come, first-served lock (a ticket lock): a platform's commands arrive back to back
 // under load, and with a plain mutex the thread that just released it tends to take it
@@ -131,6 +138,11 @@ class CommandService {
   void SetLoadWindow(size_t events) { load_window_ = std::max<size_t>(1, events); }
   // How many events of a platform between its checkpoints (default kCheckpointEvery).
   void SetCheckpointEvery(uint64_t events) { checkpoint_every_ = std::max<uint64_t>(1, events); }
+  // The least time between two checkpoints of a platform while serving, counted from its
+  // load (default kCheckpointMinInterval; zero: none).
+  void SetCheckpointMinInterval(std::chrono::steady_clock::duration interval) {
+    checkpoint_min_interval_ = interval;
+  }
   // Checkpoints every loaded platform whose model moved since its last checkpoint, and
   // fsyncs every checkpoint saved so far (at shutdown).
   Status SaveCheckpoints();
@@ -164,7 +176,8 @@ class CommandService {
     bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
     uint64_t checkpointed_at = 0;  // the model position of the last checkpoint (asked for)
-    std::atomic<bool> checkpointing{false};  // a CheckpointFromLog of it is running
+    std::chrono::steady_clock::time_point checkpoint_time;  // of that checkpoint, or the load
+    std::atomic<bool> checkpointing{false};                 // a CheckpointFromLog of it is running
 
     // Every active member's role, published under roles_mu (read without mu) whenever the
     // model holds only durable events and membership changed since the last publication.
@@ -180,6 +193,10 @@ class CommandService {
     uint64_t spawned = 0;
   };
   Platform& PlatformFor(const std::string& platform);
+  // Events folded into the model since its last checkpoint (asked for). Under p.mu.
+  static uint64_t UnsavedEvents(const Platform& p);
+  // Whether a checkpoint of the platform is due while serving (see kCheckpointEvery).
+  bool CheckpointDue(const Platform& p, std::chrono::steady_clock::time_point now) const;
   // Restores from a checkpoint (once), folds to the head, checkpoints if due. Under p.mu.
   Status Refresh(const std::string& platform, Platform& p);
   // Handles the platform's queued commands, batch by batch, until none are left or the next
@@ -220,6 +237,7 @@ class CommandService {
   std::atomic<uint64_t> folded_since_load_{0};
   size_t load_window_ = 131072;
   uint64_t checkpoint_every_ = kCheckpointEvery;
+  std::chrono::steady_clock::duration checkpoint_min_interval_ = kCheckpointMinInterval;
   std::mutex platforms_mu_;
   std::map<std::string, std::unique_ptr<Platform>> platforms_;
 };

@@ -34,6 +34,12 @@ namespace {
 // command's message or reply waits behind at most this many subscribers' writes.
 constexpr size_t kNotifyStep = 32;
 
+// Subscribers behind the live feed read pages of this many events, shared between them
+// through a cache of this size, read by at most this many workers at once (CatchUpPages).
+constexpr size_t kCatchUpPageEvents = 500;
+constexpr size_t kCatchUpCacheBytes = 8 << 20;
+constexpr size_t kCatchUpReaders = 2;
+
 // One HTTP connection: reads a request, answers it (on the worker pool), reads the next;
 // hands itself over to a WsSession on an upgrade.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -253,6 +259,20 @@ void LowerBackgroundPriority() {
 }
 
 }  // namespace
+
+ServerShared::ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_, Metrics& metrics_,
+                           boost::asio::thread_pool& workers_)
+    : config(std::move(config_)), api(api_), hub(hub_), metrics(metrics_), workers(workers_) {
+  catch_up = std::make_unique<CatchUpPages>(
+      [this](const std::string& platform, uint64_t after, size_t limit,
+             std::vector<std::pair<uint64_t, std::string>>* out) {
+        metrics.ws_disk_reads++;
+        return api.ReadEventsJson(platform, after, limit, out);
+      },
+      [this] { return api.Head(); },
+      [this](std::function<void()> read) { OnWorker(std::move(read)); },
+      CatchUpPages::Options{kCatchUpPageEvents, kCatchUpCacheBytes, kCatchUpReaders});
+}
 
 Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics)
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "api_service.h"
+#include "catch_up_pages.h"
 #include "feed_hub.h"
 #include "metrics.h"
 #include "view_watches.h"
@@ -58,8 +59,7 @@ class WsSession;
 // What every session shares.
 struct ServerShared {
   ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_, Metrics& metrics_,
-               boost::asio::thread_pool& workers_)
-      : config(std::move(config_)), api(api_), hub(hub_), metrics(metrics_), workers(workers_) {}
+               boost::asio::thread_pool& workers_);
 
   ServerConfig config;
   ApiService& api;
@@ -67,6 +67,8 @@ struct ServerShared {
   std::shared_ptr<ViewWatches> watches;
   Metrics& metrics;
   boost::asio::thread_pool& workers;
+  // Pages of the log for subscribers behind the live feed, shared between them.
+  std::unique_ptr<CatchUpPages> catch_up;
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
   std::atomic<int64_t> in_flight{0};  // worker tasks started by requests, not yet answered

@@ -1,6 +1,7 @@
 #include "ws_session.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,7 +18,6 @@ namespace {
 // While catching up, a session reads further only when its queue is below this; live, the
 // configured limit applies.
 constexpr size_t kCatchUpHighWater = 1 << 20;
-constexpr size_t kDiskPage = 500;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -210,11 +210,9 @@ void WsSession::OnMessage(const std::string& text) {
       // In flight until answered: the command may wait in its platform's queue after this
       // task ends, and a draining server answers it before stopping.
       self->shared_.in_flight++;
-      api.RunCommandAsync(caller.value(), platform, body,
-                          [self, answer](Answer<json::object> result) {
-                            answer(std::move(result));
-                            self->shared_.in_flight--;
-                          });
+      api.RunCommandAsync(
+          caller.value(), platform, body,
+          [self, answer](Answer<json::object> result) { answer(std::move(result)); });
     });
     return;
   }
@@ -301,14 +299,11 @@ void WsSession::ReadDisk(const std::string& platform) {
   Subscription& reading = subscriptions_[platform];
   reading.reading_disk = true;
   const uint64_t after = reading.last_sent;
-  shared_.metrics.ws_disk_reads++;
-  shared_.OnWorker([self = shared_from_this(), platform, after] {
-    // Everything durable up to `head` is visible to the read that follows.
-    const uint64_t head = self->shared_.api.Head();
-    std::vector<std::pair<uint64_t, std::string>> events;
-    Status read = self->shared_.api.ReadEventsJson(platform, after, kDiskPage, &events);
-    boost::asio::post(
-        self->ws_.get_executor(), [self, platform, after, head, read, events = std::move(events)] {
+  shared_.catch_up->Read(
+      platform, after,
+      [self = shared_from_this(), platform, after](Status read,
+                                                   std::shared_ptr<const CatchUpPages::Page> page) {
+        boost::asio::post(self->ws_.get_executor(), [self, platform, after, read, page] {
           auto it = self->subscriptions_.find(platform);
           if (it == self->subscriptions_.end()) return;
           Subscription& sub = it->second;
@@ -318,16 +313,24 @@ void WsSession::ReadDisk(const std::string& platform) {
             self->SendError("", Err("unavailable", "cannot read the log: " + read.message()));
             return;
           }
-          if (!events.empty()) {
+          // The page may start before `after` (read for another session): only what follows.
+          const auto& events = page->events;
+          const size_t begin =
+              static_cast<size_t>(std::upper_bound(events.begin(), events.end(), after,
+                                                   [](uint64_t position, const auto& event) {
+                                                     return position < event.first;
+                                                   }) -
+                                  events.begin());
+          if (begin == 0 && page->frame) {
+            self->Send(page->frame);  // the same frame for every session at the page's start
+          } else if (begin < events.size()) {
             self->Send(std::make_shared<const std::string>(
-                EventsFrame(platform, events.back().first, events, 0)));
-            sub.last_sent = events.back().first;
+                EventsFrame(platform, events.back().first, events, begin)));
           }
-          // A short page holds every event of the platform up to `head`.
-          if (events.size() < kDiskPage) sub.last_sent = std::max(sub.last_sent, head);
+          sub.last_sent = std::max(sub.last_sent, page->covered_to);
           self->Pump(platform);
         });
-  });
+      });
 }
 
 void WsSession::OnViewFrame(std::shared_ptr<const std::string> frame) {

@@ -564,6 +564,7 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedFromTheLogAndEqua
   ASSERT_TRUE(checkpoints.ok());
   CommandService service(*store_, checkpoints.value().get());
   service.SetCheckpointEvery(25);
+  service.SetCheckpointMinInterval(std::chrono::seconds(0));
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   std::map<uint64_t, std::string> live;
   ProposeRecordingLiveModels(service, 40, &live);
@@ -583,6 +584,7 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedWhereTheCheckpoin
   ASSERT_TRUE(checkpoints.ok());
   CommandService service(*store_, checkpoints.value().get());
   service.SetCheckpointEvery(25);
+  service.SetCheckpointMinInterval(std::chrono::seconds(0));
   std::vector<std::function<void()>> deferred;
   service.SetCheckpointSpawn(
       [&](std::function<void()> fold) { deferred.push_back(std::move(fold)); });
@@ -596,6 +598,73 @@ TEST_F(CommandServiceTest, ACheckpointDueDuringCommandsIsFoldedWhereTheCheckpoin
   ASSERT_TRUE(saved.has_value());
   EXPECT_EQ(saved->position(), live.rbegin()->first);
   EXPECT_EQ(projections::ModelSnapshots::Bytes(*saved), live.rbegin()->second);
+}
+
+// While serving, a platform is checkpointed at most once per minimum interval, counted from
+// its load: a busy platform does not pay for its whole model every few seconds. But ten
+// times the events make one due at once, which bounds a restart's fold.
+TEST_F(CommandServiceTest, ACheckpointWaitsForTheMinimumIntervalUntilTenTimesTheEvents) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  CommandService service(*store_, checkpoints.value().get());
+  service.SetCheckpointEvery(25);
+  service.SetCheckpointMinInterval(std::chrono::hours(1));
+  size_t folds = 0;
+  uint64_t due_at = 0;
+  service.SetCheckpointSpawn([&](std::function<void()> fold) {
+    if (folds++ == 0) due_at = store_->Head().position;
+    fold();
+  });
+  ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  const uint64_t loaded_at = store_->Head().position;
+  for (int i = 0; folds == 0 && i < 400; ++i) {
+    ASSERT_TRUE(
+        service
+            .Handle("kolenkit", "m-anna", Propose("p" + std::to_string(i), "Markt", "2026-09-01"))
+            .ok());
+    if (store_->Head().position < loaded_at + 250) {
+      ASSERT_EQ(folds, 0u) << "a checkpoint within the interval at " << store_->Head().position;
+    }
+  }
+  ASSERT_EQ(folds, 1u);
+  EXPECT_GE(due_at, loaded_at + 250);
+  EXPECT_LT(due_at, loaded_at + 250 + 25);  // at the first batch past ten times the events
+  ASSERT_TRUE(checkpoints.value()->Load("kolenkit").has_value());
+  EXPECT_EQ(checkpoints.value()->Load("kolenkit")->position(), due_at);
+}
+
+TEST_F(CommandServiceTest, ACheckpointIsTakenOnceTheMinimumIntervalHasPassed) {
+  auto checkpoints = CheckpointStore::Open(dir_.Sub("checkpoints"));
+  ASSERT_TRUE(checkpoints.ok());
+  CommandService service(*store_, checkpoints.value().get());
+  service.SetCheckpointEvery(25);
+  constexpr auto kInterval = std::chrono::milliseconds(200);
+  service.SetCheckpointMinInterval(kInterval);
+  size_t folds = 0;
+  service.SetCheckpointSpawn([&](std::function<void()> fold) {
+    ++folds;
+    fold();
+  });
+  const auto loaded = std::chrono::steady_clock::now();
+  ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  const uint64_t loaded_at = store_->Head().position;
+  int i = 0;
+  auto propose = [&] {
+    return service
+        .Handle("kolenkit", "m-anna", Propose("p" + std::to_string(i++), "Markt", "2026-09-01"))
+        .ok();
+  };
+  while (store_->Head().position < loaded_at + 30) ASSERT_TRUE(propose());
+  // Enough events, but (unless this machine took the whole interval for them) too soon.
+  if (std::chrono::steady_clock::now() - loaded < kInterval) {
+    EXPECT_EQ(folds, 0u);
+  }
+  std::this_thread::sleep_for(kInterval);
+  ASSERT_TRUE(propose());
+  EXPECT_EQ(folds, 1u);
+  auto saved = checkpoints.value()->Load("kolenkit");
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->position(), store_->Head().position);
 }
 
 // A checkpoint ahead of the log (the log restored from an older backup) is never folded
@@ -624,6 +693,7 @@ TEST_F(CommandServiceTest, ACheckpointAheadOfTheLogIsReplacedByOneFoldedFromTheL
   ASSERT_GT(checkpoints.value()->Load("kolenkit")->position(), 100u);
   CommandService service(*store_, checkpoints.value().get());
   service.SetCheckpointEvery(25);
+  service.SetCheckpointMinInterval(std::chrono::seconds(0));
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
   for (int i = 0; i < 30; ++i) {
     ASSERT_TRUE(

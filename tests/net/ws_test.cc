@@ -165,6 +165,34 @@ TEST_F(WsTest, AResumeAfterThousandsOfEventsMissesNothingAndDoublesNothing) {
   EXPECT_GT(CounterValue("rotonde_ws_disk_reads_total"), disk_reads_before);
 }
 
+// Subscribers far behind the live feed (here: all starting from before thousands of events)
+// share the pages they read from the log: each gets every event once, in order, and the log
+// is read fewer times than there are subscribers, where each reading its own pages took
+// several reads apiece — what left a server that had fallen behind unable to catch up.
+TEST_F(WsTest, SubscribersBehindTheLiveFeedShareThePagesTheyReadFromTheLog) {
+  const uint64_t start = Head();
+  for (int i = 0; i < 1500; ++i) Command("m-bram", Proposal(i));
+  const std::vector<uint64_t> expected = KolenkitPositionsAfter(*store_, start);
+  const uint64_t reads_before = CounterValue("rotonde_ws_disk_reads_total");
+  const std::string token = SignIn("dewi");
+  constexpr int kSubscribers = 20;
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int i = 0; i < kSubscribers; ++i) {
+    clients.push_back(std::make_unique<WsClient>());
+    ASSERT_TRUE(clients.back()->Connect(port_, token));
+    ASSERT_TRUE(
+        clients.back()->Send({{"type", "subscribe"}, {"platform", "kolenkit"}, {"from", start}}));
+  }
+  for (auto& client : clients) {
+    std::vector<uint64_t> received;
+    ASSERT_TRUE(ReadEventsUntil(*client, expected.back(), &received));
+    EXPECT_EQ(received, expected);
+  }
+  const uint64_t reads = CounterValue("rotonde_ws_disk_reads_total") - reads_before;
+  EXPECT_GE(reads, 1u);
+  EXPECT_LT(reads, static_cast<uint64_t>(kSubscribers));
+}
+
 TEST_F(WsTest, ASlowConsumerIsClosedWith4000AndOthersKeepReceiving) {
   Stop();
   ServerOptions options;
