@@ -35,7 +35,6 @@ void CatchUpPages::Drain() {
       request = std::move(queue_.front());
       queue_.pop_front();
       page = Find(request.platform, request.after);
-      if (page) ++shared_;
     }
     Status status;
     if (!page) {
@@ -56,7 +55,6 @@ void CatchUpPages::Drain() {
         }
         page = read;
         std::lock_guard lock(mu_);
-        ++reads_;
         if (read->covered_to > read->after) Keep(request.platform, page);
       }
     }
@@ -97,16 +95,6 @@ void CatchUpPages::Keep(const std::string& platform, std::shared_ptr<const Page>
     platform_pages->second.erase(oldest);
     if (platform_pages->second.empty()) pages_.erase(platform_pages);
   }
-}
-
-uint64_t CatchUpPages::reads() const {
-  std::lock_guard lock(mu_);
-  return reads_;
-}
-
-uint64_t CatchUpPages::shared() const {
-  std::lock_guard lock(mu_);
-  return shared_;
 }
 
 }  // namespace rotonde::net

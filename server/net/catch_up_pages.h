@@ -53,7 +53,7 @@ class CatchUpPages {
   struct Options {
     size_t page_events = 500;
     size_t cache_bytes = 8 << 20;
-    size_t max_readers = 1;
+    size_t max_readers = 2;
   };
 
   CatchUpPages(ReadLog read_log, Head head, Post post, Options options);
@@ -61,10 +61,6 @@ class CatchUpPages {
   // Calls `done` (on a worker) with a page whose after <= `after` < covered_to, or, when
   // the platform has no events after `after`, one with covered_to == `after`.
   void Read(const std::string& platform, uint64_t after, Done done);
-
-  // Pages read from the log, and answers served from pages read before.
-  uint64_t reads() const;
-  uint64_t shared() const;
 
  private:
   struct Request {
@@ -83,15 +79,13 @@ class CatchUpPages {
   const Post post_;
   const Options options_;
 
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::deque<Request> queue_;
   size_t readers_ = 0;  // worker tasks draining the queue
   // Per platform, pages by `after`; and every page in the order kept, for eviction.
   std::map<std::string, std::map<uint64_t, std::shared_ptr<const Page>>, std::less<>> pages_;
   std::list<std::pair<std::string, uint64_t>> kept_order_;
   size_t cached_bytes_ = 0;
-  uint64_t reads_ = 0;
-  uint64_t shared_ = 0;
 };
 
 }  // namespace rotonde::net

@@ -34,12 +34,6 @@ namespace {
 // command's message or reply waits behind at most this many subscribers' writes.
 constexpr size_t kNotifyStep = 32;
 
-// Subscribers behind the live feed read pages of this many events, shared between them
-// through a cache of this size, read by at most this many workers at once (CatchUpPages).
-constexpr size_t kCatchUpPageEvents = 500;
-constexpr size_t kCatchUpCacheBytes = 8 << 20;
-constexpr size_t kCatchUpReaders = 2;
-
 // One HTTP connection: reads a request, answers it (on the worker pool), reads the next;
 // hands itself over to a WsSession on an upgrade.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -243,8 +237,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 };
 
 // The background thread runs at nice 19: on CPU that serving leaves, and preempted at
-// once when an io thread wakes. A checkpoint fold is 30-60 ms of CPU every 10,000 events of
-// a platform; on the worker pool it took one of two cores from the io threads and delayed
+// once when an io thread wakes. A checkpoint of a busy platform is a fold and a save of
+// a few hundred ms; on the worker pool it took one of two cores from the io threads and delayed
 // command batches. Not SCHED_IDLE: a thread that gets almost no CPU while holding a lock
 // others need (malloc's, RocksDB's) would stall them. A thread may lower its own priority
 // unprivileged.
@@ -262,17 +256,20 @@ void LowerBackgroundPriority() {
 
 ServerShared::ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_, Metrics& metrics_,
                            boost::asio::thread_pool& workers_)
-    : config(std::move(config_)), api(api_), hub(hub_), metrics(metrics_), workers(workers_) {
-  catch_up = std::make_unique<CatchUpPages>(
-      [this](const std::string& platform, uint64_t after, size_t limit,
-             std::vector<std::pair<uint64_t, std::string>>* out) {
-        metrics.ws_disk_reads++;
-        return api.ReadEventsJson(platform, after, limit, out);
-      },
-      [this] { return api.Head(); },
-      [this](std::function<void()> read) { OnWorker(std::move(read)); },
-      CatchUpPages::Options{kCatchUpPageEvents, kCatchUpCacheBytes, kCatchUpReaders});
-}
+    : config(std::move(config_)),
+      api(api_),
+      hub(hub_),
+      metrics(metrics_),
+      workers(workers_),
+      catch_up(
+          [this](const std::string& platform, uint64_t after, size_t limit,
+                 std::vector<std::pair<uint64_t, std::string>>* out) {
+            metrics.ws_disk_reads++;
+            return api.ReadEventsJson(platform, after, limit, out);
+          },
+          [this] { return api.Head(); },
+          [this](std::function<void()> read) { OnWorker(std::move(read)); },
+          CatchUpPages::Options{}) {}
 
 Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics)
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {

@@ -68,7 +68,7 @@ struct ServerShared {
   Metrics& metrics;
   boost::asio::thread_pool& workers;
   // Pages of the log for subscribers behind the live feed, shared between them.
-  std::unique_ptr<CatchUpPages> catch_up;
+  CatchUpPages catch_up;
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
   std::atomic<int64_t> in_flight{0};  // worker tasks started by requests, not yet answered

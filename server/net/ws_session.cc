@@ -299,7 +299,7 @@ void WsSession::ReadDisk(const std::string& platform) {
   Subscription& reading = subscriptions_[platform];
   reading.reading_disk = true;
   const uint64_t after = reading.last_sent;
-  shared_.catch_up->Read(
+  shared_.catch_up.Read(
       platform, after,
       [self = shared_from_this(), platform, after](Status read,
                                                    std::shared_ptr<const CatchUpPages::Page> page) {
