@@ -8,6 +8,7 @@
 #include "decide_support.h"
 #include "event_json.h"
 #include "ical.h"
+#include "proto_json.h"
 #include "report_csv.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/projections/views.h"

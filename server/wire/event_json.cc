@@ -3,51 +3,24 @@
 #include <string_view>
 
 #include <google/protobuf/util/time_util.h>
-#include <boost/json.hpp>
 
+#include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/v1/events.pb.h"
-#include "view_catalog.h"
 
 namespace rotonde::wire {
 
 namespace {
 
-std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
-                       static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out.push_back(kAlphabet[n >> 18]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
-  }
-  if (const size_t rest = bytes.size() - i; rest > 0) {
-    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (rest == 2) n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    out.push_back(kAlphabet[n >> 18]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
 // Appends `"key":` and the JSON string `value`.
 void AddString(std::string* out, std::string_view key, std::string_view value) {
-  out->append(boost::json::serialize(boost::json::string_view(key.data(), key.size())));
+  AppendJsonString(out, key);
   out->push_back(':');
-  out->append(boost::json::serialize(boost::json::string_view(value.data(), value.size())));
+  AppendJsonString(out, value);
 }
 
 void AddRaw(std::string* out, std::string_view key, std::string_view json) {
-  out->append(boost::json::serialize(boost::json::string_view(key.data(), key.size())));
+  AppendJsonString(out, key);
   out->push_back(':');
   out->append(json);
 }

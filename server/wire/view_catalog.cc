@@ -1,7 +1,5 @@
 #include "view_catalog.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "rotonde/projections/dates.h"
 #include "rotonde/projections/views.h"
 
@@ -74,15 +72,6 @@ std::unique_ptr<google::protobuf::Message> BuildView(
         projections::BuildHistory(model, params.entity, event_at ? event_at : none));
   }
   return Fail(error, "not_found", "unknown view '" + std::string(name) + "'");
-}
-
-std::string MessageJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = false;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "null";
-  return out;
 }
 
 }  // namespace rotonde::wire

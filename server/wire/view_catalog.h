@@ -47,10 +47,4 @@ std::unique_ptr<google::protobuf::Message> BuildView(
     std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
     const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, ViewError* error);
 
-// `message` in protobuf's canonical JSON mapping, without whitespace, with every primitive
-// field printed (clients see zeros, "" and empty lists rather than missing keys): the one
-// rendering every JSON answer uses. "null" for a message protobuf cannot render (a Timestamp
-// out of range), which a message built from a valid log never is.
-std::string MessageJson(const google::protobuf::Message& message);
-
 }  // namespace rotonde::wire

@@ -37,6 +37,7 @@
 #include "demo_data.h"
 #include "rotonde/eventstore/event_store.h"
 #include "temp_dir.h"
+#include "proto_json.h"
 #include "view_catalog.h"
 
 #ifndef ROTONDE_BINARY

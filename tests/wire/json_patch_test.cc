@@ -9,6 +9,7 @@
 
 #include "demo_log.h"
 #include "json_patch.h"
+#include "proto_json.h"
 #include "view_catalog.h"
 
 namespace rotonde::wire {

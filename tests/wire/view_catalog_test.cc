@@ -7,6 +7,7 @@
 
 #include "demo_log.h"
 #include "rotonde/projections/views.h"
+#include "proto_json.h"
 #include "view_catalog.h"
 
 namespace rotonde::wire {
