@@ -35,9 +35,9 @@
 #include "clients.h"
 #include "command_service.h"
 #include "demo_data.h"
+#include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
 #include "temp_dir.h"
-#include "proto_json.h"
 #include "view_catalog.h"
 
 #ifndef ROTONDE_BINARY

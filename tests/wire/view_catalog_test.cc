@@ -6,8 +6,8 @@
 #include <boost/json.hpp>
 
 #include "demo_log.h"
-#include "rotonde/projections/views.h"
 #include "proto_json.h"
+#include "rotonde/projections/views.h"
 #include "view_catalog.h"
 
 namespace rotonde::wire {
