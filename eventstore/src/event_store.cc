@@ -148,6 +148,7 @@ Status EventStore::Impl::OpenDb() {
   if (options_.env != nullptr) db_options.env = options_.env;
 
   auto cache = rocksdb::NewLRUCache(64 << 20);
+  block_cache_ = cache;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(FamilyUse::kMeta, cache)},
       {keys::kLogFamily, FamilyOptions(FamilyUse::kLog, cache)},
@@ -271,6 +272,15 @@ Stats EventStore::Impl::GetStats() const {
   stats.rejected_appends = counters_.rejected_appends.load();
   stats.sync_micros_total = counters_.sync_micros_total.load();
   stats.sync_micros_max = counters_.sync_micros_max.load();
+  if (db_ != nullptr) {
+    static_cast<void>(db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables,
+                                                    &stats.memtable_bytes));
+  }
+  if (block_cache_ != nullptr) stats.block_cache_bytes = block_cache_->GetUsage();
+  {
+    std::lock_guard lock(state_mu_);
+    stats.recent_events = recent_.size();
+  }
 
   return stats;
 }

@@ -201,6 +201,7 @@ class EventStore::Impl {
   rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_cf_ = nullptr;
+  std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family's tables
   rocksdb::ColumnFamilyHandle* partitions_cf_ = nullptr;
 
   // Committed state, readable by any thread.

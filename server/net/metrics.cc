@@ -1,6 +1,9 @@
 #include "metrics.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 namespace rotonde::net {
 
@@ -34,6 +37,16 @@ void Line(std::string* out, std::string_view name, std::string_view type, std::s
   *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
 }
 
+// VmRSS from /proc/self/statm (its second field, in pages); 0 where there is none.
+uint64_t ResidentBytes() {
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int read = std::fscanf(statm, "%llu %llu", &size, &resident);
+  std::fclose(statm);
+  return read == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
 void Header(std::string* out, std::string_view name, std::string_view type, std::string_view help) {
   *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
@@ -60,6 +73,16 @@ std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_positi
        static_cast<double>(store.sync_micros_total) / 1e6);
   Line(&out, "rotonde_fsync_seconds_max", "gauge", "The slowest fsync of the log since start.",
        static_cast<double>(store.sync_micros_max) / 1e6);
+  Line(&out, "rotonde_store_memtable_bytes", "gauge",
+       "Bytes in the event store's memtables (up to 64 MiB per column family before a flush).",
+       store.memtable_bytes);
+  Line(&out, "rotonde_store_block_cache_bytes", "gauge",
+       "Bytes in the event store's block cache (at most 64 MiB).", store.block_cache_bytes);
+  Line(&out, "rotonde_store_recent_events", "gauge",
+       "Committed events kept in memory so live subscribers never read the disk (at most 65,536).",
+       store.recent_events);
+  Line(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the server process.",
+       ResidentBytes());
 
   Header(&out, "rotonde_commands_total", "counter", "Commands by outcome.");
   out += fmt::format("rotonde_commands_total{{outcome=\"ok\"}} {}\n", load(commands_ok));

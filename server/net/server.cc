@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -281,8 +282,15 @@ Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metr
   api.SetCommandSpawn(
       [shared = shared_.get()](std::function<void()> work) { shared->OnWorker(std::move(work)); });
   asio::post(background_, [] { LowerBackgroundPriority(); });
-  api.SetCheckpointSpawn(
-      [this](std::function<void()> work) { asio::post(background_, std::move(work)); });
+  // A checkpoint holds a second copy of the platform's model and its serialized form for a
+  // moment: hundreds of MB for a platform of 60,000 proposals. Freed, that memory stays in
+  // this thread's malloc arena unless it is given back, which malloc_trim does.
+  api.SetCheckpointSpawn([this](std::function<void()> work) {
+    asio::post(background_, [work = std::move(work)] {
+      work();
+      malloc_trim(0);
+    });
+  });
   hub.SetNotifier([this](std::function<void()> step) { asio::post(ioc_, std::move(step)); },
                   kNotifyStep);
 }

@@ -94,6 +94,16 @@ TEST_F(StoreTest, RetryOfStoredIdsReturnsOriginalPositionsAndWritesNothing) {
   EXPECT_EQ(store_->GetStats().idempotent_replays, 1u);
 }
 
+TEST_F(StoreTest, StatsSayWhatTheStoreHoldsInMemory) {
+  const Stats empty = store_->GetStats();
+  EXPECT_EQ(empty.recent_events, 0u);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
+  const Stats after = store_->GetStats();
+  EXPECT_EQ(after.recent_events, 3u);  // every committed event, for live readers
+  EXPECT_GT(after.memtable_bytes, empty.memtable_bytes);
+  EXPECT_LE(after.block_cache_bytes, uint64_t{64} << 20);
+}
+
 TEST_F(StoreTest, MixedStoredAndNewIdsIsAConflictAndWritesNothing) {
   ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
   auto mixed = store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a"), Event("new")});

@@ -432,6 +432,12 @@ TEST_F(HttpApiTest, OperationsEndpoints) {
         "rotonde_ws_connections", "rotonde_push_lag_seconds_bucket", "rotonde_worker_queue"}) {
     EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
   }
+  // What the server holds in memory, for sizing its machine.
+  EXPECT_GT(CounterValue("rotonde_store_memtable_bytes"), 0u);
+  EXPECT_GE(CounterValue("rotonde_store_recent_events"), 1u);
+  EXPECT_LE(CounterValue("rotonde_store_recent_events"), Head());
+  EXPECT_LE(CounterValue("rotonde_store_block_cache_bytes"), uint64_t{64} << 20);
+  EXPECT_GT(CounterValue("process_resident_memory_bytes"), uint64_t{1} << 20);
   EXPECT_EQ(Get("/api/v1/nothing-here", SignIn("bram")).Code(), "not_found");
   // Without a session, an unknown route does not even say it is unknown.
   EXPECT_EQ(Http(port_, "GET", "/api/v1/nothing-here").Code(), "unauthenticated");

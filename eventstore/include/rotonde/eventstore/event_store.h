@@ -132,6 +132,10 @@ struct Stats {
   uint64_t rejected_appends = 0;   // wrong version, bad input, conflicts, closed
   uint64_t sync_micros_total = 0;  // time spent in those fsyncs
   uint64_t sync_micros_max = 0;
+  // What the store holds in memory now (gauges, not counters).
+  uint64_t memtable_bytes = 0;     // RocksDB's memtables, all column families
+  uint64_t block_cache_bytes = 0;  // RocksDB's block cache (at most 64 MiB)
+  uint64_t recent_events = 0;      // committed events kept for live readers (recent_events_cache)
 };
 
 struct HeadInfo {
