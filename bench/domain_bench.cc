@@ -63,7 +63,7 @@ void BuildLog(const std::string& dir) {
         commands::Decide(cmd, commands::CommandContext{platform, actor}, model.state());
     if (!decision.ok()) continue;
     size_t index = 0;
-    for (const auto& planned : decision.events) {
+    for (const auto& planned : decision.value()) {
       eventstore::EventRecord record;
       record.set_id(commands::CommandService::EventId(platform, cmd.command_id(), index++));
       record.set_stream(planned.stream);

@@ -110,9 +110,9 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::string& b
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   server->Stop(std::chrono::seconds(5));
-  return Status(StatusCode::kTimeout, "the server printed no \"listening on\" line within " +
-                                          std::to_string(timeout.count()) +
-                                          " s: " + TailOfFile(log_path, 5));
+  return Status(codes::kTimeout, "the server printed no \"listening on\" line within " +
+                                     std::to_string(timeout.count()) +
+                                     " s: " + TailOfFile(log_path, 5));
 }
 
 ServerProcess::~ServerProcess() {

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 
 namespace rotonde::load {
 

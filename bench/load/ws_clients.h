@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 
 namespace rotonde::load {
 

@@ -340,18 +340,18 @@ Status MakeAppendRequest(std::vector<StreamAppend> appends, WriteRequest* reques
       const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() +
                           e.id.size() + e.type.size() + part.stream.size() + 128;
       if (size > kMaxEventBytes) {
-        return {StatusCode::kTooLarge,
+        return {codes::kTooLarge,
                 where() + ": larger than " + std::to_string(kMaxEventBytes) + " bytes"};
       }
       total += size;
       if (++request->event_count > kMaxEventsPerAppend) {
-        return {StatusCode::kTooLarge,
+        return {codes::kTooLarge,
                 "an append holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
       }
     }
   }
   if (total > kMaxAppendBytes) {
-    return {StatusCode::kTooLarge,
+    return {codes::kTooLarge,
             "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
   }
   request->appends = std::move(appends);
@@ -412,7 +412,7 @@ Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index
   *failed_index = records.size();
   if (records.empty()) return Status::Ok();
   if (records.size() > kMaxEventsPerAppend) {
-    return {StatusCode::kTooLarge,
+    return {codes::kTooLarge,
             "an import call holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
   }
   auto request = std::make_shared<WriteRequest>();
@@ -428,12 +428,12 @@ Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index
     if (Status s = CheckName("type", r.type(), kMaxEventTypeBytes); !s.ok())
       return Within(where(), s);
     const size_t size = r.ByteSizeLong();
-    if (size > kMaxEventBytes) return {StatusCode::kTooLarge, where() + ": too large"};
+    if (size > kMaxEventBytes) return {codes::kTooLarge, where() + ": too large"};
     request->bytes += size;
   }
   *failed_index = records.size();
   if (request->bytes > kMaxAppendBytes) {
-    return {StatusCode::kTooLarge,
+    return {codes::kTooLarge,
             "an import call holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
   }
   request->import_records = std::move(records);

@@ -61,15 +61,4 @@ std::string SealRecord(const rotonde::v1::EventRecord& record, std::string* hash
   return bytes;
 }
 
-std::string HexOf(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
-
 }  // namespace rotonde::eventstore

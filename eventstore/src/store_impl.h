@@ -24,24 +24,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "rotonde/base/done_flag.h"
 #include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::eventstore {
-
-// A one-shot "it is done" between one setter and one waiter, on a futex. The waiter sleeps
-// in the kernel at once: std::atomic::wait first spins and yields, and dozens of callers
-// yielding on two cores took the CPU the writer and syncer needed to finish their groups.
-// The setter makes a system call only if the waiter is asleep.
-class DoneFlag {
- public:
-  void Set();
-  void Wait();
-  bool IsSet() const { return state_.load(std::memory_order_acquire) == kSet; }
-
- private:
-  static constexpr uint32_t kUnset = 0, kSet = 1, kSleeping = 2;
-  std::atomic<uint32_t> state_{kUnset};
-};
 
 // One caller's append (or import) waiting in the writer's queue.
 struct WriteRequest {

@@ -22,10 +22,6 @@
 //    used) from the open group, then the groups in flight, then RocksDB, so a request
 //    sees every request prepared before it, durable or not;
 //  - after a failed write or sync nothing more is written: later groups fail with it.
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <unordered_set>
@@ -43,11 +39,6 @@ constexpr size_t kMaxCachedStreams = 1 << 20;
 
 // At most this many callers are woken by the syncer itself (see Complete).
 constexpr size_t kWakeDirectly = 4;
-
-long Futex(std::atomic<uint32_t>& word, int op, uint32_t value) {
-  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
-  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, value, nullptr, nullptr, 0);
-}
 
 google::protobuf::Timestamp Now() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
@@ -106,25 +97,6 @@ bool EventStore::Impl::Refused(WriteRequest& request) {
   counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
   request.result.status = std::move(refusal);
   return true;
-}
-
-void DoneFlag::Set() {
-  if (state_.exchange(kSet, std::memory_order_acq_rel) == kSleeping) {
-    Futex(state_, FUTEX_WAKE_PRIVATE, 1);
-  }
-}
-
-void DoneFlag::Wait() {
-  uint32_t state = state_.load(std::memory_order_acquire);
-  while (state != kSet) {
-    if (state == kUnset &&
-        !state_.compare_exchange_weak(state, kSleeping, std::memory_order_acquire)) {
-      continue;  // `state` now holds what it was instead
-    }
-    // Sleeps only while the state is still kSleeping (Set() may have come in between).
-    Futex(state_, FUTEX_WAIT_PRIVATE, kSleeping);
-    state = state_.load(std::memory_order_acquire);
-  }
 }
 
 bool EventStore::Impl::Enqueue(const std::shared_ptr<WriteRequest>& request) {
@@ -569,10 +541,10 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
           original = &from_disk;
         }
         if (!SameEvent(*original, part.stream, event)) {
-          result.status = {StatusCode::kIdConflict, "event id " + event.id +
-                                                        " is stored already for a different event "
-                                                        "(position " +
-                                                        std::to_string(*found[i]) + ")"};
+          result.status = {codes::kIdConflict, "event id " + event.id +
+                                                   " is stored already for a different event "
+                                                   "(position " +
+                                                   std::to_string(*found[i]) + ")"};
           return;
         }
         result.positions.push_back(*found[i]);
@@ -587,7 +559,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
     const size_t i = static_cast<size_t>(
         std::find_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }) -
         found.begin());
-    result.status = {StatusCode::kIdConflict,
+    result.status = {codes::kIdConflict,
                      "event id " + std::string(ids[i]) +
                          " is stored already but other ids of this "
                          "append are not: an append is retried whole or not at all"};
@@ -610,7 +582,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
                          (expected.kind() == ExpectedVersion::Kind::kExact && current &&
                           *current == expected.version());
     if (!matches) {
-      result.status = {StatusCode::kWrongExpectedVersion,
+      result.status = {codes::kWrongExpectedVersion,
                        "stream " + part.stream + " is at version " +
                            (current ? std::to_string(*current) : std::string("no_stream")) +
                            ", the append expected " + expected.ToString()};
@@ -662,7 +634,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
 void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
   AppendResult& result = request.result;
   size_t index = 0;
-  auto fail = [&](const EventRecord& record, StatusCode code, const std::string& problem) {
+  auto fail = [&](const EventRecord& record, std::string_view code, const std::string& problem) {
     result.status = {code,
                      "event at position " + std::to_string(record.position()) + ": " + problem};
     result.positions = {index};  // EventStore::Import reports it as the failing record
@@ -684,16 +656,16 @@ void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
     const EventRecord& r = request.import_records[i];
     index = i;
     if (r.position() != position) {
-      return fail(r, StatusCode::kInvalidArgument, "expected position " + std::to_string(position));
+      return fail(r, codes::kInvalidArgument, "expected position " + std::to_string(position));
     }
     if (r.prev_hash() != prev_hash) {
-      return fail(r, StatusCode::kInvalidArgument, "prev_hash does not link to the log's head");
+      return fail(r, codes::kInvalidArgument, "prev_hash does not link to the log's head");
     }
     if (r.hash().size() != kHashBytes || ComputeEventHash(r) != r.hash()) {
-      return fail(r, StatusCode::kInvalidArgument, "hash does not recompute");
+      return fail(r, codes::kInvalidArgument, "hash does not recompute");
     }
     if (found[i] || !seen_ids.insert(r.id()).second) {
-      return fail(r, StatusCode::kIdConflict, "event id " + r.id() + " is stored already");
+      return fail(r, codes::kIdConflict, "event id " + r.id() + " is stored already");
     }
     auto it = versions.find(r.stream());
     if (it == versions.end()) {
@@ -706,7 +678,7 @@ void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
     }
     const uint64_t expected_version = it->second ? *it->second + 1 : 0;
     if (r.version() != expected_version) {
-      return fail(r, StatusCode::kInvalidArgument,
+      return fail(r, codes::kInvalidArgument,
                   "stream " + r.stream() + " expects version " + std::to_string(expected_version));
     }
     it->second = r.version();

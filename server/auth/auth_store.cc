@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "credentials.h"
+#include "rotonde/base/hex.h"
 #include "rotonde/v1/auth.pb.h"
 #include "secrets.h"
 
@@ -48,15 +49,15 @@ rocksdb::WriteOptions Synced() {
   return options;
 }
 
-AuthError Error(std::string_view code, std::string message) {
-  return AuthError{std::string(code), std::move(message)};
+Error Refusal(std::string_view code, std::string message) {
+  return Error{std::string(code), std::move(message), {}};
 }
 
-AuthError Unavailable(const rocksdb::Status& s) {
-  return Error(codes::kUnavailable, "the account database failed: " + s.ToString());
+Error Unavailable(const rocksdb::Status& s) {
+  return Refusal(codes::kUnavailable, "the account database failed: " + s.ToString());
 }
 
-AuthError BadCredentials() { return Error(codes::kBadCredentials, "wrong login or password"); }
+Error BadCredentials() { return Refusal(codes::kBadCredentials, "wrong login or password"); }
 
 v1::AuthTokenKind ToStored(TokenKind kind) {
   return kind == TokenKind::kFeed ? v1::AUTH_TOKEN_KIND_FEED : v1::AUTH_TOKEN_KIND_SESSION;
@@ -86,7 +87,7 @@ InviteGrant ToGrant(const v1::AuthInvite& stored) {
 // Reads and parses the message at `key`. nullopt with *error unset: no such key (or, for a
 // record that does not parse, treated the same: it grants nothing).
 template <typename Message>
-std::optional<Message> Load(rocksdb::DB& db, const std::string& key, AuthError* error) {
+std::optional<Message> Load(rocksdb::DB& db, const std::string& key, Error* error) {
   std::string bytes;
   rocksdb::Status s = db.Get(rocksdb::ReadOptions(), key, &bytes);
   if (s.IsNotFound()) return std::nullopt;
@@ -100,18 +101,19 @@ std::optional<Message> Load(rocksdb::DB& db, const std::string& key, AuthError* 
 }
 
 // Looks up an invite for PeekInvite and ClaimInvite: the stored record, or the refusal.
-Outcome<v1::AuthInvite> CheckInvite(rocksdb::DB& db, std::string_view token, int64_t now,
-                                    std::string* key) {
-  const AuthError not_found = Error(codes::kInviteNotFound, "this invite link does not exist");
+Result<v1::AuthInvite> CheckInvite(rocksdb::DB& db, std::string_view token, int64_t now,
+                                   std::string* key) {
+  const Error not_found = Refusal(codes::kInviteNotFound, "this invite link does not exist");
   std::optional<std::string> hash = TokenHash(token);
   if (!hash) return not_found;
   *key = Key(kInvitePrefix, *hash);
-  AuthError error;
+  Error error;
   std::optional<v1::AuthInvite> invite = Load<v1::AuthInvite>(db, *key, &error);
   if (!error.code.empty()) return error;
   if (!invite) return not_found;
-  if (invite->used()) return Error(codes::kInviteUsed, "this invite link has been used already");
-  if (now >= invite->expires_at()) return Error(codes::kInviteExpired, "this invite link expired");
+  if (invite->used()) return Refusal(codes::kInviteUsed, "this invite link has been used already");
+  if (now >= invite->expires_at())
+    return Refusal(codes::kInviteExpired, "this invite link expired");
   return std::move(*invite);
 }
 
@@ -167,27 +169,27 @@ AuthStore::~AuthStore() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
-Outcome<Account> AuthStore::CreateAccount(std::string_view login, std::string_view password,
-                                          std::string_view display_name, int64_t now,
-                                          std::string id) {
+Result<Account> AuthStore::CreateAccount(std::string_view login, std::string_view password,
+                                         std::string_view display_name, int64_t now,
+                                         std::string id) {
   const std::string lowered = LowercaseLogin(login);
   if (!IsValidLogin(lowered)) {
-    return Error(codes::kInvalidLogin, "a login is 3 to 32 of a-z, 0-9, '.', '_' and '-'");
+    return Refusal(codes::kInvalidLogin, "a login is 3 to 32 of a-z, 0-9, '.', '_' and '-'");
   }
   if (!IsAcceptablePassword(password)) {
-    return Error(codes::kWeakPassword,
-                 "a password has at least 10 characters and at most 128 bytes");
+    return Refusal(codes::kWeakPassword,
+                   "a password has at least 10 characters and at most 128 bytes");
   }
   if (!IsValidDisplayName(display_name)) {
-    return Error(codes::kInvalidText,
-                 "a display name is 1 to 100 bytes of text without control characters");
+    return Refusal(codes::kInvalidText,
+                   "a display name is 1 to 100 bytes of text without control characters");
   }
   if (!id.empty() && !IsValidAccountId(id)) {
-    return Error(codes::kBadRequest, "an account id is 1 to 64 visible ASCII characters, no '/'");
+    return Refusal(codes::kBadRequest, "an account id is 1 to 64 visible ASCII characters, no '/'");
   }
   const std::string login_key = Key(kLoginPrefix, lowered);
   const auto login_taken = [] {
-    return Error(codes::kLoginTaken, "this login is in use; choose another");
+    return Refusal(codes::kLoginTaken, "this login is in use; choose another");
   };
 
   // A cheap early answer for a taken login, before spending a hash; checked again below.
@@ -197,7 +199,7 @@ Outcome<Account> AuthStore::CreateAccount(std::string_view login, std::string_vi
   if (!s.IsNotFound()) return Unavailable(s);
 
   std::optional<std::string> hash = hasher_.Hash(password);
-  if (!hash) return Error(codes::kUnavailable, "the password could not be hashed (memory)");
+  if (!hash) return Refusal(codes::kUnavailable, "the password could not be hashed (memory)");
 
   v1::AuthAccount stored;
   stored.set_login(lowered);
@@ -216,7 +218,7 @@ Outcome<Account> AuthStore::CreateAccount(std::string_view login, std::string_vi
     if (s.IsNotFound()) break;
     if (!s.ok()) return Unavailable(s);
     // 100 random bits make a repeat practically impossible; a given id is the caller's.
-    if (!random_id) return Error(codes::kAccountExists, "account " + id + " exists already");
+    if (!random_id) return Refusal(codes::kAccountExists, "account " + id + " exists already");
   }
   stored.set_id(id);
   v1::AuthLogin index;
@@ -231,7 +233,7 @@ Outcome<Account> AuthStore::CreateAccount(std::string_view login, std::string_vi
 }
 
 std::optional<Account> AuthStore::LoadAccount(std::string_view account_id,
-                                              std::string* password_hash, AuthError* error) const {
+                                              std::string* password_hash, Error* error) const {
   std::optional<v1::AuthAccount> stored =
       Load<v1::AuthAccount>(*db_, Key(kAccountPrefix, account_id), error);
   if (!stored) return std::nullopt;
@@ -239,11 +241,11 @@ std::optional<Account> AuthStore::LoadAccount(std::string_view account_id,
   return ToAccount(*stored);
 }
 
-Outcome<Account> AuthStore::CheckPassword(std::string_view login, std::string_view password) {
+Result<Account> AuthStore::CheckPassword(std::string_view login, std::string_view password) {
   const std::string lowered = LowercaseLogin(login);
   std::optional<Account> account;
   std::string password_hash;
-  AuthError error;
+  Error error;
   // Malformed logins and over-long passwords match no account; they are refused after the
   // same work as a wrong password.
   if (IsValidLogin(lowered) && password.size() <= kMaxPasswordBytes) {
@@ -264,17 +266,17 @@ std::optional<Account> AuthStore::GetAccount(std::string_view account_id) const 
   return LoadAccount(account_id, nullptr, nullptr);
 }
 
-Outcome<std::string> AuthStore::CreateToken(std::string_view account_id, TokenKind kind,
-                                            std::string_view platform, int64_t now,
-                                            int64_t ttl_seconds) {
-  if (ttl_seconds <= 0) return Error(codes::kBadRequest, "a token needs a positive lifetime");
+Result<std::string> AuthStore::CreateToken(std::string_view account_id, TokenKind kind,
+                                           std::string_view platform, int64_t now,
+                                           int64_t ttl_seconds) {
+  if (ttl_seconds <= 0) return Refusal(codes::kBadRequest, "a token needs a positive lifetime");
   if (kind == TokenKind::kFeed && platform.empty()) {
-    return Error(codes::kBadRequest, "a feed key needs a platform");
+    return Refusal(codes::kBadRequest, "a feed key needs a platform");
   }
-  AuthError error;
+  Error error;
   if (!LoadAccount(account_id, nullptr, &error)) {
     if (!error.code.empty()) return error;
-    return Error(codes::kAccountNotFound, "no account " + std::string(account_id));
+    return Refusal(codes::kAccountNotFound, "no account " + std::string(account_id));
   }
 
   const std::string token = NewTokenBytes();
@@ -297,15 +299,15 @@ Outcome<std::string> AuthStore::CreateToken(std::string_view account_id, TokenKi
   rocksdb::Status s = db_->Write(Synced(), &batch);
   if (!s.ok()) return Unavailable(s);
   if (kind == TokenKind::kSession) ++sessions_;
-  return LowerHex(token);
+  return HexOf(token);
 }
 
-Outcome<TokenInfo> AuthStore::ResolveToken(std::string_view token, int64_t now) const {
-  const AuthError unauthenticated =
-      Error(codes::kUnauthenticated, "not signed in, or the session was ended");
+Result<TokenInfo> AuthStore::ResolveToken(std::string_view token, int64_t now) const {
+  const Error unauthenticated =
+      Refusal(codes::kUnauthenticated, "not signed in, or the session was ended");
   std::optional<std::string> hash = TokenHash(token);
   if (!hash) return unauthenticated;
-  AuthError error;
+  Error error;
   std::optional<v1::AuthToken> stored = Load<v1::AuthToken>(*db_, Key(kTokenPrefix, *hash), &error);
   if (!error.code.empty()) return error;
   // The lookup is by hash, so its timing could tell at most a prefix of SHA-256(token),
@@ -317,7 +319,7 @@ Outcome<TokenInfo> AuthStore::ResolveToken(std::string_view token, int64_t now) 
   }
   if (IsRevokedUnsaved(*hash)) return unauthenticated;
   if (now >= stored->expires_at()) {
-    return Error(codes::kSessionExpired, "the session expired; sign in again");
+    return Refusal(codes::kSessionExpired, "the session expired; sign in again");
   }
   return TokenInfo{stored->account_id(), FromStored(stored->kind()), stored->platform(),
                    stored->expires_at()};
@@ -340,7 +342,7 @@ void AuthStore::RevokeToken(std::string_view token) {
   if (!hash) return;
   const std::string key = Key(kTokenPrefix, *hash);
   std::lock_guard lock(tokens_mu_);
-  AuthError error;
+  Error error;
   std::optional<v1::AuthToken> stored = Load<v1::AuthToken>(*db_, key, &error);
   if (!error.code.empty()) {
     RememberRevokedUnsaved(std::move(*hash));
@@ -413,9 +415,9 @@ size_t AuthStore::CountSessions() const {
   return sessions > 0 ? static_cast<size_t>(sessions) : 0;
 }
 
-Outcome<std::string> AuthStore::CreateInvite(const InviteGrant& grant) {
-  if (grant.platform.empty()) return Error(codes::kBadRequest, "an invite needs a platform");
-  if (grant.expires_at <= 0) return Error(codes::kBadRequest, "an invite needs an expiry time");
+Result<std::string> AuthStore::CreateInvite(const InviteGrant& grant) {
+  if (grant.platform.empty()) return Refusal(codes::kBadRequest, "an invite needs a platform");
+  if (grant.expires_at <= 0) return Refusal(codes::kBadRequest, "an invite needs an expiry time");
   const std::string token = NewTokenBytes();
   const std::string hash = Sha256(token);
   v1::AuthInvite stored;
@@ -430,20 +432,20 @@ Outcome<std::string> AuthStore::CreateInvite(const InviteGrant& grant) {
   stored.set_neighbourhood(grant.neighbourhood);
   rocksdb::Status s = db_->Put(Synced(), Key(kInvitePrefix, hash), stored.SerializeAsString());
   if (!s.ok()) return Unavailable(s);
-  return LowerHex(token);
+  return HexOf(token);
 }
 
-Outcome<InviteGrant> AuthStore::PeekInvite(std::string_view token, int64_t now) const {
+Result<InviteGrant> AuthStore::PeekInvite(std::string_view token, int64_t now) const {
   std::string key;
-  Outcome<v1::AuthInvite> invite = CheckInvite(*db_, token, now, &key);
+  Result<v1::AuthInvite> invite = CheckInvite(*db_, token, now, &key);
   if (!invite.ok()) return invite.error();
   return ToGrant(*invite);
 }
 
-Outcome<InviteGrant> AuthStore::ClaimInvite(std::string_view token, int64_t now) {
+Result<InviteGrant> AuthStore::ClaimInvite(std::string_view token, int64_t now) {
   std::string key;
   std::lock_guard lock(invites_mu_);
-  Outcome<v1::AuthInvite> invite = CheckInvite(*db_, token, now, &key);
+  Result<v1::AuthInvite> invite = CheckInvite(*db_, token, now, &key);
   if (!invite.ok()) return invite.error();
   invite->set_used(true);
   invite->set_claimed_at(now);

@@ -1,7 +1,7 @@
 // The auth store: accounts with argon2id passwords, session tokens and feed keys, and
 // one-time invite links, in their own RocksDB database (never in the event log, which
 // auditors read whole). It implements the "Sessions and accounts" part of docs/api.md and
-// knows nothing of HTTP; the server maps each AuthError's code to its status.
+// knows nothing of HTTP; the server maps each refusal's code to its status.
 //
 // Durability. Every write is synced (sync = true) before the call returns: an acknowledged
 // account, token, revocation or invite claim survives kill -9 and power loss.
@@ -37,7 +37,7 @@
 #include <sodium.h>
 
 #include "password_hasher.h"
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 #include "rotonde/v1/domain.pb.h"
 
 namespace rocksdb {
@@ -46,7 +46,7 @@ class DB;
 
 namespace rotonde::auth {
 
-// The refusal codes (AuthError::code). Stable, lower_snake_case, as in docs/api.md.
+// The refusal codes (Error::code). Stable, lower_snake_case, as in docs/api.md.
 namespace codes {
 inline constexpr std::string_view kInvalidLogin = "invalid_login";
 inline constexpr std::string_view kWeakPassword = "weak_password";
@@ -66,45 +66,6 @@ inline constexpr std::string_view kAccountExists = "account_exists";
 // The database failed to read or write; nothing was changed.
 inline constexpr std::string_view kUnavailable = "unavailable";
 }  // namespace codes
-
-// A refusal the API shows as {code, message}: `code` is one of `codes`, `message` is for
-// people.
-struct AuthError {
-  std::string code;
-  std::string message;
-};
-
-// A value or an AuthError (like rotonde::Result, but with the API's codes).
-template <typename T>
-class [[nodiscard]] Outcome {
- public:
-  Outcome(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
-  Outcome(AuthError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
-
-  bool ok() const { return value_.has_value(); }
-  // Empty code and message when ok().
-  const AuthError& error() const { return error_; }
-  T& value() & {
-    assert(ok());
-    return *value_;
-  }
-  const T& value() const& {
-    assert(ok());
-    return *value_;
-  }
-  T&& value() && {
-    assert(ok());
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  AuthError error_;
-  std::optional<T> value_;
-};
 
 struct Account {
   std::string id;
@@ -167,13 +128,13 @@ class AuthStore {
   // (invalid_text); a login in use: login_taken. `id` empty: a new random id "a-" followed by
   // 20 characters of lowercase base32hex ([0-9a-v], 100 bits). A given `id` must be 1-64
   // visible ASCII without '/' (bad_request) and unused (account_exists).
-  Outcome<Account> CreateAccount(std::string_view login, std::string_view password,
-                                 std::string_view display_name, int64_t now, std::string id = {});
+  Result<Account> CreateAccount(std::string_view login, std::string_view password,
+                                std::string_view display_name, int64_t now, std::string id = {});
 
   // The account whose login (lowercased) and password these are, else bad_credentials: the
   // same code for an unknown login and a wrong password, and for an unknown login the time
   // of one verification is spent as well, so neither the answer nor its timing tells which.
-  Outcome<Account> CheckPassword(std::string_view login, std::string_view password);
+  Result<Account> CheckPassword(std::string_view login, std::string_view password);
 
   std::optional<Account> GetAccount(std::string_view account_id) const;
 
@@ -181,12 +142,12 @@ class AuthStore {
   // only its SHA-256 is stored. A feed key names its platform; a session's `platform` is
   // empty. Errors: account_not_found, bad_request (ttl_seconds <= 0, a feed key without a
   // platform), unavailable.
-  Outcome<std::string> CreateToken(std::string_view account_id, TokenKind kind,
-                                   std::string_view platform, int64_t now, int64_t ttl_seconds);
+  Result<std::string> CreateToken(std::string_view account_id, TokenKind kind,
+                                  std::string_view platform, int64_t now, int64_t ttl_seconds);
 
   // What a token grants. unauthenticated for an unknown, revoked or malformed token (not 64
   // lowercase hex characters); session_expired once now >= expires_at.
-  Outcome<TokenInfo> ResolveToken(std::string_view token, int64_t now) const;
+  Result<TokenInfo> ResolveToken(std::string_view token, int64_t now) const;
 
   // Sign out: the token stops resolving. No error if it is unknown. Should the deletion
   // fail to reach the disk, this store still refuses the token until it is closed.
@@ -201,14 +162,14 @@ class AuthStore {
 
   // An invite link for `grant`: a new random token (64 lowercase hex characters), stored as
   // its SHA-256 with the grant. bad_request if the grant has no platform or expires_at <= 0.
-  Outcome<std::string> CreateInvite(const InviteGrant& grant);
+  Result<std::string> CreateInvite(const InviteGrant& grant);
   // What the link offers. invite_not_found (unknown or malformed), invite_used (claimed
   // and not released; said even when it has also expired), invite_expired (now >=
   // expires_at).
-  Outcome<InviteGrant> PeekInvite(std::string_view token, int64_t now) const;
+  Result<InviteGrant> PeekInvite(std::string_view token, int64_t now) const;
   // Checks as PeekInvite and marks the invite used, atomically: of concurrent claims of one
   // invite exactly one succeeds, the others get invite_used.
-  Outcome<InviteGrant> ClaimInvite(std::string_view token, int64_t now);
+  Result<InviteGrant> ClaimInvite(std::string_view token, int64_t now);
   // Undoes a claim whose join then failed, so the link works again. No-op for an unknown or
   // unclaimed invite.
   void ReleaseInvite(std::string_view token);
@@ -221,7 +182,7 @@ class AuthStore {
   AuthStore(std::unique_ptr<rocksdb::DB> db, AuthOptions options, int64_t sessions);
 
   std::optional<Account> LoadAccount(std::string_view account_id, std::string* password_hash,
-                                     AuthError* error) const;
+                                     Error* error) const;
   bool IsRevokedUnsaved(std::string_view token_hash) const;
   void RememberRevokedUnsaved(std::string token_hash);
 

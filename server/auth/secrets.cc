@@ -1,6 +1,6 @@
 #include "secrets.h"
 
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/base/hex.h"
 
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -27,34 +27,10 @@ std::string Sha256(std::string_view bytes) {
   return out;
 }
 
-std::string LowerHex(std::string_view bytes) { return eventstore::HexOf(bytes); }
-
-namespace {
-
-int LowerHexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> DecodeLowerHex(std::string_view hex, size_t bytes) {
-  if (hex.size() != bytes * 2) return std::nullopt;
-  std::string out(bytes, '\0');
-  for (size_t i = 0; i < bytes; ++i) {
-    const int high = LowerHexDigit(hex[2 * i]);
-    const int low = LowerHexDigit(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out[i] = static_cast<char>((high << 4) | low);
-  }
-  return out;
-}
-
 std::string NewTokenBytes() { return RandomBytes(kTokenBytes); }
 
 std::optional<std::string> TokenHash(std::string_view token_hex) {
-  std::optional<std::string> bytes = DecodeLowerHex(token_hex, kTokenBytes);
+  std::optional<std::string> bytes = BytesOfLowerHex(token_hex, kTokenBytes);
   if (!bytes) return std::nullopt;
   std::string hash = Sha256(*bytes);
   sodium_memzero(bytes->data(), bytes->size());

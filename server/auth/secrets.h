@@ -14,13 +14,8 @@ inline constexpr size_t kTokenBytes = 32;  // 256 bits; 64 hex characters on the
 std::string RandomBytes(size_t n);
 // The 32-byte SHA-256 digest of `bytes`.
 std::string Sha256(std::string_view bytes);
-// Lowercase hex.
-std::string LowerHex(std::string_view bytes);
-// The bytes of exactly 2 * `bytes` lowercase hex characters; nullopt for anything else
-// (uppercase, a wrong length, other characters).
-std::optional<std::string> DecodeLowerHex(std::string_view hex, size_t bytes);
 
-// A new token: kTokenBytes random bytes. The client gets LowerHex(token); the store keeps
+// A new token: kTokenBytes random bytes. The client gets HexOf(token); the store keeps
 // Sha256(token).
 std::string NewTokenBytes();
 // The stored form of a token given as 64 lowercase hex characters; nullopt if malformed.

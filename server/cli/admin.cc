@@ -130,7 +130,7 @@ int RunAdmin(int argc, char** argv) {
   auto store = OpenStore(dir, eventstore::Options{});
   if (!store.ok()) {
     // Held by a running server: go through it.
-    if (store.status().code() == StatusCode::kIOError &&
+    if (store.status().code() == codes::kIOError &&
         store.status().message().find("lock") != std::string::npos) {
       return ThroughServer(dir, body);
     }

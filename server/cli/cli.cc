@@ -68,7 +68,7 @@ Result<std::unique_ptr<eventstore::EventStore>> OpenStore(const std::string& dir
 
 int ReportOpenFailure(const std::string& dir, const Status& status) {
   PrintError("cannot open store at " + dir + ": " + status.ToString());
-  return status.code() == StatusCode::kCorruption ? kExitDamage : kExitUsage;
+  return status.code() == codes::kCorruption ? kExitDamage : kExitUsage;
 }
 
 const char* RoleName(v1::Role role) {

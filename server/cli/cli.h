@@ -10,8 +10,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "rotonde/base/status.h"
 #include "rotonde/eventstore/event_store.h"
-#include "rotonde/eventstore/status.h"
 #include "rotonde/v1/domain.pb.h"
 
 namespace rotonde::cli {

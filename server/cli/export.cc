@@ -77,7 +77,7 @@ int RunExport(int argc, char** argv) {
     page.clear();
     if (Status s = (*store)->ReadAll(after, kPageEvents, &page); !s.ok()) {
       PrintError("export: reading after position " + std::to_string(after) + ": " + s.ToString());
-      return s.code() == StatusCode::kCorruption ? kExitDamage : kExitUsage;
+      return s.code() == codes::kCorruption ? kExitDamage : kExitUsage;
     }
     if (page.empty()) break;
     for (const eventstore::EventRecord& record : page) {

@@ -10,6 +10,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cli.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::cli {
 
@@ -31,14 +32,10 @@ constexpr size_t kChunkBytes = eventstore::kMaxAppendBytes / 2;
 // Refusals caused by the input's content are "the data failed a check"; the rest (disk,
 // closed store) are environment errors.
 int ExitCodeFor(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kIOError:
-    case StatusCode::kClosed:
-    case StatusCode::kTimeout:
-      return kExitUsage;
-    default:
-      return kExitDamage;
-  }
+  const std::string_view code = status.code();
+  const bool environment =
+      code == codes::kIOError || code == codes::kClosed || code == codes::kTimeout;
+  return environment ? kExitUsage : kExitDamage;
 }
 
 // Gathers parsed records into chunks and imports them, remembering each record's input line
@@ -163,7 +160,7 @@ int RunImport(int argc, char** argv) {
   const eventstore::HeadInfo head = (*store)->Head();
   std::cout << "imported " << importer.imported() << " events\n"
             << "head position: " << head.position << '\n'
-            << "head hash: " << eventstore::HexOf(head.hash) << '\n';
+            << "head hash: " << HexOf(head.hash) << '\n';
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::cli {
 
@@ -76,7 +77,7 @@ int RunSample(int argc, char** argv) {
             << " s (" << static_cast<uint64_t>(static_cast<double>(events) / seconds)
             << " durable appends/s)\n"
             << "head position: " << head.position << '\n'
-            << "head hash: " << eventstore::HexOf(head.hash) << '\n';
+            << "head hash: " << HexOf(head.hash) << '\n';
   return kExitOk;
 }
 

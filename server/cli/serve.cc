@@ -28,6 +28,7 @@
 #include "demo_data.h"
 #include "feed_hub.h"
 #include "metrics.h"
+#include "rotonde/base/hex.h"
 #include "secrets.h"
 #include "server.h"
 
@@ -229,7 +230,7 @@ int RunServe(int argc, char** argv) {
   config.io_threads = io_threads;
   config.worker_threads = workers;
   config.ws_queue_limit_bytes = queue_limit_kib * 1024;
-  config.operator_token = auth::LowerHex(auth::NewTokenBytes());
+  config.operator_token = HexOf(auth::NewTokenBytes());
   net::Server server(config, api, hub, metrics);
   if (Status s = server.Bind(); !s.ok()) {
     PrintError("serve: " + s.message());

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::cli {
 
@@ -49,7 +50,7 @@ int RunVerify(int argc, char** argv) {
   }
   std::cout << "ok: " << report.events << " events verified\n"
             << "head position: " << report.head.position << '\n'
-            << "head hash: " << eventstore::HexOf(report.head.hash) << '\n';
+            << "head hash: " << HexOf(report.head.hash) << '\n';
   return kExitOk;
 }
 

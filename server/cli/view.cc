@@ -77,19 +77,17 @@ int RunView(int argc, char** argv) {
   params.to = to;
   params.period = period;
   params.entity = entity;
-  wire::ViewError error;
-  const std::unique_ptr<google::protobuf::Message> out =
-      wire::BuildView(view, params, model, event_at, &error);
-  if (out == nullptr) {
-    PrintError("view: " + error.message);
-    if (error.code == "not_found") std::cerr << kUsage;
+  const auto out = wire::BuildView(view, params, model, event_at);
+  if (!out.ok()) {
+    PrintError("view: " + out.status().message());
+    if (out.status().code() == "not_found") std::cerr << kUsage;
     return kExitUsage;
   }
   google::protobuf::util::JsonPrintOptions json;
   json.add_whitespace = true;
   json.always_print_primitive_fields = true;
   std::string text;
-  if (!google::protobuf::util::MessageToJsonString(*out, &text, json).ok()) {
+  if (!google::protobuf::util::MessageToJsonString(**out, &text, json).ok()) {
     PrintError("view: cannot render the view as JSON");
     return kExitUsage;
   }

@@ -16,7 +16,7 @@
 
 #include <rocksdb/db.h>
 
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/v1/snapshot.pb.h"
 

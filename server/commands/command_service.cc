@@ -24,8 +24,8 @@ void PrefetchStrings(const eventstore::EventRecord& record) {
   __builtin_prefetch(record.correlation_id().data());
 }
 
-CommandError Unavailable(const Status& status) {
-  return CommandError{"unavailable", "the event store could not take this: " + status.ToString()};
+Status Unavailable(const Status& status) {
+  return Status("unavailable", "the event store could not take this: " + status.ToString());
 }
 
 }  // namespace
@@ -392,7 +392,7 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
                                  const std::vector<std::unique_ptr<Queued>>& batch,
                                  bool* checkpoint_due) {
   if (Status s = Refresh(platform, p); !s.ok()) {
-    for (const auto& queued : batch) queued->outcome.error = Unavailable(s);
+    for (const auto& queued : batch) queued->outcome.status = Unavailable(s);
     return;
   }
   std::vector<std::unique_ptr<eventstore::PendingAppend>> started(batch.size());
@@ -448,7 +448,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     }
     Decision decision = Decide(command, CommandContext{platform, queued.actor_id}, p.model.state());
     if (!decision.ok()) {
-      outcome.error = decision.error;
+      outcome.status = decision.status();
       return outcome;
     }
 
@@ -457,7 +457,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     std::vector<eventstore::StreamAppend> parts;
     std::map<std::string, size_t> part_of;
     size_t index = 0;
-    for (const PlannedEvent& planned : decision.events) {
+    for (const PlannedEvent& planned : decision.value()) {
       auto [it, inserted] = part_of.try_emplace(planned.stream, parts.size());
       if (inserted) {
         eventstore::StreamAppend part;
@@ -474,17 +474,16 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     }
     auto pending = store_.StartAppendAll(std::move(parts));
     const eventstore::AppendResult& prepared = pending->Prepared();
-    if (prepared.status.code() == StatusCode::kWrongExpectedVersion && attempt == 0 &&
-        may_refresh) {
+    if (prepared.status.code() == codes::kWrongExpectedVersion && attempt == 0 && may_refresh) {
       if (Status s = Refresh(platform, p); !s.ok()) {
-        outcome.error = Unavailable(s);
+        outcome.status = Unavailable(s);
         return outcome;
       }
       continue;
     }
-    if (prepared.status.code() == StatusCode::kWrongExpectedVersion) break;
+    if (prepared.status.code() == codes::kWrongExpectedVersion) break;
     if (!prepared.ok()) {
-      outcome.error = Unavailable(prepared.status);
+      outcome.status = Unavailable(prepared.status);
       return outcome;
     }
     // Fold the events now, so the next command of the batch is decided against them; they
@@ -496,7 +495,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     *started = std::move(pending);
     return outcome;
   }
-  outcome.error = CommandError{"conflict", "the platform changed while deciding; try again"};
+  outcome.status = Status("conflict", "the platform changed while deciding; try again");
   return outcome;
 }
 

@@ -31,17 +31,18 @@
 
 #include "checkpoints.h"
 #include "decide.h"
+#include "rotonde/base/fair_mutex.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/platform_model.h"
 
 namespace rotonde::commands {
 
 struct CommandOutcome {
-  std::optional<CommandError> error;  // refused, or the store failed (code "unavailable")
-  uint64_t first_position = 0;        // the events it produced
+  Status status;                // refused, or the store failed (code "unavailable")
+  uint64_t first_position = 0;  // the events it produced
   uint64_t last_position = 0;
   bool repeated = false;  // the command id was handled before: this is the first outcome
-  bool ok() const { return !error.has_value(); }
+  bool ok() const { return status.ok(); }
 };
 
 // A platform is checkpointed once this many of its events have been folded since its last
@@ -53,28 +54,6 @@ struct CommandOutcome {
 inline constexpr uint64_t kCheckpointEvery = 10'000;
 inline constexpr std::chrono::seconds kCheckpointMinInterval{60};
 inline constexpr uint64_t kCheckpointForcedFactor = 10;
-
-// A first-come, first-served lock (a ticket lock): a platform's commands arrive back to back
-// under load, and with a plain mutex the thread that just released it tends to take it
-// again, so a reader (a view, a permission check) could wait behind any number of commands.
-class FairMutex {
- public:
-  void lock() {
-    const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
-    for (uint32_t serving = serving_.load(std::memory_order_acquire); serving != ticket;
-         serving = serving_.load(std::memory_order_acquire)) {
-      serving_.wait(serving, std::memory_order_acquire);
-    }
-  }
-  void unlock() {
-    serving_.fetch_add(1, std::memory_order_release);
-    serving_.notify_all();
-  }
-
- private:
-  std::atomic<uint32_t> next_{0};
-  std::atomic<uint32_t> serving_{0};
-};
 
 class CommandService {
  public:

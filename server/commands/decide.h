@@ -7,7 +7,7 @@
 // service appends the events (all of them atomically, with the streams' expected versions)
 // and folds them back into the state.
 //
-// A refused command yields a CommandError with a stable lower_snake_case code (listed in
+// A refused command yields a failed Status with a stable lower_snake_case code (listed in
 // docs/domain.md) and a message for people; it yields no events.
 #pragma once
 
@@ -15,16 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "rotonde/base/status.h"
 #include "rotonde/projections/platform_state.h"
 #include "rotonde/v1/commands.pb.h"
 #include "rotonde/v1/events.pb.h"
 
 namespace rotonde::commands {
-
-struct CommandError {
-  std::string code;
-  std::string message;
-};
 
 // One event to append, with the stream it belongs to.
 struct PlannedEvent {
@@ -37,11 +33,8 @@ struct PlannedEvent {
 
 inline constexpr const char* kSystemActor = "system";
 
-struct Decision {
-  std::vector<PlannedEvent> events;
-  std::optional<CommandError> error;
-  bool ok() const { return !error.has_value(); }
-};
+// The events a command produces (none for a command that changes nothing), or its refusal.
+using Decision = Result<std::vector<PlannedEvent>>;
 
 struct CommandContext {
   std::string platform;  // the platform the command is addressed to (its partition name)

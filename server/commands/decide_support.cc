@@ -61,21 +61,17 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Decision Refuse(std::string code, std::string message) {
-  Decision decision;
-  decision.error = CommandError{std::move(code), std::move(message)};
-  return decision;
-}
+Decision Refuse(std::string code, std::string message) { return Status(code, std::move(message)); }
 
 v1::DomainEvent& DecisionBuilder::Add(std::string actor) {
-  decision_.events.emplace_back();
-  decision_.events.back().actor = std::move(actor);
-  return decision_.events.back().event;
+  events_.emplace_back();
+  events_.back().actor = std::move(actor);
+  return events_.back().event;
 }
 
 Decision DecisionBuilder::Done() && {
-  for (auto& planned : decision_.events) planned.stream = StreamOf(context_, planned.event);
-  return std::move(decision_);
+  for (auto& planned : events_) planned.stream = StreamOf(context_, planned.event);
+  return std::move(events_);
 }
 
 Check RequireFounded(const projections::PlatformState& state) {

@@ -31,7 +31,7 @@ class DecisionBuilder {
 
  private:
   const CommandContext& context_;
-  Decision decision_;
+  std::vector<PlannedEvent> events_;
 };
 
 // Checks return nullopt when fine, or the refusal.

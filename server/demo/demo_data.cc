@@ -109,7 +109,7 @@ class Script {
       return;
     }
     const std::string what = CommandName(command) + " as " + (actor.empty() ? "a visitor" : actor);
-    Fail(command.command_id(), what, outcome.error->code, outcome.error->message);
+    Fail(command.command_id(), what, std::string(outcome.status.code()), outcome.status.message());
   }
 
   // The clash the rules found between two initiatives. The stories depend on it, so its
@@ -464,7 +464,7 @@ class Script {
     const std::string which = command_id.empty() ? what
                                                  : "demo command " + command_id + " (" + what +
                                                        (unavailable ? ") failed" : ") was refused");
-    status_ = Status(unavailable ? StatusCode::kIOError : StatusCode::kInvalidArgument,
+    status_ = Status(unavailable ? codes::kIOError : codes::kInvalidArgument,
                      which + ": " + code + ": " + message);
   }
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "command_service.h"
+#include "rotonde/base/status.h"
 #include "rotonde/eventstore/event_store.h"
-#include "rotonde/eventstore/status.h"
 #include "rotonde/v1/domain.pb.h"
 
 namespace rotonde::demo {

@@ -1,6 +1,7 @@
 #include "api_error.h"
 
 #include <array>
+#include <variant>
 
 namespace rotonde::net {
 
@@ -28,11 +29,15 @@ int HttpStatusOf(std::string_view code) {
   return 409;
 }
 
-boost::json::object ErrorJson(const ApiError& error, uint64_t position) {
+boost::json::object ErrorJson(const Error& error, uint64_t position) {
+  boost::json::object details;
+  for (const ErrorDetail& detail : error.details) {
+    std::visit([&](const auto& value) { details[detail.name] = value; }, detail.value);
+  }
   boost::json::object out;
   out["code"] = error.code;
   out["message"] = error.message;
-  out["details"] = error.details;
+  out["details"] = std::move(details);
   out["position"] = position;
   return out;
 }

@@ -10,6 +10,7 @@
 #include "ical.h"
 #include "proto_json.h"
 #include "report_csv.h"
+#include "rotonde/base/hex.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/projections/views.h"
 #include "secrets.h"
@@ -31,20 +32,16 @@ std::string IsoTime(int64_t seconds) {
   return text;
 }
 
-ApiError FromAuth(const auth::AuthError& error) { return Err(error.code, error.message); }
-
-ApiError FromDomain(const commands::CommandError& error) { return Err(error.code, error.message); }
-
-ApiError NotFound(const std::string& platform) {
+Error NotFound(const std::string& platform) {
   return Err("platform_not_found", "no platform '" + platform + "' that you can see");
 }
 
-ApiError Unavailable(const Status& status) {
+Error Unavailable(const Status& status) {
   return Err("unavailable", "the store cannot answer now: " + status.message());
 }
 
 // A JSON object from a request body: invalid_utf8, bad_request.
-Answer<json::object> ParseObject(std::string_view body) {
+Result<json::object> ParseObject(std::string_view body) {
   if (!commands::IsValidUtf8(body)) return Err("invalid_utf8", "the request is not UTF-8");
   boost::system::error_code ec;
   json::value value = json::parse(body, ec);
@@ -54,7 +51,7 @@ Answer<json::object> ParseObject(std::string_view body) {
 }
 
 // A string member: "" if absent; bad_request if it is there but not a string.
-Answer<std::string> StringField(const json::object& object, std::string_view key) {
+Result<std::string> StringField(const json::object& object, std::string_view key) {
   const json::value* value = object.if_contains(key);
   if (value == nullptr || value->is_null()) return std::string();
   if (!value->is_string()) {
@@ -64,7 +61,7 @@ Answer<std::string> StringField(const json::object& object, std::string_view key
 }
 
 // An invite's "expiresInHours": the default if absent, else 1 to the maximum.
-Answer<int64_t> ExpiresInHours(const json::object& body, const ApiLimits& limits) {
+Result<int64_t> ExpiresInHours(const json::object& body, const ApiLimits& limits) {
   const json::value* given = body.if_contains("expiresInHours");
   if (given == nullptr) return limits.invite_default_hours;
   if (!given->is_int64() || given->as_int64() < 1 || given->as_int64() > limits.invite_max_hours) {
@@ -76,7 +73,7 @@ Answer<int64_t> ExpiresInHours(const json::object& body, const ApiLimits& limits
 
 // A command id for a command the server composes itself (an invite): never repeated.
 std::string RandomCommandId(std::string_view prefix) {
-  return std::string(prefix) + "-" + auth::LowerHex(auth::RandomBytes(12));
+  return std::string(prefix) + "-" + HexOf(auth::RandomBytes(12));
 }
 
 }  // namespace
@@ -85,7 +82,7 @@ ApiService::ApiService(eventstore::EventStore& store, commands::CommandService& 
                        auth::AuthStore& auth, Metrics& metrics, ApiLimits limits)
     : store_(store), commands_(commands), auth_(auth), metrics_(metrics), limits_(limits) {}
 
-Answer<Caller> ApiService::Authenticate(std::string_view cookie_header,
+Result<Caller> ApiService::Authenticate(std::string_view cookie_header,
                                         std::string_view authorization_header) const {
   std::string token;
   constexpr std::string_view kBearer = "Bearer ";
@@ -105,7 +102,7 @@ Answer<Caller> ApiService::Authenticate(std::string_view cookie_header,
   }
   if (token.empty()) return Err("unauthenticated", "sign in first");
   auto info = auth_.ResolveToken(token, Now());
-  if (!info.ok()) return FromAuth(info.error());
+  if (!info.ok()) return info.error();
   Caller caller;
   caller.account_id = info->account_id;
   caller.kind = info->kind;
@@ -114,7 +111,7 @@ Answer<Caller> ApiService::Authenticate(std::string_view cookie_header,
   return caller;
 }
 
-Answer<v1::Role> ApiService::RoleOn(const Caller& caller, const std::string& platform) {
+Result<v1::Role> ApiService::RoleOn(const Caller& caller, const std::string& platform) {
   if (caller.kind == auth::TokenKind::kFeed || !commands_.Knows(platform)) {
     return NotFound(platform);
   }
@@ -124,8 +121,7 @@ Answer<v1::Role> ApiService::RoleOn(const Caller& caller, const std::string& pla
   return role.value();
 }
 
-std::optional<ApiError> ApiService::RequireWriter(const Caller& caller,
-                                                  const std::string& platform) {
+std::optional<Error> ApiService::RequireWriter(const Caller& caller, const std::string& platform) {
   auto role = RoleOn(caller, platform);
   if (!role.ok()) return role.error();
   if (role.value() == v1::ROLE_AUDITOR) {
@@ -154,10 +150,10 @@ json::array ApiService::PlatformsOf(const std::string& account_id) {
   return out;
 }
 
-Answer<SignedIn> ApiService::OpenSession(const auth::Account& account) {
+Result<SignedIn> ApiService::OpenSession(const auth::Account& account) {
   auto token = auth_.CreateToken(account.id, auth::TokenKind::kSession, "", Now(),
                                  limits_.session_ttl_seconds);
-  if (!token.ok()) return FromAuth(token.error());
+  if (!token.ok()) return token.error();
   SignedIn out;
   out.token = token.value();
   out.max_age_seconds = limits_.session_ttl_seconds;
@@ -170,7 +166,7 @@ Answer<SignedIn> ApiService::OpenSession(const auth::Account& account) {
   return out;
 }
 
-Answer<SignedIn> ApiService::SignIn(std::string_view body, const std::string& address) {
+Result<SignedIn> ApiService::SignIn(std::string_view body, const std::string& address) {
   auto object = ParseObject(body);
   if (!object.ok()) return object.error();
   auto login = StringField(object.value(), "login");
@@ -183,22 +179,22 @@ Answer<SignedIn> ApiService::SignIn(std::string_view body, const std::string& ad
   const int64_t now = Now();
   if (const int64_t wait = limiter_.RetryAfter(login.value(), address, now); wait > 0) {
     metrics_.logins_limited++;
-    ApiError error = Err("rate_limited", "too many attempts; wait a while and try again");
-    error.details["retryAfterSeconds"] = wait;
+    Error error = Err("rate_limited", "too many attempts; wait a while and try again");
+    error.details.push_back({"retryAfterSeconds", wait});
     return error;
   }
   auto account = auth_.CheckPassword(login.value(), password.value());
   if (!account.ok()) {
     limiter_.RecordFailure(login.value(), address, now);
     metrics_.logins_failed++;
-    return FromAuth(account.error());
+    return account.error();
   }
   limiter_.RecordSuccess(login.value(), address);
   metrics_.logins_ok++;
   return OpenSession(account.value());
 }
 
-Answer<json::object> ApiService::WhoAmI(const Caller& caller) {
+Result<json::object> ApiService::WhoAmI(const Caller& caller) {
   if (caller.kind == auth::TokenKind::kFeed) return Err("unauthenticated", "sign in first");
   auto account = auth_.GetAccount(caller.account_id);
   if (!account) return Err("unauthenticated", "this account no longer exists");
@@ -212,9 +208,9 @@ Answer<json::object> ApiService::WhoAmI(const Caller& caller) {
 
 void ApiService::SignOut(const Caller& caller) { auth_.RevokeToken(caller.token); }
 
-Answer<json::object> ApiService::PeekInvite(std::string_view token) {
+Result<json::object> ApiService::PeekInvite(std::string_view token) {
   auto grant = auth_.PeekInvite(token, Now());
-  if (!grant.ok()) return FromAuth(grant.error());
+  if (!grant.ok()) return grant.error();
   json::object out;
   out["platform"] = grant->platform;
   std::string name = grant->platform_name;
@@ -232,26 +228,27 @@ Answer<json::object> ApiService::PeekInvite(std::string_view token) {
   return out;
 }
 
-Answer<commands::CommandOutcome> ApiService::Counted(
+Result<commands::CommandOutcome> ApiService::Counted(
     commands::CommandOutcome outcome, std::chrono::steady_clock::time_point started) {
   metrics_.command_seconds.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!outcome.ok()) {
-    (outcome.error->code == "unavailable" ? metrics_.commands_failed : metrics_.commands_refused)++;
-    return FromDomain(*outcome.error);
+    (outcome.status.code() == "unavailable" ? metrics_.commands_failed
+                                            : metrics_.commands_refused)++;
+    return outcome.status;
   }
   (outcome.repeated ? metrics_.commands_repeated : metrics_.commands_ok)++;
   return outcome;
 }
 
-Answer<commands::CommandOutcome> ApiService::Handle(const std::string& platform,
+Result<commands::CommandOutcome> ApiService::Handle(const std::string& platform,
                                                     const std::string& actor,
                                                     const v1::Command& command) {
   const auto started = std::chrono::steady_clock::now();
   return Counted(commands_.Handle(platform, actor, command), started);
 }
 
-Answer<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_view body,
+Result<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_view body,
                                           const Caller* caller) {
   auto object = ParseObject(body);
   if (!object.ok()) return object.error();
@@ -270,8 +267,8 @@ Answer<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_vi
 
   // Claim first, so two people opening the same link cannot both join with it.
   auto grant = auth_.ClaimInvite(token, Now());
-  if (!grant.ok()) return FromAuth(grant.error());
-  auto release = [&](ApiError error) {
+  if (!grant.ok()) return grant.error();
+  auto release = [&](Error error) {
     auth_.ReleaseInvite(token);
     return error;
   };
@@ -280,7 +277,7 @@ Answer<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_vi
   if (new_account) {
     auto created =
         auth_.CreateAccount(login.value(), password.value(), display_name.value(), Now());
-    if (!created.ok()) return release(FromAuth(created.error()));
+    if (!created.ok()) return release(created.error());
     account = created.value();
   } else {
     auto existing = auth_.GetAccount(caller->account_id);
@@ -307,7 +304,7 @@ Answer<SignedIn> ApiService::AcceptInvite(std::string_view token, std::string_vi
   return OpenSession(account);
 }
 
-Answer<json::object> ApiService::CreateInvite(const Caller& caller, const std::string& platform,
+Result<json::object> ApiService::CreateInvite(const Caller& caller, const std::string& platform,
                                               std::string_view body, const std::string& base_url) {
   if (auto refused = RequireWriter(caller, platform)) return *refused;
   auto object = ParseObject(body);
@@ -347,7 +344,7 @@ Answer<json::object> ApiService::CreateInvite(const Caller& caller, const std::s
   grant.note = note.value();
   grant.expires_at = Now() + hours.value() * 3600;
   auto token = auth_.CreateInvite(grant);
-  if (!token.ok()) return FromAuth(token.error());
+  if (!token.ok()) return token.error();
   json::object out;
   out["inviteId"] = grant.invite_id;
   out["token"] = token.value();
@@ -358,17 +355,17 @@ Answer<json::object> ApiService::CreateInvite(const Caller& caller, const std::s
   return out;
 }
 
-Answer<std::string> ApiService::CreateFoundingInvite(const std::string& platform,
+Result<std::string> ApiService::CreateFoundingInvite(const std::string& platform,
                                                      const std::string& name,
                                                      const std::string& neighbourhood,
                                                      int64_t hours) {
   // The same checks FoundPlatform will make, so a bad name fails now and not at accept time.
-  if (auto r = commands::CheckId("platform", platform)) return FromDomain(*r->error);
+  if (auto r = commands::CheckId("platform", platform)) return r->status();
   if (auto r = commands::CheckText("name", name, commands::kMaxNameBytes, true)) {
-    return FromDomain(*r->error);
+    return r->status();
   }
   if (auto r = commands::CheckText("neighbourhood", neighbourhood, commands::kMaxNameBytes, true)) {
-    return FromDomain(*r->error);
+    return r->status();
   }
   if (commands_.Knows(platform)) {
     bool founded = false;
@@ -386,11 +383,11 @@ Answer<std::string> ApiService::CreateFoundingInvite(const std::string& platform
   grant.note = "founding admin";
   grant.expires_at = Now() + hours * 3600;
   auto token = auth_.CreateInvite(grant);
-  if (!token.ok()) return FromAuth(token.error());
+  if (!token.ok()) return token.error();
   return token.value();
 }
 
-Answer<json::object> ApiService::CreatePlatform(std::string_view body,
+Result<json::object> ApiService::CreatePlatform(std::string_view body,
                                                 const std::string& base_url) {
   auto object = ParseObject(body);
   if (!object.ok()) return object.error();
@@ -416,7 +413,7 @@ Answer<json::object> ApiService::CreatePlatform(std::string_view body,
 
 void ApiService::Housekeep() { auth_.PurgeExpired(Now()); }
 
-Answer<json::object> ApiService::CreateFeedKey(const Caller& caller, const std::string& platform,
+Result<json::object> ApiService::CreateFeedKey(const Caller& caller, const std::string& platform,
                                                const std::string& base_url) {
   auto role = RoleOn(caller, platform);
   if (!role.ok()) return role.error();
@@ -424,7 +421,7 @@ Answer<json::object> ApiService::CreateFeedKey(const Caller& caller, const std::
   // until its owner signs out everywhere.
   auto key = auth_.CreateToken(caller.account_id, auth::TokenKind::kFeed, platform, Now(),
                                10LL * 365 * 24 * 3600);
-  if (!key.ok()) return FromAuth(key.error());
+  if (!key.ok()) return key.error();
   json::object out;
   out["key"] = key.value();
   out["url"] = base_url + "/api/v1/platforms/" + platform + "/calendar.ics?key=" + key.value();
@@ -432,7 +429,7 @@ Answer<json::object> ApiService::CreateFeedKey(const Caller& caller, const std::
   return out;
 }
 
-Answer<json::object> ApiService::MyPlatforms(const Caller& caller) {
+Result<json::object> ApiService::MyPlatforms(const Caller& caller) {
   if (caller.kind == auth::TokenKind::kFeed) return Err("unauthenticated", "sign in first");
   json::object out;
   out["platforms"] = PlatformsOf(caller.account_id);
@@ -440,7 +437,7 @@ Answer<json::object> ApiService::MyPlatforms(const Caller& caller) {
   return out;
 }
 
-Answer<v1::Command> ApiService::ParseCommand(const Caller& caller, const std::string& platform,
+Result<v1::Command> ApiService::ParseCommand(const Caller& caller, const std::string& platform,
                                              std::string_view command_json) {
   if (!commands::IsValidUtf8(command_json)) return Err("invalid_utf8", "the command is not UTF-8");
   v1::Command command;
@@ -474,7 +471,7 @@ json::object ResultJson(const commands::CommandOutcome& handled) {
 
 }  // namespace
 
-Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::string& platform,
+Result<json::object> ApiService::RunCommand(const Caller& caller, const std::string& platform,
                                             std::string_view command_json, bool with_events) {
   auto command = ParseCommand(caller, platform, command_json);
   if (!command.ok()) return command.error();
@@ -500,7 +497,7 @@ Answer<json::object> ApiService::RunCommand(const Caller& caller, const std::str
 
 void ApiService::RunCommandAsync(const Caller& caller, const std::string& platform,
                                  std::string_view command_json,
-                                 std::function<void(Answer<json::object>)> done) {
+                                 std::function<void(Result<json::object>)> done) {
   auto command = ParseCommand(caller, platform, command_json);
   if (!command.ok()) return done(command.error());
   const auto started = std::chrono::steady_clock::now();
@@ -519,25 +516,26 @@ bool ApiService::EventAt(uint64_t position, v1::EventRecord* record) const {
   return true;
 }
 
-Answer<std::string> ApiService::ViewJson(const std::string& platform, const std::string& name,
+Result<std::string> ApiService::ViewJson(const std::string& platform, const std::string& name,
                                          const wire::ViewParams& params, uint64_t* position) {
   std::string text;
-  wire::ViewError error;
+  Status built;
   auto event_at = [this](uint64_t at, v1::EventRecord* record) { return EventAt(at, record); };
-  bool built = false;
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
-    auto view = wire::BuildView(name, params, model, event_at, &error);
-    if (!view) return;
-    text = wire::MessageJson(*view);
+    auto view = wire::BuildView(name, params, model, event_at);
+    if (!view.ok()) {
+      built = view.status();
+      return;
+    }
+    text = wire::MessageJson(**view);
     *position = model.position();
-    built = true;
   });
   if (!read.ok()) return Unavailable(read);
-  if (!built) return Err(error.code, error.message);
+  if (!built.ok()) return built;
   return text;
 }
 
-Answer<std::string> ApiService::View(const Caller& caller, const std::string& platform,
+Result<std::string> ApiService::View(const Caller& caller, const std::string& platform,
                                      const std::string& name, const wire::ViewParams& params,
                                      std::optional<uint64_t> at) {
   auto role = RoleOn(caller, platform);
@@ -565,10 +563,9 @@ Answer<std::string> ApiService::View(const Caller& caller, const std::string& pl
     auto event_at = [&](uint64_t p, v1::EventRecord* record) {
       return p <= *at && EventAt(p, record);
     };
-    wire::ViewError error;
-    auto message = wire::BuildView(name, params, model, event_at, &error);
-    if (!message) return Err(error.code, error.message);
-    view = wire::MessageJson(*message);
+    auto message = wire::BuildView(name, params, model, event_at);
+    if (!message.ok()) return message.status();
+    view = wire::MessageJson(**message);
     position = model.position();
   }
   return "{\"position\":" + std::to_string(position) + ",\"view\":" + view + "}";
@@ -584,7 +581,7 @@ Status ApiService::ReadEventsJson(const std::string& platform, uint64_t after, s
   return Status::Ok();
 }
 
-Answer<std::string> ApiService::Events(const Caller& caller, const std::string& platform,
+Result<std::string> ApiService::Events(const Caller& caller, const std::string& platform,
                                        uint64_t from, size_t limit) {
   auto role = RoleOn(caller, platform);
   if (!role.ok()) return role.error();
@@ -606,7 +603,7 @@ Answer<std::string> ApiService::Events(const Caller& caller, const std::string& 
   return out;
 }
 
-Answer<std::string> ApiService::ReportCsv(const Caller& caller, const std::string& platform,
+Result<std::string> ApiService::ReportCsv(const Caller& caller, const std::string& platform,
                                           const std::string& period) {
   auto role = RoleOn(caller, platform);
   if (!role.ok()) return role.error();
@@ -618,10 +615,10 @@ Answer<std::string> ApiService::ReportCsv(const Caller& caller, const std::strin
   return csv;
 }
 
-Answer<std::string> ApiService::CalendarIcs(const std::string& platform, std::string_view key,
+Result<std::string> ApiService::CalendarIcs(const std::string& platform, std::string_view key,
                                             const std::string& host) {
   auto info = auth_.ResolveToken(key, Now());
-  if (!info.ok()) return FromAuth(info.error());
+  if (!info.ok()) return info.error();
   Caller caller;
   caller.account_id = info->account_id;
   // A feed key reads its own platform; a session may read any of its platforms' feeds.
@@ -642,7 +639,7 @@ Answer<std::string> ApiService::CalendarIcs(const std::string& platform, std::st
   return ics;
 }
 
-Answer<json::object> ApiService::Verify(const Caller& caller, const std::string& platform) {
+Result<json::object> ApiService::Verify(const Caller& caller, const std::string& platform) {
   auto role = RoleOn(caller, platform);
   if (!role.ok()) return role.error();
   if (role.value() != v1::ROLE_AUDITOR && role.value() != v1::ROLE_ADMIN) {
@@ -654,8 +651,7 @@ Answer<json::object> ApiService::Verify(const Caller& caller, const std::string&
   json::object out;
   out["ok"] = report.ok();
   out["events"] = report.events;
-  out["head"] = json::object{{"position", report.head.position},
-                             {"hash", eventstore::HexOf(report.head.hash)}};
+  out["head"] = json::object{{"position", report.head.position}, {"hash", HexOf(report.head.hash)}};
   if (report.first_bad_position) {
     out["firstBadPosition"] = *report.first_bad_position;
     out["message"] = report.problem;

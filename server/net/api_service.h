@@ -61,45 +61,45 @@ class ApiService {
 
   // From the Cookie and Authorization headers (either may be empty): unauthenticated,
   // session_expired.
-  Answer<Caller> Authenticate(std::string_view cookie_header,
+  Result<Caller> Authenticate(std::string_view cookie_header,
                               std::string_view authorization_header) const;
   // The caller's role on `platform`; platform_not_found when they are not an active member.
-  Answer<v1::Role> RoleOn(const Caller& caller, const std::string& platform);
+  Result<v1::Role> RoleOn(const Caller& caller, const std::string& platform);
 
   // Sessions and invites.
-  Answer<SignedIn> SignIn(std::string_view body, const std::string& address);
-  Answer<boost::json::object> WhoAmI(const Caller& caller);
+  Result<SignedIn> SignIn(std::string_view body, const std::string& address);
+  Result<boost::json::object> WhoAmI(const Caller& caller);
   void SignOut(const Caller& caller);
-  Answer<boost::json::object> PeekInvite(std::string_view token);
+  Result<boost::json::object> PeekInvite(std::string_view token);
   // `caller` may be null (a newcomer creates an account with the invite).
-  Answer<SignedIn> AcceptInvite(std::string_view token, std::string_view body,
+  Result<SignedIn> AcceptInvite(std::string_view token, std::string_view body,
                                 const Caller* caller);
-  Answer<boost::json::object> CreateInvite(const Caller& caller, const std::string& platform,
+  Result<boost::json::object> CreateInvite(const Caller& caller, const std::string& platform,
                                            std::string_view body, const std::string& base_url);
-  Answer<boost::json::object> CreateFeedKey(const Caller& caller, const std::string& platform,
+  Result<boost::json::object> CreateFeedKey(const Caller& caller, const std::string& platform,
                                             const std::string& base_url);
-  Answer<boost::json::object> MyPlatforms(const Caller& caller);
+  Result<boost::json::object> MyPlatforms(const Caller& caller);
 
   // A founding invite for a new platform (`rotonde admin create-platform`): the token.
-  Answer<std::string> CreateFoundingInvite(const std::string& platform, const std::string& name,
+  Result<std::string> CreateFoundingInvite(const std::string& platform, const std::string& name,
                                            const std::string& neighbourhood, int64_t hours);
   // The same from a JSON body {platform, name, neighbourhood, expiresInHours} (the operator's
   // endpoint): {platform, token, link, expiresAt, position}.
-  Answer<boost::json::object> CreatePlatform(std::string_view body, const std::string& base_url);
+  Result<boost::json::object> CreatePlatform(std::string_view body, const std::string& base_url);
 
   // Deletes expired sessions and feed keys; the server calls it now and then.
   void Housekeep();
 
   // A command (its JSON: a v1::Command): the result object of docs/api.md; with its events
   // when `with_events` (HTTP; WebSocket clients get them through their subscription).
-  Answer<boost::json::object> RunCommand(const Caller& caller, const std::string& platform,
+  Result<boost::json::object> RunCommand(const Caller& caller, const std::string& platform,
                                          std::string_view command_json, bool with_events);
   // RunCommand without events, answered through `done` once the command is durable or
   // refused (see CommandService::Submit: the calling thread may first handle a batch of the
   // platform's commands, or return at once with the command queued). `done` must not block.
   void RunCommandAsync(const Caller& caller, const std::string& platform,
                        std::string_view command_json,
-                       std::function<void(Answer<boost::json::object>)> done);
+                       std::function<void(Result<boost::json::object>)> done);
   // Where a platform's next batch of commands is handled (CommandService::SetSpawn).
   void SetCommandSpawn(commands::CommandService::Spawn spawn) {
     commands_.SetSpawn(std::move(spawn));
@@ -110,19 +110,19 @@ class ApiService {
   }
 
   // Reads: JSON text of {"position", "view"}; NDJSON; CSV; iCalendar; the verify report.
-  Answer<std::string> View(const Caller& caller, const std::string& platform,
+  Result<std::string> View(const Caller& caller, const std::string& platform,
                            const std::string& name, const wire::ViewParams& params,
                            std::optional<uint64_t> at);
   // The view's JSON only (for watches); the model's position in *position.
-  Answer<std::string> ViewJson(const std::string& platform, const std::string& name,
+  Result<std::string> ViewJson(const std::string& platform, const std::string& name,
                                const wire::ViewParams& params, uint64_t* position);
-  Answer<std::string> Events(const Caller& caller, const std::string& platform, uint64_t from,
+  Result<std::string> Events(const Caller& caller, const std::string& platform, uint64_t from,
                              size_t limit);
-  Answer<std::string> ReportCsv(const Caller& caller, const std::string& platform,
+  Result<std::string> ReportCsv(const Caller& caller, const std::string& platform,
                                 const std::string& period);
-  Answer<std::string> CalendarIcs(const std::string& platform, std::string_view key,
+  Result<std::string> CalendarIcs(const std::string& platform, std::string_view key,
                                   const std::string& host);
-  Answer<boost::json::object> Verify(const Caller& caller, const std::string& platform);
+  Result<boost::json::object> Verify(const Caller& caller, const std::string& platform);
 
   // The platform's events after `after` (at most `limit`), each rendered with
   // wire::EventJson; *last gets the position of the last one read (or stays).
@@ -132,18 +132,18 @@ class ApiService {
  private:
   // The log's event at `position` (false if it cannot be read).
   bool EventAt(uint64_t position, v1::EventRecord* record) const;
-  Answer<SignedIn> OpenSession(const auth::Account& account);
+  Result<SignedIn> OpenSession(const auth::Account& account);
   boost::json::array PlatformsOf(const std::string& account_id);
   // Authorizes a write: read_only for auditors and feed keys.
-  std::optional<ApiError> RequireWriter(const Caller& caller, const std::string& platform);
+  std::optional<Error> RequireWriter(const Caller& caller, const std::string& platform);
   // A command's JSON as a v1::Command the caller may send to `platform`.
-  Answer<v1::Command> ParseCommand(const Caller& caller, const std::string& platform,
+  Result<v1::Command> ParseCommand(const Caller& caller, const std::string& platform,
                                    std::string_view command_json);
   // Counts a handled command in the metrics; its outcome as an answer.
-  Answer<commands::CommandOutcome> Counted(commands::CommandOutcome outcome,
+  Result<commands::CommandOutcome> Counted(commands::CommandOutcome outcome,
                                            std::chrono::steady_clock::time_point started);
   // Handles a command the server itself composes (joining, founding, inviting).
-  Answer<commands::CommandOutcome> Handle(const std::string& platform, const std::string& actor,
+  Result<commands::CommandOutcome> Handle(const std::string& platform, const std::string& actor,
                                           const v1::Command& command);
 
   eventstore::EventStore& store_;

@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 
 namespace rotonde::net {
 

@@ -88,7 +88,7 @@ void FeedHub::Run(uint64_t after_position) {
   auto last_flush = std::chrono::steady_clock::now() - options_.flush_interval;
   while (running_) {
     Status s = subscription->Next(&pending, 4096, std::chrono::milliseconds(100));
-    if (s.code() == StatusCode::kClosed) break;
+    if (s.code() == codes::kClosed) break;
     if (!s.ok()) {
       spdlog::error("feed: cannot follow the log: {}", s.ToString());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -76,7 +76,7 @@ std::string QueryOr(const Target& target, const std::string& key, std::string fa
 }
 
 // A query number: nullopt if absent, error if not a number.
-Answer<std::optional<uint64_t>> QueryNumber(const Target& target, const std::string& key) {
+Result<std::optional<uint64_t>> QueryNumber(const Target& target, const std::string& key) {
   auto it = target.query.find(key);
   if (it == target.query.end() || it->second.empty()) return std::optional<uint64_t>();
   uint64_t value = 0;
@@ -196,15 +196,14 @@ void SetSecurityHeaders(HttpResponse& response) {
   response.set("Referrer-Policy", "no-referrer");
 }
 
-HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request,
-                           const ApiError& error) {
+HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error) {
   const int status = HttpStatusOf(error.code);
   auto response = Respond(request, static_cast<http::status>(status), "application/json",
                           json::serialize(ErrorJson(error, shared.api.Head())));
   response.set(http::field::cache_control, "no-store");
   if (error.code == "rate_limited") {
-    if (const auto* wait = error.details.if_contains("retryAfterSeconds")) {
-      response.set(http::field::retry_after, json::serialize(*wait));
+    if (const ErrorDetail* wait = error.Detail("retryAfterSeconds")) {
+      response.set(http::field::retry_after, std::to_string(std::get<int64_t>(wait->value)));
     }
   }
   return response;
@@ -229,8 +228,8 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
   const Target target = ParseTarget(request.target());
   const auto& seg = target.segments;
   const http::verb method = request.method();
-  auto error = [&](const ApiError& e) { return ErrorResponse(shared, request, e); };
-  auto json_or_error = [&](const Answer<json::object>& answer) {
+  auto error = [&](const Error& e) { return ErrorResponse(shared, request, e); };
+  auto json_or_error = [&](const Result<json::object>& answer) {
     return answer.ok() ? JsonResponse(request, answer.value()) : error(answer.error());
   };
   auto wrong_method = [&] { return error(Err("method_not_allowed", "not with this method")); };

@@ -18,7 +18,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
 
 // An error response with its JSON body (also used by sessions for requests they refuse
 // before routing: too large, bad upgrade).
-HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const ApiError& error);
+HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error);
 
 // Whether a request's Origin (if any) is the server's own or an allowed one.
 bool OriginAllowed(const ServerConfig& config, const HttpRequest& request);

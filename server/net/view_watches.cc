@@ -23,7 +23,7 @@ std::string ViewWatches::KeyOf(const std::string& platform, const std::string& v
 
 namespace {
 
-std::string ErrorFrame(const std::string& request_id, const ApiError& error, uint64_t position) {
+std::string ErrorFrame(const std::string& request_id, const Error& error, uint64_t position) {
   json::object frame = ErrorJson(error, position);
   frame["type"] = "error";
   if (!request_id.empty()) frame["id"] = request_id;

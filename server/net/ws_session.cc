@@ -191,7 +191,7 @@ void WsSession::OnMessage(const std::string& text) {
     }
     shared_.OnWorker([self = shared_from_this(), platform, id, body = json::serialize(*command)] {
       ApiService& api = self->shared_.api;
-      auto answer = [self, id](Answer<json::object> result) {
+      auto answer = [self, id](Result<json::object> result) {
         json::object reply;
         if (result.ok()) {
           reply = std::move(result.value());
@@ -212,7 +212,7 @@ void WsSession::OnMessage(const std::string& text) {
       self->shared_.in_flight++;
       api.RunCommandAsync(
           caller.value(), platform, body,
-          [self, answer](Answer<json::object> result) { answer(std::move(result)); });
+          [self, answer](Result<json::object> result) { answer(std::move(result)); });
     });
     return;
   }
@@ -348,7 +348,7 @@ void WsSession::SendJson(const json::object& message) {
   Send(std::make_shared<const std::string>(json::serialize(message)));
 }
 
-void WsSession::SendError(const std::string& id, const ApiError& error) {
+void WsSession::SendError(const std::string& id, const Error& error) {
   json::object message = ErrorJson(error, shared_.api.Head());
   message["type"] = "error";
   if (!id.empty()) message["id"] = id;

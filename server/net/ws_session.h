@@ -53,7 +53,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   void OnMessage(const std::string& text);
   void Send(std::shared_ptr<const std::string> frame);
   void SendJson(const boost::json::object& message);
-  void SendError(const std::string& id, const ApiError& error);
+  void SendError(const std::string& id, const Error& error);
   void DoWrite();
   void OnWrite(boost::beast::error_code ec, size_t bytes);
   void CloseWith(uint16_t code, const std::string& reason);

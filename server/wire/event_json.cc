@@ -5,7 +5,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "proto_json.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/base/hex.h"
 #include "rotonde/v1/events.pb.h"
 
 namespace rotonde::wire {
@@ -63,9 +63,9 @@ std::string EventJson(const v1::EventRecord& record) {
     AddString(&out, "payloadBase64", Base64(record.payload()));
   }
   out.push_back(',');
-  AddString(&out, "hash", eventstore::HexOf(record.hash()));
+  AddString(&out, "hash", HexOf(record.hash()));
   out.push_back(',');
-  AddString(&out, "prevHash", eventstore::HexOf(record.prev_hash()));
+  AddString(&out, "prevHash", HexOf(record.prev_hash()));
   out.push_back('}');
   return out;
 }

@@ -7,26 +7,25 @@ namespace rotonde::wire {
 
 namespace {
 
-std::unique_ptr<google::protobuf::Message> Fail(ViewError* error, std::string code,
-                                                std::string message) {
-  if (error != nullptr) *error = ViewError{std::move(code), std::move(message)};
-  return nullptr;
+using ViewMessage = Result<std::unique_ptr<google::protobuf::Message>>;
+
+ViewMessage Fail(std::string_view code, std::string message) {
+  return Status(code, std::move(message));
 }
 
-std::unique_ptr<google::protobuf::Message> BuildCalendarView(
-    const ViewParams& params, const projections::PlatformModel& model, ViewError* error) {
+ViewMessage BuildCalendarView(const ViewParams& params, const projections::PlatformModel& model) {
   if (params.from.empty() || params.to.empty()) {
-    return Fail(error, "invalid_argument",
+    return Fail("invalid_argument",
                 "the calendar needs from and to, the first and last day (YYYY-MM-DD)");
   }
   const auto first = projections::ParseIsoDate(params.from);
   const auto last = projections::ParseIsoDate(params.to);
   if (!first || !last) {
-    return Fail(error, "invalid_date", "from and to must be dates that exist (YYYY-MM-DD)");
+    return Fail("invalid_date", "from and to must be dates that exist (YYYY-MM-DD)");
   }
-  if (*first > *last) return Fail(error, "invalid_date", "from must not be after to");
+  if (*first > *last) return Fail("invalid_date", "from must not be after to");
   if (*last - *first + 1 > kMaxCalendarDays) {
-    return Fail(error, "invalid_date",
+    return Fail("invalid_date",
                 "the calendar spans at most " + std::to_string(kMaxCalendarDays) + " days");
   }
   return std::make_unique<v1::CalendarView>(projections::BuildCalendar(model, *first, *last));
@@ -41,11 +40,11 @@ const std::vector<std::string>& ViewNames() {
   return names;
 }
 
-std::unique_ptr<google::protobuf::Message> BuildView(
-    std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
-    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, ViewError* error) {
+ViewMessage BuildView(std::string_view name, const ViewParams& params,
+                      const projections::PlatformModel& model,
+                      const std::function<bool(uint64_t, v1::EventRecord*)>& event_at) {
   if (name == "board") return std::make_unique<v1::BoardView>(projections::BuildBoard(model));
-  if (name == "calendar") return BuildCalendarView(params, model, error);
+  if (name == "calendar") return BuildCalendarView(params, model);
   if (name == "clashes") return std::make_unique<v1::ClashesView>(projections::BuildClashes(model));
   if (name == "tasks") return std::make_unique<v1::TasksView>(projections::BuildTasks(model));
   if (name == "meetings") {
@@ -60,7 +59,7 @@ std::unique_ptr<google::protobuf::Message> BuildView(
   if (name == "figures") return std::make_unique<v1::FiguresView>(projections::BuildFigures(model));
   if (name == "history") {
     if (params.entity.empty()) {
-      return Fail(error, "invalid_argument",
+      return Fail("invalid_argument",
                   "the history needs entity: an entity's stream, e.g. <platform>/initiative/<id>");
     }
     // BuildHistory calls the reader for every entry; an empty std::function cannot be called,
@@ -71,7 +70,7 @@ std::unique_ptr<google::protobuf::Message> BuildView(
     return std::make_unique<v1::HistoryView>(
         projections::BuildHistory(model, params.entity, event_at ? event_at : none));
   }
-  return Fail(error, "not_found", "unknown view '" + std::string(name) + "'");
+  return Fail("not_found", "unknown view '" + std::string(name) + "'");
 }
 
 }  // namespace rotonde::wire

@@ -12,6 +12,7 @@
 
 #include <google/protobuf/message.h>
 
+#include "rotonde/base/status.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/v1/event.pb.h"
 
@@ -24,15 +25,6 @@ struct ViewParams {
   std::string entity;    // history: the entity's stream, e.g. "kolenkit/initiative/i-..."
 };
 
-// Why a view could not be built. `code` is a stable error code of docs/api.md: "not_found"
-// (no view of that name), "invalid_argument" (a parameter is missing), "invalid_date" (a
-// calendar date that does not exist, a reversed range or one over 366 days). `message` is
-// for people.
-struct ViewError {
-  std::string code;
-  std::string message;
-};
-
 // The longest calendar range, in days (inclusive): a year, leap day included.
 inline constexpr int32_t kMaxCalendarDays = 366;
 
@@ -42,9 +34,11 @@ const std::vector<std::string>& ViewNames();
 
 // Builds view `name` of `model` as its protobuf message (v1::BoardView, ...). `event_at` reads
 // the log's event at a position (false if it cannot); only "history" calls it, since the model
-// keeps positions only. On error returns nullptr and fills *error (which may be null).
-std::unique_ptr<google::protobuf::Message> BuildView(
+// keeps positions only. Fails with a stable code of docs/api.md: "not_found" (no view of that
+// name), "invalid_argument" (a parameter is missing), "invalid_date" (a calendar date that does
+// not exist, a reversed range or one over 366 days).
+Result<std::unique_ptr<google::protobuf::Message>> BuildView(
     std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
-    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, ViewError* error);
+    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at);
 
 }  // namespace rotonde::wire

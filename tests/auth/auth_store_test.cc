@@ -26,25 +26,25 @@ class AccountsTest : public AuthStoreTest {
  protected:
   Account MustCreate(std::string_view login, std::string_view password = kPassword,
                      std::string_view name = "Anna de Vries", std::string id = {}) {
-    Outcome<Account> account = store_->CreateAccount(login, password, name, kNow, std::move(id));
+    Result<Account> account = store_->CreateAccount(login, password, name, kNow, std::move(id));
     EXPECT_TRUE(account.ok()) << account.error().code << ": " << account.error().message;
     return account.ok() ? account.value() : Account{};
   }
 
   std::string MustToken(const std::string& account_id, TokenKind kind = TokenKind::kSession,
                         std::string_view platform = "", int64_t ttl = 30 * kDay) {
-    Outcome<std::string> token = store_->CreateToken(account_id, kind, platform, kNow, ttl);
+    Result<std::string> token = store_->CreateToken(account_id, kind, platform, kNow, ttl);
     EXPECT_TRUE(token.ok()) << token.error().code;
     return token.ok() ? token.value() : std::string();
   }
 
   std::string CreateCode(std::string_view login, std::string_view password, std::string_view name) {
-    Outcome<Account> account = store_->CreateAccount(login, password, name, kNow);
+    Result<Account> account = store_->CreateAccount(login, password, name, kNow);
     return account.ok() ? "ok" : account.error().code;
   }
 
   std::string ResolveCode(const std::string& token, int64_t now = kNow) {
-    Outcome<TokenInfo> info = store_->ResolveToken(token, now);
+    Result<TokenInfo> info = store_->ResolveToken(token, now);
     return info.ok() ? "ok" : info.error().code;
   }
 };
@@ -107,7 +107,7 @@ TEST_F(AccountsTest, DisplayNamesMustBeTextWithoutControlCharacters) {
 
 TEST_F(AccountsTest, ALoginIsTakenWhateverItsCase) {
   MustCreate("anna");
-  Outcome<Account> again = store_->CreateAccount("ANNA", "een-ander-wachtwoord", "Anna B", kNow);
+  Result<Account> again = store_->CreateAccount("ANNA", "een-ander-wachtwoord", "Anna B", kNow);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "login_taken");
   EXPECT_FALSE(again.error().message.empty());
@@ -116,32 +116,32 @@ TEST_F(AccountsTest, ALoginIsTakenWhateverItsCase) {
 TEST_F(AccountsTest, AGivenIdIsKeptAndMustBeFree) {
   Account anna = MustCreate("anna", kPassword, "Anna de Vries", "a-anna");
   EXPECT_EQ(anna.id, "a-anna");
-  Outcome<Account> same_id = store_->CreateAccount("bram", kPassword, "Bram", kNow, "a-anna");
+  Result<Account> same_id = store_->CreateAccount("bram", kPassword, "Bram", kNow, "a-anna");
   ASSERT_FALSE(same_id.ok());
   EXPECT_EQ(same_id.error().code, "account_exists");
   // The failed attempt did not take the login either.
   EXPECT_EQ(CreateCode("bram", kPassword, "Bram"), "ok");
 
-  Outcome<Account> bad_id = store_->CreateAccount("cees", kPassword, "Cees", kNow, "a/cees");
+  Result<Account> bad_id = store_->CreateAccount("cees", kPassword, "Cees", kNow, "a/cees");
   ASSERT_FALSE(bad_id.ok());
   EXPECT_EQ(bad_id.error().code, "bad_request");
 }
 
 TEST_F(AccountsTest, TheRightPasswordVerifiesAndAWrongOneDoesNot) {
   Account anna = MustCreate("anna");
-  Outcome<Account> signed_in = store_->CheckPassword("anna", kPassword);
+  Result<Account> signed_in = store_->CheckPassword("anna", kPassword);
   ASSERT_TRUE(signed_in.ok()) << signed_in.error().code;
   EXPECT_EQ(signed_in->id, anna.id);
   EXPECT_EQ(signed_in->display_name, "Anna de Vries");
 
-  Outcome<Account> upper = store_->CheckPassword("Anna", kPassword);
+  Result<Account> upper = store_->CheckPassword("Anna", kPassword);
   ASSERT_TRUE(upper.ok());
   EXPECT_EQ(upper->id, anna.id);
 
   for (const std::string& wrong :
        {std::string("kolenkit-2027"), std::string("KOLENKIT-2026"), std::string("kolenkit-202"),
         std::string(), std::string(kPassword) + std::string(1, '\0'), std::string(200, 'x')}) {
-    Outcome<Account> refused = store_->CheckPassword("anna", wrong);
+    Result<Account> refused = store_->CheckPassword("anna", wrong);
     ASSERT_FALSE(refused.ok()) << wrong;
     EXPECT_EQ(refused.error().code, "bad_credentials");
   }
@@ -149,9 +149,9 @@ TEST_F(AccountsTest, TheRightPasswordVerifiesAndAWrongOneDoesNot) {
 
 TEST_F(AccountsTest, AnUnknownLoginIsRefusedLikeAWrongPassword) {
   MustCreate("anna");
-  Outcome<Account> wrong = store_->CheckPassword("anna", "niet-het-wachtwoord");
-  Outcome<Account> unknown = store_->CheckPassword("bram", "niet-het-wachtwoord");
-  Outcome<Account> malformed = store_->CheckPassword("b/r am", "niet-het-wachtwoord");
+  Result<Account> wrong = store_->CheckPassword("anna", "niet-het-wachtwoord");
+  Result<Account> unknown = store_->CheckPassword("bram", "niet-het-wachtwoord");
+  Result<Account> malformed = store_->CheckPassword("b/r am", "niet-het-wachtwoord");
   ASSERT_FALSE(wrong.ok());
   ASSERT_FALSE(unknown.ok());
   ASSERT_FALSE(malformed.ok());
@@ -224,7 +224,7 @@ TEST_F(AccountsTest, NeitherPasswordsNorTokensAreStoredInPlainText) {
   grant.role = v1::ROLE_MEMBER;
   grant.note = "voor de flyergroep";
   grant.expires_at = kNow + 7 * kDay;
-  Outcome<std::string> invite = store_->CreateInvite(grant);
+  Result<std::string> invite = store_->CreateInvite(grant);
   ASSERT_TRUE(invite.ok());
   Close();
 
@@ -256,7 +256,7 @@ TEST_F(AccountsTest, ATokenResolvesToItsAccountUntilItExpires) {
   EXPECT_TRUE(AllOf(token, 64, "0123456789abcdef")) << token;
   EXPECT_NE(MustToken(anna.id), token);
 
-  Outcome<TokenInfo> info = store_->ResolveToken(token, kNow);
+  Result<TokenInfo> info = store_->ResolveToken(token, kNow);
   ASSERT_TRUE(info.ok()) << info.error().code;
   EXPECT_EQ(info->account_id, anna.id);
   EXPECT_EQ(info->kind, TokenKind::kSession);
@@ -271,7 +271,7 @@ TEST_F(AccountsTest, ATokenResolvesToItsAccountUntilItExpires) {
 TEST_F(AccountsTest, AFeedKeyNamesItsPlatform) {
   Account anna = MustCreate("anna");
   const std::string key = MustToken(anna.id, TokenKind::kFeed, "kolenkit", 365 * kDay);
-  Outcome<TokenInfo> info = store_->ResolveToken(key, kNow);
+  Result<TokenInfo> info = store_->ResolveToken(key, kNow);
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->kind, TokenKind::kFeed);
   EXPECT_EQ(info->platform, "kolenkit");
@@ -295,16 +295,16 @@ TEST_F(AccountsTest, UnknownAndMalformedTokensAreUnauthenticated) {
 
 TEST_F(AccountsTest, CreateTokenChecksItsArguments) {
   Account anna = MustCreate("anna");
-  Outcome<std::string> no_account =
+  Result<std::string> no_account =
       store_->CreateToken("a-nobody", TokenKind::kSession, "", kNow, 3600);
   ASSERT_FALSE(no_account.ok());
   EXPECT_EQ(no_account.error().code, "account_not_found");
   for (int64_t ttl : {int64_t{0}, int64_t{-1}}) {
-    Outcome<std::string> no_life = store_->CreateToken(anna.id, TokenKind::kSession, "", kNow, ttl);
+    Result<std::string> no_life = store_->CreateToken(anna.id, TokenKind::kSession, "", kNow, ttl);
     ASSERT_FALSE(no_life.ok());
     EXPECT_EQ(no_life.error().code, "bad_request");
   }
-  Outcome<std::string> feed = store_->CreateToken(anna.id, TokenKind::kFeed, "", kNow, 3600);
+  Result<std::string> feed = store_->CreateToken(anna.id, TokenKind::kFeed, "", kNow, 3600);
   ASSERT_FALSE(feed.ok());
   EXPECT_EQ(feed.error().code, "bad_request");
   EXPECT_EQ(store_->CountSessions(), 0u);
@@ -384,7 +384,7 @@ TEST_F(AccountsTest, AccountsTokensAndRevocationsSurviveReopening) {
   std::optional<Account> read = store_->GetAccount(anna.id);
   ASSERT_TRUE(read.has_value());
   EXPECT_EQ(read->login, "anna");
-  Outcome<Account> signed_in = store_->CheckPassword("anna", kPassword);
+  Result<Account> signed_in = store_->CheckPassword("anna", kPassword);
   ASSERT_TRUE(signed_in.ok());
   EXPECT_EQ(signed_in->id, anna.id);
   EXPECT_EQ(CreateCode("anna", kPassword, "Anna"), "login_taken");
@@ -414,13 +414,13 @@ TEST_F(AccountsTest, ADirectoryHoldingSomethingElseIsNotOpened) {
   }
   Result<std::unique_ptr<AuthStore>> opened = AuthStore::Open(other, FastOptions());
   ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(opened.status().code(), rotonde::codes::kCorruption);
 
   // One process at a time: a second open of a store in use fails instead of sharing it.
   Reopen();
   Result<std::unique_ptr<AuthStore>> twice = AuthStore::Open(Dir(), FastOptions());
   ASSERT_FALSE(twice.ok());
-  EXPECT_EQ(twice.status().code(), StatusCode::kIOError);
+  EXPECT_EQ(twice.status().code(), rotonde::codes::kIOError);
 }
 
 // --- Many threads -----------------------------------------------------------------------
@@ -433,8 +433,8 @@ TEST_F(AccountsTest, ConcurrentSignUpsForOneLoginMakeOneAccount) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       start.arrive_and_wait();
-      Outcome<Account> account = store_->CreateAccount("dewi", "wachtwoord-" + std::to_string(i),
-                                                       "Dewi " + std::to_string(i), kNow);
+      Result<Account> account = store_->CreateAccount("dewi", "wachtwoord-" + std::to_string(i),
+                                                      "Dewi " + std::to_string(i), kNow);
       outcomes[i] = account.ok() ? "ok:" + account->display_name : account.error().code;
     });
   }
@@ -452,7 +452,7 @@ TEST_F(AccountsTest, ConcurrentSignUpsForOneLoginMakeOneAccount) {
   ASSERT_EQ(won, 1);
   // The account stored is the winner's, with the winner's password.
   const std::string index = winner.substr(winner.find(' ') + 1);
-  Outcome<Account> signed_in = store_->CheckPassword("dewi", "wachtwoord-" + index);
+  Result<Account> signed_in = store_->CheckPassword("dewi", "wachtwoord-" + index);
   ASSERT_TRUE(signed_in.ok());
   EXPECT_EQ(signed_in->display_name, winner);
 }
@@ -477,11 +477,11 @@ TEST_F(AccountsTest, ManyThreadsSignInAndOutAtOnce) {
       start.arrive_and_wait();
       const std::string& login = logins[i % logins.size()];
       for (int round = 0; round < kRounds; ++round) {
-        Outcome<Account> account =
+        Result<Account> account =
             store_->CheckPassword(login, round % 3 == 2 ? "fout-wachtwoord" : kPassword);
         if (account.ok() != (round % 3 != 2)) ++failures;
         if (!account.ok()) continue;
-        Outcome<std::string> token =
+        Result<std::string> token =
             store_->CreateToken(account->id, TokenKind::kSession, "", kNow, 3600);
         if (!token.ok() || !store_->ResolveToken(*token, kNow).ok()) {
           ++failures;

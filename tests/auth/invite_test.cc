@@ -25,16 +25,16 @@ InviteGrant FlyerGroupInvite() {
 class InviteTest : public AuthStoreTest {
  protected:
   std::string MustInvite(const InviteGrant& grant = FlyerGroupInvite()) {
-    Outcome<std::string> token = store_->CreateInvite(grant);
+    Result<std::string> token = store_->CreateInvite(grant);
     EXPECT_TRUE(token.ok()) << token.error().code;
     return token.ok() ? token.value() : std::string();
   }
   std::string PeekCode(const std::string& token, int64_t now = kNow) {
-    Outcome<InviteGrant> grant = store_->PeekInvite(token, now);
+    Result<InviteGrant> grant = store_->PeekInvite(token, now);
     return grant.ok() ? "ok" : grant.error().code;
   }
   std::string ClaimCode(const std::string& token, int64_t now = kNow) {
-    Outcome<InviteGrant> grant = store_->ClaimInvite(token, now);
+    Result<InviteGrant> grant = store_->ClaimInvite(token, now);
     return grant.ok() ? "ok" : grant.error().code;
   }
 };
@@ -44,7 +44,7 @@ TEST_F(InviteTest, ALinkOffersItsGrant) {
   EXPECT_TRUE(AllOf(token, 64, "0123456789abcdef")) << token;
   EXPECT_NE(MustInvite(), token);
 
-  Outcome<InviteGrant> grant = store_->PeekInvite(token, kNow);
+  Result<InviteGrant> grant = store_->PeekInvite(token, kNow);
   ASSERT_TRUE(grant.ok()) << grant.error().code;
   EXPECT_EQ(grant->platform, "kolenkit");
   EXPECT_EQ(grant->invite_id, "inv-flyers");
@@ -67,7 +67,7 @@ TEST_F(InviteTest, AFoundingLinkCarriesThePlatformToFound) {
   founding.neighbourhood = "Spaarndammerbuurt";
   const std::string token = MustInvite(founding);
 
-  Outcome<InviteGrant> grant = store_->ClaimInvite(token, kNow);
+  Result<InviteGrant> grant = store_->ClaimInvite(token, kNow);
   ASSERT_TRUE(grant.ok());
   EXPECT_TRUE(grant->founding);
   EXPECT_EQ(grant->invite_id, "");
@@ -156,7 +156,7 @@ TEST_F(InviteTest, ReleasingAClaimMakesTheLinkWorkAgain) {
 TEST_F(InviteTest, CreateInviteChecksTheGrant) {
   InviteGrant no_platform = FlyerGroupInvite();
   no_platform.platform.clear();
-  Outcome<std::string> refused = store_->CreateInvite(no_platform);
+  Result<std::string> refused = store_->CreateInvite(no_platform);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "bad_request");
 
@@ -176,7 +176,7 @@ TEST_F(InviteTest, LinksAndTheirClaimsSurviveReopening) {
   store_->ReleaseInvite(released_link);
   Reopen();
 
-  Outcome<InviteGrant> grant = store_->PeekInvite(open_link, kNow);
+  Result<InviteGrant> grant = store_->PeekInvite(open_link, kNow);
   ASSERT_TRUE(grant.ok());
   EXPECT_EQ(grant->note, "voor de flyergroep");
   EXPECT_EQ(PeekCode(used_link), "invite_used");

@@ -92,7 +92,7 @@ TEST(Demo, WriteDemoRefusesAStoreThatHoldsEvents) {
     Populate(*store, 5);
     demo::DemoSummary summary;
     const Status written = demo::WriteDemo(*store, &summary);
-    EXPECT_EQ(written.code(), StatusCode::kInvalidArgument) << written.ToString();
+    EXPECT_EQ(written.code(), codes::kInvalidArgument) << written.ToString();
     EXPECT_EQ(summary.commands, 0u);
   }
   EXPECT_EQ(ReadEverything(dir).size(), 5u);
@@ -109,7 +109,7 @@ TEST(Demo, StopsAtTheFirstCommandThatFailsAndNamesIt) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   demo::DemoSummary summary;
   const Status written = demo::WriteDemo(**store, &summary);
-  EXPECT_EQ(written.code(), StatusCode::kIOError) << written.ToString();
+  EXPECT_EQ(written.code(), codes::kIOError) << written.ToString();
   EXPECT_EQ(summary.commands, 1u);
   EXPECT_EQ(summary.failed_command_id, "demo-0001");
   EXPECT_EQ(summary.failed_command, "FoundPlatform as m-anna");

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_harness.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::cli_test {
 namespace {
@@ -85,8 +86,7 @@ void ExpectRoundTrip(int events) {
 
   const CliResult verified = RunCli({"verify", "--data", copy});
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-  EXPECT_NE(verified.out.find("head hash: " + eventstore::HexOf(head.hash) + "\n"),
-            std::string::npos)
+  EXPECT_NE(verified.out.find("head hash: " + HexOf(head.hash) + "\n"), std::string::npos)
       << verified.out;
 
   const CliResult second = RunCli({"export", "--data", copy});

@@ -8,6 +8,7 @@
 
 #include "cli_harness.h"
 #include "raw_store.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::cli_test {
 namespace {
@@ -26,8 +27,7 @@ TEST(Verify, HealthyStoreReportsCountAndHead) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("ok: 250 events verified\n"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("head position: 250\n"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("head hash: " + eventstore::HexOf(head.hash) + "\n"), std::string::npos)
-      << run.out;
+  EXPECT_NE(run.out.find("head hash: " + HexOf(head.hash) + "\n"), std::string::npos) << run.out;
   EXPECT_EQ(run.err, "");
 }
 

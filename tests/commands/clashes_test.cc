@@ -12,8 +12,9 @@ using projections::ClashStatus;
 
 class ClashesTest : public DeciderTest {
  protected:
-  Decision Propose(const std::string& actor, v1::InitiativeKind kind, const std::string& title,
-                   const std::string& date, const std::string& place = "", bool ongoing = false) {
+  std::vector<PlannedEvent> Propose(const std::string& actor, v1::InitiativeKind kind,
+                                    const std::string& title, const std::string& date,
+                                    const std::string& place = "", bool ongoing = false) {
     v1::Command command = NewCommand();
     auto& p = *command.mutable_propose_initiative();
     p.set_kind(kind);
@@ -24,7 +25,7 @@ class ClashesTest : public DeciderTest {
     return Do(command, actor);
   }
   static std::string IdOf(const Decision& d) {
-    return d.events.at(0).event.initiative_proposed().initiative_id();
+    return d.value().at(0).event.initiative_proposed().initiative_id();
   }
   static std::vector<v1::ClashDetected> Detected(const Decision& d) {
     std::vector<v1::ClashDetected> out;
@@ -40,7 +41,8 @@ class ClashesTest : public DeciderTest {
     fill(command);
     return When(command, actor);
   }
-  Decision DoCommand(const std::string& actor, const std::function<void(v1::Command&)>& fill) {
+  std::vector<PlannedEvent> DoCommand(const std::string& actor,
+                                      const std::function<void(v1::Command&)>& fill) {
     v1::Command command = NewCommand();
     fill(command);
     return Do(command, actor);
@@ -75,8 +77,8 @@ TEST_F(ClashesTest, SameDateTwoOrganisersJoinForcesByConsent) {
   EXPECT_EQ(clash.initiative_b(), b);
   EXPECT_EQ(clash.rule(), v1::CLASH_RULE_SAME_DAY);
   EXPECT_EQ(clash.date(), "2026-06-14");
-  EXPECT_EQ(second.events[1].actor, kSystemActor);
-  EXPECT_EQ(second.events[1].stream, "kolenkit/clash/" + clash.clash_id());
+  EXPECT_EQ(second.value()[1].actor, kSystemActor);
+  EXPECT_EQ(second.value()[1].stream, "kolenkit/clash/" + clash.clash_id());
   EXPECT_EQ(state_.Clash(clash.clash_id())->status, ClashStatus::kOpen);
 
   // A coordinator may connect them, but may not say yes for them.
@@ -270,19 +272,18 @@ TEST_F(ClashesTest, AMergeMovesTasksAndBudgetLinesToTheSurvivor) {
   const std::string b =
       IdOf(Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET, "Rommelmarkt", "2026-06-14"));
   // Given a task and a budget line under B (as facts, whatever their own rules).
-  Decision given;
-  given.events.resize(2);
-  auto& task = *given.events[0].event.mutable_task_created();
+  std::vector<PlannedEvent> given(2);
+  auto& task = *given[0].event.mutable_task_created();
   task.set_task_id("t-flyer");
   task.set_initiative_id(b);
   task.set_title("flyer maken");
-  given.events[0].stream = "kolenkit/task/t-flyer";
-  auto& line = *given.events[1].event.mutable_spending_proposed();
+  given[0].stream = "kolenkit/task/t-flyer";
+  auto& line = *given[1].event.mutable_spending_proposed();
   line.set_spending_id("sp-kramen");
   line.set_initiative_id(b);
   line.set_amount_cents(25000);
   line.set_purpose("kramen huren");
-  given.events[1].stream = "kolenkit/budget";
+  given[1].stream = "kolenkit/budget";
   Fold(given, kDewi, "given-1");
 
   const std::string clash = ClashOf(a, b);

@@ -82,7 +82,7 @@ TEST_F(CommandServiceTest, DecidedEventsAreStoredWithTheirStreamsTypesAndCause) 
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("c1", "Braderie", "2026-06-14")).ok());
   const CommandOutcome second =
       service_->Handle("kolenkit", "m-anna", Propose("c2", "Rommelmarkt", "2026-06-14"));
-  ASSERT_TRUE(second.ok()) << second.error->message;
+  ASSERT_TRUE(second.ok()) << second.status.message();
   EXPECT_EQ(second.first_position, 3u);
   EXPECT_EQ(second.last_position, 4u);  // the initiative and the clash it has
 
@@ -121,15 +121,15 @@ TEST_F(CommandServiceTest, ARefusedCommandChangesNothing) {
   const CommandOutcome refused =
       service_->Handle("kolenkit", "m-anna", Propose("c1", "Feest", "2026-02-30"));
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error->code, "invalid_date");
+  EXPECT_EQ(refused.status.code(), "invalid_date");
   EXPECT_EQ(store_->Head().position, head.position);
   EXPECT_EQ(store_->Head().hash, head.hash);
   const CommandOutcome stranger =
       service_->Handle("kolenkit", "m-nobody", Propose("c2", "Feest", "2026-06-30"));
-  EXPECT_EQ(stranger.error->code, "not_a_member");
+  EXPECT_EQ(stranger.status.code(), "not_a_member");
   const CommandOutcome elsewhere =
       service_->Handle("elders", "m-anna", Propose("c3", "Feest", "2026-06-30"));
-  EXPECT_EQ(elsewhere.error->code, "platform_not_found");
+  EXPECT_EQ(elsewhere.status.code(), "platform_not_found");
   EXPECT_EQ(store_->Head().position, head.position);
 }
 
@@ -160,7 +160,7 @@ TEST_F(CommandServiceTest, AMergeIsOneAtomicAppendAcrossStreams) {
   merge.mutable_propose_merge()->set_surviving_initiative_id(survivor);
   const CommandOutcome merged =
       service_->Handle("kolenkit", "m-anna", merge);  // Anna organizes both
-  ASSERT_TRUE(merged.ok()) << merged.error->message;
+  ASSERT_TRUE(merged.ok()) << merged.status.message();
   EXPECT_EQ(merged.last_position - merged.first_position + 1, 4u);
   const auto log = Log();
   EXPECT_EQ(log.back().type(), "InitiativesMerged");
@@ -297,7 +297,7 @@ TEST_F(CommandServiceTest, PlatformsAreHandledInParallel) {
         const auto outcome = service_->Handle(
             p, "m-anna",
             Propose(p + std::to_string(i), "Markt", "2026-09-0" + std::to_string(1 + i % 9)));
-        ASSERT_TRUE(outcome.ok()) << outcome.error->message;
+        ASSERT_TRUE(outcome.ok()) << outcome.status.message();
       }
     });
   }
@@ -344,7 +344,7 @@ TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < kEach; ++i) {
       const CommandOutcome& outcome = outcomes[t][i];
-      ASSERT_TRUE(outcome.ok()) << outcome.error->message;
+      ASSERT_TRUE(outcome.ok()) << outcome.status.message();
       if (i == kEach / 2) {
         shared_fresh += !outcome.repeated;
         if (shared_position) {
@@ -423,7 +423,7 @@ TEST_F(CommandServiceTest, SubmitQueuesWhileABatchIsHandledAndTheNextBatchRunsWh
   ASSERT_EQ(spawned.size(), 1u);
   spawned[0]();
   ASSERT_EQ(later.size(), 2u);
-  for (const auto& outcome : later) EXPECT_TRUE(outcome.ok()) << outcome.error->message;
+  for (const auto& outcome : later) EXPECT_TRUE(outcome.ok()) << outcome.status.message();
   EXPECT_EQ(later[1].first_position, later[0].last_position + 1);
   // Nothing queued any more: the next command is handled by its caller again.
   EXPECT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("d", "Markt", "2026-07-11")).ok());
@@ -533,7 +533,7 @@ TEST_F(CommandServiceTest, RolesFollowJoiningGrantingAndLeaving) {
   join.mutable_join_platform()->set_invite_id("inv-bram");
   join.mutable_join_platform()->set_display_name("Bram");
   const CommandOutcome joined = service_->Handle("kolenkit", "m-bram", join);
-  ASSERT_TRUE(joined.ok()) << joined.error->message;
+  ASSERT_TRUE(joined.ok()) << joined.status.message();
   EXPECT_EQ(role(*service_, "m-bram"), v1::ROLE_MEMBER);
 
   v1::Command grant;

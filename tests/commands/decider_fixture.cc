@@ -24,7 +24,7 @@ void DeciderTest::SetUp() {
     const Decision invited = Do(invite, kAnna);
     v1::Command join = NewCommand();
     join.mutable_join_platform()->set_invite_id(
-        invited.events.at(0).event.member_invited().invite_id());
+        invited.value().at(0).event.member_invited().invite_id());
     join.mutable_join_platform()->set_display_name(j.name);
     Do(join, j.id);
   }
@@ -40,19 +40,18 @@ Decision DeciderTest::When(v1::Command command, const std::string& actor) {
   return Decide(command, CommandContext{kPlatform, actor}, state_);
 }
 
-Decision DeciderTest::Do(v1::Command command, const std::string& actor) {
+std::vector<PlannedEvent> DeciderTest::Do(v1::Command command, const std::string& actor) {
   Decision decision = When(command, actor);
-  EXPECT_TRUE(decision.ok()) << command.ShortDebugString() << " refused: "
-                             << (decision.error
-                                     ? decision.error->code + ": " + decision.error->message
-                                     : "");
+  EXPECT_TRUE(decision.ok()) << command.ShortDebugString()
+                             << " refused: " << decision.status().ToString();
   Fold(decision, actor, command.command_id());
-  return decision;
+  return decision.ok() ? std::move(decision).value() : std::vector<PlannedEvent>();
 }
 
 void DeciderTest::Fold(const Decision& decision, const std::string& actor,
                        const std::string& command_id) {
-  for (const PlannedEvent& planned : decision.events) {
+  if (!decision.ok()) return;
+  for (const PlannedEvent& planned : decision.value()) {
     v1::EventRecord record;
     record.set_id(command_id + ":" + std::to_string(next_position_));
     record.set_stream(planned.stream);
@@ -69,7 +68,9 @@ void DeciderTest::Fold(const Decision& decision, const std::string& actor,
 
 Types TypesOf(const Decision& decision) {
   Types types;
-  for (const PlannedEvent& planned : decision.events) types.push_back(EventTypeName(planned.event));
+  if (!decision.ok()) return types;
+  for (const PlannedEvent& planned : decision.value())
+    types.push_back(EventTypeName(planned.event));
   return types;
 }
 
@@ -77,16 +78,15 @@ std::vector<v1::DomainEvent> EventsOf(const Decision& decision, const std::strin
   std::vector<v1::DomainEvent> out;
   const Types types = TypesOf(decision);
   for (size_t i = 0; i < types.size(); ++i) {
-    if (types[i] == type) out.push_back(decision.events[i].event);
+    if (types[i] == type) out.push_back(decision.value()[i].event);
   }
   return out;
 }
 
 void ExpectRefused(const Decision& decision, const std::string& code) {
   ASSERT_FALSE(decision.ok()) << "expected " << code << ", got events";
-  EXPECT_EQ(decision.error->code, code) << decision.error->message;
-  EXPECT_FALSE(decision.error->message.empty());
-  EXPECT_TRUE(decision.events.empty());
+  EXPECT_EQ(decision.error().code, code) << decision.error().message;
+  EXPECT_FALSE(decision.error().message.empty());
 }
 
 }  // namespace rotonde::commands

@@ -32,8 +32,8 @@ class DeciderTest : public ::testing::Test {
 
   // Decides `command` as `actor` against the current state; nothing is folded.
   Decision When(v1::Command command, const std::string& actor);
-  // Decides and folds; the command must succeed. Returns the decision.
-  Decision Do(v1::Command command, const std::string& actor);
+  // Decides and folds; the command must succeed. Returns its events.
+  std::vector<PlannedEvent> Do(v1::Command command, const std::string& actor);
   // Folds events as if they had been appended.
   void Fold(const Decision& decision, const std::string& actor, const std::string& command_id);
 

@@ -19,7 +19,7 @@ class InitiativesTest : public DeciderTest {
   std::string ProposeOk(v1::InitiativeKind kind, const std::string& title, const std::string& date,
                         const std::string& actor, const std::string& place = "") {
     return Do(Propose(kind, title, date, place), actor)
-        .events.at(0)
+        .at(0)
         .event.initiative_proposed()
         .initiative_id();
   }
@@ -33,8 +33,8 @@ TEST_F(InitiativesTest, AMemberProposesAnInitiativeAndOrganizesIt) {
   const Decision d = When(command, kBram);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(TypesOf(d), (Types{"InitiativeProposed"}));
-  const auto& e = d.events[0].event.initiative_proposed();
-  EXPECT_EQ(d.events[0].stream, "kolenkit/initiative/" + e.initiative_id());
+  const auto& e = d.value()[0].event.initiative_proposed();
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/initiative/" + e.initiative_id());
   EXPECT_EQ(e.organizer_ids_size(), 2);
   EXPECT_EQ(e.organizer_ids(0), kBram);
   EXPECT_EQ(e.when().time_zone(), "Europe/Amsterdam");
@@ -46,8 +46,8 @@ TEST_F(InitiativesTest, AMemberProposesAnInitiativeAndOrganizesIt) {
 
 TEST_F(InitiativesTest, TheSameCommandNamesTheSameInitiative) {
   const v1::Command command = Propose(v1::INITIATIVE_KIND_OTHER, "Taalcafé", "2026-05-06");
-  const auto first = When(command, kBram).events[0].event.initiative_proposed().initiative_id();
-  const auto again = When(command, kBram).events[0].event.initiative_proposed().initiative_id();
+  const auto first = When(command, kBram).value()[0].event.initiative_proposed().initiative_id();
+  const auto again = When(command, kBram).value()[0].event.initiative_proposed().initiative_id();
   EXPECT_EQ(first, again);
   EXPECT_EQ(first.rfind("i-", 0), 0u);
 }
@@ -95,7 +95,7 @@ TEST_F(InitiativesTest, TextIsCheckedButHostileTextIsJustText) {
   const Decision hostile =
       When(Propose(v1::INITIATIVE_KIND_OTHER, "<img src=x onerror=alert(1)>", "2026-06-14"), kBram);
   ASSERT_TRUE(hostile.ok());
-  EXPECT_EQ(hostile.events[0].event.initiative_proposed().title(), "<img src=x onerror=alert(1)>");
+  EXPECT_EQ(hostile.value()[0].event.initiative_proposed().title(), "<img src=x onerror=alert(1)>");
   v1::Command multiline = Propose(v1::INITIATIVE_KIND_OTHER, "Feest", "2026-06-14");
   multiline.mutable_propose_initiative()->set_description("Regel één\nRegel twee");
   EXPECT_TRUE(When(multiline, kBram).ok());
@@ -125,8 +125,8 @@ TEST_F(InitiativesTest, OnlyOrganizersOrCoordinatorsChangeAnInitiative) {
   ExpectRefused(When(update, kDewi), "forbidden");
   const Decision d = When(update, kCarla);
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d.events[0].event.initiative_updated().changed_size(), 1);
-  EXPECT_EQ(d.events[0].event.initiative_updated().changed(0), "title");
+  EXPECT_EQ(d.value()[0].event.initiative_updated().changed_size(), 1);
+  EXPECT_EQ(d.value()[0].event.initiative_updated().changed(0), "title");
   Fold(d, kCarla, update.command_id());
   EXPECT_EQ(state_.Initiative(id)->title, "Straatfeest Kolenkit");
   ExpectRefused(When(update, kBram), "nothing_changed");
@@ -194,7 +194,7 @@ TEST_F(InitiativesTest, AResidentsProposalBecomesAnInitiative) {
   s.set_submitter_name("Yusuf");
   s.set_submitter_contact("yusuf@example.org");
   const std::string proposal =
-      Do(submit, "").events[0].event.proposal_submitted().proposal_id();  // not a member
+      Do(submit, "")[0].event.proposal_submitted().proposal_id();  // not a member
 
   v1::Command discuss = NewCommand();
   discuss.mutable_record_proposal_discussion()->set_proposal_id(proposal);
@@ -208,7 +208,7 @@ TEST_F(InitiativesTest, AResidentsProposalBecomesAnInitiative) {
   ExpectRefused(When(adopt, kBram), "forbidden");
   const Decision adopted = Do(adopt, kCarla);
   EXPECT_EQ(TypesOf(adopted), (Types{"InitiativeProposed", "ProposalAdopted"}));
-  EXPECT_EQ(adopted.events[1].stream, "kolenkit/proposal/" + proposal);
+  EXPECT_EQ(adopted.value()[1].stream, "kolenkit/proposal/" + proposal);
   EXPECT_EQ(state_.Proposal(proposal)->status, projections::ProposalStatus::kAdopted);
 
   v1::Command decline = NewCommand();

@@ -27,7 +27,7 @@ class MeetingTest : public DeciderTest {
 
   std::string ScheduleMeeting(const std::string& title = "Raad van bewonerskernen, voorjaar") {
     return Do(Schedule(title, "2026-03-14", "19:30"), kCarla)
-        .events.at(0)
+        .at(0)
         .event.meeting_scheduled()
         .meeting_id();
   }
@@ -123,9 +123,9 @@ TEST_F(MeetingTest, ACoordinatorSchedulesAHybridMeeting) {
   command.mutable_schedule_meeting()->mutable_place()->set_location_id("buurthuis-kolenkit");
   command.mutable_schedule_meeting()->set_hybrid(true);
   const Decision d = When(command, kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"MeetingScheduled"}));
-  const auto& e = d.events[0].event.meeting_scheduled();
+  const auto& e = d.value()[0].event.meeting_scheduled();
   EXPECT_EQ(e.meeting_id().rfind("mt-", 0), 0u) << e.meeting_id();
   EXPECT_EQ(e.title(), "Raad van bewonerskernen, voorjaar");
   EXPECT_EQ(e.date(), "2026-03-14");
@@ -134,7 +134,7 @@ TEST_F(MeetingTest, ACoordinatorSchedulesAHybridMeeting) {
   EXPECT_EQ(e.place().text(), "Buurthuis De Kolenkit");
   EXPECT_EQ(e.place().location_id(), "buurthuis-kolenkit");
   EXPECT_TRUE(e.hybrid());
-  EXPECT_EQ(d.events[0].stream, "kolenkit/meeting/" + e.meeting_id());
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/meeting/" + e.meeting_id());
 
   Fold(d, kCarla, command.command_id());
   const auto& meeting = MeetingOf(e.meeting_id());
@@ -145,10 +145,10 @@ TEST_F(MeetingTest, ACoordinatorSchedulesAHybridMeeting) {
 
 TEST_F(MeetingTest, AMeetingWithoutAStartTimeHasNoTimeZone) {
   const Decision d = When(Schedule("Bewonersavond", "2026-10-03"), kAnna);
-  ASSERT_TRUE(d.ok()) << d.error->message;
-  EXPECT_TRUE(d.events[0].event.meeting_scheduled().start_time().empty());
-  EXPECT_TRUE(d.events[0].event.meeting_scheduled().time_zone().empty());
-  EXPECT_FALSE(d.events[0].event.meeting_scheduled().hybrid());
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_TRUE(d.value()[0].event.meeting_scheduled().start_time().empty());
+  EXPECT_TRUE(d.value()[0].event.meeting_scheduled().time_zone().empty());
+  EXPECT_FALSE(d.value()[0].event.meeting_scheduled().hybrid());
 }
 
 TEST_F(MeetingTest, OnlyCoordinatorsAndAdminsScheduleMeetings) {
@@ -170,8 +170,8 @@ TEST_F(MeetingTest, MeetingTitleIsRequiredPlainTextOfAtMost200Bytes) {
   ExpectRefused(When(Schedule("Raad\nvan bewoners", "2026-10-03"), kCarla), "invalid_text");
   const std::string hostile = "<script>alert(1)</script>";
   const Decision d = When(Schedule(hostile, "2026-10-03"), kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
-  EXPECT_EQ(d.events[0].event.meeting_scheduled().title(), hostile);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d.value()[0].event.meeting_scheduled().title(), hostile);
 }
 
 TEST_F(MeetingTest, MeetingDateIsRequiredAndMustExist) {
@@ -208,15 +208,15 @@ TEST_F(MeetingTest, MeetingPlaceIsCheckedText) {
 TEST_F(MeetingTest, MeetingIdsAreTheClientsOrDerivedAndNeverRepeat) {
   v1::Command command = Schedule("Raad", "2026-03-14");
   command.mutable_schedule_meeting()->set_meeting_id("mt-voorjaar");
-  EXPECT_EQ(Do(command, kCarla).events.at(0).event.meeting_scheduled().meeting_id(), "mt-voorjaar");
+  EXPECT_EQ(Do(command, kCarla).at(0).event.meeting_scheduled().meeting_id(), "mt-voorjaar");
   v1::Command again = Schedule("Raad, nogmaals", "2026-03-15");
   again.mutable_schedule_meeting()->set_meeting_id("mt-voorjaar");
   ExpectRefused(When(again, kCarla), "already_exists");
   again.mutable_schedule_meeting()->set_meeting_id("mt/voorjaar");
   ExpectRefused(When(again, kCarla), "invalid_argument");
   again.mutable_schedule_meeting()->clear_meeting_id();
-  EXPECT_EQ(When(again, kCarla).events.at(0).event.meeting_scheduled().meeting_id(),
-            When(again, kCarla).events.at(0).event.meeting_scheduled().meeting_id());
+  EXPECT_EQ(When(again, kCarla).value().at(0).event.meeting_scheduled().meeting_id(),
+            When(again, kCarla).value().at(0).event.meeting_scheduled().meeting_id());
 }
 
 TEST_F(MeetingTest, ScheduleChecksTheExpectedVersionOfTheNewStream) {
@@ -232,13 +232,13 @@ TEST_F(MeetingTest, ScheduleChecksTheExpectedVersionOfTheNewStream) {
 TEST_F(MeetingTest, ACoordinatorSetsTheAgenda) {
   const std::string meeting = ScheduleMeeting();
   const Decision d = When(Agenda(meeting, "Terugblik op de actielijst"), kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"AgendaItemAdded"}));
-  const auto& e = d.events[0].event.agenda_item_added();
+  const auto& e = d.value()[0].event.agenda_item_added();
   EXPECT_EQ(e.meeting_id(), meeting);
   EXPECT_EQ(e.item_id().rfind("ag-", 0), 0u) << e.item_id();
   EXPECT_EQ(e.title(), "Terugblik op de actielijst");
-  EXPECT_EQ(d.events[0].stream, "kolenkit/meeting/" + meeting);
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/meeting/" + meeting);
   EXPECT_TRUE(When(Agenda(meeting, "Rondvraag"), kAnna).ok());
   ExpectRefused(When(Agenda(meeting, "Rondvraag"), kBram), "forbidden");
   ExpectRefused(When(Agenda(meeting, "Rondvraag"), kOlaf), "forbidden");
@@ -271,10 +271,10 @@ TEST_F(MeetingTest, ACoordinatorRecordsMultilineMinutes) {
   const std::string meeting = ScheduleMeeting();
   const std::string text = "Aanwezig: 23, waarvan 6 online.\n\tBram opent.\r\nDewi notuleert.";
   const Decision d = When(Minutes(meeting, text), kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"MinutesRecorded"}));
-  EXPECT_EQ(d.events[0].event.minutes_recorded().meeting_id(), meeting);
-  EXPECT_EQ(d.events[0].event.minutes_recorded().text(), text);
+  EXPECT_EQ(d.value()[0].event.minutes_recorded().meeting_id(), meeting);
+  EXPECT_EQ(d.value()[0].event.minutes_recorded().text(), text);
   ExpectRefused(When(Minutes(meeting, text), kBram), "forbidden");
   ExpectRefused(When(Minutes(meeting, text), kOlaf), "forbidden");
   ExpectRefused(When(Minutes("mt-onbekend", text), kCarla), "not_found");
@@ -302,9 +302,9 @@ TEST_F(MeetingTest, ACoordinatorRecordsDecisions) {
   const std::string meeting = ScheduleMeeting();
   const Decision d =
       When(Decided(meeting, "De weggeefmarkten gaan samen onder de luifel."), kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"DecisionRecorded"}));
-  const auto& e = d.events[0].event.decision_recorded();
+  const auto& e = d.value()[0].event.decision_recorded();
   EXPECT_EQ(e.meeting_id(), meeting);
   EXPECT_EQ(e.decision_id().rfind("dc-", 0), 0u) << e.decision_id();
   EXPECT_EQ(e.text(), "De weggeefmarkten gaan samen onder de luifel.");
@@ -336,16 +336,16 @@ TEST_F(MeetingTest, ACoordinatorAddsAnActionItemWithAnOwnerAndDueDate) {
   v1::Command command = Action(meeting, "", "Flyers rondbrengen in de flats", kBram);
   command.mutable_add_action_item()->set_due_date("2026-04-01");
   const Decision d = When(command, kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"ActionItemAdded"}));
-  const auto& e = d.events[0].event.action_item_added();
+  const auto& e = d.value()[0].event.action_item_added();
   EXPECT_EQ(e.meeting_id(), meeting);
   EXPECT_EQ(e.action_id().rfind("ac-", 0), 0u) << e.action_id();
   EXPECT_EQ(e.description(), "Flyers rondbrengen in de flats");
   EXPECT_EQ(e.owner_id(), kBram);
   EXPECT_EQ(e.due_date(), "2026-04-01");
   EXPECT_FALSE(e.added_during_period());
-  EXPECT_EQ(d.events[0].stream, "kolenkit/meeting/" + meeting);
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/meeting/" + meeting);
 
   Fold(d, kCarla, command.command_id());
   const auto& action = ActionOf(meeting, e.action_id());
@@ -398,8 +398,8 @@ TEST_F(MeetingTest, AnActionDoneExtraMayBeAddedAfterTheMeetingWasHeld) {
   const Decision d = When(Action(meeting, "a-extra", "Weggeefmarkt mee georganiseerd", kDewi,
                                  /*during_period=*/true),
                           kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
-  EXPECT_TRUE(d.events.at(0).event.action_item_added().added_during_period());
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_TRUE(d.value().at(0).event.action_item_added().added_during_period());
   Fold(d, kCarla, "cmd-extra");
   EXPECT_TRUE(ActionOf(meeting, "a-extra").added_during_period);
 }
@@ -408,9 +408,9 @@ TEST_F(MeetingTest, TheOwnerOrACoordinatorMarksAnActionDone) {
   const std::string meeting = ScheduleMeeting();
   Do(Action(meeting, "a-1", "Flyers rondbrengen", kBram), kCarla);
   const Decision d = When(Done(meeting, "a-1", "Alle 400 bezorgd"), kBram);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"ActionItemDone"}));
-  const auto& e = d.events[0].event.action_item_done();
+  const auto& e = d.value()[0].event.action_item_done();
   EXPECT_EQ(e.meeting_id(), meeting);
   EXPECT_EQ(e.action_id(), "a-1");
   EXPECT_EQ(e.note(), "Alle 400 bezorgd");
@@ -448,9 +448,9 @@ TEST_F(MeetingTest, TheOwnerOrACoordinatorMarksAnActionNotDoneWithAReason) {
   const Decision d = When(
       NotDone(meeting, "a-1", v1::NOT_DONE_REASON_NOT_DELIVERED, "de drukker leverde niet op tijd"),
       kBram);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"ActionItemNotDone"}));
-  const auto& e = d.events[0].event.action_item_not_done();
+  const auto& e = d.value()[0].event.action_item_not_done();
   EXPECT_EQ(e.meeting_id(), meeting);
   EXPECT_EQ(e.action_id(), "a-1");
   EXPECT_EQ(e.reason(), v1::NOT_DONE_REASON_NOT_DELIVERED);
@@ -501,10 +501,10 @@ TEST_F(MeetingTest, AnOwnerWhoBecameAuditorNoLongerRecordsOutcomes) {
 TEST_F(MeetingTest, ACoordinatorMarksAMeetingHeldOnce) {
   const std::string meeting = ScheduleMeeting();
   const Decision d = When(Held(meeting, 23), kCarla);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"MeetingHeld"}));
-  EXPECT_EQ(d.events[0].event.meeting_held().meeting_id(), meeting);
-  EXPECT_EQ(d.events[0].event.meeting_held().attendees(), 23);
+  EXPECT_EQ(d.value()[0].event.meeting_held().meeting_id(), meeting);
+  EXPECT_EQ(d.value()[0].event.meeting_held().attendees(), 23);
   EXPECT_TRUE(When(Held(meeting, 23), kAnna).ok());
   ExpectRefused(When(Held(meeting, 23), kBram), "forbidden");
   ExpectRefused(When(Held(meeting, 23), kOlaf), "forbidden");

@@ -39,8 +39,8 @@ TEST_F(DeciderTest, FoundingNeedsANameAndTheRightPlatform) {
   const Decision ok = Decide(found, {kPlatform, kAnna}, empty);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(TypesOf(ok), (Types{"PlatformFounded"}));
-  EXPECT_EQ(ok.events[0].stream, "kolenkit/platform");
-  EXPECT_EQ(ok.events[0].event.platform_founded().founder_id(), kAnna);
+  EXPECT_EQ(ok.value()[0].stream, "kolenkit/platform");
+  EXPECT_EQ(ok.value()[0].event.platform_founded().founder_id(), kAnna);
 }
 
 TEST_F(DeciderTest, CoordinatorsInviteMembersButOnlyAdminsInviteAdminsAndAuditors) {
@@ -60,12 +60,12 @@ TEST_F(DeciderTest, CoordinatorsInviteMembersButOnlyAdminsInviteAdminsAndAuditor
 TEST_F(DeciderTest, AnInviteWorksOnce) {
   v1::Command invite = NewCommand();
   invite.mutable_invite_member()->set_role(v1::ROLE_MEMBER);
-  const std::string id = Do(invite, kCarla).events[0].event.member_invited().invite_id();
+  const std::string id = Do(invite, kCarla)[0].event.member_invited().invite_id();
   v1::Command join = NewCommand();
   join.mutable_join_platform()->set_invite_id(id);
   join.mutable_join_platform()->set_display_name("Fatima El Amrani");
   const Decision joined = Do(join, "m-fatima");
-  EXPECT_EQ(joined.events[0].event.member_joined().role(), v1::ROLE_MEMBER);
+  EXPECT_EQ(joined.value()[0].event.member_joined().role(), v1::ROLE_MEMBER);
   ExpectRefused(When(join, "m-gerrit"), "invite_used");
   join.mutable_join_platform()->set_invite_id("inv-unknown");
   ExpectRefused(When(join, "m-gerrit"), "invite_not_found");
@@ -95,12 +95,11 @@ TEST_F(DeciderTest, LeavingReleasesTheTasksOneHeld) {
   propose.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_CLEAN_UP);
   propose.mutable_propose_initiative()->set_title("Opschonen");
   propose.mutable_propose_initiative()->mutable_when()->set_start_date("2026-04-11");
-  const std::string initiative =
-      Do(propose, kBram).events[0].event.initiative_proposed().initiative_id();
+  const std::string initiative = Do(propose, kBram)[0].event.initiative_proposed().initiative_id();
   v1::Command task = NewCommand();
   task.mutable_create_task()->set_initiative_id(initiative);
   task.mutable_create_task()->set_title("vuilniszakken halen");
-  const std::string id = Do(task, kBram).events[0].event.task_created().task_id();
+  const std::string id = Do(task, kBram)[0].event.task_created().task_id();
   v1::Command claim = NewCommand();
   claim.mutable_claim_task()->set_task_id(id);
   Do(claim, kDewi);

@@ -115,9 +115,9 @@ TEST(PropertyTest, RandomHistoriesKeepEveryRuleAndFoldDeterministically) {
     if (outcome.ok()) {
       ++accepted;
     } else {
-      ASSERT_NE(outcome.error->code, "unavailable") << outcome.error->message;
-      ASSERT_NE(outcome.error->code, "not_implemented") << next.first.ShortDebugString();
-      ++refusals[outcome.error->code];
+      ASSERT_NE(outcome.status.code(), "unavailable") << outcome.status.message();
+      ASSERT_NE(outcome.status.code(), "not_implemented") << next.first.ShortDebugString();
+      ++refusals[std::string(outcome.status.code())];
     }
     ASSERT_TRUE(service
                     .Read("kolenkit",

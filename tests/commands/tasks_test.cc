@@ -26,7 +26,7 @@ class TaskTest : public DeciderTest {
     c.set_title(title);
     c.mutable_when()->set_start_date(date);
     c.mutable_place()->set_text("Kolenkitplein");
-    return Do(command, organizer).events.at(0).event.initiative_proposed().initiative_id();
+    return Do(command, organizer).at(0).event.initiative_proposed().initiative_id();
   }
 
   v1::Command Create(const std::string& initiative_id, const std::string& title) {
@@ -37,7 +37,7 @@ class TaskTest : public DeciderTest {
   }
 
   std::string CreateTask(const std::string& title, const std::string& actor = kBram) {
-    return Do(Create(feest_, title), actor).events.at(0).event.task_created().task_id();
+    return Do(Create(feest_, title), actor).at(0).event.task_created().task_id();
   }
 
   v1::Command Claim(const std::string& task_id) {
@@ -96,15 +96,15 @@ TEST_F(TaskTest, AnOrganizerCreatesATaskUnderTheirInitiative) {
   command.mutable_create_task()->set_description("A5, dubbelzijdig\nmet de datum groot");
   command.mutable_create_task()->set_due_date("2026-06-01");
   const Decision d = When(command, kBram);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"TaskCreated"}));
-  const auto& e = d.events[0].event.task_created();
+  const auto& e = d.value()[0].event.task_created();
   EXPECT_EQ(e.task_id().rfind("t-", 0), 0u) << e.task_id();
   EXPECT_EQ(e.initiative_id(), feest_);
   EXPECT_EQ(e.title(), "flyer maken");
   EXPECT_EQ(e.description(), "A5, dubbelzijdig\nmet de datum groot");
   EXPECT_EQ(e.due_date(), "2026-06-01");
-  EXPECT_EQ(d.events[0].stream, "kolenkit/task/" + e.task_id());
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/task/" + e.task_id());
 
   Fold(d, kBram, command.command_id());
   const auto& task = TaskOf(e.task_id());
@@ -116,14 +116,14 @@ TEST_F(TaskTest, AnOrganizerCreatesATaskUnderTheirInitiative) {
 TEST_F(TaskTest, CreateTaskUsesTheClientsIdOrDerivesOneFromTheCommandId) {
   v1::Command given = Create(feest_, "flyer maken");
   given.mutable_create_task()->set_task_id("t-flyer");
-  EXPECT_EQ(When(given, kBram).events.at(0).event.task_created().task_id(), "t-flyer");
+  EXPECT_EQ(When(given, kBram).value().at(0).event.task_created().task_id(), "t-flyer");
 
   const v1::Command derived = Create(feest_, "spandoek");
-  const std::string first = When(derived, kBram).events.at(0).event.task_created().task_id();
-  const std::string again = When(derived, kBram).events.at(0).event.task_created().task_id();
+  const std::string first = When(derived, kBram).value().at(0).event.task_created().task_id();
+  const std::string again = When(derived, kBram).value().at(0).event.task_created().task_id();
   EXPECT_EQ(first, again) << "a retried command names the same task";
   const std::string other =
-      When(Create(feest_, "spandoek"), kBram).events.at(0).event.task_created().task_id();
+      When(Create(feest_, "spandoek"), kBram).value().at(0).event.task_created().task_id();
   EXPECT_NE(first, other);
 }
 
@@ -197,8 +197,8 @@ TEST_F(TaskTest, TaskTitleRefusesControlCharactersAndBrokenUtf8) {
 TEST_F(TaskTest, AHostileButValidTitleIsKeptAsPlainText) {
   const std::string hostile = "<script>alert(1)</script> & \"'; DROP TABLE tasks;--";
   const Decision d = When(Create(feest_, hostile), kBram);
-  ASSERT_TRUE(d.ok()) << d.error->message;
-  EXPECT_EQ(d.events.at(0).event.task_created().title(), hostile);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(d.value().at(0).event.task_created().title(), hostile);
 }
 
 TEST_F(TaskTest, TaskDescriptionIsOptionalMultilineAndAtMost5000Bytes) {
@@ -241,11 +241,11 @@ TEST_F(TaskTest, CreateTaskChecksTheExpectedVersionOfTheNewStream) {
 TEST_F(TaskTest, AnyWriterClaimsAnOpenTask) {
   const std::string task = CreateTask("flyer maken");
   const Decision d = When(Claim(task), kDewi);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"TaskClaimed"}));
-  EXPECT_EQ(d.events[0].event.task_claimed().task_id(), task);
-  EXPECT_EQ(d.events[0].event.task_claimed().member_id(), kDewi);
-  EXPECT_EQ(d.events[0].stream, "kolenkit/task/" + task);
+  EXPECT_EQ(d.value()[0].event.task_claimed().task_id(), task);
+  EXPECT_EQ(d.value()[0].event.task_claimed().member_id(), kDewi);
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/task/" + task);
   EXPECT_TRUE(When(Claim(task), kBram).ok());
   EXPECT_TRUE(When(Claim(task), kCarla).ok());
   EXPECT_TRUE(When(Claim(task), kAnna).ok());
@@ -263,8 +263,8 @@ TEST_F(TaskTest, ATaskIsClaimedByOneMemberAtATime) {
   ExpectRefused(other, "task_already_claimed");
   const Decision self = When(Claim(task), kDewi);
   ExpectRefused(self, "task_already_claimed");
-  EXPECT_NE(self.error->message.find("you"), std::string::npos) << self.error->message;
-  EXPECT_NE(self.error->message, other.error->message);
+  EXPECT_NE(self.error().message.find("you"), std::string::npos) << self.error().message;
+  EXPECT_NE(self.error().message, other.error().message);
 }
 
 TEST_F(TaskTest, ClaimTaskRefusesUnknownDoneAndInactive) {
@@ -299,9 +299,9 @@ TEST_F(TaskTest, TheHolderReleasesATaskWithAReason) {
   const std::string task = CreateTask("flyer maken");
   Do(Claim(task), kDewi);
   const Decision d = When(Release(task, "geen tijd deze week"), kDewi);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"TaskReleased"}));
-  const auto& e = d.events[0].event.task_released();
+  const auto& e = d.value()[0].event.task_released();
   EXPECT_EQ(e.task_id(), task);
   EXPECT_EQ(e.member_id(), kDewi);
   EXPECT_EQ(e.reason(), "geen tijd deze week");
@@ -315,8 +315,8 @@ TEST_F(TaskTest, ACoordinatorOrAdminReleasesSomeoneElsesTaskOthersDoNot) {
   Do(Claim(task), kDewi);
   for (const char* who : {kCarla, kAnna}) {
     const Decision d = When(Release(task, "Dewi is verhuisd"), who);
-    ASSERT_TRUE(d.ok()) << who << ": " << d.error->message;
-    EXPECT_EQ(d.events[0].event.task_released().member_id(), kDewi) << "the holder is released";
+    ASSERT_TRUE(d.ok()) << who << ": " << d.error().message;
+    EXPECT_EQ(d.value()[0].event.task_released().member_id(), kDewi) << "the holder is released";
   }
   ExpectRefused(When(Release(task), kBram), "forbidden");  // an organizer, but not the holder
   ExpectRefused(When(Release(task), kOlaf), "forbidden");
@@ -349,10 +349,10 @@ TEST_F(TaskTest, TheHolderCompletesTheirTask) {
   const std::string task = CreateTask("flyer maken");
   Do(Claim(task), kDewi);
   const Decision d = When(Complete(task), kDewi);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"TaskDone"}));
-  EXPECT_EQ(d.events[0].event.task_done().task_id(), task);
-  EXPECT_EQ(d.events[0].event.task_done().member_id(), kDewi);
+  EXPECT_EQ(d.value()[0].event.task_done().task_id(), task);
+  EXPECT_EQ(d.value()[0].event.task_done().member_id(), kDewi);
   Fold(d, kDewi, "cmd-done");
   EXPECT_TRUE(TaskOf(task).done);
   EXPECT_EQ(TaskOf(task).done_by, kDewi);
@@ -363,15 +363,15 @@ TEST_F(TaskTest, AnOrganizerOrCoordinatorCompletingAClaimedTaskCreditsTheHolder)
   Do(Claim(task), kDewi);
   for (const char* who : {kBram, kCarla, kAnna}) {
     const Decision d = When(Complete(task), who);
-    ASSERT_TRUE(d.ok()) << who << ": " << d.error->message;
-    EXPECT_EQ(d.events[0].event.task_done().member_id(), kDewi) << who;
+    ASSERT_TRUE(d.ok()) << who << ": " << d.error().message;
+    EXPECT_EQ(d.value()[0].event.task_done().member_id(), kDewi) << who;
   }
 }
 
 TEST_F(TaskTest, AnUnclaimedTaskCompletedByAnOrganizerIsDoneByThem) {
   const std::string task = CreateTask("flyer maken");
-  EXPECT_EQ(When(Complete(task), kBram).events.at(0).event.task_done().member_id(), kBram);
-  EXPECT_EQ(When(Complete(task), kCarla).events.at(0).event.task_done().member_id(), kCarla);
+  EXPECT_EQ(When(Complete(task), kBram).value().at(0).event.task_done().member_id(), kBram);
+  EXPECT_EQ(When(Complete(task), kCarla).value().at(0).event.task_done().member_id(), kCarla);
   Do(Complete(task), kBram);
   EXPECT_EQ(TaskOf(task).done_by, kBram);
 }
@@ -409,11 +409,11 @@ TEST_F(TaskTest, CompleteTaskChecksTheExpectedVersion) {
 TEST_F(TaskTest, AnyWriterAsksToLearnATask) {
   const std::string task = CreateTask("flyer maken");
   const Decision d = When(AskToLearn(task), kDewi);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"LearningRequested"}));
-  EXPECT_EQ(d.events[0].event.learning_requested().task_id(), task);
-  EXPECT_EQ(d.events[0].event.learning_requested().learner_id(), kDewi);
-  EXPECT_EQ(d.events[0].stream, "kolenkit/task/" + task);
+  EXPECT_EQ(d.value()[0].event.learning_requested().task_id(), task);
+  EXPECT_EQ(d.value()[0].event.learning_requested().learner_id(), kDewi);
+  EXPECT_EQ(d.value()[0].stream, "kolenkit/task/" + task);
   EXPECT_TRUE(When(AskToLearn(task), kCarla).ok());
   ExpectRefused(When(AskToLearn(task), kOlaf), "forbidden");
   ExpectRefused(When(AskToLearn(task), "m-stranger"), "not_a_member");
@@ -438,9 +438,9 @@ TEST_F(TaskTest, AWriterOffersToTeachAWaitingLearner) {
   const std::string task = CreateTask("flyer maken");
   Do(AskToLearn(task), kDewi);
   const Decision d = When(Teach(task, kDewi), kBram);
-  ASSERT_TRUE(d.ok()) << d.error->message;
+  ASSERT_TRUE(d.ok()) << d.error().message;
   ASSERT_EQ(TypesOf(d), (Types{"LearningPairFormed"}));
-  const auto& e = d.events[0].event.learning_pair_formed();
+  const auto& e = d.value()[0].event.learning_pair_formed();
   EXPECT_EQ(e.task_id(), task);
   EXPECT_EQ(e.mentor_id(), kBram);
   EXPECT_EQ(e.learner_id(), kDewi);
@@ -522,7 +522,7 @@ TEST_F(TaskTest, StoryFourBramTeachesDewiToMakeAFlyerAndSheMakesTheBanner) {
   const std::string banner = CreateTask("flyer omzetten naar spandoek");
   Do(Claim(banner), kDewi);
   const Decision done = Do(Complete(banner), kDewi);
-  EXPECT_EQ(done.events.at(0).event.task_done().member_id(), kDewi);
+  EXPECT_EQ(done.value().at(0).event.task_done().member_id(), kDewi);
 
   const auto& made_flyer = TaskOf(flyer);
   EXPECT_TRUE(made_flyer.done);

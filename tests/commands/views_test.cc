@@ -18,11 +18,11 @@ class ViewsTest : public DeciderTest {
     for (const auto& record : records_) model.Apply(record);
     return model;
   }
-  Decision Record(v1::Command command, const std::string& actor) {
-    Decision d = Do(command, actor);
+  std::vector<PlannedEvent> Record(v1::Command command, const std::string& actor) {
+    std::vector<PlannedEvent> d = Do(command, actor);
     // Keep the stored form of what was just folded, for the model.
-    uint64_t position = next_position_ - d.events.size();
-    for (const auto& planned : d.events) {
+    uint64_t position = next_position_ - d.size();
+    for (const auto& planned : d) {
       v1::EventRecord r;
       r.set_stream(planned.stream);
       r.set_position(position++);
@@ -40,7 +40,7 @@ class ViewsTest : public DeciderTest {
     c.mutable_propose_initiative()->set_kind(kind);
     c.mutable_propose_initiative()->set_title(title);
     c.mutable_propose_initiative()->mutable_when()->set_start_date(date);
-    return Record(c, actor).events[0].event.initiative_proposed().initiative_id();
+    return Record(c, actor)[0].event.initiative_proposed().initiative_id();
   }
   std::vector<v1::EventRecord> records_;
 };

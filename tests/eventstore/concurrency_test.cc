@@ -88,8 +88,7 @@ TEST_F(StoreTest, OptimisticWritersNeverLoseAnUpdate) {
           auto result = store_->Append("p/counter/1", expected,
                                        {Event("c" + std::to_string(t) + "-" + std::to_string(i))});
           if (result.ok()) break;
-          ASSERT_EQ(result.status.code(), StatusCode::kWrongExpectedVersion)
-              << result.status.ToString();
+          ASSERT_EQ(result.status.code(), codes::kWrongExpectedVersion) << result.status.ToString();
           ++conflicts;
         }
       }

@@ -97,7 +97,7 @@ class DiskFaultTest : public StoreTest {
   // a restart on a healthy disk finds every acknowledged event.
   void ExpectStoppedAndRecoverable(uint64_t head_before) {
     auto later = AppendOne("platform/s", "after-the-failure");
-    EXPECT_EQ(later.status.code(), StatusCode::kIOError) << later.status.ToString();
+    EXPECT_EQ(later.status.code(), codes::kIOError) << later.status.ToString();
     EXPECT_EQ(store_->Head().position, head_before);
     EXPECT_EQ(All().size(), head_before);
 
@@ -124,7 +124,7 @@ class DiskFaultTest : public StoreTest {
     AppendAcknowledged(5);
     fault = true;
     auto failed = AppendOne("platform/s", "fails");
-    EXPECT_EQ(failed.status.code(), StatusCode::kIOError);
+    EXPECT_EQ(failed.status.code(), codes::kIOError);
     EXPECT_NE(failed.status.message().find(what), std::string::npos) << failed.status.ToString();
     EXPECT_TRUE(failed.positions.empty());
     fault = false;
@@ -157,8 +157,8 @@ TEST_F(DiskFaultTest, ARetryOfAnAppendWhoseFsyncFailsIsNotAcknowledged) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   AppendResult retry = AppendOne("platform/s", "retried");
   original.join();
-  EXPECT_EQ(first.status.code(), StatusCode::kIOError) << first.status.ToString();
-  EXPECT_EQ(retry.status.code(), StatusCode::kIOError) << retry.status.ToString();
+  EXPECT_EQ(first.status.code(), codes::kIOError) << first.status.ToString();
+  EXPECT_EQ(retry.status.code(), codes::kIOError) << retry.status.ToString();
   EXPECT_FALSE(retry.idempotent_replay && retry.ok());
   faults_.fail_wal_syncs = false;
   ExpectStoppedAndRecoverable(3);
@@ -179,7 +179,7 @@ TEST_F(DiskFaultTest, UnderConcurrentAppendsNoAppendIsAcknowledgedAfterTheFailur
         auto result = AppendOne("platform/w" + std::to_string(w), id);
         appends.fetch_add(1);
         if (!result.ok()) {
-          EXPECT_EQ(result.status.code(), StatusCode::kIOError) << result.status.ToString();
+          EXPECT_EQ(result.status.code(), codes::kIOError) << result.status.ToString();
           return;
         }
         acked[w].emplace_back(id, result.positions.at(0));

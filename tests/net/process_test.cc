@@ -416,10 +416,9 @@ json::value ViewFromScratch(const std::string& dir, const std::string& view, uin
       *record = std::move(one[0]);
       return true;
     };
-    wire::ViewError error;
-    auto message = wire::BuildView(view, wire::ViewParams{}, model, event_at, &error);
-    EXPECT_TRUE(message) << view << ": " << error.code << " " << error.message;
-    if (message) text = wire::MessageJson(*message);
+    auto message = wire::BuildView(view, wire::ViewParams{}, model, event_at);
+    EXPECT_TRUE(message.ok()) << view << ": " << message.status().ToString();
+    if (message.ok()) text = wire::MessageJson(**message);
     *position = model.position();
   });
   EXPECT_TRUE(read.ok()) << read.ToString();

@@ -101,7 +101,7 @@ void ServerFixture::Command(const std::string& actor, const std::string& json) {
   v1::Command command;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &command).ok()) << json;
   auto outcome = commands_->Handle("kolenkit", actor, command);
-  ASSERT_TRUE(outcome.ok()) << outcome.error->code << ": " << outcome.error->message;
+  ASSERT_TRUE(outcome.ok()) << outcome.status.code() << ": " << outcome.status.message();
 }
 
 }  // namespace rotonde::test_support

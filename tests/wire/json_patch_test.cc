@@ -246,9 +246,9 @@ json::value ViewOf(const wire_test::DemoLog& demo, std::string_view name,
   ViewParams params;
   params.from = "2026-01-01";
   params.to = "2026-12-31";
-  const auto view = BuildView(name, params, model, demo.EventAt(), nullptr);
-  EXPECT_NE(view, nullptr);
-  return view == nullptr ? json::value() : json::parse(MessageJson(*view));
+  const auto view = BuildView(name, params, model, demo.EventAt());
+  EXPECT_TRUE(view.ok()) << view.status().ToString();
+  return view.ok() ? json::parse(MessageJson(**view)) : json::value();
 }
 
 TEST(JsonPatch, PatchesBetweenRealViewsAreSmall) {

@@ -55,12 +55,11 @@ TEST(MessageJson, MatchesProtobufOnEveryDemoEventAndView) {
   params.period = "2026";
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
   for (const std::string& name : ViewNames()) {
-    ViewError error;
-    const auto view = BuildView(name, params, model, demo.EventAt(), &error);
-    ASSERT_NE(view, nullptr) << name << ": " << error.message;
+    const auto view = BuildView(name, params, model, demo.EventAt());
+    ASSERT_TRUE(view.ok()) << name << ": " << view.status().ToString();
     std::string json;
-    ASSERT_TRUE(AppendMessageJson(&json, *view)) << name;
-    EXPECT_EQ(json, ProtobufJson(*view)) << name;
+    ASSERT_TRUE(AppendMessageJson(&json, **view)) << name;
+    EXPECT_EQ(json, ProtobufJson(**view)) << name;
     EXPECT_GT(json.size(), 20u) << name;
   }
 }

@@ -57,9 +57,9 @@ TEST(ViewCatalog, EveryViewBuildsOnTheDemoAndRendersAsCompactJson) {
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
   for (const std::string& name : ViewNames()) {
     SCOPED_TRACE(name);
-    ViewError error;
-    const auto view = BuildView(name, params, model, demo.EventAt(), &error);
-    ASSERT_NE(view, nullptr) << error.code << ": " << error.message;
+    const auto built = BuildView(name, params, model, demo.EventAt());
+    ASSERT_TRUE(built.ok()) << built.status().ToString();
+    const auto& view = built.value();
     const std::string json = MessageJson(*view);
     EXPECT_FALSE(HasWhitespaceOutsideStrings(json)) << json;
     boost::system::error_code ec;
@@ -81,14 +81,14 @@ TEST(ViewCatalog, BuildsTheSameMessagesAsTheProjections) {
   const projections::PlatformModel model = demo.ModelAt(demo.head() / 2);
   ViewParams params;
   params.period = "2026";
-  const auto report = BuildView("report", params, model, demo.EventAt(), nullptr);
-  ASSERT_NE(report, nullptr);
-  EXPECT_EQ(report->SerializeAsString(),
+  const auto report = BuildView("report", params, model, demo.EventAt());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ((*report)->SerializeAsString(),
             projections::BuildAccountabilityReport(model, "2026").SerializeAsString());
-  const auto board = BuildView("board", params, model, demo.EventAt(), nullptr);
-  ASSERT_NE(board, nullptr);
-  EXPECT_EQ(board->SerializeAsString(), projections::BuildBoard(model).SerializeAsString());
-  EXPECT_EQ(dynamic_cast<const v1::BoardView&>(*board).position(), demo.head() / 2);
+  const auto board = BuildView("board", params, model, demo.EventAt());
+  ASSERT_TRUE(board.ok());
+  EXPECT_EQ((*board)->SerializeAsString(), projections::BuildBoard(model).SerializeAsString());
+  EXPECT_EQ(dynamic_cast<const v1::BoardView&>(**board).position(), demo.head() / 2);
 }
 
 TEST(ViewCatalog, HistoryReadsTheEventsOfTheEntity) {
@@ -96,9 +96,9 @@ TEST(ViewCatalog, HistoryReadsTheEventsOfTheEntity) {
   ASSERT_TRUE(demo.ok());
   ViewParams params;
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
-  const auto view = BuildView("history", params, demo.Model(), demo.EventAt(), nullptr);
-  ASSERT_NE(view, nullptr);
-  const auto& history = dynamic_cast<const v1::HistoryView&>(*view);
+  const auto view = BuildView("history", params, demo.Model(), demo.EventAt());
+  ASSERT_TRUE(view.ok());
+  const auto& history = dynamic_cast<const v1::HistoryView&>(**view);
   ASSERT_GT(history.entries_size(), 1);
   EXPECT_EQ(history.entries(0).type(), "InitiativeProposed");
   EXPECT_TRUE(history.entries(0).has_recorded_at());
@@ -112,19 +112,19 @@ TEST(ViewCatalog, HistoryWithoutAReaderIsEmptyNotACrash) {
   ASSERT_TRUE(demo.ok());
   ViewParams params;
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
-  const auto view = BuildView("history", params, demo.Model(), {}, nullptr);
-  ASSERT_NE(view, nullptr);
-  EXPECT_EQ(dynamic_cast<const v1::HistoryView&>(*view).entries_size(), 0);
+  const auto view = BuildView("history", params, demo.Model(), {});
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(dynamic_cast<const v1::HistoryView&>(**view).entries_size(), 0);
 }
 
 TEST(ViewCatalog, RefusesWhatItCannotBuildWithAStableCode) {
   const projections::PlatformModel model;
   const auto code_of = [&](std::string_view name, const ViewParams& params) {
-    ViewError error;
-    const auto view = BuildView(name, params, model, {}, &error);
-    EXPECT_EQ(view, nullptr) << name;
-    EXPECT_FALSE(error.message.empty()) << name;
-    return error.code;
+    const auto view = BuildView(name, params, model, {});
+    EXPECT_FALSE(view.ok()) << name;
+    if (view.ok()) return std::string();
+    EXPECT_FALSE(view.error().message.empty()) << name;
+    return view.error().code;
   };
   EXPECT_EQ(code_of("nonsense", {}), "not_found");
   EXPECT_EQ(code_of("Board", {}), "not_found");
@@ -140,22 +140,17 @@ TEST(ViewCatalog, RefusesWhatItCannotBuildWithAStableCode) {
   EXPECT_EQ(code_of("calendar", CalendarParams("2028-01-01", "2029-01-01")), "invalid_date");
   EXPECT_EQ(code_of("history", {}), "invalid_argument");
 
-  ViewError error;
-  EXPECT_NE(BuildView("calendar", CalendarParams("2028-01-01", "2028-12-31"), model, {}, &error),
-            nullptr);
-  EXPECT_NE(BuildView("calendar", CalendarParams("2026-06-13", "2026-06-13"), model, {}, &error),
-            nullptr);
-  // The error is optional.
-  EXPECT_EQ(BuildView("nonsense", {}, model, {}, nullptr), nullptr);
+  EXPECT_TRUE(BuildView("calendar", CalendarParams("2028-01-01", "2028-12-31"), model, {}).ok());
+  EXPECT_TRUE(BuildView("calendar", CalendarParams("2026-06-13", "2026-06-13"), model, {}).ok());
 }
 
 TEST(ViewCatalog, CalendarCoversExactlyTheAskedDays) {
   DemoLog demo;
   ASSERT_TRUE(demo.ok());
   const auto view =
-      BuildView("calendar", CalendarParams("2026-06-01", "2026-06-30"), demo.Model(), {}, nullptr);
-  ASSERT_NE(view, nullptr);
-  const auto& calendar = dynamic_cast<const v1::CalendarView&>(*view);
+      BuildView("calendar", CalendarParams("2026-06-01", "2026-06-30"), demo.Model(), {});
+  ASSERT_TRUE(view.ok());
+  const auto& calendar = dynamic_cast<const v1::CalendarView&>(**view);
   EXPECT_EQ(calendar.from(), "2026-06-01");
   EXPECT_EQ(calendar.to(), "2026-06-30");
   ASSERT_GT(calendar.days_size(), 0);

@@ -32,7 +32,7 @@
 #include <string_view>
 #include <vector>
 
-#include "rotonde/eventstore/status.h"
+#include "rotonde/base/status.h"
 #include "rotonde/v1/event.pb.h"
 
 namespace rocksdb {
@@ -292,9 +292,6 @@ class Subscription {
 
 // Computes the chain hash of `record` given its prev_hash field (its hash field is ignored).
 std::string ComputeEventHash(const EventRecord& record);
-
-// Lower-case hex of raw bytes (hashes in reports and exports of tools).
-std::string HexOf(std::string_view bytes);
 
 // The partition of a stream name: the part before its first '/', or the whole name.
 std::string_view PartitionOf(std::string_view stream);

@@ -1,0 +1,37 @@
+// DoneFlag, on a Linux futex.
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rotonde/base/done_flag.h"
+
+namespace rotonde {
+namespace {
+
+long Futex(std::atomic<uint32_t>& word, int op, uint32_t value) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), op, value, nullptr, nullptr, 0);
+}
+
+}  // namespace
+
+void DoneFlag::Set() {
+  if (state_.exchange(kSet, std::memory_order_acq_rel) == kSleeping) {
+    Futex(state_, FUTEX_WAKE_PRIVATE, 1);
+  }
+}
+
+void DoneFlag::Wait() {
+  uint32_t state = state_.load(std::memory_order_acquire);
+  while (state != kSet) {
+    if (state == kUnset &&
+        !state_.compare_exchange_weak(state, kSleeping, std::memory_order_acquire)) {
+      continue;  // `state` now holds what it was instead
+    }
+    // Sleeps only while the state is still kSleeping (Set() may have come in between).
+    Futex(state_, FUTEX_WAIT_PRIVATE, kSleeping);
+    state = state_.load(std::memory_order_acquire);
+  }
+}
+
+}  // namespace rotonde
