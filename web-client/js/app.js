@@ -5,7 +5,7 @@ import {t, lang, setLang, onLangChange, initLang} from './i18n.js';
 import {api, paths, ApiError} from './api.js';
 import {Live} from './live.js';
 import {ViewStore} from './views.js';
-import {updateScheduler} from './updates.js';
+import {updateScheduler, SHELL_VIEWS} from './updates.js';
 import {fmtTimestamp, eventText, isClashNews} from './format.js';
 import {loadScreen, prefetchScreens} from './screens/index.js';
 
@@ -467,7 +467,7 @@ function startLive(head) {
     app.views.onChange(scheduleUpdate),
   ];
   // Always kept: names and titles used everywhere.
-  app.offs.push(app.views.want('members'), app.views.want('board'));
+  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)));
   app.live.start();
   const prefetch = setTimeout(prefetchScreens, 3000);
   app.offs.push(() => clearTimeout(prefetch));
