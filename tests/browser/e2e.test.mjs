@@ -1,8 +1,9 @@
 // The web client against a real `rotonde serve` with the demo neighbourhood, in Debian's
 // chromium: two volunteers who plan the same braderie find each other and join forces live;
-// the auditor replays the log to before the merge and checks the chain; a phone that loses
-// its connection catches up with nothing missing or doubled and its offline action sent
-// exactly once; a hostile title stays text; every screen at phone and laptop width.
+// the auditor replays the log to before the merge and checks the chain; the calendar draws
+// again when a clash's details come late; a phone that loses its connection catches up with
+// nothing missing or doubled and its offline action sent exactly once; a hostile title stays
+// text; every screen at phone and laptop width.
 import {test, before, after, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -157,10 +158,8 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   assert.ok(lines.length > 280);
 });
 
-test('the calendar marks clashes, shows a week, and gives a link for a phone calendar', {timeout: 60000}, async () => {
-  const {page} = dewi;
-  await page.locator('nav a[data-nav="calendar"]').click();
-  // From this month (the machine's clock) to June 2026, where the demo has its clashes.
+// From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.
+async function toJune2026(page) {
   const [year, month] = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam', year: 'numeric',
     month: '2-digit'}).format(new Date()).split('-').map(Number);
   const steps = (year - 2026) * 12 + month - 6;
@@ -170,6 +169,12 @@ test('the calendar marks clashes, shows a week, and gives a link for a phone cal
     await page.locator('#cal-title').filter({hasNotText: shown}).waitFor();
   }
   assert.equal(await page.locator('#cal-title').innerText(), 'juni 2026');
+}
+
+test('the calendar marks clashes, shows a week, and gives a link for a phone calendar', {timeout: 60000}, async () => {
+  const {page} = dewi;
+  await page.locator('nav a[data-nav="calendar"]').click();
+  await toJune2026(page);
   await page.locator('td[data-date="2026-06-20"].has-clash').waitFor();
   assert.equal(await page.locator('td[data-date="2026-06-13"].has-clash').count(), 0);
   await page.locator('li.day.has-clash[data-date="2026-06-20"]', {hasText: 'Buitenspeelmiddag'}).waitFor();
@@ -185,6 +190,43 @@ test('the calendar marks clashes, shows a week, and gives a link for a phone cal
   const ics = await (await fetch(url)).text();
   assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
   assert.match(ics, /SUMMARY:Voorjaarsbraderie op het Kolenkitplein/);
+});
+
+test('the calendar names a clash when its details come after the days', {timeout: 60000}, async () => {
+  // mei opens the calendar first thing; the clashes view reaches her phone only once the month
+  // is drawn, as on a slow connection. The calendar draws again when it comes.
+  const mei = await person(browser, server.url, {name: 'mei'});
+  people.push(mei);
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await mei.context.routeWebSocket(/\/api\/v1\/ws$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => upstream.send(m));
+    upstream.onMessage(async (m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'view' && msg.view === 'clashes') await held;
+      ws.send(m);
+    });
+  });
+  // The same view over HTTP, asked for while the socket is still connecting.
+  await mei.context.route(/\/api\/v1\/platforms\/kolenkit\/views\/clashes(\?|$)/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await signIn(mei, 'mei', '#/calendar');
+  await mei.page.locator('h1', {hasText: 'Agenda'}).waitFor();
+  await toJune2026(mei.page);
+  const day = mei.page.locator('li.day.has-clash[data-date="2026-06-20"]');
+  await day.filter({hasText: 'Buitenspeelmiddag'}).waitFor();
+  assert.equal(await day.locator('.clash-reasons li').count(), 0, 'the clashes are held back');
+  release();
+  await day.locator('.clash-reasons li', {hasText: 'Twee activiteiten op zaterdag 20 juni op dezelfde plek'})
+    .waitFor({timeout: 5000});
+  await screenshot(mei.page, 'calendar-clash-reasons-390');
+  await mei.page.setViewportSize({width: 1280, height: 900});
+  await screenshot(mei.page, 'calendar-clash-reasons-1280');
 });
 
 test('a phone that loses its connection catches up: nothing missing, nothing doubled, its own action sent once', {timeout: 120000}, async () => {

@@ -113,9 +113,11 @@ export async function person(browser, baseURL, {width = 390, height = 844, name 
   return {context, page, errors, dialogs, name};
 }
 
-export async function signIn(p, login) {
+// Signs in on the sign-in form that `at` shows when nobody is signed in; the app then opens
+// that screen.
+export async function signIn(p, login, at = '#/login') {
   const {page} = p;
-  await page.goto('/#/login');
+  await page.goto(`/${at}`);
   await page.getByLabel('Gebruikersnaam').fill(login);
   await page.getByLabel('Wachtwoord').fill(PASSWORD);
   await page.getByRole('button', {name: 'Inloggen'}).click();

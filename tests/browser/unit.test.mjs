@@ -1,5 +1,5 @@
 // The web client's pure modules, run in Node: JSON Patch, the Dutch similarity hint, money
-// parsing, the outbox, the text tables; and a scan of the client for what the server's CSP
+// parsing, the outbox, when a screen draws again, the text tables; and a scan of the client for what the server's CSP
 // forbids or what would turn data into markup.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,9 @@ const {applyPatch, PatchError} = await import(path.join(web, 'js/views.js'));
 const sim = await import(path.join(web, 'js/similarity.js'));
 const {parseEuros} = await import(path.join(web, 'js/format.js'));
 const {Outbox, newCommandId} = await import(path.join(web, 'js/live.js'));
+const {updateScheduler} = await import(path.join(web, 'js/updates.js'));
+const calendar = await import(path.join(web, 'js/screens/calendar.js'));
+const members = await import(path.join(web, 'js/screens/members.js'));
 const {nl} = await import(path.join(web, 'js/strings-nl.js'));
 const {en} = await import(path.join(web, 'js/strings-en.js'));
 const STRINGS = {nl, en};
@@ -136,6 +139,76 @@ test('outbox: kept on the device; what was in flight is queued again on reload',
   assert.deepEqual(again.pending().map((e) => e.commandId), [id]);
   again.remove(id);
   assert.equal(new Outbox(key).entries.length, 1);
+});
+
+// A screen on screen as app.js keeps it, recording the updates it gets; and frames the test
+// turns over by hand.
+function onScreen(def) {
+  const updates = [];
+  return {def, params: {}, ctx: {}, instance: {update: (changed) => updates.push(changed)}, updates};
+}
+
+function frames() {
+  const waiting = [];
+  return {next: (fn) => waiting.push(fn), run: () => waiting.splice(0).forEach((fn) => fn())};
+}
+
+test('screen updates: what changes within a frame comes as one update that names every view', () => {
+  const frame = frames();
+  const screen = onScreen({needs: () => ['tasks', 'budget']});
+  const changed = updateScheduler(() => screen, frame.next);
+  changed('tasks');
+  changed('budget');
+  changed('members');
+  changed('tasks');
+  assert.deepEqual(screen.updates, [], 'not before the frame');
+  frame.run();
+  assert.deepEqual(screen.updates, [new Set(['tasks', 'budget', 'members'])]);
+  changed('budget');
+  frame.run();
+  assert.deepEqual(screen.updates.slice(1), [new Set(['budget'])], 'the next frame starts afresh');
+});
+
+test("screen updates: only for the views a screen shows, its needs and the shell's names and titles", () => {
+  const frame = frames();
+  const cal = onScreen(calendar);
+  let current = cal;
+  const changed = updateScheduler(() => current, frame.next);
+  // The calendar names the reason of each clash from the clashes view.
+  changed('clashes');
+  frame.run();
+  changed('calendar');
+  changed('meetings');
+  frame.run();
+  changed('meetings');
+  frame.run();
+  assert.deepEqual(cal.updates, [new Set(['clashes']), new Set(['calendar'])]);
+  // Every screen shows names (members) and initiative titles (board) through its ctx.
+  const list = onScreen(members);
+  current = list;
+  changed('board');
+  frame.run();
+  changed('tasks');
+  frame.run();
+  assert.deepEqual(list.updates, [new Set(['board'])]);
+  // A screen that does not draw again (the sign-in form) is left alone.
+  current = {def: {}, params: {}, ctx: {}, instance: {}};
+  changed('members');
+  frame.run();
+});
+
+test('screen updates: the screen on screen when the frame comes gets them', () => {
+  const frame = frames();
+  const left = onScreen({needs: () => ['tasks']});
+  const opened = onScreen({needs: () => ['budget']});
+  let current = left;
+  const changed = updateScheduler(() => current, frame.next);
+  changed('tasks');
+  current = opened;  // navigated: it drew itself in full when it was mounted
+  changed('budget');
+  frame.run();
+  assert.deepEqual(left.updates, []);
+  assert.deepEqual(opened.updates, [new Set(['budget'])]);
 });
 
 test('texts: Dutch and English have the same keys, and every key the code asks for exists', () => {

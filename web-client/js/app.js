@@ -5,6 +5,7 @@ import {t, lang, setLang, onLangChange, initLang} from './i18n.js';
 import {api, paths, ApiError} from './api.js';
 import {Live} from './live.js';
 import {ViewStore} from './views.js';
+import {updateScheduler, SHELL_VIEWS} from './updates.js';
 import {fmtTimestamp, eventText, isClashNews} from './format.js';
 import {loadScreen, prefetchScreens} from './screens/index.js';
 
@@ -23,7 +24,6 @@ const app = {
   feed: [],          // events since the last visit, newest last
   visitMark: 0,      // the position the person had seen when they last looked
   seenOnHome: 0,     // the newest position the home screen has shown
-  pendingRender: false,
   offs: [],
 };
 
@@ -124,7 +124,7 @@ async function render() {
     }
   }
   const instance = screen.mount(main, app.ctx || baseCtx(), params, route.query);
-  app.screen = {def: screen, instance, releases, params};
+  app.screen = {def: screen, instance, releases, params, ctx: app.ctx};
   updateNav(screen.id);
   document.title = `${screen.title ? screen.title(app.ctx) : ''} · Rotonde`;
   if (instance && instance.update) instance.update();
@@ -137,21 +137,7 @@ async function render() {
   app.route = route;
 }
 
-// Re-renders the screen on screen after a view changed, at most once a frame.
-function scheduleUpdate(name) {
-  const cur = app.screen;
-  if (!cur || !cur.instance || !cur.instance.update) return;
-  if (name && cur.def.needs) {
-    const names = cur.def.needs(cur.params, app.ctx).map((n) => (Array.isArray(n) ? n[0] : n));
-    if (!names.includes(name) && !['members', 'board'].includes(name)) return;
-  }
-  if (app.pendingRender) return;
-  app.pendingRender = true;
-  requestAnimationFrame(() => {
-    app.pendingRender = false;
-    if (app.screen === cur) cur.instance.update(name);
-  });
-}
+const scheduleUpdate = updateScheduler(() => app.screen);
 
 // ---- the shell ----------------------------------------------------------------------------
 
@@ -481,7 +467,7 @@ function startLive(head) {
     app.views.onChange(scheduleUpdate),
   ];
   // Always kept: names and titles used everywhere.
-  app.offs.push(app.views.want('members'), app.views.want('board'));
+  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)));
   app.live.start();
   const prefetch = setTimeout(prefetchScreens, 3000);
   app.offs.push(() => clearTimeout(prefetch));

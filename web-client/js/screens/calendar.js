@@ -35,7 +35,8 @@ function range() {
   return {from, to, first, last};
 }
 
-export const needs = () => ['board', ['calendar', (({from, to}) => ({from, to}))(range())]];
+// The clashes give each marked day its reasons.
+export const needs = () => ['board', 'clashes', ['calendar', (({from, to}) => ({from, to}))(range())]];
 
 export function mount(root, ctx) {
   const title = h('h2', {id: 'cal-title', 'aria-live': 'polite'});
@@ -191,12 +192,10 @@ export function mount(root, ctx) {
   }
 
   // The screen's first calendar watch comes from needs(); month changes re-watch here.
-  const clashRelease = ctx.views.want('clashes');
   return {
     update,
     destroy() {
       if (release) release();
-      clashRelease();
     },
   };
 }

@@ -1,4 +1,7 @@
 // Every screen: {id, title(ctx), needs(params, ctx) -> view names, mount(root, ctx, params)}.
+// mount returns {update, onEvent(record), destroy()}, each optional. update() draws the screen
+// from its views; after views changed it gets update(changed), the Set of those that changed
+// and the screen draws from (updates.js: its needs and the shell's).
 // The home screen comes with the app; the others load when first visited, so a phone on a
 // slow connection fetches only what it shows.
 import {h, add} from '../dom.js';
