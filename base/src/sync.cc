@@ -1,9 +1,10 @@
-// DoneFlag, on a Linux futex.
+// DoneFlag and FairMutex, on Linux futexes.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rotonde/base/done_flag.h"
+#include "rotonde/base/fair_mutex.h"
 
 namespace rotonde {
 namespace {
@@ -32,6 +33,37 @@ void DoneFlag::Wait() {
     Futex(state_, FUTEX_WAIT_PRIVATE, kSleeping);
     state = state_.load(std::memory_order_acquire);
   }
+}
+
+void FairMutex::lock() {
+  DoneFlag turn;
+  {
+    std::lock_guard guard(mu_);
+    if (!held_) {
+      held_ = true;
+      return;
+    }
+    waiters_.push_back(&turn);
+  }
+  turn.Wait();  // unlock() handed the lock over: held_ stayed true
+}
+
+bool FairMutex::try_lock() {
+  std::lock_guard guard(mu_);
+  if (held_) return false;
+  held_ = true;
+  return true;
+}
+
+void FairMutex::unlock() {
+  std::lock_guard guard(mu_);
+  if (waiters_.empty()) {
+    held_ = false;
+    return;
+  }
+  DoneFlag* next = waiters_.front();
+  waiters_.pop_front();
+  next->Set();
 }
 
 }  // namespace rotonde

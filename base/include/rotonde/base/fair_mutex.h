@@ -1,31 +1,34 @@
-// FairMutex: a first-come, first-served lock (a ticket lock). A platform's commands arrive
-// back to back under load, and with a plain mutex the thread that just released it tends to
-// take it again, so a reader (a view, a permission check) could wait behind any number of
-// commands.
+// FairMutex: a first-come, first-served mutex that hands the lock to the longest waiter.
+//
+// A platform's commands arrive back to back under load, and with a plain mutex the thread
+// that just released it tends to take it again, so a reader (a view, a permission check)
+// could wait behind any number of commands. Here unlock() gives the lock to the first
+// thread in line and wakes that thread only: a waiter sleeps on its own futex (DoneFlag)
+// from the moment it queues, and is woken once, when it is its turn. (A ticket lock on
+// std::atomic::wait woke every waiter at every unlock, and each spun and yielded before
+// sleeping again: on two cores that took the CPU the lock's holder needed.)
+//
+// Meets the Lockable requirements (std::lock_guard, std::unique_lock). Not recursive.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
+#include <deque>
+#include <mutex>
+
+#include "rotonde/base/done_flag.h"
 
 namespace rotonde {
 
 class FairMutex {
  public:
-  void lock() {
-    const uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
-    for (uint32_t serving = serving_.load(std::memory_order_acquire); serving != ticket;
-         serving = serving_.load(std::memory_order_acquire)) {
-      serving_.wait(serving, std::memory_order_acquire);
-    }
-  }
-  void unlock() {
-    serving_.fetch_add(1, std::memory_order_release);
-    serving_.notify_all();
-  }
+  void lock();
+  void unlock();
+  bool try_lock();
 
  private:
-  std::atomic<uint32_t> next_{0};
-  std::atomic<uint32_t> serving_{0};
+  std::mutex mu_;  // guards held_ and waiters_, for a few instructions at a time
+  bool held_ = false;
+  // Invariant: empty unless held_. Each is the flag of a thread asleep in lock().
+  std::deque<DoneFlag*> waiters_;
 };
 
 }  // namespace rotonde
