@@ -65,7 +65,7 @@ void BuildLog(const std::string& dir) {
     size_t index = 0;
     for (const auto& planned : decision.value()) {
       eventstore::EventRecord record;
-      record.set_id(commands::CommandService::EventId(platform, cmd.command_id(), index++));
+      record.set_id(app::CommandService::EventId(platform, cmd.command_id(), index++));
       record.set_stream(planned.stream);
       const auto version = model.state().StreamVersion(planned.stream);
       record.set_version(version ? *version + 1 : 0);
@@ -123,7 +123,7 @@ void BM_RebuildAllViews(benchmark::State& state) {
   for (auto _ : state) {
     // What a server does at its first start: every platform's model from position 0 (no
     // checkpoints), on the calling thread.
-    auto service = std::make_unique<commands::CommandService>(store, nullptr);
+    auto service = std::make_unique<app::CommandService>(store, nullptr);
     auto report = service->LoadAll();
     if (!report.ok()) {
       state.SkipWithError(report.status().ToString().c_str());
@@ -210,12 +210,12 @@ void BM_StartupFromCheckpoints(benchmark::State& state) {
   {
     // Checkpoints as a server leaves them at shutdown.
     auto store = eventstore::EventStore::Open(LogDir(BenchDir()), eventstore::Options());
-    auto checkpoints = commands::CheckpointStore::Open(CheckpointDir(BenchDir()));
+    auto checkpoints = app::CheckpointStore::Open(CheckpointDir(BenchDir()));
     if (!store.ok() || !checkpoints.ok()) {
       state.SkipWithError("cannot open");
       return;
     }
-    commands::CommandService service(*store.value(), checkpoints.value().get());
+    app::CommandService service(*store.value(), checkpoints.value().get());
     if (!service.LoadAll().ok() || !service.SaveCheckpoints().ok()) {
       state.SkipWithError("cannot checkpoint");
       return;
@@ -225,8 +225,8 @@ void BM_StartupFromCheckpoints(benchmark::State& state) {
   uint64_t folded = 0;
   for (auto _ : state) {
     auto store = eventstore::EventStore::Open(LogDir(BenchDir()), eventstore::Options());
-    auto checkpoints = commands::CheckpointStore::Open(CheckpointDir(BenchDir()));
-    commands::CommandService service(*store.value(), checkpoints.value().get());
+    auto checkpoints = app::CheckpointStore::Open(CheckpointDir(BenchDir()));
+    app::CommandService service(*store.value(), checkpoints.value().get());
     auto report = service.LoadAll();
     if (!report.ok()) {
       state.SkipWithError(report.status().ToString().c_str());

@@ -12,7 +12,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "api_service.h"
+#include "api_json.h"
+#include "application.h"
 #include "auth_store.h"
 #include "cli.h"
 #include "command_service.h"
@@ -141,19 +142,19 @@ int RunAdmin(int argc, char** argv) {
     PrintError("admin: cannot open " + dir + "/auth: " + auth.status().ToString());
     return kExitUsage;
   }
-  commands::CommandService service(**store);
+  app::CommandService service(**store);
   if (auto loaded = service.LoadAll(); !loaded.ok()) {
     return ReportOpenFailure(dir, loaded.status());
   }
-  net::Metrics metrics;
-  net::ApiService api(**store, service, **auth, metrics);
-  auto created = api.CreatePlatform(boost::json::serialize(body), url);
+  app::Application application(**store, service, **auth);
+  auto created = application.invites().CreateFounding(
+      app::PlatformRequest{platform, name, neighbourhood, hours});
   if (!created.ok()) {
-    PrintError("admin: " + created.error().code + ": " + created.error().message);
+    PrintError("admin: " + created.status().ToString());
     return kExitUsage;
   }
-  std::cout << std::string(created->at("link").as_string()) << "\n(expires "
-            << std::string(created->at("expiresAt").as_string()) << "; it works once)\n";
+  std::cout << url << "/#/invite/" << created->token << "\n(expires "
+            << net::IsoTime(created->expires_at) << "; it works once)\n";
   return kExitOk;
 }
 

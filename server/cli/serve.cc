@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "api_service.h"
+#include "application.h"
 #include "auth_store.h"
 #include "checkpoints.h"
 #include "cli.h"
@@ -74,7 +74,7 @@ std::string Env(const char* name, std::string fallback = {}) {
 }
 
 // The demo's members as accounts (login = first name, lower case), once.
-void EnsureDemoAccounts(auth::AuthStore& auth, commands::CommandService& service) {
+void EnsureDemoAccounts(auth::AuthStore& auth, app::CommandService& service) {
   std::vector<std::pair<std::string, std::string>> members;  // id, name
   (void)service.Read(demo::kDemoPlatform, [&](const projections::PlatformModel& model) {
     for (const auto& [id, member] : model.state().members()) {
@@ -188,12 +188,12 @@ int RunServe(int argc, char** argv) {
     PrintError("serve: cannot open " + dir + "/auth: " + auth.status().ToString());
     return kExitUsage;
   }
-  auto checkpoints = commands::CheckpointStore::Open(dir + "/checkpoints");
+  auto checkpoints = app::CheckpointStore::Open(dir + "/checkpoints");
   if (!checkpoints.ok()) {
     PrintError("serve: cannot open " + dir + "/checkpoints: " + checkpoints.status().ToString());
     return kExitUsage;
   }
-  commands::CommandService service(**store, checkpoints->get());
+  app::CommandService service(**store, checkpoints->get());
 
   if (with_demo && (*store)->Head().position == 0) {
     demo::DemoSummary summary;
@@ -216,7 +216,7 @@ int RunServe(int argc, char** argv) {
   if (with_demo && service.Knows(demo::kDemoPlatform)) EnsureDemoAccounts(**auth, service);
 
   net::Metrics metrics;
-  net::ApiService api(**store, service, **auth, metrics);
+  app::Application application(**store, service, **auth);
   net::FeedHub hub(**store,
                    net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
   hub.Start((*store)->Head().position);
@@ -231,7 +231,7 @@ int RunServe(int argc, char** argv) {
   config.worker_threads = workers;
   config.ws_queue_limit_bytes = queue_limit_kib * 1024;
   config.operator_token = HexOf(auth::NewTokenBytes());
-  net::Server server(config, api, hub, metrics);
+  net::Server server(config, application, hub, metrics);
   if (Status s = server.Bind(); !s.ok()) {
     PrintError("serve: " + s.message());
     return kExitUsage;
@@ -255,7 +255,7 @@ int RunServe(int argc, char** argv) {
     std::unique_lock lock(housekeeping_mu);
     while (!housekeeping_wake.wait_for(lock, stop, std::chrono::hours(1), [] { return false; })) {
       if (stop.stop_requested()) break;
-      api.Housekeep();
+      application.accounts().Housekeep();
     }
   });
   server.Run();

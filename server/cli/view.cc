@@ -72,12 +72,12 @@ int RunView(int argc, char** argv) {
     *record = std::move(one[0]);
     return true;
   };
-  wire::ViewParams params;
+  app::ViewParams params;
   params.from = from;
   params.to = to;
   params.period = period;
   params.entity = entity;
-  const auto out = wire::BuildView(view, params, model, event_at);
+  const auto out = app::BuildView(view, params, model, event_at);
   if (!out.ok()) {
     PrintError("view: " + out.status().message());
     if (out.status().code() == "not_found") std::cerr << kUsage;

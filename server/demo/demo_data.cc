@@ -14,8 +14,8 @@
 namespace rotonde::demo {
 namespace {
 
-using commands::CommandOutcome;
-using commands::CommandService;
+using app::CommandOutcome;
+using app::CommandService;
 using projections::PlatformModel;
 using projections::PlatformState;
 

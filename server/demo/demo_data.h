@@ -67,6 +67,6 @@ Status WriteDemo(eventstore::EventStore& store, DemoSummary* out);
 
 // The same through a service that already runs on a store (e.g. a server started with the
 // demo): the platform "kolenkit" must hold no events; other platforms are left alone.
-Status WriteDemo(commands::CommandService& service, DemoSummary* out);
+Status WriteDemo(app::CommandService& service, DemoSummary* out);
 
 }  // namespace rotonde::demo

@@ -9,6 +9,11 @@
 
 #include <sodium.h>
 
+#include "api_error.h"
+#include "api_json.h"
+#include "ical.h"
+#include "report_csv.h"
+
 namespace rotonde::net {
 
 namespace http = boost::beast::http;
@@ -199,7 +204,7 @@ void SetSecurityHeaders(HttpResponse& response) {
 HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error) {
   const int status = HttpStatusOf(error.code);
   auto response = Respond(request, static_cast<http::status>(status), "application/json",
-                          json::serialize(ErrorJson(error, shared.api.Head())));
+                          json::serialize(ErrorJson(error, shared.app.Head())));
   response.set(http::field::cache_control, "no-store");
   if (error.code == "rate_limited") {
     if (const ErrorDetail* wait = error.Detail("retryAfterSeconds")) {
@@ -222,17 +227,46 @@ bool OriginAllowed(const ServerConfig& config, const HttpRequest& request) {
   return false;
 }
 
+// The token a request carries: "Authorization: Bearer <token>", else the session cookie.
+std::string TokenOf(const HttpRequest& request) {
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string_view authorization = request[http::field::authorization];
+  if (authorization.substr(0, kBearer.size()) == kBearer) {
+    return std::string(authorization.substr(kBearer.size()));
+  }
+  // Cookie: a; rotonde_session=<token>; b
+  constexpr std::string_view kName = "rotonde_session=";
+  const std::string_view cookies = request[http::field::cookie];
+  std::string token;
+  for (size_t at = 0; at < cookies.size();) {
+    size_t end = cookies.find(';', at);
+    if (end == std::string_view::npos) end = cookies.size();
+    std::string_view part = cookies.substr(at, end - at);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.substr(0, kName.size()) == kName) token = std::string(part.substr(kName.size()));
+    at = end + 1;
+  }
+  return token;
+}
+
 HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
                         const std::string& remote_address) {
-  ApiService& api = shared.api;
+  app::Application& app = shared.app;
   const Target target = ParseTarget(request.target());
   const auto& seg = target.segments;
   const http::verb method = request.method();
-  auto error = [&](const Error& e) { return ErrorResponse(shared, request, e); };
-  auto json_or_error = [&](const Result<json::object>& answer) {
-    return answer.ok() ? JsonResponse(request, answer.value()) : error(answer.error());
+  auto error = [&](const Status& e) { return ErrorResponse(shared, request, e.error()); };
+  auto json_ok = [&](const json::object& body) { return JsonResponse(request, body); };
+  auto wrong_method = [&] {
+    return ErrorResponse(shared, request, Err("method_not_allowed", "not with this method"));
   };
-  auto wrong_method = [&] { return error(Err("method_not_allowed", "not with this method")); };
+  auto signed_in = [&](const Result<app::Session>& session) {
+    if (!session.ok()) return error(session.status());
+    auto response = JsonResponse(request, SessionJson(session.value(), app.Head()));
+    response.set(http::field::set_cookie,
+                 SessionCookie(shared.config, session->token, session->max_age_seconds));
+    return response;
+  };
 
   // Operations.
   if (seg.size() == 1 && seg[0] == "healthz") {
@@ -242,12 +276,14 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     if (shared.ready && !shared.draining) {
       return Respond(request, http::status::ok, "text/plain", "ready\n");
     }
-    return error(Err("not_ready", shared.draining ? "the server is shutting down"
-                                                  : "the server is still loading"));
+    return ErrorResponse(shared, request,
+                         Err("not_ready", shared.draining ? "the server is shutting down"
+                                                          : "the server is still loading"));
   }
   if (seg.size() == 1 && seg[0] == "metrics") {
     return Respond(request, http::status::ok, "text/plain; version=0.0.4",
-                   shared.metrics.Render(api.StoreStats(), api.Head(), api.SessionCount()));
+                   shared.metrics.Render(app.counters(), app.StoreStats(), app.Head(),
+                                         app.accounts().SessionCount()));
   }
 
   const bool is_api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
@@ -257,10 +293,12 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
   }
   const bool changes_state = method == http::verb::post || method == http::verb::delete_;
   if (changes_state && !OriginAllowed(shared.config, request)) {
-    return error(Err("bad_origin", "this request comes from another site"));
+    return ErrorResponse(shared, request,
+                         Err("bad_origin", "this request comes from another site"));
   }
   if (changes_state && shared.draining) {
-    return error(Err("unavailable", "the server is shutting down; try again in a moment"));
+    return ErrorResponse(shared, request,
+                         Err("unavailable", "the server is shutting down; try again in a moment"));
   }
   // The operator's endpoint: only with the token the server wrote into its data directory.
   if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "platforms") {
@@ -268,52 +306,54 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     const auto given = request[http::field::authorization];
     if (shared.config.operator_token.empty() || given.size() != expected.size() ||
         sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-      return error(Err("unauthenticated", "the operator's token is needed"));
+      return ErrorResponse(shared, request,
+                           Err("unauthenticated", "the operator's token is needed"));
     }
     if (method != http::verb::post) return wrong_method();
-    return json_or_error(api.CreatePlatform(request.body(), BaseUrl(shared.config, request)));
+    auto platform = ParsePlatformRequest(request.body());
+    if (!platform.ok()) return error(platform.status());
+    auto founding = app.invites().CreateFounding(platform.value());
+    if (!founding.ok()) return error(founding.status());
+    return json_ok(FoundingInviteJson(platform->platform, founding.value(),
+                                      BaseUrl(shared.config, request), app.Head()));
   }
-  auto caller = api.Authenticate(request[http::field::cookie], request[http::field::authorization]);
+  auto caller = app.accounts().Resolve(TokenOf(request));
   const std::vector<std::string> rest(seg.begin() + 2, seg.end());
 
   // /api/v1/session
   if (rest.size() == 1 && rest[0] == "session") {
-    if (method != http::verb::post && method != http::verb::get && method != http::verb::delete_) {
-      return wrong_method();
-    }
     if (method == http::verb::post) {
-      auto signed_in = api.SignIn(request.body(), remote_address);
-      if (!signed_in.ok()) return error(signed_in.error());
-      auto response = JsonResponse(request, signed_in->body);
-      response.set(http::field::set_cookie,
-                   SessionCookie(shared.config, signed_in->token, signed_in->max_age_seconds));
-      return response;
+      auto credentials = ParseSignIn(request.body());
+      if (!credentials.ok()) return error(credentials.status());
+      return signed_in(
+          app.accounts().SignIn(credentials->login, credentials->password, remote_address));
     }
-    if (!caller.ok()) return error(caller.error());
-    if (method == http::verb::get) return json_or_error(api.WhoAmI(caller.value()));
-    if (method == http::verb::delete_) {
-      api.SignOut(caller.value());
-      auto response = JsonResponse(request, json::object{{"position", api.Head()}});
-      response.set(http::field::set_cookie, SessionCookie(shared.config, "", 0));
-      return response;
+    if (method != http::verb::get && method != http::verb::delete_) return wrong_method();
+    if (!caller.ok()) return error(caller.status());
+    if (method == http::verb::get) {
+      auto me = app.accounts().WhoAmI(caller.value());
+      if (!me.ok()) return error(me.status());
+      return json_ok(MeJson(me.value(), app.Head()));
     }
-    return wrong_method();
+    app.accounts().SignOut(caller.value());
+    auto response = JsonResponse(request, json::object{{"position", app.Head()}});
+    response.set(http::field::set_cookie, SessionCookie(shared.config, "", 0));
+    return response;
   }
   // /api/v1/invites/{token}[/accept]
   if (rest.size() >= 2 && rest[0] == "invites") {
     if (rest.size() == 2) {
       if (method != http::verb::get) return wrong_method();
-      return json_or_error(api.PeekInvite(rest[1]));
+      auto preview = app.invites().Peek(rest[1]);
+      if (!preview.ok()) return error(preview.status());
+      return json_ok(InvitePreviewJson(preview.value(), app.Head()));
     }
     if (rest.size() == 3 && rest[2] == "accept") {
       if (method != http::verb::post) return wrong_method();
-      auto signed_in =
-          api.AcceptInvite(rest[1], request.body(), caller.ok() ? &caller.value() : nullptr);
-      if (!signed_in.ok()) return error(signed_in.error());
-      auto response = JsonResponse(request, signed_in->body);
-      response.set(http::field::set_cookie,
-                   SessionCookie(shared.config, signed_in->token, signed_in->max_age_seconds));
-      return response;
+      auto acceptance = ParseAcceptance(request.body());
+      if (!acceptance.ok()) return error(acceptance.status());
+      return signed_in(app.invites().Accept(rest[1], acceptance.value(),
+                                            caller.ok() ? &caller.value() : nullptr));
     }
   }
   // /api/v1/platforms/{p}/calendar.ics?key=K: a phone calendar, with no cookie.
@@ -321,75 +361,95 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     if (method != http::verb::get) return wrong_method();
     std::string key = QueryOr(target, "key");
     if (key.empty() && caller.ok()) key = caller->token;
-    auto ics = api.CalendarIcs(rest[1], key, std::string(request[http::field::host]));
-    if (!ics.ok()) return error(ics.error());
+    const std::string host(request[http::field::host]);
+    auto ics = app.reads().Calendar(
+        rest[1], key, [&](const projections::PlatformModel& model, const app::EventReader& at) {
+          return wire::CalendarFeed(model, host, at);
+        });
+    if (!ics.ok()) return error(ics.status());
     auto response = Respond(request, http::status::ok, "text/calendar; charset=utf-8", ics.value());
     response.set(http::field::cache_control, "no-cache");
     return response;
   }
 
-  if (!caller.ok()) return error(caller.error());
+  if (!caller.ok()) return error(caller.status());
   if (rest.size() == 1 && rest[0] == "platforms") {
     if (method != http::verb::get) return wrong_method();
-    return json_or_error(api.MyPlatforms(caller.value()));
+    auto platforms = app.accounts().MyPlatforms(caller.value());
+    if (!platforms.ok()) return error(platforms.status());
+    return json_ok(
+        json::object{{"platforms", PlatformsJson(platforms.value())}, {"position", app.Head()}});
   }
   if (rest.size() >= 3 && rest[0] == "platforms") {
     const std::string& platform = rest[1];
     const std::string& what = rest[2];
     if (what == "commands" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
-      return json_or_error(api.RunCommand(caller.value(), platform, request.body(), true));
+      auto command = ParseCommand(request.body());
+      if (!command.ok()) return error(command.status());
+      auto result = app.commands().Run(caller.value(), platform, command.value(), true);
+      if (!result.ok()) return error(result.status());
+      return json_ok(CommandResultJson(result.value(), true));
     }
     if (what == "invites" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
-      return json_or_error(api.CreateInvite(caller.value(), platform, request.body(),
-                                            BaseUrl(shared.config, request)));
+      auto invite = ParseInviteRequest(request.body());
+      if (!invite.ok()) return error(invite.status());
+      auto created = app.invites().Create(caller.value(), platform, invite.value());
+      if (!created.ok()) return error(created.status());
+      return json_ok(CreatedInviteJson(created.value(), BaseUrl(shared.config, request)));
     }
     if (what == "feed-key" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
-      return json_or_error(
-          api.CreateFeedKey(caller.value(), platform, BaseUrl(shared.config, request)));
+      auto key = app.accounts().CreateFeedKey(caller.value(), platform);
+      if (!key.ok()) return error(key.status());
+      return json_ok(
+          FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request), app.Head()));
     }
     if (method != http::verb::get) return wrong_method();
     if (what == "views" && rest.size() == 4) {
       auto at = QueryNumber(target, "at");
-      if (!at.ok()) return error(at.error());
-      wire::ViewParams params{QueryOr(target, "from"), QueryOr(target, "to"),
-                              QueryOr(target, "period"), QueryOr(target, "entity")};
-      auto view = api.View(caller.value(), platform, rest[3], params, at.value());
-      if (!view.ok()) return error(view.error());
+      if (!at.ok()) return error(at.status());
+      app::ViewParams params{QueryOr(target, "from"), QueryOr(target, "to"),
+                             QueryOr(target, "period"), QueryOr(target, "entity")};
+      auto view = app.reads().View(caller.value(), platform, rest[3], params, at.value());
+      if (!view.ok()) return error(view.status());
       auto response =
-          Respond(request, http::status::ok, "application/json", std::move(view.value()));
+          Respond(request, http::status::ok, "application/json", ViewAtJson(view.value()));
       response.set(http::field::cache_control, "no-store");
       return response;
     }
     if (what == "events" && rest.size() == 3) {
       auto from = QueryNumber(target, "from");
       auto limit = QueryNumber(target, "limit");
-      if (!from.ok()) return error(from.error());
-      if (!limit.ok()) return error(limit.error());
-      auto events = api.Events(caller.value(), platform, from.value().value_or(0),
-                               static_cast<size_t>(limit.value().value_or(0)));
-      if (!events.ok()) return error(events.error());
+      if (!from.ok()) return error(from.status());
+      if (!limit.ok()) return error(limit.status());
+      auto page = app.reads().Events(caller.value(), platform, from.value().value_or(0),
+                                     static_cast<size_t>(limit.value().value_or(0)));
+      if (!page.ok()) return error(page.status());
       auto response =
-          Respond(request, http::status::ok, "application/x-ndjson", std::move(events.value()));
+          Respond(request, http::status::ok, "application/x-ndjson", EventsNdjson(page.value()));
       response.set(http::field::cache_control, "no-store");
       return response;
     }
     if (what == "report.csv" && rest.size() == 3) {
-      auto csv = api.ReportCsv(caller.value(), platform, QueryOr(target, "period"));
-      if (!csv.ok()) return error(csv.error());
-      auto response = Respond(request, http::status::ok, "text/csv; charset=utf-8", csv.value());
+      auto report = app.reads().Report(caller.value(), platform, QueryOr(target, "period"));
+      if (!report.ok()) return error(report.status());
+      auto response = Respond(request, http::status::ok, "text/csv; charset=utf-8",
+                              wire::AccountabilityCsv(report.value()));
       response.set(http::field::content_disposition,
                    "attachment; filename=\"verantwoording-" + platform + ".csv\"");
       response.set(http::field::cache_control, "no-store");
       return response;
     }
     if (what == "verify" && rest.size() == 3) {
-      return json_or_error(api.Verify(caller.value(), platform));
+      auto report = app.audit().Verify(caller.value(), platform);
+      if (!report.ok()) return error(report.status());
+      return json_ok(VerifyJson(report.value()));
     }
   }
-  return error(Err("not_found", "no such route: " + std::string(request.target())));
+  return ErrorResponse(shared, request,
+                       Err("not_found", "no such route: " + std::string(request.target())));
 }
 
 }  // namespace rotonde::net

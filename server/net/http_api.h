@@ -16,6 +16,10 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
                         const std::string& remote_address);
 
+// The token a request carries: "Authorization: Bearer <token>", else the rotonde_session
+// cookie; "" if neither.
+std::string TokenOf(const HttpRequest& request);
+
 // An error response with its JSON body (also used by sessions for requests they refuse
 // before routing: too large, bad upgrade).
 HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error);

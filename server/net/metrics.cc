@@ -7,28 +7,6 @@
 
 namespace rotonde::net {
 
-void Histogram::Observe(double seconds) {
-  size_t bucket = 0;
-  while (bucket < kBounds.size() && seconds > kBounds[bucket]) ++bucket;
-  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
-  count_.fetch_add(1, std::memory_order_relaxed);
-  sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
-}
-
-void Histogram::Render(std::string* out, std::string_view name, std::string_view labels) const {
-  const std::string sep = labels.empty() ? "" : ",";
-  uint64_t cumulative = 0;
-  for (size_t i = 0; i <= kBounds.size(); ++i) {
-    cumulative += buckets_[i].load(std::memory_order_relaxed);
-    const std::string le = i < kBounds.size() ? fmt::format("{}", kBounds[i]) : "+Inf";
-    *out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
-  }
-  const std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
-  *out += fmt::format("{}_sum{} {}\n", name, braces,
-                      static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6);
-  *out += fmt::format("{}_count{} {}\n", name, braces, count_.load(std::memory_order_relaxed));
-}
-
 namespace {
 
 template <typename T>
@@ -51,10 +29,22 @@ void Header(std::string* out, std::string_view name, std::string_view type, std:
   *out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
+// The _bucket, _sum and _count lines of a histogram.
+void RenderHistogram(std::string* out, std::string_view name, const app::Histogram& histogram) {
+  const app::Histogram::Reading reading = histogram.Read();
+  const auto& bounds = app::Histogram::kBounds;
+  for (size_t i = 0; i < reading.cumulative.size(); ++i) {
+    const std::string le = i < bounds.size() ? fmt::format("{}", bounds[i]) : "+Inf";
+    *out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, le, reading.cumulative[i]);
+  }
+  *out += fmt::format("{}_sum {}\n", name, reading.sum_seconds);
+  *out += fmt::format("{}_count {}\n", name, reading.count);
+}
+
 }  // namespace
 
-std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_position,
-                            uint64_t sessions) const {
+std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& store,
+                            uint64_t head_position, uint64_t sessions) const {
   std::string out;
   out.reserve(8192);
   auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
@@ -85,25 +75,28 @@ std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_positi
        ResidentBytes());
 
   Header(&out, "rotonde_commands_total", "counter", "Commands by outcome.");
-  out += fmt::format("rotonde_commands_total{{outcome=\"ok\"}} {}\n", load(commands_ok));
+  out += fmt::format("rotonde_commands_total{{outcome=\"ok\"}} {}\n", load(app.commands_ok));
+  out += fmt::format("rotonde_commands_total{{outcome=\"repeated\"}} {}\n",
+                     load(app.commands_repeated));
   out +=
-      fmt::format("rotonde_commands_total{{outcome=\"repeated\"}} {}\n", load(commands_repeated));
-  out += fmt::format("rotonde_commands_total{{outcome=\"refused\"}} {}\n", load(commands_refused));
-  out += fmt::format("rotonde_commands_total{{outcome=\"failed\"}} {}\n", load(commands_failed));
+      fmt::format("rotonde_commands_total{{outcome=\"refused\"}} {}\n", load(app.commands_refused));
+  out +=
+      fmt::format("rotonde_commands_total{{outcome=\"failed\"}} {}\n", load(app.commands_failed));
   Header(&out, "rotonde_command_seconds", "histogram", "Command handling time, to durable.");
-  command_seconds.Render(&out, "rotonde_command_seconds");
+  RenderHistogram(&out, "rotonde_command_seconds", app.command_seconds);
 
   Line(&out, "rotonde_http_requests_total", "counter", "HTTP requests.", load(http_requests));
   Header(&out, "rotonde_http_errors_total", "counter", "HTTP error responses by class.");
   out += fmt::format("rotonde_http_errors_total{{class=\"4xx\"}} {}\n", load(http_errors_4xx));
   out += fmt::format("rotonde_http_errors_total{{class=\"5xx\"}} {}\n", load(http_errors_5xx));
   Header(&out, "rotonde_http_seconds", "histogram", "HTTP request handling time.");
-  http_seconds.Render(&out, "rotonde_http_seconds");
+  RenderHistogram(&out, "rotonde_http_seconds", http_seconds);
 
   Header(&out, "rotonde_logins_total", "counter", "Sign-in attempts by outcome.");
-  out += fmt::format("rotonde_logins_total{{outcome=\"ok\"}} {}\n", load(logins_ok));
-  out += fmt::format("rotonde_logins_total{{outcome=\"failed\"}} {}\n", load(logins_failed));
-  out += fmt::format("rotonde_logins_total{{outcome=\"rate_limited\"}} {}\n", load(logins_limited));
+  out += fmt::format("rotonde_logins_total{{outcome=\"ok\"}} {}\n", load(app.logins_ok));
+  out += fmt::format("rotonde_logins_total{{outcome=\"failed\"}} {}\n", load(app.logins_failed));
+  out += fmt::format("rotonde_logins_total{{outcome=\"rate_limited\"}} {}\n",
+                     load(app.logins_limited));
   Line(&out, "rotonde_sessions", "gauge", "Live session tokens.", sessions);
 
   Line(&out, "rotonde_http_connections", "gauge", "Open HTTP connections.", load(http_connections));
@@ -126,7 +119,7 @@ std::string Metrics::Render(const eventstore::Stats& store, uint64_t head_positi
        load(ws_bad_messages));
   Header(&out, "rotonde_push_lag_seconds", "histogram",
          "From an event's commit to its frame being handed to the socket.");
-  push_lag_seconds.Render(&out, "rotonde_push_lag_seconds");
+  RenderHistogram(&out, "rotonde_push_lag_seconds", push_lag_seconds);
   Line(&out, "rotonde_worker_queue", "gauge", "Tasks waiting for or running on the worker pool.",
        load(worker_queue));
   return out;

@@ -18,6 +18,8 @@
 #include <optional>
 #include <thread>
 
+#include "api_error.h"
+#include "event_json.h"
 #include "http_api.h"
 #include "ws_session.h"
 
@@ -132,8 +134,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           ErrorResponse(shared_, request, Err("unavailable", "the server is shutting down")));
     }
     shared_.OnWorker([self = shared_from_this(), request = std::move(request)]() mutable {
-      auto caller = self->shared_.api.Authenticate(request[http::field::cookie],
-                                                   request[http::field::authorization]);
+      auto caller = self->shared_.app.accounts().Resolve(TokenOf(request));
       asio::post(self->stream_.get_executor(), [self, request = std::move(request),
                                                 caller = std::move(caller)]() mutable {
         if (!caller.ok()) {
@@ -255,10 +256,10 @@ void LowerBackgroundPriority() {
 
 }  // namespace
 
-ServerShared::ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_, Metrics& metrics_,
-                           boost::asio::thread_pool& workers_)
+ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub& hub_,
+                           Metrics& metrics_, boost::asio::thread_pool& workers_)
     : config(std::move(config_)),
-      api(api_),
+      app(app_),
       hub(hub_),
       metrics(metrics_),
       workers(workers_),
@@ -266,26 +267,33 @@ ServerShared::ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_
           [this](const std::string& platform, uint64_t after, size_t limit,
                  std::vector<std::pair<uint64_t, std::string>>* out) {
             metrics.ws_disk_reads++;
-            return api.ReadEventsJson(platform, after, limit, out);
+            std::vector<eventstore::EventRecord> page;
+            if (Status s = app.reads().LogPage(platform, after, limit, &page); !s.ok()) return s;
+            out->clear();
+            out->reserve(page.size());
+            for (const auto& record : page) {
+              out->emplace_back(record.position(), wire::EventJson(record));
+            }
+            return Status::Ok();
           },
-          [this] { return api.Head(); },
+          [this] { return app.Head(); },
           [this](std::function<void()> read) { OnWorker(std::move(read)); },
           CatchUpPages::Options{}) {}
 
-Server::Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics)
+Server::Server(ServerConfig config, app::Application& app, FeedHub& hub, Metrics& metrics)
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {
-  shared_ = std::make_unique<ServerShared>(std::move(config), api, hub, metrics, workers_);
-  shared_->watches = std::make_shared<ViewWatches>(api, hub, workers_.get_executor());
+  shared_ = std::make_unique<ServerShared>(std::move(config), app, hub, metrics, workers_);
+  shared_->watches = std::make_shared<ViewWatches>(app, hub, workers_.get_executor());
   listener_ = std::make_shared<Listener>(ioc_, *shared_);
   // A platform's next batch of commands runs as a worker task of its own, so no request
   // waits for other requests' commands.
-  api.SetCommandSpawn(
+  app.command_service().SetSpawn(
       [shared = shared_.get()](std::function<void()> work) { shared->OnWorker(std::move(work)); });
   asio::post(background_, [] { LowerBackgroundPriority(); });
   // A checkpoint holds a second copy of the platform's model and its serialized form for a
   // moment: about 150 MB for a platform of 60,000 proposals. Freed, that memory stays in
   // this thread's malloc arena unless it is given back, which malloc_trim does.
-  api.SetCheckpointSpawn([this](std::function<void()> work) {
+  app.command_service().SetCheckpointSpawn([this](std::function<void()> work) {
     asio::post(background_, [work = std::move(work)] {
       work();
       malloc_trim(0);
@@ -299,8 +307,8 @@ Server::~Server() {
   Stop();
   workers_.join();
   background_.join();
-  shared_->api.SetCommandSpawn(nullptr);
-  shared_->api.SetCheckpointSpawn(nullptr);
+  shared_->app.command_service().SetSpawn(nullptr);
+  shared_->app.command_service().SetCheckpointSpawn(nullptr);
   shared_->hub.SetNotifier(nullptr, 0);
 }
 

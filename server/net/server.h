@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "api_service.h"
+#include "application.h"
 #include "catch_up_pages.h"
 #include "feed_hub.h"
 #include "metrics.h"
@@ -58,11 +58,11 @@ class WsSession;
 
 // What every session shares.
 struct ServerShared {
-  ServerShared(ServerConfig config_, ApiService& api_, FeedHub& hub_, Metrics& metrics_,
+  ServerShared(ServerConfig config_, app::Application& app_, FeedHub& hub_, Metrics& metrics_,
                boost::asio::thread_pool& workers_);
 
   ServerConfig config;
-  ApiService& api;
+  app::Application& app;
   FeedHub& hub;
   std::shared_ptr<ViewWatches> watches;
   Metrics& metrics;
@@ -91,7 +91,7 @@ struct ServerShared {
 
 class Server {
  public:
-  Server(ServerConfig config, ApiService& api, FeedHub& hub, Metrics& metrics);
+  Server(ServerConfig config, app::Application& app, FeedHub& hub, Metrics& metrics);
   ~Server();
 
   // Binds the port (so port() is known and a bad address fails here, not in Run()).

@@ -5,18 +5,20 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "api_error.h"
 #include "json_patch.h"
+#include "proto_json.h"
 
 namespace rotonde::net {
 
 namespace json = boost::json;
 
-ViewWatches::ViewWatches(ApiService& api, FeedHub& hub, boost::asio::any_io_executor workers,
+ViewWatches::ViewWatches(app::Application& app, FeedHub& hub, boost::asio::any_io_executor workers,
                          std::chrono::milliseconds min_interval)
-    : api_(api), hub_(hub), workers_(std::move(workers)), min_interval_(min_interval) {}
+    : app_(app), hub_(hub), workers_(std::move(workers)), min_interval_(min_interval) {}
 
 std::string ViewWatches::KeyOf(const std::string& platform, const std::string& view,
-                               const wire::ViewParams& params) {
+                               const app::ViewParams& params) {
   return platform + '\n' + view + '\n' + params.from + '\n' + params.to + '\n' + params.period +
          '\n' + params.entity;
 }
@@ -42,7 +44,7 @@ std::string SnapshotFrame(const std::string& request_id, const std::string& plat
 }  // namespace
 
 void ViewWatches::Watch(const std::string& platform, const std::string& view,
-                        const wire::ViewParams& params, const std::string& request_id,
+                        const app::ViewParams& params, const std::string& request_id,
                         const std::shared_ptr<ViewWatcher>& watcher) {
   std::shared_ptr<Channel> channel;
   bool first_of_platform = false;
@@ -63,16 +65,15 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
 
   std::lock_guard lock(channel->mu);
   if (!channel->has_view) {
-    uint64_t position = 0;
-    auto built = api_.ViewJson(platform, view, params, &position);
+    auto built = app_.reads().CurrentView(platform, view, params);
     if (!built.ok()) {
       watcher->OnViewFrame(
-          std::make_shared<const std::string>(ErrorFrame(request_id, built.error(), api_.Head())));
+          std::make_shared<const std::string>(ErrorFrame(request_id, built.error(), app_.Head())));
       return;  // an empty channel is dropped at its next rebuild or unwatch
     }
-    channel->current_text = std::move(built.value());
+    channel->current_text = wire::MessageJson(*built->view);
     channel->current = json::parse(channel->current_text);
-    channel->position = position;
+    channel->position = built->position;
     channel->has_view = true;
   }
   watcher->OnViewFrame(std::make_shared<const std::string>(
@@ -128,10 +129,11 @@ void ViewWatches::Schedule(const std::shared_ptr<Channel>& channel) {
 }
 
 void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
-  uint64_t position = 0;
-  auto built = api_.ViewJson(channel->platform, channel->view, channel->params, &position);
+  auto built = app_.reads().CurrentView(channel->platform, channel->view, channel->params);
+  const uint64_t position = built.ok() ? built->position : 0;
+  std::string text = built.ok() ? wire::MessageJson(*built->view) : std::string();
   json::value next;
-  if (built.ok()) next = json::parse(built.value());
+  if (built.ok()) next = json::parse(text);
 
   bool orphaned = false;
   // Told after the lock is released (see weak_listeners.h).
@@ -153,7 +155,7 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
                           ",\"patch\":" + json::serialize(patch) + "}";
       patch_frame = std::make_shared<const std::string>(std::move(frame));
       channel->current = std::move(next);
-      channel->current_text = std::move(built.value());
+      channel->current_text = std::move(text);
       channel->position = position;
       CollectLive(channel->watchers, &live);
     }

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "api_service.h"
+#include "application.h"
 #include "feed_hub.h"
 #include "weak_listeners.h"
 
@@ -33,12 +33,12 @@ class ViewWatcher {
 
 class ViewWatches : public FeedListener, public std::enable_shared_from_this<ViewWatches> {
  public:
-  ViewWatches(ApiService& api, FeedHub& hub, boost::asio::any_io_executor workers,
+  ViewWatches(app::Application& app, FeedHub& hub, boost::asio::any_io_executor workers,
               std::chrono::milliseconds min_interval = std::chrono::milliseconds(20));
 
   // Starts a watch; the snapshot (carrying `request_id`) or an "error" frame follows through
   // the watcher. The caller has checked the watcher may read the platform. Call on a worker.
-  void Watch(const std::string& platform, const std::string& view, const wire::ViewParams& params,
+  void Watch(const std::string& platform, const std::string& view, const app::ViewParams& params,
              const std::string& request_id, const std::shared_ptr<ViewWatcher>& watcher);
   void Unwatch(const std::string& platform, const std::string& view, const ViewWatcher* watcher);
 
@@ -47,7 +47,7 @@ class ViewWatches : public FeedListener, public std::enable_shared_from_this<Vie
  private:
   struct Channel {
     std::string platform, view;
-    wire::ViewParams params;
+    app::ViewParams params;
     std::mutex mu;
     bool building = false;
     bool dirty = false;
@@ -59,11 +59,11 @@ class ViewWatches : public FeedListener, public std::enable_shared_from_this<Vie
     WeakListeners<ViewWatcher> watchers;
   };
   static std::string KeyOf(const std::string& platform, const std::string& view,
-                           const wire::ViewParams& params);
+                           const app::ViewParams& params);
   void Rebuild(const std::shared_ptr<Channel>& channel);
   void Schedule(const std::shared_ptr<Channel>& channel);
 
-  ApiService& api_;
+  app::Application& app_;
   FeedHub& hub_;
   boost::asio::any_io_executor workers_;
   const std::chrono::milliseconds min_interval_;

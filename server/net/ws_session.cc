@@ -1,5 +1,8 @@
 #include "ws_session.h"
 
+#include "api_error.h"
+#include "api_json.h"
+
 #include <spdlog/spdlog.h>
 #include <algorithm>
 
@@ -35,7 +38,7 @@ std::string StringOf(const json::object& message, std::string_view key) {
 
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, Caller caller)
+WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, app::Caller caller)
     : ws_(std::move(stream)), shared_(shared), caller_(std::move(caller)) {
   shared_.metrics.ws_connections++;
 }
@@ -123,7 +126,7 @@ void WsSession::OnMessage(const std::string& text) {
   };
 
   if (type == "ping") {
-    SendJson(json::object{{"type", "pong"}, {"id", id}, {"position", shared_.api.Head()}});
+    SendJson(json::object{{"type", "pong"}, {"id", id}, {"position", shared_.app.Head()}});
     return;
   }
   if (type == "subscribe") {
@@ -149,7 +152,7 @@ void WsSession::OnMessage(const std::string& text) {
     SendJson(json::object{{"type", "unsubscribed"},
                           {"id", id},
                           {"platform", platform},
-                          {"position", shared_.api.Head()}});
+                          {"position", shared_.app.Head()}});
     return;
   }
   if (type == "watch" || type == "unwatch") {
@@ -166,15 +169,15 @@ void WsSession::OnMessage(const std::string& text) {
                             {"id", id},
                             {"platform", platform},
                             {"view", view},
-                            {"position", shared_.api.Head()}});
+                            {"position", shared_.app.Head()}});
       return;
     }
-    wire::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
-                            StringOf(message, "period"), StringOf(message, "entity")};
+    app::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
+                           StringOf(message, "period"), StringOf(message, "entity")};
     watches_[key]++;
     shared_.metrics.ws_watches++;
     shared_.OnWorker([self = shared_from_this(), platform, view, params, id] {
-      auto role = self->shared_.api.RoleOn(self->caller_, platform);
+      auto role = self->shared_.app.access().RoleOn(self->caller_, platform);
       if (!role.ok()) {
         boost::asio::post(self->ws_.get_executor(),
                           [self, id, error = role.error()] { self->SendError(id, error); });
@@ -190,29 +193,33 @@ void WsSession::OnMessage(const std::string& text) {
       return bad("a command message needs a platform and a command object");
     }
     shared_.OnWorker([self = shared_from_this(), platform, id, body = json::serialize(*command)] {
-      ApiService& api = self->shared_.api;
+      app::Application& app = self->shared_.app;
       auto answer = [self, id](Result<json::object> result) {
         json::object reply;
         if (result.ok()) {
           reply = std::move(result.value());
           reply["type"] = "result";
         } else {
-          reply = ErrorJson(result.error(), self->shared_.api.Head());
+          reply = ErrorJson(result.error(), self->shared_.app.Head());
           reply["type"] = "error";
         }
         if (!id.empty()) reply["id"] = id;
         boost::asio::post(self->ws_.get_executor(),
                           [self, reply = std::move(reply)] { self->SendJson(reply); });
       };
+      auto decoded = ParseCommand(body);
+      if (!decoded.ok()) return answer(decoded.status());
       // The session may have expired or been signed out since the upgrade.
-      auto caller = api.Authenticate("", "Bearer " + self->caller_.token);
-      if (!caller.ok()) return answer(caller.error());
+      auto caller = app.accounts().Resolve(self->caller_.token);
+      if (!caller.ok()) return answer(caller.status());
       // In flight until answered: the command may wait in its platform's queue after this
       // task ends, and a draining server answers it before stopping.
       self->shared_.in_flight++;
-      api.RunCommandAsync(
-          caller.value(), platform, body,
-          [self, answer](Result<json::object> result) { answer(std::move(result)); });
+      app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()),
+                              [self, answer](Result<app::CommandResult> result) {
+                                if (!result.ok()) return answer(result.status());
+                                answer(CommandResultJson(result.value(), false));
+                              });
     });
     return;
   }
@@ -221,7 +228,7 @@ void WsSession::OnMessage(const std::string& text) {
 
 void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from) {
   shared_.OnWorker([self = shared_from_this(), id, platform, from] {
-    auto role = self->shared_.api.RoleOn(self->caller_, platform);
+    auto role = self->shared_.app.access().RoleOn(self->caller_, platform);
     boost::asio::post(self->ws_.get_executor(), [self, id, platform, from, role] {
       if (!role.ok()) return self->SendError(id, role.error());
       auto [it, inserted] = self->subscriptions_.try_emplace(platform);
@@ -237,7 +244,7 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
                                   {"id", id},
                                   {"platform", platform},
                                   {"from", from},
-                                  {"position", self->shared_.api.Head()}});
+                                  {"position", self->shared_.app.Head()}});
       self->Pump(platform);
     });
   });
@@ -349,7 +356,7 @@ void WsSession::SendJson(const json::object& message) {
 }
 
 void WsSession::SendError(const std::string& id, const Error& error) {
-  json::object message = ErrorJson(error, shared_.api.Head());
+  json::object message = ErrorJson(error, shared_.app.Head());
   message["type"] = "error";
   if (!id.empty()) message["id"] = id;
   SendJson(message);

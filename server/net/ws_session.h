@@ -29,7 +29,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
                   public FeedListener,
                   public ViewWatcher {
  public:
-  WsSession(boost::beast::tcp_stream&& stream, ServerShared& shared, Caller caller);
+  WsSession(boost::beast::tcp_stream&& stream, ServerShared& shared, app::Caller caller);
   ~WsSession() override;
 
   // Accepts the upgrade `request` and starts reading.
@@ -65,7 +65,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   ServerShared& shared_;
-  Caller caller_;
+  app::Caller caller_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   size_t queued_bytes_ = 0;

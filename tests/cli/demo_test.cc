@@ -152,7 +152,7 @@ class DemoStateTest : public ::testing::Test {
     const Status written = demo::WriteDemo(*store, summary_);
     ASSERT_TRUE(written.ok()) << written.ToString();
     // A fresh service folds the platform from the log, as a restarted server would.
-    commands::CommandService service(*store);
+    app::CommandService service(*store);
     ASSERT_TRUE(service
                     .Read(demo::kDemoPlatform,
                           [](const projections::PlatformModel& m) { *state_ = m.state(); })

@@ -407,7 +407,7 @@ json::value ViewFromScratch(const std::string& dir, const std::string& view, uin
   auto store = eventstore::EventStore::Open(dir, options);
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   if (!store.ok()) return nullptr;
-  commands::CommandService service(**store);
+  app::CommandService service(**store);
   std::string text;
   Status read = service.Read(demo::kDemoPlatform, [&](const projections::PlatformModel& model) {
     auto event_at = [&](uint64_t at, v1::EventRecord* record) {
@@ -416,7 +416,7 @@ json::value ViewFromScratch(const std::string& dir, const std::string& view, uin
       *record = std::move(one[0]);
       return true;
     };
-    auto message = wire::BuildView(view, wire::ViewParams{}, model, event_at);
+    auto message = app::BuildView(view, app::ViewParams{}, model, event_at);
     EXPECT_TRUE(message.ok()) << view << ": " << message.status().ToString();
     if (message.ok()) text = wire::MessageJson(**message);
     *position = model.position();

@@ -18,7 +18,7 @@ void ServerFixture::Start(const ServerOptions& options) {
   auto auth = auth::AuthStore::Open(dir_.Sub("auth"), auth_options);
   ASSERT_TRUE(auth.ok()) << auth.status().ToString();
   auth_ = std::move(auth.value());
-  commands_ = std::make_unique<commands::CommandService>(*store_);
+  commands_ = std::make_unique<app::CommandService>(*store_);
   if (store_->Head().position == 0) {
     demo::DemoSummary summary;
     ASSERT_TRUE(demo::WriteDemo(*commands_, &summary).ok());
@@ -38,7 +38,8 @@ void ServerFixture::Start(const ServerOptions& options) {
   }
   ASSERT_TRUE(commands_->LoadAll().ok());
   metrics_ = std::make_unique<net::Metrics>();
-  api_ = std::make_unique<net::ApiService>(*store_, *commands_, *auth_, *metrics_);
+  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_);
+  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_);
   hub_ = std::make_unique<net::FeedHub>(*store_,
                                         net::FeedHub::Options{options.push_interval, 256 << 10});
   hub_->Start(store_->Head().position);
@@ -46,7 +47,7 @@ void ServerFixture::Start(const ServerOptions& options) {
   config.port = 0;
   config.ws_queue_limit_bytes = options.ws_queue_limit_bytes;
   config.drain_timeout = std::chrono::seconds(5);
-  server_ = std::make_unique<net::Server>(config, *api_, *hub_, *metrics_);
+  server_ = std::make_unique<net::Server>(config, *app_, *hub_, *metrics_);
   ASSERT_TRUE(server_->Bind().ok());
   port_ = server_->port();
   server_->SetReady();
@@ -59,7 +60,7 @@ void ServerFixture::Stop() {
   server_.reset();
   if (hub_) hub_->Stop();
   hub_.reset();
-  api_.reset();
+  app_.reset();
   commands_.reset();
   auth_.reset();
   store_.reset();

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "api_service.h"
+#include "application.h"
 #include "auth_store.h"
 #include "clients.h"
 #include "command_service.h"
@@ -51,9 +51,9 @@ class ServerFixture : public ::testing::Test {
   uint16_t port_ = 0;
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<auth::AuthStore> auth_;
-  std::unique_ptr<commands::CommandService> commands_;
+  std::unique_ptr<app::CommandService> commands_;
   std::unique_ptr<net::Metrics> metrics_;
-  std::unique_ptr<net::ApiService> api_;
+  std::unique_ptr<app::Application> app_;
   std::unique_ptr<net::FeedHub> hub_;
   std::unique_ptr<net::Server> server_;
   std::thread thread_;

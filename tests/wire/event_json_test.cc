@@ -122,7 +122,7 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
 }
 
 TEST(EventJson, EveryDemoEventRendersAndDecodes) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   std::string previous_hash;
   for (const auto& record : demo.events()) {

@@ -364,7 +364,7 @@ TEST(CalendarFeed, StampsEachEventWithItsLastChange) {
 }
 
 TEST(CalendarFeed, TheDemoFeedHoldsEveryDatedLiveInitiative) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   const projections::PlatformModel model = demo.Model();
   const std::string feed = CalendarFeed(model, kHost, demo.EventAt());

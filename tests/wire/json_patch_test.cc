@@ -241,18 +241,18 @@ TEST(JsonPatch, ApplyingTheDiffGivesTheTargetForRandomValues) {
   EXPECT_GT(nonempty, 5000);  // the generator does produce changes
 }
 
-json::value ViewOf(const wire_test::DemoLog& demo, std::string_view name,
+json::value ViewOf(const test_support::DemoLog& demo, std::string_view name,
                    const projections::PlatformModel& model) {
-  ViewParams params;
+  app::ViewParams params;
   params.from = "2026-01-01";
   params.to = "2026-12-31";
-  const auto view = BuildView(name, params, model, demo.EventAt());
+  const auto view = app::BuildView(name, params, model, demo.EventAt());
   EXPECT_TRUE(view.ok()) << view.status().ToString();
   return view.ok() ? json::parse(MessageJson(**view)) : json::value();
 }
 
 TEST(JsonPatch, PatchesBetweenRealViewsAreSmall) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   const uint64_t head = demo.head();
   ASSERT_GT(head, 40u);
@@ -274,7 +274,7 @@ TEST(JsonPatch, PatchesBetweenRealViewsAreSmall) {
 }
 
 TEST(JsonPatch, EveryStepOfTheDemoPatchesEveryView) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   for (const std::string name :
        {"board", "clashes", "tasks", "meetings", "budget", "members", "figures", "calendar"}) {

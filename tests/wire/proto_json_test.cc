@@ -3,6 +3,8 @@
 // that is not UTF-8.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -37,8 +39,28 @@ std::string ProtobufJson(const Message& message) {
   return out;
 }
 
+// Whether `json` has whitespace between its tokens (inside strings it is content).
+bool HasWhitespaceOutsideStrings(std::string_view json) {
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
 TEST(MessageJson, MatchesProtobufOnEveryDemoEventAndView) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   for (const v1::EventRecord& record : demo.events()) {
     v1::DomainEvent event;
@@ -49,13 +71,13 @@ TEST(MessageJson, MatchesProtobufOnEveryDemoEventAndView) {
     EXPECT_EQ(MessageJson(record), ProtobufJson(record)) << record.position();
   }
   const projections::PlatformModel model = demo.Model();
-  ViewParams params;
+  app::ViewParams params;
   params.from = "2026-01-01";
   params.to = "2026-12-31";
   params.period = "2026";
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
-  for (const std::string& name : ViewNames()) {
-    const auto view = BuildView(name, params, model, demo.EventAt());
+  for (const std::string& name : app::ViewNames()) {
+    const auto view = app::BuildView(name, params, model, demo.EventAt());
     ASSERT_TRUE(view.ok()) << name << ": " << view.status().ToString();
     std::string json;
     ASSERT_TRUE(AppendMessageJson(&json, **view)) << name;
@@ -338,6 +360,39 @@ TEST(AppendJsonString, EscapesAsProtobufAndDropsWhatIsNotUtf8) {
   EXPECT_EQ(escaped("a\x80z"), "\"az\"");
   EXPECT_EQ(escaped("a\xc3(z"), "\"az\"");
   EXPECT_EQ(escaped(std::string("a\xc0\x80z")), R"("a\u0000z")");
+}
+
+TEST(MessageJson, PrintsZerosAndEmptyListsAndCamelCase) {
+  v1::BudgetView budget;
+  budget.set_overhead_cap_percent(-1);
+  const std::string json = MessageJson(budget);
+  const boost::json::value parsed = boost::json::parse(json);
+  EXPECT_EQ(parsed.at("position"), boost::json::value("0"));
+  EXPECT_EQ(parsed.at("allocatedCents"), boost::json::value("0"));
+  EXPECT_EQ(parsed.at("overheadCapPercent"), boost::json::value(-1));
+  EXPECT_TRUE(parsed.at("allocations").as_array().empty());
+  EXPECT_TRUE(parsed.at("perInitiative").as_array().empty());
+  EXPECT_FALSE(HasWhitespaceOutsideStrings(json)) << json;
+  EXPECT_TRUE(HasWhitespaceOutsideStrings("{\"a\": 1}"));
+  EXPECT_FALSE(HasWhitespaceOutsideStrings("{\"a b\":\"c: \\\" d\"}"));
+
+  v1::MembersView members;
+  auto* m = members.add_members();
+  m->set_id("m-anna");
+  m->set_name("Anna de Vries");
+  m->set_role(v1::ROLE_ADMIN);
+  const boost::json::value one = boost::json::parse(MessageJson(members));
+  EXPECT_EQ(one.at("members").at(0).at("role"), boost::json::value("ROLE_ADMIN"));
+  EXPECT_EQ(one.at("members").at(0).at("name"), boost::json::value("Anna de Vries"));
+  EXPECT_EQ(one.at("members").at(0).at("active"), boost::json::value(false));
+  EXPECT_EQ(one.at("members").at(0).at("openTasks"), boost::json::value(0));
+}
+
+TEST(MessageJson, IsNullForAMessageProtobufCannotRender) {
+  v1::HistoryView history;
+  // A Timestamp after year 9999 has no RFC 3339 form.
+  history.add_entries()->mutable_recorded_at()->set_seconds(int64_t{1} << 40);
+  EXPECT_EQ(MessageJson(history), "null");
 }
 
 }  // namespace

@@ -224,7 +224,7 @@ TEST(AccountabilityCsv, NoCapAndAllPeriodsReadInDutch) {
 }
 
 TEST(AccountabilityCsv, TheDemoReportAddsUp) {
-  wire_test::DemoLog demo;
+  test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());
   const v1::AccountabilityReport report =
       projections::BuildAccountabilityReport(demo.Model(), "2026");

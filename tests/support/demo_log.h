@@ -11,7 +11,7 @@
 #include "rotonde/projections/platform_model.h"
 #include "temp_dir.h"
 
-namespace rotonde::wire_test {
+namespace rotonde::test_support {
 
 class DemoLog {
  public:
@@ -35,4 +35,4 @@ class DemoLog {
   std::vector<v1::EventRecord> events_;
 };
 
-}  // namespace rotonde::wire_test
+}  // namespace rotonde::test_support

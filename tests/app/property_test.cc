@@ -15,7 +15,7 @@
 #include "rotonde/projections/views.h"
 #include "temp_dir.h"
 
-namespace rotonde::commands {
+namespace rotonde::app {
 namespace {
 
 using projections::ModelSnapshots;
@@ -167,4 +167,4 @@ TEST(PropertyTest, RandomHistoriesKeepEveryRuleAndFoldDeterministically) {
 }
 
 }  // namespace
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

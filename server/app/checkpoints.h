@@ -14,13 +14,15 @@
 #include <string>
 #include <vector>
 
-#include <rocksdb/db.h>
-
 #include "rotonde/base/status.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/v1/snapshot.pb.h"
 
-namespace rotonde::commands {
+namespace rocksdb {
+class DB;
+}
+
+namespace rotonde::app {
 
 class CheckpointStore {
  public:
@@ -47,10 +49,10 @@ class CheckpointStore {
   Status Sync();
 
  private:
-  explicit CheckpointStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  explicit CheckpointStore(std::unique_ptr<rocksdb::DB> db);
   std::unique_ptr<rocksdb::DB> db_;
   std::mutex mu_;                             // one save at a time
   std::map<std::string, uint64_t> saved_at_;  // platform -> position of its newest save
 };
 
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

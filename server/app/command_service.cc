@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace rotonde::commands {
+namespace rotonde::app {
 namespace {
 
 constexpr size_t kCatchUpPage = 4096;
@@ -446,7 +446,8 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
       outcome.repeated = true;
       return outcome;
     }
-    Decision decision = Decide(command, CommandContext{platform, queued.actor_id}, p.model.state());
+    commands::Decision decision = commands::Decide(
+        command, commands::CommandContext{platform, queued.actor_id}, p.model.state());
     if (!decision.ok()) {
       outcome.status = decision.status();
       return outcome;
@@ -457,7 +458,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     std::vector<eventstore::StreamAppend> parts;
     std::map<std::string, size_t> part_of;
     size_t index = 0;
-    for (const PlannedEvent& planned : decision.value()) {
+    for (const commands::PlannedEvent& planned : decision.value()) {
       auto [it, inserted] = part_of.try_emplace(planned.stream, parts.size());
       if (inserted) {
         eventstore::StreamAppend part;
@@ -468,7 +469,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
         parts.push_back(std::move(part));
       }
       parts[it->second].events.push_back(eventstore::NewEvent{
-          EventId(platform, command.command_id(), index++), EventTypeName(planned.event),
+          EventId(platform, command.command_id(), index++), commands::EventTypeName(planned.event),
           planned.event.SerializeAsString(),
           planned.actor.empty() ? queued.actor_id : planned.actor, command.command_id()});
     }
@@ -499,4 +500,4 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
   return outcome;
 }
 
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

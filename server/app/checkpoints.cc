@@ -1,8 +1,10 @@
 #include "checkpoints.h"
 
+#include <rocksdb/db.h>
+
 #include "rotonde/projections/snapshot.h"
 
-namespace rotonde::commands {
+namespace rotonde::app {
 
 Result<std::unique_ptr<CheckpointStore>> CheckpointStore::Open(const std::string& dir) {
   rocksdb::Options options;
@@ -14,6 +16,8 @@ Result<std::unique_ptr<CheckpointStore>> CheckpointStore::Open(const std::string
   if (!s.ok()) return Status::IOError("cannot open checkpoints at " + dir + ": " + s.ToString());
   return std::unique_ptr<CheckpointStore>(new CheckpointStore(std::unique_ptr<rocksdb::DB>(raw)));
 }
+
+CheckpointStore::CheckpointStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
 
 CheckpointStore::~CheckpointStore() {
   if (db_) db_->Close().PermitUncheckedError();
@@ -56,4 +60,4 @@ Status CheckpointStore::Sync() {
   return Status::Ok();
 }
 
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

@@ -35,7 +35,7 @@
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/platform_model.h"
 
-namespace rotonde::commands {
+namespace rotonde::app {
 
 struct CommandOutcome {
   Status status;                // refused, or the store failed (code "unavailable")
@@ -221,4 +221,4 @@ class CommandService {
   std::map<std::string, std::unique_ptr<Platform>> platforms_;
 };
 
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

@@ -17,7 +17,7 @@
 #include "rotonde/projections/snapshot.h"
 #include "temp_dir.h"
 
-namespace rotonde::commands {
+namespace rotonde::app {
 namespace {
 
 class CommandServiceTest : public ::testing::Test {
@@ -743,4 +743,4 @@ TEST_F(CommandServiceTest, AnOlderCheckpointNeverReplacesANewerOne) {
 }
 
 }  // namespace
-}  // namespace rotonde::commands
+}  // namespace rotonde::app

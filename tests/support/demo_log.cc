@@ -4,7 +4,7 @@
 
 #include "demo_data.h"
 
-namespace rotonde::wire_test {
+namespace rotonde::test_support {
 
 DemoLog::DemoLog() {
   auto store = eventstore::EventStore::Open(tmp_.Sub("store"), eventstore::Options());
@@ -51,4 +51,4 @@ std::function<bool(uint64_t, v1::EventRecord*)> DemoLog::EventAt() const {
   };
 }
 
-}  // namespace rotonde::wire_test
+}  // namespace rotonde::test_support

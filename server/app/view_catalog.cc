@@ -3,7 +3,7 @@
 #include "rotonde/projections/dates.h"
 #include "rotonde/projections/views.h"
 
-namespace rotonde::wire {
+namespace rotonde::app {
 
 namespace {
 
@@ -41,8 +41,7 @@ const std::vector<std::string>& ViewNames() {
 }
 
 ViewMessage BuildView(std::string_view name, const ViewParams& params,
-                      const projections::PlatformModel& model,
-                      const std::function<bool(uint64_t, v1::EventRecord*)>& event_at) {
+                      const projections::PlatformModel& model, const EventReader& event_at) {
   if (name == "board") return std::make_unique<v1::BoardView>(projections::BuildBoard(model));
   if (name == "calendar") return BuildCalendarView(params, model);
   if (name == "clashes") return std::make_unique<v1::ClashesView>(projections::BuildClashes(model));
@@ -64,13 +63,11 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
     }
     // BuildHistory calls the reader for every entry; an empty std::function cannot be called,
     // and with no reader there is nothing to read: the entries are left out.
-    const std::function<bool(uint64_t, v1::EventRecord*)> none = [](uint64_t, v1::EventRecord*) {
-      return false;
-    };
+    const EventReader none = [](uint64_t, v1::EventRecord*) { return false; };
     return std::make_unique<v1::HistoryView>(
         projections::BuildHistory(model, params.entity, event_at ? event_at : none));
   }
   return Fail("not_found", "unknown view '" + std::string(name) + "'");
 }
 
-}  // namespace rotonde::wire
+}  // namespace rotonde::app

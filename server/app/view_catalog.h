@@ -1,6 +1,6 @@
 // The view catalog: every read model by its wire name, built from a PlatformModel with the
-// parameters the API (docs/api.md, "Reads") and `rotonde view` take, and rendered as JSON.
-// Pure: the same model and parameters always give the same message and the same bytes.
+// parameters the API (docs/api.md, "Reads") and `rotonde view` take, as its protobuf message
+// (the wire renders it). Pure: the same model and parameters always give the same message.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/v1/event.pb.h"
 
-namespace rotonde::wire {
+namespace rotonde::app {
 
 // What a view may take besides the model. Unused fields are ignored.
 struct ViewParams {
@@ -24,6 +24,10 @@ struct ViewParams {
   std::string period;    // report: "2026", or "" for everything
   std::string entity;    // history: the entity's stream, e.g. "kolenkit/initiative/i-..."
 };
+
+// Reads the log's event at a position; false if it cannot. Views keep positions only (an
+// entity's history), and read what happened at each from the log, which never changes.
+using EventReader = std::function<bool(uint64_t, v1::EventRecord*)>;
 
 // The longest calendar range, in days (inclusive): a year, leap day included.
 inline constexpr int32_t kMaxCalendarDays = 366;
@@ -39,6 +43,6 @@ const std::vector<std::string>& ViewNames();
 // not exist, a reversed range or one over 366 days).
 Result<std::unique_ptr<google::protobuf::Message>> BuildView(
     std::string_view name, const ViewParams& params, const projections::PlatformModel& model,
-    const std::function<bool(uint64_t, v1::EventRecord*)>& event_at);
+    const EventReader& event_at);
 
-}  // namespace rotonde::wire
+}  // namespace rotonde::app

@@ -1,0 +1,17 @@
+#include "application.h"
+
+namespace rotonde::app {
+
+Application::Application(eventstore::EventStore& store, CommandService& command_service,
+                         auth::AuthStore& auth, Limits limits)
+    : store_(store),
+      command_service_(command_service),
+      limits_(limits),
+      access_(command_service),
+      accounts_(auth, command_service, counters_, limits_),
+      runner_(store, command_service, counters_),
+      invites_(auth, command_service, runner_, accounts_, limits_),
+      audit_(store, command_service),
+      reads_(store, command_service, auth, audit_, limits_) {}
+
+}  // namespace rotonde::app

@@ -1,0 +1,66 @@
+// Application: every use case of the wire API (docs/api.md) over one event store, one
+// command service and one auth store, independent of the transport. The HTTP routes and
+// the WebSocket sessions (server/net) call these and render what they return (server/wire);
+// `rotonde admin` calls them too.
+//
+//   accounts()  signing in and out, tokens, the caller's platforms, feed keys
+//   invites()   invite links: creating, peeking, accepting; founding links
+//   commands()  a member's command, end to end
+//   reads()     views (now or as of a position), the event feed, the report, the calendar
+//   audit()     verifying the log, folding a platform as of a position
+//
+// Every use case may block: the server calls them on its worker pool.
+#pragma once
+
+#include <cstdint>
+
+#include "access.h"
+#include "accounts.h"
+#include "audit.h"
+#include "auth_store.h"
+#include "command_runner.h"
+#include "command_service.h"
+#include "counters.h"
+#include "invites.h"
+#include "reads.h"
+#include "rotonde/eventstore/event_store.h"
+#include "usage_limits.h"
+
+namespace rotonde::app {
+
+class Application {
+ public:
+  Application(eventstore::EventStore& store, CommandService& command_service, auth::AuthStore& auth,
+              Limits limits = {});
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  Accounts& accounts() { return accounts_; }
+  Invites& invites() { return invites_; }
+  CommandRunner& commands() { return runner_; }
+  Reads& reads() { return reads_; }
+  Audit& audit() { return audit_; }
+  Access& access() { return access_; }
+  // Where a platform's batches and checkpoints run (CommandService::SetSpawn and
+  // SetCheckpointSpawn).
+  CommandService& command_service() { return command_service_; }
+  const Counters& counters() const { return counters_; }
+
+  // The log's last position, which every answer reports.
+  uint64_t Head() const { return store_.Head().position; }
+  eventstore::Stats StoreStats() const { return store_.GetStats(); }
+
+ private:
+  eventstore::EventStore& store_;
+  CommandService& command_service_;
+  const Limits limits_;
+  Counters counters_;
+  Access access_;
+  Accounts accounts_;
+  CommandRunner runner_;
+  Invites invites_;
+  Audit audit_;
+  Reads reads_;
+};
+
+}  // namespace rotonde::app

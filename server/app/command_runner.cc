@@ -1,0 +1,74 @@
+#include "command_runner.h"
+
+namespace rotonde::app {
+
+CommandRunner::CommandRunner(eventstore::EventStore& store, CommandService& commands,
+                             Counters& counters)
+    : store_(store), commands_(commands), access_(commands), counters_(counters) {}
+
+Status CommandRunner::MayRun(const Caller& caller, const std::string& platform,
+                             const v1::Command& command) {
+  if (caller.kind == auth::TokenKind::kFeed) {
+    return Status(codes::kReadOnly, "a calendar feed key reads and nothing else");
+  }
+  if (Status writer = access_.RequireWriter(caller, platform); !writer.ok()) return writer;
+  if (command.has_found_platform() || command.has_join_platform()) {
+    return Status(codes::kForbidden, "platforms are founded and joined through invite links");
+  }
+  return Status::Ok();
+}
+
+Result<CommandResult> CommandRunner::Counted(CommandOutcome outcome,
+                                             std::chrono::steady_clock::time_point started) {
+  counters_.command_seconds.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!outcome.ok()) {
+    (outcome.status.code() == codes::kUnavailable ? counters_.commands_failed
+                                                  : counters_.commands_refused)++;
+    return std::move(outcome.status);
+  }
+  (outcome.repeated ? counters_.commands_repeated : counters_.commands_ok)++;
+  CommandResult result;
+  result.first_position = outcome.first_position;
+  result.last_position = outcome.last_position;
+  result.repeated = outcome.repeated;
+  return result;
+}
+
+Result<CommandResult> CommandRunner::RunComposed(const std::string& platform,
+                                                 const std::string& actor,
+                                                 const v1::Command& command) {
+  const auto started = std::chrono::steady_clock::now();
+  return Counted(commands_.Handle(platform, actor, command), started);
+}
+
+Result<CommandResult> CommandRunner::Run(const Caller& caller, const std::string& platform,
+                                         const v1::Command& command, bool with_events) {
+  if (Status may = MayRun(caller, platform, command); !may.ok()) return may;
+  auto handled = RunComposed(platform, caller.account_id, command);
+  if (!handled.ok() || !with_events || handled->first_position == 0) return handled;
+  std::vector<eventstore::EventRecord> written;
+  const uint64_t count = handled->last_position - handled->first_position + 1;
+  if (store_.ReadAll(handled->first_position - 1, count, &written).ok()) {
+    for (auto& record : written) {
+      // A multi-platform log interleaves: keep only this command's events.
+      if (record.correlation_id() == command.command_id() &&
+          eventstore::PartitionOf(record.stream()) == platform) {
+        handled->events.push_back(std::move(record));
+      }
+    }
+  }
+  return handled;
+}
+
+void CommandRunner::RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
+                             std::function<void(Result<CommandResult>)> done) {
+  if (Status may = MayRun(caller, platform, command); !may.ok()) return done(std::move(may));
+  const auto started = std::chrono::steady_clock::now();
+  commands_.Submit(platform, caller.account_id, std::move(command),
+                   [this, started, done = std::move(done)](CommandOutcome outcome) {
+                     done(Counted(std::move(outcome), started));
+                   });
+}
+
+}  // namespace rotonde::app

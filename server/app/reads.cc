@@ -1,0 +1,115 @@
+#include "reads.h"
+
+#include <algorithm>
+
+#include "accounts.h"
+#include "rotonde/projections/views.h"
+
+namespace rotonde::app {
+
+Reads::Reads(eventstore::EventStore& store, CommandService& commands, auth::AuthStore& auth,
+             Audit& audit, const Limits& limits)
+    : store_(store),
+      commands_(commands),
+      auth_(auth),
+      audit_(audit),
+      access_(commands),
+      limits_(limits) {}
+
+bool Reads::EventAt(uint64_t position, v1::EventRecord* record) const {
+  std::vector<eventstore::EventRecord> one;
+  if (position == 0 || !store_.ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
+  *record = std::move(one[0]);
+  return true;
+}
+
+Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string& name,
+                                  const ViewParams& params) {
+  Result<ViewAt> out = Status(codes::kUnavailable, "the view was not built");
+  auto event_at = [this](uint64_t at, v1::EventRecord* record) { return EventAt(at, record); };
+  Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
+    auto view = BuildView(name, params, model, event_at);
+    if (!view.ok()) {
+      out = view.status();
+      return;
+    }
+    out = ViewAt{model.position(), std::move(view.value())};
+  });
+  if (!read.ok()) return Unavailable(read);
+  return out;
+}
+
+Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
+                           const std::string& name, const ViewParams& params,
+                           std::optional<uint64_t> at) {
+  auto role = access_.RoleOn(caller, platform);
+  if (!role.ok()) return role.status();
+  if (!at) return CurrentView(platform, name, params);
+  // The auditor's replay: the same fold, on the log's prefix up to `at`.
+  auto model = audit_.ModelAsOf(platform, *at);
+  if (!model.ok()) return model.status();
+  auto event_at = [&](uint64_t p, v1::EventRecord* record) {
+    return p <= *at && EventAt(p, record);
+  };
+  auto view = BuildView(name, params, model.value(), event_at);
+  if (!view.ok()) return view.status();
+  return ViewAt{model->position(), std::move(view.value())};
+}
+
+Status Reads::LogPage(const std::string& platform, uint64_t after, size_t limit,
+                      std::vector<eventstore::EventRecord>* out) {
+  return store_.ReadPartition(platform, after, limit, out);
+}
+
+Result<EventsPage> Reads::Events(const Caller& caller, const std::string& platform, uint64_t from,
+                                 size_t limit) {
+  auto role = access_.RoleOn(caller, platform);
+  if (!role.ok()) return role.status();
+  if (limit == 0) limit = limits_.events_page_default;
+  limit = std::min(limit, limits_.events_page_max);
+  EventsPage page;
+  page.head = store_.Head().position;
+  if (Status s = LogPage(platform, from, limit, &page.events); !s.ok()) return Unavailable(s);
+  page.next = page.events.empty() ? from : page.events.back().position();
+  // Fewer than asked: everything up to the head was read, so resuming from the head is exact.
+  if (page.events.size() < limit) page.next = std::max(page.next, page.head);
+  return page;
+}
+
+Result<v1::AccountabilityReport> Reads::Report(const Caller& caller, const std::string& platform,
+                                               const std::string& period) {
+  auto role = access_.RoleOn(caller, platform);
+  if (!role.ok()) return role.status();
+  v1::AccountabilityReport report;
+  Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
+    report = projections::BuildAccountabilityReport(model, period);
+  });
+  if (!read.ok()) return Unavailable(read);
+  return report;
+}
+
+Result<std::string> Reads::Calendar(const std::string& platform, std::string_view key,
+                                    const CalendarRenderer& render) {
+  if (key.empty()) return Status(codes::kUnauthenticated, "sign in first");
+  auto info = auth_.ResolveToken(key, NowSeconds());
+  if (!info.ok()) return info.status();
+  // A feed key reads its own platform; a session may read any of its platforms' feeds.
+  if (info->kind == auth::TokenKind::kFeed && info->platform != platform) {
+    return PlatformNotFound(platform);
+  }
+  if (!commands_.Knows(platform)) return PlatformNotFound(platform);
+  std::string ics;
+  bool member = false;
+  const EventReader event_at = [this](uint64_t at, v1::EventRecord* record) {
+    return EventAt(at, record);
+  };
+  Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
+    member = model.state().RoleOf(info->account_id) != v1::ROLE_UNSPECIFIED;
+    if (member) ics = render(model, event_at);
+  });
+  if (!read.ok()) return Unavailable(read);
+  if (!member) return PlatformNotFound(platform);
+  return ics;
+}
+
+}  // namespace rotonde::app

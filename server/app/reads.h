@@ -1,0 +1,89 @@
+// Reads: what a member sees of a platform, as of now or (for everyone who may read it) as of
+// any earlier position: its views by name, its events as a feed, the accountability report,
+// and the calendar feed a phone polls with a feed key. Results are the application's own
+// (protobuf messages, event records); the server renders them (server/wire).
+//
+// Every method may block (a platform's lock, the disk): call them on a worker.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "access.h"
+#include "audit.h"
+#include "auth_store.h"
+#include "rotonde/eventstore/event_store.h"
+#include "usage_limits.h"
+#include "view_catalog.h"
+
+namespace rotonde::app {
+
+// A view and the log position it reflects.
+struct ViewAt {
+  uint64_t position = 0;
+  std::unique_ptr<google::protobuf::Message> view;
+};
+
+// A page of a platform's events.
+struct EventsPage {
+  std::vector<eventstore::EventRecord> events;
+  uint64_t head = 0;  // the log's head when the page was read
+  // Where the next page starts: the last event's position, or the head when the page holds
+  // everything up to it (so resuming from it is exact).
+  uint64_t next = 0;
+};
+
+class Reads {
+ public:
+  Reads(eventstore::EventStore& store, CommandService& commands, auth::AuthStore& auth,
+        Audit& audit, const Limits& limits);
+
+  // View `name` (view_catalog.h) of `platform` as of now, or as of position `at` (the same
+  // fold on the log's prefix). platform_not_found, the catalog's codes, unavailable.
+  Result<ViewAt> View(const Caller& caller, const std::string& platform, const std::string& name,
+                      const ViewParams& params, std::optional<uint64_t> at);
+  // The current view without authorization: for a watch whose caller was authorized.
+  Result<ViewAt> CurrentView(const std::string& platform, const std::string& name,
+                             const ViewParams& params);
+
+  // The platform's events after position `from`, at most `limit` (0: the default page; at
+  // most the maximum page).
+  Result<EventsPage> Events(const Caller& caller, const std::string& platform, uint64_t from,
+                            size_t limit);
+  // The platform's events after `after`, at most `limit`, without authorization: for
+  // subscriptions, authorized when they were made.
+  Status LogPage(const std::string& platform, uint64_t after, size_t limit,
+                 std::vector<eventstore::EventRecord>* out);
+
+  // The accountability report of a period ("2026", or "" for everything).
+  Result<v1::AccountabilityReport> Report(const Caller& caller, const std::string& platform,
+                                          const std::string& period);
+
+  // Renders a platform's calendar from its model (the server's iCalendar printer).
+  using CalendarRenderer =
+      std::function<std::string(const projections::PlatformModel&, const EventReader&)>;
+  // The calendar of `platform` for whoever holds `key`: a feed key of that platform, or a
+  // member's session token. unauthenticated, session_expired, platform_not_found.
+  Result<std::string> Calendar(const std::string& platform, std::string_view key,
+                               const CalendarRenderer& render);
+
+  // The log's event at `position` (false if it cannot be read).
+  bool EventAt(uint64_t position, v1::EventRecord* record) const;
+
+ private:
+  eventstore::EventStore& store_;
+  CommandService& commands_;
+  auth::AuthStore& auth_;
+  Audit& audit_;
+  Access access_;
+  const Limits& limits_;
+};
+
+}  // namespace rotonde::app

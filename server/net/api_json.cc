@@ -1,0 +1,262 @@
+#include "api_json.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <ctime>
+
+#include "decide_support.h"
+#include "event_json.h"
+#include "proto_json.h"
+#include "rotonde/base/hex.h"
+
+namespace rotonde::net {
+
+namespace json = boost::json;
+
+namespace {
+
+Status BadRequest(std::string message) { return Status("bad_request", std::move(message)); }
+
+// A JSON object from a request body: invalid_utf8, bad_request.
+Result<json::object> ParseObject(std::string_view body) {
+  if (!commands::IsValidUtf8(body)) return Status("invalid_utf8", "the request is not UTF-8");
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec) return BadRequest("the body is not JSON: " + ec.message());
+  if (!value.is_object()) return BadRequest("the body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+// Reads members of a request object, remembering the first problem.
+class Fields {
+ public:
+  explicit Fields(const json::object& object) : object_(object) {}
+
+  // A string member: "" if absent or null.
+  std::string String(std::string_view key) {
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr || value->is_null()) return {};
+    if (!value->is_string()) {
+      Fail(BadRequest("'" + std::string(key) + "' must be a string"));
+      return {};
+    }
+    return std::string(value->as_string());
+  }
+  // A whole-number member: nullopt if absent.
+  std::optional<int64_t> Integer(std::string_view key) {
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_int64()) {
+      Fail(Status("invalid_argument", "'" + std::string(key) + "' must be a whole number"));
+      return std::nullopt;
+    }
+    return value->as_int64();
+  }
+  void Fail(Status problem) {
+    if (status_.ok()) status_ = std::move(problem);
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  const json::object& object_;
+  Status status_;
+};
+
+json::object AccountJson(const auth::Account& account) {
+  return json::object{
+      {"id", account.id}, {"login", account.login}, {"displayName", account.display_name}};
+}
+
+std::string InviteLink(const std::string& base_url, const std::string& token) {
+  return base_url + "/#/invite/" + token;
+}
+
+}  // namespace
+
+std::string IsoTime(int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+namespace {
+
+// A request object read by `read` (from its Fields): the first problem, else the request.
+template <typename Request, typename Read>
+Result<Request> ParseRequest(std::string_view body, Read read) {
+  auto object = ParseObject(body);
+  if (!object.ok()) return object.status();
+  Fields fields(object.value());
+  Request request = read(fields);
+  if (!fields.status().ok()) return fields.status();
+  return request;
+}
+
+}  // namespace
+
+Result<SignInRequest> ParseSignIn(std::string_view body) {
+  return ParseRequest<SignInRequest>(body, [](Fields& fields) {
+    return SignInRequest{fields.String("login"), fields.String("password")};
+  });
+}
+
+Result<app::Acceptance> ParseAcceptance(std::string_view body) {
+  return ParseRequest<app::Acceptance>(body, [](Fields& fields) {
+    return app::Acceptance{fields.String("displayName"), fields.String("login"),
+                           fields.String("password")};
+  });
+}
+
+Result<app::InviteRequest> ParseInviteRequest(std::string_view body) {
+  std::string role;
+  auto request = ParseRequest<app::InviteRequest>(body, [&](Fields& fields) {
+    app::InviteRequest read;
+    role = fields.String("role");
+    read.note = fields.String("note");
+    read.expires_in_hours = fields.Integer("expiresInHours");
+    return read;
+  });
+  if (request.ok() && !role.empty() && !v1::Role_Parse(role, &request->role)) {
+    return Status("invalid_role",
+                  "role must be ROLE_MEMBER, ROLE_COORDINATOR, ROLE_AUDITOR or ROLE_ADMIN");
+  }
+  return request;
+}
+
+Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {
+  return ParseRequest<app::PlatformRequest>(body, [](Fields& fields) {
+    return app::PlatformRequest{fields.String("platform"), fields.String("name"),
+                                fields.String("neighbourhood"), fields.Integer("expiresInHours")};
+  });
+}
+
+Result<v1::Command> ParseCommand(std::string_view body) {
+  if (!commands::IsValidUtf8(body)) return Status("invalid_utf8", "the command is not UTF-8");
+  v1::Command command;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  if (auto parsed =
+          google::protobuf::util::JsonStringToMessage(std::string(body), &command, options);
+      !parsed.ok()) {
+    return BadRequest("not a command: " + std::string(parsed.message()));
+  }
+  return command;
+}
+
+json::array PlatformsJson(const std::vector<app::Membership>& platforms) {
+  json::array out;
+  for (const app::Membership& m : platforms) {
+    out.push_back(json::object{{"id", m.platform},
+                               {"name", m.name},
+                               {"neighbourhood", m.neighbourhood},
+                               {"role", v1::Role_Name(m.role)},
+                               {"displayName", m.display_name}});
+  }
+  return out;
+}
+
+json::object MeJson(const app::Me& me, uint64_t position) {
+  json::object out;
+  out["account"] = AccountJson(me.account);
+  out["platforms"] = PlatformsJson(me.platforms);
+  out["position"] = position;
+  return out;
+}
+
+json::object SessionJson(const app::Session& session, uint64_t position) {
+  json::object out = MeJson(app::Me{session.account, session.platforms}, position);
+  out["token"] = session.token;
+  out["expiresAt"] = IsoTime(session.expires_at);
+  return out;
+}
+
+json::object InvitePreviewJson(const app::InvitePreview& preview, uint64_t position) {
+  json::object out;
+  out["platform"] = preview.platform;
+  out["platformName"] = preview.platform_name;
+  out["role"] = v1::Role_Name(preview.role);
+  out["note"] = preview.note;
+  out["expiresAt"] = IsoTime(preview.expires_at);
+  out["founding"] = preview.founding;
+  out["position"] = position;
+  return out;
+}
+
+json::object CreatedInviteJson(const app::CreatedInvite& invite, const std::string& base_url) {
+  json::object out;
+  out["inviteId"] = invite.invite_id;
+  out["token"] = invite.token;
+  out["link"] = InviteLink(base_url, invite.token);
+  out["role"] = v1::Role_Name(invite.role);
+  out["expiresAt"] = IsoTime(invite.expires_at);
+  out["position"] = invite.position;
+  return out;
+}
+
+json::object FoundingInviteJson(const std::string& platform, const app::CreatedInvite& invite,
+                                const std::string& base_url, uint64_t position) {
+  json::object out;
+  out["platform"] = platform;
+  out["token"] = invite.token;
+  out["link"] = InviteLink(base_url, invite.token);
+  out["expiresAt"] = IsoTime(invite.expires_at);
+  out["position"] = position;
+  return out;
+}
+
+json::object FeedKeyJson(const std::string& key, const std::string& platform,
+                         const std::string& base_url, uint64_t position) {
+  json::object out;
+  out["key"] = key;
+  out["url"] = base_url + "/api/v1/platforms/" + platform + "/calendar.ics?key=" + key;
+  out["position"] = position;
+  return out;
+}
+
+json::object CommandResultJson(const app::CommandResult& result, bool with_events) {
+  json::object out;
+  out["position"] = result.last_position;
+  out["firstPosition"] = result.first_position;
+  out["lastPosition"] = result.last_position;
+  out["repeated"] = result.repeated;
+  if (with_events) {
+    json::array events;
+    for (const auto& record : result.events) events.push_back(json::parse(wire::EventJson(record)));
+    out["events"] = std::move(events);
+  }
+  return out;
+}
+
+json::object VerifyJson(const eventstore::VerifyReport& report) {
+  json::object out;
+  out["ok"] = report.ok();
+  out["events"] = report.events;
+  out["head"] = json::object{{"position", report.head.position}, {"hash", HexOf(report.head.hash)}};
+  if (report.first_bad_position) {
+    out["firstBadPosition"] = *report.first_bad_position;
+    out["message"] = report.problem;
+  }
+  out["position"] = report.head.position;
+  return out;
+}
+
+std::string ViewAtJson(const app::ViewAt& view) {
+  return "{\"position\":" + std::to_string(view.position) +
+         ",\"view\":" + wire::MessageJson(*view.view) + "}";
+}
+
+std::string EventsNdjson(const app::EventsPage& page) {
+  std::string out;
+  for (const auto& record : page.events) {
+    out += wire::EventJson(record);
+    out += '\n';
+  }
+  out += "{\"position\":" + std::to_string(page.head) + ",\"next\":" + std::to_string(page.next) +
+         "}\n";
+  return out;
+}
+
+}  // namespace rotonde::net

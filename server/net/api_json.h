@@ -1,0 +1,56 @@
+// The JSON bodies of docs/api.md: requests read strictly into the application's inputs, and
+// the application's results written as the answers the API documents. Every answer carries
+// `position`, the log position it reflects.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "application.h"
+#include "rotonde/base/status.h"
+#include "rotonde/v1/commands.pb.h"
+
+namespace rotonde::net {
+
+// Requests. Each fails with invalid_utf8 or bad_request (not JSON, not an object, a member of
+// the wrong type), or with the code named.
+struct SignInRequest {
+  std::string login;
+  std::string password;
+};
+Result<SignInRequest> ParseSignIn(std::string_view body);
+Result<app::Acceptance> ParseAcceptance(std::string_view body);
+// invalid_role for a role that is not ROLE_MEMBER, ROLE_COORDINATOR, ROLE_AUDITOR or
+// ROLE_ADMIN; invalid_argument for expiresInHours that is not a whole number.
+Result<app::InviteRequest> ParseInviteRequest(std::string_view body);
+Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body);
+// A command in protobuf's JSON mapping of v1::Command.
+Result<v1::Command> ParseCommand(std::string_view body);
+
+// "YYYY-MM-DDTHH:MM:SSZ" of seconds since the epoch.
+std::string IsoTime(int64_t seconds);
+
+// Answers.
+boost::json::object SessionJson(const app::Session& session, uint64_t position);
+boost::json::object MeJson(const app::Me& me, uint64_t position);
+boost::json::array PlatformsJson(const std::vector<app::Membership>& platforms);
+boost::json::object InvitePreviewJson(const app::InvitePreview& preview, uint64_t position);
+// `base_url` the links' base, e.g. "https://rotonde.example".
+boost::json::object CreatedInviteJson(const app::CreatedInvite& invite,
+                                      const std::string& base_url);
+boost::json::object FoundingInviteJson(const std::string& platform,
+                                       const app::CreatedInvite& invite,
+                                       const std::string& base_url, uint64_t position);
+boost::json::object FeedKeyJson(const std::string& key, const std::string& platform,
+                                const std::string& base_url, uint64_t position);
+// With the command's events when it carries them (HTTP answers).
+boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events);
+boost::json::object VerifyJson(const eventstore::VerifyReport& report);
+// {"position":P,"view":{...}}.
+std::string ViewAtJson(const app::ViewAt& view);
+// One event per line, then {"position":head,"next":N}.
+std::string EventsNdjson(const app::EventsPage& page);
+
+}  // namespace rotonde::net
