@@ -12,9 +12,9 @@
 #include <algorithm>
 
 #include "decide_support.h"
+#include "deciders.h"
 
-namespace rotonde::commands {
-namespace {
+namespace rotonde::commands::budget {
 
 using projections::BudgetState;
 using projections::InitiativeStatus;
@@ -250,24 +250,4 @@ Decision Expense(const v1::Command& command, const CommandContext& context,
   return std::move(out).Done();
 }
 
-}  // namespace
-
-Decision DecideBudget(const v1::Command& command, const CommandContext& context,
-                      const PlatformState& state) {
-  switch (command.command_case()) {
-    case v1::Command::kAllocateBudget:
-      return Allocate(command, context, state);
-    case v1::Command::kSetOverheadCap:
-      return SetCap(command, context, state);
-    case v1::Command::kProposeSpending:
-      return Propose(command, context, state);
-    case v1::Command::kDecideSpending:
-      return DecideLine(command, context, state);
-    case v1::Command::kRecordExpense:
-      return Expense(command, context, state);
-    default:
-      return Refuse("unknown_command", "not a budget command");
-  }
-}
-
-}  // namespace rotonde::commands
+}  // namespace rotonde::commands::budget

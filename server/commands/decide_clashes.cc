@@ -3,9 +3,9 @@
 // but never imposes the connection.
 #include "clash_rules.h"
 #include "decide_support.h"
+#include "deciders.h"
 
-namespace rotonde::commands {
-namespace {
+namespace rotonde::commands::clashes {
 
 using projections::ClashState;
 using projections::ClashStatus;
@@ -173,22 +173,4 @@ Decision Decline(const v1::Command& command, const CommandContext& context,
   return std::move(out).Done();
 }
 
-}  // namespace
-
-Decision DecideClashes(const v1::Command& command, const CommandContext& context,
-                       const PlatformState& state) {
-  switch (command.command_case()) {
-    case v1::Command::kDismissClash:
-      return Dismiss(command, context, state);
-    case v1::Command::kProposeMerge:
-      return Propose(command, context, state);
-    case v1::Command::kAcceptMerge:
-      return Accept(command, context, state);
-    case v1::Command::kDeclineMerge:
-      return Decline(command, context, state);
-    default:
-      return Refuse("unknown_command", "not a clash command");
-  }
-}
-
-}  // namespace rotonde::commands
+}  // namespace rotonde::commands::clashes

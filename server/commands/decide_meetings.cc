@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "decide_support.h"
+#include "deciders.h"
 
-namespace rotonde::commands {
-namespace {
+namespace rotonde::commands::meetings {
 
 using projections::ActionItemState;
 using projections::MeetingState;
@@ -278,30 +278,4 @@ Decision MarkHeld(const v1::Command& command, const CommandContext& context,
   return std::move(out).Done();
 }
 
-}  // namespace
-
-Decision DecideMeetings(const v1::Command& command, const CommandContext& context,
-                        const PlatformState& state) {
-  switch (command.command_case()) {
-    case v1::Command::kScheduleMeeting:
-      return Schedule(command, context, state);
-    case v1::Command::kAddAgendaItem:
-      return AddAgendaItem(command, context, state);
-    case v1::Command::kRecordMinutes:
-      return RecordMinutes(command, context, state);
-    case v1::Command::kRecordDecision:
-      return RecordDecision(command, context, state);
-    case v1::Command::kAddActionItem:
-      return AddActionItem(command, context, state);
-    case v1::Command::kMarkActionDone:
-      return MarkActionDone(command, context, state);
-    case v1::Command::kMarkActionNotDone:
-      return MarkActionNotDone(command, context, state);
-    case v1::Command::kMarkMeetingHeld:
-      return MarkHeld(command, context, state);
-    default:
-      return Refuse("unknown_command", "not a meeting command");
-  }
-}
-
-}  // namespace rotonde::commands
+}  // namespace rotonde::commands::meetings

@@ -1,8 +1,8 @@
 // The platform and its members: founding, invites, joining, leaving, roles.
 #include "decide_support.h"
+#include "deciders.h"
 
-namespace rotonde::commands {
-namespace {
+namespace rotonde::commands::platform {
 
 using projections::PlatformState;
 
@@ -142,24 +142,4 @@ Decision Grant(const v1::Command& command, const CommandContext& context,
   return std::move(out).Done();
 }
 
-}  // namespace
-
-Decision DecidePlatform(const v1::Command& command, const CommandContext& context,
-                        const PlatformState& state) {
-  switch (command.command_case()) {
-    case v1::Command::kFoundPlatform:
-      return Found(command, context, state);
-    case v1::Command::kInviteMember:
-      return Invite(command, context, state);
-    case v1::Command::kJoinPlatform:
-      return Join(command, context, state);
-    case v1::Command::kLeavePlatform:
-      return Leave(command, context, state);
-    case v1::Command::kGrantRole:
-      return Grant(command, context, state);
-    default:
-      return Refuse("unknown_command", "not a platform command");
-  }
-}
-
-}  // namespace rotonde::commands
+}  // namespace rotonde::commands::platform

@@ -70,18 +70,4 @@ Check CheckExpectedVersion(const v1::Command& command, const projections::Platfo
 std::string NewId(const v1::Command& command, std::string_view given, std::string_view prefix,
                   std::string_view salt = "");
 
-// Area deciders, one file each; called by Decide for the commands of their area.
-Decision DecidePlatform(const v1::Command& command, const CommandContext& context,
-                        const projections::PlatformState& state);
-Decision DecideInitiatives(const v1::Command& command, const CommandContext& context,
-                           const projections::PlatformState& state);
-Decision DecideClashes(const v1::Command& command, const CommandContext& context,
-                       const projections::PlatformState& state);
-Decision DecideTasks(const v1::Command& command, const CommandContext& context,
-                     const projections::PlatformState& state);
-Decision DecideMeetings(const v1::Command& command, const CommandContext& context,
-                        const projections::PlatformState& state);
-Decision DecideBudget(const v1::Command& command, const CommandContext& context,
-                      const projections::PlatformState& state);
-
 }  // namespace rotonde::commands

@@ -4,9 +4,9 @@
 #include <algorithm>
 
 #include "decide_support.h"
+#include "deciders.h"
 
-namespace rotonde::commands {
-namespace {
+namespace rotonde::commands::tasks {
 
 using projections::InitiativeState;
 using projections::PlatformState;
@@ -196,26 +196,4 @@ Decision OfferToTeach(const v1::Command& command, const CommandContext& context,
   return std::move(out).Done();
 }
 
-}  // namespace
-
-Decision DecideTasks(const v1::Command& command, const CommandContext& context,
-                     const PlatformState& state) {
-  switch (command.command_case()) {
-    case v1::Command::kCreateTask:
-      return Create(command, context, state);
-    case v1::Command::kClaimTask:
-      return Claim(command, context, state);
-    case v1::Command::kReleaseTask:
-      return Release(command, context, state);
-    case v1::Command::kCompleteTask:
-      return Complete(command, context, state);
-    case v1::Command::kRequestLearning:
-      return RequestLearning(command, context, state);
-    case v1::Command::kOfferToTeach:
-      return OfferToTeach(command, context, state);
-    default:
-      return Refuse("unknown_command", "not a task command");
-  }
-}
-
-}  // namespace rotonde::commands
+}  // namespace rotonde::commands::tasks
