@@ -1,19 +1,22 @@
 // The demo neighbourhood: a fictional, lived-in platform "kolenkit" (Buurtplatform
-// Kolenkitbuurt, Amsterdam Nieuw-West) with three months of history, written through the
-// CommandService, so every event in it was decided by the real rules. It shows a newcomer
-// what the product is for: members and roles, initiatives of every kind, the seed stories
-// (braderieën joined by consent, three give-aways under one canopy, one buurtkrant, the
-// council's action review, the buurtbudget, a resident's proposal), and open clashes on the
-// samenwerkingsrotonde.
+// Kolenkitbuurt, Amsterdam Nieuw-West), from its founding in February 2026 to the summer being
+// planned in May. Its story is data, kolenkit.ndjson (the format is documented at its top),
+// embedded in the binary and played command by command through the CommandService, so every
+// event in it was decided by the real rules. It shows a newcomer what the product is for:
+// members and roles, initiatives of every kind, the seed stories (braderieën joined by consent,
+// three give-aways under one canopy, one buurtkrant, the council's action review, the
+// buurtbudget, a resident's proposal), and open clashes on the samenwerkingsrotonde.
 //
 // The people, organisations and events are invented; the streets and places are real.
 // Command ids are "demo-0001", "demo-0002", ... and every id is fixed, so two demo stores
 // hold the same events (ids, streams, payloads, actors) and differ only in recorded_at and
-// the hashes that cover it.
+// the hashes that cover it. recorded_at is the store's clock, as for every event: the story's
+// own times ("at" in the script) document it and are not written into the log.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command_service.h"
@@ -53,10 +56,13 @@ struct DemoSummary {
   int64_t balance_cents = 0;
 
   // When a command was refused: which one and why (the refusal's stable code), so the
-  // demo fails naming it instead of writing a platform with a hole in it.
+  // demo fails naming it instead of writing a platform with a hole in it. A malformed line of
+  // the script stops it before anything is written: then only failed_line and refusal_code
+  // ("invalid_argument") are set.
   std::string failed_command_id;  // "demo-0042"
   std::string failed_command;     // "ProposeInitiative as m-bram"
   std::string refusal_code;       // "already_exists", or "unavailable" if the store failed
+  uint64_t failed_line = 0;       // the script's line of that command, from 1
 };
 
 // Writes the demo into `store`, which must hold no events at all (else kInvalidArgument and
@@ -68,5 +74,12 @@ Status WriteDemo(eventstore::EventStore& store, DemoSummary* out);
 // The same through a service that already runs on a store (e.g. a server started with the
 // demo): the platform "kolenkit" must hold no events; other platforms are left alone.
 Status WriteDemo(app::CommandService& service, DemoSummary* out);
+
+// What WriteDemo does with the kolenkit story, for any script in its format (demo_script.h):
+// parses all of it (a malformed line fails with its line number, writing nothing), then plays
+// it into the platform "kolenkit", which must hold no events. `name` names the script in
+// errors ("kolenkit.ndjson line 12: ...").
+Status PlayDemoScript(app::CommandService& service, std::string_view name,
+                      std::string_view script, DemoSummary* out);
 
 }  // namespace rotonde::demo
