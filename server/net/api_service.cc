@@ -10,6 +10,7 @@
 #include "ical.h"
 #include "proto_json.h"
 #include "report_csv.h"
+#include "rotonde/base/utf8.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/projections/views.h"
 #include "secrets.h"
@@ -45,7 +46,7 @@ ApiError Unavailable(const Status& status) {
 
 // A JSON object from a request body: invalid_utf8, bad_request.
 Answer<json::object> ParseObject(std::string_view body) {
-  if (!commands::IsValidUtf8(body)) return Err("invalid_utf8", "the request is not UTF-8");
+  if (!utf8::IsValid(body)) return Err("invalid_utf8", "the request is not UTF-8");
   boost::system::error_code ec;
   json::value value = json::parse(body, ec);
   if (ec) return Err("bad_request", "the body is not JSON: " + ec.message());
@@ -442,7 +443,7 @@ Answer<json::object> ApiService::MyPlatforms(const Caller& caller) {
 
 Answer<v1::Command> ApiService::ParseCommand(const Caller& caller, const std::string& platform,
                                              std::string_view command_json) {
-  if (!commands::IsValidUtf8(command_json)) return Err("invalid_utf8", "the command is not UTF-8");
+  if (!utf8::IsValid(command_json)) return Err("invalid_utf8", "the command is not UTF-8");
   v1::Command command;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
