@@ -1,89 +1,73 @@
 #include "rotonde/projections/dates.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace rotonde::projections {
 namespace {
 
-// Howard Hinnant's days_from_civil / civil_from_days, proleptic Gregorian.
-int32_t DaysFromCivil(int32_t y, int32_t m, int32_t d) {
-  y -= m <= 2;
-  const int32_t era = (y >= 0 ? y : y - 399) / 400;
-  const int32_t yoe = y - era * 400;
-  const int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
 
-void CivilFromDays(int32_t z, int32_t* y, int32_t* m, int32_t* d) {
-  z += 719468;
-  const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int32_t doe = z - era * 146097;
-  const int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int32_t mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp + (mp < 10 ? 3 : -9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
+sys_days SysDays(int32_t day) { return sys_days(days(day)); }
+int32_t DayNumber(sys_days date) { return static_cast<int32_t>(date.time_since_epoch().count()); }
 
-bool Digits(std::string_view text, size_t from, size_t count, int32_t* value) {
-  int32_t v = 0;
+// The number text[from, from + count) spells in ASCII digits, and nothing else (no sign).
+std::optional<unsigned> Digits(std::string_view text, size_t from, size_t count) {
+  unsigned value = 0;
   for (size_t i = from; i < from + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
   }
-  *value = v;
-  return true;
+  return value;
 }
-
-bool IsLeap(int32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 
 std::optional<int32_t> ParseIsoDate(std::string_view text) {
-  int32_t y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !Digits(text, 0, 4, &y) ||
-      !Digits(text, 5, 2, &m) || !Digits(text, 8, 2, &d)) {
-    return std::nullopt;
-  }
-  static constexpr int32_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  if (d > kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0)) return std::nullopt;
-  return DaysFromCivil(y, m, d);
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const std::optional<unsigned> y = Digits(text, 0, 4);
+  const std::optional<unsigned> m = Digits(text, 5, 2);
+  const std::optional<unsigned> d = Digits(text, 8, 2);
+  if (!y || !m || !d || *y < 1900 || *y > 2999) return std::nullopt;
+  const year_month_day date(std::chrono::year(static_cast<int>(*y)), std::chrono::month(*m),
+                            std::chrono::day(*d));
+  if (!date.ok()) return std::nullopt;  // month 13, day 0, April 31, 2026-02-29
+  return DayNumber(sys_days(date));
 }
 
 std::string FormatIsoDate(int32_t day) {
-  int32_t y = 0, m = 0, d = 0;
-  CivilFromDays(day, &y, &m, &d);
+  const year_month_day date(SysDays(day));
   char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return text;
 }
 
 std::optional<int32_t> ParseTimeOfDay(std::string_view text) {
-  int32_t h = 0, m = 0;
-  if (text.size() != 5 || text[2] != ':' || !Digits(text, 0, 2, &h) || !Digits(text, 3, 2, &m) ||
-      h > 23 || m > 59) {
-    return std::nullopt;
-  }
-  return h * 60 + m;
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  const std::optional<unsigned> h = Digits(text, 0, 2);
+  const std::optional<unsigned> m = Digits(text, 3, 2);
+  if (!h || !m || *h > 23 || *m > 59) return std::nullopt;
+  return static_cast<int32_t>((std::chrono::hours(*h) + std::chrono::minutes(*m)).count());
 }
 
 int32_t Weekday(int32_t day) {
-  // 1970-01-01 was a Thursday (3 when Monday is 0).
-  return ((day % 7) + 7 + 3) % 7;
+  return static_cast<int32_t>(std::chrono::weekday(SysDays(day)).iso_encoding()) - 1;
 }
 
-int32_t IsoWeekMonday(int32_t day) { return day - Weekday(day); }
+int32_t IsoWeekMonday(int32_t day) {
+  const sys_days date = SysDays(day);
+  return DayNumber(date - (std::chrono::weekday(date) - std::chrono::Monday));
+}
 
 int32_t IsoWeek(int32_t day) {
   // The ISO year is the year of the week's Thursday; week 1 holds that year's first Thursday.
-  const int32_t thursday = IsoWeekMonday(day) + 3;
-  int32_t y = 0, m = 0, d = 0;
-  CivilFromDays(thursday, &y, &m, &d);
-  const int32_t week = (thursday - DaysFromCivil(y, 1, 1)) / 7 + 1;
-  return y * 100 + week;
+  const sys_days thursday = SysDays(IsoWeekMonday(day)) + days(3);
+  const std::chrono::year iso_year = year_month_day(thursday).year();
+  const days into_year = thursday - sys_days(iso_year / std::chrono::January / 1);
+  return static_cast<int32_t>(iso_year) * 100 + static_cast<int32_t>(into_year.count() / 7) + 1;
 }
 
 }  // namespace rotonde::projections

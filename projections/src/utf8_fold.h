@@ -1,4 +1,5 @@
-// UTF-8 decoding and folding of Dutch text to lower-case ASCII words.
+// Dutch text split into folded words: the word rules of text similarity, on the Unicode
+// mechanics of rotonde/base/utf8.h.
 #pragma once
 
 #include <string>
@@ -8,18 +9,18 @@
 namespace rotonde::projections::internal {
 
 struct FoldedWord {
-  std::string text;             // lower-case ASCII letters and digits (see FoldWords)
+  std::string text;             // folded letters and digits (see FoldWords)
   bool capitalized = false;     // written with a capital first letter and not all in capitals
   bool sentence_start = false;  // first word of the text or after . ! ? : ; • ( " or a newline
 };
 
-// The words of `utf8`, folded. Latin-1 Supplement and Latin Extended-A letters fold to their
-// base letters (é -> e, ĳ -> ij, ß -> ss, æ -> ae, ł -> l); combining marks
-// (U+0300..U+036F) are dropped, so a decomposed "e + ◌́" folds like "é". An apostrophe
-// followed by "s" and a word end joins ("foto's" -> "fotos"); every other apostrophe,
-// punctuation, symbol, space and every byte that is not part of valid UTF-8 (bad lead byte,
-// truncated sequence, overlong form, surrogate, beyond U+10FFFF) separates words. Letters
-// of other scripts are kept as their UTF-8 bytes, unfolded.
+// The words of `utf8`, folded. Words are runs of letters and digits; each is folded by
+// utf8::AppendFolded: lower case, diacritics removed (é -> e, ș -> s, ά -> α), ligatures
+// spelled out (ĳ -> ij, ß -> ss, æ -> ae, ﬁ -> fi), Latin letters to ASCII (ł -> l).
+// Combining marks belong to the letter before them, so a decomposed "e + ◌́" folds like "é".
+// An apostrophe followed by "s" and a word end joins ("foto's" -> "fotos"); every other
+// apostrophe, punctuation, symbol, space and every byte that is not part of valid UTF-8 (bad
+// lead byte, truncated sequence, overlong form, surrogate, beyond U+10FFFF) separates words.
 std::vector<FoldedWord> FoldWords(std::string_view utf8);
 
 // The folded words joined by single spaces.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rotonde/base/utf8.h"
 #include "rotonde/projections/dates.h"
 
 namespace rotonde::commands {
@@ -23,43 +24,6 @@ std::string RoleName(v1::Role role) {
 }
 
 }  // namespace
-
-// Length of the UTF-8 sequence starting at text[i], or 0 if it is not valid UTF-8
-// (overlong forms, surrogates and code points above U+10FFFF are not).
-size_t Utf8Length(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF)
-    n = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4)
-    n = 4, cp = c & 0x07;
-  else
-    return 0;
-  if (i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return n;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = Utf8Length(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 Decision Refuse(std::string code, std::string message) { return Status(code, std::move(message)); }
 
@@ -108,18 +72,17 @@ Check CheckText(std::string_view field, std::string_view value, size_t max_bytes
   }
   bool blank = true;
   for (size_t i = 0; i < value.size();) {
-    const size_t n = Utf8Length(value, i);
-    if (n == 0) return Refuse("invalid_text", name + " is not valid UTF-8");
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    if (n == 1 && (c < 0x20 || c == 0x7F)) {
-      if (!(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
+    const utf8::Sequence sequence = utf8::Decode(value, i);
+    if (!sequence.valid()) return Refuse("invalid_text", name + " is not valid UTF-8");
+    const char32_t c = sequence.code_point;
+    if (c < 0x20 || c == 0x7F) {
+      if (!(multiline && (c == U'\n' || c == U'\t' || c == U'\r'))) {
         return Refuse("invalid_text", name + " holds a control character");
       }
-    } else if (c != ' ' &&
-               !(n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) == 0xA0)) {
+    } else if (c != U' ' && c != 0xA0) {
       blank = false;  // anything but a space or a no-break space (U+00A0)
     }
-    i += n;
+    i += sequence.length;
   }
   if (required && blank) return Refuse("missing_field", name + " is required");
   return std::nullopt;

@@ -44,11 +44,6 @@ Check RequireRole(const projections::PlatformState& state, const CommandContext&
 Check RequireWriter(const projections::PlatformState& state, const CommandContext& context);
 Check RequireFounded(const projections::PlatformState& state);
 
-// Length of the UTF-8 sequence starting at text[i], or 0 if it is not valid UTF-8 (overlong
-// forms, surrogates and code points above U+10FFFF are not); and whether all of `text` is.
-size_t Utf8Length(std::string_view text, size_t i);
-bool IsValidUtf8(std::string_view text);
-
 // Text: valid UTF-8, no control characters (newlines and tabs only where `multiline`),
 // within max_bytes, and not blank when required (spaces, including no-break spaces, are
 // blank).

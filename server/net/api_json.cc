@@ -4,10 +4,10 @@
 
 #include <ctime>
 
-#include "decide_support.h"
 #include "event_json.h"
 #include "proto_json.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/base/utf8.h"
 
 namespace rotonde::net {
 
@@ -19,7 +19,7 @@ Status BadRequest(std::string message) { return Status("bad_request", std::move(
 
 // A JSON object from a request body: invalid_utf8, bad_request.
 Result<json::object> ParseObject(std::string_view body) {
-  if (!commands::IsValidUtf8(body)) return Status("invalid_utf8", "the request is not UTF-8");
+  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the request is not UTF-8");
   boost::system::error_code ec;
   json::value value = json::parse(body, ec);
   if (ec) return BadRequest("the body is not JSON: " + ec.message());
@@ -134,7 +134,7 @@ Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {
 }
 
 Result<v1::Command> ParseCommand(std::string_view body) {
-  if (!commands::IsValidUtf8(body)) return Status("invalid_utf8", "the command is not UTF-8");
+  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the command is not UTF-8");
   v1::Command command;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

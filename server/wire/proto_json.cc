@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "rotonde/base/utf8.h"
+
 namespace rotonde::wire {
 
 namespace {
@@ -76,41 +78,15 @@ void AppendEscape(std::string* out, uint32_t cp) {
   AppendHex4(out, cp);
 }
 
-// Decodes the UTF-8 sequence at text[i]: its code point and length; false (with the length
-// to skip) for a byte sequence that is not UTF-8 — protobuf's printer drops those bytes.
-// Like protobuf, takes overlong forms for their code point.
-bool DecodeUtf8(std::string_view text, size_t i, uint32_t* cp, size_t* length) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  *length = 1;
-  size_t more = 0;
-  if (lead < 0x80) {
-    *cp = lead;
-    return true;
-  } else if (lead <= 0xbf) {
-    return false;
-  } else if (lead <= 0xdf) {
-    *cp = lead & 0x1f;
-    more = 1;
-  } else if (lead <= 0xef) {
-    *cp = lead & 0x0f;
-    more = 2;
-  } else if (lead <= 0xf7) {
-    *cp = lead & 0x07;
-    more = 3;
-  } else {
-    return false;
-  }
-  for (; more > 0; --more) {
-    if (i + *length >= text.size()) {
-      *length = text.size() - i;  // cut short at the end
-      return false;
-    }
-    const auto next = static_cast<unsigned char>(text[i + *length]);
-    ++*length;
-    if (next < 0x80 || next > 0xbf) return false;
-    *cp = (*cp << 6) | (next & 0x3f);
-  }
-  return (*cp & 0xfffff800) != 0xd800 && *cp <= 0x10ffff;
+// How protobuf's printer reads the sequence at text[i]: whether it prints it (as `cp`), and
+// how many bytes it takes either way. It takes an overlong form for its code point, and drops
+// a sequence that is not UTF-8 otherwise, together with the byte that cut it short.
+bool ReadAsProtobuf(std::string_view text, size_t i, uint32_t* cp, size_t* length) {
+  const utf8::Sequence sequence = utf8::Decode(text, i);
+  *cp = sequence.code_point;
+  *length = sequence.length;
+  if (sequence.error == utf8::Error::kTruncated && i + *length < text.size()) ++*length;
+  return sequence.valid() || sequence.error == utf8::Error::kOverlong;
 }
 
 void AppendKey(std::string* out, const FieldDescriptor* field, bool* first) {
@@ -356,7 +332,7 @@ void AppendJsonString(std::string* out, std::string_view text) {
     }
     uint32_t cp = 0;
     size_t length = 0;
-    const bool valid = DecodeUtf8(text, i, &cp, &length);
+    const bool valid = ReadAsProtobuf(text, i, &cp, &length);
     if (valid && !NeedsEscape(cp)) {
       i += length;  // printed as it is
       continue;

@@ -35,6 +35,15 @@ TEST(NormalizeTextTest, FoldsDiacritics) {
   EXPECT_EQ(NormalizeText("Cafe\xCC\x81"), "cafe");  // e + combining acute accent
 }
 
+TEST(NormalizeTextTest, FoldsOtherScriptsLigaturesAndRomanian) {
+  EXPECT_EQ(NormalizeText("ΆΘΗΝΑ, Αθήνα"), "αθηνα αθηνα");
+  EXPECT_EQ(NormalizeText("ΟΔΟΣ οδος"), "οδοσ οδοσ");
+  EXPECT_EQ(NormalizeText("Ёлка МОСКВА"), "елка москва");
+  EXPECT_EQ(NormalizeText("ﬁets ﬂes"), "fiets fles");  // ligatures
+  EXPECT_EQ(NormalizeText("Timișoara Timişoara Țara Ţara"), "timisoara timisoara tara tara");
+  EXPECT_EQ(NormalizeText("ＬＥＧＯ-middag"), "lego middag");  // fullwidth letters
+}
+
 TEST(NormalizeTextTest, KeepsDigitsAndJoinsApostropheS) {
   EXPECT_EQ(NormalizeText("Metro 53: rijdt om 8:15"), "metro 53 rijdt om 8 15");
   EXPECT_EQ(NormalizeText("foto's en baby’s"), "fotos en babys");

@@ -6,27 +6,20 @@
 #include <iterator>
 #include <vector>
 
+#include "rotonde/base/utf8.h"
+
 namespace rotonde::projections::baseline {
 namespace {
 
 using Trigram = std::array<char32_t, 3>;
 
+// PostgreSQL refuses text that is not UTF-8; here such bytes separate words.
 std::vector<char32_t> DecodeUtf8(std::string_view text) {
   std::vector<char32_t> out;
   for (size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<uint8_t>(text[i]);
-    size_t need = lead < 0x80 ? 0 : lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-    char32_t cp = need == 0   ? lead
-                  : need == 1 ? (lead & 0x1F)
-                  : need == 2 ? (lead & 0x0F)
-                              : (lead & 0x07);
-    if (lead >= 0x80 && need == 0) cp = U' ';  // stray continuation byte
-    size_t k = 1;
-    for (; k <= need && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
-    }
-    out.push_back(k == need + 1 ? cp : U' ');
-    i += k;
+    const utf8::Sequence sequence = utf8::Decode(text, i);
+    out.push_back(sequence.valid() ? sequence.code_point : U' ');
+    i += sequence.length;
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <cmath>
@@ -393,6 +394,29 @@ TEST(MessageJson, IsNullForAMessageProtobufCannotRender) {
   // A Timestamp after year 9999 has no RFC 3339 form.
   history.add_entries()->mutable_recorded_at()->set_seconds(int64_t{1} << 40);
   EXPECT_EQ(MessageJson(history), "null");
+}
+
+// Texts strung together from characters, escapes and the bytes of broken sequences (stray
+// continuation bytes, leads of every length, overlong and surrogate starts, leads past
+// U+10FFFF): printed as protobuf prints them, byte for byte.
+TEST(AppendJsonString, MatchesProtobufOnBrokenUtf8) {
+  const std::vector<std::string> pieces = {
+      "a",    "<",    "\x01", "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80",
+      "\x80", "\x8d", "\x90", "\x9f",     "\xa0",         "\xbf",
+      "\xc0", "\xc1", "\xc3", "\xe0",     "\xed",         "\xef",
+      "\xf0", "\xf4", "\xf5", "\xf7",     "\xf8",         "\xff"};
+  std::mt19937 random(20260613);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> count(1, 8);
+  // protobuf logs every string field that is not UTF-8 it serializes.
+  google::protobuf::LogSilencer quiet;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int n = count(random); n > 0; --n) text += pieces[pick(random)];
+    v1::ProposalSubmitted message;
+    message.set_title(text);
+    ASSERT_EQ(MessageJson(message), ProtobufJson(message)) << testing::PrintToString(text);
+  }
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 // that changes: a projection may call them while folding, and a replay gets the same answers.
 //
 // Terms. Text is decoded as UTF-8 (a byte that is not valid UTF-8 separates words, it is
-// never an error), case-folded and diacritic-folded to ASCII (é -> e, ĳ -> ij, ß -> ss) and
-// split into words. Dutch stop words and words any neighbourhood initiative may carry
+// never an error), split into words, case-folded and diacritic-folded by ICU (Latin script to
+// ASCII: é -> e, ĳ -> ij, ß -> ss; Greek and Cyrillic to lower case without accents). Dutch stop
+// words and words any neighbourhood initiative may carry
 // ("buurt", "samen", weekdays, "zomer") are dropped. A short table maps words of one
 // meaning onto one form (nieuwsbrief -> krant, geefmarkt -> weggeef). Compounds lose the
 // modifiers every initiative shares (buurtfeest -> feest) and are split where the head
@@ -42,8 +43,9 @@ namespace rotonde::projections {
 // end is taken because a missed duplicate costs more than a flag a coordinator dismisses.
 inline constexpr double kSimilarThreshold = 0.45;
 
-// The folded form of `utf8` for display and search: lower-case ASCII letters and digits,
-// words separated by single spaces, no leading or trailing space. Diacritics are removed,
+// The folded form of `utf8` for display and search: lower-case letters and digits (ASCII for
+// Latin script), words separated by single spaces, no leading or trailing space. Diacritics are
+// removed,
 // "'s" plurals are joined (foto's -> fotos), every other character is a separator. Stop
 // words are kept; nothing is stemmed.
 std::string NormalizeText(std::string_view utf8);
