@@ -3,6 +3,8 @@
 #include <array>
 #include <span>
 
+#include "platform_tables.h"
+
 namespace rotonde::projections {
 namespace {
 
@@ -16,8 +18,9 @@ const std::vector<uint64_t>& NoHistory() {
 }  // namespace
 
 const std::vector<uint64_t>& PlatformModel::History(std::string_view entity_stream) const {
-  auto it = state_.streams_.find(entity_stream);
-  return it == state_.streams_.end() ? NoHistory() : it->second.history;
+  const auto& streams = state_.tables_->streams;
+  auto it = streams.find(entity_stream);
+  return it == streams.end() ? NoHistory() : it->second.history;
 }
 
 void PlatformModel::Remember(std::vector<uint64_t>& history, uint64_t position) {
@@ -26,10 +29,9 @@ void PlatformModel::Remember(std::vector<uint64_t>& history, uint64_t position) 
 }
 
 void PlatformModel::Remember(std::string_view entity_stream, uint64_t position) {
-  auto it = state_.streams_.find(entity_stream);
-  if (it == state_.streams_.end()) {
-    it = state_.streams_.emplace(std::string(entity_stream), StreamEntry()).first;
-  }
+  auto& streams = state_.tables_->streams;
+  auto it = streams.find(entity_stream);
+  if (it == streams.end()) it = streams.emplace(std::string(entity_stream), StreamEntry()).first;
   Remember(it->second.history, position);
 }
 
@@ -131,7 +133,7 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
   }
   state_.Apply(record, event);
 
-  Remember(state_.applied_stream_->second.history, record.position());
+  Remember(state_.tables_->applied_stream->second.history, record.position());
   if (concerned == 0) return;
   // "<platform>/initiative/<id>", built in one reused buffer.
   const std::string_view platform =

@@ -1,5 +1,6 @@
 #include "rotonde/projections/snapshot.h"
 
+#include "platform_tables.h"
 #include "rotonde/projections/views.h"
 
 #include <algorithm>
@@ -52,27 +53,27 @@ v1::PlatformSnapshot ModelSnapshots::Take(const PlatformModel& model) {
 }
 
 void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out) {
-  const PlatformState& s = model.state_;
+  const PlatformTables& s = *model.state_.tables_;
   out.set_format(kSnapshotFormat);
-  out.set_position(s.position_);
-  out.set_platform_id(s.platform_id_);
-  out.set_name(s.name_);
-  out.set_neighbourhood(s.neighbourhood_);
-  for (const auto& [id, m] : s.members_) {
+  out.set_position(s.position);
+  out.set_platform_id(s.platform_id);
+  out.set_name(s.name);
+  out.set_neighbourhood(s.neighbourhood);
+  for (const auto& [id, m] : s.members.map()) {
     auto* x = out.add_members();
     x->set_id(m.id);
     x->set_name(m.name);
     x->set_role(m.role);
     x->set_active(m.active);
   }
-  for (const auto& [id, i] : s.invites_) {
+  for (const auto& [id, i] : s.invites.map()) {
     auto* x = out.add_invites();
     x->set_id(i.id);
     x->set_role(i.role);
     x->set_invited_by(i.invited_by);
     x->set_used(i.used);
   }
-  for (const auto& [id, i] : s.initiatives_) {
+  for (const auto& [id, i] : s.initiatives.map()) {
     auto* x = out.add_initiatives();
     x->set_id(i.id);
     x->set_kind(i.kind);
@@ -88,7 +89,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_participants(i.participants);
     x->set_proposed_at(i.proposed_at);
   }
-  for (const auto& [id, p] : s.proposals_) {
+  for (const auto& [id, p] : s.proposals.map()) {
     auto* x = out.add_proposals();
     x->set_id(p.id);
     x->set_title(p.title);
@@ -101,7 +102,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_initiative_id(p.initiative_id);
     x->set_decline_reason(p.decline_reason);
   }
-  for (const auto& [id, t] : s.tasks_) {
+  for (const auto& [id, t] : s.tasks.map()) {
     auto* x = out.add_tasks();
     x->set_id(t.id);
     x->set_initiative_id(t.initiative_id);
@@ -114,7 +115,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     for (const auto& l : t.learners_waiting) x->add_learners_waiting(l);
     PutPairs(t.learning_pairs, x->mutable_learning_pairs());
   }
-  for (const auto& [id, m] : s.meetings_) {
+  for (const auto& [id, m] : s.meetings.map()) {
     auto* x = out.add_meetings();
     x->set_id(m.id);
     x->set_title(m.title);
@@ -129,7 +130,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_held(m.held);
     x->set_attendees(m.attendees);
   }
-  const BudgetState& b = s.budget_;
+  const BudgetState& b = s.budget;
   auto* budget = out.mutable_budget();
   for (const auto& a : b.allocations) *budget->add_allocations() = SummarizeAllocation(a);
   budget->set_allocated_cents(b.allocated_cents);
@@ -139,7 +140,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
   budget->set_overhead_cap_percent(b.overhead_cap_percent);
   for (const auto& [id, line] : b.spending) *budget->add_spending() = SummarizeSpending(line);
   for (const auto& e : b.expenses) *budget->add_expenses() = SummarizeExpense(e);
-  for (const auto& [id, c] : s.clashes_) {
+  for (const auto& [id, c] : s.clashes.map()) {
     auto* x = out.add_clashes();
     x->set_id(c.id);
     x->set_initiative_a(c.initiative_a);
@@ -158,14 +159,14 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_detected_at(c.detected_at);
   }
   // The hashed maps in key order, so that equal models give equal bytes.
-  const auto streams = Sorted(s.streams_);
+  const auto streams = Sorted(s.streams);
   for (const auto* entry : streams) {
     if (!entry->second.has_events) continue;
     auto* x = out.add_stream_versions();
     x->set_stream(entry->first);
     x->set_version(entry->second.version);
   }
-  for (const auto* entry : Sorted(s.commands_)) {
+  for (const auto* entry : Sorted(s.commands)) {
     auto* x = out.add_commands();
     x->set_command_id(entry->first);
     x->set_first_position(entry->second.first_position);
@@ -183,15 +184,15 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
 std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot& in) {
   if (in.format() != kSnapshotFormat) return std::nullopt;
   PlatformModel model;
-  PlatformState& s = model.state_;
-  s.position_ = in.position();
-  s.platform_id_ = in.platform_id();
-  s.name_ = in.name();
-  s.neighbourhood_ = in.neighbourhood();
+  PlatformTables& s = *model.state_.tables_;
+  s.position = in.position();
+  s.platform_id = in.platform_id();
+  s.name = in.name();
+  s.neighbourhood = in.neighbourhood();
   for (const auto& x : in.members())
-    s.members_[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
+    s.members[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
   for (const auto& x : in.invites()) {
-    s.invites_[x.id()] = InviteState{x.id(), x.role(), x.invited_by(), x.used()};
+    s.invites[x.id()] = InviteState{x.id(), x.role(), x.invited_by(), x.used()};
   }
   for (const auto& x : in.initiatives()) {
     InitiativeState i;
@@ -209,7 +210,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     i.proposal_id = x.proposal_id();
     i.participants = x.participants();
     i.proposed_at = x.proposed_at();
-    auto& stored = s.initiatives_[i.id];
+    auto& stored = s.initiatives[i.id];
     stored = std::move(i);
     s.IndexInitiative(stored);
   }
@@ -225,7 +226,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     p.notes = Strings(x.notes());
     p.initiative_id = x.initiative_id();
     p.decline_reason = x.decline_reason();
-    s.proposals_[p.id] = std::move(p);
+    s.proposals[p.id] = std::move(p);
   }
   for (const auto& x : in.tasks()) {
     TaskState t;
@@ -239,7 +240,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     t.done_by = x.done_by();
     t.learners_waiting = Strings(x.learners_waiting());
     t.learning_pairs = GetPairs(x.learning_pairs());
-    s.tasks_[t.id] = std::move(t);
+    s.tasks[t.id] = std::move(t);
   }
   for (const auto& x : in.meetings()) {
     MeetingState m;
@@ -266,17 +267,17 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     }
     m.held = x.held();
     m.attendees = x.attendees();
-    s.meetings_[m.id] = std::move(m);
+    s.meetings[m.id] = std::move(m);
   }
   const auto& b = in.budget();
   for (const auto& x : b.allocations()) {
-    s.budget_.allocations.push_back({x.id(), x.source(), x.amount_cents(), x.period()});
+    s.budget.allocations.push_back({x.id(), x.source(), x.amount_cents(), x.period()});
   }
-  s.budget_.allocated_cents = b.allocated_cents();
-  s.budget_.approved_cents = b.approved_cents();
-  s.budget_.approved_overhead_cents = b.approved_overhead_cents();
-  s.budget_.spent_cents = b.spent_cents();
-  s.budget_.overhead_cap_percent = b.overhead_cap_percent();
+  s.budget.allocated_cents = b.allocated_cents();
+  s.budget.approved_cents = b.approved_cents();
+  s.budget.approved_overhead_cents = b.approved_overhead_cents();
+  s.budget.spent_cents = b.spent_cents();
+  s.budget.overhead_cap_percent = b.overhead_cap_percent();
   for (const auto& x : b.spending()) {
     SpendingState l;
     l.id = x.id();
@@ -292,10 +293,10 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     l.votes_abstained = x.votes_abstained();
     l.note = x.note();
     l.spent_cents = x.spent_cents();
-    s.budget_.spending[l.id] = std::move(l);
+    s.budget.spending[l.id] = std::move(l);
   }
   for (const auto& x : b.expenses()) {
-    s.budget_.expenses.push_back(
+    s.budget.expenses.push_back(
         {x.id(), x.spending_id(), x.amount_cents(), x.receipt_reference(), x.paid_to(), x.date()});
   }
   for (const auto& x : in.clashes()) {
@@ -315,19 +316,19 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     c.accepted_sides = {x.accepted_sides().begin(), x.accepted_sides().end()};
     c.decline_reason = x.decline_reason();
     c.detected_at = x.detected_at();
-    s.clash_by_pair_[PairKey(c.initiative_a, c.initiative_b)] = c.id;
-    s.clashes_[c.id] = std::move(c);
+    s.clash_by_pair[PairKey(c.initiative_a, c.initiative_b)] = c.id;
+    s.clashes[c.id] = std::move(c);
   }
   for (const auto& x : in.stream_versions()) {
-    StreamEntry& entry = s.streams_[x.stream()];
+    StreamEntry& entry = s.streams[x.stream()];
     entry.version = x.version();
     entry.has_events = true;
   }
   for (const auto& x : in.commands()) {
-    s.commands_[x.command_id()] = CommandOutcome{x.first_position(), x.last_position()};
+    s.commands[x.command_id()] = CommandOutcome{x.first_position(), x.last_position()};
   }
   for (const auto& x : in.histories()) {
-    s.streams_[x.entity()].history.assign(x.positions().begin(), x.positions().end());
+    s.streams[x.entity()].history.assign(x.positions().begin(), x.positions().end());
   }
   return model;
 }

@@ -1,5 +1,6 @@
 #include "command_service.h"
 
+#include "rotonde/base/string_map.h"
 #include "rotonde/projections/snapshot.h"
 
 #include <algorithm>
@@ -163,7 +164,7 @@ Status CommandService::FoldLog(uint64_t after, std::set<std::string>& platforms)
   // platforms). Platforms are independent folds, so the order between them is free; within
   // one, the log's order is kept.
   std::vector<eventstore::EventRecord> window;
-  projections::StringMap<std::vector<uint32_t>> runs;  // platform -> indexes into window
+  StringMap<std::vector<uint32_t>> runs;  // platform -> indexes into window
   for (;;) {
     if (Status s = store_.ReadAll(after, load_window_, &window); !s.ok()) return s;
     for (auto& [platform, indexes] : runs) indexes.clear();

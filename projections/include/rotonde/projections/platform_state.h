@@ -5,17 +5,18 @@
 //
 // Apply() takes the platform's events in log order and never fails: events are facts that
 // were decided against this state, so a fact it cannot place (an unknown id) is ignored
-// rather than guessed at. Entities are kept in ordered maps so that iteration, and any
-// serialization of views, is deterministic.
+// rather than guessed at. Apply is evolve: projections/src/evolve.cc routes each event to its
+// evolver, one file per area (evolve_<area>.cc), mirroring the deciders. Entities are kept in
+// ordered maps so that iteration, and any serialization of views, is deterministic.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rotonde/projections/text_similarity.h"
@@ -24,74 +25,10 @@
 
 namespace rotonde::projections {
 
-// A hash map keyed by string that can be searched with a string_view.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
-};
-template <typename Value>
-using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
-
 // Entities by id, in id order (views and snapshots iterate them deterministically), searchable
-// with a string_view. Nodes never move: indexes may point into them.
+// with a string_view.
 template <typename Entity>
 using EntityMap = std::map<std::string, Entity, std::less<>>;
-
-// An EntityMap with a hash index beside it: the fold looks entities up on nearly every event,
-// and a tree lookup among thousands of ids is a dozen cache misses where a hash is one or
-// two. Entities are only ever added (their status changes; they are never removed), so the
-// index's iterators stay valid. Reads like a std::map.
-template <typename Entity>
-class EntityTable {
- public:
-  using Map = EntityMap<Entity>;
-  using iterator = typename Map::iterator;
-  using const_iterator = typename Map::const_iterator;
-  using mapped_type = Entity;
-
-  EntityTable() = default;
-  EntityTable(const EntityTable& other) : map_(other.map_) { Reindex(); }
-  EntityTable& operator=(const EntityTable& other) {
-    if (this != &other) {
-      map_ = other.map_;
-      Reindex();
-    }
-    return *this;
-  }
-  // A moved std::map keeps its nodes, so the moved index still points into it.
-  EntityTable(EntityTable&&) noexcept = default;
-  EntityTable& operator=(EntityTable&&) noexcept = default;
-
-  Entity& operator[](const std::string& id) {
-    auto [it, inserted] = map_.try_emplace(id);
-    if (inserted) index_.emplace(id, it);
-    return it->second;
-  }
-  iterator find(std::string_view id) {
-    auto it = index_.find(id);
-    return it == index_.end() ? map_.end() : it->second;
-  }
-  const_iterator find(std::string_view id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? map_.end() : const_iterator(it->second);
-  }
-  size_t count(std::string_view id) const { return index_.count(id); }
-  const Entity& at(std::string_view id) const { return find(id)->second; }
-  size_t size() const { return map_.size(); }
-  bool empty() const { return map_.empty(); }
-  iterator begin() { return map_.begin(); }
-  iterator end() { return map_.end(); }
-  const_iterator begin() const { return map_.begin(); }
-  const_iterator end() const { return map_.end(); }
-
- private:
-  void Reindex() {
-    index_.clear();
-    for (auto it = map_.begin(); it != map_.end(); ++it) index_.emplace(it->first, it);
-  }
-  Map map_;
-  StringMap<iterator> index_;
-};
 
 // Initiatives span at most this many days (a summer programme); longer is refused by the
 // decider, so the day index stays small.
@@ -285,58 +222,55 @@ struct ClashState {
   const std::string& Other(std::string_view initiative_id) const;
 };
 
-// What the state keeps per stream name: the stream's version, and the positions of the
-// events in its entity's history (kept by PlatformModel; empty in a bare PlatformState). One
-// entry for both, as the fold looks the event's stream up once.
-struct StreamEntry {
-  uint64_t version = 0;
-  bool has_events = false;  // false for an entity only other streams' events have named
-  std::vector<uint64_t> history;
-};
-
 // Positions of the events one command produced, for answering a retried command.
 struct CommandOutcome {
   uint64_t first_position = 0;
   uint64_t last_position = 0;
 };
 
+struct PlatformTables;  // what the state holds (src/platform_tables.h)
+
 class PlatformState {
  public:
-  PlatformState() = default;
-  // A copy rebuilds its indexes (they point into its own initiatives); a move keeps them.
+  PlatformState();
+  ~PlatformState();
+  // A copy is deep; a move leaves the source fit only to be assigned to or destroyed.
   PlatformState(const PlatformState& other);
   PlatformState& operator=(const PlatformState& other);
-  PlatformState(PlatformState&&) noexcept = default;
-  PlatformState& operator=(PlatformState&&) noexcept = default;
+  PlatformState(PlatformState&&) noexcept;
+  PlatformState& operator=(PlatformState&&) noexcept;
 
-  // Folds one stored event; its payload must be a DomainEvent of this platform.
+  // Folds one stored event; its payload must be a DomainEvent of this platform (anything else
+  // is skipped). The second form takes the payload parsed already.
   void Apply(const v1::EventRecord& record);
   void Apply(const v1::EventRecord& record, const v1::DomainEvent& event);
 
-  bool founded() const { return !platform_id_.empty(); }
-  const std::string& platform_id() const { return platform_id_; }
-  const std::string& name() const { return name_; }
-  const std::string& neighbourhood() const { return neighbourhood_; }
+  bool founded() const;
+  const std::string& platform_id() const;
+  const std::string& name() const;
+  const std::string& neighbourhood() const;
   // The position of the last event applied; 0 before any.
-  uint64_t position() const { return position_; }
+  uint64_t position() const;
 
-  const EntityTable<MemberState>& members() const { return members_; }
-  const EntityTable<InviteState>& invites() const { return invites_; }
-  const EntityTable<InitiativeState>& initiatives() const { return initiatives_; }
-  const EntityTable<ProposalState>& proposals() const { return proposals_; }
-  const EntityTable<TaskState>& tasks() const { return tasks_; }
-  const EntityTable<MeetingState>& meetings() const { return meetings_; }
-  const EntityTable<ClashState>& clashes() const { return clashes_; }
-  const BudgetState& budget() const { return budget_; }
+  // Every entity of a kind, in id order.
+  const EntityMap<MemberState>& members() const;
+  const EntityMap<InviteState>& invites() const;
+  const EntityMap<InitiativeState>& initiatives() const;
+  const EntityMap<ProposalState>& proposals() const;
+  const EntityMap<TaskState>& tasks() const;
+  const EntityMap<MeetingState>& meetings() const;
+  const EntityMap<ClashState>& clashes() const;
+  const BudgetState& budget() const;
 
+  // One entity by id (hashed), or null.
   const MemberState* Member(std::string_view id) const;
-  // The member's role if they are an active member, else ROLE_UNSPECIFIED.
-  v1::Role RoleOf(std::string_view member_id) const;
   const InitiativeState* Initiative(std::string_view id) const;
   const ProposalState* Proposal(std::string_view id) const;
   const TaskState* Task(std::string_view id) const;
   const MeetingState* Meeting(std::string_view id) const;
   const ClashState* Clash(std::string_view id) const;
+  // The member's role if they are an active member, else ROLE_UNSPECIFIED.
+  v1::Role RoleOf(std::string_view member_id) const;
   // The clash between two initiatives (either order), if one was ever detected.
   const ClashState* ClashBetween(std::string_view a, std::string_view b) const;
 
@@ -353,43 +287,10 @@ class PlatformState {
   const CommandOutcome* CommandResult(std::string_view command_id) const;
 
  private:
-  friend class ModelSnapshots;  // snapshot.cc restores the members and rebuilds the indexes
-  friend class PlatformModel;   // keeps each entity's history in streams_
+  friend class ModelSnapshots;  // snapshot.cc writes and restores the tables
+  friend class PlatformModel;   // keeps each entity's history in the tables' streams
 
-  void ApplyPlatform(const v1::DomainEvent& event);
-  void ApplyInitiative(const v1::EventRecord& record, const v1::DomainEvent& event);
-  void ApplyProposal(const v1::DomainEvent& event);
-  void ApplyTask(const v1::EventRecord& record, const v1::DomainEvent& event);
-  void ApplyMeeting(const v1::DomainEvent& event);
-  void ApplyBudget(const v1::EventRecord& record, const v1::DomainEvent& event);
-  void ApplyClash(const v1::EventRecord& record, const v1::DomainEvent& event);
-
-  void IndexInitiative(const InitiativeState& initiative);
-  void UnindexInitiative(const InitiativeState& initiative);
-
-  std::string platform_id_, name_, neighbourhood_;
-  uint64_t position_ = 0;
-  EntityTable<MemberState> members_;
-  EntityTable<InviteState> invites_;
-  EntityTable<InitiativeState> initiatives_;
-  EntityTable<ProposalState> proposals_;
-  EntityTable<TaskState> tasks_;
-  EntityTable<MeetingState> meetings_;
-  EntityTable<ClashState> clashes_;
-  StringMap<std::string> clash_by_pair_;  // PairKey(a, b) -> clash id
-  BudgetState budget_;
-  // Indexes for clash detection and calendars; they point into initiatives_ (std::map nodes
-  // do not move), and hold only active initiatives.
-  std::map<int32_t, InitiativeSet> active_by_day_;
-  std::map<v1::InitiativeKind, InitiativeSet> ongoing_by_kind_;
-  // Looked up on every event, never iterated in order (snapshots sort them): hashed.
-  StringMap<StreamEntry> streams_;
-  StringMap<CommandOutcome> commands_;
-  // The entries the last Apply() touched: a platform's events come in runs of one stream or
-  // one command, so the next event usually needs the same ones. Null after a copy (they
-  // point into this state's own maps, whose nodes never move).
-  StringMap<StreamEntry>::value_type* applied_stream_ = nullptr;
-  StringMap<CommandOutcome>::value_type* applied_command_ = nullptr;
+  std::unique_ptr<PlatformTables> tables_;  // never null but in a moved-from state
 };
 
 // The key of an unordered pair of initiative ids (the same for (a, b) and (b, a)).
