@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include <boost/url/parse.hpp>
+
 #include "api_error.h"
 #include "api_json.h"
 #include "ical.h"
@@ -21,56 +23,26 @@ namespace json = boost::json;
 
 namespace {
 
-// "/a/b?x=1&y=%20" -> path segments and decoded query.
+// A request target's decoded path segments (empty ones skipped) and query.
 struct Target {
   std::vector<std::string> segments;
-  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> query;  // a repeated name: the last value
 };
 
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      const int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i] == '+' ? ' ' : text[i];
+// Parses an origin-form target (RFC 9112 3.2.1: a path and a query) with Boost.URL: percent
+// escapes decoded in both, and '+' a space in the query only (as forms write it), a plus in
+// the path. bad_request for anything else, a broken escape included.
+Result<Target> ParseTarget(std::string_view text) {
+  auto url = boost::urls::parse_origin_form(text);
+  if (!url) {
+    return Status("bad_request", "the request target is not a URL path: " + url.error().message());
   }
-  return out;
-}
-
-Target ParseTarget(std::string_view target) {
   Target out;
-  const size_t q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  for (size_t at = 0; at < path.size();) {
-    size_t end = path.find('/', at);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > at) out.segments.push_back(PercentDecode(path.substr(at, end - at)));
-    at = end + 1;
+  for (std::string segment : url->segments()) {
+    if (!segment.empty()) out.segments.push_back(std::move(segment));
   }
-  if (q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    for (size_t at = 0; at < query.size();) {
-      size_t end = query.find('&', at);
-      if (end == std::string_view::npos) end = query.size();
-      std::string_view pair = query.substr(at, end - at);
-      const size_t eq = pair.find('=');
-      out.query[PercentDecode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
-      at = end + 1;
-    }
+  for (const auto& param : url->params()) {
+    out.query[param.key] = param.has_value ? param.value : std::string();
   }
   return out;
 }
@@ -252,7 +224,9 @@ std::string TokenOf(const HttpRequest& request) {
 HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
                         const std::string& remote_address) {
   app::Application& app = shared.app;
-  const Target target = ParseTarget(request.target());
+  const auto parsed = ParseTarget(request.target());
+  if (!parsed.ok()) return ErrorResponse(shared, request, parsed.error());
+  const Target& target = parsed.value();
   const auto& seg = target.segments;
   const http::verb method = request.method();
   auto error = [&](const Status& e) { return ErrorResponse(shared, request, e.error()); };

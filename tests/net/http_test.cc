@@ -313,6 +313,30 @@ TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
   }
 }
 
+TEST_F(HttpApiTest, RequestTargetsArePercentDecodedAsUrlsNotAsForms) {
+  const std::string token = SignIn("anna");
+  // In a path, '+' is a plus (only a form's query writes a space as '+'): the view's name is
+  // echoed as it was sent.
+  HttpReply plus = Get("/api/v1/platforms/kolenkit/views/no+such", token);
+  EXPECT_EQ(plus.status, 404) << plus.body;
+  EXPECT_NE(plus.Json().at("message").as_string().find("'no+such'"), std::string::npos)
+      << plus.body;
+  // Percent escapes are decoded in segments as in queries.
+  HttpReply escaped = Get("/api/v1/platforms/kolenkit/views/b%6Fard", token);
+  EXPECT_EQ(escaped.status, 200) << escaped.body;
+  // In a query, '+' is a space, as browsers' forms write it.
+  HttpReply history = Get(
+      "/api/v1/platforms/kolenkit/views/history?entity=kolenkit/initiative/no+such+thing", token);
+  EXPECT_EQ(history.status, 200) << history.body;
+  // A target that is not a URL path, or whose escapes are broken, is refused.
+  for (const std::string bad : {"/api/v1/platforms/kolenkit/views/%zz", "/api/v1/%",
+                                "/api/v1/platforms/kolenkit/views/board?from=%4"}) {
+    HttpReply refused = Get(bad, token);
+    EXPECT_EQ(refused.status, 400) << bad << ": " << refused.body;
+    EXPECT_EQ(refused.Code(), "bad_request") << bad;
+  }
+}
+
 TEST_F(HttpApiTest, AnExpiredSessionIsToldSo) {
   const int64_t long_ago = static_cast<int64_t>(std::time(nullptr)) - 3600;
   auto token = auth_->CreateToken("m-bram", auth::TokenKind::kSession, "", long_ago, 60);
