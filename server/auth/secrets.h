@@ -1,4 +1,5 @@
-// Random tokens and ids, and how tokens are stored: SHA-256 (OpenSSL EVP) of their bytes.
+// Random tokens and ids, and how tokens are stored: the SHA-256 of their bytes. All of it is
+// libsodium's, and none of it can fail once libsodium is initialised (SodiumReady()).
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,7 @@ inline constexpr size_t kTokenBytes = 32;  // 256 bits; 64 hex characters on the
 
 // `n` bytes from libsodium's randombytes_buf. Requires SodiumReady().
 std::string RandomBytes(size_t n);
-// The 32-byte SHA-256 digest of `bytes`.
+// The 32-byte SHA-256 digest of `bytes` (libsodium's crypto_hash_sha256).
 std::string Sha256(std::string_view bytes);
 
 // A new token: kTokenBytes random bytes. The client gets HexOf(token); the store keeps

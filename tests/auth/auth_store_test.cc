@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "auth_test_support.h"
+#include "rotonde/base/hex.h"
+#include "secrets.h"
 
 namespace rotonde::auth {
 namespace {
@@ -167,6 +169,20 @@ std::string Sha256(const std::string& bytes) {
   unsigned int length = 0;
   EXPECT_EQ(EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr), 1);
   return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+TEST(Secrets, TokensAreStoredAsTheirStandardSha256) {
+  // FIPS 180-2's example, and OpenSSL's digest of random bytes: the same as libsodium's.
+  EXPECT_EQ(HexOf(auth::Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  ASSERT_TRUE(SodiumReady());
+  for (int i = 0; i < 50; ++i) {
+    const std::string bytes = RandomBytes(static_cast<size_t>(i * 7));
+    EXPECT_EQ(auth::Sha256(bytes), Sha256(bytes));
+  }
+  const std::string token = NewTokenBytes();
+  EXPECT_EQ(TokenHash(HexOf(token)), auth::Sha256(token));
+  EXPECT_EQ(TokenHash("not-a-token"), std::nullopt);
 }
 
 std::string FromHex(const std::string& hex) {
