@@ -115,12 +115,31 @@ bool WriteOperatorFiles(const std::string& dir, const std::string& token, const 
   return static_cast<bool>(url_file);
 }
 
+// "ADDR:PORT" as an address and a port 0-65535; false for anything else.
+bool SplitListen(const std::string& listen, std::string* address, uint16_t* port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  int number = -1;
+  try {
+    size_t used = 0;
+    number = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (number < 0 || number > 65535) return false;
+  *address = listen.substr(0, colon);
+  *port = static_cast<uint16_t>(number);
+  return true;
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string dir = Env("ROTONDE_DATA");
   std::string listen = Env("ROTONDE_LISTEN", "127.0.0.1:8080");
+  std::string metrics_listen = Env("ROTONDE_METRICS_LISTEN");
   std::string web = Env("ROTONDE_WEB", std::filesystem::exists("web-client") ? "web-client" : "");
   std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
   std::string public_url = Env("ROTONDE_PUBLIC_URL");
@@ -136,6 +155,9 @@ int RunServe(int argc, char** argv) {
   flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
       "listen", po::value(&listen)->value_name("ADDR:PORT"),
       "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
+      "metrics-listen", po::value(&metrics_listen)->value_name("ADDR:PORT"),
+      "also serve /metrics (and /healthz, /readyz) here without a token, for Prometheus; on "
+      "--listen, /metrics needs the operator's token (DATA/operator-token)")(
       "web", po::value(&web)->value_name("DIR"),
       "the web client's files (default: ./web-client if it exists)")(
       "log-format", po::value(&log_format)->value_name("text|json"), "log lines (default text)")(
@@ -158,19 +180,18 @@ int RunServe(int argc, char** argv) {
     PrintError("serve: give --data DIR (or ROTONDE_DATA)");
     return kExitUsage;
   }
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || io_threads < 1 || workers < 1 || push_interval_ms < 0) {
-    PrintError("serve: --listen must be ADDR:PORT, threads at least 1");
+  if (io_threads < 1 || workers < 1 || push_interval_ms < 0) {
+    PrintError("serve: threads at least 1, the push interval at least 0");
     return kExitUsage;
   }
-  const std::string address = listen.substr(0, colon);
-  int port = -1;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
+  std::string address, metrics_address;
+  uint16_t port = 0, metrics_port = 0;
+  if (!SplitListen(listen, &address, &port)) {
+    PrintError("serve: --listen must be ADDR:PORT, the port 0-65535");
+    return kExitUsage;
   }
-  if (port < 0 || port > 65535) {
-    PrintError("serve: the port in --listen must be 0-65535");
+  if (!metrics_listen.empty() && !SplitListen(metrics_listen, &metrics_address, &metrics_port)) {
+    PrintError("serve: --metrics-listen must be ADDR:PORT, the port 0-65535");
     return kExitUsage;
   }
   if (log_format == "json") {
@@ -223,7 +244,9 @@ int RunServe(int argc, char** argv) {
 
   net::ServerConfig config;
   config.address = address;
-  config.port = static_cast<uint16_t>(port);
+  config.port = port;
+  config.metrics_address = metrics_address;
+  config.metrics_port = metrics_port;
   config.web_dir = web;
   config.allowed_origins = allow_origins;
   config.public_url = public_url;
@@ -242,6 +265,10 @@ int RunServe(int argc, char** argv) {
                  kOperatorTokenFile);
   }
   std::cout << "listening on " << url << std::endl;
+  if (!metrics_address.empty()) {
+    std::cout << "metrics on http://" << metrics_address << ":" << server.metrics_port()
+              << "/metrics" << std::endl;
+  }
   if (with_demo) {
     std::cout << "demo sign-in: anna / " << kDemoPassword
               << " (admin); also carla (coordinator), bram and dewi (members), olaf (auditor)"

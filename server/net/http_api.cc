@@ -221,8 +221,16 @@ std::string TokenOf(const HttpRequest& request) {
   return token;
 }
 
+// Whether the request carries the operator's token (compared in constant time).
+bool FromOperator(const ServerConfig& config, const HttpRequest& request) {
+  const std::string expected = "Bearer " + config.operator_token;
+  const auto given = request[http::field::authorization];
+  return !config.operator_token.empty() && given.size() == expected.size() &&
+         sodium_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
 HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
-                        const std::string& remote_address) {
+                        const std::string& remote_address, Audience audience) {
   app::Application& app = shared.app;
   const auto parsed = ParseTarget(request.target());
   if (!parsed.ok()) return ErrorResponse(shared, request, parsed.error());
@@ -255,9 +263,21 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
                                                           : "the server is still loading"));
   }
   if (seg.size() == 1 && seg[0] == "metrics") {
-    return Respond(request, http::status::ok, "text/plain; version=0.0.4",
-                   shared.metrics.Render(app.counters(), app.StoreStats(), app.Head(),
-                                         app.accounts().SessionCount()));
+    // What the server counts (sessions, load, memory) is the operator's: on the public
+    // listener only with their token.
+    if (audience == Audience::kPublic && !FromOperator(shared.config, request)) {
+      return ErrorResponse(shared, request,
+                           Err("unauthenticated", "the operator's token is needed"));
+    }
+    auto response = Respond(request, http::status::ok, "text/plain; version=0.0.4",
+                            shared.metrics.Render(app.counters(), app.StoreStats(), app.Head(),
+                                                  app.accounts().SessionCount()));
+    response.set(http::field::cache_control, "no-store");
+    return response;
+  }
+  if (audience == Audience::kMonitoring) {
+    return ErrorResponse(shared, request,
+                         Err("not_found", "this address serves /metrics, /healthz and /readyz"));
   }
 
   const bool is_api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
@@ -276,10 +296,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
   }
   // The operator's endpoint: only with the token the server wrote into its data directory.
   if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "platforms") {
-    const std::string expected = "Bearer " + shared.config.operator_token;
-    const auto given = request[http::field::authorization];
-    if (shared.config.operator_token.empty() || given.size() != expected.size() ||
-        sodium_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+    if (!FromOperator(shared.config, request)) {
       return ErrorResponse(shared, request,
                            Err("unauthenticated", "the operator's token is needed"));
     }

@@ -13,8 +13,12 @@ namespace rotonde::net {
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 
+// Who a listener serves: everyone (the API, the web client, the operations endpoints), or
+// the operator's monitoring (/metrics, /healthz, /readyz and nothing else, without a token).
+enum class Audience { kPublic, kMonitoring };
+
 HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
-                        const std::string& remote_address);
+                        const std::string& remote_address, Audience audience = Audience::kPublic);
 
 // The token a request carries: "Authorization: Bearer <token>", else the rotonde_session
 // cookie; "" if neither.

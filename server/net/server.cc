@@ -41,8 +41,8 @@ constexpr size_t kNotifyStep = 32;
 // hands itself over to a WsSession on an upgrade.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, ServerShared& shared)
-      : stream_(std::move(socket)), shared_(shared) {
+  HttpSession(tcp::socket&& socket, ServerShared& shared, Audience audience)
+      : stream_(std::move(socket)), shared_(shared), audience_(audience) {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
     address_ = ec ? "unknown" : endpoint.address().to_string();
@@ -86,11 +86,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           ErrorResponse(shared_, bad, Err("bad_request", "not an HTTP request: " + ec.message())));
     }
     HttpRequest request = parser_->release();
-    if (websocket::is_upgrade(request)) return Upgrade(std::move(request));
+    if (websocket::is_upgrade(request) && audience_ == Audience::kPublic) {
+      return Upgrade(std::move(request));
+    }
 
     const auto started = std::chrono::steady_clock::now();
     shared_.OnWorker([self = shared_from_this(), request = std::move(request), started]() mutable {
-      HttpResponse response = HandleHttp(self->shared_, request, self->address_);
+      HttpResponse response = HandleHttp(self->shared_, request, self->address_, self->audience_);
       if (self->shared_.draining) response.keep_alive(false);
       self->Log(request, response, started);
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
@@ -178,6 +180,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   beast::tcp_stream stream_;
   ServerShared& shared_;
+  const Audience audience_;
   std::string address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -189,8 +192,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 // Accepts connections, each on its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& ioc, ServerShared& shared)
-      : ioc_(ioc), acceptor_(ioc), shared_(shared) {}
+  Listener(asio::io_context& ioc, ServerShared& shared, Audience audience)
+      : ioc_(ioc), acceptor_(ioc), shared_(shared), audience_(audience) {}
 
   Status Bind(const std::string& address, uint16_t port, uint16_t* bound) {
     beast::error_code ec;
@@ -226,7 +229,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<HttpSession>(std::move(socket), shared_)->Run();
+      std::make_shared<HttpSession>(std::move(socket), shared_, audience_)->Run();
     } else if (ec == asio::error::no_descriptors) {
       spdlog::warn("accept: out of file descriptors");
     }
@@ -236,6 +239,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
   ServerShared& shared_;
+  const Audience audience_;
 };
 
 // The background thread runs at nice 19: on CPU that serving leaves, and preempted at
@@ -284,7 +288,10 @@ Server::Server(ServerConfig config, app::Application& app, FeedHub& hub, Metrics
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {
   shared_ = std::make_unique<ServerShared>(std::move(config), app, hub, metrics, workers_);
   shared_->watches = std::make_shared<ViewWatches>(app, hub, workers_.get_executor());
-  listener_ = std::make_shared<Listener>(ioc_, *shared_);
+  listener_ = std::make_shared<Listener>(ioc_, *shared_, Audience::kPublic);
+  if (!shared_->config.metrics_address.empty()) {
+    metrics_listener_ = std::make_shared<Listener>(ioc_, *shared_, Audience::kMonitoring);
+  }
   // A platform's next batch of commands runs as a worker task of its own, so no request
   // waits for other requests' commands.
   app.command_service().SetSpawn(
@@ -313,7 +320,10 @@ Server::~Server() {
 }
 
 Status Server::Bind() {
-  return listener_->Bind(shared_->config.address, shared_->config.port, &port_);
+  const ServerConfig& config = shared_->config;
+  if (Status s = listener_->Bind(config.address, config.port, &port_); !s.ok()) return s;
+  if (!metrics_listener_) return Status::Ok();
+  return metrics_listener_->Bind(config.metrics_address, config.metrics_port, &metrics_port_);
 }
 
 void Server::Stop() {
@@ -325,6 +335,7 @@ void Server::Drain() {
   spdlog::info("draining: no new connections, closing WebSockets with 1001");
   shared_->draining = true;
   listener_->Stop();
+  if (metrics_listener_) metrics_listener_->Stop();
   std::vector<std::shared_ptr<WsSession>> sessions;
   {
     std::lock_guard lock(shared_->sessions_mu);
@@ -361,6 +372,7 @@ void Server::Run() {
     Stop();
   });
   listener_->Start();
+  if (metrics_listener_) metrics_listener_->Start();
   std::vector<std::thread> threads;
   for (int i = 1; i < shared_->config.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
   ioc_.run();

@@ -40,9 +40,13 @@ struct ServerConfig {
   // Origins allowed besides the server's own (its Host header), e.g. a dev server's.
   std::vector<std::string> allowed_origins;
   std::string public_url;  // base of invite and feed links; empty: from the Host header
-  // Authorizes POST /api/v1/admin/platforms (`rotonde admin`, next to a running server);
-  // empty: that endpoint does not exist.
+  // Authorizes POST /api/v1/admin/platforms (`rotonde admin`, next to a running server) and
+  // GET /metrics on the public listener; empty: neither is served there.
   std::string operator_token;
+  // A second listener for Prometheus, serving /metrics (and /healthz, /readyz) without a
+  // token and nothing else; empty address: none. Port 0: any free port (metrics_port()).
+  std::string metrics_address;
+  uint16_t metrics_port = 0;
   size_t max_body_bytes = 1 << 20;
   size_t ws_max_message_bytes = 1 << 20;
   // A live subscriber whose unsent frames exceed this is closed with 4000 (too slow).
@@ -94,9 +98,11 @@ class Server {
   Server(ServerConfig config, app::Application& app, FeedHub& hub, Metrics& metrics);
   ~Server();
 
-  // Binds the port (so port() is known and a bad address fails here, not in Run()).
+  // Binds the port, and the metrics port if configured (so port() and metrics_port() are
+  // known and a bad address fails here, not in Run()).
   Status Bind();
   uint16_t port() const { return port_; }
+  uint16_t metrics_port() const { return metrics_port_; }
   // Marks the server ready (/readyz 200): call once every platform is loaded.
   void SetReady() { shared_->ready = true; }
   // Serves until SIGTERM/SIGINT or Stop(), then drains; returns when drained.
@@ -118,7 +124,9 @@ class Server {
   // One thread at low priority for work that may wait: folding checkpoints.
   boost::asio::thread_pool background_{1};
   std::shared_ptr<class Listener> listener_;
+  std::shared_ptr<class Listener> metrics_listener_;  // null without a metrics address
   uint16_t port_ = 0;
+  uint16_t metrics_port_ = 0;
   std::atomic<bool> stopping_{false};
 };
 

@@ -444,11 +444,56 @@ TEST_F(HttpApiTest, CalendarFeedReportAndVerify) {
   EXPECT_EQ(Get("/api/v1/platforms/kolenkit/verify", SignIn("bram")).Code(), "forbidden");
 }
 
+TEST_F(HttpApiTest, MetricsAreTheOperatorsAndHealthIsEveryones) {
+  // /metrics tells how many sessions are live, the load and the memory: not for the public.
+  HttpReply open = Http(port_, "GET", "/metrics");
+  EXPECT_EQ(open.status, 401) << open.body.substr(0, 200);
+  EXPECT_EQ(open.Code(), "unauthenticated");
+  EXPECT_EQ(open.body.find("rotonde_sessions"), std::string::npos);
+  EXPECT_EQ(
+      Http(port_, "GET", "/metrics", {}, {{"Authorization", "Bearer " + SignIn("anna")}}).status,
+      401);  // a member's session is not the operator's token
+  EXPECT_EQ(Http(port_, "GET", "/metrics", {}, OperatorHeaders()).status, 200);
+  EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Http(port_, "GET", "/readyz").status, 200);
+}
+
+// Prometheus scrapes a listener of its own, without a token; that listener serves nothing
+// but the operations endpoints.
+class MonitoringListenerTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.metrics_listen = true;
+    Start(options);
+  }
+};
+
+TEST_F(MonitoringListenerTest, ServesMetricsWithoutATokenAndNothingElse) {
+  const uint16_t metrics_port = server_->metrics_port();
+  ASSERT_NE(metrics_port, 0);
+  ASSERT_NE(metrics_port, port_);
+  HttpReply metrics = Http(metrics_port, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("rotonde_log_head_position " + std::to_string(Head())),
+            std::string::npos);
+  EXPECT_EQ(Http(metrics_port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Http(metrics_port, "GET", "/readyz").status, 200);
+  EXPECT_EQ(Http(metrics_port, "GET", "/api/v1/session").status, 404);
+  EXPECT_EQ(Http(metrics_port, "GET", "/").status, 404);  // not the web client either
+  EXPECT_EQ(
+      Http(metrics_port, "POST", "/api/v1/session", R"({"login":"anna","password":"rotonde-demo"})")
+          .status,
+      404);
+  // The public listener still wants the operator's token.
+  EXPECT_EQ(Http(port_, "GET", "/metrics").status, 401);
+}
+
 TEST_F(HttpApiTest, OperationsEndpoints) {
   EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
   EXPECT_EQ(Http(port_, "GET", "/readyz").status, 200);
   ASSERT_EQ(Post(kCommands, Propose("c-m", "Markt", "2026-09-19"), SignIn("bram")).status, 200);
-  HttpReply metrics = Http(port_, "GET", "/metrics");
+  HttpReply metrics = Http(port_, "GET", "/metrics", {}, OperatorHeaders());
   ASSERT_EQ(metrics.status, 200);
   for (const char* name :
        {"rotonde_events_written_total", "rotonde_group_commits_total", "rotonde_fsyncs_total",

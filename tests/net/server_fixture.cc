@@ -47,6 +47,8 @@ void ServerFixture::Start(const ServerOptions& options) {
   config.port = 0;
   config.ws_queue_limit_bytes = options.ws_queue_limit_bytes;
   config.drain_timeout = std::chrono::seconds(5);
+  config.operator_token = kOperatorToken;
+  if (options.metrics_listen) config.metrics_address = "127.0.0.1";
   server_ = std::make_unique<net::Server>(config, *app_, *hub_, *metrics_);
   ASSERT_TRUE(server_->Bind().ok());
   port_ = server_->port();
@@ -81,8 +83,12 @@ HttpReply ServerFixture::Get(const std::string& target, const std::string& token
   return Http(port_, "GET", target, {}, headers);
 }
 
+std::map<std::string, std::string> ServerFixture::OperatorHeaders() {
+  return {{"Authorization", std::string("Bearer ") + kOperatorToken}};
+}
+
 uint64_t ServerFixture::CounterValue(const std::string& name) {
-  const HttpReply metrics = Http(port_, "GET", "/metrics");
+  const HttpReply metrics = Http(port_, "GET", "/metrics", {}, OperatorHeaders());
   EXPECT_EQ(metrics.status, 200);
   const std::string line_start = "\n" + name + " ";
   const size_t at = metrics.body.find(line_start);

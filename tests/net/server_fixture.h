@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,10 +23,12 @@
 namespace rotonde::test_support {
 
 inline constexpr char kDemoPassword[] = "rotonde-demo";
+inline constexpr char kOperatorToken[] = "operator-token-of-the-test-server";
 
 struct ServerOptions {
   size_t ws_queue_limit_bytes = 8 << 20;
   std::chrono::milliseconds push_interval{5};
+  bool metrics_listen = false;  // a monitoring listener on another free loopback port
 };
 
 class ServerFixture : public ::testing::Test {
@@ -42,6 +45,8 @@ class ServerFixture : public ::testing::Test {
   HttpReply Get(const std::string& target, const std::string& token);
   HttpReply Post(const std::string& target, const std::string& body, const std::string& token);
   uint64_t Head() const { return store_->Head().position; }
+  // The Authorization header of the operator's token (config.operator_token).
+  static std::map<std::string, std::string> OperatorHeaders();
   // The value of a counter or gauge without labels, from GET /metrics.
   uint64_t CounterValue(const std::string& name);
   // Handles a command directly (as `actor`), for setting up many events quickly.
