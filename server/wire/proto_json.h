@@ -3,9 +3,9 @@
 // Byte for byte what protobuf's own printer (util::MessageToJsonString, without whitespace,
 // with always_print_primitive_fields) writes, from the message's reflection instead of
 // protobuf's converter, which re-parses the message's serialized bytes through a type
-// resolver and costs about 60 µs for one small event; this costs about a microsecond. The
-// push feed renders every event once for all its subscribers, and that render sits between
-// an event's commit and its frame.
+// resolver: an order of magnitude slower per event (`rotonde-bench
+// --benchmark_filter=EventJson` measures both on the same event). The push feed renders every event once for
+// all its subscribers, and that render sits between an event's commit and its frame.
 #pragma once
 
 #include <string>

@@ -2,7 +2,7 @@
 //
 //   Do(Propose(...), kBram);                 // given: decided and folded, must succeed
 //   Decision d = When(Cancel(...), kAnna);   // when: decided, not folded
-//   EXPECT_EQ(Types(d), (Types{"InitiativeCancelled", "ClashResolved"}));  // then
+//   EXPECT_EQ(TypesOf(d), (Types{"InitiativeCancelled", "ClashResolved"}));  // then
 #pragma once
 
 #include <gtest/gtest.h>

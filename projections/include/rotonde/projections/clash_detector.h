@@ -11,8 +11,9 @@
 //     OTHER) or similar texts (text_similarity.h). Score: the text similarity, at least
 //     0.5 for the same kind.
 //
-// Pure: a function of the state and the subject, used by the decider (to emit
-// ClashDetected) and by the propose form's live preview (a draft that is not in the state).
+// Pure: a function of the state and the subject. The subject need not be in the state: the
+// deciders check a proposed or updated initiative before its event exists, and emit a
+// ClashDetected for each finding in the same decision.
 #pragma once
 
 #include <string>
