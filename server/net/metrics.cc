@@ -122,6 +122,9 @@ std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& s
   RenderHistogram(&out, "rotonde_push_lag_seconds", push_lag_seconds);
   Line(&out, "rotonde_worker_queue", "gauge", "Tasks waiting for or running on the worker pool.",
        load(worker_queue));
+  Line(&out, "rotonde_requests_in_flight", "gauge",
+       "Requests and commands started and not yet answered; a drain waits for them.",
+       load(requests_in_flight));
   return out;
 }
 

@@ -34,6 +34,8 @@ struct Metrics {
   app::Histogram push_lag_seconds;  // an event's commit to its frame being written to a socket
   // The worker pool
   std::atomic<int64_t> worker_queue{0};
+  // Requests and commands started and not answered yet: a drain waits for them.
+  std::atomic<int64_t> requests_in_flight{0};
 
   // Everything, with the application's and the store's counters, in Prometheus text format.
   std::string Render(const app::Counters& app, const eventstore::Stats& store,

@@ -353,7 +353,7 @@ void Server::Drain() {
 
 void Server::WaitForInFlight(std::shared_ptr<asio::steady_timer> timer,
                              std::chrono::steady_clock::time_point deadline) {
-  if (shared_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+  if (shared_->metrics.requests_in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
     timer->expires_after(std::chrono::milliseconds(20));
     timer->async_wait(
         [this, timer, deadline](beast::error_code) { WaitForInFlight(timer, deadline); });

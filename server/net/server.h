@@ -75,7 +75,6 @@ struct ServerShared {
   CatchUpPages catch_up;
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
-  std::atomic<int64_t> in_flight{0};  // worker tasks started by requests, not yet answered
 
   std::mutex sessions_mu;
   std::set<std::weak_ptr<WsSession>, std::owner_less<std::weak_ptr<WsSession>>> ws_sessions;
@@ -83,12 +82,12 @@ struct ServerShared {
   // Runs `work` on the worker pool, counting it as in flight.
   template <typename Work>
   void OnWorker(Work&& work) {
-    in_flight++;
+    metrics.requests_in_flight++;
     metrics.worker_queue++;
     boost::asio::post(workers, [this, work = std::forward<Work>(work)]() mutable {
       work();
       metrics.worker_queue--;
-      in_flight--;
+      metrics.requests_in_flight--;
     });
   }
 };

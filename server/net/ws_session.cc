@@ -214,11 +214,15 @@ void WsSession::OnMessage(const std::string& text) {
       if (!caller.ok()) return answer(caller.status());
       // In flight until answered: the command may wait in its platform's queue after this
       // task ends, and a draining server answers it before stopping.
-      self->shared_.in_flight++;
+      self->shared_.metrics.requests_in_flight++;
       app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()),
                               [self, answer](Result<app::CommandResult> result) {
-                                if (!result.ok()) return answer(result.status());
-                                answer(CommandResultJson(result.value(), false));
+                                if (result.ok()) {
+                                  answer(CommandResultJson(result.value(), false));
+                                } else {
+                                  answer(result.status());
+                                }
+                                self->shared_.metrics.requests_in_flight--;
                               });
     });
     return;

@@ -347,6 +347,26 @@ TEST_F(WsTest, ACommandRetriedWithTheSameIdReturnsTheFirstResult) {
   EXPECT_EQ(Head(), head);
 }
 
+TEST_F(WsTest, AnsweredCommandsAreNoLongerInFlight) {
+  // A drain waits for what is in flight; a command answered but still counted kept every
+  // stop waiting for the whole drain timeout.
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  for (int i = 0; i < 3; ++i) {
+    json::object message{{"type", "command"},
+                         {"platform", "kolenkit"},
+                         {"command", json::parse(Proposal(90 + i)).as_object()}};
+    ASSERT_TRUE(client.Send(message));
+    ASSERT_TRUE(client.ReadUntil("result", kWait));
+  }
+  json::object refused{{"type", "command"},
+                       {"platform", "kolenkit"},
+                       {"command", json::object{{"commandId", "c-empty"}}}};
+  ASSERT_TRUE(client.Send(refused));
+  ASSERT_TRUE(client.ReadUntil("error", kWait));
+  EXPECT_EQ(CounterValue("rotonde_requests_in_flight"), 1u);  // this very /metrics request
+}
+
 TEST_F(WsTest, ShutdownClosesWebSocketsWith1001) {
   WsClient client;
   ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
