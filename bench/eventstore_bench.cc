@@ -44,16 +44,18 @@ Shared& Store() {
 void BM_DurableAppend(benchmark::State& state) {
   EventStore& store = *Store().store;
   const int writer = state.thread_index();
-  // Streams overlap: four writers share each stream, as members share an initiative.
-  const std::string stream = "bench/initiative/" + std::to_string(writer / 4);
+  // Streams overlap: four writers share each stream, as members share an initiative, and each
+  // stream is a platform of its own, as on a server hosting many neighbourhoods.
+  const std::string platform = "buurtplatform-" + std::to_string(writer / 4);
+  const std::string stream = platform + "/initiative/1";
   eventstore::Stats before;
   if (writer == 0) before = store.GetStats();
   uint64_t n = 0;
   // Ids as the server makes them, "<platform>:<command id>:<index>": a long prefix shared by
   // every event of a platform, which is what the ids family's hashed memtable must spread.
-  const std::string id_prefix = "buurtplatform-" + std::to_string(writer / 4) + ":w" +
-                                std::to_string(state.threads()) + "-" + std::to_string(writer) +
-                                "-" + std::to_string(store.Head().position) + "-";
+  const std::string id_prefix = platform + ":w" + std::to_string(state.threads()) + "-" +
+                                std::to_string(writer) + "-" +
+                                std::to_string(store.Head(platform).position) + "-";
   for (auto _ : state) {
     auto result = store.Append(stream, ExpectedVersion::Any(),
                                {NewEvent{id_prefix + std::to_string(n++) + ":0", "bench.Appended",
@@ -83,14 +85,17 @@ void BM_DurableAppend(benchmark::State& state) {
   }
 }
 
+// The platform whose log the catch-up benchmark reads.
+constexpr const char* kFillPlatform = "bench";
+
 void BM_CatchUpRead(benchmark::State& state) {
   EventStore& store = *Store().store;
-  const uint64_t head = store.Head().position;
+  const uint64_t head = store.Head(kFillPlatform).position;
   std::vector<eventstore::EventRecord> page;
   uint64_t read = 0;
   for (auto _ : state) {
     for (uint64_t after = 0; after < head; after += page.size()) {
-      auto s = store.ReadAll(after, 4096, &page);
+      auto s = store.Read(kFillPlatform, after, 4096, &page);
       if (!s.ok() || page.empty()) {
         state.SkipWithError("read failed");
         return;
@@ -103,17 +108,17 @@ void BM_CatchUpRead(benchmark::State& state) {
   state.counters["log_events"] = static_cast<double>(head);
 }
 
-// Fills the store up to `events` so the read benchmark reads a log of a known size.
+// Fills kFillPlatform's log up to `events` so the read benchmark reads a log of a known size.
 void FillTo(EventStore& store, uint64_t events) {
   std::vector<NewEvent> batch;
-  for (uint64_t at = store.Head().position; at < events;) {
+  for (uint64_t at = store.Head(kFillPlatform).position; at < events;) {
     batch.clear();
     for (int i = 0; i < 1000 && at < events; ++i, ++at) {
       batch.push_back(NewEvent{"fill-" + std::to_string(at), "bench.Appended", kPayload,
                                "bench-member-0001", "cmd-0001"});
     }
-    auto result = store.Append("bench/fill/" + std::to_string(at % 100), ExpectedVersion::Any(),
-                               std::move(batch));
+    auto result = store.Append(std::string(kFillPlatform) + "/fill/" + std::to_string(at % 100),
+                               ExpectedVersion::Any(), std::move(batch));
     if (!result.ok()) throw std::runtime_error(result.status.ToString());
   }
 }

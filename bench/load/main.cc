@@ -282,7 +282,7 @@ std::unique_ptr<ServerProcess> Run::StartServer(const std::string& scenario, Sig
     return nullptr;
   }
   std::unique_ptr<ServerProcess> server = std::move(started.value());
-  auto signed_in = SignIn(server->port(), kLogin, kPassword, std::chrono::seconds(30));
+  auto signed_in = SignIn(server->port(), kLogin, kPassword, kPlatform, std::chrono::seconds(30));
   if (!signed_in.ok()) {
     AddRow(scenario, "sign-in", signed_in.status().message());
     StopServer(scenario, *server);

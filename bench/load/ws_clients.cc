@@ -83,7 +83,7 @@ int64_t NowNanos() {
 }
 
 Result<SignedIn> SignIn(uint16_t port, const std::string& login, const std::string& password,
-                        std::chrono::seconds timeout) {
+                        const std::string& platform, std::chrono::seconds timeout) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   beast::error_code ec;
@@ -107,10 +107,21 @@ Result<SignedIn> SignIn(uint16_t port, const std::string& login, const std::stri
   json::value body = json::parse(response.body(), ec);
   const json::object* object = ec ? nullptr : body.if_object();
   const json::value* token = object ? object->if_contains("token") : nullptr;
-  const json::value* position = object ? object->if_contains("position") : nullptr;
+  const json::value* platforms = object ? object->if_contains("platforms") : nullptr;
+  const json::value* position = nullptr;
+  if (platforms != nullptr && platforms->is_array()) {
+    for (const json::value& membership : platforms->get_array()) {
+      const json::object* entry = membership.if_object();
+      const json::value* id = entry ? entry->if_contains("id") : nullptr;
+      if (id != nullptr && id->is_string() && id->get_string() == platform) {
+        position = entry->if_contains("position");
+      }
+    }
+  }
   if (token == nullptr || !token->is_string() || position == nullptr ||
       !(position->is_uint64() || position->is_int64())) {
-    return Status::InvalidArgument("sign-in: no token and position in " + response.body());
+    return Status::InvalidArgument("sign-in: no token and no position of " + platform + " in " +
+                                   response.body());
   }
   SignedIn out;
   out.token = std::string(token->as_string());

@@ -44,12 +44,12 @@ struct Endpoint {
 
 struct SignedIn {
   std::string token;
-  uint64_t position = 0;  // the log head when signed in
+  uint64_t position = 0;  // the platform's log head when signed in
 };
 
 // POST /api/v1/session {"login","password"} on 127.0.0.1:port; bounded by `timeout`.
 Result<SignedIn> SignIn(uint16_t port, const std::string& login, const std::string& password,
-                        std::chrono::seconds timeout);
+                        const std::string& platform, std::chrono::seconds timeout);
 
 // Which of its pool's threads is calling: 0..threads-1 on a ClientPool's threads, -1
 // elsewhere.

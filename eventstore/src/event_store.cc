@@ -1,6 +1,7 @@
 // Opening and closing the store, validating callers' input, and the public API's forwarding.
 #include "rotonde/eventstore/event_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <unordered_set>
@@ -58,7 +59,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(FamilyUse use,
     case FamilyUse::kMeta:
       break;
     case FamilyUse::kLog:
-      cf.memtable_insert_with_hint_prefix_extractor = keys::OneSequence();
+      cf.memtable_insert_with_hint_prefix_extractor = keys::SequencePerName();
       // Catch-up readers stream it: larger blocks and LZ4 (cheap to decompress) keep a
       // reader's cost per event low.
       table.block_size = 16 << 10;
@@ -117,9 +118,30 @@ std::string ExpectedVersion::ToString() const {
   return "?";
 }
 
-std::string_view PartitionOf(std::string_view stream) { return stream.substr(0, stream.find('/')); }
+std::string_view PlatformOf(std::string_view stream) { return stream.substr(0, stream.find('/')); }
+
+std::string GenesisHash(std::string_view platform) { return GenesisHashOf(platform); }
+
+std::string EventBody(const EventRecord& record) {
+  if (record.prev_hash().empty() && record.hash().empty()) return record.SerializeAsString();
+  EventRecord body = record;
+  body.clear_prev_hash();
+  body.clear_hash();
+  return body.SerializeAsString();
+}
+
+std::string ComputeEventHash(const EventRecord& record) {
+  return ChainHash(record.prev_hash(), record.position(), EventBody(record));
+}
 
 // ---- Impl: open and close ----------------------------------------------------------------
+
+Status EventStore::Impl::OneLogFormatError() const {
+  return Status(codes::kOldFormat,
+                dir_ + " holds a store of the format before each platform had a log of its own (" +
+                    keys::kFormatOneLog + "); rewrite it with `rotonde migrate --from " + dir_ +
+                    " --to NEWDIR` and serve NEWDIR");
+}
 
 Status EventStore::Impl::OpenDb() {
   namespace fs = std::filesystem;
@@ -135,6 +157,15 @@ Status EventStore::Impl::OpenDb() {
   }
 
   rocksdb::DBOptions db_options;
+  if (exists) {
+    // Refused before RocksDB opens it, which would add this format's column families to it.
+    std::vector<std::string> names;
+    rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir_, &names);
+    if (listed.ok() &&
+        std::find(names.begin(), names.end(), keys::kOneLogPartitionsFamily) != names.end()) {
+      return OneLogFormatError();
+    }
+  }
   db_options.create_if_missing = options_.create_if_missing;
   db_options.create_missing_column_families = true;
   // A crash leaves a consistent prefix of whole WriteBatches: what was synced, nothing half.
@@ -154,7 +185,7 @@ Status EventStore::Impl::OpenDb() {
       {keys::kLogFamily, FamilyOptions(FamilyUse::kLog, cache)},
       {keys::kStreamsFamily, FamilyOptions(FamilyUse::kNamedSequences, cache)},
       {keys::kIdsFamily, FamilyOptions(FamilyUse::kPointLookups, cache)},
-      {keys::kPartitionsFamily, FamilyOptions(FamilyUse::kNamedSequences, cache)},
+      {keys::kHeadsFamily, FamilyOptions(FamilyUse::kMeta, cache)},
   };
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
@@ -170,8 +201,7 @@ Status EventStore::Impl::OpenDb() {
   log_cf_ = handles_[1];
   streams_cf_ = handles_[2];
   ids_cf_ = handles_[3];
-  partitions_cf_ = handles_[4];
-
+  heads_cf_ = handles_[4];
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), keys::kFormatKey, &format);
   if (s.IsNotFound() && !options_.read_only) {
@@ -181,53 +211,59 @@ Status EventStore::Impl::OpenDb() {
     format = keys::kFormatVersion;
   }
   if (!s.ok()) return Status::IOError("cannot read the store's format: " + s.ToString());
+  if (format == keys::kFormatOneLog) return OneLogFormatError();
   if (format != keys::kFormatVersion) {
     return Status::Corruption(dir_ + " holds format \"" + format + "\", expected \"" +
                               keys::kFormatVersion + "\"");
   }
-
-  // The head is the last key of the log.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
-  it->SeekToLast();
-  head_hash_ = GenesisHash();
-  if (it->Valid()) {
-    uint64_t position = 0;
-    if (!keys::DecodeU64(it->key().ToStringView(), &position)) {
-      return Status::Corruption("the log's last key is not a position");
+  // Each platform's head, as written with its last group.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), heads_cf_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    HeadInfo head;
+    if (!keys::DecodeHeadValue(it->value().ToStringView(), &head.position, &head.hash)) {
+      return Status::Corruption("the head of platform " + it->key().ToString() + " is damaged");
     }
-    // An unreadable last event leaves the head hash empty: CheckTail() refuses to write on
-    // it, while Verify() (tail_check_events = 0) can still examine and report it.
-    EventRecord last;
-    head_.store(position);
-    head_hash_ = last.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))
-                     ? last.hash()
-                     : std::string();
+    heads_.emplace(it->key().ToString(), std::move(head));
   }
-  if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
+  if (!it->status().ok()) {
+    return Status::IOError("cannot read the platforms' heads: " + it->status().ToString());
+  }
   return Status::Ok();
 }
 
-Status EventStore::Impl::CheckTail() {
-  const uint64_t head_position = head();
-  if (head_position == 0 || options_.tail_check_events == 0) return Status::Ok();
-  const uint64_t from = head_position > options_.tail_check_events
-                            ? head_position - options_.tail_check_events + 1
-                            : 1;
-  std::string prev_hash = GenesisHash();
-  if (from > 1) {
-    std::vector<EventRecord> before;
-    Status s = ReadAll(from - 2, 1, head_position, &before);
-    if (!s.ok()) return s;
-    if (before.empty())
-      return Status::Corruption("event " + std::to_string(from - 1) + " is missing");
-    prev_hash = before[0].hash();
-  }
-  VerifyReport report = CheckChain(from, head_position, prev_hash, false);
-  if (!report.status.ok()) return report.status;
-  if (!report.ok()) {
-    return Status::Corruption("hash chain broken at position " +
-                              std::to_string(*report.first_bad_position) + ": " + report.problem +
-                              " (run `rotonde verify`)");
+Status EventStore::Impl::CheckTails() {
+  if (options_.tail_check_events == 0) return Status::Ok();
+  for (const auto& [platform, head] : heads_) {
+    const uint64_t from = head.position > options_.tail_check_events
+                              ? head.position - options_.tail_check_events + 1
+                              : 1;
+    std::string prev_hash = GenesisHashOf(platform);
+    if (from > 1) {
+      std::vector<EventRecord> before;
+      if (Status s = Read(platform, from - 2, 1, head.position, &before); !s.ok()) return s;
+      prev_hash = before[0].hash();
+    }
+    // The log's events must reach exactly to the head: none missing, none beyond it.
+    VerifyReport report = CheckChain(platform, from, head.position, prev_hash, false);
+    if (!report.status.ok()) return report.status;
+    if (report.ok() && report.head.hash != head.hash) {
+      report.first_bad_position = head.position;
+      report.problem = "the platform's head does not name its last event";
+    }
+    if (report.ok()) {
+      std::string beyond;
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_,
+                                   keys::LogKey(platform, head.position + 1), &beyond);
+      if (s.ok()) {
+        report.first_bad_position = head.position + 1;
+        report.problem = "the log holds an event beyond the platform's head";
+      }
+    }
+    if (!report.ok()) {
+      return Status::Corruption("the hash chain of " + platform + " is broken at position " +
+                                std::to_string(*report.first_bad_position) + ": " + report.problem +
+                                " (run `rotonde verify`)");
+    }
   }
   return Status::Ok();
 }
@@ -250,16 +286,37 @@ EventStore::Impl::~Impl() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
-HeadInfo EventStore::Impl::Head() const {
-  std::lock_guard lock(state_mu_);
-  return HeadInfo{head_.load(), head_hash_};
+HeadInfo EventStore::Impl::Head(std::string_view platform) const {
+  {
+    std::lock_guard lock(state_mu_);
+    if (auto it = heads_.find(platform); it != heads_.end()) return it->second;
+  }
+  return HeadInfo{0, GenesisHashOf(platform)};
 }
 
-uint64_t EventStore::Impl::WaitForHead(uint64_t after,
+std::vector<std::string> EventStore::Impl::Platforms() const {
+  std::lock_guard lock(state_mu_);
+  std::vector<std::string> out;
+  out.reserve(heads_.size());
+  for (const auto& [platform, head] : heads_) out.push_back(platform);
+  return out;
+}
+
+uint64_t EventStore::Impl::WaitForHead(std::string_view platform, uint64_t after,
                                        std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock lock(state_mu_);
-  head_cv_.wait_until(lock, deadline, [&] { return head_.load() > after || closed(); });
-  return head_.load();
+  auto now = [&]() -> uint64_t {
+    if (platform.empty()) return sequence_;
+    auto it = heads_.find(platform);
+    return it == heads_.end() ? 0 : it->second.position;
+  };
+  head_cv_.wait_until(lock, deadline, [&] { return now() > after || closed(); });
+  return now();
+}
+
+uint64_t EventStore::Impl::sequence() const {
+  std::lock_guard lock(state_mu_);
+  return sequence_;
 }
 
 Stats EventStore::Impl::GetStats() const {
@@ -280,6 +337,7 @@ Stats EventStore::Impl::GetStats() const {
   {
     std::lock_guard lock(state_mu_);
     stats.recent_events = recent_.size();
+    stats.platforms = heads_.size();
   }
 
   return stats;
@@ -294,7 +352,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
                                                      const Options& options) {
   auto impl = std::make_unique<Impl>(options, dir);
   Status s = impl->OpenDb();
-  if (s.ok()) s = impl->CheckTail();
+  if (s.ok()) s = impl->CheckTails();
   if (!s.ok()) return s;
   if (!options.read_only) impl->StartWriter();
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
@@ -313,13 +371,20 @@ namespace {
 
 // Checks an AppendAll's arguments against the documented limits; on success *request holds
 // them, ready to queue.
-Status MakeAppendRequest(std::vector<StreamAppend> appends, WriteRequest* request) {
+Status MakeAppendRequest(std::vector<StreamAppend> appends, AppendOptions options,
+                         WriteRequest* request) {
   if (appends.empty()) return Status::InvalidArgument("an append needs at least one event");
   std::unordered_set<std::string_view> streams, ids;
   size_t total = 0;
+  request->platform = std::string(PlatformOf(appends[0].stream));
+  if (Status s = CheckName("platform", request->platform, kMaxPlatformBytes); !s.ok()) return s;
   for (const StreamAppend& part : appends) {
     if (Status s = CheckName("stream name", part.stream, kMaxStreamNameBytes); !s.ok()) {
       return s;
+    }
+    if (PlatformOf(part.stream) != request->platform) {
+      return Status::InvalidArgument("an append writes to one platform: stream " + part.stream +
+                                     " is not of " + request->platform);
     }
     if (!streams.insert(part.stream).second) {
       return Status::InvalidArgument("stream " + part.stream + " appears twice");
@@ -355,15 +420,16 @@ Status MakeAppendRequest(std::vector<StreamAppend> appends, WriteRequest* reques
             "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
   }
   request->appends = std::move(appends);
+  request->options = options;
   request->bytes = total;
   return Status::Ok();
 }
 
 }  // namespace
 
-AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
+AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
   auto request = std::make_shared<WriteRequest>();
-  if (Status s = MakeAppendRequest(std::move(appends), request.get()); !s.ok()) {
+  if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
     AppendResult result;
     result.status = std::move(s);
     return result;
@@ -371,10 +437,24 @@ AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends) {
   return impl_->Submit(std::move(request));
 }
 
-std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends) {
+void EventStore::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
+                             AppendDone done) {
+  auto request = std::make_shared<WriteRequest>();
+  if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
+    AppendResult refused;
+    refused.status = std::move(s);
+    return done(std::move(refused));
+  }
+  request->on_done = std::move(done);
+  // A refused request is answered here; a queued one by the notifier once it is durable.
+  if (!impl_->Enqueue(request)) request->MarkDone();
+}
+
+std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
+                                                          AppendOptions options) {
   auto request = std::make_shared<WriteRequest>();
   request->wants_prepared = true;
-  Status s = MakeAppendRequest(std::move(appends), request.get());
+  Status s = MakeAppendRequest(std::move(appends), options, request.get());
   if (s.ok() && impl_->Enqueue(request)) {
     return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(request)));
   }
@@ -406,17 +486,20 @@ AppendResult PendingAppend::Wait() {
   return request_->result;
 }
 
-Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index) {
+Status EventStore::Import(std::string_view platform, std::vector<EventRecord> records,
+                          size_t* failed_index) {
   size_t unused_index = 0;
   if (failed_index == nullptr) failed_index = &unused_index;
   *failed_index = records.size();
   if (records.empty()) return Status::Ok();
+  if (Status s = CheckName("platform", platform, kMaxPlatformBytes); !s.ok()) return s;
   if (records.size() > kMaxEventsPerAppend) {
     return {codes::kTooLarge,
             "an import call holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
   }
   auto request = std::make_shared<WriteRequest>();
   request->is_import = true;
+  request->platform = std::string(platform);
   for (size_t i = 0; i < records.size(); ++i) {
     const EventRecord& r = records[i];
     *failed_index = i;
@@ -443,17 +526,10 @@ Status EventStore::Import(std::vector<EventRecord> records, size_t* failed_index
   return result.status;
 }
 
-Status EventStore::ReadAll(uint64_t after_position, size_t limit,
-                           std::vector<EventRecord>* out) const {
+Status EventStore::Read(std::string_view platform, uint64_t after_position, size_t limit,
+                        std::vector<EventRecord>* out) const {
   if (impl_->closed()) return Status::Closed("the event store is closed");
-  return impl_->ReadAll(after_position, limit, impl_->head(), out);
-}
-
-Status EventStore::ReadPartition(std::string_view partition, uint64_t after_position, size_t limit,
-                                 std::vector<EventRecord>* out) const {
-  if (impl_->closed()) return Status::Closed("the event store is closed");
-  uint64_t scanned_to = 0;
-  return impl_->ReadPartition(partition, after_position, limit, impl_->head(), out, &scanned_to);
+  return impl_->Read(platform, after_position, limit, impl_->Head(platform).position, out);
 }
 
 Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
@@ -464,28 +540,47 @@ Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, si
 
 Result<std::optional<uint64_t>> EventStore::StreamVersion(std::string_view stream) const {
   if (impl_->closed()) return Status::Closed("the event store is closed");
-  return impl_->StoredStreamVersion(stream, impl_->head());
+  return impl_->StoredStreamVersion(stream, impl_->Head(PlatformOf(stream)).position);
 }
 
-HeadInfo EventStore::Head() const { return impl_->Head(); }
+HeadInfo EventStore::Head(std::string_view platform) const { return impl_->Head(platform); }
 
-uint64_t EventStore::WaitForHead(uint64_t after_position, std::chrono::milliseconds timeout) const {
-  return impl_->WaitForHead(after_position, std::chrono::steady_clock::now() + timeout);
-}
+std::vector<std::string> EventStore::Platforms() const { return impl_->Platforms(); }
 
-std::unique_ptr<Subscription> EventStore::Subscribe(uint64_t after_position,
-                                                    std::string partition) {
+std::unique_ptr<Subscription> EventStore::Subscribe(std::string platform, uint64_t after_position) {
   return std::unique_ptr<Subscription>(
-      new Subscription(impl_.get(), after_position, std::move(partition)));
+      new Subscription(impl_.get(), std::move(platform), after_position));
 }
 
-VerifyReport EventStore::Verify() const {
+std::unique_ptr<LiveFeed> EventStore::FollowAll() {
+  return std::unique_ptr<LiveFeed>(new LiveFeed(impl_.get(), impl_->sequence()));
+}
+
+VerifyReport EventStore::Verify(std::string_view platform) const {
   if (impl_->closed()) {
     VerifyReport closed;
+    closed.platform = std::string(platform);
     closed.status = Status::Closed("the event store is closed");
     return closed;
   }
-  return impl_->CheckChain(1, impl_->head(), GenesisHash(), true);
+  return impl_->CheckChain(platform, 1, impl_->Head(platform).position, GenesisHashOf(platform),
+                           true);
+}
+
+std::vector<VerifyReport> EventStore::VerifyAll() const {
+  std::vector<VerifyReport> reports;
+  uint64_t events = 0;
+  for (const std::string& platform : Platforms()) {
+    reports.push_back(Verify(platform));
+    events += reports.back().events;
+    if (!reports.back().ok()) return reports;  // the indexes cannot be counted against it
+  }
+  if (impl_->closed()) {
+    reports.emplace_back().status = Status::Closed("the event store is closed");
+  } else {
+    reports.push_back(impl_->CheckSharedIndexes(events));
+  }
+  return reports;
 }
 
 Stats EventStore::GetStats() const { return impl_->GetStats(); }

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cassert>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 
@@ -24,41 +25,66 @@ struct DigestContext {
   EVP_MD* md;
 };
 
+// The tags, with the 0x00 that ends each (string_view of a literal would stop before it).
+constexpr std::string_view kGenesisTag("rotonde-log-v1 genesis\0", 23);
+constexpr std::string_view kEventTag("rotonde-log-v1 event\0", 21);
+
+constexpr char kPrevHashTag = (10 << 3) | 2;  // field 10, length-delimited
+constexpr char kHashTag = (15 << 3) | 2;      // field 15, length-delimited
+
 }  // namespace
 
-const std::string& GenesisHash() {
-  static const std::string genesis(kHashBytes, '\0');
-  return genesis;
-}
-
-std::string Sha256Of(std::string_view a, std::string_view b) {
+std::string Sha256(std::initializer_list<std::string_view> parts) {
   thread_local DigestContext digest;
   std::string out(kHashBytes, '\0');
   unsigned int length = 0;
-  bool ok =
-      EVP_DigestInit_ex(digest.ctx, digest.md, nullptr) == 1 &&
-      EVP_DigestUpdate(digest.ctx, a.data(), a.size()) == 1 &&
-      EVP_DigestUpdate(digest.ctx, b.data(), b.size()) == 1 &&
-      EVP_DigestFinal_ex(digest.ctx, reinterpret_cast<unsigned char*>(out.data()), &length) == 1;
+  bool ok = EVP_DigestInit_ex(digest.ctx, digest.md, nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(digest.ctx, part.data(), part.size()) == 1;
+  }
+  ok = ok &&
+       EVP_DigestFinal_ex(digest.ctx, reinterpret_cast<unsigned char*>(out.data()), &length) == 1;
   if (!ok || length != kHashBytes) throw std::runtime_error("SHA-256 failed");
   return out;
 }
 
-std::string ComputeEventHash(const EventRecord& record) {
-  if (record.hash().empty()) return Sha256Of(record.prev_hash(), record.SerializeAsString());
-  EventRecord copy = record;
-  copy.clear_hash();
-  return Sha256Of(copy.prev_hash(), copy.SerializeAsString());
+std::string GenesisHashOf(std::string_view platform) { return Sha256({kGenesisTag, platform}); }
+
+std::string ChainHash(std::string_view prev_hash, uint64_t position, std::string_view body) {
+  char position_bytes[8];
+  for (int i = 7; i >= 0; --i) {
+    position_bytes[i] = static_cast<char>(position & 0xff);
+    position >>= 8;
+  }
+  return Sha256({kEventTag, prev_hash, std::string_view(position_bytes, 8), body});
 }
 
-std::string SealRecord(const rotonde::v1::EventRecord& record, std::string* hash) {
-  assert(record.hash().empty());
+std::string SealRecord(const rotonde::v1::EventRecord& record, std::string_view prev_hash,
+                       std::string* hash) {
+  assert(record.hash().empty() && record.prev_hash().empty());
+  assert(prev_hash.size() == kHashBytes);
   std::string bytes = record.SerializeAsString();
-  *hash = Sha256Of(record.prev_hash(), bytes);
-  bytes.push_back(static_cast<char>((15 << 3) | 2));  // field 15, length-delimited
-  bytes.push_back(static_cast<char>(kHashBytes));     // varint length 32
+  *hash = ChainHash(prev_hash, record.position(), bytes);
+  bytes.reserve(bytes.size() + kSealBytes);
+  bytes.push_back(kPrevHashTag);
+  bytes.push_back(static_cast<char>(kHashBytes));  // varint length 32
+  bytes.append(prev_hash);
+  bytes.push_back(kHashTag);
+  bytes.push_back(static_cast<char>(kHashBytes));
   bytes.append(*hash);
   return bytes;
+}
+
+bool BodyOf(std::string_view stored, std::string_view* body) {
+  if (stored.size() < kSealBytes) return false;
+  const size_t at = stored.size() - kSealBytes;
+  if (stored[at] != kPrevHashTag || stored[at + 1] != static_cast<char>(kHashBytes) ||
+      stored[at + 2 + kHashBytes] != kHashTag ||
+      stored[at + 3 + kHashBytes] != static_cast<char>(kHashBytes)) {
+    return false;
+  }
+  *body = stored.substr(0, at);
+  return true;
 }
 
 }  // namespace rotonde::eventstore

@@ -1,6 +1,16 @@
-// The hash chain: hash = SHA-256(prev_hash || record serialized with an empty hash field).
+// The hash chain of docs/verification.md, one per platform:
+//
+//   genesis(p) = SHA-256( "rotonde-log-v1 genesis" ‖ 0x00 ‖ p )
+//   h(n)       = SHA-256( "rotonde-log-v1 event" ‖ 0x00 ‖ h(n-1) ‖ BE64(n) ‖ body(n) ),  h(0) =
+//   genesis(p)
+//
+// body(n) is the EventRecord with fields 1..9 (everything but prev_hash and hash) in
+// protobuf's binary encoding. The stored bytes are body(n) followed by the two hash fields
+// (field 10, then field 15, 32 bytes each), so a reader finds the hashed bytes without
+// re-encoding anything.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -9,15 +19,23 @@
 namespace rotonde::eventstore {
 
 inline constexpr size_t kHashBytes = 32;
-// The prev_hash of the first event.
-const std::string& GenesisHash();
+// What SealRecord appends to a body: two fields of a tag byte, a length byte and 32 bytes.
+inline constexpr size_t kSealBytes = 2 * (2 + kHashBytes);
 
-// SHA-256 of a || b, via OpenSSL's EVP interface (one context per thread, reused).
-std::string Sha256Of(std::string_view a, std::string_view b);
+// SHA-256 of the parts one after another, on this thread's reused OpenSSL context.
+std::string Sha256(std::initializer_list<std::string_view> parts);
 
-// Serializes `record` (whose hash field must be empty) and appends its hash field, returning
-// the stored bytes; sets *hash to the hash. Field 15 is the record's last field, so appending
-// it yields exactly what SerializeToString would, without serializing twice.
-std::string SealRecord(const rotonde::v1::EventRecord& record, std::string* hash);
+// genesis(platform).
+std::string GenesisHashOf(std::string_view platform);
+// h(n) from h(n-1), n and body(n).
+std::string ChainHash(std::string_view prev_hash, uint64_t position, std::string_view body);
+
+// The stored bytes of `record`, whose prev_hash and hash must be empty: its body, then
+// `prev_hash` and the hash, which *hash receives.
+std::string SealRecord(const rotonde::v1::EventRecord& record, std::string_view prev_hash,
+                       std::string* hash);
+// The body of stored bytes: all but the two hash fields SealRecord appended; false if they
+// are not there as it writes them.
+bool BodyOf(std::string_view stored, std::string_view* body);
 
 }  // namespace rotonde::eventstore

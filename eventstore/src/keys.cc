@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "hash_chain.h"
+
 namespace rotonde::eventstore::keys {
 
 std::string EncodeU64(uint64_t value) {
@@ -21,40 +23,40 @@ bool DecodeU64(std::string_view bytes, uint64_t* value) {
   return true;
 }
 
-std::string StreamKey(std::string_view stream, uint64_t version) {
+std::string NameKey(std::string_view name, uint64_t number) {
   std::string key;
-  key.reserve(stream.size() + 9);
-  key.append(stream);
+  key.reserve(name.size() + 9);
+  key.append(name);
   key.push_back('\0');
-  key.append(EncodeU64(version));
+  key.append(EncodeU64(number));
   return key;
 }
 
-std::string StreamEnd(std::string_view stream) {
-  std::string key(stream);
+bool DecodeNameKey(std::string_view key, std::string_view* name, uint64_t* number) {
+  if (key.size() < 10 || key[key.size() - 9] != '\0') return false;
+  *name = key.substr(0, key.size() - 9);
+  return DecodeU64(key.substr(key.size() - 8), number);
+}
+
+std::string NameEnd(std::string_view name) {
+  std::string key(name);
   key.push_back('\x01');
   return key;
 }
 
-std::string PartitionKey(std::string_view partition, uint64_t position) {
-  return StreamKey(partition, position);
+std::string HeadValue(uint64_t position, std::string_view hash) {
+  std::string value = EncodeU64(position);
+  value.append(hash);
+  return value;
 }
 
-bool DecodeTrailingU64(std::string_view key, uint64_t* value) {
-  if (key.size() < 9) return false;
-  return DecodeU64(key.substr(key.size() - 8), value);
+bool DecodeHeadValue(std::string_view value, uint64_t* position, std::string* hash) {
+  if (value.size() != 8 + kHashBytes) return false;
+  hash->assign(value.substr(8));
+  return DecodeU64(value.substr(0, 8), position);
 }
 
 namespace {
-
-class OneSequenceTransform : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "rotonde.OneSequence"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), 0);
-  }
-  bool InDomain(const rocksdb::Slice&) const override { return true; }
-};
 
 class SequencePerNameTransform : public rocksdb::SliceTransform {
  public:
@@ -69,11 +71,6 @@ class SequencePerNameTransform : public rocksdb::SliceTransform {
 };
 
 }  // namespace
-
-std::shared_ptr<const rocksdb::SliceTransform> OneSequence() {
-  static const auto transform = std::make_shared<OneSequenceTransform>();
-  return transform;
-}
 
 std::shared_ptr<const rocksdb::SliceTransform> SequencePerName() {
   static const auto transform = std::make_shared<SequencePerNameTransform>();

@@ -23,8 +23,8 @@ Status ParseRecord(std::string_view bytes, uint64_t position, EventRecord* out) 
 
 }  // namespace
 
-Status EventStore::Impl::ReadAll(uint64_t after, size_t limit, uint64_t upto,
-                                 std::vector<EventRecord>* out) const {
+Status EventStore::Impl::Read(std::string_view platform, uint64_t after, size_t limit,
+                              uint64_t upto, std::vector<EventRecord>* out) const {
   // Records already in *out are parsed into, not rebuilt: their strings keep their capacity,
   // which spares a catch-up reader most of its allocations.
   size_t count = 0;
@@ -35,8 +35,8 @@ Status EventStore::Impl::ReadAll(uint64_t after, size_t limit, uint64_t upto,
   } trim{out, &count};
   if (after >= upto || limit == 0) return Status::Ok();
   const uint64_t last = limit >= upto - after ? upto : after + limit;
-  const std::string start = keys::LogKey(after + 1);
-  const std::string end = keys::LogKey(last + 1);
+  const std::string start = keys::LogKey(platform, after + 1);
+  const std::string end = keys::LogKey(platform, last + 1);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper;
@@ -52,23 +52,25 @@ Status EventStore::Impl::ReadAll(uint64_t after, size_t limit, uint64_t upto,
     EventRecord& record = (*out)[count++];
     if (Status s = ParseRecord(it->value().ToStringView(), expected, &record); !s.ok()) return s;
     if (record.position() != expected) {
-      return Status::Corruption("the log has no event at position " + std::to_string(expected));
+      return Status::Corruption("the log of " + std::string(platform) +
+                                " has no event at position " + std::to_string(expected));
     }
   }
   if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
   if (expected != last + 1) {
-    return Status::Corruption("the log has no event at position " + std::to_string(expected));
+    return Status::Corruption("the log of " + std::string(platform) + " has no event at position " +
+                              std::to_string(expected));
   }
   return Status::Ok();
 }
 
-// Fetches the log records at `positions` (ascending) into *out.
+// Fetches `platform`'s log records at `positions` (ascending) into *out.
 static Status FetchPositions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log_cf,
-                             const std::vector<uint64_t>& positions,
+                             std::string_view platform, const std::vector<uint64_t>& positions,
                              std::vector<EventRecord>* out) {
   std::vector<std::string> key_bytes;
   key_bytes.reserve(positions.size());
-  for (uint64_t p : positions) key_bytes.push_back(keys::LogKey(p));
+  for (uint64_t p : positions) key_bytes.push_back(keys::LogKey(platform, p));
   std::vector<rocksdb::Slice> lookups(key_bytes.begin(), key_bytes.end());
   std::vector<rocksdb::PinnableSlice> values(lookups.size());
   std::vector<rocksdb::Status> statuses(lookups.size());
@@ -77,8 +79,8 @@ static Status FetchPositions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log_c
   out->reserve(out->size() + positions.size());
   for (size_t i = 0; i < positions.size(); ++i) {
     if (statuses[i].IsNotFound()) {
-      return Status::Corruption("an index names position " + std::to_string(positions[i]) +
-                                " but the log has no event there");
+      return Status::Corruption("an index names position " + std::to_string(positions[i]) + " of " +
+                                std::string(platform) + " but its log has no event there");
     }
     if (!statuses[i].ok()) return Status::IOError("cannot read the log: " + statuses[i].ToString());
     if (Status s = ParseRecord(values[i].ToStringView(), positions[i], &out->emplace_back());
@@ -89,39 +91,14 @@ static Status FetchPositions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log_c
   return Status::Ok();
 }
 
-Status EventStore::Impl::ReadPartition(std::string_view partition, uint64_t after, size_t limit,
-                                       uint64_t upto, std::vector<EventRecord>* out,
-                                       uint64_t* scanned_to) const {
-  out->clear();
-  *scanned_to = std::max(after, upto);
-  if (after >= upto || limit == 0) return Status::Ok();
-  const std::string start = keys::PartitionKey(partition, after + 1);
-  const std::string end = keys::PartitionKey(partition, upto + 1);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions read_options;
-  read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, partitions_cf_));
-  std::vector<uint64_t> positions;
-  for (it->Seek(start); it->Valid() && positions.size() < limit; it->Next()) {
-    uint64_t position = 0;
-    if (!keys::DecodeTrailingU64(it->key().ToStringView(), &position)) {
-      return Status::Corruption("a partition index key is damaged");
-    }
-    positions.push_back(position);
-  }
-  if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
-  // Stopping at the limit means the partition was read completely only up to its last event.
-  if (positions.size() == limit) *scanned_to = positions.back();
-  return FetchPositions(db_.get(), log_cf_, positions, out);
-}
-
 Status EventStore::Impl::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
                                     std::vector<EventRecord>* out) const {
   out->clear();
   if (limit == 0) return Status::Ok();
-  const uint64_t upto = head();
+  const std::string_view platform = PlatformOf(stream);
+  const uint64_t upto = Head(platform).position;
   const std::string start = keys::StreamKey(stream, from_version);
-  const std::string end = keys::StreamEnd(stream);
+  const std::string end = keys::NameEnd(stream);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper;
@@ -136,12 +113,12 @@ Status EventStore::Impl::ReadStream(std::string_view stream, uint64_t from_versi
     positions.push_back(position);
   }
   if (!it->status().ok()) return Status::IOError("cannot read the log: " + it->status().ToString());
-  return FetchPositions(db_.get(), log_cf_, positions, out);
+  return FetchPositions(db_.get(), log_cf_, platform, positions, out);
 }
 
 Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(std::string_view stream,
                                                                       uint64_t upto) const {
-  const std::string end = keys::StreamEnd(stream);
+  const std::string end = keys::NameEnd(stream);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper;
@@ -154,8 +131,9 @@ Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(std::strin
         key[stream.size()] != '\0') {
       break;  // another stream's key: this one has none
     }
+    std::string_view name;
     uint64_t version = 0, position = 0;
-    if (!keys::DecodeTrailingU64(key, &version) ||
+    if (!keys::DecodeNameKey(key, &name, &version) ||
         !keys::DecodeU64(it->value().ToStringView(), &position)) {
       return Status::Corruption("a stream index entry of " + std::string(stream) + " is damaged");
     }
@@ -165,16 +143,28 @@ Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(std::strin
   return std::optional<uint64_t>();
 }
 
-bool EventStore::Impl::ReadRecent(uint64_t after, size_t max_events, std::string_view partition,
-                                  std::vector<EventRecord>* out, uint64_t* scanned_to) const {
+bool EventStore::Impl::ReadRecent(std::string_view platform, uint64_t after, size_t max_events,
+                                  std::vector<EventRecord>* out) const {
   std::lock_guard lock(state_mu_);
-  if (recent_.empty() || recent_.front()->position() > after + 1) return false;
-  size_t index = static_cast<size_t>(after + 1 - recent_.front()->position());
-  *scanned_to = after;
-  for (; index < recent_.size() && out->size() < max_events; ++index) {
-    const EventRecord& record = *recent_[index];
-    *scanned_to = record.position();
-    if (partition.empty() || PartitionOf(record.stream()) == partition) out->push_back(record);
+  auto it = recent_by_platform_.find(platform);
+  if (it == recent_by_platform_.end()) return false;
+  const auto& recent = it->second;
+  if (recent.front()->position() > after + 1) return false;
+  const uint64_t last = recent.back()->position();
+  for (uint64_t p = after + 1; p <= last && out->size() < max_events; ++p) {
+    out->push_back(*recent[p - recent.front()->position()]);
+  }
+  return true;
+}
+
+bool EventStore::Impl::ReadRecentAll(uint64_t after_sequence, size_t max_events,
+                                     std::vector<EventRecord>* out, uint64_t* sequence) const {
+  std::lock_guard lock(state_mu_);
+  *sequence = after_sequence;
+  if (after_sequence + 1 < recent_first_) return false;
+  for (uint64_t n = after_sequence + 1; n <= sequence_ && out->size() < max_events; ++n) {
+    out->push_back(*recent_[n - recent_first_]);
+    *sequence = n;
   }
   return true;
 }
@@ -184,35 +174,32 @@ namespace {
 // The index entries one event must have, gathered for a batched look-up.
 struct IndexProbe {
   uint64_t position;
-  std::string id_key, stream_key, partition_key;
+  std::string id_key, id_value, stream_key, stream_value;
 };
 
 }  // namespace
 
-// Checks that each probed event's id, stream and partition entries exist and point at it;
-// returns the first position that fails, with the problem.
+// Checks that each probed event's id and stream entries exist and point at it; returns the
+// first position that fails, with the problem.
 static std::optional<std::pair<uint64_t, std::string>> CheckIndexes(
-    rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, rocksdb::ColumnFamilyHandle* streams,
     const std::vector<IndexProbe>& probes) {
-  const char* names[] = {"id", "stream", "partition"};
   std::vector<rocksdb::Slice> lookups(probes.size());
   std::vector<rocksdb::PinnableSlice> values(probes.size());
   std::vector<rocksdb::Status> statuses(probes.size());
   std::optional<std::pair<uint64_t, std::string>> first;
-  for (size_t f = 0; f < 3; ++f) {
+  for (int f = 0; f < 2; ++f) {
     for (size_t i = 0; i < probes.size(); ++i) {
-      const IndexProbe& p = probes[i];
-      lookups[i] = f == 0 ? p.id_key : f == 1 ? p.stream_key : p.partition_key;
+      lookups[i] = f == 0 ? probes[i].id_key : probes[i].stream_key;
     }
-    db->MultiGet(rocksdb::ReadOptions(), families[f], probes.size(), lookups.data(), values.data(),
-                 statuses.data());
+    db->MultiGet(rocksdb::ReadOptions(), f == 0 ? ids : streams, probes.size(), lookups.data(),
+                 values.data(), statuses.data());
     for (size_t i = 0; i < probes.size(); ++i) {
-      uint64_t target = 0;
-      const bool points_here =
-          statuses[i].ok() && (f == 2 || (keys::DecodeU64(values[i].ToStringView(), &target) &&
-                                          target == probes[i].position));
+      const std::string& expected = f == 0 ? probes[i].id_value : probes[i].stream_value;
+      const bool points_here = statuses[i].ok() && values[i].ToStringView() == expected;
       if (!points_here && (!first || probes[i].position < first->first)) {
-        first = {{probes[i].position, std::string("its ") + names[f] + " index entry is " +
+        first = {{probes[i].position, std::string("its ") + (f == 0 ? "id" : "stream") +
+                                          " index entry is " +
                                           (statuses[i].IsNotFound() ? "missing" : "wrong")}};
       }
       values[i].Reset();
@@ -221,9 +208,10 @@ static std::optional<std::pair<uint64_t, std::string>> CheckIndexes(
   return first;
 }
 
-VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::string prev_hash,
-                                          bool full) const {
+VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t from, uint64_t to,
+                                          std::string prev_hash, bool full) const {
   VerifyReport report;
+  report.platform = std::string(platform);
   auto fail = [&](uint64_t position, std::string problem) {
     report.first_bad_position = position;
     report.problem = std::move(problem);
@@ -231,10 +219,8 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
   };
   std::unordered_map<std::string, uint64_t> next_version;
   std::vector<IndexProbe> probes;
-  const std::vector<rocksdb::ColumnFamilyHandle*> index_families = {ids_cf_, streams_cf_,
-                                                                    partitions_cf_};
   auto check_probes = [&]() -> bool {
-    if (auto bad = CheckIndexes(db_.get(), index_families, probes)) {
+    if (auto bad = CheckIndexes(db_.get(), ids_cf_, streams_cf_, probes)) {
       fail(bad->first, bad->second);
       return false;
     }
@@ -242,28 +228,39 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
     return true;
   };
 
+  const std::string end = keys::NameEnd(platform);
+  rocksdb::Slice upper(end);
   rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper;
   read_options.adaptive_readahead = true;
-  read_options.fill_cache = false;       // a full walk would only evict what serving needs
-  read_options.total_order_seek = true;  // the ids family is hashed by prefix
+  read_options.fill_cache = false;  // a full walk would only evict what serving needs
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, log_cf_));
   uint64_t expected = from;
   EventRecord record;
-  for (it->Seek(keys::LogKey(from)); it->Valid() && expected <= to; it->Next(), ++expected) {
+  for (it->Seek(keys::LogKey(platform, from)); it->Valid() && expected <= to;
+       it->Next(), ++expected) {
+    std::string_view key_platform;
     uint64_t key_position = 0;
-    if (!keys::DecodeU64(it->key().ToStringView(), &key_position)) {
-      return fail(expected, "a log key is not a position");
+    if (!keys::DecodeNameKey(it->key().ToStringView(), &key_platform, &key_position) ||
+        key_platform != platform) {
+      return fail(expected, "a log key is not a position of the platform");
     }
     if (key_position != expected) return fail(expected, "the event is missing");
+    const std::string_view stored = it->value().ToStringView();
+    std::string_view body;
     record.Clear();
-    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!BodyOf(stored, &body) ||
+        !record.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
       return fail(expected, "the stored bytes do not parse as an event");
     }
     if (record.position() != expected) return fail(expected, "the event names another position");
+    if (PlatformOf(record.stream()) != platform) {
+      return fail(expected, "the event's stream " + record.stream() + " is of another platform");
+    }
     if (record.prev_hash() != prev_hash) {
       return fail(expected, "prev_hash does not match the previous event's hash");
     }
-    if (ComputeEventHash(record) != record.hash()) {
+    if (ChainHash(prev_hash, expected, body) != record.hash()) {
       return fail(expected, "the hash does not recompute: the event was altered");
     }
     if (full) {
@@ -274,8 +271,9 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
                                   std::to_string(record.version()));
       }
       ++entry->second;
-      probes.push_back({expected, record.id(), keys::StreamKey(record.stream(), record.version()),
-                        keys::PartitionKey(PartitionOf(record.stream()), expected)});
+      probes.push_back({expected, record.id(), keys::LogKey(platform, expected),
+                        keys::StreamKey(record.stream(), record.version()),
+                        keys::EncodeU64(expected)});
       if (probes.size() == 1024 && !check_probes()) return report;
     }
     prev_hash = record.hash();
@@ -289,26 +287,17 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
   if (expected <= to) return fail(expected, "the event is missing");
   if (full && !probes.empty() && !check_probes()) return report;
   if (full) {
-    // Every event has its entries; equal counts then mean no index holds an extra one.
-    for (auto* family : index_families) {
-      uint64_t entries = 0;
-      std::unique_ptr<rocksdb::Iterator> index(db_->NewIterator(read_options, family));
-      for (index->SeekToFirst(); index->Valid(); index->Next()) {
-        uint64_t target = 0;
-        const bool by_key = family == partitions_cf_;
-        if (by_key ? keys::DecodeTrailingU64(index->key().ToStringView(), &target)
-                   : keys::DecodeU64(index->value().ToStringView(), &target)) {
-          if (target <= to) ++entries;
-        }
-      }
-      if (!index->status().ok()) {
-        report.status = Status::IOError("cannot read an index: " + index->status().ToString());
-        return report;
-      }
-      if (entries != report.events) {
-        return fail(to, "the " + family->GetName() + " index holds " + std::to_string(entries) +
-                            " entries for " + std::to_string(report.events) + " events");
-      }
+    // Nothing beyond the head: an event there is one no reader would ever see.
+    if (it->Valid()) return fail(to + 1, "an event follows the platform's head");
+    std::string head_value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), heads_cf_, platform, &head_value);
+    uint64_t head_position = 0;
+    std::string head_hash;
+    const bool no_events_no_head = to == 0 && s.IsNotFound();
+    if (!no_events_no_head &&
+        (!s.ok() || !keys::DecodeHeadValue(head_value, &head_position, &head_hash) ||
+         head_position != to || head_hash != prev_hash)) {
+      return fail(to, "the platform's head does not name its last event");
     }
   }
   report.head.position = to;
@@ -316,11 +305,36 @@ VerifyReport EventStore::Impl::CheckChain(uint64_t from, uint64_t to, std::strin
   return report;
 }
 
-// ---- Subscription ---------------------------------------------------------------------------
+VerifyReport EventStore::Impl::CheckSharedIndexes(uint64_t events) const {
+  VerifyReport report;
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  read_options.total_order_seek = true;  // the ids family is hashed by prefix
+  // Every event has its two entries (CheckChain); equal counts mean neither index holds more.
+  for (auto* family : {ids_cf_, streams_cf_}) {
+    uint64_t entries = 0;
+    std::unique_ptr<rocksdb::Iterator> index(db_->NewIterator(read_options, family));
+    for (index->SeekToFirst(); index->Valid(); index->Next()) ++entries;
+    if (!index->status().ok()) {
+      report.status = Status::IOError("cannot read an index: " + index->status().ToString());
+      return report;
+    }
+    if (entries != events) {
+      report.first_bad_position = events;
+      report.problem = "the " + family->GetName() + " index holds " + std::to_string(entries) +
+                       " entries for " + std::to_string(events) + " events";
+      return report;
+    }
+  }
+  report.events = events;
+  return report;
+}
 
-Subscription::Subscription(const EventStore::Impl* store, uint64_t after_position,
-                           std::string partition)
-    : store_(store), position_(after_position), partition_(std::move(partition)) {}
+// ---- Subscription and LiveFeed ----------------------------------------------------------------
+
+Subscription::Subscription(const EventStore::Impl* store, std::string platform,
+                           uint64_t after_position)
+    : store_(store), platform_(std::move(platform)), position_(after_position) {}
 
 Subscription::~Subscription() = default;
 
@@ -329,25 +343,39 @@ Status Subscription::Next(std::vector<EventRecord>* out, size_t max_events,
   out->clear();
   if (max_events == 0) return Status::Ok();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (store_->closed()) return Status::Closed("the event store is closed");
-    const uint64_t head = store_->WaitForHead(position_, deadline);
-    if (store_->closed()) return Status::Closed("the event store is closed");
-    if (head <= position_) return Status::Ok();  // timed out
-
-    uint64_t scanned_to = position_;
-    // Live: from memory. Behind the memory window: catch up from disk. Either way by
-    // position, so the switch between them can neither skip nor repeat an event.
-    if (!store_->ReadRecent(position_, max_events, partition_, out, &scanned_to)) {
-      Status s = partition_.empty() ? store_->ReadAll(position_, max_events, head, out)
-                                    : store_->ReadPartition(partition_, position_, max_events, head,
-                                                            out, &scanned_to);
-      if (!s.ok()) return s;
-      if (partition_.empty() && !out->empty()) scanned_to = out->back().position();
-    }
-    position_ = scanned_to;
-    if (!out->empty() || std::chrono::steady_clock::now() >= deadline) return Status::Ok();
+  if (store_->closed()) return Status::Closed("the event store is closed");
+  const uint64_t head = store_->WaitForHead(platform_, position_, deadline);
+  if (store_->closed()) return Status::Closed("the event store is closed");
+  if (head <= position_) return Status::Ok();  // timed out
+  // Live: from memory. Behind the memory window: catch up from disk. Either way by
+  // position, so the switch between them can neither skip nor repeat an event.
+  if (!store_->ReadRecent(platform_, position_, max_events, out)) {
+    if (Status s = store_->Read(platform_, position_, max_events, head, out); !s.ok()) return s;
   }
+  if (!out->empty()) position_ = out->back().position();
+  return Status::Ok();
+}
+
+LiveFeed::LiveFeed(const EventStore::Impl* store, uint64_t after_sequence)
+    : store_(store), sequence_(after_sequence) {}
+
+LiveFeed::~LiveFeed() = default;
+
+Status LiveFeed::Next(std::vector<EventRecord>* out, size_t max_events,
+                      std::chrono::milliseconds timeout) {
+  out->clear();
+  if (max_events == 0) return Status::Ok();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (store_->closed()) return Status::Closed("the event store is closed");
+  const uint64_t count = store_->WaitForHead("", sequence_, deadline);
+  if (store_->closed()) return Status::Closed("the event store is closed");
+  if (count <= sequence_) return Status::Ok();  // timed out
+  if (!store_->ReadRecentAll(sequence_, max_events, out, &sequence_)) {
+    sequence_ = store_->sequence();
+    return Status(codes::kOutOfRange,
+                  "the feed fell behind the events kept in memory: read each platform's log");
+  }
+  return Status::Ok();
 }
 
 }  // namespace rotonde::eventstore

@@ -2,17 +2,23 @@
 // commit) and reader.cc (reads, subscriptions, verification).
 //
 // Invariants, kept by writer.cc (the applier thread is the only one that writes RocksDB):
-//  - head_ is the position of the last event whose WriteBatch was written and whose WAL was
-//    then synced; events at positions <= head_ are durable, and nothing above head_ is ever
-//    read (RocksDB may hold more: groups written but not yet synced).
-//  - recent_ holds the committed events (head_ - recent_.size(), head_], in order.
-//  - stream_versions_ caches committed versions only; a group's own changes live in its
-//    overlay until its batch is durable, and are dropped if the write fails.
+//  - heads_ holds, for every platform with events, its last event whose group's WriteBatch
+//    was written and whose WAL was then synced; a platform's events at or below it are
+//    durable, and nothing above it is ever read (RocksDB may hold more: groups written but
+//    not yet synced).
+//  - recent_ holds the last durable events (at most recent_events_cache) in the order they
+//    became durable; its first is number recent_first_ of all events made durable since the
+//    store opened, and sequence_ counts those. recent_by_platform_ holds the same events per
+//    platform: each a suffix of its platform's log.
+//  - tails_ holds each platform's next position and hash as prepared: ahead of heads_ by the
+//    groups in flight. stream_versions_ caches durable versions only; a group's own changes
+//    live in its overlay until its batch is durable, and are dropped if the write fails.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,14 +31,17 @@
 #include <rocksdb/write_batch.h>
 
 #include "rotonde/base/done_flag.h"
+#include "rotonde/base/string_map.h"
 #include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::eventstore {
 
 // One caller's append (or import) waiting in the writer's queue.
 struct WriteRequest {
+  std::string platform;  // every stream's (or record's) platform
   // Append: the parts, one per stream. Import: records.
   std::vector<StreamAppend> appends;
+  AppendOptions options;
   size_t event_count = 0;
   std::vector<EventRecord> import_records;
   bool is_import = false;
@@ -42,8 +51,13 @@ struct WriteRequest {
   // Set once `result` is final. The writer's threads and the caller share the request, so a
   // caller returning the moment it sees `done` cannot pull it from under the notifier.
   DoneFlag done;
+  // For AppendAsync: called with the final result instead of anyone waiting on `done`.
+  EventStore::AppendDone on_done;
 
-  void MarkDone() { done.Set(); }
+  void MarkDone() {
+    if (on_done) on_done(result);
+    done.Set();
+  }
   void WaitDone() { done.Wait(); }
 
   // For a PendingAppend (see event_store.h): the answer as prepared, and the records it will
@@ -64,31 +78,41 @@ struct WriteRequest {
 
 using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
 
+// A platform's log as prepared: the position its next event gets, and its last hash.
+struct PlatformTail {
+  uint64_t next_position = 1;
+  std::string hash;
+};
+
 // One group commit: the requests it answers and the one WriteBatch that holds their events.
 // Built by the writer thread, written by the applier thread, made durable by the syncer
-// thread; while it is in flight the writer still reads its overlays (versions, ids, records)
-// and the applier and syncer read batch and records, and none changes them.
+// thread; while it is in flight the writer still reads its overlays (versions, ids) and the
+// applier and syncer read batch and records, and none changes them.
 struct GroupCommit {
   WriteGroup requests;
   std::vector<bool> in_batch;  // per request: its answer depends on this batch being durable
   rocksdb::WriteBatch batch;
-  uint64_t first_position = 0;
-  uint64_t next_position = 0;  // one past the last position this group writes
-  std::string last_hash;       // the chain's hash after this group
   google::protobuf::Timestamp now;
   // Streams this group changed (or looked up), and their version after the group.
   std::unordered_map<std::string, std::optional<uint64_t>> versions;
-  // Ids this group writes, with their positions.
-  std::unordered_map<std::string, uint64_t> ids;
+  // Ids this group writes, with their records.
+  std::unordered_map<std::string, std::shared_ptr<const EventRecord>> ids;
+  // Every record the group writes, in the order prepared (each platform's in its log order).
   std::vector<std::shared_ptr<const EventRecord>> records;
+  // The platforms the group writes, with their tail after it.
+  std::map<std::string, PlatformTail> tails;
   size_t events = 0, bytes = 0;       // what the requests hold, for the group's bounds
   bool written = false;               // set by the applier: the batch is in RocksDB, unsynced
+  bool durable = false;               // set by the syncer, before `finished`: the batch was synced
   std::atomic<bool> finished{false};  // set by the syncer when it is done with the group
+};
 
-  const EventRecord* Record(uint64_t position) const {
-    if (position < first_position || position >= next_position) return nullptr;
-    return records[position - first_position].get();
-  }
+// Where an event id is stored: its record if it is in a group in flight, else its platform
+// and position on disk.
+struct IdLocation {
+  std::string platform;
+  uint64_t position = 0;
+  std::shared_ptr<const EventRecord> record;  // null when only on disk
 };
 
 class EventStore::Impl {
@@ -96,8 +120,10 @@ class EventStore::Impl {
   Impl(const Options& options, std::string dir) : options_(options), dir_(std::move(dir)) {}
   ~Impl();
 
+  // The refusal of a store of the one-log format, naming `rotonde migrate`.
+  Status OneLogFormatError() const;
   Status OpenDb();
-  Status CheckTail();
+  Status CheckTails();
   void StartWriter();
   void Close();
   // Stops the writer, applier, syncer and notifier threads; every queued caller is answered.
@@ -111,25 +137,37 @@ class EventStore::Impl {
   AppendResult Submit(std::shared_ptr<WriteRequest> request);
 
   // reader.cc
-  Status ReadAll(uint64_t after, size_t limit, uint64_t upto, std::vector<EventRecord>* out) const;
-  // Reads events of one partition with after < position <= upto; sets *scanned_to to the
-  // position up to which the partition was read completely.
-  Status ReadPartition(std::string_view partition, uint64_t after, size_t limit, uint64_t upto,
-                       std::vector<EventRecord>* out, uint64_t* scanned_to) const;
+  // Reads `platform`'s events with after < position <= upto.
+  Status Read(std::string_view platform, uint64_t after, size_t limit, uint64_t upto,
+              std::vector<EventRecord>* out) const;
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
                     std::vector<EventRecord>* out) const;
-  // The stream's version counting only events at positions <= upto.
+  // The stream's version counting only events of its platform at positions <= upto.
   Result<std::optional<uint64_t>> StoredStreamVersion(std::string_view stream, uint64_t upto) const;
-  // Copies committed events after `after` from memory; false if they are no longer there.
-  bool ReadRecent(uint64_t after, size_t max_events, std::string_view partition,
-                  std::vector<EventRecord>* out, uint64_t* scanned_to) const;
-  // Checks the chain over positions [from, to]; `prev_hash` is the hash of event from - 1.
-  // `full` (from position 1 only) also checks stream versions and the three indexes.
-  VerifyReport CheckChain(uint64_t from, uint64_t to, std::string prev_hash, bool full) const;
+  // Copies `platform`'s durable events after `after` from memory; false if they are no
+  // longer (or not yet) there.
+  bool ReadRecent(std::string_view platform, uint64_t after, size_t max_events,
+                  std::vector<EventRecord>* out) const;
+  // Copies durable events numbered above `after_sequence` (see sequence_); false if the
+  // first of them is no longer in memory. Sets *sequence to the number of the last copied.
+  bool ReadRecentAll(uint64_t after_sequence, size_t max_events, std::vector<EventRecord>* out,
+                     uint64_t* sequence) const;
+  // Checks `platform`'s chain over positions [from, to]; `prev_hash` is the hash of event
+  // from - 1. `full` (from position 1 only) also checks stream versions and index entries.
+  VerifyReport CheckChain(std::string_view platform, uint64_t from, uint64_t to,
+                          std::string prev_hash, bool full) const;
+  // That the id and stream indexes hold no entries beyond the platforms' `events`.
+  VerifyReport CheckSharedIndexes(uint64_t events) const;
 
-  uint64_t head() const { return head_.load(std::memory_order_acquire); }
-  HeadInfo Head() const;
-  uint64_t WaitForHead(uint64_t after, std::chrono::steady_clock::time_point deadline) const;
+  // The platform's durable head (position 0 and its genesis hash if it has no events).
+  HeadInfo Head(std::string_view platform) const;
+  std::vector<std::string> Platforms() const;
+  // Blocks until the platform's head passes `after` (or, with an empty platform, until more
+  // than `after` events were made durable since open), the deadline passes, or the store
+  // closes; returns the head (the count) then.
+  uint64_t WaitForHead(std::string_view platform, uint64_t after,
+                       std::chrono::steady_clock::time_point deadline) const;
+  uint64_t sequence() const;
   bool closed() const { return closed_.load(std::memory_order_acquire); }
   Stats GetStats() const;
 
@@ -151,8 +189,8 @@ class EventStore::Impl {
   // Prepares a started append in the calling thread; false (and request->result says why)
   // if the store takes no appends.
   bool PrepareNow(const std::shared_ptr<WriteRequest>& request);
-  // Under prepare_mu_: prepares `request` into open_ (opening one at the tail), or fails it
-  // with `write_error`; publishes its prepared result.
+  // Under prepare_mu_: prepares `request` into open_ (opening one), or fails it with
+  // `write_error`; publishes its prepared result.
   void PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> request, const Status& write_error);
   // Under prepare_mu_: gives open_ to the applier if it is idle, else leaves it for the
   // writer to hand off later. With `writer_stopping`, true once nothing is left: the applier
@@ -163,13 +201,17 @@ class EventStore::Impl {
   void Prepare(WriteRequest& request, GroupCommit& group);
   void PrepareAppend(WriteRequest& request, GroupCommit& group);
   void PrepareImport(WriteRequest& request, GroupCommit& group);
+  // Under prepare_mu_: the platform's tail as prepared so far.
+  PlatformTail& TailOf(const std::string& platform);
   // The stream's version as of everything prepared so far (durable or not).
   Result<std::optional<uint64_t>> CurrentVersion(const std::string& stream,
                                                  const GroupCommit& group);
-  // The positions of `ids` as of everything prepared so far; nullopt where unused.
+  // Where `ids` are stored, as of everything prepared so far; nullopt where unused.
   Status CheckIds(const std::vector<std::string_view>& ids, const GroupCommit& group,
-                  std::vector<std::optional<uint64_t>>* found);
-  const EventRecord* PreparedRecord(uint64_t position, const GroupCommit& group) const;
+                  std::vector<std::optional<IdLocation>>* found);
+  // Writes one prepared record into the group: its batch entries, its overlays, the tail.
+  void AddRecord(GroupCommit& group, std::shared_ptr<const EventRecord> record,
+                 std::string stored_bytes, PlatformTail& tail);
   // The applier's write of one group, unsynced; fails the group's requests if it fails.
   void WriteUnsynced(GroupCommit& group);
   // The syncer's fsync of the WAL over `groups` (written in this order), then their publishing.
@@ -187,17 +229,19 @@ class EventStore::Impl {
   rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* heads_cf_ = nullptr;
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family's tables
-  rocksdb::ColumnFamilyHandle* partitions_cf_ = nullptr;
 
-  // Committed state, readable by any thread.
-  std::atomic<uint64_t> head_{0};
+  // Durable state, readable by any thread, guarded by state_mu_ (waits on head_cv_).
   std::atomic<bool> closed_{false};
   std::once_flag close_once_;
-  mutable std::mutex state_mu_;  // guards head_hash_, recent_, and waits on head_cv_
+  mutable std::mutex state_mu_;
   mutable std::condition_variable head_cv_;
-  std::string head_hash_;
+  std::map<std::string, HeadInfo, std::less<>> heads_;
+  uint64_t sequence_ = 0;
   std::deque<std::shared_ptr<const EventRecord>> recent_;
+  uint64_t recent_first_ = 1;  // the number of recent_.front() (see sequence_)
+  StringMap<std::deque<std::shared_ptr<const EventRecord>>> recent_by_platform_;
 
   // The writer's queue and the hand-off to the applier, all guarded by queue_mu_.
   std::mutex queue_mu_;
@@ -230,14 +274,14 @@ class EventStore::Impl {
   std::thread notifier_;
 
   // Preparing state, guarded by prepare_mu_ (taken before queue_mu_): the group being
-  // prepared, the tail of the log as prepared (ahead of head_ by the groups in flight), those
-  // groups, and a cache of durable stream versions.
+  // prepared, each platform's tail as prepared, the groups in flight, and a cache of durable
+  // stream versions.
   std::mutex prepare_mu_;
   std::shared_ptr<GroupCommit> open_;
-  uint64_t tail_position_ = 1;  // the next position to assign
-  std::string tail_hash_;
+  StringMap<PlatformTail> tails_;
   std::deque<std::shared_ptr<GroupCommit>> in_flight_;
   std::unordered_map<std::string, uint64_t> stream_versions_;
+  bool replays_in_flight_ = false;  // set by PrepareAppend: it replayed ids of a group in flight
 
   struct Counters {
     std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, syncs{0},

@@ -61,8 +61,6 @@ size_t EventCount(const WriteRequest& request) {
 }  // namespace
 
 void EventStore::Impl::StartWriter() {
-  tail_position_ = head() + 1;
-  tail_hash_ = head_hash_;
   writer_ = std::thread([this] { WriterLoop(); });
   applier_ = std::thread([this] { ApplierLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
@@ -209,8 +207,6 @@ void EventStore::Impl::PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> reques
                                             const Status& write_error) {
   if (!open_) {
     open_ = std::make_shared<GroupCommit>();
-    open_->first_position = open_->next_position = tail_position_;
-    open_->last_hash = tail_hash_;
     open_->now = Now();
   }
   if (!write_error.ok()) {
@@ -223,13 +219,15 @@ void EventStore::Impl::PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> reques
   open_->events += EventCount(*request);
   open_->bytes += request->bytes;
   open_->requests.push_back(std::move(request));
-  tail_position_ = open_->next_position;
-  tail_hash_ = open_->last_hash;
 }
 
 bool EventStore::Impl::HandOffOpenGroup(bool writer_stopping) {
   std::lock_guard lock(queue_mu_);
   if (open_ && !applier_busy_) {
+    // Each platform's head goes into the same batch as its events.
+    for (const auto& [platform, tail] : open_->tails) {
+      open_->batch.Put(heads_cf_, platform, keys::HeadValue(tail.next_position - 1, tail.hash));
+    }
     applier_busy_ = true;
     in_flight_.push_back(open_);
     handoff_ = std::move(open_);
@@ -251,7 +249,7 @@ bool EventStore::Impl::HandOffOpenGroup(bool writer_stopping) {
 void EventStore::Impl::RetireFinished() {
   while (!in_flight_.empty() && in_flight_.front()->finished.load(std::memory_order_acquire)) {
     const GroupCommit& done = *in_flight_.front();
-    if (head() + 1 >= done.next_position) {  // it was written (not failed)
+    if (done.durable) {
       if (stream_versions_.size() + done.versions.size() > kMaxCachedStreams)
         stream_versions_.clear();
       for (const auto& [stream, version] : done.versions) {
@@ -403,7 +401,10 @@ void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>
     return;
   }
   size_t events = 0;
-  for (const auto& group : synced) events += group->records.size();
+  for (const auto& group : synced) {
+    events += group->records.size();
+    group->durable = true;
+  }
   counters_.syncs.fetch_add(1, std::memory_order_relaxed);
   counters_.groups_written.fetch_add(synced.size(), std::memory_order_relaxed);
   counters_.events_written.fetch_add(events, std::memory_order_relaxed);
@@ -419,28 +420,38 @@ void EventStore::Impl::PublishCommitted(const std::vector<std::shared_ptr<GroupC
     std::lock_guard lock(state_mu_);
     for (const auto& group : groups) {
       // Shared, not moved: the writer may still read the group's records until it retires it.
-      for (const auto& record : group->records) recent_.push_back(record);
+      for (const auto& record : group->records) {
+        recent_.push_back(record);
+        recent_by_platform_[std::string(PlatformOf(record->stream()))].push_back(record);
+      }
+      sequence_ += group->records.size();
+      for (const auto& [platform, tail] : group->tails) {
+        heads_[platform] = HeadInfo{tail.next_position - 1, tail.hash};
+      }
     }
-    while (recent_.size() > options_.recent_events_cache) recent_.pop_front();
-    head_hash_ = groups.back()->last_hash;
-    head_.store(groups.back()->next_position - 1, std::memory_order_release);
+    while (recent_.size() > options_.recent_events_cache) {
+      // Per platform, the events leave in the order they came: the oldest is its deque's front.
+      auto it = recent_by_platform_.find(PlatformOf(recent_.front()->stream()));
+      it->second.pop_front();
+      if (it->second.empty()) recent_by_platform_.erase(it);
+      recent_.pop_front();
+      ++recent_first_;
+    }
   }
   head_cv_.notify_all();
 }
 
 void EventStore::Impl::Prepare(WriteRequest& request, GroupCommit& group) {
-  const uint64_t before = group.next_position;
+  const size_t before = group.records.size();
+  replays_in_flight_ = false;
   if (request.is_import) {
     PrepareImport(request, group);
   } else {
     PrepareAppend(request, group);
   }
   const AppendResult& result = request.result;
-  // Its answer depends on this batch if it wrote, or replays ids no earlier than the batch.
-  const bool in_batch =
-      result.ok() && (group.next_position != before ||
-                      std::any_of(result.positions.begin(), result.positions.end(),
-                                  [&](uint64_t p) { return p >= head() + 1; }));
+  // Its answer depends on this batch if it wrote, or replays ids of a group in flight.
+  const bool in_batch = result.ok() && (group.records.size() != before || replays_in_flight_);
   group.in_batch.push_back(in_batch);
   if (!result.ok()) counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
   if (result.ok() && result.idempotent_replay) {
@@ -462,29 +473,32 @@ Result<std::optional<uint64_t>> EventStore::Impl::CurrentVersion(const std::stri
   return StoredStreamVersion(stream, UINT64_MAX);
 }
 
-const EventRecord* EventStore::Impl::PreparedRecord(uint64_t position,
-                                                    const GroupCommit& group) const {
-  if (const EventRecord* record = group.Record(position)) return record;
-  for (const auto& g : in_flight_) {
-    if (const EventRecord* record = g->Record(position)) return record;
+PlatformTail& EventStore::Impl::TailOf(const std::string& platform) {
+  auto it = tails_.find(platform);
+  if (it == tails_.end()) {
+    const HeadInfo head = Head(platform);  // no group in flight has written the platform yet
+    it = tails_.emplace(platform, PlatformTail{head.position + 1, head.hash}).first;
   }
-  return nullptr;
+  return it->second;
 }
 
 Status EventStore::Impl::CheckIds(const std::vector<std::string_view>& ids,
                                   const GroupCommit& group,
-                                  std::vector<std::optional<uint64_t>>* found) {
+                                  std::vector<std::optional<IdLocation>>* found) {
   found->assign(ids.size(), std::nullopt);
+  auto in_memory = [](const std::shared_ptr<const EventRecord>& record) {
+    return IdLocation{std::string(PlatformOf(record->stream())), record->position(), record};
+  };
   std::vector<rocksdb::Slice> lookups;
   std::vector<size_t> lookup_index;
   for (size_t i = 0; i < ids.size(); ++i) {
     const std::string id(ids[i]);
     if (auto it = group.ids.find(id); it != group.ids.end()) {
-      (*found)[i] = it->second;
+      (*found)[i] = in_memory(it->second);
       continue;
     }
     for (const auto& g : in_flight_) {
-      if (auto it = g->ids.find(id); it != g->ids.end()) (*found)[i] = it->second;
+      if (auto it = g->ids.find(id); it != g->ids.end()) (*found)[i] = in_memory(it->second);
     }
     if (!(*found)[i]) {
       lookups.emplace_back(ids[i].data(), ids[i].size());
@@ -498,15 +512,31 @@ Status EventStore::Impl::CheckIds(const std::vector<std::string_view>& ids,
                 statuses.data());
   for (size_t k = 0; k < lookups.size(); ++k) {
     if (statuses[k].IsNotFound()) continue;
-    uint64_t position = 0;
     if (!statuses[k].ok())
       return Status::IOError("cannot look up event ids: " + statuses[k].ToString());
-    if (!keys::DecodeU64(values[k].ToStringView(), &position)) {
+    std::string_view platform;
+    uint64_t position = 0;
+    if (!keys::DecodeNameKey(values[k].ToStringView(), &platform, &position)) {
       return Status::Corruption("id index entry for " + lookups[k].ToString() + " is damaged");
     }
-    (*found)[lookup_index[k]] = position;
+    (*found)[lookup_index[k]] = IdLocation{std::string(platform), position, nullptr};
   }
   return Status::Ok();
+}
+
+void EventStore::Impl::AddRecord(GroupCommit& g, std::shared_ptr<const EventRecord> record,
+                                 std::string stored_bytes, PlatformTail& tail) {
+  const std::string& platform =
+      g.tails.try_emplace(std::string(PlatformOf(record->stream()))).first->first;
+  const std::string position_bytes = keys::EncodeU64(record->position());
+  g.batch.Put(log_cf_, keys::LogKey(platform, record->position()), stored_bytes);
+  g.batch.Put(streams_cf_, keys::StreamKey(record->stream(), record->version()), position_bytes);
+  g.batch.Put(ids_cf_, record->id(), keys::NameKey(platform, record->position()));
+  tail.next_position = record->position() + 1;
+  tail.hash = record->hash();
+  g.tails[platform] = tail;
+  g.ids.emplace(record->id(), record);
+  g.records.push_back(std::move(record));
 }
 
 void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
@@ -516,7 +546,7 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
   for (const StreamAppend& part : request.appends) {
     for (const NewEvent& e : part.events) ids.push_back(e.id);
   }
-  std::vector<std::optional<uint64_t>> found;
+  std::vector<std::optional<IdLocation>> found;
   if (Status s = CheckIds(ids, g, &found); !s.ok()) {
     result.status = s;
     return;
@@ -528,26 +558,30 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
     size_t i = 0;
     for (const StreamAppend& part : request.appends) {
       for (const NewEvent& event : part.events) {
+        const IdLocation& where = *found[i];
         EventRecord from_disk;
-        const EventRecord* original = PreparedRecord(*found[i], g);
+        const EventRecord* original = where.record.get();
         if (original == nullptr) {
           std::string bytes;
-          rocksdb::Status s =
-              db_->Get(rocksdb::ReadOptions(), log_cf_, keys::LogKey(*found[i]), &bytes);
+          rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_,
+                                       keys::LogKey(where.platform, where.position), &bytes);
           if (!s.ok() || !from_disk.ParseFromString(bytes)) {
-            result.status = Status::IOError("cannot read event " + std::to_string(*found[i]));
+            result.status = Status::IOError("cannot read event " + where.platform + "/" +
+                                            std::to_string(where.position));
             return;
           }
           original = &from_disk;
+        } else {
+          replays_in_flight_ = true;
         }
         if (!SameEvent(*original, part.stream, event)) {
           result.status = {codes::kIdConflict, "event id " + event.id +
                                                    " is stored already for a different event "
                                                    "(position " +
-                                                   std::to_string(*found[i]) + ")"};
+                                                   std::to_string(where.position) + ")"};
           return;
         }
-        result.positions.push_back(*found[i]);
+        result.positions.push_back(where.position);
         result.stream_version = original->version();
         ++i;
       }
@@ -566,6 +600,15 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
     return;
   }
 
+  PlatformTail& tail = TailOf(request.platform);
+  if (request.options.expected_position &&
+      *request.options.expected_position != tail.next_position - 1) {
+    result.status = {codes::kWrongExpectedVersion,
+                     "platform " + request.platform + " is at position " +
+                         std::to_string(tail.next_position - 1) + ", the append expected " +
+                         std::to_string(*request.options.expected_position)};
+    return;
+  }
   // Check every part before writing any: an append is all or nothing.
   std::vector<uint64_t> next_versions;
   next_versions.reserve(request.appends.size());
@@ -595,35 +638,25 @@ void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
   result.positions.reserve(request.event_count);
   for (size_t p = 0; p < request.appends.size(); ++p) {
     StreamAppend& part = request.appends[p];
-    const std::string partition(PartitionOf(part.stream));
     uint64_t version = next_versions[p];
     for (NewEvent& e : part.events) {
       auto record = std::make_shared<EventRecord>();
       record->set_id(std::move(e.id));
       record->set_stream(part.stream);
       record->set_version(version);
-      record->set_position(g.next_position);
+      record->set_position(tail.next_position);
       record->set_type(std::move(e.type));
       *record->mutable_recorded_at() = g.now;
       record->set_actor(std::move(e.actor));
       record->set_correlation_id(std::move(e.correlation_id));
       record->set_payload(std::move(e.payload));
-      record->set_prev_hash(g.last_hash);
       std::string hash;
-      const std::string bytes = SealRecord(*record, &hash);
-      record->set_hash(hash);
-
-      const std::string position_bytes = keys::EncodeU64(g.next_position);
-      g.batch.Put(log_cf_, position_bytes, bytes);
-      g.batch.Put(streams_cf_, keys::StreamKey(part.stream, version), position_bytes);
-      g.batch.Put(ids_cf_, record->id(), position_bytes);
-      g.batch.Put(partitions_cf_, keys::PartitionKey(partition, g.next_position), rocksdb::Slice());
-      g.ids.emplace(record->id(), g.next_position);
-      result.positions.push_back(g.next_position);
-      g.last_hash = std::move(hash);
+      std::string bytes = SealRecord(*record, tail.hash, &hash);
+      record->set_prev_hash(tail.hash);
+      record->set_hash(std::move(hash));
+      result.positions.push_back(record->position());
       if (request.wants_prepared) request.prepared_records.push_back(record);
-      g.records.push_back(std::move(record));
-      ++g.next_position;
+      AddRecord(g, std::move(record), std::move(bytes), tail);
       ++version;
     }
     g.versions[part.stream] = version - 1;
@@ -641,29 +674,38 @@ void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
   };
   std::vector<std::string_view> ids;
   for (const EventRecord& r : request.import_records) ids.push_back(r.id());
-  std::vector<std::optional<uint64_t>> found;
+  std::vector<std::optional<IdLocation>> found;
   if (Status s = CheckIds(ids, g, &found); !s.ok()) {
     result.status = s;
     return;
   }
 
   // Check everything before writing anything: an import request is all or nothing.
+  PlatformTail& tail = TailOf(request.platform);
   std::unordered_map<std::string, std::optional<uint64_t>> versions;
   std::unordered_set<std::string_view> seen_ids;
-  uint64_t position = g.next_position;
-  std::string prev_hash = g.last_hash;
+  uint64_t position = tail.next_position;
+  std::string prev_hash = tail.hash;
+  std::vector<std::string> stored(request.import_records.size());
   for (size_t i = 0; i < request.import_records.size(); ++i) {
     const EventRecord& r = request.import_records[i];
     index = i;
+    if (PlatformOf(r.stream()) != request.platform) {
+      return fail(r, codes::kInvalidArgument,
+                  "stream " + r.stream() + " is not of platform " + request.platform);
+    }
     if (r.position() != position) {
       return fail(r, codes::kInvalidArgument, "expected position " + std::to_string(position));
     }
     if (r.prev_hash() != prev_hash) {
-      return fail(r, codes::kInvalidArgument, "prev_hash does not link to the log's head");
+      return fail(r, codes::kInvalidArgument, "prev_hash does not link to the platform's head");
     }
-    if (r.hash().size() != kHashBytes || ComputeEventHash(r) != r.hash()) {
-      return fail(r, codes::kInvalidArgument, "hash does not recompute");
-    }
+    EventRecord body = r;
+    body.clear_prev_hash();
+    body.clear_hash();
+    std::string hash;
+    stored[i] = SealRecord(body, prev_hash, &hash);
+    if (hash != r.hash()) return fail(r, codes::kInvalidArgument, "hash does not recompute");
     if (found[i] || !seen_ids.insert(r.id()).second) {
       return fail(r, codes::kIdConflict, "event id " + r.id() + " is stored already");
     }
@@ -686,20 +728,12 @@ void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
     ++position;
   }
 
-  for (EventRecord& r : request.import_records) {
-    const std::string position_bytes = keys::EncodeU64(r.position());
-    g.batch.Put(log_cf_, position_bytes, r.SerializeAsString());
-    g.batch.Put(streams_cf_, keys::StreamKey(r.stream(), r.version()), position_bytes);
-    g.batch.Put(ids_cf_, r.id(), position_bytes);
-    g.batch.Put(partitions_cf_, keys::PartitionKey(PartitionOf(r.stream()), r.position()),
-                rocksdb::Slice());
-    g.ids.emplace(r.id(), r.position());
-    result.positions.push_back(r.position());
-    g.records.push_back(std::make_shared<const EventRecord>(std::move(r)));
+  for (size_t i = 0; i < request.import_records.size(); ++i) {
+    auto record = std::make_shared<const EventRecord>(std::move(request.import_records[i]));
+    result.positions.push_back(record->position());
+    AddRecord(g, std::move(record), std::move(stored[i]), tail);
   }
   for (auto& [stream, version] : versions) g.versions[stream] = version;
-  g.next_position = position;
-  g.last_hash = prev_hash;
 }
 
 }  // namespace rotonde::eventstore

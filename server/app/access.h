@@ -36,6 +36,8 @@ inline constexpr std::string_view kMissingField = "missing_field";
 inline constexpr std::string_view kInvalidArgument = "invalid_argument";
 inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kPlatformExists = "platform_exists";
+// A position above the platform's head: remembered from another log of it.
+inline constexpr std::string_view kPositionBeyondHead = "position_beyond_head";
 }  // namespace codes
 
 // platform_not_found, worded for a caller who may not know whether it exists.

@@ -37,6 +37,7 @@ std::vector<Membership> Accounts::PlatformsOf(const std::string& account_id) {
       entry.neighbourhood = state.neighbourhood();
       const auto* member = state.Member(account_id);
       entry.display_name = member ? member->name : "";
+      entry.position = model.position();
     });
     if (read.ok() && !entry.platform.empty()) out.push_back(std::move(entry));
   }

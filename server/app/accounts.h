@@ -28,6 +28,7 @@ struct Membership {
   std::string neighbourhood;
   v1::Role role = v1::ROLE_UNSPECIFIED;
   std::string display_name;  // how the platform knows the member
+  uint64_t position = 0;     // the platform's last position
 };
 
 // A session that was just opened (sign-in, or an accepted invite).

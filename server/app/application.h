@@ -13,6 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "access.h"
 #include "accounts.h"
@@ -46,8 +50,17 @@ class Application {
   CommandService& command_service() { return command_service_; }
   const Counters& counters() const { return counters_; }
 
-  // The log's last position, which every answer reports.
-  uint64_t Head() const { return store_.Head().position; }
+  // The platform's last position, which every answer about the platform reports.
+  uint64_t Head(std::string_view platform) const { return store_.Head(platform).position; }
+  // Every platform's last position, by name.
+  std::vector<std::pair<std::string, uint64_t>> Heads() const {
+    std::vector<std::pair<std::string, uint64_t>> heads;
+    for (std::string& platform : store_.Platforms()) {
+      const uint64_t head = store_.Head(platform).position;
+      heads.emplace_back(std::move(platform), head);
+    }
+    return heads;
+  }
   eventstore::Stats StoreStats() const { return store_.GetStats(); }
 
  private:

@@ -10,7 +10,7 @@ Audit::Audit(eventstore::EventStore& store, CommandService& commands)
 Result<eventstore::VerifyReport> Audit::Verify(const Caller& caller, const std::string& platform) {
   if (Status auditor = access_.RequireAuditor(caller, platform); !auditor.ok()) return auditor;
   std::lock_guard lock(verify_mu_);
-  eventstore::VerifyReport report = store_.Verify();
+  eventstore::VerifyReport report = store_.Verify(platform);
   if (!report.status.ok()) return Unavailable(report.status);
   return report;
 }
@@ -20,7 +20,7 @@ Result<projections::PlatformModel> Audit::ModelAsOf(const std::string& platform,
   projections::PlatformModel model;
   std::vector<eventstore::EventRecord> page;
   for (uint64_t after = 0;;) {
-    if (Status s = store_.ReadPartition(platform, after, kPage, &page); !s.ok()) {
+    if (Status s = store_.Read(platform, after, kPage, &page); !s.ok()) {
       return Unavailable(s);
     }
     for (const auto& record : page) {

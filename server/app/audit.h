@@ -1,5 +1,5 @@
-// Audit: what an auditor does without trusting the live read side. Verify walks the log and
-// checks every hash, link and index; ModelAsOf folds a platform's log up to a position, the
+// Audit: what an auditor does without trusting the live read side. Verify walks a platform's
+// log and checks every hash, link and index; ModelAsOf folds a platform's log up to a position, the
 // same fold the live model is, so a view "as of" that position is exactly the platform as
 // it was then.
 //
@@ -20,8 +20,9 @@ class Audit {
  public:
   Audit(eventstore::EventStore& store, CommandService& commands);
 
-  // Verifies the log; auditors and admins of `platform` only (forbidden for others). One
-  // whole-log verification at a time; others wait. unavailable if the walk cannot be done.
+  // Verifies the platform's log (every hash, link, version and index entry); auditors and
+  // admins of `platform` only (forbidden for others). One verification at a time; others
+  // wait. unavailable if the walk cannot be done.
   Result<eventstore::VerifyReport> Verify(const Caller& caller, const std::string& platform);
 
   // The platform's model folded from its first event up to and including position `at`.

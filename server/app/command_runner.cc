@@ -47,16 +47,10 @@ Result<CommandResult> CommandRunner::Run(const Caller& caller, const std::string
   if (Status may = MayRun(caller, platform, command); !may.ok()) return may;
   auto handled = RunComposed(platform, caller.account_id, command);
   if (!handled.ok() || !with_events || handled->first_position == 0) return handled;
-  std::vector<eventstore::EventRecord> written;
+  // One append: the command's events are contiguous in the platform's log.
   const uint64_t count = handled->last_position - handled->first_position + 1;
-  if (store_.ReadAll(handled->first_position - 1, count, &written).ok()) {
-    for (auto& record : written) {
-      // A multi-platform log interleaves: keep only this command's events.
-      if (record.correlation_id() == command.command_id() &&
-          eventstore::PartitionOf(record.stream()) == platform) {
-        handled->events.push_back(std::move(record));
-      }
-    }
+  if (!store_.Read(platform, handled->first_position - 1, count, &handled->events).ok()) {
+    handled->events.clear();
   }
   return handled;
 }

@@ -1,6 +1,5 @@
 #include "command_service.h"
 
-#include "rotonde/base/string_map.h"
 #include "rotonde/projections/snapshot.h"
 
 #include <algorithm>
@@ -16,14 +15,6 @@ namespace {
 constexpr size_t kCatchUpPage = 4096;
 // Commands handled as one batch at most: bounds how long readers of the platform wait.
 constexpr size_t kMaxBatch = 128;
-
-// Asks the memory system for the strings that folding `record` reads.
-void PrefetchStrings(const eventstore::EventRecord& record) {
-  __builtin_prefetch(record.payload().data());
-  __builtin_prefetch(record.stream().data());
-  __builtin_prefetch(record.type().data());
-  __builtin_prefetch(record.correlation_id().data());
-}
 
 Status Unavailable(const Status& status) {
   return Status("unavailable", "the event store could not take this: " + status.ToString());
@@ -88,7 +79,7 @@ Result<v1::Role> CommandService::RoleOf(const std::string& platform, const std::
 Status CommandService::CatchUp(const std::string& platform, Platform& p) {
   std::vector<eventstore::EventRecord> page;
   for (;;) {
-    Status s = store_.ReadPartition(platform, p.model.position(), kCatchUpPage, &page);
+    Status s = store_.Read(platform, p.model.position(), kCatchUpPage, &page);
     if (!s.ok()) return s;
     for (const auto& record : page) Fold(p, record);
     folded_since_load_ += page.size();
@@ -107,13 +98,14 @@ bool CommandService::CheckpointDue(const Platform& p,
   return unsaved >= checkpoint_every_ && now - p.checkpoint_time >= checkpoint_min_interval_;
 }
 
-Status CommandService::Refresh(const std::string& platform, Platform& p) {
+Status CommandService::Refresh(const std::string& platform, Platform& p, bool* restored) {
   const bool loading = !p.loaded;
   if (loading) {
     p.loaded = true;
-    if (auto restored = UsableCheckpoint(platform)) {
-      p.model = std::move(*restored);
+    if (auto checkpoint = UsableCheckpoint(platform)) {
+      p.model = std::move(*checkpoint);
       p.checkpointed_at = p.model.position();
+      if (restored != nullptr) *restored = true;
     }
   }
   if (Status s = CatchUp(platform, p); !s.ok()) return s;
@@ -135,7 +127,7 @@ std::optional<projections::PlatformModel> CommandService::UsableCheckpoint(
   if (checkpoints_ == nullptr) return std::nullopt;
   auto restored = checkpoints_->Load(platform);
   // A checkpoint ahead of the log (a restored older log) is no use: rebuild.
-  if (restored && restored->position() > store_.Head().position) return std::nullopt;
+  if (restored && restored->position() > store_.Head(platform).position) return std::nullopt;
   return restored;
 }
 
@@ -149,106 +141,49 @@ void CommandService::CheckpointFromLog(const std::string& platform, Platform& p)
   std::vector<eventstore::EventRecord> page;
   for (;;) {
     // A failed read or save costs only a longer fold at the next start; the commands stand.
-    if (!store_.ReadPartition(platform, model.position(), kCatchUpPage, &page).ok()) return;
+    if (!store_.Read(platform, model.position(), kCatchUpPage, &page).ok()) return;
     for (const auto& record : page) model.Apply(record);
     if (page.size() < kCatchUpPage) break;
   }
   static_cast<void>(checkpoints_->Save(platform, model));
 }
 
-Status CommandService::FoldLog(uint64_t after, std::set<std::string>& platforms) {
-  // One pass over the log in large windows; each window's events are grouped by platform,
-  // and each platform's run folded in one go. A platform's model is megabytes of maps:
-  // folded in log order, with a hundred platforms interleaved, nearly every lookup misses
-  // the cache; folded a platform at a time, the model stays warm (twice as fast at 100
-  // platforms). Platforms are independent folds, so the order between them is free; within
-  // one, the log's order is kept.
-  std::vector<eventstore::EventRecord> window;
-  StringMap<std::vector<uint32_t>> runs;  // platform -> indexes into window
-  for (;;) {
-    if (Status s = store_.ReadAll(after, load_window_, &window); !s.ok()) return s;
-    for (auto& [platform, indexes] : runs) indexes.clear();
-    for (uint32_t i = 0; i < window.size(); ++i) {
-      const std::string_view partition = eventstore::PartitionOf(window[i].stream());
-      auto run = runs.find(partition);
-      if (run == runs.end()) run = runs.emplace(std::string(partition), 0).first;
-      run->second.push_back(i);
-    }
-    for (const auto& [platform, indexes] : runs) {
-      if (indexes.empty()) continue;
-      // A platform's first event founds it; other partitions of the log are not platforms.
-      if (!platforms.contains(platform)) {
-        if (window[indexes.front()].type() != "PlatformFounded") continue;
-        platforms.insert(platform);
-      }
-      Platform& p = PlatformFor(platform);
-      std::lock_guard lock(p.mu);
-      p.loaded = true;  // restored from its checkpoint already, or it has none
-      uint64_t folded = 0;
-      for (size_t k = 0; k < indexes.size(); ++k) {
-        // A run's records lie far apart in the window, each a few allocations: ask for the
-        // record eight ahead, and for the strings of the one four ahead (a fifth faster).
-        if (k + 8 < indexes.size()) __builtin_prefetch(&window[indexes[k + 8]]);
-        if (k + 4 < indexes.size()) PrefetchStrings(window[indexes[k + 4]]);
-        const uint32_t i = indexes[k];
-        if (window[i].position() <= p.model.position()) continue;  // in its checkpoint
-        Fold(p, window[i]);
-        ++folded;
-      }
-      folded_since_load_ += folded;
-    }
-    if (window.size() < load_window_) return Status::Ok();
-    after = window.back().position();
-  }
-}
-
 Result<CommandService::LoadReport> CommandService::LoadAll() {
-  LoadReport report;
-  // The platforms with a checkpoint, restored; then the log from the oldest of those
-  // checkpoints on, for platforms founded since. Without checkpoints that is the whole log:
-  // the first start folds everything once.
-  std::set<std::string> platforms;
-  uint64_t scan_from = store_.Head().position;
-  if (checkpoints_ != nullptr) {
-    // Restoring is parsing and rebuilding indexes, platform by platform: spread it over the
-    // cores, as a server starting up has nothing else to do with them.
-    const std::vector<std::string> checkpointed = checkpoints_->Platforms();
-    std::atomic<size_t> next{0};
-    std::mutex failure_mu;
-    Status failure;
-    auto restore = [&] {
-      for (size_t i = next++; i < checkpointed.size(); i = next++) {
-        Platform& p = PlatformFor(checkpointed[i]);
-        std::lock_guard lock(p.mu);
-        if (Status s = Refresh(checkpointed[i], p); !s.ok()) {
-          std::lock_guard failed(failure_mu);
-          failure = s;
-        }
-      }
-    };
-    std::vector<std::thread> workers;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned w = 1; w < cores; ++w) workers.emplace_back(restore);
-    restore();
-    for (auto& worker : workers) worker.join();
-    if (!failure.ok()) return failure;
-    for (const auto& platform : checkpointed) {
-      Platform& p = PlatformFor(platform);
+  // The platforms: the logs whose first event founds one (other logs are not platforms).
+  std::vector<std::string> platforms;
+  for (const std::string& name : store_.Platforms()) {
+    std::vector<eventstore::EventRecord> first;
+    if (Status s = store_.Read(name, 0, 1, &first); !s.ok()) return s;
+    if (!first.empty() && first[0].type() == "PlatformFounded") platforms.push_back(name);
+  }
+  // Each platform restored from its checkpoint, if it has one, and folded from its log to
+  // its head, a platform at a time: each log is read in order and its model stays warm in
+  // the cache while it is folded. Platforms are independent folds, so they are spread over
+  // the threads; a server starting up has nothing else to do with its cores.
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> restored_count{0};
+  std::mutex failure_mu;
+  Status failure;
+  auto load = [&] {
+    for (size_t i = next++; i < platforms.size(); i = next++) {
+      Platform& p = PlatformFor(platforms[i]);
       std::lock_guard lock(p.mu);
-      platforms.insert(platform);
-      scan_from = std::min(scan_from, p.checkpointed_at);
-      report.from_checkpoint += p.checkpointed_at > 0;
+      bool restored = false;
+      if (Status s = Refresh(platforms[i], p, &restored); !s.ok()) {
+        std::lock_guard failed(failure_mu);
+        failure = s;
+      }
+      restored_count += restored;
     }
-  }
-  if (platforms.empty()) scan_from = 0;
-  if (Status s = FoldLog(scan_from, platforms); !s.ok()) return s;
-  // Anything appended during the scan, the role tables, and checkpoints that are due.
-  for (const auto& platform : platforms) {
-    Platform& p = PlatformFor(platform);
-    std::lock_guard lock(p.mu);
-    if (Status s = Refresh(platform, p); !s.ok()) return s;
-  }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned w = 1; w < load_threads_; ++w) workers.emplace_back(load);
+  load();
+  for (auto& worker : workers) worker.join();
+  if (!failure.ok()) return failure;
+  LoadReport report;
   report.platforms = platforms.size();
+  report.from_checkpoint = restored_count;
   report.events_folded = folded_since_load_;
   return report;
 }

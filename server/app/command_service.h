@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -110,11 +111,10 @@ class CommandService {
     uint64_t events_folded = 0;  // events folded on top of checkpoints (or from 0)
   };
   // Loads every platform the store holds (from checkpoints where there are) and folds it to
-  // the log's head: what a server does at start-up.
+  // its head: what a server does at start-up.
   Result<LoadReport> LoadAll();
-  // How many events LoadAll reads and folds at once (default 131,072, about 90 MB while it
-  // runs): the more, the longer each platform's run and the faster the fold.
-  void SetLoadWindow(size_t events) { load_window_ = std::max<size_t>(1, events); }
+  // How many threads LoadAll folds platforms on (default: one per core).
+  void SetLoadThreads(unsigned threads) { load_threads_ = std::max(1u, threads); }
   // How many events of a platform between its checkpoints (default kCheckpointEvery).
   void SetCheckpointEvery(uint64_t events) { checkpoint_every_ = std::max<uint64_t>(1, events); }
   // The least time between two checkpoints of a platform while serving, counted from its
@@ -176,8 +176,9 @@ class CommandService {
   static uint64_t UnsavedEvents(const Platform& p);
   // Whether a checkpoint of the platform is due while serving (see kCheckpointEvery).
   bool CheckpointDue(const Platform& p, std::chrono::steady_clock::time_point now) const;
-  // Restores from a checkpoint (once), folds to the head, checkpoints if due. Under p.mu.
-  Status Refresh(const std::string& platform, Platform& p);
+  // Restores from a checkpoint (once; then *restored, if given, is set), folds to the head,
+  // checkpoints if due. Under p.mu.
+  Status Refresh(const std::string& platform, Platform& p, bool* restored = nullptr);
   // Handles the platform's queued commands, batch by batch, until none are left or the next
   // batch is handed on (see SetSpawn). Called by the thread that set p.drainer to kRunning;
   // `self` is its Waiter if it is a caller of Handle.
@@ -199,9 +200,6 @@ class CommandService {
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,
                                 bool may_refresh,
                                 std::unique_ptr<eventstore::PendingAppend>* started);
-  // Folds the log after `after` into every platform's model (each from its own position),
-  // adding the platforms founded there to `platforms`. Takes each platform's mu in turn.
-  Status FoldLog(uint64_t after, std::set<std::string>& platforms);
   // Folds what the store has of the platform beyond the state's position. Under p.mu.
   Status CatchUp(const std::string& platform, Platform& p);
   // Folds one event into the model, noting membership changes. Under p.mu.
@@ -214,7 +212,7 @@ class CommandService {
   Spawn spawn_;
   Spawn checkpoint_spawn_;
   std::atomic<uint64_t> folded_since_load_{0};
-  size_t load_window_ = 131072;
+  unsigned load_threads_ = std::max(1u, std::thread::hardware_concurrency());
   uint64_t checkpoint_every_ = kCheckpointEvery;
   std::chrono::steady_clock::duration checkpoint_min_interval_ = kCheckpointMinInterval;
   std::mutex platforms_mu_;

@@ -42,6 +42,7 @@ Result<InvitePreview> Invites::Peek(std::string_view token) {
   if (!grant->founding && commands_.Knows(grant->platform)) {
     (void)commands_.Read(grant->platform, [&](const projections::PlatformModel& model) {
       preview.platform_name = model.state().name();
+      preview.position = model.position();
     });
   }
   preview.role = grant->role;

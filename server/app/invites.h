@@ -28,6 +28,7 @@ struct InvitePreview {
   std::string note;
   int64_t expires_at = 0;
   bool founding = false;
+  uint64_t position = 0;  // the platform's last position (0 before it is founded)
 };
 
 // A person accepting a link: a new account (login and password) unless they are signed in.

@@ -16,9 +16,11 @@ Reads::Reads(eventstore::EventStore& store, CommandService& commands, auth::Auth
       access_(commands),
       limits_(limits) {}
 
-bool Reads::EventAt(uint64_t position, v1::EventRecord* record) const {
+bool Reads::EventAt(const std::string& platform, uint64_t position, v1::EventRecord* record) const {
   std::vector<eventstore::EventRecord> one;
-  if (position == 0 || !store_.ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
+  if (position == 0 || !store_.Read(platform, position - 1, 1, &one).ok() || one.empty()) {
+    return false;
+  }
   *record = std::move(one[0]);
   return true;
 }
@@ -26,7 +28,9 @@ bool Reads::EventAt(uint64_t position, v1::EventRecord* record) const {
 Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string& name,
                                   const ViewParams& params) {
   Result<ViewAt> out = Status(codes::kUnavailable, "the view was not built");
-  auto event_at = [this](uint64_t at, v1::EventRecord* record) { return EventAt(at, record); };
+  auto event_at = [&](uint64_t at, v1::EventRecord* record) {
+    return EventAt(platform, at, record);
+  };
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
     auto view = BuildView(name, params, model, event_at);
     if (!view.ok()) {
@@ -39,17 +43,33 @@ Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string
   return out;
 }
 
+namespace {
+
+// position_beyond_head for a position the platform's log never had.
+Status BeyondHead(const std::string& platform, uint64_t position, uint64_t head) {
+  Status beyond(codes::kPositionBeyondHead, "the log of " + platform + " ends at position " +
+                                                std::to_string(head) + ", before " +
+                                                std::to_string(position));
+  beyond.WithDetail("head", static_cast<int64_t>(head));
+  return beyond;
+}
+
+}  // namespace
+
 Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
                            const std::string& name, const ViewParams& params,
                            std::optional<uint64_t> at) {
   auto role = access_.RoleOn(caller, platform);
   if (!role.ok()) return role.status();
   if (!at) return CurrentView(platform, name, params);
+  if (const uint64_t head = store_.Head(platform).position; *at > head) {
+    return BeyondHead(platform, *at, head);
+  }
   // The auditor's replay: the same fold, on the log's prefix up to `at`.
   auto model = audit_.ModelAsOf(platform, *at);
   if (!model.ok()) return model.status();
   auto event_at = [&](uint64_t p, v1::EventRecord* record) {
-    return p <= *at && EventAt(p, record);
+    return p <= *at && EventAt(platform, p, record);
   };
   auto view = BuildView(name, params, model.value(), event_at);
   if (!view.ok()) return view.status();
@@ -58,7 +78,7 @@ Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
 
 Status Reads::LogPage(const std::string& platform, uint64_t after, size_t limit,
                       std::vector<eventstore::EventRecord>* out) {
-  return store_.ReadPartition(platform, after, limit, out);
+  return store_.Read(platform, after, limit, out);
 }
 
 Result<EventsPage> Reads::Events(const Caller& caller, const std::string& platform, uint64_t from,
@@ -68,7 +88,8 @@ Result<EventsPage> Reads::Events(const Caller& caller, const std::string& platfo
   if (limit == 0) limit = limits_.events_page_default;
   limit = std::min(limit, limits_.events_page_max);
   EventsPage page;
-  page.head = store_.Head().position;
+  page.head = store_.Head(platform).position;
+  if (from > page.head) return BeyondHead(platform, from, page.head);
   if (Status s = LogPage(platform, from, limit, &page.events); !s.ok()) return Unavailable(s);
   page.next = page.events.empty() ? from : page.events.back().position();
   // Fewer than asked: everything up to the head was read, so resuming from the head is exact.
@@ -100,8 +121,8 @@ Result<std::string> Reads::Calendar(const std::string& platform, std::string_vie
   if (!commands_.Knows(platform)) return PlatformNotFound(platform);
   std::string ics;
   bool member = false;
-  const EventReader event_at = [this](uint64_t at, v1::EventRecord* record) {
-    return EventAt(at, record);
+  const EventReader event_at = [&](uint64_t at, v1::EventRecord* record) {
+    return EventAt(platform, at, record);
   };
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
     member = model.state().RoleOf(info->account_id) != v1::ROLE_UNSPECIFIED;

@@ -34,7 +34,7 @@ struct ViewAt {
 // A page of a platform's events.
 struct EventsPage {
   std::vector<eventstore::EventRecord> events;
-  uint64_t head = 0;  // the log's head when the page was read
+  uint64_t head = 0;  // the platform's head when the page was read
   // Where the next page starts: the last event's position, or the head when the page holds
   // everything up to it (so resuming from it is exact).
   uint64_t next = 0;
@@ -74,8 +74,8 @@ class Reads {
   Result<std::string> Calendar(const std::string& platform, std::string_view key,
                                const CalendarRenderer& render);
 
-  // The log's event at `position` (false if it cannot be read).
-  bool EventAt(uint64_t position, v1::EventRecord* record) const;
+  // The platform's event at `position` (false if it cannot be read).
+  bool EventAt(const std::string& platform, uint64_t position, v1::EventRecord* record) const;
 
  private:
   eventstore::EventStore& store_;

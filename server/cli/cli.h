@@ -35,6 +35,7 @@ int RunView(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
+int RunMigrate(int argc, char** argv);
 
 // Where a running server leaves the way in for `rotonde admin` (inside its data directory).
 inline constexpr const char* kOperatorTokenFile = "operator-token";

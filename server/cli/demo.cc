@@ -73,7 +73,7 @@ int RunDemo(int argc, char** argv) {
   eventstore::Options options;
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
-  if ((*store)->Head().position != 0) {
+  if (!(*store)->Platforms().empty()) {
     PrintError("demo: the store at " + dir + " is not empty; use a new directory");
     return kExitUsage;
   }

@@ -1,5 +1,6 @@
-// `rotonde export --data DIR [--from P]`: the log as NDJSON on stdout, one EventRecord per
-// line in protobuf's canonical JSON mapping, the format `rotonde import` reads back.
+// `rotonde export --data DIR [--platform P [--from N]]`: platforms' logs as NDJSON on stdout,
+// one event per line with its body and hashes (docs/verification.md), the format `rotonde
+// import` reads back and a verifier checks without the server.
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -9,21 +10,22 @@
 #include <string>
 #include <vector>
 
-#include <google/protobuf/util/json_util.h>
-
 #include "cli.h"
+#include "event_json.h"
 
 namespace rotonde::cli {
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: rotonde export --data DIR [--from P]\n\n"
-    "Writes the events after position P (default 0: all) of the store in DIR to stdout, one\n"
-    "JSON EventRecord per line (protobuf JSON mapping, lowerCamelCase names, every field\n"
-    "printed). Opens the store read-only, so it is safe next to a running server.\n";
+    "usage: rotonde export --data DIR [--platform P [--from N]]\n\n"
+    "Writes the events of platform P (default: every platform, in name order) of the store in\n"
+    "DIR to stdout, one JSON object per line in each platform's log order: the event as the\n"
+    "API's event feed shows it, with its platform, its body (base64) and its hashes (hex), so\n"
+    "that a verifier can recompute the chain (docs/verification.md). --from N starts after\n"
+    "position N of P. Opens the store read-only, so it is safe next to a running server.\n";
 
-// Events read per ReadAll call: memory stays flat however long the log is.
+// Events read per Read call: memory stays flat however long the log is.
 constexpr size_t kPageEvents = 4096;
 
 // Parses a whole decimal uint64; Boost's own conversion would wrap "-1" to 2^64-1.
@@ -41,22 +43,50 @@ bool WriteLine(std::string* line) {
   return std::fwrite(line->data(), 1, line->size(), stdout) == line->size();
 }
 
+// Writes `platform`'s events after `after`; an exit code on failure.
+std::optional<int> ExportPlatform(eventstore::EventStore& store, const std::string& platform,
+                                  uint64_t after) {
+  std::vector<eventstore::EventRecord> page;
+  std::string line;
+  for (;;) {
+    if (Status s = store.Read(platform, after, kPageEvents, &page); !s.ok()) {
+      PrintError("export: reading " + platform + " after position " + std::to_string(after) + ": " +
+                 s.ToString());
+      return s.code() == codes::kCorruption ? kExitDamage : kExitUsage;
+    }
+    if (page.empty()) return std::nullopt;
+    for (const eventstore::EventRecord& record : page) {
+      line = wire::EventJson(record, eventstore::EventBody(record));
+      if (!WriteLine(&line)) {
+        PrintError(std::string("export: writing to stdout: ") + std::strerror(errno));
+        return kExitUsage;
+      }
+    }
+    after = page.back().position();
+  }
+}
+
 }  // namespace
 
 int RunExport(int argc, char** argv) {
   namespace po = boost::program_options;
-  std::string dir;
+  std::string dir, platform;
   std::string from_text;
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->required()->value_name("DIR"),
-                      "the store's directory")(
-      "from", po::value(&from_text)->default_value("0")->value_name("P"),
-      "export only the events after position P");
+                      "the store's directory")("platform", po::value(&platform)->value_name("P"),
+                                               "export only this platform's log")(
+      "from", po::value(&from_text)->default_value("0")->value_name("N"),
+      "with --platform: only the events after position N");
   po::variables_map vm;
   if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
   const std::optional<uint64_t> from = ParsePosition(from_text);
   if (!from) {
     PrintError("--from: '" + from_text + "' is not a position (a whole number, 0 or more)");
+    return kExitUsage;
+  }
+  if (*from != 0 && platform.empty()) {
+    PrintError("--from: positions are a platform's own; give --platform too");
     return kExitUsage;
   }
 
@@ -65,39 +95,25 @@ int RunExport(int argc, char** argv) {
   options.create_if_missing = false;
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
+  std::vector<std::string> platforms = (*store)->Platforms();
+  if (!platform.empty()) {
+    const uint64_t head = (*store)->Head(platform).position;
+    if (head == 0) {
+      PrintError("export: " + dir + " holds no platform " + platform);
+      return kExitUsage;
+    }
+    if (head < *from) {
+      PrintError("--from: " + platform + " has " + std::to_string(head) + " events, not " +
+                 std::to_string(*from));
+      return kExitUsage;
+    }
+    platforms = {platform};
+  }
 
   // One large stdout buffer instead of a write per line; set before the first output.
   std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
-  google::protobuf::util::JsonPrintOptions json;
-  json.always_print_primitive_fields = true;
-  std::vector<eventstore::EventRecord> page;
-  std::string line;
-  uint64_t after = *from;
-  for (;;) {
-    page.clear();
-    if (Status s = (*store)->ReadAll(after, kPageEvents, &page); !s.ok()) {
-      PrintError("export: reading after position " + std::to_string(after) + ": " + s.ToString());
-      return s.code() == codes::kCorruption ? kExitDamage : kExitUsage;
-    }
-    if (page.empty()) break;
-    for (const eventstore::EventRecord& record : page) {
-      line.clear();
-      if (auto s = google::protobuf::util::MessageToJsonString(record, &line, json); !s.ok()) {
-        PrintError("export: position " + std::to_string(record.position()) + ": " + s.ToString());
-        return kExitDamage;
-      }
-      if (!WriteLine(&line)) {
-        PrintError(std::string("export: writing to stdout: ") + std::strerror(errno));
-        return kExitUsage;
-      }
-    }
-    // A page that does not move forward would loop forever; the log's order is broken.
-    if (page.back().position() <= after) {
-      PrintError("export: ReadAll after position " + std::to_string(after) + " returned position " +
-                 std::to_string(page.back().position()));
-      return kExitDamage;
-    }
-    after = page.back().position();
+  for (const std::string& name : platforms) {
+    if (auto exit_code = ExportPlatform(**store, name, *from)) return *exit_code;
   }
   if (std::fflush(stdout) != 0) {
     PrintError(std::string("export: writing to stdout: ") + std::strerror(errno));

@@ -1,15 +1,19 @@
-// `rotonde import --data DIR < export.ndjson`: rebuilds a store from `rotonde export` output,
-// keeping every field, so the copy verifies and exports byte-identically.
+// `rotonde import --data DIR < export.ndjson`: loads platforms' logs from `rotonde export`
+// output into a store that may hold other platforms, keeping every byte the chain covers, so
+// the copy verifies and exports byte-identically.
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
-#include <google/protobuf/util/json_util.h>
+#include <boost/json.hpp>
 
 #include "cli.h"
+#include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
 
 namespace rotonde::cli {
@@ -18,11 +22,12 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: rotonde import --data DIR < export.ndjson\n\n"
-    "Reads `rotonde export` output (one JSON EventRecord per line) from stdin into the store\n"
-    "in DIR, which must be empty; DIR is created if missing. The store re-checks every record\n"
-    "(position, hash chain, stream version, unique id). Records are written in chunks: if a\n"
-    "line is refused, the error names it and every line before it stays imported, so DIR\n"
-    "holds a valid prefix of the log; remove DIR before importing again.\n";
+    "Reads `rotonde export` output (one event per line, with its body and hashes) from stdin\n"
+    "into the store in DIR, created if missing. Each platform of the input must be new to\n"
+    "DIR (other platforms may be there). The store re-checks every event (position, hash\n"
+    "chain, stream version, unique id). Events are written in chunks: if a line is refused,\n"
+    "the error names it and every line before it stays imported, so each platform holds a\n"
+    "valid prefix of its log.\n";
 
 // Records per EventStore::Import call, and a byte bound (half the per-append limit) so one
 // chunk of large events never becomes a huge WriteBatch.
@@ -44,8 +49,14 @@ class ChunkImporter {
  public:
   explicit ChunkImporter(eventstore::EventStore& store) : store_(store) {}
 
-  // Queues `record` from input line `line`; imports the chunk when full.
-  Status Add(eventstore::EventRecord record, uint64_t line, uint64_t* bad_line) {
+  // Queues `record` of `platform` from input line `line`; imports the chunk when full or when
+  // the platform changes.
+  Status Add(const std::string& platform, eventstore::EventRecord record, uint64_t line,
+             uint64_t* bad_line) {
+    if (platform != platform_) {
+      if (Status s = Flush(bad_line); !s.ok()) return s;
+      platform_ = platform;
+    }
     bytes_ += record.ByteSizeLong();
     records_.push_back(std::move(record));
     lines_.push_back(line);
@@ -59,13 +70,13 @@ class ChunkImporter {
     if (records_.empty()) return Status::Ok();
     const size_t count = records_.size();
     size_t failed = count;
-    Status status = store_.Import(records_, &failed);
+    Status status = store_.Import(platform_, records_, &failed);
     if (status.ok()) {
       imported_ += count;
     } else if (failed < count) {
       *bad_line = lines_[failed];
       std::vector<eventstore::EventRecord> before(records_.begin(), records_.begin() + failed);
-      if (Status prefix = store_.Import(std::move(before)); prefix.ok()) {
+      if (Status prefix = store_.Import(platform_, std::move(before)); prefix.ok()) {
         imported_ += failed;
       } else {
         status = prefix;
@@ -84,6 +95,7 @@ class ChunkImporter {
 
  private:
   eventstore::EventStore& store_;
+  std::string platform_;  // of the queued records
   std::vector<eventstore::EventRecord> records_;
   std::vector<uint64_t> lines_;
   size_t bytes_ = 0;
@@ -95,6 +107,40 @@ int ReportRefusal(uint64_t line, const Status& status, uint64_t imported) {
   PrintError("import: line " + std::to_string(line) + ": " + status.ToString() + " (the " +
              std::to_string(imported) + " events before it were imported)");
   return ExitCodeFor(status);
+}
+
+// One export line: its platform and the event, from its body and hashes.
+Status ParseLine(const std::string& text, std::string* platform, eventstore::EventRecord* record) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(text, ec);
+  if (ec || !value.is_object()) return Status::InvalidArgument("not a JSON object");
+  const boost::json::object& line = value.as_object();
+  auto string_of = [&](std::string_view key) -> std::optional<std::string> {
+    const boost::json::value* field = line.if_contains(key);
+    if (field == nullptr || !field->is_string()) return std::nullopt;
+    return std::string(field->as_string());
+  };
+  const auto platform_text = string_of("platform");
+  const auto body = string_of("body");
+  const auto prev_hash = string_of("prevHash");
+  const auto hash = string_of("hash");
+  if (!platform_text || !body || !prev_hash || !hash) {
+    return Status::InvalidArgument(
+        "an export line needs platform, body, prevHash and hash (docs/verification.md)");
+  }
+  const auto body_bytes = BytesOfBase64(*body);
+  if (!body_bytes || !record->ParseFromString(*body_bytes)) {
+    return Status::InvalidArgument("body is not the base64 of an event");
+  }
+  const auto prev_bytes = BytesOfLowerHex(*prev_hash, 32);
+  const auto hash_bytes = BytesOfLowerHex(*hash, 32);
+  if (!prev_bytes || !hash_bytes) {
+    return Status::InvalidArgument("prevHash and hash are 64 lowercase hex digits");
+  }
+  record->set_prev_hash(*prev_bytes);
+  record->set_hash(*hash_bytes);
+  *platform = *platform_text;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -117,36 +163,42 @@ int RunImport(int argc, char** argv) {
   }
   auto store = OpenStore(dir, eventstore::Options{});
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
-  if (const uint64_t head = (*store)->Head().position; head != 0) {
-    PrintError("import: the store at " + dir + " is not empty (head position " +
-               std::to_string(head) + "); import only into an empty store");
-    return kExitUsage;
-  }
 
   ChunkImporter importer(**store);
-  google::protobuf::util::JsonParseOptions json;  // strict: unknown fields are refused
-  std::ios::sync_with_stdio(false);               // buffered stdin; this verb uses no stdio
+  std::set<std::string> platforms;   // of the input, in the order met
+  std::ios::sync_with_stdio(false);  // buffered stdin; this verb uses no stdio
   std::string text;
   uint64_t line = 0;
   uint64_t bad_line = 0;
   while (std::getline(std::cin, text)) {
     ++line;
     eventstore::EventRecord record;
+    std::string platform;
     Status parsed;
     // getline yields no empty line for the final newline, so an empty one is a real blank.
     if (text.empty()) {
       parsed = Status::InvalidArgument("blank line");
-    } else if (auto s = google::protobuf::util::JsonStringToMessage(text, &record, json); !s.ok()) {
-      parsed = Status::InvalidArgument("not a JSON EventRecord: " + std::string(s.message()));
+    } else {
+      parsed = ParseLine(text, &platform, &record);
+    }
+    // A platform is imported whole into a store that does not have it: never mixed into one.
+    // That is the target's problem, not the input's: exit 2 like any unusable target.
+    bool platform_exists = false;
+    if (parsed.ok() && platforms.insert(platform).second &&
+        (*store)->Head(platform).position != 0) {
+      parsed = Status::InvalidArgument("platform " + platform + " exists in " + dir +
+                                       " already; import it into a store without it");
+      platform_exists = true;
     }
     if (!parsed.ok()) {
       // Import the lines before it first, so every failure leaves "all lines before it".
       if (Status s = importer.Flush(&bad_line); !s.ok()) {
         return ReportRefusal(bad_line, s, importer.imported());
       }
-      return ReportRefusal(line, parsed, importer.imported());
+      const int exit_code = ReportRefusal(line, parsed, importer.imported());
+      return platform_exists ? kExitUsage : exit_code;
     }
-    if (Status s = importer.Add(std::move(record), line, &bad_line); !s.ok()) {
+    if (Status s = importer.Add(platform, std::move(record), line, &bad_line); !s.ok()) {
       return ReportRefusal(bad_line, s, importer.imported());
     }
   }
@@ -157,10 +209,12 @@ int RunImport(int argc, char** argv) {
   if (Status s = importer.Flush(&bad_line); !s.ok()) {
     return ReportRefusal(bad_line, s, importer.imported());
   }
-  const eventstore::HeadInfo head = (*store)->Head();
-  std::cout << "imported " << importer.imported() << " events\n"
-            << "head position: " << head.position << '\n'
-            << "head hash: " << HexOf(head.hash) << '\n';
+  std::cout << "imported " << importer.imported() << " events\n";
+  for (const std::string& platform : platforms) {
+    const eventstore::HeadInfo head = (*store)->Head(platform);
+    std::cout << "platform " << platform << ": head position " << head.position << ", head hash "
+              << HexOf(head.hash) << '\n';
+  }
   return kExitOk;
 }
 

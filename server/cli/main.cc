@@ -27,6 +27,8 @@ constexpr Verb kVerbs[] = {
     {"serve", "serve the HTTP API, WebSocket push and web client", rotonde::cli::RunServe},
     {"admin", "create-platform: a one-time link that founds a new neighbourhood",
      rotonde::cli::RunAdmin},
+    {"migrate", "rewrite a data directory of the one-log format, a log per platform",
+     rotonde::cli::RunMigrate},
 };
 
 void PrintUsage(std::ostream& out) {

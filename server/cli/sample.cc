@@ -42,12 +42,12 @@ int RunSample(int argc, char** argv) {
   eventstore::Options options;
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
-  if ((*store)->Head().position != 0) {
+  if (!(*store)->Platforms().empty()) {
     PrintError("sample: the store at " + dir + " is not empty; use a new directory");
     return kExitUsage;
   }
 
-  const char* partitions[] = {"kolenkit", "bosenlommer", "gaasperdam"};
+  const char* platforms[] = {"kolenkit", "bosenlommer", "gaasperdam"};
   std::atomic<uint64_t> next{0};
   std::atomic<bool> failed{false};
   const auto started = std::chrono::steady_clock::now();
@@ -56,7 +56,7 @@ int RunSample(int argc, char** argv) {
     threads.emplace_back([&] {
       for (uint64_t i = next++; i < events && !failed; i = next++) {
         const std::string stream =
-            std::string(partitions[i % 3]) + "/sample/" + std::to_string(i % 50);
+            std::string(platforms[i % 3]) + "/sample/" + std::to_string(i % 50);
         auto result = (*store)->Append(
             stream, eventstore::ExpectedVersion::Any(),
             {eventstore::NewEvent{"sample-" + std::to_string(i), "rotonde.sample.Noted",
@@ -72,12 +72,14 @@ int RunSample(int argc, char** argv) {
   if (failed) return kExitUsage;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const eventstore::HeadInfo head = (*store)->Head();
   std::cout << "appended " << events << " events with " << writers << " writers in " << seconds
             << " s (" << static_cast<uint64_t>(static_cast<double>(events) / seconds)
-            << " durable appends/s)\n"
-            << "head position: " << head.position << '\n'
-            << "head hash: " << HexOf(head.hash) << '\n';
+            << " durable appends/s)\n";
+  for (const std::string& platform : (*store)->Platforms()) {
+    const eventstore::HeadInfo head = (*store)->Head(platform);
+    std::cout << "platform " << platform << ": head position " << head.position << ", head hash "
+              << HexOf(head.hash) << '\n';
+  }
   return kExitOk;
 }
 

@@ -216,7 +216,7 @@ int RunServe(int argc, char** argv) {
   }
   app::CommandService service(**store, checkpoints->get());
 
-  if (with_demo && (*store)->Head().position == 0) {
+  if (with_demo && (*store)->Platforms().empty()) {
     demo::DemoSummary summary;
     if (Status s = demo::WriteDemo(service, &summary); !s.ok()) {
       PrintError("serve: cannot write the demo: " + s.ToString());
@@ -240,7 +240,7 @@ int RunServe(int argc, char** argv) {
   app::Application application(**store, service, **auth);
   net::FeedHub hub(**store,
                    net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
-  hub.Start((*store)->Head().position);
+  hub.Start();
 
   net::ServerConfig config;
   config.address = address;

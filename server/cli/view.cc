@@ -51,7 +51,7 @@ int RunView(int argc, char** argv) {
   projections::PlatformModel model;
   std::vector<eventstore::EventRecord> page;
   for (uint64_t after = 0;;) {
-    if (Status s = (*store)->ReadPartition(platform, after, 4096, &page); !s.ok()) {
+    if (Status s = (*store)->Read(platform, after, 4096, &page); !s.ok()) {
       PrintError("view: cannot read the log: " + s.ToString());
       return kExitUsage;
     }
@@ -68,7 +68,7 @@ int RunView(int argc, char** argv) {
 
   auto event_at = [&](uint64_t position, v1::EventRecord* record) {
     std::vector<eventstore::EventRecord> one;
-    if (!(*store)->ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
+    if (!(*store)->Read(platform, position - 1, 1, &one).ok() || one.empty()) return false;
     *record = std::move(one[0]);
     return true;
   };

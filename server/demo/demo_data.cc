@@ -160,7 +160,7 @@ Status WriteDemo(CommandService& service, DemoSummary* out) {
 }
 
 Status WriteDemo(eventstore::EventStore& store, DemoSummary* out) {
-  if (store.Head().position != 0) {
+  if (!store.Platforms().empty()) {
     *out = DemoSummary();
     return Status::InvalidArgument("the store holds events already; the demo needs an empty one");
   }

@@ -29,7 +29,7 @@ int HttpStatusOf(std::string_view code) {
   return 409;
 }
 
-boost::json::object ErrorJson(const Error& error, uint64_t position) {
+boost::json::object ErrorJson(const Error& error, std::optional<uint64_t> position) {
   boost::json::object details;
   for (const ErrorDetail& detail : error.details) {
     std::visit([&](const auto& value) { details[detail.name] = value; }, detail.value);
@@ -38,7 +38,7 @@ boost::json::object ErrorJson(const Error& error, uint64_t position) {
   out["code"] = error.code;
   out["message"] = error.message;
   out["details"] = std::move(details);
-  out["position"] = position;
+  if (position) out["position"] = *position;
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,9 @@ namespace rotonde::net {
 // for a rule of the domain, 413, 429, 503. Unknown codes are rules: 409.
 int HttpStatusOf(std::string_view code);
 
-// The error as its JSON object, with the log position the answer reflects.
-boost::json::object ErrorJson(const Error& error, uint64_t position);
+// The error as its JSON object; with `position` (the platform's position the answer
+// reflects) when the request is about one platform.
+boost::json::object ErrorJson(const Error& error, std::optional<uint64_t> position = {});
 
 inline Error Err(std::string code, std::string message) {
   return Error{std::move(code), std::move(message), {}};

@@ -153,27 +153,27 @@ json::array PlatformsJson(const std::vector<app::Membership>& platforms) {
                                {"name", m.name},
                                {"neighbourhood", m.neighbourhood},
                                {"role", v1::Role_Name(m.role)},
-                               {"displayName", m.display_name}});
+                               {"displayName", m.display_name},
+                               {"position", m.position}});
   }
   return out;
 }
 
-json::object MeJson(const app::Me& me, uint64_t position) {
+json::object MeJson(const app::Me& me) {
   json::object out;
   out["account"] = AccountJson(me.account);
   out["platforms"] = PlatformsJson(me.platforms);
-  out["position"] = position;
   return out;
 }
 
-json::object SessionJson(const app::Session& session, uint64_t position) {
-  json::object out = MeJson(app::Me{session.account, session.platforms}, position);
+json::object SessionJson(const app::Session& session) {
+  json::object out = MeJson(app::Me{session.account, session.platforms});
   out["token"] = session.token;
   out["expiresAt"] = IsoTime(session.expires_at);
   return out;
 }
 
-json::object InvitePreviewJson(const app::InvitePreview& preview, uint64_t position) {
+json::object InvitePreviewJson(const app::InvitePreview& preview) {
   json::object out;
   out["platform"] = preview.platform;
   out["platformName"] = preview.platform_name;
@@ -181,7 +181,7 @@ json::object InvitePreviewJson(const app::InvitePreview& preview, uint64_t posit
   out["note"] = preview.note;
   out["expiresAt"] = IsoTime(preview.expires_at);
   out["founding"] = preview.founding;
-  out["position"] = position;
+  out["position"] = preview.position;
   return out;
 }
 
@@ -197,13 +197,12 @@ json::object CreatedInviteJson(const app::CreatedInvite& invite, const std::stri
 }
 
 json::object FoundingInviteJson(const std::string& platform, const app::CreatedInvite& invite,
-                                const std::string& base_url, uint64_t position) {
+                                const std::string& base_url) {
   json::object out;
   out["platform"] = platform;
   out["token"] = invite.token;
   out["link"] = InviteLink(base_url, invite.token);
   out["expiresAt"] = IsoTime(invite.expires_at);
-  out["position"] = position;
   return out;
 }
 
@@ -251,7 +250,7 @@ std::string ViewAtJson(const app::ViewAt& view) {
 std::string EventsNdjson(const app::EventsPage& page) {
   std::string out;
   for (const auto& record : page.events) {
-    out += wire::EventJson(record);
+    out += wire::EventJson(record, eventstore::EventBody(record));
     out += '\n';
   }
   out += "{\"position\":" + std::to_string(page.head) + ",\"next\":" + std::to_string(page.next) +

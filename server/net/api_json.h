@@ -1,6 +1,6 @@
 // The JSON bodies of docs/api.md: requests read strictly into the application's inputs, and
-// the application's results written as the answers the API documents. Every answer carries
-// `position`, the log position it reflects.
+// the application's results written as the answers the API documents. An answer about one
+// platform carries `position`, the position of the platform's log it reflects.
 #pragma once
 
 #include <boost/json.hpp>
@@ -33,16 +33,16 @@ Result<v1::Command> ParseCommand(std::string_view body);
 std::string IsoTime(int64_t seconds);
 
 // Answers.
-boost::json::object SessionJson(const app::Session& session, uint64_t position);
-boost::json::object MeJson(const app::Me& me, uint64_t position);
+boost::json::object SessionJson(const app::Session& session);
+boost::json::object MeJson(const app::Me& me);
 boost::json::array PlatformsJson(const std::vector<app::Membership>& platforms);
-boost::json::object InvitePreviewJson(const app::InvitePreview& preview, uint64_t position);
+boost::json::object InvitePreviewJson(const app::InvitePreview& preview);
 // `base_url` the links' base, e.g. "https://rotonde.example".
 boost::json::object CreatedInviteJson(const app::CreatedInvite& invite,
                                       const std::string& base_url);
 boost::json::object FoundingInviteJson(const std::string& platform,
                                        const app::CreatedInvite& invite,
-                                       const std::string& base_url, uint64_t position);
+                                       const std::string& base_url);
 boost::json::object FeedKeyJson(const std::string& key, const std::string& platform,
                                 const std::string& base_url, uint64_t position);
 // With the command's events when it carries them (HTTP answers).

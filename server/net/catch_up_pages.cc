@@ -41,7 +41,7 @@ void CatchUpPages::Drain() {
       auto read = std::make_shared<Page>();
       read->after = request.after;
       // Read before the page: a page shorter than asked holds every event up to it.
-      const uint64_t head = head_();
+      const uint64_t head = head_(request.platform);
       status = read_log_(request.platform, request.after, options_.page_events, &read->events);
       if (status.ok()) {
         const uint64_t last = read->events.empty() ? request.after : read->events.back().first;

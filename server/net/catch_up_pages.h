@@ -43,8 +43,8 @@ class CatchUpPages {
   // Reads up to `limit` events of the platform after `after`, rendered.
   using ReadLog = std::function<Status(const std::string& platform, uint64_t after, size_t limit,
                                        std::vector<std::pair<uint64_t, std::string>>* out)>;
-  // The log's head: every event at or below it is visible to a ReadLog that follows.
-  using Head = std::function<uint64_t()>;
+  // The platform's head: every event at or below it is visible to a ReadLog that follows.
+  using Head = std::function<uint64_t(const std::string& platform)>;
   // Runs a task where it may block (the worker pool).
   using Post = std::function<void(std::function<void()>)>;
   // With the page holding the events after the asked position, or a failed read's status.

@@ -27,13 +27,27 @@ FeedHub::FeedHub(eventstore::EventStore& store, Options options)
 
 FeedHub::~FeedHub() { Stop(); }
 
-void FeedHub::Start(uint64_t after_position) {
+void FeedHub::Start() {
+  // The feed first: the heads read after it are at or past where it starts, so nothing falls
+  // between them (what both bring twice, Flush drops).
+  auto feed = store_.FollowAll();
   {
     std::lock_guard lock(mu_);
-    start_position_ = position_ = after_position;
+    for (const std::string& platform : store_.Platforms()) {
+      start_heads_[platform] = store_.Head(platform).position;
+    }
   }
   running_ = true;
-  thread_ = std::thread([this, after_position] { Run(after_position); });
+  thread_ = std::thread([this, feed = std::move(feed)]() mutable { Run(std::move(feed)); });
+}
+
+FeedHub::PlatformFeed& FeedHub::FeedOf(const std::string& platform) {
+  auto [it, inserted] = platforms_.try_emplace(platform);
+  if (inserted) {
+    auto start = start_heads_.find(platform);
+    it->second.floor = it->second.head = start == start_heads_.end() ? 0 : start->second;
+  }
+  return it->second;
 }
 
 void FeedHub::Stop() {
@@ -43,9 +57,7 @@ void FeedHub::Stop() {
 
 void FeedHub::Listen(const std::string& platform, const std::shared_ptr<FeedListener>& listener) {
   std::lock_guard lock(mu_);
-  auto [it, inserted] = platforms_.try_emplace(platform);
-  if (inserted) it->second.floor = it->second.head = start_position_;
-  it->second.listeners.push_back({listener.get(), listener});
+  FeedOf(platform).listeners.push_back({listener.get(), listener});
 }
 
 void FeedHub::Unlisten(const std::string& platform, const FeedListener* listener) {
@@ -61,8 +73,10 @@ FeedHub::Collected FeedHub::Collect(const std::string& platform, uint64_t after)
   auto it = platforms_.find(platform);
   if (it == platforms_.end()) {
     // No event of the platform has passed the hub since it started: the disk has them all.
-    out.covered = after >= start_position_;
-    out.platform_head = after;
+    auto start = start_heads_.find(platform);
+    const uint64_t start_head = start == start_heads_.end() ? 0 : start->second;
+    out.covered = after >= start_head;
+    out.platform_head = std::max(after, start_head);
     return out;
   }
   const PlatformFeed& feed = it->second;
@@ -77,17 +91,21 @@ FeedHub::Collected FeedHub::Collect(const std::string& platform, uint64_t after)
   return out;
 }
 
-uint64_t FeedHub::Position() const {
-  std::lock_guard lock(mu_);
-  return position_;
-}
-
-void FeedHub::Run(uint64_t after_position) {
-  auto subscription = store_.Subscribe(after_position);
+void FeedHub::Run(std::unique_ptr<eventstore::LiveFeed> feed) {
   std::vector<eventstore::EventRecord> pending, more;
   auto last_flush = std::chrono::steady_clock::now() - options_.flush_interval;
+  auto next = [&](std::vector<eventstore::EventRecord>* out, std::chrono::milliseconds wait) {
+    Status s = feed->Next(out, 4096, wait);
+    if (s.code() == codes::kOutOfRange) {
+      // Behind the store's memory: the logs have what the feed no longer holds.
+      spdlog::warn("feed: fell behind the live events; reading the platforms' logs");
+      Resync(out);
+      return Status::Ok();
+    }
+    return s;
+  };
   while (running_) {
-    Status s = subscription->Next(&pending, 4096, std::chrono::milliseconds(100));
+    Status s = next(&pending, std::chrono::milliseconds(100));
     if (s.code() == codes::kClosed) break;
     if (!s.ok()) {
       spdlog::error("feed: cannot follow the log: {}", s.ToString());
@@ -103,7 +121,7 @@ void FeedHub::Run(uint64_t after_position) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
-      if (!subscription->Next(&more, 4096, left).ok() || more.empty()) break;
+      if (!next(&more, left).ok() || more.empty()) break;
       std::move(more.begin(), more.end(), std::back_inserter(pending));
     }
     last_flush = std::chrono::steady_clock::now();
@@ -111,11 +129,42 @@ void FeedHub::Run(uint64_t after_position) {
   }
 }
 
+void FeedHub::Resync(std::vector<eventstore::EventRecord>* records) {
+  records->clear();
+  for (const std::string& platform : store_.Platforms()) {
+    uint64_t after = 0;
+    {
+      std::lock_guard lock(mu_);
+      after = FeedOf(platform).head;
+    }
+    std::vector<eventstore::EventRecord> page;
+    for (;;) {
+      if (!store_.Read(platform, after, 4096, &page).ok() || page.empty()) break;
+      after = page.back().position();
+      std::move(page.begin(), page.end(), std::back_inserter(*records));
+      if (page.size() < 4096) break;
+    }
+  }
+}
+
 void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
+  // What each platform's ring holds already: the feed and a resync may both bring an event.
+  // Only this thread moves a platform's head, so they stay valid after the lock.
+  std::map<std::string, uint64_t, std::less<>> heads;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& record : records) {
+      const std::string platform(eventstore::PlatformOf(record.stream()));
+      if (!heads.contains(platform)) heads[platform] = FeedOf(platform).head;
+    }
+  }
   // Render outside the lock: one JSON text per event, one frame per platform.
   std::map<std::string, std::shared_ptr<EventBatch>, std::less<>> batches;
   for (const auto& record : records) {
-    const std::string_view platform = eventstore::PartitionOf(record.stream());
+    const std::string_view platform = eventstore::PlatformOf(record.stream());
+    uint64_t& head = heads.find(platform)->second;
+    if (record.position() <= head) continue;  // in the ring already
+    head = record.position();
     auto it = batches.find(platform);
     if (it == batches.end()) {
       it = batches.emplace(std::string(platform), std::make_shared<EventBatch>()).first;
@@ -132,7 +181,6 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
     batch->bytes = frame->size() * 2;  // the frame and the per-event texts
     batch->frame = std::move(frame);
   }
-  const uint64_t flushed = records.back().position();
   records.clear();
 
   Notices notify;
@@ -141,9 +189,7 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
   {
     std::lock_guard lock(mu_);
     for (auto& [platform, batch] : batches) {
-      auto [it, inserted] = platforms_.try_emplace(platform);
-      PlatformFeed& feed = it->second;
-      if (inserted) feed.floor = feed.head = start_position_;
+      PlatformFeed& feed = FeedOf(platform);
       feed.ring.push_back(batch);
       feed.ring_bytes += batch->bytes;
       feed.head = batch->last;
@@ -156,7 +202,6 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
       CollectLive(feed.listeners, &live);
       for (auto& listener : live) notify.emplace_back(platform, std::move(listener));
     }
-    position_ = flushed;
     post = post_;
     step = notify_step_;
   }

@@ -1,7 +1,8 @@
 // FeedHub: the one reader of the live log, fanning events out to every WebSocket session.
 //
-// A single thread follows the store (EventStore::Subscribe, so it sees only durable events)
-// and turns each platform's new events into one shared frame — `{"type":"events", ...}` —
+// A single thread follows the store (EventStore::FollowAll, so it sees only durable events,
+// each platform's in its log's order) and turns each platform's new events into one shared
+// frame — `{"type":"events", ...}` —
 // rendered once however many sessions send it. Each platform keeps a ring of its recent
 // frames; a session asks Collect() for what comes after its position and gets either the
 // frames (zero-copy) or "not covered", and then reads the disk itself. So a subscriber that
@@ -9,9 +10,11 @@
 // position" — which is what makes a resume exact (no gap, no duplicate).
 //
 // Invariant (per platform): every event of the platform with a position above `floor` is in
-// the ring, in order. Frames are flushed at most once per `flush_interval` (the first event
-// after a quiet spell at once), so under load one frame carries many events and the number
-// of socket writes stays bounded.
+// the ring, in order, and none twice. A platform's floor starts at its head when the hub
+// started (0 for one founded since); falling behind the store's memory makes the hub read
+// the platforms' logs instead, which keeps it. Frames are flushed at most once per `flush_interval`
+// (the first event after a quiet spell at once), so under load one frame carries many events and
+// the number of socket writes stays bounded.
 #pragma once
 
 #include <chrono>
@@ -62,8 +65,8 @@ class FeedHub {
   FeedHub(eventstore::EventStore& store, Options options);
   ~FeedHub();
 
-  // Starts following the log after `after_position` (the head at start-up).
-  void Start(uint64_t after_position);
+  // Starts following every platform's log from its head now.
+  void Start();
   void Stop();
 
   using Post = std::function<void(std::function<void()>)>;
@@ -84,9 +87,6 @@ class FeedHub {
   };
   Collected Collect(const std::string& platform, uint64_t after) const;
 
-  // The log position up to which the hub has flushed every platform.
-  uint64_t Position() const;
-
  private:
   struct PlatformFeed {
     std::deque<std::shared_ptr<const EventBatch>> ring;
@@ -96,7 +96,12 @@ class FeedHub {
     WeakListeners<FeedListener> listeners;
   };
   using Notices = std::vector<std::pair<std::string, std::shared_ptr<FeedListener>>>;
-  void Run(uint64_t after_position);
+  void Run(std::unique_ptr<eventstore::LiveFeed> feed);
+  // Under mu_: the platform's feed, made at its start head if it is new.
+  PlatformFeed& FeedOf(const std::string& platform);
+  // Reads every platform's events after the hub's head of it from its log (after the live
+  // feed fell behind the store's memory).
+  void Resync(std::vector<eventstore::EventRecord>* records);
   void Flush(std::vector<eventstore::EventRecord>& records);
   // Tells notices[from, from + step) and posts the rest.
   static void NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
@@ -106,8 +111,8 @@ class FeedHub {
   const Options options_;
   mutable std::mutex mu_;
   std::map<std::string, PlatformFeed, std::less<>> platforms_;
-  uint64_t start_position_ = 0;
-  uint64_t position_ = 0;
+  // Each platform's head when the hub started: everything after it comes through the feed.
+  std::map<std::string, uint64_t, std::less<>> start_heads_;
   Post post_;  // guarded by mu_
   size_t notify_step_ = 0;
   std::atomic<bool> running_{false};

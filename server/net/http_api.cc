@@ -118,14 +118,13 @@ std::string_view MimeOf(std::string_view path) {
 
 HttpResponse StaticFile(ServerShared& shared, const HttpRequest& request, const Target& target) {
   const ServerConfig& config = shared.config;
-  if (config.web_dir.empty())
-    return ErrorResponse(shared, request, Err("not_found", "no such page"));
+  if (config.web_dir.empty()) return ErrorResponse(request, Err("not_found", "no such page"));
   std::string relative;
   for (const std::string& segment : target.segments) {
     // No way out of the web directory: no dot-segments, no hidden files, no separators.
     if (segment.empty() || segment[0] == '.' || segment.find('\\') != std::string::npos ||
         segment.find('/') != std::string::npos || segment.find('\0') != std::string::npos) {
-      return ErrorResponse(shared, request, Err("not_found", "no such page"));
+      return ErrorResponse(request, Err("not_found", "no such page"));
     }
     relative += "/" + segment;
   }
@@ -134,7 +133,7 @@ HttpResponse StaticFile(ServerShared& shared, const HttpRequest& request, const 
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) path /= "index.html";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrorResponse(shared, request, Err("not_found", "no such page"));
+  if (!in) return ErrorResponse(request, Err("not_found", "no such page"));
   // A validator from size and modification time: a phone revalidates with one small request.
   const auto size = std::filesystem::file_size(path, ec);
   const auto modified = std::filesystem::last_write_time(path, ec).time_since_epoch().count();
@@ -173,10 +172,10 @@ void SetSecurityHeaders(HttpResponse& response) {
   response.set("Referrer-Policy", "no-referrer");
 }
 
-HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error) {
+HttpResponse ErrorResponse(const HttpRequest& request, const Error& error) {
   const int status = HttpStatusOf(error.code);
   auto response = Respond(request, static_cast<http::status>(status), "application/json",
-                          json::serialize(ErrorJson(error, shared.app.Head())));
+                          json::serialize(ErrorJson(error)));
   response.set(http::field::cache_control, "no-store");
   if (error.code == "rate_limited") {
     if (const ErrorDetail* wait = error.Detail("retryAfterSeconds")) {
@@ -233,18 +232,18 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
                         const std::string& remote_address, Audience audience) {
   app::Application& app = shared.app;
   const auto parsed = ParseTarget(request.target());
-  if (!parsed.ok()) return ErrorResponse(shared, request, parsed.error());
+  if (!parsed.ok()) return ErrorResponse(request, parsed.error());
   const Target& target = parsed.value();
   const auto& seg = target.segments;
   const http::verb method = request.method();
-  auto error = [&](const Status& e) { return ErrorResponse(shared, request, e.error()); };
+  auto error = [&](const Status& e) { return ErrorResponse(request, e.error()); };
   auto json_ok = [&](const json::object& body) { return JsonResponse(request, body); };
   auto wrong_method = [&] {
-    return ErrorResponse(shared, request, Err("method_not_allowed", "not with this method"));
+    return ErrorResponse(request, Err("method_not_allowed", "not with this method"));
   };
   auto signed_in = [&](const Result<app::Session>& session) {
     if (!session.ok()) return error(session.status());
-    auto response = JsonResponse(request, SessionJson(session.value(), app.Head()));
+    auto response = JsonResponse(request, SessionJson(session.value()));
     response.set(http::field::set_cookie,
                  SessionCookie(shared.config, session->token, session->max_age_seconds));
     return response;
@@ -258,7 +257,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     if (shared.ready && !shared.draining) {
       return Respond(request, http::status::ok, "text/plain", "ready\n");
     }
-    return ErrorResponse(shared, request,
+    return ErrorResponse(request,
                          Err("not_ready", shared.draining ? "the server is shutting down"
                                                           : "the server is still loading"));
   }
@@ -266,17 +265,16 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     // What the server counts (sessions, load, memory) is the operator's: on the public
     // listener only with their token.
     if (audience == Audience::kPublic && !FromOperator(shared.config, request)) {
-      return ErrorResponse(shared, request,
-                           Err("unauthenticated", "the operator's token is needed"));
+      return ErrorResponse(request, Err("unauthenticated", "the operator's token is needed"));
     }
     auto response = Respond(request, http::status::ok, "text/plain; version=0.0.4",
-                            shared.metrics.Render(app.counters(), app.StoreStats(), app.Head(),
+                            shared.metrics.Render(app.counters(), app.StoreStats(), app.Heads(),
                                                   app.accounts().SessionCount()));
     response.set(http::field::cache_control, "no-store");
     return response;
   }
   if (audience == Audience::kMonitoring) {
-    return ErrorResponse(shared, request,
+    return ErrorResponse(request,
                          Err("not_found", "this address serves /metrics, /healthz and /readyz"));
   }
 
@@ -287,26 +285,24 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
   }
   const bool changes_state = method == http::verb::post || method == http::verb::delete_;
   if (changes_state && !OriginAllowed(shared.config, request)) {
-    return ErrorResponse(shared, request,
-                         Err("bad_origin", "this request comes from another site"));
+    return ErrorResponse(request, Err("bad_origin", "this request comes from another site"));
   }
   if (changes_state && shared.draining) {
-    return ErrorResponse(shared, request,
+    return ErrorResponse(request,
                          Err("unavailable", "the server is shutting down; try again in a moment"));
   }
   // The operator's endpoint: only with the token the server wrote into its data directory.
   if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "platforms") {
     if (!FromOperator(shared.config, request)) {
-      return ErrorResponse(shared, request,
-                           Err("unauthenticated", "the operator's token is needed"));
+      return ErrorResponse(request, Err("unauthenticated", "the operator's token is needed"));
     }
     if (method != http::verb::post) return wrong_method();
     auto platform = ParsePlatformRequest(request.body());
     if (!platform.ok()) return error(platform.status());
     auto founding = app.invites().CreateFounding(platform.value());
     if (!founding.ok()) return error(founding.status());
-    return json_ok(FoundingInviteJson(platform->platform, founding.value(),
-                                      BaseUrl(shared.config, request), app.Head()));
+    return json_ok(
+        FoundingInviteJson(platform->platform, founding.value(), BaseUrl(shared.config, request)));
   }
   auto caller = app.accounts().Resolve(TokenOf(request));
   const std::vector<std::string> rest(seg.begin() + 2, seg.end());
@@ -324,10 +320,10 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     if (method == http::verb::get) {
       auto me = app.accounts().WhoAmI(caller.value());
       if (!me.ok()) return error(me.status());
-      return json_ok(MeJson(me.value(), app.Head()));
+      return json_ok(MeJson(me.value()));
     }
     app.accounts().SignOut(caller.value());
-    auto response = JsonResponse(request, json::object{{"position", app.Head()}});
+    auto response = JsonResponse(request, json::object{{"signedOut", true}});
     response.set(http::field::set_cookie, SessionCookie(shared.config, "", 0));
     return response;
   }
@@ -337,7 +333,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
       if (method != http::verb::get) return wrong_method();
       auto preview = app.invites().Peek(rest[1]);
       if (!preview.ok()) return error(preview.status());
-      return json_ok(InvitePreviewJson(preview.value(), app.Head()));
+      return json_ok(InvitePreviewJson(preview.value()));
     }
     if (rest.size() == 3 && rest[2] == "accept") {
       if (method != http::verb::post) return wrong_method();
@@ -368,8 +364,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
     if (method != http::verb::get) return wrong_method();
     auto platforms = app.accounts().MyPlatforms(caller.value());
     if (!platforms.ok()) return error(platforms.status());
-    return json_ok(
-        json::object{{"platforms", PlatformsJson(platforms.value())}, {"position", app.Head()}});
+    return json_ok(json::object{{"platforms", PlatformsJson(platforms.value())}});
   }
   if (rest.size() >= 3 && rest[0] == "platforms") {
     const std::string& platform = rest[1];
@@ -395,7 +390,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
       auto key = app.accounts().CreateFeedKey(caller.value(), platform);
       if (!key.ok()) return error(key.status());
       return json_ok(
-          FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request), app.Head()));
+          FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request), app.Head(platform)));
     }
     if (method != http::verb::get) return wrong_method();
     if (what == "views" && rest.size() == 4) {
@@ -439,7 +434,7 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
       return json_ok(VerifyJson(report.value()));
     }
   }
-  return ErrorResponse(shared, request,
+  return ErrorResponse(request,
                        Err("not_found", "no such route: " + std::string(request.target())));
 }
 

@@ -26,7 +26,7 @@ std::string TokenOf(const HttpRequest& request);
 
 // An error response with its JSON body (also used by sessions for requests they refuse
 // before routing: too large, bad upgrade).
-HttpResponse ErrorResponse(ServerShared& shared, const HttpRequest& request, const Error& error);
+HttpResponse ErrorResponse(const HttpRequest& request, const Error& error);
 
 // Whether a request's Origin (if any) is the server's own or an allowed one.
 bool OriginAllowed(const ServerConfig& config, const HttpRequest& request);

@@ -44,11 +44,23 @@ void RenderHistogram(std::string* out, std::string_view name, const app::Histogr
 }  // namespace
 
 std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& store,
-                            uint64_t head_position, uint64_t sessions) const {
+                            const std::vector<std::pair<std::string, uint64_t>>& heads,
+                            uint64_t sessions) const {
   std::string out;
   out.reserve(8192);
   auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
-  Line(&out, "rotonde_log_head_position", "gauge", "The log's last position.", head_position);
+  Line(&out, "rotonde_platforms", "gauge", "Platforms with events, each a log of its own.",
+       heads.size());
+  Header(&out, "rotonde_platform_head_position", "gauge", "Each platform's last position.");
+  for (const auto& [platform, head] : heads) {
+    // A label value escapes backslashes and quotes (platform ids are visible ASCII).
+    std::string label;
+    for (char c : platform) {
+      if (c == '\\' || c == '"') label.push_back('\\');
+      label.push_back(c);
+    }
+    out += fmt::format("rotonde_platform_head_position{{platform=\"{}\"}} {}\n", label, head);
+  }
   Line(&out, "rotonde_appends_total", "counter", "Appends that wrote events.", store.appends);
   Line(&out, "rotonde_events_written_total", "counter", "Events made durable.",
        store.events_written);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "counters.h"
 #include "rotonde/eventstore/event_store.h"
@@ -38,8 +40,10 @@ struct Metrics {
   std::atomic<int64_t> requests_in_flight{0};
 
   // Everything, with the application's and the store's counters, in Prometheus text format.
+  // `heads`: every platform's last position.
   std::string Render(const app::Counters& app, const eventstore::Stats& store,
-                     uint64_t head_position, uint64_t sessions) const;
+                     const std::vector<std::pair<std::string, uint64_t>>& heads,
+                     uint64_t sessions) const;
 };
 
 }  // namespace rotonde::net

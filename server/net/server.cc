@@ -75,15 +75,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       head.version(parser_->get().version());
       head.keep_alive(false);
       return Write(ErrorResponse(
-          shared_, head,
-          Err("too_large",
-              "the request is over " + std::to_string(shared_.config.max_body_bytes) + " bytes")));
+          head, Err("too_large", "the request is over " +
+                                     std::to_string(shared_.config.max_body_bytes) + " bytes")));
     }
     if (ec) {
       HttpRequest bad;
       bad.keep_alive(false);
-      return Write(
-          ErrorResponse(shared_, bad, Err("bad_request", "not an HTTP request: " + ec.message())));
+      return Write(ErrorResponse(bad, Err("bad_request", "not an HTTP request: " + ec.message())));
     }
     HttpRequest request = parser_->release();
     if (websocket::is_upgrade(request) && audience_ == Audience::kPublic) {
@@ -124,16 +122,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::string_view target = request.target();
     target = target.substr(0, target.find('?'));
     if (target != "/api/v1/ws") {
-      return Write(
-          ErrorResponse(shared_, request, Err("not_found", "the WebSocket is at /api/v1/ws")));
+      return Write(ErrorResponse(request, Err("not_found", "the WebSocket is at /api/v1/ws")));
     }
     if (!OriginAllowed(shared_.config, request)) {
-      return Write(
-          ErrorResponse(shared_, request, Err("bad_origin", "this page comes from another site")));
+      return Write(ErrorResponse(request, Err("bad_origin", "this page comes from another site")));
     }
     if (shared_.draining) {
-      return Write(
-          ErrorResponse(shared_, request, Err("unavailable", "the server is shutting down")));
+      return Write(ErrorResponse(request, Err("unavailable", "the server is shutting down")));
     }
     shared_.OnWorker([self = shared_from_this(), request = std::move(request)]() mutable {
       auto caller = self->shared_.app.accounts().Resolve(TokenOf(request));
@@ -141,7 +136,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                                 caller = std::move(caller)]() mutable {
         if (!caller.ok()) {
           request.keep_alive(false);
-          return self->Write(ErrorResponse(self->shared_, request, caller.error()));
+          return self->Write(ErrorResponse(request, caller.error()));
         }
         spdlog::info("ws open {} {}", caller->account_id, self->address_);
         std::make_shared<WsSession>(std::move(self->stream_), self->shared_, caller.value())
@@ -280,7 +275,7 @@ ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub
             }
             return Status::Ok();
           },
-          [this] { return app.Head(); },
+          [this](const std::string& platform) { return app.Head(platform); },
           [this](std::function<void()> read) { OnWorker(std::move(read)); },
           CatchUpPages::Options{}) {}
 

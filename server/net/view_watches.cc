@@ -26,7 +26,7 @@ std::string ViewWatches::KeyOf(const std::string& platform, const std::string& v
 namespace {
 
 std::string ErrorFrame(const std::string& request_id, const Error& error, uint64_t position) {
-  json::object frame = ErrorJson(error, position);
+  json::object frame = ErrorJson(error, position);  // the watched platform's position
   frame["type"] = "error";
   if (!request_id.empty()) frame["id"] = request_id;
   return json::serialize(frame);
@@ -67,8 +67,8 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
   if (!channel->has_view) {
     auto built = app_.reads().CurrentView(platform, view, params);
     if (!built.ok()) {
-      watcher->OnViewFrame(
-          std::make_shared<const std::string>(ErrorFrame(request_id, built.error(), app_.Head())));
+      watcher->OnViewFrame(std::make_shared<const std::string>(
+          ErrorFrame(request_id, built.error(), app_.Head(platform))));
       return;  // an empty channel is dropped at its next rebuild or unwatch
     }
     channel->current_text = wire::MessageJson(*built->view);

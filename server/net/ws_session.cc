@@ -126,7 +126,7 @@ void WsSession::OnMessage(const std::string& text) {
   };
 
   if (type == "ping") {
-    SendJson(json::object{{"type", "pong"}, {"id", id}, {"position", shared_.app.Head()}});
+    SendJson(json::object{{"type", "pong"}, {"id", id}});
     return;
   }
   if (type == "subscribe") {
@@ -152,7 +152,7 @@ void WsSession::OnMessage(const std::string& text) {
     SendJson(json::object{{"type", "unsubscribed"},
                           {"id", id},
                           {"platform", platform},
-                          {"position", shared_.app.Head()}});
+                          {"position", shared_.app.Head(platform)}});
     return;
   }
   if (type == "watch" || type == "unwatch") {
@@ -169,7 +169,7 @@ void WsSession::OnMessage(const std::string& text) {
                             {"id", id},
                             {"platform", platform},
                             {"view", view},
-                            {"position", shared_.app.Head()}});
+                            {"position", shared_.app.Head(platform)}});
       return;
     }
     app::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
@@ -200,7 +200,7 @@ void WsSession::OnMessage(const std::string& text) {
           reply = std::move(result.value());
           reply["type"] = "result";
         } else {
-          reply = ErrorJson(result.error(), self->shared_.app.Head());
+          reply = ErrorJson(result.error());
           reply["type"] = "error";
         }
         if (!id.empty()) reply["id"] = id;
@@ -233,8 +233,19 @@ void WsSession::OnMessage(const std::string& text) {
 void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from) {
   shared_.OnWorker([self = shared_from_this(), id, platform, from] {
     auto role = self->shared_.app.access().RoleOn(self->caller_, platform);
-    boost::asio::post(self->ws_.get_executor(), [self, id, platform, from, role] {
+    const uint64_t head = self->shared_.app.Head(platform);
+    boost::asio::post(self->ws_.get_executor(), [self, id, platform, from, role, head] {
       if (!role.ok()) return self->SendError(id, role.error());
+      if (from > head) {
+        // A position this log never had: one remembered from another log of the platform
+        // (a store rewritten by `rotonde migrate`, another server). Resuming from it would
+        // wait for events that are not coming; the client starts again instead.
+        Status beyond(app::codes::kPositionBeyondHead,
+                      "the log of " + platform + " ends at position " + std::to_string(head) +
+                          "; resume from a position of this log");
+        beyond.WithDetail("head", static_cast<int64_t>(head));
+        return self->SendError(id, beyond.error());
+      }
       auto [it, inserted] = self->subscriptions_.try_emplace(platform);
       if (inserted) {
         self->shared_.metrics.ws_subscriptions++;
@@ -248,7 +259,7 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
                                   {"id", id},
                                   {"platform", platform},
                                   {"from", from},
-                                  {"position", self->shared_.app.Head()}});
+                                  {"position", head}});
       self->Pump(platform);
     });
   });
@@ -360,7 +371,7 @@ void WsSession::SendJson(const json::object& message) {
 }
 
 void WsSession::SendError(const std::string& id, const Error& error) {
-  json::object message = ErrorJson(error, shared_.app.Head());
+  json::object message = ErrorJson(error);
   message["type"] = "error";
   if (!id.empty()) message["id"] = id;
   SendJson(message);

@@ -5,6 +5,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "proto_json.h"
+#include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/v1/events.pb.h"
 
@@ -27,7 +28,7 @@ void AddRaw(std::string* out, std::string_view key, std::string_view json) {
 
 }  // namespace
 
-std::string EventJson(const v1::EventRecord& record) {
+std::string EventJson(const v1::EventRecord& record, std::optional<std::string_view> body) {
   // Built as text rather than as a boost::json::value: the event is already canonical JSON
   // from protobuf, and the feed renders thousands of these per request.
   std::string out = "{";
@@ -60,12 +61,19 @@ std::string EventJson(const v1::EventRecord& record) {
   AddRaw(&out, "event", event_json);
   if (event_json == "null") {
     out.push_back(',');
-    AddString(&out, "payloadBase64", Base64(record.payload()));
+    AddString(&out, "payloadBase64", Base64Of(record.payload()));
   }
   out.push_back(',');
   AddString(&out, "hash", HexOf(record.hash()));
   out.push_back(',');
   AddString(&out, "prevHash", HexOf(record.prev_hash()));
+  if (body) {
+    const std::string_view stream = record.stream();
+    out.push_back(',');
+    AddString(&out, "platform", stream.substr(0, stream.find('/')));
+    out.push_back(',');
+    AddString(&out, "body", Base64Of(*body));
+  }
   out.push_back('}');
   return out;
 }

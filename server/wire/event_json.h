@@ -2,7 +2,9 @@
 // (docs/api.md, "Reads"): readable without the schema's binary form.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "rotonde/v1/event.pb.h"
 
@@ -10,13 +12,17 @@ namespace rotonde::wire {
 
 // `record` as one JSON object without whitespace, keys in this order:
 //   id, stream, version, position, type, recordedAt, actor, correlationId, event, hash, prevHash
+// and, given the event's `body` (what its hash covers, docs/verification.md), also platform
+// and body, as the export and the event feed carry them for verifiers:
 // - version and position are JSON numbers (not protobuf's 64-bit strings): envelopes carry
 //   positions as numbers, and a log position stays far below 2^53;
 // - recordedAt is RFC 3339 UTC as in protobuf's mapping, null if the record has none;
 // - event is the payload decoded as a v1::DomainEvent in protobuf's canonical JSON mapping
 //   (MessageJson); if the payload is not a DomainEvent with an event set, event is null and
 //   an extra key payloadBase64 holds the payload's bytes;
-// - hash and prevHash are lowercase hex.
-std::string EventJson(const v1::EventRecord& record);
+// - hash and prevHash are lowercase hex;
+// - platform is the stream's name up to its first '/'; body is base64 (RFC 4648, padded).
+std::string EventJson(const v1::EventRecord& record,
+                      std::optional<std::string_view> body = std::nullopt);
 
 }  // namespace rotonde::wire

@@ -4,8 +4,8 @@
 // with always_print_primitive_fields) writes, from the message's reflection instead of
 // protobuf's converter, which re-parses the message's serialized bytes through a type
 // resolver: an order of magnitude slower per event (`rotonde-bench
-// --benchmark_filter=EventJson` measures both on the same event). The push feed renders every event once for
-// all its subscribers, and that render sits between an event's commit and its frame.
+// --benchmark_filter=EventJson` measures both on the same event). The push feed renders every event
+// once for all its subscribers, and that render sits between an event's commit and its frame.
 #pragma once
 
 #include <string>
@@ -37,9 +37,5 @@ bool AppendMessageJson(std::string* out, const google::protobuf::Message& messag
 // characters (U+00AD, U+2028, U+FEFF, ...) as \uXXXX escapes, so the text is safe inside
 // HTML and JavaScript too. Bytes that are not UTF-8 are dropped.
 void AppendJsonString(std::string* out, std::string_view text);
-
-// `bytes` in standard base64 with padding (RFC 4648, section 4), as the JSON mapping writes
-// bytes fields.
-std::string Base64(std::string_view bytes);
 
 }  // namespace rotonde::wire

@@ -66,9 +66,10 @@ class CommandServiceTest : public ::testing::Test {
                       .ok());
     }
   }
-  std::vector<eventstore::EventRecord> Log() {
+  // Every event of the platform's log.
+  std::vector<eventstore::EventRecord> Log(const std::string& platform = "kolenkit") {
     std::vector<eventstore::EventRecord> out;
-    EXPECT_TRUE(store_->ReadAll(0, SIZE_MAX, &out).ok());
+    EXPECT_TRUE(store_->Read(platform, 0, SIZE_MAX, &out).ok());
     return out;
   }
 
@@ -112,25 +113,25 @@ TEST_F(CommandServiceTest, ARepeatedCommandIdReturnsTheFirstOutcomeAndWritesNoth
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again.repeated);
   EXPECT_EQ(again.first_position, first.first_position);
-  EXPECT_EQ(store_->Head().position, 2u);
+  EXPECT_EQ(store_->Head("kolenkit").position, 2u);
 }
 
 TEST_F(CommandServiceTest, ARefusedCommandChangesNothing) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  const auto head = store_->Head();
+  const auto head = store_->Head("kolenkit");
   const CommandOutcome refused =
       service_->Handle("kolenkit", "m-anna", Propose("c1", "Feest", "2026-02-30"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status.code(), "invalid_date");
-  EXPECT_EQ(store_->Head().position, head.position);
-  EXPECT_EQ(store_->Head().hash, head.hash);
+  EXPECT_EQ(store_->Head("kolenkit").position, head.position);
+  EXPECT_EQ(store_->Head("kolenkit").hash, head.hash);
   const CommandOutcome stranger =
       service_->Handle("kolenkit", "m-nobody", Propose("c2", "Feest", "2026-06-30"));
   EXPECT_EQ(stranger.status.code(), "not_a_member");
   const CommandOutcome elsewhere =
       service_->Handle("elders", "m-anna", Propose("c3", "Feest", "2026-06-30"));
   EXPECT_EQ(elsewhere.status.code(), "platform_not_found");
-  EXPECT_EQ(store_->Head().position, head.position);
+  EXPECT_EQ(store_->Head("kolenkit").position, head.position);
 }
 
 TEST_F(CommandServiceTest, AMergeIsOneAtomicAppendAcrossStreams) {
@@ -164,7 +165,7 @@ TEST_F(CommandServiceTest, AMergeIsOneAtomicAppendAcrossStreams) {
   EXPECT_EQ(merged.last_position - merged.first_position + 1, 4u);
   const auto log = Log();
   EXPECT_EQ(log.back().type(), "InitiativesMerged");
-  EXPECT_TRUE(store_->Verify().ok());
+  EXPECT_TRUE(store_->Verify("kolenkit").ok());
 }
 
 TEST_F(CommandServiceTest, ARestartedServiceRebuildsTheSameState) {
@@ -197,8 +198,8 @@ TEST_F(CommandServiceTest, ARestartedServiceRebuildsTheSameState) {
   EXPECT_EQ(summary(restarted), live);
 }
 
-TEST_F(CommandServiceTest, AFirstStartFoldsTheInterleavedLogWindowByWindowAsEachPlatformAlone) {
-  // Three platforms whose events interleave, and a partition of the log that is no platform.
+TEST_F(CommandServiceTest, AFirstStartFoldsEveryPlatformFromItsOwnLog) {
+  // Three platforms whose events interleave in time, and a log that is no platform.
   const std::vector<std::string> platforms = {"noord", "zuid", "west"};
   for (const auto& p : platforms) ASSERT_TRUE(service_->Handle(p, "m-anna", Found(p)).ok());
   for (int i = 0; i < 25; ++i) {
@@ -216,7 +217,8 @@ TEST_F(CommandServiceTest, AFirstStartFoldsTheInterleavedLogWindowByWindowAsEach
       ASSERT_TRUE(appended.ok());
     }
   }
-  const uint64_t head = store_->Head().position;
+  uint64_t events = 0;
+  for (const auto& p : platforms) events += store_->Head(p).position;
   auto bytes = [](CommandService& service, const std::string& p) {
     std::string out;
     EXPECT_TRUE(service
@@ -227,14 +229,14 @@ TEST_F(CommandServiceTest, AFirstStartFoldsTheInterleavedLogWindowByWindowAsEach
                     .ok());
     return out;
   };
-  // Windows that cut the log everywhere: one event, a few, and all of it at once.
-  for (const size_t window : {size_t{1}, size_t{7}, size_t{100'000}}) {
+  // On one thread and on several: platforms are independent folds.
+  for (const unsigned threads : {1u, 4u}) {
     CommandService loaded(*store_);
-    loaded.SetLoadWindow(window);
+    loaded.SetLoadThreads(threads);
     auto report = loaded.LoadAll();
     ASSERT_TRUE(report.ok()) << report.status().ToString();
-    EXPECT_EQ(report->platforms, 3u) << window;
-    EXPECT_EQ(report->events_folded, head - 5) << window;  // all but the five samples
+    EXPECT_EQ(report->platforms, 3u) << threads;
+    EXPECT_EQ(report->events_folded, events) << threads;  // the samples are no platform's
     EXPECT_EQ(loaded.Platforms(), (std::vector<std::string>{"noord", "west", "zuid"}));
     for (const auto& p : platforms) EXPECT_EQ(bytes(loaded, p), bytes(*service_, p)) << p;
   }
@@ -261,7 +263,6 @@ TEST_F(CommandServiceTest, AStartFromCheckpointsFoldsOnlyWhatCameAfter) {
     ASSERT_TRUE(service.Handle("west", "m-anna", Found("west")).ok());
   }
   CommandService restarted(*store_, checkpoints.value().get());
-  restarted.SetLoadWindow(2);  // the log after the checkpoints, in windows of two
   auto report = restarted.LoadAll();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->platforms, 3u);
@@ -304,12 +305,15 @@ TEST_F(CommandServiceTest, PlatformsAreHandledInParallel) {
   for (auto& t : threads) t.join();
   for (const auto& p : platforms) {
     std::vector<eventstore::EventRecord> events;
-    ASSERT_TRUE(store_->ReadPartition(p, 0, SIZE_MAX, &events).ok());
+    ASSERT_TRUE(store_->Read(p, 0, SIZE_MAX, &events).ok());
     size_t proposed = 0;
     for (const auto& e : events) proposed += e.type() == "InitiativeProposed";
     EXPECT_EQ(proposed, 25u) << p;
   }
-  EXPECT_TRUE(store_->Verify().ok());
+  for (const eventstore::VerifyReport& report : store_->VerifyAll()) {
+    EXPECT_TRUE(report.ok()) << report.platform << ": " << report.problem;
+  }
+  EXPECT_EQ(store_->Platforms(), std::vector<std::string>({"noord", "oost", "west", "zuid"}));
 }
 
 // Commands of one platform arriving together are handled in batches: each decided against
@@ -366,7 +370,7 @@ TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
                            live = projections::ModelSnapshots::Bytes(m);
                            EXPECT_EQ(m.state().initiatives().size(),
                                      static_cast<size_t>(kThreads * (kEach - 1) + 1));
-                           EXPECT_EQ(m.position(), store_->Head().position);
+                           EXPECT_EQ(m.position(), store_->Head("kolenkit").position);
                          })
                   .ok());
   CommandService from_log(*store_);
@@ -377,7 +381,7 @@ TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
                         })
                   .ok());
   EXPECT_EQ(live, rebuilt);
-  EXPECT_TRUE(store_->Verify().ok());
+  EXPECT_TRUE(store_->Verify("kolenkit").ok());
 }
 
 // While a batch is being handled, Submit only queues; the queued commands are the next
@@ -612,18 +616,19 @@ TEST_F(CommandServiceTest, ACheckpointWaitsForTheMinimumIntervalUntilTenTimesThe
   size_t folds = 0;
   uint64_t due_at = 0;
   service.SetCheckpointSpawn([&](std::function<void()> fold) {
-    if (folds++ == 0) due_at = store_->Head().position;
+    if (folds++ == 0) due_at = store_->Head("kolenkit").position;
     fold();
   });
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  const uint64_t loaded_at = store_->Head().position;
+  const uint64_t loaded_at = store_->Head("kolenkit").position;
   for (int i = 0; folds == 0 && i < 400; ++i) {
     ASSERT_TRUE(
         service
             .Handle("kolenkit", "m-anna", Propose("p" + std::to_string(i), "Markt", "2026-09-01"))
             .ok());
-    if (store_->Head().position < loaded_at + 250) {
-      ASSERT_EQ(folds, 0u) << "a checkpoint within the interval at " << store_->Head().position;
+    if (store_->Head("kolenkit").position < loaded_at + 250) {
+      ASSERT_EQ(folds, 0u) << "a checkpoint within the interval at "
+                           << store_->Head("kolenkit").position;
     }
   }
   ASSERT_EQ(folds, 1u);
@@ -647,14 +652,14 @@ TEST_F(CommandServiceTest, ACheckpointIsTakenOnceTheMinimumIntervalHasPassed) {
   });
   const auto loaded = std::chrono::steady_clock::now();
   ASSERT_TRUE(service.Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  const uint64_t loaded_at = store_->Head().position;
+  const uint64_t loaded_at = store_->Head("kolenkit").position;
   int i = 0;
   auto propose = [&] {
     return service
         .Handle("kolenkit", "m-anna", Propose("p" + std::to_string(i++), "Markt", "2026-09-01"))
         .ok();
   };
-  while (store_->Head().position < loaded_at + 30) ASSERT_TRUE(propose());
+  while (store_->Head("kolenkit").position < loaded_at + 30) ASSERT_TRUE(propose());
   // Enough events, but (unless this machine took the whole interval for them) too soon.
   if (std::chrono::steady_clock::now() - loaded < kInterval) {
     EXPECT_EQ(folds, 0u);
@@ -664,7 +669,7 @@ TEST_F(CommandServiceTest, ACheckpointIsTakenOnceTheMinimumIntervalHasPassed) {
   EXPECT_EQ(folds, 1u);
   auto saved = checkpoints.value()->Load("kolenkit");
   ASSERT_TRUE(saved.has_value());
-  EXPECT_EQ(saved->position(), store_->Head().position);
+  EXPECT_EQ(saved->position(), store_->Head("kolenkit").position);
 }
 
 // A checkpoint ahead of the log (the log restored from an older backup) is never folded
@@ -703,7 +708,7 @@ TEST_F(CommandServiceTest, ACheckpointAheadOfTheLogIsReplacedByOneFoldedFromTheL
   }
   auto saved = checkpoints.value()->Load("kolenkit");
   ASSERT_TRUE(saved.has_value());
-  EXPECT_LE(saved->position(), store_->Head().position);
+  EXPECT_LE(saved->position(), store_->Head("kolenkit").position);
   // It is this log's platform, folded up to its position: 30 initiatives, not the 60 of the
   // other history.
   projections::PlatformModel folded;

@@ -69,7 +69,7 @@ void ExpectInvariants(const PlatformState& s, const std::string& after) {
 PlatformModel FoldFromStore(const eventstore::EventStore& store, const std::string& platform,
                             uint64_t after, uint64_t upto, PlatformModel model = {}) {
   std::vector<eventstore::EventRecord> events;
-  EXPECT_TRUE(store.ReadPartition(platform, after, SIZE_MAX, &events).ok());
+  EXPECT_TRUE(store.Read(platform, after, SIZE_MAX, &events).ok());
   for (const auto& e : events) {
     if (e.position() <= upto) model.Apply(e);
   }

@@ -15,7 +15,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <google/protobuf/util/json_util.h>
+#include <boost/json.hpp>
+
+#include "event_json.h"
+#include "rotonde/base/base64.h"
+#include "rotonde/base/hex.h"
 
 extern char** environ;
 
@@ -87,18 +91,19 @@ std::unique_ptr<eventstore::EventStore> OpenStore(const std::string& dir) {
   return std::move(store).value();
 }
 
-void Populate(eventstore::EventStore& store, int count) {
-  // Streams in two partitions; appends of up to 25 events keep the fsync count low.
+void Populate(eventstore::EventStore& store, int count, const std::string& platform) {
+  // Streams of two kinds; appends of up to 25 events keep the fsync count low.
   constexpr int kBatch = 25;
+  const std::string id_prefix = platform == "kbuurt" ? "evt-" : platform + "-evt-";
   int next = 0;
   while (next < count) {
     const int stream_no = (next / kBatch) % 7;
     const std::string stream =
-        (stream_no % 2 == 0 ? "kbuurt/initiative/i" : "oost/task/t") + std::to_string(stream_no);
+        platform + (stream_no % 2 == 0 ? "/initiative/i" : "/task/t") + std::to_string(stream_no);
     std::vector<eventstore::NewEvent> events;
     for (int i = 0; i < kBatch && next < count; ++i, ++next) {
       eventstore::NewEvent event;
-      event.id = "evt-" + std::to_string(next);
+      event.id = id_prefix + std::to_string(next);
       event.type = "rotonde.v1.InitiativeProposed";
       if (next % 10 == 1) {
         event.payload = std::string("\x00\xff\x80 binary\x7f", 12) + std::to_string(next);
@@ -119,15 +124,18 @@ void Populate(eventstore::EventStore& store, int count) {
 std::vector<eventstore::EventRecord> ReadEverything(const std::string& dir) {
   auto store = OpenStore(dir);
   std::vector<eventstore::EventRecord> all;
-  for (;;) {
-    std::vector<eventstore::EventRecord> page;
-    const uint64_t after = all.empty() ? 0 : all.back().position();
-    if (Status s = store->ReadAll(after, 1000, &page); !s.ok()) {
-      throw std::runtime_error("ReadAll failed: " + s.ToString());
+  for (const std::string& platform : store->Platforms()) {
+    for (uint64_t after = 0;;) {
+      std::vector<eventstore::EventRecord> page;
+      if (Status s = store->Read(platform, after, 1000, &page); !s.ok()) {
+        throw std::runtime_error("Read(" + platform + ") failed: " + s.ToString());
+      }
+      if (page.empty()) break;
+      after = page.back().position();
+      all.insert(all.end(), page.begin(), page.end());
     }
-    if (page.empty()) return all;
-    all.insert(all.end(), page.begin(), page.end());
   }
+  return all;
 }
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -139,11 +147,30 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 eventstore::EventRecord ParseLine(const std::string& line) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(line, ec);
+  const boost::json::object* object = ec ? nullptr : value.if_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const boost::json::value* field = object == nullptr ? nullptr : object->if_contains(key);
+    if (field == nullptr || !field->is_string()) {
+      throw std::runtime_error("no " + std::string(key) + " in export line: " + line);
+    }
+    return std::string(field->as_string());
+  };
   eventstore::EventRecord record;
-  if (!google::protobuf::util::JsonStringToMessage(line, &record).ok()) {
-    throw std::runtime_error("not an EventRecord: " + line);
+  const auto body = BytesOfBase64(text("body"));
+  const auto prev_hash = BytesOfLowerHex(text("prevHash"), 32);
+  const auto hash = BytesOfLowerHex(text("hash"), 32);
+  if (!body || !record.ParseFromString(*body) || !prev_hash || !hash) {
+    throw std::runtime_error("not an export line: " + line);
   }
+  record.set_prev_hash(*prev_hash);
+  record.set_hash(*hash);
   return record;
+}
+
+std::string ExportLineOf(const eventstore::EventRecord& record) {
+  return wire::EventJson(record, eventstore::EventBody(record));
 }
 
 }  // namespace rotonde::cli_test

@@ -109,7 +109,7 @@ std::string Join(const std::vector<std::string>& lines) {
   return text;
 }
 
-TEST(Import, NonEmptyStoreIsRefusedAndUnchanged) {
+TEST(Import, APlatformTheStoreHoldsIsRefusedAndUnchanged) {
   const TempDir tmp;
   const std::vector<std::string> input = ExportOf(tmp, 5);
   const std::string target = tmp.Sub("target");
@@ -117,15 +117,18 @@ TEST(Import, NonEmptyStoreIsRefusedAndUnchanged) {
   {
     auto store = OpenStore(target);
     Populate(*store, 20);
-    before = store->Head();
+    before = store->Head("kbuurt");
   }
   const CliResult run = RunCli({"import", "--data", target}, Join(input));
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_TRUE(IsOneLineError(
-      run.err, "rotonde: import: the store at " + target + " is not empty (head position 20)"));
+  EXPECT_TRUE(IsOneLineError(run.err,
+                             "rotonde: import: line 1: invalid_argument: platform kbuurt "
+                             "exists in " +
+                                 target + " already"))
+      << run.err;
   auto store = OpenStore(target);
-  EXPECT_EQ(store->Head().position, before.position);
-  EXPECT_EQ(store->Head().hash, before.hash);
+  EXPECT_EQ(store->Head("kbuurt").position, before.position);
+  EXPECT_EQ(store->Head("kbuurt").hash, before.hash);
 }
 
 // Imports `input` into a fresh store, expecting line `bad_line` to be refused and every line
@@ -162,8 +165,7 @@ TEST(Import, RecordWhoseHashDoesNotRecomputeIsRefused) {
   eventstore::EventRecord record = ParseLine(lines[5]);
   ASSERT_FALSE(record.payload().empty());
   record.mutable_payload()->front() ^= 0x01;
-  lines[5].clear();
-  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(record, &lines[5]).ok());
+  lines[5] = ExportLineOf(record);  // the body changed, the hashes did not
   ExpectRefusedAt(tmp, Join(lines), 6);
 }
 

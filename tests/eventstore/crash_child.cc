@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       for (int i = 0;; ++i) {
-        // 1 to 3 events an append, on streams shared by writers, in two partitions.
+        // 1 to 3 events an append, on streams shared by writers, in 20 platforms (each writer
+        // moves from one to the next).
         const int count = 1 + (i + w) % 3;
         const std::string prefix = "c" + cycle + "-w" + std::to_string(w) + "-" + std::to_string(i);
         std::vector<NewEvent> events;
@@ -44,13 +45,15 @@ int main(int argc, char** argv) {
           events.push_back(NewEvent{prefix + "-" + std::to_string(k), "crash.Appended",
                                     std::string(150, static_cast<char>('a' + k)), "crash", prefix});
         }
-        const std::string stream = (w % 2 ? "oost/s/" : "west/s/") + std::to_string(i % 5);
+        const std::string platform = "buurt" + std::to_string((w + i) % 20);
+        const std::string stream = platform + "/s/" + std::to_string(i % 5);
         auto result = store.Append(stream, ExpectedVersion::Any(), std::move(events));
         if (!result.ok()) {
           std::fprintf(stderr, "append: %s\n", result.status.ToString().c_str());
           std::abort();  // the parent sees a death other than its SIGKILL and fails the cycle
         }
-        const std::string line = prefix + " " + std::to_string(result.positions.front()) + " " +
+        const std::string line = prefix + " " + platform + " " +
+                                 std::to_string(result.positions.front()) + " " +
                                  std::to_string(count) + "\n";
         std::lock_guard lock(out_mu);
         if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {

@@ -98,12 +98,12 @@ class DiskFaultTest : public StoreTest {
   void ExpectStoppedAndRecoverable(uint64_t head_before) {
     auto later = AppendOne("platform/s", "after-the-failure");
     EXPECT_EQ(later.status.code(), codes::kIOError) << later.status.ToString();
-    EXPECT_EQ(store_->Head().position, head_before);
-    EXPECT_EQ(All().size(), head_before);
+    EXPECT_EQ(store_->Head("platform").position, head_before);
+    EXPECT_EQ(All("platform").size(), head_before);
 
     store_.reset();
     Reopen();  // the default, healthy environment
-    const std::vector<EventRecord> events = All();
+    const std::vector<EventRecord> events = All("platform");
     ASSERT_GE(events.size(), acknowledged_.size());
     for (size_t i = 0; i < acknowledged_.size(); ++i) {
       EXPECT_EQ(events[i].id(), acknowledged_[i]);
@@ -113,7 +113,7 @@ class DiskFaultTest : public StoreTest {
     for (size_t i = acknowledged_.size(); i < events.size(); ++i) {
       EXPECT_NE(events[i].id(), "after-the-failure");
     }
-    EXPECT_TRUE(store_->Verify().ok());
+    EXPECT_TRUE(store_->Verify("platform").ok());
     auto fresh = AppendOne("platform/s", "after-the-restart");
     EXPECT_TRUE(fresh.ok()) << fresh.status.ToString();
   }
@@ -189,12 +189,12 @@ TEST_F(DiskFaultTest, UnderConcurrentAppendsNoAppendIsAcknowledgedAfterTheFailur
   while (appends.load() < 200) std::this_thread::yield();
   faults_.fail_wal_syncs = true;
   for (auto& t : writers) t.join();
-  const uint64_t head_at_failure = store_->Head().position;
+  const uint64_t head_at_failure = store_->Head("platform").position;
   faults_.fail_wal_syncs = false;
 
   store_.reset();
   Reopen();
-  const std::vector<EventRecord> events = All();
+  const std::vector<EventRecord> events = All("platform");
   ASSERT_GE(events.size(), head_at_failure);
   for (const auto& writer : acked) {
     for (const auto& [id, position] : writer) {
@@ -202,7 +202,7 @@ TEST_F(DiskFaultTest, UnderConcurrentAppendsNoAppendIsAcknowledgedAfterTheFailur
       EXPECT_EQ(events[position - 1].id(), id);
     }
   }
-  EXPECT_TRUE(store_->Verify().ok());
+  EXPECT_TRUE(store_->Verify("platform").ok());
 }
 
 }  // namespace

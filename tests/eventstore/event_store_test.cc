@@ -1,7 +1,12 @@
 // The event store's contracts, one by one, on a real RocksDB in a temp dir.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
 #include "raw_store.h"
+#include "rotonde/base/hex.h"
 #include "store_fixture.h"
 
 namespace rotonde::eventstore {
@@ -18,7 +23,7 @@ TEST_F(StoreTest, AppendAssignsGapFreePositionsAndStreamVersions) {
   EXPECT_EQ(b.positions, (std::vector<uint64_t>{3}));
   EXPECT_EQ(b.stream_version, 0u);
 
-  auto all = All();
+  auto all = All("kbuurt");
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].id(), "a");
   EXPECT_EQ(all[1].version(), 1u);
@@ -26,7 +31,7 @@ TEST_F(StoreTest, AppendAssignsGapFreePositionsAndStreamVersions) {
   EXPECT_EQ(all[2].actor(), "tester");
   EXPECT_EQ(all[2].correlation_id(), "corr");
   EXPECT_GT(all[2].recorded_at().seconds(), 1'700'000'000);
-  EXPECT_EQ(store_->Head().position, 3u);
+  EXPECT_EQ(store_->Head("kbuurt").position, 3u);
 }
 
 TEST_F(StoreTest, ExpectedVersionNoStream) {
@@ -34,7 +39,7 @@ TEST_F(StoreTest, ExpectedVersionNoStream) {
   auto again = AppendOne("p/s/1", "b", ExpectedVersion::NoStream());
   EXPECT_EQ(again.status.code(), codes::kWrongExpectedVersion);
   EXPECT_EQ(again.stream_version, 0u);
-  EXPECT_EQ(store_->Head().position, 1u);
+  EXPECT_EQ(store_->Head("p").position, 1u);
 }
 
 TEST_F(StoreTest, ExpectedVersionExactMismatchCarriesCurrentVersionAndWritesNothing) {
@@ -44,7 +49,7 @@ TEST_F(StoreTest, ExpectedVersionExactMismatchCarriesCurrentVersionAndWritesNoth
   EXPECT_EQ(stale.status.code(), codes::kWrongExpectedVersion);
   EXPECT_EQ(stale.stream_version, 2u);
   EXPECT_NE(stale.status.message().find("version 2"), std::string::npos) << stale.status.message();
-  EXPECT_EQ(store_->Head().position, 3u);
+  EXPECT_EQ(store_->Head("p").position, 3u);
 
   auto missing = AppendOne("p/s/none", "e", ExpectedVersion::Exact(0));
   EXPECT_EQ(missing.status.code(), codes::kWrongExpectedVersion);
@@ -82,15 +87,15 @@ TEST_F(StoreTest, RetryOfStoredIdsReturnsOriginalPositionsAndWritesNothing) {
   auto first = store_->Append("p/s/1", ExpectedVersion::NoStream(), {Event("a"), Event("b")});
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(AppendOne("p/s/1", "c").ok());
-  const HeadInfo before = store_->Head();
+  const HeadInfo before = store_->Head("p");
 
   // The retry carries the stale expected version of the original call: it still succeeds.
   auto retry = store_->Append("p/s/1", ExpectedVersion::NoStream(), {Event("a"), Event("b")});
   ASSERT_TRUE(retry.ok()) << retry.status.ToString();
   EXPECT_TRUE(retry.idempotent_replay);
   EXPECT_EQ(retry.positions, first.positions);
-  EXPECT_EQ(store_->Head().position, before.position);
-  EXPECT_EQ(store_->Head().hash, before.hash);
+  EXPECT_EQ(store_->Head("p").position, before.position);
+  EXPECT_EQ(store_->Head("p").hash, before.hash);
   EXPECT_EQ(store_->GetStats().idempotent_replays, 1u);
 }
 
@@ -108,7 +113,7 @@ TEST_F(StoreTest, MixedStoredAndNewIdsIsAConflictAndWritesNothing) {
   ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
   auto mixed = store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a"), Event("new")});
   EXPECT_EQ(mixed.status.code(), codes::kIdConflict);
-  EXPECT_EQ(store_->Head().position, 1u);
+  EXPECT_EQ(store_->Head("p").position, 1u);
   // "new" was not written: it can be appended on its own.
   EXPECT_EQ(AppendOne("p/s/1", "new").positions, (std::vector<uint64_t>{2}));
 }
@@ -119,7 +124,7 @@ TEST_F(StoreTest, StoredIdForADifferentEventIsAConflict) {
   EXPECT_EQ(other_stream.status.code(), codes::kIdConflict);
   auto other_payload = store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a", "changed")});
   EXPECT_EQ(other_payload.status.code(), codes::kIdConflict);
-  EXPECT_EQ(store_->Head().position, 1u);
+  EXPECT_EQ(store_->Head("p").position, 1u);
 }
 
 TEST_F(StoreTest, BadInputIsRejectedWithAClearCodeAndWritesNothing) {
@@ -165,7 +170,7 @@ TEST_F(StoreTest, BadInputIsRejectedWithAClearCodeAndWritesNothing) {
     too_many.push_back(Event("m" + std::to_string(i)));
   EXPECT_EQ(store_->Append("p/s/1", ExpectedVersion::Any(), std::move(too_many)).status.code(),
             codes::kTooLarge);
-  EXPECT_EQ(store_->Head().position, 1u);
+  EXPECT_EQ(store_->Head("p").position, 1u);
   EXPECT_EQ(All().size(), 1u);
 }
 
@@ -211,7 +216,7 @@ TEST_F(StoreTest, AppendAllIsOneAtomicAppendAcrossStreams) {
   EXPECT_EQ(stale.status.code(), codes::kWrongExpectedVersion);
   EXPECT_NE(stale.status.message().find("p/initiative/a"), std::string::npos);
   EXPECT_EQ(stale.stream_version, 0u);
-  EXPECT_EQ(store_->Head().position, 5u);
+  EXPECT_EQ(store_->Head("p").position, 5u);
   EXPECT_FALSE(store_->StreamVersion("p/other/1").value().has_value());
 
   EXPECT_EQ(store_
@@ -225,7 +230,7 @@ TEST_F(StoreTest, AppendAllIsOneAtomicAppendAcrossStreams) {
                 .status.code(),
             codes::kInvalidArgument);
   EXPECT_EQ(store_->AppendAll({}).status.code(), codes::kInvalidArgument);
-  EXPECT_TRUE(store_->Verify().ok());
+  EXPECT_TRUE(store_->Verify("p").ok());
 }
 
 TEST_F(StoreTest, AStartedAppendIsPreparedThenDurable) {
@@ -268,7 +273,7 @@ TEST_F(StoreTest, AStartedAppendIsPreparedThenDurable) {
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(all[i + 1].SerializeAsString(), expected[i].SerializeAsString()) << i;
   }
-  EXPECT_TRUE(store_->Verify().ok());
+  EXPECT_TRUE(store_->Verify("p").ok());
 
   // A replay prepares as a replay, with no records; bad input and a closed store are
   // refused before queueing.
@@ -285,38 +290,145 @@ TEST_F(StoreTest, AStartedAppendIsPreparedThenDurable) {
   EXPECT_EQ(closed->Wait().status.code(), codes::kClosed);
 }
 
-TEST_F(StoreTest, ReadsAreOrderedAndBounded) {
+TEST_F(StoreTest, ReadsAreOrderedAndBoundedPerPlatform) {
   for (int i = 0; i < 30; ++i) {
-    const std::string partition = i % 3 == 0 ? "oost" : "west";
-    ASSERT_TRUE(AppendOne(partition + "/s/" + std::to_string(i % 2), "e" + std::to_string(i)).ok());
+    const std::string platform = i % 3 == 0 ? "oost" : "west";
+    ASSERT_TRUE(AppendOne(platform + "/s/" + std::to_string(i % 2), "e" + std::to_string(i)).ok());
   }
   std::vector<EventRecord> page;
-  ASSERT_TRUE(store_->ReadAll(10, 5, &page).ok());
+  ASSERT_TRUE(store_->Read("west", 10, 5, &page).ok());
   ASSERT_EQ(page.size(), 5u);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ(page[i].position(), 11 + i);
-  ASSERT_TRUE(store_->ReadAll(28, 100, &page).ok());
+  for (const auto& e : page) EXPECT_EQ(PlatformOf(e.stream()), "west");
+  ASSERT_TRUE(store_->Read("west", 18, 100, &page).ok());
   EXPECT_EQ(page.size(), 2u);
-  ASSERT_TRUE(store_->ReadAll(30, 100, &page).ok());
+  ASSERT_TRUE(store_->Read("west", 20, 100, &page).ok());
   EXPECT_TRUE(page.empty());
 
-  ASSERT_TRUE(store_->ReadPartition("oost", 0, SIZE_MAX, &page).ok());
+  ASSERT_TRUE(store_->Read("oost", 0, SIZE_MAX, &page).ok());
   ASSERT_EQ(page.size(), 10u);
-  for (const auto& e : page) EXPECT_EQ(PartitionOf(e.stream()), "oost");
-  EXPECT_TRUE(std::is_sorted(page.begin(), page.end(), [](const auto& a, const auto& b) {
-    return a.position() < b.position();
-  }));
-  ASSERT_TRUE(store_->ReadPartition("oost", page[4].position(), 3, &page).ok());
+  for (size_t i = 0; i < page.size(); ++i) {
+    EXPECT_EQ(PlatformOf(page[i].stream()), "oost");
+    EXPECT_EQ(page[i].position(), i + 1);  // each platform counts from 1, without gaps
+  }
+  ASSERT_TRUE(store_->Read("oost", 4, 3, &page).ok());
   ASSERT_EQ(page.size(), 3u);
-  EXPECT_EQ(page[0].position(), 16u);
-  // A partition whose name is a prefix of another's does not see the other's events.
-  ASSERT_TRUE(store_->ReadPartition("oo", 0, SIZE_MAX, &page).ok());
+  EXPECT_EQ(page[0].position(), 5u);
+  // A platform whose name is a prefix of another's does not see the other's events.
+  ASSERT_TRUE(store_->Read("oo", 0, SIZE_MAX, &page).ok());
   EXPECT_TRUE(page.empty());
+  EXPECT_EQ(store_->Head("oo").position, 0u);
+  EXPECT_EQ(store_->Platforms(), (std::vector<std::string>{"oost", "west"}));
 
   ASSERT_TRUE(store_->ReadStream("west/s/1", 3, 2, &page).ok());
   ASSERT_EQ(page.size(), 2u);
   EXPECT_EQ(page[0].version(), 3u);
   EXPECT_EQ(page[1].version(), 4u);
   EXPECT_EQ(page[0].stream(), "west/s/1");
+}
+
+// The worked example of docs/verification.md, computed there from the rule alone.
+TEST(ChainRule, TheDocumentedExampleHashesAsDocumented) {
+  EXPECT_EQ(HexOf(GenesisHash("kolenkit")),
+            "4b579637be6e6b764c23aa125390cba4a2b77696f6bf31df93d4dd12ff70c6ba");
+  EventRecord record;
+  record.set_id("e-1");
+  record.set_stream("kolenkit/initiative/i-1");
+  record.set_position(1);
+  record.set_type("T");
+  record.set_actor("m-anna");
+  record.set_correlation_id("c-1");
+  record.set_payload("hallo");
+  EXPECT_EQ(HexOf(EventBody(record)),
+            "0a03652d3112176b6f6c656e6b69742f696e69746961746976652f692d3120012a01543a066d2d616e6e"
+            "614203632d314a0568616c6c6f");
+  record.set_prev_hash(GenesisHash("kolenkit"));
+  EXPECT_EQ(HexOf(ComputeEventHash(record)),
+            "376c37e29423ae04f3efe6cfc4bf85ca7347116b0478a8d27729ee219a6aff96");
+}
+
+TEST_F(StoreTest, EachPlatformHasItsOwnChainFromAGenesisBoundToItsId) {
+  EXPECT_NE(GenesisHash("oost"), GenesisHash("west"));
+  EXPECT_EQ(GenesisHash("oost").size(), 32u);
+  EXPECT_EQ(store_->Head("oost").hash, GenesisHash("oost"));  // an empty log's head
+  for (int i = 0; i < 12; ++i) {
+    const std::string platform = i % 2 ? "oost" : "west";
+    ASSERT_TRUE(AppendOne(platform + "/s/1", "e" + std::to_string(i)).ok());
+  }
+  for (const std::string platform : {"oost", "west"}) {
+    auto events = All(platform);
+    ASSERT_EQ(events.size(), 6u);
+    std::string prev = GenesisHash(platform);
+    for (const auto& e : events) {
+      EXPECT_EQ(e.prev_hash(), prev) << platform << " " << e.position();
+      EXPECT_EQ(ComputeEventHash(e), e.hash());
+      prev = e.hash();
+    }
+    EXPECT_EQ(store_->Head(platform).hash, prev);
+    EXPECT_EQ(store_->Verify(platform).head.hash, prev);
+  }
+  // One append writes to one platform.
+  auto both = store_->AppendAll({{"oost/s/2", ExpectedVersion::Any(), {Event("x1")}},
+                                 {"west/s/2", ExpectedVersion::Any(), {Event("x2")}}});
+  EXPECT_EQ(both.status.code(), codes::kInvalidArgument);
+  EXPECT_EQ(store_->Head("oost").position, 6u);
+}
+
+TEST_F(StoreTest, AnExpectedPositionFencesThePlatformsLog) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  AppendOptions at_one;
+  at_one.expected_position = 1;
+  auto next =
+      store_->AppendAll({{"p/s/2", ExpectedVersion::Any(), {Event("b"), Event("c")}}}, at_one);
+  ASSERT_TRUE(next.ok()) << next.status.ToString();
+  EXPECT_EQ(next.positions, (std::vector<uint64_t>{2, 3}));
+  // The same expectation again is stale now: nothing is written.
+  auto stale = store_->AppendAll({{"p/s/2", ExpectedVersion::Any(), {Event("d")}}}, at_one);
+  EXPECT_EQ(stale.status.code(), codes::kWrongExpectedVersion);
+  EXPECT_NE(stale.status.message().find("position 3"), std::string::npos) << stale.status.message();
+  EXPECT_EQ(store_->Head("p").position, 3u);
+  // Another platform's position is its own.
+  AppendOptions at_zero;
+  at_zero.expected_position = 0;
+  EXPECT_TRUE(store_->AppendAll({{"q/s/1", ExpectedVersion::Any(), {Event("e")}}}, at_zero).ok());
+}
+
+TEST_F(StoreTest, AnAsyncAppendCompletesByItsCallbackOnceDurable) {
+  struct Outcome {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<AppendResult> results;
+  } outcome;
+  auto done = [&](AppendResult result) {
+    std::lock_guard lock(outcome.mu);
+    outcome.results.push_back(std::move(result));
+    outcome.cv.notify_all();
+  };
+  for (int i = 0; i < 20; ++i) {
+    store_->AppendAsync({{"p/s/" + std::to_string(i % 3),
+                          ExpectedVersion::Any(),
+                          {Event("a" + std::to_string(i))}}},
+                        {}, done);
+  }
+  store_->AppendAsync({}, {}, done);  // refused: answered at once, still through the callback
+  std::unique_lock lock(outcome.mu);
+  ASSERT_TRUE(outcome.cv.wait_for(lock, std::chrono::seconds(30),
+                                  [&] { return outcome.results.size() == 21; }));
+  size_t refused = 0;
+  std::vector<uint64_t> positions;
+  for (const auto& result : outcome.results) {
+    if (!result.ok()) {
+      EXPECT_EQ(result.status.code(), codes::kInvalidArgument);
+      ++refused;
+      continue;
+    }
+    // Called once durable: what it names can be read.
+    EXPECT_LE(result.positions[0], store_->Head("p").position);
+    positions.push_back(result.positions[0]);
+  }
+  EXPECT_EQ(refused, 1u);
+  std::sort(positions.begin(), positions.end());
+  for (size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], i + 1);
 }
 
 TEST_F(StoreTest, HashChainLinksEveryEventAndSurvivesReopen) {
@@ -327,7 +439,7 @@ TEST_F(StoreTest, HashChainLinksEveryEventAndSurvivesReopen) {
     ASSERT_TRUE(AppendOne("p/s/" + std::to_string(i % 4), "e" + std::to_string(i)).ok());
   auto all = All();
   ASSERT_EQ(all.size(), 25u);
-  std::string prev(32, '\0');
+  std::string prev = GenesisHash("p");
   for (const auto& e : all) {
     EXPECT_EQ(e.prev_hash(), prev) << e.position();
     EXPECT_EQ(e.hash().size(), 32u);
@@ -336,33 +448,42 @@ TEST_F(StoreTest, HashChainLinksEveryEventAndSurvivesReopen) {
   }
   // Versions continue across the reopen, when the stream-version cache is cold.
   EXPECT_EQ(all[24].version(), 6u);
-  VerifyReport report = store_->Verify();
+  VerifyReport report = store_->Verify("p");
   EXPECT_TRUE(report.ok()) << report.problem;
   EXPECT_EQ(report.events, 25u);
   EXPECT_EQ(report.head.hash, prev);
-  EXPECT_EQ(store_->Head().hash, prev);
+  EXPECT_EQ(store_->Head("p").hash, prev);
 }
 
-TEST_F(StoreTest, StoredBytesAreTheCanonicalSerialization) {
+TEST_F(StoreTest, StoredBytesAreTheBodyThenBothHashesAsTheVerificationRuleSays) {
   ASSERT_TRUE(
       store_->Append("p/s/1", ExpectedVersion::Any(), {Event("a", "bytes\x00\xff", "t")}).ok());
+  const EventRecord event = All().at(0);
   store_.reset();
   std::string stored;
-  test_support::EditStoredEvent(dir_.path(), 1, [&](std::string& bytes) { stored = bytes; });
+  test_support::EditStoredEvent(dir_.path(), "p", 1, [&](std::string& bytes) { stored = bytes; });
   EventRecord parsed;
   ASSERT_TRUE(parsed.ParseFromString(stored));
-  EXPECT_EQ(parsed.SerializeAsString(), stored);
+  EXPECT_EQ(parsed.SerializeAsString(), stored);  // canonical: fields in number order
+  // docs/verification.md: the stored record is body ‖ 0x52 0x20 prev ‖ 0x7A 0x20 hash.
+  const std::string body = EventBody(event);
+  ASSERT_EQ(stored.size(), body.size() + 68);
+  EXPECT_EQ(stored.substr(0, body.size()), body);
+  EXPECT_EQ(stored.substr(body.size(), 2), std::string("\x52\x20"));
+  EXPECT_EQ(stored.substr(body.size() + 2, 32), GenesisHash("p"));
+  EXPECT_EQ(stored.substr(body.size() + 34, 2), std::string("\x7a\x20"));
+  EXPECT_EQ(stored.substr(body.size() + 36), event.hash());
 }
 
 TEST_F(StoreTest, VerifyNamesTheFirstAlteredEvent) {
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
   store_.reset();
-  test_support::FlipPayloadByte(dir_.path(), 17);
-  test_support::FlipPayloadByte(dir_.path(), 31);
+  test_support::FlipPayloadByte(dir_.path(), "p", 17);
+  test_support::FlipPayloadByte(dir_.path(), "p", 31);
   Options no_tail_check;
   no_tail_check.tail_check_events = 0;
   Reopen(no_tail_check);
-  VerifyReport report = store_->Verify();
+  VerifyReport report = store_->Verify("p");
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.first_bad_position, 17u);
   EXPECT_NE(report.problem.find("hash"), std::string::npos) << report.problem;
@@ -374,23 +495,23 @@ TEST_F(StoreTest, VerifyFindsALostIndexEntry) {
   store_.reset();
   test_support::DeleteRawKey(dir_.path(), "ids", "e12");
   Reopen();
-  VerifyReport report = store_->Verify();
+  VerifyReport report = store_->Verify("p");
   ASSERT_FALSE(report.ok());
   EXPECT_TRUE(report.status.ok()) << report.status.ToString();
   EXPECT_EQ(report.first_bad_position, 13u);
   EXPECT_NE(report.problem.find("id index entry is missing"), std::string::npos) << report.problem;
 }
 
-TEST_F(StoreTest, VerifyFindsAMissingPartitionEntryAndAStrayIdEntry) {
+TEST_F(StoreTest, VerifyFindsAMissingStreamEntryAndAStrayIdEntry) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
   store_.reset();
-  const std::string position_5("\0\0\0\0\0\0\0\x05", 8);
-  test_support::DeleteRawKey(dir_.path(), "partitions", std::string("p\0", 2) + position_5);
+  const std::string version_4("\0\0\0\0\0\0\0\x04", 8);
+  test_support::DeleteRawKey(dir_.path(), "streams", std::string("p/s/1\0", 6) + version_4);
   Reopen();
-  VerifyReport report = store_->Verify();
+  VerifyReport report = store_->Verify("p");
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.first_bad_position, 5u);
-  EXPECT_NE(report.problem.find("partition index entry is missing"), std::string::npos)
+  EXPECT_NE(report.problem.find("stream index entry is missing"), std::string::npos)
       << report.problem;
 
   test_support::TempDir other;
@@ -402,24 +523,63 @@ TEST_F(StoreTest, VerifyFindsAMissingPartitionEntryAndAStrayIdEntry) {
                     .ok());
   }
   fresh.value().reset();
-  // An id that no event has, pointing at an event that has its own id.
-  test_support::PutRawKey(other.path(), "ids", "ghost", position_5);
+  // An id that no event has, pointing at an event that has its own id: the platform's walk
+  // cannot see it, the store's shared indexes can.
+  test_support::PutRawKey(other.path(), "ids", "ghost",
+                          std::string("p\0", 2) + std::string("\0\0\0\0\0\0\0\x05", 8));
   auto reopened = EventStore::Open(other.path(), Options());
   ASSERT_TRUE(reopened.ok());
-  report = reopened.value()->Verify();
-  ASSERT_FALSE(report.ok());
-  EXPECT_NE(report.problem.find("ids index holds 11 entries for 10 events"), std::string::npos)
-      << report.problem;
+  EXPECT_TRUE(reopened.value()->Verify("p").ok());
+  const std::vector<VerifyReport> all = reopened.value()->VerifyAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(all[0].ok());
+  ASSERT_FALSE(all[1].ok());
+  EXPECT_EQ(all[1].platform, "");
+  EXPECT_NE(all[1].problem.find("ids index holds 11 entries for 10 events"), std::string::npos)
+      << all[1].problem;
+}
+
+TEST_F(StoreTest, AFlippedByteFailsItsPlatformsVerifyAndLeavesTheOthersGreen) {
+  for (int i = 0; i < 30; ++i) {
+    const std::string platform = std::vector<std::string>{"noord", "oost", "zuid"}[i % 3];
+    ASSERT_TRUE(AppendOne(platform + "/s/1", "e" + std::to_string(i)).ok());
+  }
+  store_.reset();
+  test_support::FlipPayloadByte(dir_.path(), "oost", 7);
+  Options no_tail_check;
+  no_tail_check.tail_check_events = 0;
+  Reopen(no_tail_check);
+  EXPECT_TRUE(store_->Verify("noord").ok());
+  EXPECT_TRUE(store_->Verify("zuid").ok());
+  const VerifyReport oost = store_->Verify("oost");
+  ASSERT_FALSE(oost.ok());
+  EXPECT_EQ(oost.first_bad_position, 7u);
+  const std::vector<VerifyReport> all = store_->VerifyAll();
+  ASSERT_EQ(all.size(), 2u);  // noord, then oost, which stops the walk
+  EXPECT_TRUE(all[0].ok());
+  EXPECT_EQ(all[1].platform, "oost");
+  EXPECT_FALSE(all[1].ok());
 }
 
 TEST_F(StoreTest, OpenRefusesAStoreWhoseTailIsBroken) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(AppendOne("p/s/1", "e" + std::to_string(i)).ok());
   store_.reset();
-  test_support::FlipPayloadByte(dir_.path(), 9);
+  test_support::FlipPayloadByte(dir_.path(), "p", 9);
   auto opened = EventStore::Open(dir_.path(), Options());
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), codes::kCorruption);
-  EXPECT_NE(opened.status().message().find("position 9"), std::string::npos)
+  EXPECT_NE(opened.status().message().find("p is broken at position 9"), std::string::npos)
+      << opened.status().message();
+}
+
+TEST_F(StoreTest, OpenRefusesAStoreOfTheOneLogFormatAndNamesTheMigration) {
+  ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
+  store_.reset();
+  test_support::PutRawKey(dir_.path(), "default", "format", "rotonde-eventstore-1");
+  auto opened = EventStore::Open(dir_.path(), Options());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), codes::kOldFormat);
+  EXPECT_NE(opened.status().message().find("rotonde migrate --from"), std::string::npos)
       << opened.status().message();
 }
 
@@ -431,15 +591,15 @@ TEST_F(StoreTest, ImportContinuesTheLogExactly) {
   auto target = EventStore::Open(other.path(), Options());
   ASSERT_TRUE(target.ok());
   auto& copy = *target.value();
-  ASSERT_TRUE(copy.Import({original.begin(), original.begin() + 25}).ok());
-  ASSERT_TRUE(copy.Import({original.begin() + 25, original.end()}).ok());
+  ASSERT_TRUE(copy.Import("p", {original.begin(), original.begin() + 25}).ok());
+  ASSERT_TRUE(copy.Import("p", {original.begin() + 25, original.end()}).ok());
   std::vector<EventRecord> imported;
-  ASSERT_TRUE(copy.ReadAll(0, SIZE_MAX, &imported).ok());
+  ASSERT_TRUE(copy.Read("p", 0, SIZE_MAX, &imported).ok());
   ASSERT_EQ(imported.size(), original.size());
   for (size_t i = 0; i < original.size(); ++i) {
     EXPECT_EQ(imported[i].SerializeAsString(), original[i].SerializeAsString()) << i;
   }
-  EXPECT_TRUE(copy.Verify().ok());
+  EXPECT_TRUE(copy.Verify("p").ok());
   // Appends continue the imported chain and versions.
   auto next = copy.Append("p/s/0", ExpectedVersion::Exact(13), {Event("after")});
   ASSERT_TRUE(next.ok()) << next.status.ToString();
@@ -456,22 +616,24 @@ TEST_F(StoreTest, ImportRefusesRecordsThatDoNotContinueTheLog) {
 
   auto altered = original;
   altered[3].set_payload("rewritten history");
-  EXPECT_EQ(copy.Import(altered).code(), codes::kInvalidArgument);
-  EXPECT_EQ(copy.Head().position, 0u);  // all or nothing
+  EXPECT_EQ(copy.Import("p", altered).code(), codes::kInvalidArgument);
+  EXPECT_EQ(copy.Head("p").position, 0u);  // all or nothing
 
-  EXPECT_EQ(copy.Import({original.begin() + 1, original.end()}).code(), codes::kInvalidArgument);
-  ASSERT_TRUE(copy.Import({original.begin(), original.begin() + 2}).ok());
-  EXPECT_EQ(copy.Import({original.begin(), original.begin() + 2}).code(), codes::kInvalidArgument);
-  EXPECT_EQ(copy.Head().position, 2u);
+  EXPECT_EQ(copy.Import("p", {original.begin() + 1, original.end()}).code(),
+            codes::kInvalidArgument);
+  ASSERT_TRUE(copy.Import("p", {original.begin(), original.begin() + 2}).ok());
+  EXPECT_EQ(copy.Import("p", {original.begin(), original.begin() + 2}).code(),
+            codes::kInvalidArgument);
+  EXPECT_EQ(copy.Head("p").position, 2u);
 }
 
 TEST_F(StoreTest, AClosedStoreRefusesWorkClearly) {
   ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
-  auto subscription = store_->Subscribe(1);
+  auto subscription = store_->Subscribe("p", 1);
   store_->Close();
   EXPECT_EQ(AppendOne("p/s/1", "b").status.code(), codes::kClosed);
   std::vector<EventRecord> out;
-  EXPECT_EQ(store_->ReadAll(0, 10, &out).code(), codes::kClosed);
+  EXPECT_EQ(store_->Read("p", 0, 10, &out).code(), codes::kClosed);
   EXPECT_EQ(subscription->Next(&out, 10, std::chrono::seconds(5)).code(), codes::kClosed);
   subscription.reset();
 }

@@ -28,9 +28,10 @@ class StoreTest : public ::testing::Test {
     store_ = std::move(opened).value();
   }
 
-  std::vector<EventRecord> All() {
+  // Every event of `platform`'s log.
+  std::vector<EventRecord> All(const std::string& platform = "p") {
     std::vector<EventRecord> out;
-    Status s = store_->ReadAll(0, SIZE_MAX, &out);
+    Status s = store_->Read(platform, 0, SIZE_MAX, &out);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return out;
   }

@@ -24,7 +24,7 @@ class CatchUpPagesTest : public ::testing::Test {
     auto opened = eventstore::EventStore::Open(dir_.path(), eventstore::Options());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
-    // Two platforms interleaved: kolenkit holds the odd positions, noord the even ones.
+    // Two platforms' appends interleaved: each has a log of its own, positions 1..200.
     for (int i = 0; i < 400; ++i) {
       const std::string platform = i % 2 == 0 ? "kolenkit" : "noord";
       auto appended = store_->Append(
@@ -41,12 +41,12 @@ class CatchUpPagesTest : public ::testing::Test {
         [this](const std::string& platform, uint64_t after, size_t limit, Events* out) {
           ++log_reads_;
           std::vector<eventstore::EventRecord> page;
-          Status s = store_->ReadPartition(platform, after, limit, &page);
+          Status s = store_->Read(platform, after, limit, &page);
           out->clear();
           for (const auto& record : page) out->emplace_back(record.position(), record.id());
           return s;
         },
-        [this] { return store_->Head().position; },
+        [this](const std::string& platform) { return store_->Head(platform).position; },
         [defer](std::function<void()> task) {
           if (defer != nullptr) {
             defer->push_back(std::move(task));
@@ -69,7 +69,7 @@ class CatchUpPagesTest : public ::testing::Test {
   // The platform's events with after < position <= upto, read directly.
   Events Direct(const std::string& platform, uint64_t after, uint64_t upto) {
     std::vector<eventstore::EventRecord> all;
-    EXPECT_TRUE(store_->ReadPartition(platform, after, SIZE_MAX, &all).ok());
+    EXPECT_TRUE(store_->Read(platform, after, SIZE_MAX, &all).ok());
     Events out;
     for (const auto& record : all) {
       if (record.position() <= upto) out.emplace_back(record.position(), record.id());
@@ -114,19 +114,19 @@ TEST_F(CatchUpPagesTest, ReadersAtNearbyPositionsShareOnePageAndEachGetsExactlyW
 
 TEST_F(CatchUpPagesTest, APageShorterThanAskedCoversTheLogUpToItsHead) {
   auto pages = Pages(500, 1 << 20);
-  auto page = ReadNow(*pages, "noord", 300);
-  EXPECT_EQ(page->covered_to, store_->Head().position);
-  EXPECT_EQ(After(*page, 300), Direct("noord", 300, page->covered_to));
+  auto page = ReadNow(*pages, "noord", 150);
+  EXPECT_EQ(page->covered_to, store_->Head("noord").position);
+  EXPECT_EQ(After(*page, 150), Direct("noord", 150, page->covered_to));
   // Nothing after the head: an empty page that covers just the position asked.
-  auto nothing = ReadNow(*pages, "noord", store_->Head().position);
+  auto nothing = ReadNow(*pages, "noord", store_->Head("noord").position);
   EXPECT_TRUE(nothing->events.empty());
-  EXPECT_EQ(nothing->covered_to, store_->Head().position);
+  EXPECT_EQ(nothing->covered_to, store_->Head("noord").position);
 }
 
 TEST_F(CatchUpPagesTest, EveryPositionGetsTheSameEventsAsADirectRead) {
   auto pages = Pages(37, 1 << 20);
   int asked = 0;
-  for (uint64_t after = 0; after <= store_->Head().position; after += 7) {
+  for (uint64_t after = 0; after <= store_->Head("kolenkit").position; after += 7) {
     for (const std::string platform : {"kolenkit", "noord"}) {
       auto page = ReadNow(*pages, platform, after);
       ++asked;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "rotonde/base/base64.h"
+#include "rotonde/base/hex.h"
 #include "server_fixture.h"
 
 namespace rotonde::test_support {
@@ -37,6 +39,10 @@ TEST_F(HttpApiTest, SignInSetsAnHttpOnlyStrictCookieAndListsTheCallersPlatforms)
   ASSERT_EQ(body.at("platforms").as_array().size(), 1u);  // kolenkit, not noord
   EXPECT_EQ(body.at("platforms").as_array()[0].at("id"), "kolenkit");
   EXPECT_EQ(body.at("platforms").as_array()[0].at("role"), "ROLE_ADMIN");
+  // Positions are each platform's own: the session names each platform's head, not one of
+  // its own.
+  EXPECT_EQ(body.at("platforms").as_array()[0].at("position").to_number<uint64_t>(), Head());
+  EXPECT_FALSE(body.contains("position"));
 
   // The cookie works as well as the Bearer token.
   const std::string token(body.at("token").as_string());
@@ -384,6 +390,22 @@ TEST_F(HttpApiTest, ViewsAsOfAnEarlierPositionAreTheAuditorsReplay) {
   EXPECT_EQ(Get("/api/v1/platforms/kolenkit/views/board?at=x", olaf).Code(), "bad_request");
 }
 
+TEST_F(HttpApiTest, APositionThePlatformsLogNeverHadIsSaidToBeBeyondItsHead) {
+  // Such a position comes from another log of the platform (a migrated store, another
+  // server): answered plainly, so the client starts again instead of waiting for it.
+  const std::string olaf = SignIn("olaf");
+  const uint64_t head = Head();
+  for (const std::string target :
+       {"/api/v1/platforms/kolenkit/views/board?at=", "/api/v1/platforms/kolenkit/events?from="}) {
+    HttpReply at_head = Get(target + std::to_string(head), olaf);
+    EXPECT_EQ(at_head.status, 200) << target << at_head.body;
+    HttpReply beyond = Get(target + std::to_string(head + 1), olaf);
+    EXPECT_EQ(beyond.status, 409) << target;
+    EXPECT_EQ(beyond.Code(), "position_beyond_head") << target;
+    EXPECT_EQ(beyond.Json().at("details").at("head").to_number<uint64_t>(), head) << target;
+  }
+}
+
 TEST_F(HttpApiTest, TheEventFeedPagesExactlyThroughThePlatformsEvents) {
   const std::string olaf = SignIn("olaf");
   uint64_t from = 0, seen = 0, last = 0;
@@ -404,6 +426,16 @@ TEST_F(HttpApiTest, TheEventFeedPagesExactlyThroughThePlatformsEvents) {
       const uint64_t position = lines[i].at("position").to_number<uint64_t>();
       EXPECT_GT(position, last);
       EXPECT_EQ(std::string(lines[i].at("stream").as_string()).rfind("kolenkit/", 0), 0u);
+      EXPECT_EQ(lines[i].at("platform"), "kolenkit");
+      // The body is what the hash covers: a client verifies the chain from the feed alone.
+      eventstore::EventRecord record;
+      const auto body = BytesOfBase64(lines[i].at("body").as_string());
+      ASSERT_TRUE(body && record.ParseFromString(*body));
+      EXPECT_EQ(record.position(), position);
+      const auto prev_hash = BytesOfLowerHex(lines[i].at("prevHash").as_string(), 32);
+      ASSERT_TRUE(prev_hash);
+      record.set_prev_hash(*prev_hash);
+      EXPECT_EQ(HexOf(eventstore::ComputeEventHash(record)), lines[i].at("hash").as_string());
       last = position;
       ++seen;
     }
@@ -413,7 +445,7 @@ TEST_F(HttpApiTest, TheEventFeedPagesExactlyThroughThePlatformsEvents) {
   }
   uint64_t kolenkit_events = 0;
   std::vector<eventstore::EventRecord> all;
-  ASSERT_TRUE(store_->ReadPartition("kolenkit", 0, 100000, &all).ok());
+  ASSERT_TRUE(store_->Read("kolenkit", 0, 100000, &all).ok());
   kolenkit_events = all.size();
   EXPECT_EQ(seen, kolenkit_events);
 }
@@ -475,8 +507,11 @@ TEST_F(MonitoringListenerTest, ServesMetricsWithoutATokenAndNothingElse) {
   ASSERT_NE(metrics_port, port_);
   HttpReply metrics = Http(metrics_port, "GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("rotonde_log_head_position " + std::to_string(Head())),
-            std::string::npos);
+  EXPECT_NE(metrics.body.find("rotonde_platform_head_position{platform=\"kolenkit\"} " +
+                              std::to_string(Head())),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("rotonde_platforms 2\n"), std::string::npos);
   EXPECT_EQ(Http(metrics_port, "GET", "/healthz").status, 200);
   EXPECT_EQ(Http(metrics_port, "GET", "/readyz").status, 200);
   EXPECT_EQ(Http(metrics_port, "GET", "/api/v1/session").status, 404);
@@ -504,7 +539,7 @@ TEST_F(HttpApiTest, OperationsEndpoints) {
   // What the server holds in memory, for sizing its machine.
   EXPECT_GT(CounterValue("rotonde_store_memtable_bytes"), 0u);
   EXPECT_GE(CounterValue("rotonde_store_recent_events"), 1u);
-  EXPECT_LE(CounterValue("rotonde_store_recent_events"), Head());
+  EXPECT_LE(CounterValue("rotonde_store_recent_events"), Head("kolenkit") + Head("noord"));
   EXPECT_LE(CounterValue("rotonde_store_block_cache_bytes"), uint64_t{64} << 20);
   EXPECT_GT(CounterValue("process_resident_memory_bytes"), uint64_t{1} << 20);
   EXPECT_EQ(Get("/api/v1/nothing-here", SignIn("bram")).Code(), "not_found");

@@ -363,14 +363,16 @@ void ReadCommandIds(const std::string& dir, std::set<std::string>* ids) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   std::vector<eventstore::EventRecord> page;
   for (uint64_t after = 0;;) {
-    ASSERT_TRUE((*store)->ReadPartition(demo::kDemoPlatform, after, 4096, &page).ok());
+    ASSERT_TRUE((*store)->Read(demo::kDemoPlatform, after, 4096, &page).ok());
     for (const auto& record : page) ids->insert(record.correlation_id());
     if (page.empty()) break;
     after = page.back().position();
   }
-  const eventstore::VerifyReport report = (*store)->Verify();
-  EXPECT_TRUE(report.ok()) << report.status.ToString() << " first bad position "
-                           << report.first_bad_position.value_or(0) << ": " << report.problem;
+  for (const eventstore::VerifyReport& report : (*store)->VerifyAll()) {
+    EXPECT_TRUE(report.ok()) << report.platform << ": " << report.status.ToString()
+                             << " first bad position " << report.first_bad_position.value_or(0)
+                             << ": " << report.problem;
+  }
 }
 
 // Every acknowledged command id has its events in the store at `dir`. With a non-empty
@@ -412,7 +414,8 @@ json::value ViewFromScratch(const std::string& dir, const std::string& view, uin
   Status read = service.Read(demo::kDemoPlatform, [&](const projections::PlatformModel& model) {
     auto event_at = [&](uint64_t at, v1::EventRecord* record) {
       std::vector<eventstore::EventRecord> one;
-      if (at == 0 || !(*store)->ReadAll(at - 1, 1, &one).ok() || one.empty()) return false;
+      if (at == 0 || !(*store)->Read(demo::kDemoPlatform, at - 1, 1, &one).ok() || one.empty())
+        return false;
       *record = std::move(one[0]);
       return true;
     };

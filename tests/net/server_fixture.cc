@@ -19,7 +19,7 @@ void ServerFixture::Start(const ServerOptions& options) {
   ASSERT_TRUE(auth.ok()) << auth.status().ToString();
   auth_ = std::move(auth.value());
   commands_ = std::make_unique<app::CommandService>(*store_);
-  if (store_->Head().position == 0) {
+  if (store_->Platforms().empty()) {
     demo::DemoSummary summary;
     ASSERT_TRUE(demo::WriteDemo(*commands_, &summary).ok());
     for (const auto& member : summary.members) {
@@ -39,10 +39,9 @@ void ServerFixture::Start(const ServerOptions& options) {
   ASSERT_TRUE(commands_->LoadAll().ok());
   metrics_ = std::make_unique<net::Metrics>();
   app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_);
-  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_);
   hub_ = std::make_unique<net::FeedHub>(*store_,
                                         net::FeedHub::Options{options.push_interval, 256 << 10});
-  hub_->Start(store_->Head().position);
+  hub_->Start();
   net::ServerConfig config;
   config.port = 0;
   config.ws_queue_limit_bytes = options.ws_queue_limit_bytes;

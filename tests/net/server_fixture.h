@@ -44,7 +44,10 @@ class ServerFixture : public ::testing::Test {
   // HTTP with `token` as Bearer (empty: none).
   HttpReply Get(const std::string& target, const std::string& token);
   HttpReply Post(const std::string& target, const std::string& body, const std::string& token);
-  uint64_t Head() const { return store_->Head().position; }
+  // The head position of `platform`'s log.
+  uint64_t Head(const std::string& platform = "kolenkit") const {
+    return store_->Head(platform).position;
+  }
   // The Authorization header of the operator's token (config.operator_token).
   static std::map<std::string, std::string> OperatorHeaders();
   // The value of a counter or gauge without labels, from GET /metrics.

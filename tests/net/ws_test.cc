@@ -51,7 +51,7 @@ bool ReadEventsUntil(WsClient& client, uint64_t until, std::vector<uint64_t>* po
 
 std::vector<uint64_t> KolenkitPositionsAfter(eventstore::EventStore& store, uint64_t after) {
   std::vector<eventstore::EventRecord> records;
-  EXPECT_TRUE(store.ReadPartition("kolenkit", after, 1'000'000, &records).ok());
+  EXPECT_TRUE(store.Read("kolenkit", after, 1'000'000, &records).ok());
   std::vector<uint64_t> out;
   for (const auto& r : records) out.push_back(r.position());
   return out;
@@ -286,13 +286,32 @@ TEST_F(WsTest, MalformedMessagesGetAnErrorAndTheConnectionStaysUsable) {
     auto error = client.ReadUntil("error", kWait);
     ASSERT_TRUE(error);
     EXPECT_EQ(error->at("code").as_string(), row.code);
-    EXPECT_TRUE(error->contains("position"));
+    EXPECT_FALSE(error->at("message").as_string().empty());
   }
   ASSERT_TRUE(client.Send({{"type", "ping"}, {"id", "p"}}));
   auto pong = client.ReadUntil("pong", kWait);
   ASSERT_TRUE(pong);
   EXPECT_EQ(pong->at("id"), "p");
   EXPECT_EQ(Head(), head);
+}
+
+TEST_F(WsTest, SubscribingFromBeyondThePlatformsHeadIsRefusedWithTheHead) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  const uint64_t head = Head();
+  ASSERT_TRUE(client.Send(
+      {{"type", "subscribe"}, {"id", "s1"}, {"platform", "kolenkit"}, {"from", head + 5}}));
+  auto error = client.ReadUntil("error", kWait);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->at("id"), "s1");
+  EXPECT_EQ(error->at("code"), "position_beyond_head");
+  EXPECT_EQ(error->at("details").at("head").to_number<uint64_t>(), head);
+  // From the head it names, the subscription works.
+  ASSERT_TRUE(
+      client.Send({{"type", "subscribe"}, {"id", "s2"}, {"platform", "kolenkit"}, {"from", head}}));
+  auto subscribed = client.ReadUntil("subscribed", kWait);
+  ASSERT_TRUE(subscribed);
+  EXPECT_EQ(subscribed->at("position").to_number<uint64_t>(), head);
 }
 
 TEST_F(WsTest, AnOversizeMessageClosesWith1009) {

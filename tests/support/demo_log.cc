@@ -21,7 +21,7 @@ DemoLog::DemoLog() {
   std::vector<v1::EventRecord> page;
   for (uint64_t after = 0;;) {
     page.clear();
-    if (Status s = store_->ReadAll(after, 4096, &page); !s.ok()) {
+    if (Status s = store_->Read("kolenkit", after, 4096, &page); !s.ok()) {
       ADD_FAILURE() << "cannot read the log: " << s.ToString();
       events_.clear();
       return;
@@ -45,7 +45,8 @@ std::function<bool(uint64_t, v1::EventRecord*)> DemoLog::EventAt() const {
   const eventstore::EventStore* store = store_.get();
   return [store](uint64_t position, v1::EventRecord* record) {
     std::vector<v1::EventRecord> one;
-    if (position == 0 || !store->ReadAll(position - 1, 1, &one).ok() || one.empty()) return false;
+    if (position == 0 || !store->Read("kolenkit", position - 1, 1, &one).ok() || one.empty())
+      return false;
     *record = std::move(one[0]);
     return true;
   };

@@ -40,17 +40,21 @@ void WithFamily(
 
 }  // namespace
 
-void EditStoredEvent(const std::string& dir, uint64_t position,
+void EditRawValue(const std::string& dir, const std::string& family, const std::string& key,
+                  const std::function<void(std::string& bytes)>& edit) {
+  WithFamily(dir, family, [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* handle) {
+    std::string bytes;
+    rocksdb::Status s = db.Get(rocksdb::ReadOptions(), handle, key, &bytes);
+    if (!s.ok()) return s;
+    edit(bytes);
+    return db.Put(rocksdb::WriteOptions(), handle, key, bytes);
+  });
+}
+
+void EditStoredEvent(const std::string& dir, const std::string& platform, uint64_t position,
                      const std::function<void(std::string& bytes)>& edit) {
-  WithFamily(
-      dir, eventstore::keys::kLogFamily, [&](rocksdb::DB& db, rocksdb::ColumnFamilyHandle* log) {
-        std::string bytes;
-        rocksdb::Status s =
-            db.Get(rocksdb::ReadOptions(), log, eventstore::keys::LogKey(position), &bytes);
-        if (!s.ok()) return s;
-        edit(bytes);
-        return db.Put(rocksdb::WriteOptions(), log, eventstore::keys::LogKey(position), bytes);
-      });
+  EditRawValue(dir, eventstore::keys::kLogFamily, eventstore::keys::LogKey(platform, position),
+               edit);
 }
 
 void DeleteRawKey(const std::string& dir, const std::string& family, const std::string& key) {
@@ -66,18 +70,20 @@ void PutRawKey(const std::string& dir, const std::string& family, const std::str
   });
 }
 
-void FlipPayloadByte(const std::string& dir, uint64_t position) {
-  EditStoredEvent(dir, position, [](std::string& bytes) {
-    rotonde::v1::EventRecord record;
-    if (!record.ParseFromString(bytes) || record.payload().empty()) {
-      throw std::runtime_error("no payload to damage");
-    }
-    // Find the payload inside the stored bytes and flip a bit of its last byte, leaving the
-    // protobuf framing intact: the damage is to content, as a bad sector or a tamperer does.
-    const size_t at = bytes.find(record.payload());
-    if (at == std::string::npos) throw std::runtime_error("payload not found");
-    bytes[at + record.payload().size() - 1] ^= 0x01;
-  });
+void FlipPayloadByteOf(std::string& bytes) {
+  rotonde::v1::EventRecord record;
+  if (!record.ParseFromString(bytes) || record.payload().empty()) {
+    throw std::runtime_error("no payload to damage");
+  }
+  // Find the payload inside the stored bytes and flip a bit of its last byte, leaving the
+  // protobuf framing intact: the damage is to content, as a bad sector or a tamperer does.
+  const size_t at = bytes.find(record.payload());
+  if (at == std::string::npos) throw std::runtime_error("payload not found");
+  bytes[at + record.payload().size() - 1] ^= 0x01;
+}
+
+void FlipPayloadByte(const std::string& dir, const std::string& platform, uint64_t position) {
+  EditStoredEvent(dir, platform, position, FlipPayloadByteOf);
 }
 
 }  // namespace rotonde::test_support

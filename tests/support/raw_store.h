@@ -8,8 +8,14 @@
 
 namespace rotonde::test_support {
 
-// Rewrites the stored bytes of the event at `position` with `edit`; throws on failure.
-void EditStoredEvent(const std::string& dir, uint64_t position,
+// Rewrites the value of `key` in the column family `family` with `edit`; throws on failure
+// (also when the key is not there).
+void EditRawValue(const std::string& dir, const std::string& family, const std::string& key,
+                  const std::function<void(std::string& bytes)>& edit);
+
+// Rewrites the stored bytes of `platform`'s event at `position` with `edit`; throws on
+// failure.
+void EditStoredEvent(const std::string& dir, const std::string& platform, uint64_t position,
                      const std::function<void(std::string& bytes)>& edit);
 
 // Deletes `key` from the column family `family` (e.g. "ids"), as a lost index entry would.
@@ -19,7 +25,10 @@ void DeleteRawKey(const std::string& dir, const std::string& family, const std::
 void PutRawKey(const std::string& dir, const std::string& family, const std::string& key,
                const std::string& value);
 
-// Flips one bit of the stored event's payload (its last byte); throws if the payload is empty.
-void FlipPayloadByte(const std::string& dir, uint64_t position);
+// Flips one bit of the last byte of the payload in a stored event's bytes; throws if the
+// payload is empty.
+void FlipPayloadByteOf(std::string& bytes);
+// FlipPayloadByteOf the stored event of `platform` at `position`.
+void FlipPayloadByte(const std::string& dir, const std::string& platform, uint64_t position);
 
 }  // namespace rotonde::test_support

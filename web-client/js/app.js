@@ -403,7 +403,7 @@ export async function signedIn(session, justNow = false) {
   }
   const want = stored('rotonde.platform');
   app.platform = session.platforms.find((p) => p.id === want) || session.platforms[0];
-  startLive(Number(session.position || 0));
+  startLive(Number(app.platform.position || 0));
   renderShell();
   const route = parseRoute();
   if (route && (route.parts[0] === 'login' || (justNow && route.parts[0] === 'invite'))) {
@@ -417,9 +417,16 @@ export async function signedIn(session, justNow = false) {
   render();
 }
 
-function choosePlatform(id) {
+// Starts over on platform `id` from its current head (positions are each platform's own).
+async function choosePlatform(id) {
   store('rotonde.platform', id);
-  signedIn(app.session);
+  let session = app.session;
+  try {
+    session = await api.get(paths.session);
+  } catch {
+    // Offline: the head known from sign-in will do.
+  }
+  signedIn(session);
 }
 
 function startLive(head) {
@@ -459,6 +466,11 @@ function startLive(head) {
       app.session = null;
       renderShell();
       render();
+    }),
+    // The position we resume from is not in this server's log (it was rewritten or moved):
+    // start over from its head.
+    app.live.on('error', (m) => {
+      if (m.code === 'position_beyond_head') choosePlatform(app.platform.id);
     }),
     app.live.outbox.onChange(renderOutbox),
     app.live.on('sentLater', (entry) => {

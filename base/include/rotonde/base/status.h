@@ -38,6 +38,10 @@ inline constexpr std::string_view kCorruption = "corruption";
 inline constexpr std::string_view kIOError = "io_error";
 inline constexpr std::string_view kClosed = "closed";  // closed or closing
 inline constexpr std::string_view kTimeout = "timeout";
+// Data in a format this version reads only to convert it (`rotonde migrate`).
+inline constexpr std::string_view kOldFormat = "old_format";
+// A reader asked for what is no longer kept where it reads (it fell behind).
+inline constexpr std::string_view kOutOfRange = "out_of_range";
 }  // namespace codes
 
 // A named value of an error, for clients to act on (e.g. retryAfterSeconds: 30).

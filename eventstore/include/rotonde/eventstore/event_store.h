@@ -1,31 +1,34 @@
-// The event store: Rotonde's append-only, hash-chained log on RocksDB.
+// The event store: Rotonde's append-only, hash-chained logs on RocksDB, one per platform.
 //
-// It knows nothing of neighbourhoods: it stores EventRecords in streams and gives each a
-// global position. Every contract below is kept by event_store.cc and checked in
+// It knows nothing of neighbourhoods: it stores EventRecords in streams named
+// "<platform>/<kind>/<id>", and each platform (the part of a stream's name before its first
+// '/') has a log of its own. Every contract below is kept by event_store.cc and checked in
 // tests/eventstore/.
 //
-// Positions. Every event gets a global, gap-free position (from 1) and a version in its
-// stream (from 0). "After position P" means positions P+1, P+2, ...; position 0 is "before
-// the first event".
+// Positions. Every event gets a position in its platform's log, from 1 and gap-free, and a
+// version in its stream (from 0). "After position P" means positions P+1, P+2, ...; position
+// 0 is "before the first event". Nothing in the contract orders events of different
+// platforms: a platform can be exported, verified, moved and erased on its own.
 //
-// Durability. Append returns only after its events are on disk (their RocksDB WriteBatch
-// written, then the WAL fsynced). Concurrent appends are gathered by one writer thread into
-// one batch, and one fsync covers every batch written before it, so throughput grows with
-// concurrency far beyond the disk's fsync rate (src/writer.cc). No read, subscription or
-// head position ever shows an event whose batch is not yet durable. After a failed write or
-// fsync the store refuses every later append; the failed append's events may or may not be
-// found after a restart (retry it with the same ids to find out).
+// Durability. An append completes only after its events are on disk (their RocksDB
+// WriteBatch written, then the WAL fsynced). Concurrent appends, of any platforms, are
+// gathered by one writer thread into one batch, and one fsync covers every batch written
+// before it, so throughput grows with concurrency far beyond the disk's fsync rate
+// (src/writer.cc). No read, subscription or head ever shows an event whose batch is not yet
+// durable. After a failed write or fsync the store refuses every later append; the failed
+// append's events may or may not be found after a restart (retry it with the same ids).
 //
-// Hash chain. hash = SHA-256(prev_hash || event serialized with hash empty); see
-// proto/rotonde/v1/event.proto. Open() checks the last `tail_check_events` links; Verify()
-// checks them all.
+// Hash chain. Each platform's events form a chain from a genesis hash bound to the
+// platform's id, byte for byte as docs/verification.md writes it (src/hash_chain.h). Open()
+// checks the last `tail_check_events` links of every platform; Verify() checks them all.
 //
-// Thread safety. All methods may be called from any thread concurrently. Subscriptions must
-// be destroyed before their store.
+// Thread safety. All methods may be called from any thread concurrently. Subscriptions and
+// feeds must be destroyed before their store.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +48,7 @@ using EventRecord = rotonde::v1::EventRecord;
 
 // Documented limits; violating one fails the call with kInvalidArgument or kTooLarge and
 // writes nothing.
+inline constexpr size_t kMaxPlatformBytes = 64;
 inline constexpr size_t kMaxStreamNameBytes = 256;
 inline constexpr size_t kMaxEventIdBytes = 192;
 inline constexpr size_t kMaxEventTypeBytes = 128;
@@ -91,9 +95,18 @@ struct StreamAppend {
   std::vector<NewEvent> events;
 };
 
+struct AppendOptions {
+  // The platform's last position the caller expects the append to follow: a mismatch fails
+  // with kWrongExpectedVersion and writes nothing. A caller that is the platform's only
+  // writer knows its positions before they are durable, and can decide its next append on
+  // them (nullopt: no check).
+  std::optional<uint64_t> expected_position;
+};
+
 struct AppendResult {
   Status status;
-  // On success: the position of each event, in order (contiguous for a fresh append).
+  // On success: the position of each event in its platform's log, in order (contiguous
+  // for a fresh append).
   std::vector<uint64_t> positions;
   // On success: the (last) stream's version after the append. On kWrongExpectedVersion: the
   // current version of the stream that did not match, or nullopt if it does not exist.
@@ -109,9 +122,10 @@ struct Options {
   bool create_if_missing = true;
   // Open without the write lock, for verify/export next to a running server. Appends fail.
   bool read_only = false;
-  // Events whose chain links Open() re-checks; a broken link fails Open() with kCorruption.
-  // Tools that examine a damaged store (`rotonde verify`) set 0 and call Verify().
-  uint64_t tail_check_events = 1024;
+  // Events of each platform whose chain links Open() re-checks; a broken link fails Open()
+  // with kCorruption. Tools that examine a damaged store (`rotonde verify`) set 0 and call
+  // Verify().
+  uint64_t tail_check_events = 64;
   // Recently committed events kept in memory, so live subscribers never read the disk.
   size_t recent_events_cache = 65'536;
   // Upper bounds of one group commit.
@@ -136,34 +150,40 @@ struct Stats {
   uint64_t memtable_bytes = 0;     // RocksDB's memtables, all column families
   uint64_t block_cache_bytes = 0;  // RocksDB's block cache (at most 64 MiB)
   uint64_t recent_events = 0;      // committed events kept for live readers (recent_events_cache)
+  uint64_t platforms = 0;          // platforms with events
 };
 
+// A platform's log as far as it is durable: its last event.
 struct HeadInfo {
-  uint64_t position = 0;  // 0 for an empty log
-  std::string hash;       // 32 zero bytes for an empty log
+  uint64_t position = 0;  // 0 for a platform with no events
+  std::string hash;       // the platform's genesis hash when it has no events
 };
 
 struct VerifyReport {
   // Not ok when the walk itself could not be done (the store is closed, the disk fails):
   // then nothing is known about damage.
   Status status;
+  std::string platform;  // "" for the report on the store's shared indexes (VerifyAll)
   uint64_t events = 0;
   HeadInfo head;
   // Set when the log is damaged: the first position whose event or index entries fail a
-  // check.
+  // check (for the shared indexes: the count of events they were checked against).
   std::optional<uint64_t> first_bad_position;
   std::string problem;  // what failed there
   bool ok() const { return status.ok() && !first_bad_position.has_value(); }
 };
 
 class Subscription;
+class LiveFeed;
 class PendingAppend;
 struct WriteRequest;
 
 class EventStore {
  public:
   // Opens (or creates) the store in `dir`. Fails with kNotFound if `dir` holds no store and
-  // !create_if_missing, kCorruption if the tail of the chain is broken, kIOError otherwise.
+  // !create_if_missing; with "old_format" if it holds a store of the format before logs were
+  // per platform (`rotonde migrate` rewrites it); kCorruption if the tail of a chain is
+  // broken; kIOError otherwise.
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, const Options& options);
 
   ~EventStore();
@@ -180,53 +200,64 @@ class EventStore {
   AppendResult Append(std::string_view stream, ExpectedVersion expected,
                       std::vector<NewEvent> events);
 
-  // Appends to several streams as one append: atomically (all or none), the events in the
-  // order given with contiguous positions, each stream's expected version checked. A
-  // stream may appear once. The limits of one append hold for the total. A command that
-  // changes several things (a merge: a clash, two initiatives, their tasks) is one
-  // AppendAll. Errors as Append; kWrongExpectedVersion names the stream that did not match.
-  AppendResult AppendAll(std::vector<StreamAppend> appends);
+  // Appends to several streams of one platform as one append: atomically (all or none), the
+  // events in the order given with contiguous positions, each stream's expected version and
+  // the options' expected position checked. A stream may appear once; streams of two
+  // platforms are kInvalidArgument. The limits of one append hold for the total. A command
+  // that changes several things (a merge: a clash, two initiatives, their tasks) is one
+  // AppendAll. Errors as Append; kWrongExpectedVersion names what did not match.
+  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {});
+
+  // AppendAll without waiting: `done` is called once with the result, from a store thread,
+  // once the events are durable or the append is refused; no thread is parked meanwhile.
+  // `done` must not block (it holds up the completion of other appends).
+  using AppendDone = std::function<void(AppendResult)>;
+  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options, AppendDone done);
 
   // AppendAll in two steps, for a caller that decides its next append from the outcome of
   // this one without waiting for the disk (a command handler deciding queued commands one
   // after another, then waiting once): see PendingAppend. Never null.
-  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends);
+  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
+                                                AppendOptions options = {});
 
-  // Appends events that were recorded elsewhere (an export), keeping every field. Each must
-  // continue the log exactly: position = head + 1, prev_hash = head hash, a hash that
-  // recomputes, the next version of its stream, an unused id. All or nothing, within the
-  // limits of one append (kMaxEventsPerAppend, kMaxAppendBytes). On failure, *failed_index
-  // (if given) is set to the index in `records` of the record that failed, or to
-  // records.size() when the failure is not one record's. Used by `rotonde import`.
-  Status Import(std::vector<EventRecord> records, size_t* failed_index = nullptr);
+  // Appends events of `platform` that were recorded elsewhere (an export), keeping every
+  // field. Each must continue the platform's log exactly: position = head + 1, prev_hash =
+  // head hash, a hash that recomputes, the next version of its stream (a stream of
+  // `platform`), an unused id. All or nothing, within the limits of one append. On failure,
+  // *failed_index (if given) is set to the index in `records` of the record that failed, or
+  // to records.size() when the failure is not one record's. Used by `rotonde import`.
+  Status Import(std::string_view platform, std::vector<EventRecord> records,
+                size_t* failed_index = nullptr);
 
-  // Up to `limit` events of the whole log after `after_position`, in order.
-  Status ReadAll(uint64_t after_position, size_t limit, std::vector<EventRecord>* out) const;
-  // Up to `limit` events of one partition (the part of a stream name before its first '/')
-  // after `after_position`, in log order. Served by an index: other partitions are not read.
-  Status ReadPartition(std::string_view partition, uint64_t after_position, size_t limit,
-                       std::vector<EventRecord>* out) const;
+  // Up to `limit` events of `platform` after `after_position`, in order.
+  Status Read(std::string_view platform, uint64_t after_position, size_t limit,
+              std::vector<EventRecord>* out) const;
   // Up to `limit` events of `stream` from version `from_version` (inclusive), in order.
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
                     std::vector<EventRecord>* out) const;
   // The stream's current version (its last event's), nullopt if it has no events.
   Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const;
 
-  // The last durable event's position and hash.
-  HeadInfo Head() const;
-  // Blocks until the head passes `after_position`, the timeout passes, or the store closes;
-  // returns the head then.
-  uint64_t WaitForHead(uint64_t after_position, std::chrono::milliseconds timeout) const;
+  // The platform's last durable event's position and hash.
+  HeadInfo Head(std::string_view platform) const;
+  // The platforms that have events, in name order.
+  std::vector<std::string> Platforms() const;
 
-  // Events after `after_position` in order: first what is on disk, then live, with no gap
-  // and no duplicate at the switch. With a non-empty `partition`, only that partition's
-  // events. A slow subscriber never slows appends: it falls behind and reads from disk.
-  std::unique_ptr<Subscription> Subscribe(uint64_t after_position, std::string partition = {});
+  // `platform`'s events after `after_position` in order: first what is on disk, then live,
+  // with no gap and no duplicate at the switch. A slow subscriber never slows appends: it
+  // falls behind and reads from disk.
+  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position);
+  // Every platform's events from now on, in the order they became durable (see LiveFeed).
+  std::unique_ptr<LiveFeed> FollowAll();
 
-  // Walks the whole log: each key matches its position, positions are gap-free, each hash
-  // recomputes and links to the previous one, stream versions are gap-free, and the id,
-  // stream and partition indexes hold exactly one entry per event, pointing at it.
-  VerifyReport Verify() const;
+  // Walks the platform's log: positions are gap-free, each event's body names its position
+  // and a stream of the platform, each hash recomputes and links to the one before it (the
+  // first to the genesis hash), stream versions are gap-free, and each event's id and stream
+  // index entries point at it, as the platform's head does at its last event.
+  VerifyReport Verify(std::string_view platform) const;
+  // Verify() of every platform, in name order, then one report (platform "") on the shared
+  // id and stream indexes: that they hold one entry per event and nothing else.
+  std::vector<VerifyReport> VerifyAll() const;
 
   Stats GetStats() const;
 
@@ -236,6 +267,7 @@ class EventStore {
 
  private:
   friend class Subscription;
+  friend class LiveFeed;
   class Impl;
   explicit EventStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
@@ -270,7 +302,8 @@ class PendingAppend {
   AppendResult refused_;
 };
 
-// A cursor over the log; not thread-safe (one consumer), created by EventStore::Subscribe.
+// A cursor over one platform's log; not thread-safe (one consumer), created by
+// EventStore::Subscribe.
 class Subscription {
  public:
   ~Subscription();
@@ -278,22 +311,50 @@ class Subscription {
   // then returns up to `max_events` of them in order and advances the cursor. An empty `out`
   // with an ok status means the timeout passed. kClosed once the store is closed.
   Status Next(std::vector<EventRecord>* out, size_t max_events, std::chrono::milliseconds timeout);
-  // The position up to which this subscription has delivered (or, with a partition filter,
-  // scanned) the log.
+  // The position up to which this subscription has delivered the platform's log.
   uint64_t position() const { return position_; }
 
  private:
   friend class EventStore;
-  Subscription(const EventStore::Impl* store, uint64_t after_position, std::string partition);
+  Subscription(const EventStore::Impl* store, std::string platform, uint64_t after_position);
   const EventStore::Impl* store_;
+  std::string platform_;
   uint64_t position_;
-  std::string partition_;
 };
 
-// Computes the chain hash of `record` given its prev_hash field (its hash field is ignored).
+// Every platform's new events in the order they became durable, from the moment it was
+// created; not thread-safe (one consumer). The order across platforms is the store's own and
+// means nothing beyond it; each platform's events come in its log's order.
+//
+// It serves from the events the store keeps in memory. A consumer that falls further behind
+// than those gets kOutOfRange ("behind") once, and the feed continues from the newest event:
+// the consumer then reads each platform it follows from where it was up to Head(platform)
+// with Read(), and ignores what the feed brings at or below the positions it has.
+class LiveFeed {
+ public:
+  ~LiveFeed();
+  // As Subscription::Next, over all platforms; kOutOfRange when behind (see above).
+  Status Next(std::vector<EventRecord>* out, size_t max_events, std::chrono::milliseconds timeout);
+
+ private:
+  friend class EventStore;
+  LiveFeed(const EventStore::Impl* store, uint64_t after_sequence);
+  const EventStore::Impl* store_;
+  uint64_t sequence_;  // events the store made durable since it opened, delivered so far
+};
+
+// The genesis hash of a platform's chain: the prev_hash of its first event.
+std::string GenesisHash(std::string_view platform);
+
+// The chain hash of `record` (docs/verification.md) from its position, its prev_hash field
+// and its body (every field but the two hashes).
 std::string ComputeEventHash(const EventRecord& record);
 
-// The partition of a stream name: the part before its first '/', or the whole name.
-std::string_view PartitionOf(std::string_view stream);
+// The body of `record`: every field but prev_hash and hash, in protobuf's binary encoding;
+// what its hash covers.
+std::string EventBody(const EventRecord& record);
+
+// The platform of a stream name: the part before its first '/', or the whole name.
+std::string_view PlatformOf(std::string_view stream);
 
 }  // namespace rotonde::eventstore

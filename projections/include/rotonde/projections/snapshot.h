@@ -11,7 +11,7 @@
 
 namespace rotonde::projections {
 
-inline constexpr const char* kSnapshotFormat = "rotonde-platform-3";
+inline constexpr const char* kSnapshotFormat = "rotonde-platform-4";  // positions are per platform
 
 class ModelSnapshots {
  public:
