@@ -38,6 +38,8 @@ inline constexpr std::string_view kRateLimited = "rate_limited";
 inline constexpr std::string_view kPlatformExists = "platform_exists";
 // A position above the platform's head: remembered from another log of it.
 inline constexpr std::string_view kPositionBeyondHead = "position_beyond_head";
+// A position whose event is not the one the client saw there: the log was rewritten or moved.
+inline constexpr std::string_view kUnknownPosition = "unknown_position";
 }  // namespace codes
 
 // platform_not_found, worded for a caller who may not know whether it exists.

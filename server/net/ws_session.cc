@@ -1,14 +1,16 @@
 #include "ws_session.h"
 
-#include "api_error.h"
-#include "api_json.h"
-
 #include <spdlog/spdlog.h>
-#include <algorithm>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <optional>
+
+#include "api_error.h"
+#include "api_json.h"
+#include "rotonde/base/hex.h"
 
 namespace rotonde::net {
 
@@ -141,7 +143,14 @@ void WsSession::OnMessage(const std::string& text) {
       }
     }
     if (platform.empty()) return bad("subscribe needs a platform");
-    Subscribe(id, platform, from);
+    std::string from_hash;
+    if (const json::value* given = message.if_contains("fromHash"); given && !given->is_null()) {
+      const auto bytes =
+          given->is_string() ? BytesOfLowerHex(given->get_string(), 32) : std::nullopt;
+      if (!bytes) return bad("'fromHash' must be an event's hash: 64 lowercase hex digits");
+      from_hash = *bytes;
+    }
+    Subscribe(id, platform, from, std::move(from_hash));
     return;
   }
   if (type == "unsubscribe") {
@@ -230,38 +239,51 @@ void WsSession::OnMessage(const std::string& text) {
   bad(type.empty() ? "a message needs a type" : "unknown message type '" + type + "'");
 }
 
-void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from) {
-  shared_.OnWorker([self = shared_from_this(), id, platform, from] {
+void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from,
+                          std::string from_hash) {
+  shared_.OnWorker([self = shared_from_this(), id, platform, from,
+                    from_hash = std::move(from_hash)] {
     auto role = self->shared_.app.access().RoleOn(self->caller_, platform);
     const uint64_t head = self->shared_.app.Head(platform);
-    boost::asio::post(self->ws_.get_executor(), [self, id, platform, from, role, head] {
-      if (!role.ok()) return self->SendError(id, role.error());
-      if (from > head) {
-        // A position this log never had: one remembered from another log of the platform
-        // (a store rewritten by `rotonde migrate`, another server). Resuming from it would
-        // wait for events that are not coming; the client starts again instead.
-        Status beyond(app::codes::kPositionBeyondHead,
-                      "the log of " + platform + " ends at position " + std::to_string(head) +
-                          "; resume from a position of this log");
-        beyond.WithDetail("head", static_cast<int64_t>(head));
-        return self->SendError(id, beyond.error());
+    // A position is only as good as the log it came from: one beyond the head, or one whose
+    // event is not the one the client saw there, was remembered from another log of the
+    // platform (a store rewritten by `rotonde migrate`, a restored backup, another server).
+    // Resuming from it would skip or wait for events; the client starts again instead.
+    std::optional<Status> foreign;
+    if (role.ok() && from > head) {
+      foreign = Status(app::codes::kPositionBeyondHead,
+                       "the log of " + platform + " ends at position " + std::to_string(head) +
+                           "; resume from a position of this log");
+    } else if (role.ok() && from > 0 && !from_hash.empty()) {
+      v1::EventRecord seen;
+      if (!self->shared_.app.reads().EventAt(platform, from, &seen) || seen.hash() != from_hash) {
+        foreign = Status(app::codes::kUnknownPosition,
+                         "position " + std::to_string(from) + " of " + platform +
+                             "'s log holds another event than the one you saw there; start "
+                             "again from its head");
       }
-      auto [it, inserted] = self->subscriptions_.try_emplace(platform);
-      if (inserted) {
-        self->shared_.metrics.ws_subscriptions++;
-        self->shared_.hub.Listen(platform, self);
-      }
-      // A disk page still in flight for an older position is dropped when it lands (ReadDisk
-      // compares positions).
-      it->second.last_sent = from;
-      it->second.caught_up = false;
-      self->SendJson(json::object{{"type", "subscribed"},
-                                  {"id", id},
-                                  {"platform", platform},
-                                  {"from", from},
-                                  {"position", head}});
-      self->Pump(platform);
-    });
+    }
+    if (foreign) foreign->WithDetail("head", static_cast<int64_t>(head));
+    boost::asio::post(self->ws_.get_executor(),
+                      [self, id, platform, from, role, head, foreign = std::move(foreign)] {
+                        if (!role.ok()) return self->SendError(id, role.error());
+                        if (foreign) return self->SendError(id, foreign->error());
+                        auto [it, inserted] = self->subscriptions_.try_emplace(platform);
+                        if (inserted) {
+                          self->shared_.metrics.ws_subscriptions++;
+                          self->shared_.hub.Listen(platform, self);
+                        }
+                        // A disk page still in flight for an older position is dropped when it
+                        // lands (ReadDisk compares positions).
+                        it->second.last_sent = from;
+                        it->second.caught_up = false;
+                        self->SendJson(json::object{{"type", "subscribed"},
+                                                    {"id", id},
+                                                    {"platform", platform},
+                                                    {"from", from},
+                                                    {"position", head}});
+                        self->Pump(platform);
+                      });
   });
 }
 

@@ -58,7 +58,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   void OnWrite(boost::beast::error_code ec, size_t bytes);
   void CloseWith(uint16_t code, const std::string& reason);
 
-  void Subscribe(const std::string& id, const std::string& platform, uint64_t from);
+  // `from_hash` (raw bytes, may be empty): the hash of the event the client saw at `from`.
+  void Subscribe(const std::string& id, const std::string& platform, uint64_t from,
+                 std::string from_hash);
   void Pump(const std::string& platform);
   void PumpAll();
   void ReadDisk(const std::string& platform);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "json_patch.h"
+#include "rotonde/base/hex.h"
 #include "server_fixture.h"
 
 namespace rotonde::test_support {
@@ -312,6 +313,46 @@ TEST_F(WsTest, SubscribingFromBeyondThePlatformsHeadIsRefusedWithTheHead) {
   auto subscribed = client.ReadUntil("subscribed", kWait);
   ASSERT_TRUE(subscribed);
   EXPECT_EQ(subscribed->at("position").to_number<uint64_t>(), head);
+}
+
+TEST_F(WsTest, AResumeNamingTheHashItSawIsRefusedWhenTheLogHoldsAnotherEventThere) {
+  WsClient client;
+  ASSERT_TRUE(client.Connect(port_, SignIn("bram")));
+  const uint64_t head = Head();
+  std::vector<eventstore::EventRecord> at;
+  ASSERT_TRUE(store_->Read("kolenkit", head - 2, 1, &at).ok());
+  ASSERT_EQ(at.size(), 1u);
+  // The event the client saw at head - 1 is there: it resumes after it.
+  ASSERT_TRUE(client.Send({{"type", "subscribe"},
+                           {"id", "s1"},
+                           {"platform", "kolenkit"},
+                           {"from", head - 1},
+                           {"fromHash", HexOf(at[0].hash())}}));
+  auto resumed = client.ReadUntil("events", kWait);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->at("events").as_array().size(), 1u);
+  // Another event there (the log was rewritten, or it is another server's): start over.
+  std::string other = HexOf(at[0].hash());
+  other[0] = other[0] == '0' ? '1' : '0';
+  ASSERT_TRUE(client.Send({{"type", "subscribe"},
+                           {"id", "s2"},
+                           {"platform", "kolenkit"},
+                           {"from", head - 1},
+                           {"fromHash", other}}));
+  auto error = client.ReadUntil("error", kWait);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->at("id"), "s2");
+  EXPECT_EQ(error->at("code"), "unknown_position");
+  EXPECT_EQ(error->at("details").at("head").to_number<uint64_t>(), head);
+  // Not a hash at all: a bad request.
+  ASSERT_TRUE(client.Send({{"type", "subscribe"},
+                           {"id", "s3"},
+                           {"platform", "kolenkit"},
+                           {"from", head - 1},
+                           {"fromHash", "ABC"}}));
+  auto bad = client.ReadUntil("error", kWait);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->at("code"), "bad_request");
 }
 
 TEST_F(WsTest, AnOversizeMessageClosesWith1009) {

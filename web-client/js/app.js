@@ -470,7 +470,7 @@ function startLive(head) {
     // The position we resume from is not in this server's log (it was rewritten or moved):
     // start over from its head.
     app.live.on('error', (m) => {
-      if (m.code === 'position_beyond_head') choosePlatform(app.platform.id);
+      if (/^(position_beyond_head|unknown_position)$/.test(m.code)) choosePlatform(app.platform.id);
     }),
     app.live.outbox.onChange(renderOutbox),
     app.live.on('sentLater', (entry) => {

@@ -25,6 +25,7 @@ export class Live {
   constructor(opts) {
     this.platform = opts.platform;
     this.lastPosition = Number(opts.from || 0);
+    this.lastHash = '';  // of the event at lastPosition, once one came: a resume names it
     this.url = opts.url || defaultUrl();
     this.outbox = new Outbox(`rotonde.outbox.${opts.accountId}`);
     this.handlers = {};
@@ -116,7 +117,8 @@ export class Live {
       this.attempt = 0;
       this.setState('online');
       this.emit('open');
-      this.send({type: 'subscribe', platform: this.platform, from: this.lastPosition});
+      this.send({type: 'subscribe', platform: this.platform, from: this.lastPosition,
+        ...(this.lastHash && {fromHash: this.lastHash})});
       for (const [view, w] of this.watches) this.sendWatch(view, w);
       this.flush();
       this.schedulePing();
@@ -277,6 +279,7 @@ export class Live {
     const pos = Number(position ?? record.position);
     if (!(pos > this.lastPosition)) return;  // seen already: resumed or repeated
     this.lastPosition = pos;
+    this.lastHash = record.hash || '';
     this.emit('event', {...record, position: pos});
   }
 
