@@ -6,6 +6,14 @@ Status PlatformNotFound(const std::string& platform) {
   return Status(codes::kPlatformNotFound, "no platform '" + platform + "' that you can see");
 }
 
+Status PositionBeyondHead(const std::string& platform, uint64_t position, uint64_t head) {
+  Status beyond(codes::kPositionBeyondHead, "the log of " + platform + " ends at position " +
+                                                std::to_string(head) + ", before " +
+                                                std::to_string(position));
+  beyond.WithDetail("head", static_cast<int64_t>(head));
+  return beyond;
+}
+
 Status Unavailable(const Status& cause) {
   return Status(codes::kUnavailable, "the store cannot answer now: " + cause.message());
 }

@@ -8,6 +8,7 @@
 // does not exist (platform_not_found), so its name tells a stranger nothing.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "auth_store.h"
@@ -46,6 +47,8 @@ inline constexpr std::string_view kUnknownPosition = "unknown_position";
 Status PlatformNotFound(const std::string& platform);
 // unavailable: the store could not answer; `cause` says why, for the operator's log.
 Status Unavailable(const Status& cause);
+// position_beyond_head for `position`, past `platform`'s head `head`; details.head says it.
+Status PositionBeyondHead(const std::string& platform, uint64_t position, uint64_t head);
 
 class Access {
  public:

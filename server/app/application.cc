@@ -3,7 +3,7 @@
 namespace rotonde::app {
 
 Application::Application(eventstore::EventStore& store, CommandService& command_service,
-                         auth::AuthStore& auth, Limits limits)
+                         auth::AuthStore& auth, SignedCheckpoints* notes, Limits limits)
     : store_(store),
       command_service_(command_service),
       limits_(limits),
@@ -11,7 +11,7 @@ Application::Application(eventstore::EventStore& store, CommandService& command_
       accounts_(auth, command_service, counters_, limits_),
       runner_(store, command_service, counters_),
       invites_(auth, command_service, runner_, accounts_, limits_),
-      audit_(store, command_service),
+      audit_(store, command_service, notes),
       reads_(store, command_service, auth, audit_, limits_) {}
 
 }  // namespace rotonde::app

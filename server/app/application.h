@@ -7,7 +7,7 @@
 //   invites()   invite links: creating, peeking, accepting; founding links
 //   commands()  a member's command, end to end
 //   reads()     views (now or as of a position), the event feed, the report, the calendar
-//   audit()     verifying the log, folding a platform as of a position
+//   audit()     verifying the log, signed checkpoints, folding a platform as of a position
 //
 // Every use case may block: the server calls them on its worker pool.
 #pragma once
@@ -34,8 +34,9 @@ namespace rotonde::app {
 
 class Application {
  public:
+  // `notes` may be null for a use that hands out no signed checkpoints (`rotonde admin`).
   Application(eventstore::EventStore& store, CommandService& command_service, auth::AuthStore& auth,
-              Limits limits = {});
+              SignedCheckpoints* notes, Limits limits = {});
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 

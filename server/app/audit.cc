@@ -4,8 +4,19 @@
 
 namespace rotonde::app {
 
-Audit::Audit(eventstore::EventStore& store, CommandService& commands)
-    : store_(store), access_(commands) {}
+Audit::Audit(eventstore::EventStore& store, CommandService& commands, SignedCheckpoints* notes)
+    : store_(store), notes_(notes), access_(commands) {}
+
+Result<SignedCheckpoint> Audit::Checkpoint(const Caller& caller, const std::string& platform,
+                                           std::optional<uint64_t> size) {
+  if (Status auditor = access_.RequireAuditor(caller, platform); !auditor.ok()) return auditor;
+  if (!notes_) return Unavailable(Status::NotFound("this server has no signing key"));
+  if (!size) return notes_->SignHead(platform);
+  if (const uint64_t head = store_.Head(platform).position; *size > head) {
+    return PositionBeyondHead(platform, *size, head);
+  }
+  return notes_->SignedAt(platform, *size);
+}
 
 Result<eventstore::VerifyReport> Audit::Verify(const Caller& caller, const std::string& platform) {
   if (Status auditor = access_.RequireAuditor(caller, platform); !auditor.ok()) return auditor;

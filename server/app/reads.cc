@@ -43,19 +43,6 @@ Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string
   return out;
 }
 
-namespace {
-
-// position_beyond_head for a position the platform's log never had.
-Status BeyondHead(const std::string& platform, uint64_t position, uint64_t head) {
-  Status beyond(codes::kPositionBeyondHead, "the log of " + platform + " ends at position " +
-                                                std::to_string(head) + ", before " +
-                                                std::to_string(position));
-  beyond.WithDetail("head", static_cast<int64_t>(head));
-  return beyond;
-}
-
-}  // namespace
-
 Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
                            const std::string& name, const ViewParams& params,
                            std::optional<uint64_t> at) {
@@ -63,7 +50,7 @@ Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
   if (!role.ok()) return role.status();
   if (!at) return CurrentView(platform, name, params);
   if (const uint64_t head = store_.Head(platform).position; *at > head) {
-    return BeyondHead(platform, *at, head);
+    return PositionBeyondHead(platform, *at, head);
   }
   // The auditor's replay: the same fold, on the log's prefix up to `at`.
   auto model = audit_.ModelAsOf(platform, *at);
@@ -89,7 +76,7 @@ Result<EventsPage> Reads::Events(const Caller& caller, const std::string& platfo
   limit = std::min(limit, limits_.events_page_max);
   EventsPage page;
   page.head = store_.Head(platform).position;
-  if (from > page.head) return BeyondHead(platform, from, page.head);
+  if (from > page.head) return PositionBeyondHead(platform, from, page.head);
   if (Status s = LogPage(platform, from, limit, &page.events); !s.ok()) return Unavailable(s);
   page.next = page.events.empty() ? from : page.events.back().position();
   // Fewer than asked: everything up to the head was read, so resuming from the head is exact.

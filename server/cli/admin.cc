@@ -1,6 +1,8 @@
 // `rotonde admin create-platform --data DIR --platform ID --name NAME --neighbourhood N`:
 // makes a founding invite for a new neighbourhood and prints its one-time link. Whoever opens
 // the link creates an account and founds the platform as its first admin.
+// `rotonde admin public-key --data DIR [--signing-key FILE]`: prints the verifier key of the
+// server's signing key, which auditors pin (docs/verification.md).
 //
 // With the server stopped it writes DIR/auth directly; while `rotonde serve` runs on DIR (and
 // holds its databases) it asks that server, with the operator token the server left in DIR.
@@ -17,6 +19,7 @@
 #include "auth_store.h"
 #include "cli.h"
 #include "command_service.h"
+#include "signing_key.h"
 
 namespace rotonde::cli {
 
@@ -24,7 +27,11 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: rotonde admin create-platform --data DIR --platform ID --name NAME\n"
-    "                                     --neighbourhood N [--hours H] [--url BASE]\n\n"
+    "                                     --neighbourhood N [--hours H] [--url BASE]\n"
+    "       rotonde admin public-key --data DIR [--signing-key FILE]\n\n"
+    "public-key prints the verifier key of the key that signs the platforms' checkpoints\n"
+    "(DIR/signing-key, or FILE as given to `rotonde serve --signing-key`), for auditors to\n"
+    "pin: <name>+<key hash>+<base64 key>.\n\n"
     "Prints a one-time invite link that founds platform ID (e.g. \"spaarndammerbuurt\"):\n"
     "whoever opens it creates an account and becomes the platform's first admin. The link\n"
     "expires after H hours (default 168). Works next to a running `rotonde serve --data DIR`\n"
@@ -97,16 +104,43 @@ int ThroughServer(const std::string& dir, const boost::json::object& body) {
   return kExitOk;
 }
 
+int RunPublicKey(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string dir, key_file;
+  po::options_description flags("flags");
+  flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
+      "signing-key", po::value(&key_file)->value_name("FILE"),
+      "the key file, when not DIR/signing-key");
+  po::variables_map vm;
+  if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
+  if (dir.empty() == key_file.empty() && key_file.empty()) {
+    PrintError("admin public-key: give --data DIR or --signing-key FILE");
+    return kExitUsage;
+  }
+  auto key = app::SigningKey::Load(key_file.empty() ? dir + "/" + kSigningKeyFile : key_file);
+  if (!key.ok()) {
+    PrintError("admin public-key: " + key.status().message() +
+               (key.status().code() == codes::kNotFound
+                    ? " (`rotonde serve` makes it on its first start)"
+                    : ""));
+    return kExitUsage;
+  }
+  std::cout << key->VerifierKey() << '\n';
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunAdmin(int argc, char** argv) {
   namespace po = boost::program_options;
+  if (argc >= 2 && std::string_view(argv[1]) == "public-key")
+    return RunPublicKey(argc - 1, argv + 1);
   if (argc < 2 || std::string_view(argv[1]) != "create-platform") {
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
       std::cout << kUsage << '\n' << kExitCodesHelp;
       return kExitOk;
     }
-    PrintError("admin: the only task is create-platform");
+    PrintError("admin: the tasks are create-platform and public-key");
     std::cerr << kUsage;
     return kExitUsage;
   }
@@ -146,7 +180,7 @@ int RunAdmin(int argc, char** argv) {
   if (auto loaded = service.LoadAll(); !loaded.ok()) {
     return ReportOpenFailure(dir, loaded.status());
   }
-  app::Application application(**store, service, **auth);
+  app::Application application(**store, service, **auth, nullptr);
   auto created = application.invites().CreateFounding(
       app::PlatformRequest{platform, name, neighbourhood, hours});
   if (!created.ok()) {

@@ -40,6 +40,10 @@ int RunMigrate(int argc, char** argv);
 // Where a running server leaves the way in for `rotonde admin` (inside its data directory).
 inline constexpr const char* kOperatorTokenFile = "operator-token";
 inline constexpr const char* kServeUrlFile = "serve-url";
+// The server's signing key when no --signing-key names one (SigningKey, mode 0600), and the
+// notes it signed (a database), both inside the data directory.
+inline constexpr const char* kSigningKeyFile = "signing-key";
+inline constexpr const char* kNotesDir = "notes";
 
 // Prints "rotonde: <message>" as exactly one line on stderr (newlines in `message`, e.g. from
 // RocksDB, become spaces, so scripts can rely on one line per error).

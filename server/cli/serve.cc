@@ -2,11 +2,14 @@
 //
 // DIR holds the event store itself, and beside its files two more databases: DIR/auth
 // (accounts, sessions, invite links: never in the log, which auditors read whole) and
-// DIR/checkpoints (the platforms' folded models, so a restart does not replay the log).
+// DIR/checkpoints (the platforms' folded models, so a restart does not replay the log); and
+// DIR/signing-key (unless --signing-key names another file) with DIR/notes, every checkpoint
+// of a platform's log the server signed with it.
 #include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -31,6 +34,8 @@
 #include "rotonde/base/hex.h"
 #include "secrets.h"
 #include "server.h"
+#include "signed_checkpoints.h"
+#include "signing_key.h"
 
 namespace rotonde::cli {
 
@@ -133,6 +138,15 @@ bool SplitListen(const std::string& listen, std::string* address, uint16_t* port
   return true;
 }
 
+// This host's name as a key's name: what gethostname says, "rotonde" if that cannot name one.
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || !app::SigningKey::IsValidName(name)) {
+    return "rotonde";
+  }
+  return name;
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -143,6 +157,8 @@ int RunServe(int argc, char** argv) {
   std::string web = Env("ROTONDE_WEB", std::filesystem::exists("web-client") ? "web-client" : "");
   std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
   std::string public_url = Env("ROTONDE_PUBLIC_URL");
+  std::string signing_key = Env("ROTONDE_SIGNING_KEY");
+  std::string server_name = Env("ROTONDE_SERVER_NAME");
   std::vector<std::string> allow_origins;
   if (auto origin = Env("ROTONDE_ALLOW_ORIGIN"); !origin.empty()) allow_origins.push_back(origin);
   bool with_demo = Env("ROTONDE_DEMO") == "1";
@@ -163,6 +179,12 @@ int RunServe(int argc, char** argv) {
       "log-format", po::value(&log_format)->value_name("text|json"), "log lines (default text)")(
       "public-url", po::value(&public_url)->value_name("URL"),
       "base of invite and calendar links, e.g. https://buurt.example.nl (default: from Host)")(
+      "signing-key", po::value(&signing_key)->value_name("FILE"),
+      "the Ed25519 key that signs the platforms' checkpoints (default DATA/signing-key, made "
+      "on first start with mode 0600)")(
+      "server-name", po::value(&server_name)->value_name("NAME"),
+      "the name of a new signing key, which begins every checkpoint's origin NAME/<platform> "
+      "(default: this host's name); a key keeps the name it was made with")(
       "allow-origin", po::value(&allow_origins)->value_name("ORIGIN"),
       "another origin allowed to call the API (repeatable)")(
       "demo", po::bool_switch(&with_demo),
@@ -214,6 +236,25 @@ int RunServe(int argc, char** argv) {
     PrintError("serve: cannot open " + dir + "/checkpoints: " + checkpoints.status().ToString());
     return kExitUsage;
   }
+  const bool named = !server_name.empty();
+  if (!named) server_name = HostName();
+  auto key = app::SigningKey::LoadOrCreate(
+      signing_key.empty() ? dir + "/" + kSigningKeyFile : signing_key, server_name);
+  if (!key.ok()) {
+    PrintError("serve: " + key.status().ToString());
+    return kExitUsage;
+  }
+  if (named && key->name() != server_name) {
+    PrintError("serve: the signing key is named \"" + key->name() + "\", not \"" + server_name +
+               "\": a key keeps its name (drop --server-name, or give a key of that name)");
+    return kExitUsage;
+  }
+  auto notes = app::SignedCheckpoints::Open(dir + "/" + kNotesDir, std::move(key.value()), **store);
+  if (!notes.ok()) {
+    PrintError("serve: " + notes.status().ToString());
+    return kExitUsage;
+  }
+  spdlog::info("checkpoints are signed by {}", (*notes)->key().VerifierKey());
   app::CommandService service(**store, checkpoints->get());
 
   if (with_demo && (*store)->Platforms().empty()) {
@@ -237,7 +278,7 @@ int RunServe(int argc, char** argv) {
   if (with_demo && service.Knows(demo::kDemoPlatform)) EnsureDemoAccounts(**auth, service);
 
   net::Metrics metrics;
-  app::Application application(**store, service, **auth);
+  app::Application application(**store, service, **auth, notes->get());
   net::FeedHub hub(**store,
                    net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
   hub.Start();

@@ -242,6 +242,13 @@ json::object VerifyJson(const eventstore::VerifyReport& report) {
   return out;
 }
 
+json::object CheckpointJson(const std::string& platform, const app::SignedCheckpoint& note,
+                            const std::string& verifier_key) {
+  return json::object{{"platform", platform}, {"origin", note.origin},
+                      {"size", note.size},    {"hash", HexOf(note.hash)},
+                      {"note", note.note},    {"publicKey", verifier_key}};
+}
+
 std::string ViewAtJson(const app::ViewAt& view) {
   return "{\"position\":" + std::to_string(view.position) +
          ",\"view\":" + wire::MessageJson(*view.view) + "}";

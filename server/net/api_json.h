@@ -48,6 +48,9 @@ boost::json::object FeedKeyJson(const std::string& key, const std::string& platf
 // With the command's events when it carries them (HTTP answers).
 boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events);
 boost::json::object VerifyJson(const eventstore::VerifyReport& report);
+// {"platform","origin","size","hash" (hex),"note","publicKey" (the verifier key)}.
+boost::json::object CheckpointJson(const std::string& platform, const app::SignedCheckpoint& note,
+                                   const std::string& verifier_key);
 // {"position":P,"view":{...}}.
 std::string ViewAtJson(const app::ViewAt& view);
 // One event per line, then {"position":head,"next":N}.

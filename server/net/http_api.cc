@@ -428,6 +428,17 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
       response.set(http::field::cache_control, "no-store");
       return response;
     }
+    if (what == "checkpoint" && rest.size() == 3) {
+      auto size = QueryNumber(target, "size");
+      if (!size.ok()) return error(size.status());
+      auto note = app.audit().Checkpoint(caller.value(), platform, size.value());
+      if (!note.ok()) return error(note.status());
+      auto response = Respond(request, http::status::ok, "application/json",
+                              boost::json::serialize(CheckpointJson(platform, note.value(),
+                                                                    app.audit().VerifierKey())));
+      response.set(http::field::cache_control, "no-store");
+      return response;
+    }
     if (what == "verify" && rest.size() == 3) {
       auto report = app.audit().Verify(caller.value(), platform);
       if (!report.ok()) return error(report.status());

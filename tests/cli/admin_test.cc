@@ -1,6 +1,9 @@
 // `rotonde admin create-platform` without a running server: a founding link, refused
 // twice for the same platform id only once the platform exists, clear errors otherwise.
+// `rotonde admin public-key`: the verifier key of the signing key, or why there is none.
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "cli_harness.h"
 
@@ -36,6 +39,28 @@ TEST(AdminTest, AnExistingPlatformOrABadIdIsRefused) {
   EXPECT_EQ(Lines(bad.err).size(), 1u) << bad.err;
   CliResult task = RunCli({"admin", "delete-everything", "--data", dir});
   EXPECT_EQ(task.exit_code, 2);
+}
+
+TEST(AdminTest, PublicKeyPrintsTheVerifierKeyOfTheSigningKey) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("data");
+  ASSERT_EQ(RunCli({"demo", "--data", dir}).exit_code, 0);
+  CliResult none = RunCli({"admin", "public-key", "--data", dir});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("rotonde serve"), std::string::npos) << none.err;
+
+  // Go's golang.org/x/mod/sumdb/note example key, in a file of its own.
+  const std::string file = tmp.Sub("key");
+  std::ofstream(file) << "PRIVATE+KEY+PeterNeumann+c74f20a3+"
+                         "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz\n";
+  CliResult given = RunCli({"admin", "public-key", "--signing-key", file});
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_EQ(given.out, "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW\n");
+
+  std::ofstream(file) << "not a key\n";
+  CliResult bad = RunCli({"admin", "public-key", "--signing-key", file});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(Lines(bad.err).size(), 1u) << bad.err;
 }
 
 }  // namespace

@@ -476,6 +476,53 @@ TEST_F(HttpApiTest, CalendarFeedReportAndVerify) {
   EXPECT_EQ(Get("/api/v1/platforms/kolenkit/verify", SignIn("bram")).Code(), "forbidden");
 }
 
+TEST_F(HttpApiTest, TheCheckpointIsTheAuditorsSignedNoteOfTheHeadAndEarlierOnesStayAsSigned) {
+  const std::string olaf = SignIn("olaf");
+  HttpReply head = Get("/api/v1/platforms/kolenkit/checkpoint", olaf);
+  ASSERT_EQ(head.status, 200) << head.body;
+  const boost::json::value head_json = head.Json();
+  const boost::json::object& first = head_json.as_object();
+  const uint64_t size = Head();
+  EXPECT_EQ(first.at("platform"), "kolenkit");
+  EXPECT_EQ(first.at("origin"), "rotonde.test/kolenkit");
+  EXPECT_EQ(first.at("size").to_number<uint64_t>(), size);
+  HttpReply verify = Get("/api/v1/platforms/kolenkit/verify", olaf);
+  EXPECT_EQ(first.at("hash"), verify.Json().at("head").at("hash"));
+  const std::string note(first.at("note").as_string());
+  const std::string hash = *BytesOfLowerHex(std::string(first.at("hash").as_string()), 32);
+  EXPECT_TRUE(note.starts_with("rotonde.test/kolenkit\n" + std::to_string(size) + "\n" +
+                               Base64Of(hash) + "\n\n\xe2\x80\x94 rotonde.test "))
+      << note;
+  EXPECT_TRUE(std::string(first.at("publicKey").as_string()).starts_with("rotonde.test+"));
+
+  // An admin may ask too; a member, a coordinator or a stranger may not.
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/checkpoint", SignIn("anna")).status, 200);
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/checkpoint", SignIn("bram")).Code(), "forbidden");
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/checkpoint", SignIn("carla")).Code(), "forbidden");
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/checkpoint", SignIn("noor")).Code(),
+            "platform_not_found");
+
+  // The log grows: a new note for the new head; the first is still handed out as signed.
+  Command("m-bram", R"({"commandId":"cp-1","submitProposal":{"title":"Bankje bij de speeltuin",)"
+                    R"("description":"Een bankje voor ouders","submitterName":"Bram"}})");
+  HttpReply later = Get("/api/v1/platforms/kolenkit/checkpoint", olaf);
+  ASSERT_EQ(later.status, 200);
+  EXPECT_GT(later.Json().at("size").to_number<uint64_t>(), size);
+  HttpReply earlier =
+      Get("/api/v1/platforms/kolenkit/checkpoint?size=" + std::to_string(size), olaf);
+  ASSERT_EQ(earlier.status, 200) << earlier.body;
+  EXPECT_EQ(earlier.Json().at("note"), first.at("note"));
+
+  HttpReply never = Get("/api/v1/platforms/kolenkit/checkpoint?size=3", olaf);
+  EXPECT_EQ(never.status, 404);
+  EXPECT_EQ(never.Code(), "checkpoint_not_found");
+  HttpReply beyond =
+      Get("/api/v1/platforms/kolenkit/checkpoint?size=" + std::to_string(Head() + 1), olaf);
+  EXPECT_EQ(beyond.status, 409);
+  EXPECT_EQ(beyond.Code(), "position_beyond_head");
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/checkpoint?size=x", olaf).Code(), "bad_request");
+}
+
 TEST_F(HttpApiTest, MetricsAreTheOperatorsAndHealthIsEveryones) {
   // /metrics tells how many sessions are live, the load and the memory: not for the public.
   HttpReply open = Http(port_, "GET", "/metrics");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -608,6 +609,52 @@ TEST(ProcessTest, ServeRefusesABadListenAddress) {
     ASSERT_EQ(lines.size(), 1u) << err;
     EXPECT_EQ(lines[0].rfind("rotonde: ", 0), 0u) << lines[0];
     EXPECT_EQ(child.Stdout().find("listening on"), std::string::npos);
+  }
+}
+
+TEST(ProcessTest, ServeMakesItsSigningKeyOnceAndAdminPrintsWhatTheCheckpointsCarry) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  std::string public_key;
+  {
+    Child child;
+    std::string error;
+    const uint16_t port = child.StartServe(dir, {"--server-name", "buurt.example"}, &error);
+    ASSERT_NE(port, 0) << error;
+    HttpReply checkpoint = Http(port, "GET", "/api/v1/platforms/kolenkit/checkpoint", {},
+                                {{"Authorization", "Bearer " + SignIn(port, "olaf")}});
+    ASSERT_EQ(checkpoint.status, 200) << checkpoint.body;
+    EXPECT_EQ(checkpoint.Json().at("origin"), "buurt.example/kolenkit");
+    public_key = std::string(checkpoint.Json().at("publicKey").as_string());
+    child.Signal(SIGTERM);
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+  }
+  struct stat info {};
+  ASSERT_EQ(::stat((dir + "/signing-key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  {
+    Child admin;
+    std::string error;
+    ASSERT_TRUE(admin.Start({"admin", "public-key", "--data", dir}, &error)) << error;
+    const auto status = admin.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << admin.Stderr();
+    EXPECT_EQ(admin.Stdout(), public_key + "\n");
+  }
+  {
+    // A key keeps the name it was made with.
+    Child renamed;
+    std::string error;
+    ASSERT_TRUE(renamed.Start({"serve", "--data", dir, "--listen", "127.0.0.1:0", "--web", "",
+                               "--server-name", "elders.example"},
+                              &error))
+        << error;
+    const auto status = renamed.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status)) << Describe(status);
+    EXPECT_EQ(WEXITSTATUS(*status), 2);
+    EXPECT_NE(renamed.Stderr().find("named \"buurt.example\""), std::string::npos)
+        << renamed.Stderr();
   }
 }
 

@@ -38,7 +38,12 @@ void ServerFixture::Start(const ServerOptions& options) {
   }
   ASSERT_TRUE(commands_->LoadAll().ok());
   metrics_ = std::make_unique<net::Metrics>();
-  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_);
+  auto key = app::SigningKey::LoadOrCreate(dir_.path() + "/signing-key", "rotonde.test");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  auto notes = app::SignedCheckpoints::Open(dir_.Sub("notes"), std::move(key.value()), *store_);
+  ASSERT_TRUE(notes.ok()) << notes.status().ToString();
+  notes_ = std::move(notes.value());
+  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_, notes_.get());
   hub_ = std::make_unique<net::FeedHub>(*store_,
                                         net::FeedHub::Options{options.push_interval, 256 << 10});
   hub_->Start();
@@ -62,6 +67,7 @@ void ServerFixture::Stop() {
   if (hub_) hub_->Stop();
   hub_.reset();
   app_.reset();
+  notes_.reset();
   commands_.reset();
   auth_.reset();
   store_.reset();

@@ -60,6 +60,7 @@ class ServerFixture : public ::testing::Test {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<auth::AuthStore> auth_;
   std::unique_ptr<app::CommandService> commands_;
+  std::unique_ptr<app::SignedCheckpoints> notes_;
   std::unique_ptr<net::Metrics> metrics_;
   std::unique_ptr<app::Application> app_;
   std::unique_ptr<net::FeedHub> hub_;
