@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include "rotonde/eventstore/event_store.h"
 
@@ -30,7 +32,11 @@ std::unique_ptr<EventStore> OpenOrDie(const std::string& dir) {
 }
 
 std::mutex batch_mu;
+// The events per fsync each append benchmark achieved, for the raw disk at the same batch:
+// by writers for the blocking appends, by kAsyncKey + in_flight * 1000 + platforms for the
+// asynchronous ones.
 std::map<int, double> achieved_batch;
+constexpr int kAsyncKey = 1'000'000;
 
 struct Shared {
   std::unique_ptr<EventStore> store;
@@ -85,6 +91,61 @@ void BM_DurableAppend(benchmark::State& state) {
   }
 }
 
+// Appends as the server makes them with the asynchronous contract: one thread keeps
+// `in_flight` appends outstanding through AppendAsync, round-robin over `platforms`
+// platforms, and starts the next as each completes. No thread waits per append, so what is
+// measured is the store's group commit, not the waking of blocked writers. Each iteration is
+// one append started; the run ends when every append started is durable.
+void BM_DurableAppendAsync(benchmark::State& state, int in_flight, int platforms) {
+  EventStore& store = *Store().store;
+  std::mutex mu;
+  std::condition_variable room;
+  int outstanding = 0;
+  std::string failure;
+  const eventstore::Stats before = store.GetStats();
+  std::vector<std::string> streams, prefixes;
+  for (int i = 0; i < platforms; ++i) {
+    const std::string platform = "async-" + std::to_string(i);
+    streams.push_back(platform + "/initiative/1");
+    prefixes.push_back(platform + ":a" + std::to_string(in_flight) + "-" +
+                       std::to_string(store.Head(platform).position) + "-");
+  }
+  uint64_t n = 0;
+  for (auto _ : state) {
+    {
+      std::unique_lock lock(mu);
+      room.wait(lock, [&] { return outstanding < in_flight; });
+      if (!failure.empty()) break;
+      ++outstanding;
+    }
+    const size_t i = n % streams.size();
+    std::vector<eventstore::StreamAppend> append(1);
+    append[0].stream = streams[i];
+    append[0].events.push_back(NewEvent{prefixes[i] + std::to_string(n) + ":0", "bench.Appended",
+                                        kPayload, "bench-member-0001", "cmd-0001"});
+    ++n;
+    store.AppendAsync(std::move(append), {}, [&](eventstore::AppendResult result) {
+      std::lock_guard lock(mu);
+      if (!result.ok() && failure.empty()) failure = result.status.ToString();
+      --outstanding;
+      room.notify_one();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    room.wait(lock, [&] { return outstanding == 0; });
+  }
+  if (!failure.empty()) state.SkipWithError(failure.c_str());
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+  const eventstore::Stats after = store.GetStats();
+  const double syncs = static_cast<double>(after.syncs - before.syncs);
+  const double batch =
+      syncs > 0 ? static_cast<double>(after.events_written - before.events_written) / syncs : 0;
+  state.counters["events_per_fsync"] = batch;
+  std::lock_guard lock(batch_mu);
+  achieved_batch[kAsyncKey + in_flight * 1000 + platforms] = batch;
+}
+
 // The platform whose log the catch-up benchmark reads.
 constexpr const char* kFillPlatform = "bench";
 
@@ -123,14 +184,14 @@ void FillTo(EventStore& store, uint64_t events) {
   }
 }
 
-void BM_RawFdatasync(benchmark::State& state, std::string path, int writers) {
+void BM_RawFdatasync(benchmark::State& state, std::string path, int batch_key) {
   double achieved = 0;
   {
     std::lock_guard lock(batch_mu);
-    if (auto it = achieved_batch.find(writers); it != achieved_batch.end()) achieved = it->second;
+    if (auto it = achieved_batch.find(batch_key); it != achieved_batch.end()) achieved = it->second;
   }
   if (achieved == 0) {
-    state.SkipWithError("needs the durable_append benchmark with as many writers first");
+    state.SkipWithError("needs its append benchmark (as many writers or in flight) first");
     return;
   }
   const int batch = std::max(1, static_cast<int>(std::lround(achieved)));
@@ -167,6 +228,17 @@ void RegisterEventStoreBenchmarks(const std::string& dir) {
         ->UseRealTime()
         ->MinTime(2.0);
   }
+  // In flight as the peers compare them (16 and 64), and 100 platforms at once.
+  const std::vector<std::pair<int, int>> async_runs = {{16, 16}, {64, 16}, {100, 100}};
+  for (auto [in_flight, platforms] : async_runs) {
+    benchmark::RegisterBenchmark(
+        ("eventstore/durable_append_async/in_flight:" + std::to_string(in_flight) +
+         "/platforms:" + std::to_string(platforms))
+            .c_str(),
+        BM_DurableAppendAsync, in_flight, platforms)
+        ->UseRealTime()
+        ->MinTime(2.0);
+  }
   benchmark::RegisterBenchmark("eventstore/catch_up_read",
                                [](benchmark::State& state) {
                                  static std::once_flag filled;
@@ -179,6 +251,15 @@ void RegisterEventStoreBenchmarks(const std::string& dir) {
     benchmark::RegisterBenchmark(
         ("disk/raw_fdatasync/as_with_writers:" + std::to_string(writers)).c_str(), BM_RawFdatasync,
         dir + "/raw-" + std::to_string(writers) + ".log", writers)
+        ->UseRealTime()
+        ->MinTime(1.0);
+  }
+  for (auto [in_flight, platforms] : async_runs) {
+    const std::string name =
+        "in_flight:" + std::to_string(in_flight) + "/platforms:" + std::to_string(platforms);
+    benchmark::RegisterBenchmark(("disk/raw_fdatasync/as_with_" + name).c_str(), BM_RawFdatasync,
+                                 dir + "/raw-async-" + std::to_string(in_flight) + ".log",
+                                 kAsyncKey + in_flight * 1000 + platforms)
         ->UseRealTime()
         ->MinTime(1.0);
   }

@@ -36,6 +36,8 @@
 #include <vector>
 
 #include "rotonde/base/status.h"
+#include "rotonde/eventstore/event_log.h"
+#include "rotonde/eventstore/event_store_types.h"
 #include "rotonde/v1/event.pb.h"
 
 namespace rocksdb {
@@ -43,80 +45,6 @@ class Env;
 }
 
 namespace rotonde::eventstore {
-
-using EventRecord = rotonde::v1::EventRecord;
-
-// Documented limits; violating one fails the call with kInvalidArgument or kTooLarge and
-// writes nothing.
-inline constexpr size_t kMaxPlatformBytes = 64;
-inline constexpr size_t kMaxStreamNameBytes = 256;
-inline constexpr size_t kMaxEventIdBytes = 192;
-inline constexpr size_t kMaxEventTypeBytes = 128;
-inline constexpr size_t kMaxEventBytes = 1 << 20;  // one serialized event: 1 MiB
-inline constexpr size_t kMaxEventsPerAppend = 10'000;
-inline constexpr size_t kMaxAppendBytes = 16 << 20;  // all events of one append: 16 MiB
-
-// What the caller believes about the stream before appending.
-class ExpectedVersion {
- public:
-  enum class Kind { kAny, kNoStream, kExact };
-
-  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, 0); }
-  static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, 0); }
-  // The version of the stream's last event (a stream holding one event has version 0).
-  static ExpectedVersion Exact(uint64_t version) { return ExpectedVersion(Kind::kExact, version); }
-  // Parses "any", "no_stream" or a decimal version; anything else is kInvalidArgument.
-  static Result<ExpectedVersion> Parse(std::string_view text);
-
-  Kind kind() const { return kind_; }
-  uint64_t version() const { return version_; }
-  std::string ToString() const;
-
- private:
-  ExpectedVersion(Kind kind, uint64_t version) : kind_(kind), version_(version) {}
-  Kind kind_;
-  uint64_t version_;
-};
-
-// An event as the caller proposes it; the store fills in stream, version, position,
-// recorded_at and the hashes.
-struct NewEvent {
-  std::string id;  // visible ASCII, 1..kMaxEventIdBytes, unique in the log
-  std::string type;
-  std::string payload;
-  std::string actor;
-  std::string correlation_id;
-};
-
-// Events for one stream, as part of EventStore::AppendAll.
-struct StreamAppend {
-  std::string stream;
-  ExpectedVersion expected = ExpectedVersion::Any();
-  std::vector<NewEvent> events;
-};
-
-struct AppendOptions {
-  // The platform's last position the caller expects the append to follow: a mismatch fails
-  // with kWrongExpectedVersion and writes nothing. A caller that is the platform's only
-  // writer knows its positions before they are durable, and can decide its next append on
-  // them (nullopt: no check).
-  std::optional<uint64_t> expected_position;
-};
-
-struct AppendResult {
-  Status status;
-  // On success: the position of each event in its platform's log, in order (contiguous
-  // for a fresh append).
-  std::vector<uint64_t> positions;
-  // On success: the (last) stream's version after the append. On kWrongExpectedVersion: the
-  // current version of the stream that did not match, or nullopt if it does not exist.
-  std::optional<uint64_t> stream_version;
-  // True when every event id was stored already: nothing was written and `positions` are the
-  // original ones (a retry after a lost reply).
-  bool idempotent_replay = false;
-
-  bool ok() const { return status.ok(); }
-};
 
 struct Options {
   bool create_if_missing = true;
@@ -153,32 +81,13 @@ struct Stats {
   uint64_t platforms = 0;          // platforms with events
 };
 
-// A platform's log as far as it is durable: its last event.
-struct HeadInfo {
-  uint64_t position = 0;  // 0 for a platform with no events
-  std::string hash;       // the platform's genesis hash when it has no events
-};
-
-struct VerifyReport {
-  // Not ok when the walk itself could not be done (the store is closed, the disk fails):
-  // then nothing is known about damage.
-  Status status;
-  std::string platform;  // "" for the report on the store's shared indexes (VerifyAll)
-  uint64_t events = 0;
-  HeadInfo head;
-  // Set when the log is damaged: the first position whose event or index entries fail a
-  // check (for the shared indexes: the count of events they were checked against).
-  std::optional<uint64_t> first_bad_position;
-  std::string problem;  // what failed there
-  bool ok() const { return status.ok() && !first_bad_position.has_value(); }
-};
-
 class Subscription;
 class LiveFeed;
 class PendingAppend;
 struct WriteRequest;
 
-class EventStore {
+// The embedded backend of EventLog, on RocksDB in one directory.
+class EventStore final : public EventLog {
  public:
   // Opens (or creates) the store in `dir`. Fails with kNotFound if `dir` holds no store and
   // !create_if_missing; with "old_format" if it holds a store of the format before logs were
@@ -186,7 +95,7 @@ class EventStore {
   // broken; kIOError otherwise.
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, const Options& options);
 
-  ~EventStore();
+  ~EventStore() override;
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
@@ -206,13 +115,13 @@ class EventStore {
   // platforms are kInvalidArgument. The limits of one append hold for the total. A command
   // that changes several things (a merge: a clash, two initiatives, their tasks) is one
   // AppendAll. Errors as Append; kWrongExpectedVersion names what did not match.
-  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {});
+  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {}) override;
 
   // AppendAll without waiting: `done` is called once with the result, from a store thread,
   // once the events are durable or the append is refused; no thread is parked meanwhile.
   // `done` must not block (it holds up the completion of other appends).
-  using AppendDone = std::function<void(AppendResult)>;
-  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options, AppendDone done);
+  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
+                   AppendDone done) override;
 
   // AppendAll in two steps, for a caller that decides its next append from the outcome of
   // this one without waiting for the disk (a command handler deciding queued commands one
@@ -231,17 +140,17 @@ class EventStore {
 
   // Up to `limit` events of `platform` after `after_position`, in order.
   Status Read(std::string_view platform, uint64_t after_position, size_t limit,
-              std::vector<EventRecord>* out) const;
+              std::vector<EventRecord>* out) const override;
   // Up to `limit` events of `stream` from version `from_version` (inclusive), in order.
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
-                    std::vector<EventRecord>* out) const;
+                    std::vector<EventRecord>* out) const override;
   // The stream's current version (its last event's), nullopt if it has no events.
-  Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const;
+  Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
 
   // The platform's last durable event's position and hash.
-  HeadInfo Head(std::string_view platform) const;
+  HeadInfo Head(std::string_view platform) const override;
   // The platforms that have events, in name order.
-  std::vector<std::string> Platforms() const;
+  std::vector<std::string> Platforms() const override;
 
   // `platform`'s events after `after_position` in order: first what is on disk, then live,
   // with no gap and no duplicate at the switch. A slow subscriber never slows appends: it
@@ -254,7 +163,7 @@ class EventStore {
   // and a stream of the platform, each hash recomputes and links to the one before it (the
   // first to the genesis hash), stream versions are gap-free, and each event's id and stream
   // index entries point at it, as the platform's head does at its last event.
-  VerifyReport Verify(std::string_view platform) const;
+  VerifyReport Verify(std::string_view platform) const override;
   // Verify() of every platform, in name order, then one report (platform "") on the shared
   // id and stream indexes: that they hold one entry per event and nothing else.
   std::vector<VerifyReport> VerifyAll() const;

@@ -1,0 +1,16 @@
+#include "rotonde/eventstore/event_log.h"
+
+#include <future>
+#include <memory>
+
+namespace rotonde::eventstore {
+
+AppendResult EventLog::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
+  auto outcome = std::make_shared<std::promise<AppendResult>>();
+  std::future<AppendResult> result = outcome->get_future();
+  AppendAsync(std::move(appends), options,
+              [outcome](AppendResult done) { outcome->set_value(std::move(done)); });
+  return result.get();
+}
+
+}  // namespace rotonde::eventstore
