@@ -3,7 +3,7 @@
 import {h, add, setChildren} from '../dom.js';
 import {t} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
-import {fmtTimestamp, fmtMoney, fmtWhen, kindLabel, eventType} from '../format.js';
+import {fmtTimestamp, fmtMoney, fmtWhen, kindLabel, eventType, eventTypeName} from '../format.js';
 import {loading, empty, badge, actionButton} from './common.js';
 
 export const id = 'audit';
@@ -184,7 +184,7 @@ export function mount(root, ctx) {
     setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')),
       actors.map((a) => h('option', {value: a, selected: a === filters.who}, ctx.name(a))));
     setChildren(typeSel, h('option', {value: ''}, t('audit.anything')),
-      types.map((x) => h('option', {value: x, selected: x === filters.type}, typeLabel(x))));
+      types.map((x) => h('option', {value: x, selected: x === filters.type}, eventTypeName(x))));
   }
 
   function matches(e) {
@@ -216,7 +216,7 @@ export function mount(root, ctx) {
       h('details', null,
         h('summary', null,
           h('span', {class: 'pos'}, `#${e.position}`), ' ',
-          h('strong', null, typeLabel(eventType(e))), ' · ',
+          h('strong', null, eventTypeName(eventType(e))), ' · ',
           h('span', null, ctx.name(e.actor)), ' · ',
           h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))),
         h('p', {class: 'meta'}, ctx.eventText(e)),
@@ -266,12 +266,6 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam'
 function amsterdamDay(ts) {
   const d = new Date(ts || 0);
   return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d);
-}
-
-function typeLabel(type) {
-  const k = `evtype.${type}`;
-  const s = t(k);
-  return s === k ? type : s;
 }
 
 // A view as it was: the board and clashes as lists, the budget as totals, the rest as JSON.
