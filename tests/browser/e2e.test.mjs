@@ -158,6 +158,42 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   assert.ok(lines.length > 280);
 });
 
+// The demo's head: the platform's newest position.
+async function headOf(page) {
+  return Math.max(...(await serverEvents(page)).map((e) => Number(e.position)));
+}
+
+test('the auditor replays a view as its own screen draws it, marked with its position', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-replay'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  // The views as they stood at the head; no JSON.
+  const replay = async (view, item) => {
+    await page.getByLabel('Overzicht').selectOption(view);
+    const out = page.locator(`#scrub-out[data-at="${head}"][data-view="${view}"]`);
+    await out.waitFor({timeout: 10000});
+    assert.match(await page.locator('#scrub-as-of').innerText(), new RegExp(`^Zo stond het er bij positie ${head} voor`));
+    assert.doesNotMatch(await out.innerText(), /\{"|":/, view);
+    await out.locator(item).first().waitFor();
+    return out.locator(item).first().innerText();
+  };
+  const task = await replay('tasks', 'li[data-task="t-actie-handtekeningen"]');
+  assert.match(task, /^Handtekeningen verzamelen bij de metro\n/);
+  await screenshot(page, 'audit-replay-tasks-390');
+  const meeting = await replay('meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary');
+  const member = await replay('members', 'li[data-member="m-anna"]');
+  const figures = await replay('figures', '.figure-list');
+  assert.match(figures, /keer samen verder gegaan/);
+  // Exactly as on their own screens.
+  for (const [screen, item, text] of [['tasks', 'li[data-task="t-actie-handtekeningen"]', task],
+    ['meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary', meeting],
+    ['members', 'li[data-member="m-anna"]', member], ['home', '.figure-list', figures]]) {
+    await page.locator(`nav a[data-nav="${screen}"]`).click();
+    assert.equal(await page.locator(`main ${item}`).innerText(), text, `as the ${screen} screen draws it`);
+  }
+});
+
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.
 async function toJune2026(page) {
   const [year, month] = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam', year: 'numeric',

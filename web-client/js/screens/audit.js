@@ -1,17 +1,52 @@
 // The auditor's screen: the whole event log, filtered; any view as it was at any position
-// (replay); the hash chain check; and an export of the log as NDJSON.
+// (replay, drawn by the screens' own code); the hash chain check; and an export of the log as
+// NDJSON.
 import {h, add, setChildren} from '../dom.js';
 import {t} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
-import {fmtTimestamp, fmtMoney, fmtWhen, kindLabel, eventType, eventTypeName} from '../format.js';
-import {loading, empty, badge, actionButton} from './common.js';
+import {fmtTimestamp, eventType, eventTypeName} from '../format.js';
+import {loading, actionButton} from './common.js';
+import {drawClashes, figureList} from './home.js';
+import {initiativeCards} from './initiatives.js';
+import {taskLists} from './tasks.js';
+import {meetingList} from './meetings.js';
+import {budgetBooks} from './budget.js';
+import {memberList} from './members.js';
 
 export const id = 'audit';
 export const title = () => t('audit.title');
 export const needs = () => ['members'];
 
 const PAGE = 200;
-const SCRUB_VIEWS = ['board', 'clashes', 'tasks', 'meetings', 'budget', 'members', 'figures'];
+
+// Each view as its own screen draws it: the views that drawing reads, and the drawing.
+const body = (part) => {
+  part.update();
+  return part.el;
+};
+const REPLAY = {
+  board: [['board'], (c) => initiativeCards(h('ul', {class: 'cards'}), c.views.get('board').initiatives, c)],
+  clashes: [['clashes', 'board'], (c) => {
+    const state = h('div');
+    const list = h('ul', {class: 'cards clash-list'});
+    drawClashes(state, list, c);
+    return [state, list];
+  }],
+  tasks: [['tasks', 'board'], (c) => body(taskLists(c))],
+  meetings: [['meetings'], (c) => body(meetingList(c))],
+  budget: [['budget', 'board'], (c) => body(budgetBooks(c))],
+  members: [['members'], (c) => body(memberList(c))],
+  figures: [['figures'], (c) => figureList(c.views.get('figures'))],
+};
+
+// A replay's context: the views as they were, nothing to do in them and nothing of anyone's
+// own (no forms, no "mine"); names as they are now.
+function asOf(ctx, views) {
+  const c = {...ctx, me: null, canWrite: false, isCoordinator: false, views: {get: (name) => views[name]}};
+  c.initiative = (iid) => (views.board ? views.board.initiatives.find((x) => x.id === iid) : undefined);
+  c.lookups = {...ctx.lookups, initiative: (iid) => (c.initiative(iid) || {}).title || ''};
+  return c;
+}
 
 export function mount(root, ctx) {
   const log = {events: [], next: 0, head: 0, done: false};
@@ -66,8 +101,9 @@ export function mount(root, ctx) {
   // --- scrubber: a view as of position P
   const scrubRange = h('input', {type: 'range', id: 'scrub-range', min: 1, max: 1, value: 1, step: 1});
   const scrubNumber = h('input', {type: 'number', id: 'scrub-pos', min: 1, value: 1, inputmode: 'numeric', class: 'pos-input'});
-  const scrubView = h('select', {id: 'scrub-view'}, SCRUB_VIEWS.map((v) => h('option', {value: v}, t(`view.${v}`))));
-  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out', 'aria-live': 'polite'});
+  const scrubView = h('select', {id: 'scrub-view'}, Object.keys(REPLAY).map((v) => h('option', {value: v}, t(`view.${v}`))));
+  const asOfLine = h('p', {class: 'as-of', id: 'scrub-as-of', role: 'status'});
+  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out'});
   let scrubTimer = null;
   let scrubSeq = 0;
   function scrubTo(pos, now = false) {
@@ -80,15 +116,27 @@ export function mount(root, ctx) {
   async function loadScrub(p) {
     const seq = ++scrubSeq;
     const name = scrubView.value;
-    setChildren(scrubOut, loading());
+    const [names, draw] = REPLAY[name];
+    asOfLine.textContent = t('loading');
     try {
-      const res = await api.get(paths.view(ctx.platform.id, name, {at: p}));
+      // The views it draws from, and the event at P for its time.
+      const [at, ...res] = await Promise.all([fetchEvents(ctx.platform.id, p - 1, 1),
+        ...names.map((n) => api.get(paths.view(ctx.platform.id, n, {at: p})))]);
       if (seq !== scrubSeq) return;
+      const views = {};
+      names.forEach((n, i) => { views[n] = res[i].view; });
+      const e = at.events.find((x) => Number(x.position) === p);
       scrubOut.dataset.at = String(p);
       scrubOut.dataset.view = name;
-      setChildren(scrubOut, h('p', {class: 'meta'}, t('audit.asOf', {pos: p})), renderView(name, res.view, ctx));
+      setChildren(asOfLine, h('strong', null, t('audit.asOf', {pos: p})),
+        e ? [' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))] : null);
+      setChildren(scrubOut, draw(asOf(ctx, views)));
+      // Its headings sit under this section's: one level lower for a screen reader, the
+      // same to the eye.
+      for (const x of scrubOut.querySelectorAll('h2, h3')) x.setAttribute('aria-level', Number(x.tagName[1]) + 1);
     } catch (e) {
       if (seq !== scrubSeq) return;
+      asOfLine.textContent = '';
       setChildren(scrubOut, h('p', {class: 'form-error'}, ctx.errorText(e)));
     }
   }
@@ -126,7 +174,7 @@ export function mount(root, ctx) {
         h('div', {class: 'field'}, h('label', {for: 'scrub-view'}, t('audit.view')), scrubView),
         h('div', {class: 'field field-grow'}, h('label', {for: 'scrub-range'}, t('audit.position')), scrubRange),
         h('div', {class: 'field'}, h('label', {for: 'scrub-pos'}, t('audit.positionNumber')), scrubNumber)),
-      scrubOut),
+      h('div', {class: 'replay'}, asOfLine, scrubOut)),
     h('section', {'aria-labelledby': 'h-log'}, h('h2', {id: 'h-log'}, t('audit.log')),
       h('div', {class: 'filters'},
         h('div', {class: 'field'}, h('label', {for: 'f-who'}, t('audit.who')), whoSel),
@@ -266,30 +314,4 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam'
 function amsterdamDay(ts) {
   const d = new Date(ts || 0);
   return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d);
-}
-
-// A view as it was: the board and clashes as lists, the budget as totals, the rest as JSON.
-function renderView(name, v, ctx) {
-  if (!v) return empty('—');
-  if (name === 'board') {
-    const items = v.initiatives || [];
-    return h('ul', {class: 'plain-list scrub-board'}, items.map((i) => h('li', {'data-initiative': i.id, 'data-status': i.status},
-      h('strong', null, i.title), ' · ', kindLabel(i.kind), ' · ', fmtWhen(i.when), ' · ',
-      badge(t(`status.${i.status}`), i.status),
-      i.organizerIds.length ? h('span', {class: 'meta'}, ` · ${i.organizerIds.map((m) => ctx.name(m)).join(', ')}`) : null)));
-  }
-  if (name === 'clashes') {
-    const all = [...(v.open || []), ...(v.closed || [])];
-    return h('ul', {class: 'plain-list'}, all.map((c) => h('li', {'data-clash': c.id},
-      h('strong', null, document.documentElement.lang === 'en' ? c.reasonEn : c.reasonNl), ' · ',
-      badge(t(`clashStatus.${c.status}`), c.status))));
-  }
-  if (name === 'budget') {
-    return h('dl', {class: 'facts'},
-      h('dt', null, t('budget.allocated')), h('dd', null, fmtMoney(v.allocatedCents)),
-      h('dt', null, t('budget.approved')), h('dd', null, fmtMoney(v.approvedCents)),
-      h('dt', null, t('budget.spent')), h('dd', null, fmtMoney(v.spentCents)),
-      h('dt', null, t('budget.balance')), h('dd', null, fmtMoney(v.balanceCents)));
-  }
-  return h('pre', {class: 'json'}, JSON.stringify(v, null, 2));
 }

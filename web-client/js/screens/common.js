@@ -137,7 +137,7 @@ export function fieldFor(f) {
 export function initiativeItem(ini, ctx, extra) {
   const meta = [kindLabel(ini.kind), fmtWhen(ini.when)];
   if (ini.place && ini.place.text) meta.push(ini.place.text);
-  return h('li', {class: 'card initiative-item', 'data-initiative': ini.id},
+  return h('li', {class: 'card initiative-item', 'data-initiative': ini.id, 'data-status': ini.status},
     h('h3', {class: 'card-title'}, h('a', {href: `#/initiatives/${encodeURIComponent(ini.id)}`,
       'data-fk': `ini-${ini.id}`}, ini.title)),
     h('p', {class: 'meta'}, meta.join(' · ')),
