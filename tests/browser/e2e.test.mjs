@@ -8,6 +8,7 @@ import {test, before, after, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {startServer, launch, person, signIn, screenshot, serverEvents} from './harness.mjs';
+import {nl} from '../../web-client/js/strings-nl.js';
 
 const Z = '2027-05-22';  // a Saturday nobody in the demo has plans for
 const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
@@ -192,6 +193,40 @@ test('the auditor replays a view as its own screen draws it, marked with its pos
     await page.locator(`nav a[data-nav="${screen}"]`).click();
     assert.equal(await page.locator(`main ${item}`).innerText(), text, `as the ${screen} screen draws it`);
   }
+});
+
+test('the auditor\'s log on a phone: newest first, each type named in Dutch, with its date and time', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-log'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  assert.ok(head > 200, 'the demo alone has more than a page of events');
+
+  // It opens at the newest page, newest first.
+  const rows = page.locator('#event-log li.event-row');
+  const positions = () => rows.evaluateAll((els) => els.map((e) => Number(e.dataset.position)));
+  const newest = (n) => Array.from({length: Math.min(n, head)}, (_, i) => head - i);
+  await page.locator(`#event-log li.event-row[data-position="${head - 199}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(200));
+
+  // Every row: its type's Dutch name, and its date and time in Amsterdam.
+  const amsterdam = new Intl.DateTimeFormat('nl-NL', {timeZone: 'Europe/Amsterdam', day: 'numeric',
+    month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit'});
+  const lines = await rows.evaluateAll((els) => els.map((e) => ({type: e.dataset.type,
+    name: e.querySelector('summary strong').textContent, time: e.querySelector('summary time').textContent,
+    at: e.querySelector('summary time').getAttribute('datetime')})));
+  for (const l of lines) {
+    assert.equal(l.name, nl[`evtype.${l.type}`], `the name of ${l.type}`);
+    assert.doesNotMatch(l.name, /[a-z][A-Z]/);
+    assert.match(l.time, /^\d{1,2} [a-z]{3}\.? \d{4}, \d{2}:\d{2}$/);
+    assert.equal(l.time, amsterdam.format(new Date(l.at)));
+  }
+
+  // "Meer laden" brings the page before, below.
+  await page.getByRole('button', {name: 'Meer laden'}).click();
+  await page.locator(`#event-log li.event-row[data-position="${Math.max(1, head - 399)}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(400));
+  await screenshot(page, 'audit-log-390');
 });
 
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.

@@ -43,6 +43,7 @@ export const en = {
   'conn.offline': 'offline',
   'announce.more': ({n}) => (n === 1 ? 'and 1 more update' : `and ${n} more updates`),
   'actor.system': 'Rotonde',
+  'actor.none': 'no account',
   'form.required': 'Please fill in “{field}”.',
 
   'outbox.label': 'Not sent yet',
@@ -414,7 +415,7 @@ export const en = {
   'audit.entity': 'Subject (e.g. an initiative)',
   'audit.anyone': 'anyone',
   'audit.anything': 'anything',
-  'audit.logState': '{shown} of {loaded} loaded events (last position {head}).',
+  'audit.logState': '{shown} of {loaded} loaded events (positions {first} to {head}).',
   'audit.noEvents': 'No events with these filters.',
   'audit.more': 'Load more',
   'audit.all': 'Load all',

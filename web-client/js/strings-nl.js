@@ -44,6 +44,7 @@ export const nl = {
   'conn.offline': 'offline',
   'announce.more': ({n}) => (n === 1 ? 'en nog 1 bericht' : `en nog ${n} berichten`),
   'actor.system': 'Rotonde',
+  'actor.none': 'zonder account',
   'form.required': 'Vul “{field}” in.',
 
   'outbox.label': 'Nog niet verstuurd',
@@ -415,7 +416,7 @@ export const nl = {
   'audit.entity': 'Onderwerp (bijv. een initiatief)',
   'audit.anyone': 'iedereen',
   'audit.anything': 'alles',
-  'audit.logState': '{shown} van {loaded} geladen gebeurtenissen (laatste positie {head}).',
+  'audit.logState': '{shown} van {loaded} geladen gebeurtenissen (posities {first} tot en met {head}).',
   'audit.noEvents': 'Geen gebeurtenissen met deze filters.',
   'audit.more': 'Meer laden',
   'audit.all': 'Alles laden',

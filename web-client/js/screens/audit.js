@@ -1,11 +1,11 @@
-// The auditor's screen: the whole event log, filtered; any view as it was at any position
-// (replay, drawn by the screens' own code); the hash chain check; and an export of the log as
-// NDJSON.
-import {h, add, setChildren} from '../dom.js';
-import {t} from '../i18n.js';
+// The auditor's screen: the whole event log newest first, filtered; any view as it was at any
+// position (replay, drawn by the screens' own code); the hash chain check; and an export of
+// the log as NDJSON.
+import {h, add, setChildren, patchList} from '../dom.js';
+import {t, lang} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
 import {fmtTimestamp, eventType, eventTypeName} from '../format.js';
-import {loading, actionButton} from './common.js';
+import {loading, actionButton, eventLine} from './common.js';
 import {drawClashes, figureList} from './home.js';
 import {initiativeCards} from './initiatives.js';
 import {taskLists} from './tasks.js';
@@ -15,7 +15,9 @@ import {memberList} from './members.js';
 
 export const id = 'audit';
 export const title = () => t('audit.title');
-export const needs = () => ['members'];
+// The log's sentences name tasks, meetings, spending and clashes: their views, beside the
+// shell's names and titles.
+export const needs = () => ['tasks', 'meetings', 'budget', 'clashes'];
 
 const PAGE = 200;
 
@@ -49,7 +51,11 @@ function asOf(ctx, views) {
 }
 
 export function mount(root, ctx) {
-  const log = {events: [], next: 0, head: 0, done: false};
+  const pid = ctx.platform.id;
+  // The loaded part of the log, oldest first: every event after position `low` (null before
+  // the first page) up to the newest.
+  const log = {events: [], low: null, head: 0};
+  let early = [];  // live events that came before the first page
   const filters = {who: '', type: '', from: '', to: '', entity: ''};
 
   // --- verify
@@ -57,7 +63,7 @@ export function mount(root, ctx) {
   const verifyBtn = actionButton(t('audit.verify'), async () => {
     setChildren(verifyBox, loading());
     try {
-      const r = await api.get(paths.verify(ctx.platform.id));
+      const r = await api.get(paths.verify(pid));
       verifyBox.className = `verify ${r.ok ? 'verify-ok' : 'verify-bad'}`;
       verifyBox.dataset.ok = String(r.ok);
       setChildren(verifyBox, r.ok
@@ -81,7 +87,7 @@ export function mount(root, ctx) {
       const lines = [];
       let from = 0;
       for (let i = 0; i < 1000; i += 1) {
-        const page = await fetchEvents(ctx.platform.id, from, 10000);
+        const page = await fetchEvents(pid, from, 10000);
         lines.push(...page.raw);
         if (!page.events.length || page.next === null || page.next <= from) break;
         from = page.next;
@@ -89,7 +95,7 @@ export function mount(root, ctx) {
       }
       const blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], {type: 'application/x-ndjson'});
       const url = URL.createObjectURL(blob);
-      const a = h('a', {href: url, download: `${ctx.platform.id}-events.ndjson`, class: 'btn btn-secondary', id: 'export-link'},
+      const a = h('a', {href: url, download: `${pid}-events.ndjson`, class: 'btn btn-secondary', id: 'export-link'},
         t('audit.exportSave', {n: lines.length}));
       setChildren(exportBox, a);
       a.click();
@@ -98,7 +104,7 @@ export function mount(root, ctx) {
     }
   }, {fk: 'export', class: 'btn btn-secondary'});
 
-  // --- scrubber: a view as of position P
+  // --- replay: a view as of position P
   const scrubRange = h('input', {type: 'range', id: 'scrub-range', min: 1, max: 1, value: 1, step: 1});
   const scrubNumber = h('input', {type: 'number', id: 'scrub-pos', min: 1, value: 1, inputmode: 'numeric', class: 'pos-input'});
   const scrubView = h('select', {id: 'scrub-view'}, Object.keys(REPLAY).map((v) => h('option', {value: v}, t(`view.${v}`))));
@@ -120,8 +126,8 @@ export function mount(root, ctx) {
     asOfLine.textContent = t('loading');
     try {
       // The views it draws from, and the event at P for its time.
-      const [at, ...res] = await Promise.all([fetchEvents(ctx.platform.id, p - 1, 1),
-        ...names.map((n) => api.get(paths.view(ctx.platform.id, n, {at: p})))]);
+      const [at, ...res] = await Promise.all([fetchEvents(pid, p - 1, 1),
+        ...names.map((n) => api.get(paths.view(pid, n, {at: p})))]);
       if (seq !== scrubSeq) return;
       const views = {};
       names.forEach((n, i) => { views[n] = res[i].view; });
@@ -154,16 +160,16 @@ export function mount(root, ctx) {
   const logState = h('p', {class: 'meta', role: 'status'});
   const more = actionButton(t('audit.more'), () => loadPage(), {fk: 'more', class: 'btn btn-secondary'});
   const all = actionButton(t('audit.all'), async () => {
-    for (let i = 0; i < 500 && !log.done; i += 1) if (!(await loadPage())) break;
+    for (let i = 0; i < 1000 && log.low !== 0; i += 1) if (!(await loadPage())) break;
   }, {fk: 'all', class: 'btn btn-secondary'});
   for (const [el, key] of [[whoSel, 'who'], [typeSel, 'type'], [fromIn, 'from'], [toIn, 'to'], [entityIn, 'entity']]) {
-    el.addEventListener(el.tagName === 'INPUT' && el.type === 'search' ? 'input' : 'change', () => {
+    el.addEventListener(el.type === 'search' ? 'input' : 'change', () => {
       filters[key] = el.value.trim();
       renderLog();
     });
   }
 
-  add(root, 
+  add(root,
     h('h1', null, t('audit.title')),
     h('p', {class: 'lead'}, t('audit.lead')),
     ctx.canVerify ? h('section', {'aria-labelledby': 'h-verify'}, h('h2', {id: 'h-verify'}, t('audit.chain')),
@@ -186,26 +192,37 @@ export function mount(root, ctx) {
     h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
       h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox));
 
+  function merge(records) {
+    const byPos = new Map(log.events.map((e) => [e.position, e]));
+    for (const r of records) byPos.set(Number(r.position), {...r, position: Number(r.position)});
+    log.events = [...byPos.values()].sort((a, b) => a.position - b.position);
+    for (const e of records) log.head = Math.max(log.head, Number(e.position));
+  }
+
   // One page at a time: a second call while a page is on its way waits for that page.
   // Resolves false when the page could not be read.
   let inflight = null;
   function loadPage() {
-    if (log.done) return Promise.resolve(true);
+    if (log.low === 0) return Promise.resolve(true);
     if (!inflight) inflight = readPage().finally(() => { inflight = null; });
     return inflight;
   }
 
+  // The newest page first (the feed's last line names the newest position), then each time
+  // the page before: positions are gap-free, so it starts PAGE positions earlier.
   async function readPage() {
     try {
-      const page = await fetchEvents(ctx.platform.id, log.next, PAGE);
-      for (const e of page.events) {
-        const pos = Number(e.position);
-        if (log.events.length && pos <= Number(log.events[log.events.length - 1].position)) continue;
-        log.events.push({...e, position: pos});
+      let to = log.low;
+      if (to === null) to = (await fetchEvents(pid, 0, 1)).head || 0;
+      const from = Math.max(0, to - PAGE);
+      if (to > from) {
+        const page = await fetchEvents(pid, from, to - from);
+        merge(page.events);
+        log.head = Math.max(log.head, page.head || 0);
       }
-      if (page.head !== null) log.head = Math.max(log.head, page.head);
-      if (page.next !== null && page.next > log.next) log.next = page.next;
-      if (page.events.length < PAGE || page.next === null) log.done = true;
+      if (early) merge(early.filter((e) => Number(e.position) > from));
+      early = null;
+      log.low = from;
       setHead(log.head);
       renderFilters();
       renderLog();
@@ -227,12 +244,10 @@ export function mount(root, ctx) {
   }
 
   function renderFilters() {
-    const actors = [...new Set(log.events.map((e) => e.actor))].sort();
-    const types = [...new Set(log.events.map((e) => eventType(e)))].sort();
-    setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')),
-      actors.map((a) => h('option', {value: a, selected: a === filters.who}, ctx.name(a))));
-    setChildren(typeSel, h('option', {value: ''}, t('audit.anything')),
-      types.map((x) => h('option', {value: x, selected: x === filters.type}, eventTypeName(x))));
+    const options = (list, name, now) => [...new Set(list)].filter(Boolean).map((x) => [x, name(x)])
+      .sort((a, b) => a[1].localeCompare(b[1], lang())).map(([x, text]) => h('option', {value: x, selected: x === now}, text));
+    setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')), options(log.events.map((e) => e.actor), ctx.name, filters.who));
+    setChildren(typeSel, h('option', {value: ''}, t('audit.anything')), options(log.events.map(eventType), eventTypeName, filters.type));
   }
 
   function matches(e) {
@@ -248,42 +263,50 @@ export function mount(root, ctx) {
     return true;
   }
 
+  // Newest first. Every loaded event has a row (the log grows a page at a time, when asked);
+  // what a row holds beyond its summary is built when it is opened.
   function renderLog() {
-    const shown = log.events.filter(matches);
-    logState.textContent = t('audit.logState', {shown: shown.length, loaded: log.events.length,
-      head: log.head || '?'});
-    more.hidden = log.done;
-    all.hidden = log.done;
+    const shown = log.events.filter(matches).reverse();
+    logState.textContent = log.low === null ? t('loading') : t('audit.logState', {shown: shown.length,
+      loaded: log.events.length, first: log.low + 1, head: log.head});
+    more.hidden = log.low === 0;
+    all.hidden = log.low === 0;
     if (!shown.length) {
-      setChildren(logList, h('li', {class: 'empty'}, t('audit.noEvents')));
+      setChildren(logList, log.low === null ? null : h('li', {class: 'empty'}, t('audit.noEvents')));
       return;
     }
-    // Newest first; at most 500 rows in the DOM at once, a cheap phone stays quick.
-    setChildren(logList, shown.slice(-500).reverse().map((e) => h('li',
-      {class: 'event-row', 'data-position': String(e.position), 'data-type': eventType(e)},
-      h('details', null,
-        h('summary', null,
-          h('span', {class: 'pos'}, `#${e.position}`), ' ',
-          h('strong', null, eventTypeName(eventType(e))), ' · ',
-          h('span', null, ctx.name(e.actor)), ' · ',
-          h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))),
-        h('p', {class: 'meta'}, ctx.eventText(e)),
+    patchList(logList, shown, (e) => e.position, row, (e) => `${lang()}|${ctx.name(e.actor)}|${ctx.eventText(e)}`);
+  }
+
+  function row(e) {
+    const look = (p) => () => {
+      scrubTo(Math.max(1, p), true);
+      document.getElementById('h-scrub').scrollIntoView();
+      scrubRange.focus();
+    };
+    const details = h('details', null, h('summary', null, eventLine(e, ctx), h('span', {class: 'ev-text'}, ctx.eventText(e))));
+    details.addEventListener('toggle', () => {
+      if (!details.open || details.childElementCount > 1) return;
+      add(details,
         h('p', {class: 'meta'}, t('audit.stream'), ': ', h('code', null, e.stream), ' · v', String(e.version)),
         h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, String(e.hash || ''))),
         h('pre', {class: 'json'}, JSON.stringify(e.event, null, 2)),
-        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
-          onClick: () => {
-            scrubTo(Math.max(1, e.position - 1), true);
-            document.getElementById('h-scrub').scrollIntoView();
-            scrubRange.focus();
-          }}, t('audit.before')),
-        ' ',
-        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
-          onClick: () => {
-            scrubTo(e.position, true);
-            document.getElementById('h-scrub').scrollIntoView();
-            scrubRange.focus();
-          }}, t('audit.after'))))));
+        h('div', {class: 'actions'},
+          h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
+            onClick: look(e.position - 1)}, t('audit.before')),
+          h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
+            onClick: look(e.position)}, t('audit.after'))));
+    });
+    return h('li', {class: 'event-row', 'data-position': String(e.position), 'data-type': eventType(e)}, details);
+  }
+
+  // A backlog arrives as many events at once: draw the log once a frame, not per event.
+  let frame = 0;
+  function soon() {
+    if (!frame) frame = requestAnimationFrame(() => {
+      frame = 0;
+      renderLog();
+    });
   }
 
   loadPage();
@@ -294,17 +317,15 @@ export function mount(root, ctx) {
     },
     onEvent(record) {
       if (!record) return;
-      // Live: a new event joins the log when the log has been read up to it.
-      if (log.done && record.position > (log.events.length ? log.events[log.events.length - 1].position : 0)) {
-        log.events.push(record);
-        log.head = Math.max(log.head, record.position);
-        log.next = record.position;
-        setHead(record.position);
-        renderLog();
-      }
+      // Live: a new event joins the log at the top.
+      if (early) early.push(record);
+      else if (Number(record.position) > log.low) merge([record]);
+      setHead(log.head);
+      soon();
     },
     destroy() {
       clearTimeout(scrubTimer);
+      cancelAnimationFrame(frame);
     },
   };
 }

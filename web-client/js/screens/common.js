@@ -1,7 +1,7 @@
 // Pieces several screens share.
 import {h, add, nextId} from '../dom.js';
 import {t} from '../i18n.js';
-import {fmtWhen, kindLabel} from '../format.js';
+import {fmtWhen, kindLabel, fmtTimestamp, eventType, eventTypeName} from '../format.js';
 
 export function loading() {
   return h('p', {class: 'loading', role: 'status'}, t('loading'));
@@ -144,6 +144,13 @@ export function initiativeItem(ini, ctx, extra) {
     ini.organizerIds && ini.organizerIds.length
       ? h('p', {class: 'meta'}, t('initiative.organizers'), ': ', names(ini.organizerIds, ctx)) : null,
     extra || null);
+}
+
+// An event as a line in a list (the auditor's log, an initiative's history): its position,
+// what happened, who did it, and when, in Amsterdam time.
+export function eventLine(e, ctx) {
+  return [h('span', {class: 'pos'}, `#${e.position}`), ' ', h('strong', null, eventTypeName(eventType(e))),
+    ' · ', ctx.name(e.actor) || t('actor.none'), ' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))];
 }
 
 export function statusBadge(ini) {
