@@ -121,8 +121,9 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   const olaf = await add('olaf', {width: 1280, height: 900});
   const {page} = olaf;
   await page.locator('nav a[data-nav="audit"]').click();
-  await page.getByRole('button', {name: 'Controleer de keten'}).click();
-  await page.locator('#verify-result[data-ok="true"]').waitFor({timeout: 15000});
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
+  await page.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
   assert.match(await page.locator('#verify-result').innerText(), /De keten klopt/);
 
   await page.getByRole('button', {name: 'Alles laden'}).click();
@@ -227,6 +228,32 @@ test('the auditor\'s log on a phone: newest first, each type named in Dutch, wit
   await page.locator(`#event-log li.event-row[data-position="${Math.max(1, head - 399)}"]`).waitFor({timeout: 10000});
   assert.deepEqual(await positions(), newest(400));
   await screenshot(page, 'audit-log-390');
+});
+
+test('the chain is checked on opening, up to the head; a broken one is a red alarm naming where', {timeout: 60000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-verify'});
+  await olaf.page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(olaf.page);
+  const verdict = olaf.page.locator('#verify-result[data-state="ok"]');
+  await verdict.waitFor({timeout: 15000});
+  assert.equal(Number(await verdict.getAttribute('data-position')), head);
+  assert.match(await verdict.innerText(), new RegExp(`^De keten klopt\\.\\n[\\s\\S]*positie ${head} `));
+
+  const alarmed = await add('olaf', {name: 'olaf-alarm'});
+  const {page} = alarmed;
+  // The server's check, as it answers when a stored event no longer matches its hash.
+  await alarmed.context.route(/\/api\/v1\/platforms\/kolenkit\/verify$/, (route) => route.fulfill({status: 200,
+    contentType: 'application/json', body: JSON.stringify({ok: false, events: head, firstBadPosition: 137,
+      message: 'hash mismatch', position: head})}));
+  await page.locator('nav a[data-nav="audit"]').click();
+  const alarm = page.getByRole('alert').filter({hasText: 'De keten klopt niet'});
+  await alarm.waitFor({timeout: 10000});
+  assert.match(await alarm.innerText(), /positie 137\b/);
+  assert.equal(await alarm.getAttribute('id'), 'verify-result');
+  const [color, border] = await alarm.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).borderTopColor]);
+  assert.equal(color, 'rgb(143, 29, 29)', 'red');
+  assert.equal(border, color);
+  await screenshot(page, 'audit-alarm-390');
 });
 
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.

@@ -1,11 +1,11 @@
-// The auditor's screen: the whole event log newest first, filtered; any view as it was at any
-// position (replay, drawn by the screens' own code); the hash chain check; and an export of
-// the log as NDJSON.
+// The auditor's screen: whether the log's hash chain holds (checked on opening), any view as
+// it was at any position (replay, drawn by the screens' own code), the whole event log newest
+// first, filtered, and an export of the log as NDJSON.
 import {h, add, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
 import {fmtTimestamp, eventType, eventTypeName} from '../format.js';
-import {loading, actionButton, eventLine} from './common.js';
+import {actionButton, eventLine} from './common.js';
 import {drawClashes, figureList} from './home.js';
 import {initiativeCards} from './initiatives.js';
 import {taskLists} from './tasks.js';
@@ -50,6 +50,22 @@ function asOf(ctx, views) {
   return c;
 }
 
+// The chain's verdict, one look per state whatever checked it (today the server; later the
+// browser, against a signed checkpoint): {state: 'pending'}, {state: 'ok', position, hash,
+// when}, {state: 'bad', position: the first bad one, message}, {state: 'error', message}.
+// A broken chain is an alarm.
+export function renderVerification(s) {
+  const bad = s.state === 'bad';
+  return h('div', {id: 'verify-result', class: `verify verify-${s.state}`, 'data-state': s.state,
+    'data-position': s.position, role: bad && 'alert'},
+  h('p', {class: 'verify-head'}, t(`audit.verify.${s.state}`)),
+  s.state === 'ok' && [h('p', null, t('audit.chainOkDetail', {pos: s.position})),
+    h('p', {class: 'meta'}, t('audit.checkedAt', {when: fmtTimestamp(s.when)})),
+    h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, s.hash))],
+  bad && h('p', null, t('audit.chainBadDetail', {pos: s.position})),
+  s.message && h('p', null, s.message));
+}
+
 export function mount(root, ctx) {
   const pid = ctx.platform.id;
   // The loaded part of the log, oldest first: every event after position `low` (null before
@@ -59,25 +75,20 @@ export function mount(root, ctx) {
   const filters = {who: '', type: '', from: '', to: '', entity: ''};
 
   // --- verify
-  const verifyBox = h('div', {class: 'verify', id: 'verify-result', role: 'status'});
-  const verifyBtn = actionButton(t('audit.verify'), async () => {
-    setChildren(verifyBox, loading());
+  const verifyBox = h('div', {'aria-live': 'polite'});
+  async function verify() {
+    setChildren(verifyBox, renderVerification({state: 'pending'}));
+    let s;
     try {
       const r = await api.get(paths.verify(pid));
-      verifyBox.className = `verify ${r.ok ? 'verify-ok' : 'verify-bad'}`;
-      verifyBox.dataset.ok = String(r.ok);
-      setChildren(verifyBox, r.ok
-        ? [h('strong', null, t('audit.chainOk')), ' ', t('audit.chainOkDetail', {n: r.events,
-          pos: r.head ? r.head.position : r.position}), r.head && r.head.hash
-          ? h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, r.head.hash)) : null]
-        : [h('strong', null, t('audit.chainBad')), ' ', t('audit.chainBadDetail', {pos: r.firstBadPosition}),
-          r.message ? h('span', null, ` ${r.message}`) : null]);
+      s = r.ok ? {state: 'ok', position: r.head.position, hash: r.head.hash, when: new Date()}
+        : {state: 'bad', position: r.firstBadPosition, message: r.message};
     } catch (e) {
-      verifyBox.className = 'verify verify-bad';
-      verifyBox.dataset.ok = 'error';
-      setChildren(verifyBox, ctx.errorText(e));
+      s = {state: 'error', message: ctx.errorText(e)};
     }
-  }, {fk: 'verify', class: 'btn btn-primary'});
+    setChildren(verifyBox, renderVerification(s));
+  }
+  const verifyBtn = actionButton(t('audit.verifyAgain'), verify, {fk: 'verify', class: 'btn btn-secondary'});
 
   // --- export
   const exportBox = h('div', {role: 'status'});
@@ -173,7 +184,7 @@ export function mount(root, ctx) {
     h('h1', null, t('audit.title')),
     h('p', {class: 'lead'}, t('audit.lead')),
     ctx.canVerify ? h('section', {'aria-labelledby': 'h-verify'}, h('h2', {id: 'h-verify'}, t('audit.chain')),
-      h('div', {class: 'actions'}, verifyBtn), verifyBox) : null,
+      verifyBox, h('div', {class: 'actions'}, verifyBtn)) : null,
     h('section', {'aria-labelledby': 'h-scrub'}, h('h2', {id: 'h-scrub'}, t('audit.scrub')),
       h('p', {class: 'hint'}, t('audit.scrubHint')),
       h('div', {class: 'scrub-controls'},
@@ -309,6 +320,7 @@ export function mount(root, ctx) {
     });
   }
 
+  if (ctx.canVerify) verify();
   loadPage();
   return {
     update() {
