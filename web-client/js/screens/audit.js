@@ -126,7 +126,10 @@ export function mount(root, ctx) {
   const scrubNumber = h('input', {type: 'number', id: 'scrub-pos', min: 1, value: 1, inputmode: 'numeric', class: 'pos-input'});
   const scrubView = h('select', {id: 'scrub-view'}, Object.keys(REPLAY).map((v) => h('option', {value: v}, t(`view.${v}`))));
   const asOfLine = h('p', {class: 'as-of', id: 'scrub-as-of', role: 'status'});
-  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out'});
+  // The replay scrolls in a window of its own: the controls stay in sight, and the log below
+  // stays within reach on a phone. Focusable, so the keyboard scrolls it too.
+  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out', tabindex: '0', role: 'region',
+    'aria-labelledby': 'scrub-as-of'});
   let scrubTimer = null;
   let scrubSeq = 0;
   function scrubTo(pos, now = false) {
@@ -198,6 +201,8 @@ export function mount(root, ctx) {
         h('div', {class: 'field field-grow'}, h('label', {for: 'scrub-range'}, t('audit.position')), scrubRange),
         h('div', {class: 'field'}, h('label', {for: 'scrub-pos'}, t('audit.positionNumber')), scrubNumber)),
       h('div', {class: 'replay'}, asOfLine, scrubOut)),
+    h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
+      h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox),
     h('section', {'aria-labelledby': 'h-log'}, h('h2', {id: 'h-log'}, t('audit.log')),
       h('div', {class: 'filters'},
         h('div', {class: 'field'}, h('label', {for: 'f-who'}, t('audit.who')), whoSel),
@@ -205,9 +210,8 @@ export function mount(root, ctx) {
         h('div', {class: 'field'}, h('label', {for: 'f-from'}, t('audit.from')), fromIn),
         h('div', {class: 'field'}, h('label', {for: 'f-to'}, t('audit.to')), toIn),
         h('div', {class: 'field'}, h('label', {for: 'f-entity'}, t('audit.entity')), entityIn)),
-      logState, logList, h('div', {class: 'actions'}, more, all)),
-    h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
-      h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox));
+      logState, logList, h('div', {class: 'actions'}, more, all)));
+
 
   function merge(records) {
     const byPos = new Map(log.events.map((e) => [e.position, e]));
