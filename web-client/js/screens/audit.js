@@ -311,7 +311,8 @@ export function mount(root, ctx) {
       add(details,
         h('p', {class: 'meta'}, t('audit.stream'), ': ', h('code', null, e.stream), ' · v', String(e.version)),
         h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, String(e.hash || ''))),
-        h('pre', {class: 'json'}, JSON.stringify(e.event, null, 2)),
+        // It may scroll sideways: focusable, so the keyboard scrolls it too.
+        h('pre', {class: 'json', tabindex: '0'}, JSON.stringify(e.event, null, 2)),
         h('div', {class: 'actions'},
           h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
             onClick: look(e.position - 1)}, t('audit.before')),
