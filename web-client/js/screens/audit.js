@@ -212,7 +212,7 @@ export function mount(root, ctx) {
         h('div', {class: 'field'}, h('label', {for: 'f-entity'}, t('audit.entity')), entityIn)),
       logState, logList, h('div', {class: 'actions'}, more, all)));
 
-
+  // Into the loaded part, by position: a page, or a live event; none twice.
   function merge(records) {
     const byPos = new Map(log.events.map((e) => [e.position, e]));
     for (const r of records) byPos.set(Number(r.position), {...r, position: Number(r.position)});
