@@ -8,6 +8,7 @@ import {test, before, after, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {startServer, launch, person, signIn, screenshot, serverEvents} from './harness.mjs';
+import {nl} from '../../web-client/js/strings-nl.js';
 
 const Z = '2027-05-22';  // a Saturday nobody in the demo has plans for
 const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
@@ -120,8 +121,9 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   const olaf = await add('olaf', {width: 1280, height: 900});
   const {page} = olaf;
   await page.locator('nav a[data-nav="audit"]').click();
-  await page.getByRole('button', {name: 'Controleer de keten'}).click();
-  await page.locator('#verify-result[data-ok="true"]').waitFor({timeout: 15000});
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
+  await page.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
   assert.match(await page.locator('#verify-result').innerText(), /De keten klopt/);
 
   await page.getByRole('button', {name: 'Alles laden'}).click();
@@ -156,6 +158,102 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   const events = await serverEvents(page);
   assert.deepEqual(lines.map((e) => Number(e.position)), events.map((e) => Number(e.position)));
   assert.ok(lines.length > 280);
+});
+
+// The demo's head: the platform's newest position.
+async function headOf(page) {
+  return Math.max(...(await serverEvents(page)).map((e) => Number(e.position)));
+}
+
+test('the auditor replays a view as its own screen draws it, marked with its position', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-replay'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  // The views as they stood at the head; no JSON.
+  const replay = async (view, item) => {
+    await page.getByLabel('Overzicht').selectOption(view);
+    const out = page.locator(`#scrub-out[data-at="${head}"][data-view="${view}"]`);
+    await out.waitFor({timeout: 10000});
+    assert.match(await page.locator('#scrub-as-of').innerText(), new RegExp(`^Zo stond het er bij positie ${head} voor`));
+    assert.doesNotMatch(await out.innerText(), /\{"|":/, view);
+    await out.locator(item).first().waitFor();
+    return out.locator(item).first().innerText();
+  };
+  const task = await replay('tasks', 'li[data-task="t-actie-handtekeningen"]');
+  assert.match(task, /^Handtekeningen verzamelen bij de metro\n/);
+  await screenshot(page, 'audit-replay-tasks-390');
+  const meeting = await replay('meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary');
+  const member = await replay('members', 'li[data-member="m-anna"]');
+  const figures = await replay('figures', '.figure-list');
+  assert.match(figures, /keer samen verder gegaan/);
+  // Exactly as on their own screens.
+  for (const [screen, item, text] of [['tasks', 'li[data-task="t-actie-handtekeningen"]', task],
+    ['meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary', meeting],
+    ['members', 'li[data-member="m-anna"]', member], ['home', '.figure-list', figures]]) {
+    await page.locator(`nav a[data-nav="${screen}"]`).click();
+    assert.equal(await page.locator(`main ${item}`).innerText(), text, `as the ${screen} screen draws it`);
+  }
+});
+
+test('the auditor\'s log on a phone: newest first, each type named in Dutch, with its date and time', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-log'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  assert.ok(head > 200, 'the demo alone has more than a page of events');
+
+  // It opens at the newest page, newest first.
+  const rows = page.locator('#event-log li.event-row');
+  const positions = () => rows.evaluateAll((els) => els.map((e) => Number(e.dataset.position)));
+  const newest = (n) => Array.from({length: Math.min(n, head)}, (_, i) => head - i);
+  await page.locator(`#event-log li.event-row[data-position="${head - 199}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(200));
+
+  // Every row: its type's Dutch name, and its date and time in Amsterdam.
+  const amsterdam = new Intl.DateTimeFormat('nl-NL', {timeZone: 'Europe/Amsterdam', day: 'numeric',
+    month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit'});
+  const lines = await rows.evaluateAll((els) => els.map((e) => ({type: e.dataset.type,
+    name: e.querySelector('summary strong').textContent, time: e.querySelector('summary time').textContent,
+    at: e.querySelector('summary time').getAttribute('datetime')})));
+  for (const l of lines) {
+    assert.equal(l.name, nl[`evtype.${l.type}`], `the name of ${l.type}`);
+    assert.doesNotMatch(l.name, /[a-z][A-Z]/);
+    assert.match(l.time, /^\d{1,2} [a-z]{3}\.? \d{4}, \d{2}:\d{2}$/);
+    assert.equal(l.time, amsterdam.format(new Date(l.at)));
+  }
+
+  // "Meer laden" brings the page before, below.
+  await page.getByRole('button', {name: 'Meer laden'}).click();
+  await page.locator(`#event-log li.event-row[data-position="${Math.max(1, head - 399)}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(400));
+  await screenshot(page, 'audit-log-390');
+});
+
+test('the chain is checked on opening, up to the head; a broken one is a red alarm naming where', {timeout: 60000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-verify'});
+  await olaf.page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(olaf.page);
+  const verdict = olaf.page.locator('#verify-result[data-state="ok"]');
+  await verdict.waitFor({timeout: 15000});
+  assert.equal(Number(await verdict.getAttribute('data-position')), head);
+  assert.match(await verdict.innerText(), new RegExp(`^De keten klopt\\.\\n[\\s\\S]*positie ${head} `));
+
+  const alarmed = await add('olaf', {name: 'olaf-alarm'});
+  const {page} = alarmed;
+  // The server's check, as it answers when a stored event no longer matches its hash.
+  await alarmed.context.route(/\/api\/v1\/platforms\/kolenkit\/verify$/, (route) => route.fulfill({status: 200,
+    contentType: 'application/json', body: JSON.stringify({ok: false, events: head, firstBadPosition: 137,
+      message: 'hash mismatch', position: head})}));
+  await page.locator('nav a[data-nav="audit"]').click();
+  const alarm = page.getByRole('alert').filter({hasText: 'De keten klopt niet'});
+  await alarm.waitFor({timeout: 10000});
+  assert.match(await alarm.innerText(), /positie 137\b/);
+  assert.equal(await alarm.getAttribute('id'), 'verify-result');
+  const [color, border] = await alarm.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).borderTopColor]);
+  assert.equal(color, 'rgb(143, 29, 29)', 'red');
+  assert.equal(border, color);
+  await screenshot(page, 'audit-alarm-390');
 });
 
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.
