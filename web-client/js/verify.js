@@ -117,15 +117,14 @@ export function readBody(bytes) {
 // the rules of docs/verification.md in order, holding only the running hash and the hashes at
 // the positions in `keep`. Answers {ok, size, head, firstBadPosition, problem, hashes}: the
 // last position that held and its hash; the first that did not and why (null when ok); the
-// hash at each kept position reached.
+// hash at `from` and at each kept position reached.
 export async function verifyChain(p, lines, {from = 0, prevHash, keep = []} = {}) {
   const genesis = await genesisHash(p);
   if (!Number.isSafeInteger(from) || from < 0) throw new Error('from is not a position');
   if (from && !/^[0-9a-f]{64}$/.test(prevHash)) throw new Error('prevHash is not 64 hex digits');
   let prev = from ? Uint8Array.from(prevHash.match(/../g), (x) => parseInt(x, 16)) : genesis;
   let n = from;
-  const hashes = {};
-  if (keep.includes(n)) hashes[n] = toHex(prev);
+  const hashes = {[n]: toHex(prev)};
   const bad = (problem) => ({ok: false, size: n, head: toHex(prev), firstBadPosition: n + 1,
     problem, hashes});
   for await (const line of lines) {
