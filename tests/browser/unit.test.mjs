@@ -565,6 +565,15 @@ test('verify: notes that are refused', async () => {
   await refused(good, `${name}+${otherId}+${key64}`, /^the verifier key: its key hash is/);
   await refused(good, `${name}+${id}`, /^the verifier key: not <name>/);
   await refused(good, `other+${id}+${key64}`, /^the verifier key: its key hash is/);
+  // A browser without WebCrypto's Ed25519 says so rather than throwing.
+  const subtle = globalThis.crypto.subtle;
+  subtle.importKey = async () => { throw new DOMException('Unrecognized name.', 'NotSupportedError'); };
+  try {
+    await refused(good, serverKey.vkey, /^Ed25519 signatures cannot be checked here: Unrecognized name\.$/);
+  } finally {
+    delete subtle.importKey;
+  }
+  assert.equal((await verify.verifyNote(good, serverKey.vkey, origin)).ok, true);
   // Signatures by other keys are ignored; the one by this key is enough.
   const cosigner = signingKey('witness.example');
   const cosigned = good + signNote(cosigner, 3, head).split('\n\n')[1];
