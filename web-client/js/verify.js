@@ -19,13 +19,21 @@ function cat(...parts) {
   return out;
 }
 
-export const toHex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const HEX = Array.from({length: 256}, (_, i) => i.toString(16).padStart(2, '0'));
+export function toHex(bytes) {
+  let s = '';
+  for (const b of bytes) s += HEX[b];
+  return s;
+}
 
 // The bytes of standard base64 with padding (RFC 4648); throws on anything else.
 export function fromBase64(s) {
   const b64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
   if (typeof s !== 'string' || !b64.test(s)) throw new Error('not base64');
-  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 // --- the chain
