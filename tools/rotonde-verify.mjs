@@ -42,8 +42,8 @@ function read(file, how = (f) => fs.readFileSync(f, 'utf8')) {
   }
 }
 
-// The export's events, one JSON object a line, read as they are checked; lines without a
-// position (page markers and the like) are skipped.
+// The export's events, one JSON object a line, read as they are checked; the event feed's
+// page markers ({"position": H, "next": P}: no id) are skipped.
 async function* events(file) {
   const lines = readline.createInterface({input: fs.createReadStream(file), crlfDelay: Infinity});
   let no = 0;
@@ -56,7 +56,8 @@ async function* events(file) {
     } catch {
       fail(`line ${no} of the export is not JSON`);
     }
-    if (line !== null && typeof line === 'object' && 'position' in line) yield line;
+    if (line === null || typeof line !== 'object' || ('next' in line && !('id' in line))) continue;
+    yield line;
   }
 }
 

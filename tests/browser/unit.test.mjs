@@ -673,10 +673,12 @@ function runCli(files, args = ['--export', 'export.ndjson', '--note', 'note.txt'
     fs.rmSync(dir, {recursive: true, force: true});
   }
 }
-// As the API pages it: other keys on each line, and a line without a position at the end.
+// As the API pages it: other keys on each line, and its marker line at the end (the head and
+// where the next page starts).
 function ndjson(lines) {
   const text = lines.map((l) => `${JSON.stringify({...l, recordedAt: '2026-01-01T00:00:00Z'})}\n`).join('');
-  return `${text}{"next":null}\n`;
+  const last = lines.length ? lines.at(-1).position : 0;
+  return `${text}{"position":${last},"next":${last}}\n`;
 }
 
 test('rotonde-verify: a good export and note; from a pin; the first bad position', () => {
