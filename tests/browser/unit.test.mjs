@@ -559,6 +559,7 @@ test('verify: notes that are refused', async () => {
   const refused = async (note, vkey, problem) => {
     const r = await verify.verifyNote(note, vkey, origin);
     assert.equal(r.ok, false, JSON.stringify(note));
+    if (!/^Ed25519/.test(r.problem)) assert.equal(r.unsupported, undefined, 'a refusal is not a browser that cannot check');
     assert.match(r.problem, problem, JSON.stringify(note));
   };
   // Same name, another key: the key hash differs. A signature forged for this key's hash.
@@ -598,6 +599,7 @@ test('verify: notes that are refused', async () => {
   subtle.importKey = async () => { throw new DOMException('Unrecognized name.', 'NotSupportedError'); };
   try {
     await refused(good, serverKey.vkey, /^Ed25519 signatures cannot be checked here: Unrecognized name\.$/);
+    assert.equal((await verify.verifyNote(good, serverKey.vkey, origin)).unsupported, true);
   } finally {
     delete subtle.importKey;
   }

@@ -251,8 +251,9 @@ export function parseNote(note) {
 }
 
 // Checks a signed checkpoint against a verifier key and, when given, the origin it must
-// have: {ok: true, origin, size, hash} or {ok: false, problem}. Signatures by other keys are
-// ignored; one by this key must be there, and all by it must verify.
+// have: {ok: true, origin, size, hash} or {ok: false, problem}, with unsupported: true when
+// this runtime cannot check Ed25519 at all. Signatures by other keys are ignored; one by this
+// key must be there, and all by it must verify.
 export async function verifyNote(text, vkey, origin) {
   let key, note;
   try {
@@ -269,7 +270,7 @@ export async function verifyNote(text, vkey, origin) {
       const pub = await subtle().importKey('raw', key.key, 'Ed25519', false, ['verify']);
       good = await subtle().verify('Ed25519', pub, s.sig, enc.encode(note.text));
     } catch (e) {
-      return {ok: false, problem: `Ed25519 signatures cannot be checked here: ${e.message}`};
+      return {ok: false, unsupported: true, problem: `Ed25519 signatures cannot be checked here: ${e.message}`};
     }
     if (!good) return {ok: false, problem: `the signature by ${key.name} does not verify`};
   }
