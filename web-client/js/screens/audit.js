@@ -1,6 +1,7 @@
-// The auditor's screen: whether the log's hash chain holds (checked on opening), any view as
-// it was at any position (replay, drawn by the screens' own code), the whole event log newest
-// first, filtered, and an export of the log as NDJSON.
+// The auditor's screen: whether the log's hash chain holds (checked on opening, in this
+// browser, against the server's signed checkpoint), any view as it was at any position
+// (replay, drawn by the screens' own code), the whole event log newest first, filtered, and
+// an export of the log as NDJSON.
 import {h, add, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
@@ -50,30 +51,6 @@ function asOf(ctx, views) {
   return c;
 }
 
-// The chain's verdict, one look per state whatever checked it (today the server; later the
-// browser, against a signed checkpoint): {state: 'pending'}, {state: 'ok', position, hash,
-// when}, {state: 'bad', position: the first bad one, message}, {state: 'error', message}.
-// A broken chain is an alarm.
-export function renderVerification(s) {
-  const bad = s.state === 'bad';
-  return h('div', {id: 'verify-result', class: `verify verify-${s.state}`, 'data-state': s.state,
-    'data-position': s.position, role: bad && 'alert'},
-  h('p', {class: 'verify-head'}, t(`audit.verify.${s.state}`)),
-  s.state === 'ok' && [h('p', null, t('audit.chainOkDetail', {pos: s.position})),
-    h('p', {class: 'meta'}, t('audit.checkedAt', {when: fmtTimestamp(s.when)})),
-    h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, s.hash))],
-  bad && h('p', null, t('audit.chainBadDetail', {pos: s.position})),
-  s.message && h('p', null, s.message));
-}
-
-// Today's source of the verdict: the server recomputes the whole chain.
-async function verdictOfServer(platform) {
-  const r = await api.get(paths.verify(platform));
-  const head = r.head || {position: r.position};
-  return r.ok ? {state: 'ok', position: head.position, hash: head.hash, when: new Date()}
-    : {state: 'bad', position: r.firstBadPosition, message: r.message};
-}
-
 export function mount(root, ctx) {
   const pid = ctx.platform.id;
   // The loaded part of the log, oldest first: every event after position `low` (null before
@@ -82,17 +59,39 @@ export function mount(root, ctx) {
   let early = [];  // live events that came before the first page
   const filters = {who: '', type: '', from: '', to: '', entity: ''};
 
-  // --- verify
-  const verifyBox = h('div', {'aria-live': 'polite'});
+  // --- verify: the check in this browser (check-log.js, with verify.js), loaded only for
+  // those who may verify
+  const verifyBox = h('div');
+  let panel = null;
+  let gone = false;
+  let badAt = null;  // the first bad position, marked in the log
   async function verify() {
-    setChildren(verifyBox, renderVerification({state: 'pending'}));
-    let s;
     try {
-      s = await verdictOfServer(pid);
+      if (!panel) {
+        const {checkPanel} = await import('../check-log.js');
+        if (gone) return;
+        panel = checkPanel(ctx, {show: showBad, onBad(pos) {
+          badAt = pos;
+          renderLog();
+        }});
+        setChildren(verifyBox, panel.el);
+      }
+      await panel.run();
     } catch (e) {
-      s = {state: 'error', message: ctx.errorText(e)};
+      setChildren(verifyBox, h('p', {class: 'form-error'}, ctx.errorText(e)));
     }
-    setChildren(verifyBox, renderVerification(s));
+  }
+  // The first bad position's row: the log loaded down to it, opened and focused.
+  async function showBad(pos) {
+    filters.who = filters.type = filters.from = filters.to = filters.entity = '';
+    for (const el of [whoSel, typeSel, fromIn, toIn, entityIn]) el.value = '';
+    for (let i = 0; i < 1000 && (log.low === null || log.low >= pos); i += 1) if (!(await loadPage())) return;
+    renderLog();
+    const li = logList.querySelector(`li[data-position="${pos}"]`);
+    if (!li) return;
+    li.querySelector('details').open = true;
+    li.scrollIntoView({block: 'center'});
+    li.querySelector('summary').focus({preventScroll: true});
   }
   const verifyBtn = actionButton(t('audit.verifyAgain'), verify, {fk: 'verify', class: 'btn btn-secondary'});
 
@@ -296,7 +295,8 @@ export function mount(root, ctx) {
       setChildren(logList, log.low === null ? null : h('li', {class: 'empty'}, t('audit.noEvents')));
       return;
     }
-    patchList(logList, shown, (e) => e.position, row, (e) => `${lang()}|${ctx.name(e.actor)}|${ctx.eventText(e)}`);
+    patchList(logList, shown, (e) => e.position, row,
+      (e) => `${lang()}|${ctx.name(e.actor)}|${ctx.eventText(e)}|${e.position === badAt}`);
   }
 
   function row(e) {
@@ -305,7 +305,9 @@ export function mount(root, ctx) {
       document.getElementById('h-scrub').scrollIntoView();
       scrubRange.focus();
     };
-    const details = h('details', null, h('summary', null, eventLine(e, ctx), h('span', {class: 'ev-text'}, ctx.eventText(e))));
+    const bad = e.position === badAt;
+    const details = h('details', null, h('summary', null, bad && h('span', {class: 'bad-here'}, t('audit.badHere')),
+      eventLine(e, ctx), h('span', {class: 'ev-text'}, ctx.eventText(e))));
     details.addEventListener('toggle', () => {
       if (!details.open || details.childElementCount > 1) return;
       add(details,
@@ -319,7 +321,8 @@ export function mount(root, ctx) {
           h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
             onClick: look(e.position)}, t('audit.after'))));
     });
-    return h('li', {class: 'event-row', 'data-position': String(e.position), 'data-type': eventType(e)}, details);
+    return h('li', {class: ['event-row', bad && 'event-bad'], 'data-position': String(e.position),
+      'data-type': eventType(e), 'data-bad': bad}, details);
   }
 
   // A backlog arrives as many events at once: draw the log once a frame, not per event.
@@ -347,6 +350,8 @@ export function mount(root, ctx) {
       soon();
     },
     destroy() {
+      gone = true;
+      if (panel) panel.stop();
       clearTimeout(scrubTimer);
       cancelAnimationFrame(frame);
     },
