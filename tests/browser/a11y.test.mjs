@@ -140,7 +140,7 @@ test('with the keyboard alone: skip to the content, propose an initiative', {tim
   assert.deepEqual(errors, []);
 });
 
-test('the auditor\'s screen as the auditor has it: the verdict, every replayed view, an opened event', {timeout: 90000}, async () => {
+test('the auditor\'s screen as the auditor has it: the verdict, every replayed view, an opened event, the alarm', {timeout: 90000}, async () => {
   const own = await browser.newContext({baseURL: server.url, viewport: {width: 390, height: 844},
     bypassCSP: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam'});
   own.setDefaultTimeout(10000);
@@ -161,6 +161,17 @@ test('the auditor\'s screen as the auditor has it: the verdict, every replayed v
     await olaf.locator(`#scrub-out[data-view="${view}"]`).waitFor();
     found.push(...await axe(`audit-${view}`, olaf));
   }
+  // The alarm, and the log's row it points at: as if this browser had verified another log
+  // before (a pin at position 100 with another hash).
+  await olaf.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('rotonde.checkpoint.'));
+    localStorage.setItem(key, JSON.stringify({...JSON.parse(localStorage.getItem(key)), size: 100, hash: 'ab'.repeat(32)}));
+  });
+  await olaf.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await olaf.locator('#verify-result[data-state="bad"]').waitFor({timeout: 15000});
+  await olaf.getByRole('button', {name: 'Toon positie 100 in het logboek'}).click();
+  await olaf.locator('#event-log li[data-bad] summary:focus').waitFor();
+  found.push(...await axe('audit-alarm', olaf));
   await own.close();
   assert.deepEqual(found, []);
   assert.deepEqual(errors, []);

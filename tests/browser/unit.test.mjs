@@ -766,3 +766,81 @@ test('rotonde-verify: notes refused, usage', () => {
   assert.equal(help.status, 0);
   assert.match(help.out, /^usage: node tools\/rotonde-verify\.mjs --export FILE\.ndjson --note NOTE\.txt --key VKEY/);
 });
+
+// The second implementation of the server's notes: what the C++ server wrote and signed
+// (a real `rotonde demo` store, its `rotonde export`, the notes of its checkpoint endpoint),
+// checked by tools/rotonde-verify.mjs on Node's crypto. No fixtures: a mistake shared by the
+// server and the fixtures above cannot pass here.
+test('rotonde-verify: a real export and the running server\'s signed notes', {timeout: 120000}, async () => {
+  const {startServer, rotondeBinary, apiAs, PLATFORM} = await import('./harness.mjs');
+  const rotonde = (...args) => {
+    const r = spawnSync(rotondeBinary(), args, {encoding: 'utf8', timeout: 60000, maxBuffer: 64 << 20});
+    assert.equal(r.status, 0, `rotonde ${args[0]}: ${r.stderr}${r.error || ''}`);
+    return r.stdout;
+  };
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'rotonde-demo-'));
+  rotonde('demo', '--data', data);
+  const server = await startServer({data});
+  const checkpoint = `/api/v1/platforms/${PLATFORM}/checkpoint`;
+  let first;
+  let second;
+  let again;
+  let feed;
+  try {
+    const olaf = await apiAs(server.url, 'olaf');
+    first = (await olaf('GET', checkpoint)).body;
+    // The log grows by an invite, and the server signs its new head.
+    const invite = await (await apiAs(server.url, 'carla'))('POST', `/api/v1/platforms/${PLATFORM}/invites`,
+      {role: 'ROLE_MEMBER', note: 'voor de kascommissie'});
+    assert.equal(invite.status, 200, JSON.stringify(invite.body));
+    second = (await olaf('GET', checkpoint)).body;
+    again = await olaf('GET', `${checkpoint}?size=${first.size}`);
+    feed = (await olaf('GET', `/api/v1/platforms/${PLATFORM}/events?from=0&limit=10000`)).body;
+  } finally {
+    await server.stop({keepData: true});
+  }
+  try {
+    assert.equal(second.size, first.size + 1);
+    assert.equal(second.publicKey, first.publicKey);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.note, first.note, 'an earlier size gives back the note signed then');
+    const exported = rotonde('export', '--data', data, '--platform', PLATFORM);
+    const lines = exported.trim().split('\n');
+    assert.equal(lines.length, second.size);
+
+    const files = {'export.ndjson': exported, 'note.txt': second.note, 'vkey.txt': `${second.publicKey}\n`,
+      'old.txt': first.note};
+    const ok = runCli(files);
+    assert.equal(ok.status, 0, ok.err);
+    const [name, keyHash] = second.publicKey.split('+');
+    assert.equal(ok.out, `ok: ${second.origin} has ${second.size} events, head ${second.hash}, signed by ${name}+${keyHash}\n`);
+    assert.equal(second.origin, `${name}/${PLATFORM}`);
+    // The API's event feed, as saved, verifies the same.
+    assert.equal(runCli({...files, 'export.ndjson': feed}).status, 0, 'the event feed');
+
+    // One line altered: its first bad position, named.
+    const at = 100;
+    const altered = lines.map((l) => JSON.parse(l));
+    const body = Buffer.from(altered[at - 1].body, 'base64');
+    body[body.length - 1] ^= 0x01;
+    altered[at - 1].body = body.toString('base64');
+    const bad = runCli({...files, 'export.ndjson': altered.map((l) => `${JSON.stringify(l)}\n`).join('')});
+    assert.equal(bad.status, 1);
+    assert.equal(bad.err, `rotonde-verify: position ${at}: hash does not recompute\n`);
+
+    // The earlier note, pinned: the log extends it, whole or from just after it.
+    const withPin = ['--export', 'export.ndjson', '--note', 'note.txt', '--key', 'vkey.txt', '--pinned', 'old.txt'];
+    const grown = runCli(files, withPin);
+    assert.equal(grown.status, 0, grown.err);
+    assert.match(grown.out, new RegExp(`; it extends the pinned note of size ${first.size}\\n$`));
+    const tail = runCli({...files, 'export.ndjson': rotonde('export', '--data', data, '--platform', PLATFORM,
+      '--from', String(first.size))}, withPin);
+    assert.equal(tail.status, 0, tail.err);
+    // Pinned, the earlier note does not stand for the newer one, nor the other way round.
+    const swapped = runCli({...files, 'note.txt': first.note, 'old.txt': second.note}, withPin);
+    assert.equal(swapped.status, 1);
+    assert.match(swapped.err, new RegExp(`^rotonde-verify: position ${first.size + 1}: `));
+  } finally {
+    fs.rmSync(data, {recursive: true, force: true});
+  }
+});
