@@ -413,6 +413,59 @@ test('an event altered on the server\'s disk: the restarted server serves, the a
   }
 });
 
+test('a log restored from an older backup and grown again: the server signs nothing more, the browser names where the log left its checkpoint', {timeout: 120000}, async () => {
+  const fresh = await startServer();
+  await fresh.stop({keepData: true});
+  const {data} = fresh;
+  const backup = `${data}-backup`;
+  fs.cpSync(data, backup, {recursive: true});
+  let server1;
+  let server2;
+  let olaf;
+  try {
+    // The log grows to N and the server signs N; then the store (events and the views' own
+    // checkpoints) comes back from the backup, the server's notes and accounts stay.
+    const invite = async (url, note) => (await apiAs(url, 'carla'))('POST',
+      `/api/v1/platforms/${PLATFORM}/invites`, {role: 'ROLE_MEMBER', note});
+    server1 = await startServer({data});
+    const grown = (await invite(server1.url, 'voor de flyergroep')).body.position;
+    assert.equal((await checkpointOf(server1.url)).size, grown);
+    await server1.stop({keepData: true});
+    for (const entry of fs.readdirSync(data)) {
+      if (!['notes', 'auth', 'signing-key'].includes(entry)) fs.rmSync(`${data}/${entry}`, {recursive: true});
+    }
+    for (const entry of fs.readdirSync(backup)) {
+      if (!['notes', 'auth', 'signing-key'].includes(entry)) fs.cpSync(`${backup}/${entry}`, `${data}/${entry}`, {recursive: true});
+    }
+    server2 = await startServer({data});
+    assert.equal((await invite(server2.url, 'voor de kascommissie')).body.position, grown);
+    const refused = await (await apiAs(server2.url, 'olaf'))('GET', `/api/v1/platforms/${PLATFORM}/checkpoint`);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.code, 'checkpoint_conflict');
+
+    olaf = await person(browser, server2.url, {name: 'olaf-restored'});
+    people.push(olaf);
+    await signIn(olaf, 'olaf');
+    await olaf.page.locator('nav a[data-nav="audit"]').click();
+    const alarm = olaf.page.getByRole('alert').filter({hasText: 'Alarm: de keten klopt niet!'});
+    await alarm.waitFor({timeout: 20000});
+    assert.equal(await alarm.getAttribute('data-position'), String(grown));
+    assert.match(await textOf(alarm), new RegExp(`De eerste fout zit bij positie ${grown}: .*\\n`
+      + `De keten eindigt niet bij het ondertekende checkpoint \\(positie ${grown}\\)\\.\\n`
+      + `De server weigert zelf nog een checkpoint te tekenen: zijn logboek verlengt het checkpoint van positie ${grown} `));
+    await showsFirstBad(olaf.page, grown);
+    // The browser logs the refusal it was given, and nothing else.
+    const expected = /^olaf-restored console: Failed to load resource: .* 409 \(Conflict\)$/;
+    assert.equal(olaf.errors.filter((e) => expected.test(e)).length, 1, olaf.errors.join('\n'));
+    olaf.errors.splice(0, Infinity, ...olaf.errors.filter((e) => !expected.test(e)));
+  } finally {
+    if (olaf) await olaf.context.close();
+    for (const up of [server1, server2]) if (up) await up.stop({keepData: true});
+    fs.rmSync(data, {recursive: true, force: true});
+    fs.rmSync(backup, {recursive: true, force: true});
+  }
+});
+
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.
 async function toJune2026(page) {
   const [year, month] = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam', year: 'numeric',

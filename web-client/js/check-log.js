@@ -64,9 +64,19 @@ async function* events(p, from, to, signal) {
 // {state: 'bad', position (the first bad one, or null), what, problem, ...its details};
 // {state: 'unsupported'} when this browser cannot check Ed25519 signatures. Rejects when
 // the server cannot be read. onProgress(done, size) as the events are checked.
+// A server that refuses to sign because its log no longer extends a note it signed
+// (checkpoint_conflict) is an alarm: the log is checked against that note, to name where.
 export async function checkLog(p, {signal, onProgress = () => {}} = {}) {
   if (!globalThis.crypto?.subtle) return {state: 'unsupported'};
-  const cp = await api.get(paths.checkpoint(p), signal);
+  let cp;
+  let conflict = null;
+  try {
+    cp = await api.get(paths.checkpoint(p), signal);
+  } catch (e) {
+    if (e.code !== 'checkpoint_conflict' || !Number.isSafeInteger(e.details.size)) throw e;
+    conflict = e.details.size;
+    cp = await api.get(`${paths.checkpoint(p)}?size=${conflict}`, signal);
+  }
   let key;
   try {
     key = await parseVerifierKey(cp.publicKey);
@@ -79,7 +89,7 @@ export async function checkLog(p, {signal, onProgress = () => {}} = {}) {
   if (!note.ok) return {state: 'bad', position: null, what: 'note', problem: note.problem};
   const pinned = pinOf(origin);
   const bad = (what, position, problem, more) => ({state: 'bad', what, position, problem, size: note.size,
-    pinned: pinned && pinned.size, ...more});
+    pinned: pinned && pinned.size, conflict, ...more});
   if (pinned && pinned.publicKey !== cp.publicKey) {
     return bad('key', null, 'the server signs with another key', {before: pinned.publicKey.split('+')[1]});
   }
@@ -101,6 +111,7 @@ export async function checkLog(p, {signal, onProgress = () => {}} = {}) {
     ['pin', pinned ? checkExtends(pinned, chain) : {ok: true}]]) {
     if (!check.ok) return bad(what, check.firstBadPosition, check.problem);
   }
+  if (conflict !== null) return bad('conflict', null, `checkpoint_conflict at ${conflict}`);
   try {
     localStorage.setItem(pinKey(origin), JSON.stringify({publicKey: cp.publicKey, size: note.size, hash: note.hash}));
   } catch {
@@ -124,7 +135,8 @@ export function renderVerification(s, platform, show) {
     h('p', {class: 'meta'}, t('audit.checkedAt', {when: fmtTimestamp(s.when)})),
     h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, s.hash))],
   bad && [pos && h('p', {class: 'verify-where'}, t('audit.chainBadDetail', {pos})),
-    h('p', null, t(`audit.bad.${s.what}`, s)),
+    s.what !== 'conflict' && h('p', null, t(`audit.bad.${s.what}`, s)),
+    s.conflict && h('p', null, t('audit.conflict', s)),
     h('p', {class: 'meta'}, t('audit.found'), ': ', h('code', null, s.problem)),
     pos && show && h('div', {class: 'actions'}, h('button', {type: 'button', class: 'btn btn-small',
       'data-fk': 'show-bad', onClick: () => show(pos)}, t('audit.showBad', {pos})))],

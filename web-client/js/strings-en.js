@@ -415,6 +415,7 @@ export const en = {
   'audit.bad.shrunk': 'The log got shorter: {pinned} positions before, {size} now.',
   'audit.bad.key': 'The server signs with another key than at your last check (then {before}).',
   'audit.bad.note': 'The server’s signature on the checkpoint does not hold.',
+  'audit.conflict': 'The server itself refuses to sign a checkpoint: its log no longer extends the checkpoint of position {conflict} it signed before (rewritten, or an old backup restored).',
   'audit.found': 'What the check found',
   'audit.showBad': 'Show position {pos} in the log',
   'audit.badHere': 'first fault',

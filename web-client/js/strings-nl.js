@@ -416,6 +416,7 @@ export const nl = {
   'audit.bad.shrunk': 'Het logboek is korter geworden: eerder {pinned} posities, nu {size}.',
   'audit.bad.key': 'De server tekent met een andere sleutel dan bij je vorige controle (toen {before}).',
   'audit.bad.note': 'De handtekening van de server onder het checkpoint klopt niet.',
+  'audit.conflict': 'De server weigert zelf nog een checkpoint te tekenen: zijn logboek verlengt het checkpoint van positie {conflict} dat hij eerder tekende niet meer (herschreven, of een oude back-up teruggezet).',
   'audit.found': 'Wat de controle vond',
   'audit.showBad': 'Toon positie {pos} in het logboek',
   'audit.badHere': 'eerste fout',
