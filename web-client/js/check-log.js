@@ -138,7 +138,7 @@ export function renderVerification(s, platform, show) {
     s.what !== 'conflict' && h('p', null, t(`audit.bad.${s.what}`, s)),
     s.conflict && h('p', null, t('audit.conflict', s)),
     h('p', {class: 'meta'}, t('audit.found'), ': ', h('code', null, s.problem)),
-    pos && show && h('div', {class: 'actions'}, h('button', {type: 'button', class: 'btn btn-small',
+    pos && show && s.what !== 'shrunk' && h('div', {class: 'actions'}, h('button', {type: 'button', class: 'btn btn-small',
       'data-fk': 'show-bad', onClick: () => show(pos)}, t('audit.showBad', {pos})))],
   s.state === 'unsupported' && h('p', null, t('audit.unsupported')),
   s.message && h('p', null, s.message));
