@@ -34,9 +34,9 @@ after(async () => {
   if (server) await server.stop();
 });
 
-async function axe(name) {
-  await page.addScriptTag({path: AXE});
-  const result = await page.evaluate(() => window.axe.run(document, {
+async function axe(name, on = page) {
+  await on.addScriptTag({path: AXE});
+  const result = await on.evaluate(() => window.axe.run(document, {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
   }));
   return result.violations.map((v) => `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3)
@@ -137,5 +137,42 @@ test('with the keyboard alone: skip to the content, propose an initiative', {tim
   assert.equal(await page.getByLabel('Datum').inputValue(), '2027-03-14');
   await page.keyboard.press('Enter');
   await page.locator('main h1', {hasText: 'Voorleesmiddag in de bibliotheek'}).waitFor({timeout: 10000});
+  assert.deepEqual(errors, []);
+});
+
+test('the auditor\'s screen as the auditor has it: the verdict, every replayed view, an opened event, the alarm', {timeout: 90000}, async () => {
+  const own = await browser.newContext({baseURL: server.url, viewport: {width: 390, height: 844},
+    bypassCSP: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam'});
+  own.setDefaultTimeout(10000);
+  const olaf = await own.newPage();
+  olaf.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await olaf.goto('/#/audit');
+  await olaf.getByLabel('Gebruikersnaam').fill('olaf');
+  await olaf.getByLabel('Wachtwoord').fill(PASSWORD);
+  await olaf.getByRole('button', {name: 'Inloggen'}).click();
+  await olaf.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
+  await olaf.locator('#event-log li.event-row summary').first().click();
+  await olaf.locator('#event-log pre').first().waitFor();
+  const found = [];
+  for (const view of await olaf.locator('#scrub-view option').evaluateAll((os) => os.map((o) => o.value))) {
+    await olaf.locator('#scrub-view').selectOption(view);
+    await olaf.locator(`#scrub-out[data-view="${view}"]`).waitFor();
+    found.push(...await axe(`audit-${view}`, olaf));
+  }
+  // The alarm, and the log's row it points at: as if this browser had verified another log
+  // before (a pin at position 100 with another hash).
+  await olaf.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('rotonde.checkpoint.'));
+    localStorage.setItem(key, JSON.stringify({...JSON.parse(localStorage.getItem(key)), size: 100, hash: 'ab'.repeat(32)}));
+  });
+  await olaf.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await olaf.locator('#verify-result[data-state="bad"]').waitFor({timeout: 15000});
+  await olaf.getByRole('button', {name: 'Toon positie 100 in het logboek'}).click();
+  await olaf.locator('#event-log li[data-bad] summary:focus').waitFor();
+  found.push(...await axe('audit-alarm', olaf));
+  await own.close();
+  assert.deepEqual(found, []);
   assert.deepEqual(errors, []);
 });

@@ -7,7 +7,10 @@
 import {test, before, after, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import {startServer, launch, person, signIn, screenshot, serverEvents} from './harness.mjs';
+import {spawnSync} from 'node:child_process';
+import {startServer, launch, person, signIn, screenshot, serverEvents, apiAs, tamperBinary, PLATFORM}
+  from './harness.mjs';
+import {nl} from '../../web-client/js/strings-nl.js';
 
 const Z = '2027-05-22';  // a Saturday nobody in the demo has plans for
 const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
@@ -120,8 +123,9 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   const olaf = await add('olaf', {width: 1280, height: 900});
   const {page} = olaf;
   await page.locator('nav a[data-nav="audit"]').click();
-  await page.getByRole('button', {name: 'Controleer de keten'}).click();
-  await page.locator('#verify-result[data-ok="true"]').waitFor({timeout: 15000});
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
+  await page.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 15000});
   assert.match(await page.locator('#verify-result').innerText(), /De keten klopt/);
 
   await page.getByRole('button', {name: 'Alles laden'}).click();
@@ -156,6 +160,312 @@ test('the auditor scrubs to before the merge and sees two initiatives; the chain
   const events = await serverEvents(page);
   assert.deepEqual(lines.map((e) => Number(e.position)), events.map((e) => Number(e.position)));
   assert.ok(lines.length > 280);
+});
+
+// The demo's head: the platform's newest position.
+async function headOf(page) {
+  return Math.max(...(await serverEvents(page)).map((e) => Number(e.position)));
+}
+
+test('the auditor replays a view as its own screen draws it, marked with its position', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-replay'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  // The views as they stood at the head; no JSON.
+  const replay = async (view, item) => {
+    await page.getByLabel('Overzicht').selectOption(view);
+    const out = page.locator(`#scrub-out[data-at="${head}"][data-view="${view}"]`);
+    await out.waitFor({timeout: 10000});
+    assert.match(await page.locator('#scrub-as-of').innerText(), new RegExp(`^Zo stond het er bij positie ${head} voor`));
+    assert.doesNotMatch(await out.innerText(), /\{"|":/, view);
+    await out.locator(item).first().waitFor();
+    return out.locator(item).first().innerText();
+  };
+  const task = await replay('tasks', 'li[data-task="t-actie-handtekeningen"]');
+  assert.match(task, /^Handtekeningen verzamelen bij de metro\n/);
+  await screenshot(page, 'audit-replay-tasks-390');
+  const meeting = await replay('meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary');
+  const member = await replay('members', 'li[data-member="m-anna"]');
+  const figures = await replay('figures', '.figure-list');
+  assert.match(figures, /keer samen verder gegaan/);
+  // Exactly as on their own screens.
+  for (const [screen, item, text] of [['tasks', 'li[data-task="t-actie-handtekeningen"]', task],
+    ['meetings', 'details[data-meeting="mt-raad-voorjaar-2026"] summary', meeting],
+    ['members', 'li[data-member="m-anna"]', member], ['home', '.figure-list', figures]]) {
+    await page.locator(`nav a[data-nav="${screen}"]`).click();
+    assert.equal(await page.locator(`main ${item}`).innerText(), text, `as the ${screen} screen draws it`);
+  }
+});
+
+test('the auditor\'s log on a phone: newest first, each type named in Dutch, with its date and time', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-log'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  const head = await headOf(page);
+  assert.ok(head > 200, 'the demo alone has more than a page of events');
+
+  // It opens at the newest page, newest first.
+  const rows = page.locator('#event-log li.event-row');
+  const positions = () => rows.evaluateAll((els) => els.map((e) => Number(e.dataset.position)));
+  const newest = (n) => Array.from({length: Math.min(n, head)}, (_, i) => head - i);
+  await page.locator(`#event-log li.event-row[data-position="${head - 199}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(200));
+
+  // Every row: its type's Dutch name, and its date and time in Amsterdam.
+  const amsterdam = new Intl.DateTimeFormat('nl-NL', {timeZone: 'Europe/Amsterdam', day: 'numeric',
+    month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit'});
+  const lines = await rows.evaluateAll((els) => els.map((e) => ({type: e.dataset.type,
+    name: e.querySelector('summary strong').textContent, time: e.querySelector('summary time').textContent,
+    at: e.querySelector('summary time').getAttribute('datetime')})));
+  for (const l of lines) {
+    assert.equal(l.name, nl[`evtype.${l.type}`], `the name of ${l.type}`);
+    assert.doesNotMatch(l.name, /[a-z][A-Z]/);
+    assert.match(l.time, /^\d{1,2} [a-z]{3}\.? \d{4}, \d{2}:\d{2}$/);
+    assert.equal(l.time, amsterdam.format(new Date(l.at)));
+  }
+
+  // "Meer laden" brings the page before, below.
+  await page.getByRole('button', {name: 'Meer laden'}).click();
+  await page.locator(`#event-log li.event-row[data-position="${Math.max(1, head - 399)}"]`).waitFor({timeout: 10000});
+  assert.deepEqual(await positions(), newest(400));
+  await screenshot(page, 'audit-log-390');
+});
+
+// The platform's signed checkpoint as the server gives it to an auditor.
+async function checkpointOf(url) {
+  const r = await (await apiAs(url, 'olaf'))('GET', `/api/v1/platforms/${PLATFORM}/checkpoint`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+// A verdict's text, one line a paragraph.
+const textOf = async (locator) => (await locator.innerText()).replace(/\n+/g, '\n');
+const pinKey = (cp) => `rotonde.checkpoint.${cp.origin}`;
+const pinOf = (page, cp) => page.evaluate((k) => JSON.parse(localStorage.getItem(k)), pinKey(cp));
+
+test('the auditor\'s browser checks the log itself under the server\'s signed checkpoint; next time, that the log extended it', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-verify'});
+  const {page} = olaf;
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.locator('nav a[data-nav="audit"]').click();
+  const verdict = page.locator('#verify-result[data-state="ok"]');
+  await verdict.waitFor({timeout: 20000});
+  const events = await serverEvents(page);
+  const head = events.at(-1);
+  const cp = await checkpointOf(server.url);
+  const [name, keyHash] = cp.publicKey.split('+');
+  assert.equal(Number(await verdict.getAttribute('data-position')), head.position);
+  const text = await textOf(verdict);
+  assert.match(text, /^De keten klopt: niets is achteraf veranderd of weggehaald\.\n/);
+  assert.ok(text.includes(`Geverifieerd in je eigen browser tot en met positie ${head.position} van Buurtplatform `
+    + `Kolenkitbuurt, onder een checkpoint ondertekend met sleutel ${keyHash} van server ${name}.`), text);
+  assert.match(text, /Deze browser onthoudt dit checkpoint/);
+  assert.ok(text.includes(head.hash));
+  // The server was asked for its signed checkpoint and the events, never for a verdict.
+  assert.ok(asked.includes(`/api/v1/platforms/${PLATFORM}/checkpoint`));
+  assert.ok(asked.includes(`/api/v1/platforms/${PLATFORM}/events`));
+  assert.ok(!asked.some((p) => p.endsWith('/verify')), asked.join(' '));
+  assert.deepEqual(await pinOf(page, cp), {publicKey: cp.publicKey, size: head.position, hash: head.hash});
+  await screenshot(page, 'audit-verified-390');
+
+  // The log grows by an invite; the next visit proves the log now extends the pinned checkpoint.
+  const invite = await (await apiAs(server.url, 'carla'))('POST', `/api/v1/platforms/${PLATFORM}/invites`,
+    {role: 'ROLE_MEMBER', note: 'voor de kascommissie'});
+  assert.equal(invite.status, 200, JSON.stringify(invite.body));
+  assert.ok(invite.body.position > head.position);
+  await page.setViewportSize({width: 1280, height: 900});
+  await page.reload();
+  const again = page.locator(`#verify-result[data-state="ok"][data-position="${invite.body.position}"]`);
+  await again.waitFor({timeout: 20000});
+  assert.match(await textOf(again), new RegExp(`\\nHet logboek verlengt het checkpoint dat je eerder controleerde \\(positie ${head.position}\\): wat je toen zag, staat er nog precies zo\\.\\n`));
+  assert.equal((await pinOf(page, cp)).size, invite.body.position);
+  await screenshot(page, 'audit-verified-1280');
+});
+
+// The checkpoint this browser keeps, put there as if an earlier check had seen another log;
+// then a check again.
+async function checkWithPin(page, cp, pin) {
+  await page.evaluate(([k, v]) => localStorage.setItem(k, JSON.stringify(v)), [pinKey(cp), pin]);
+  await page.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  const alarm = page.getByRole('alert');
+  await alarm.waitFor({timeout: 20000});
+  assert.equal(await alarm.getAttribute('data-state'), 'bad');
+  // A bad verdict pins nothing.
+  assert.deepEqual(await pinOf(page, cp), pin);
+  return alarm;
+}
+
+test('against the pinned checkpoint: a rewritten log, a shorter log and another key are red alarms', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-pin'});
+  const {page} = olaf;
+  await page.locator('nav a[data-nav="audit"]').click();
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 20000});
+  const cp = await checkpointOf(server.url);
+  const good = await pinOf(page, cp);
+
+  const rewritten = await checkWithPin(page, cp, {...good, size: 100, hash: 'ab'.repeat(32)});
+  assert.equal(await rewritten.getAttribute('data-position'), '100');
+  assert.match(await textOf(rewritten), /^Alarm: de keten klopt niet!\nDe eerste fout zit bij positie 100:[^\n]*\nHet logboek is op of vóór positie 100 herschreven: het verlengt je eerder gecontroleerde checkpoint niet\.\nWat de controle vond: the hash at 100 is not the pinned one/);
+
+  const shorter = await checkWithPin(page, cp, {...good, size: good.size + 50});
+  assert.match(await textOf(shorter), new RegExp(`Het logboek is korter geworden: eerder ${good.size + 50} posities, nu ${good.size}\\.`));
+  // Its first missing position is not in the log to be shown.
+  assert.equal(await shorter.getByRole('button').count(), 0);
+
+  const [name, , key] = good.publicKey.split('+');
+  const other = {...good, publicKey: `${name}+0badc0de+${key}`};
+  const rekeyed = await checkWithPin(page, cp, other);
+  assert.match(await textOf(rekeyed), /De server tekent met een andere sleutel dan bij je vorige controle \(toen 0badc0de\)\./);
+  assert.equal(await rekeyed.getAttribute('data-position'), null);
+
+  // The checkpoint it really verified holds again.
+  await page.evaluate(([k, v]) => localStorage.setItem(k, JSON.stringify(v)), [pinKey(cp), good]);
+  await page.getByRole('button', {name: 'Opnieuw controleren'}).click();
+  await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 20000});
+});
+
+test('events changed on their way to the browser: a red alarm naming the first bad position, marked in the log', {timeout: 90000}, async () => {
+  const olaf = await add('olaf', {name: 'olaf-alarm'});
+  const {page} = olaf;
+  // Every event page as the server sends it, but position 137's body with one bit flipped.
+  await olaf.context.route(/\/api\/v1\/platforms\/kolenkit\/events\?/, async (route) => {
+    const res = await route.fetch();
+    const lines = (await res.text()).split('\n').map((l) => {
+      if (!l.includes('"position":137,')) return l;
+      const e = JSON.parse(l);
+      const body = Buffer.from(e.body, 'base64');
+      body[body.length - 1] ^= 1;
+      return JSON.stringify({...e, body: body.toString('base64')});
+    });
+    await route.fulfill({response: res, body: lines.join('\n')});
+  });
+  await page.locator('nav a[data-nav="audit"]').click();
+  const alarm = page.getByRole('alert').filter({hasText: 'Alarm: de keten klopt niet!'});
+  await alarm.waitFor({timeout: 20000});
+  assert.equal(await alarm.getAttribute('id'), 'verify-result');
+  assert.equal(await alarm.getAttribute('data-position'), '137');
+  assert.match(await textOf(alarm), /De eerste fout zit bij positie 137: .*\nDie gebeurtenis is achteraf veranderd, weggehaald of ertussen gezet\.\nWat de controle vond: hash does not recompute/);
+  const [color, border] = await alarm.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).borderTopColor]);
+  assert.equal(color, 'rgb(143, 29, 29)', 'red');
+  assert.equal(border, color);
+  await showsFirstBad(page, 137);
+});
+
+// The alarm's button brings the first bad position into the log: loaded, marked, focused.
+async function showsFirstBad(page, pos) {
+  await page.getByRole('button', {name: `Toon positie ${pos} in het logboek`}).click();
+  const row = page.locator(`#event-log li.event-row[data-position="${pos}"]`);
+  await row.locator('summary:focus').waitFor({timeout: 10000});
+  assert.equal(await row.getAttribute('data-bad'), '');
+  assert.match(await row.locator('summary').innerText(), /^eerste fout/);
+  assert.equal(await page.locator('#event-log li[data-bad]').count(), 1);
+}
+
+test('a browser that cannot check Ed25519 signatures, or has no WebCrypto, says so and shows no green', {timeout: 90000}, async () => {
+  for (const [name, lack] of [['olaf-no-ed25519', () => {
+    const subtle = globalThis.crypto.subtle;
+    const importKey = subtle.importKey.bind(subtle);
+    subtle.importKey = (format, key, alg, ...rest) => ((alg === 'Ed25519' || alg?.name === 'Ed25519')
+      ? Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError')) : importKey(format, key, alg, ...rest));
+  }], ['olaf-no-webcrypto', () => {
+    Object.defineProperty(globalThis.crypto, 'subtle', {get: () => undefined});
+  }]]) {
+    const p = await person(browser, server.url, {name});
+    people.push(p);
+    await p.context.addInitScript(lack);
+    await signIn(p, 'olaf');
+    await p.page.locator('nav a[data-nav="audit"]').click();
+    const verdict = p.page.locator('#verify-result[data-state="unsupported"]');
+    await verdict.waitFor({timeout: 20000});
+    assert.match(await textOf(verdict), /^Deze browser kan de keten niet zelf controleren\.\nDaarvoor zijn WebCrypto en Ed25519 nodig/);
+    assert.equal(await p.page.locator('#verify-result[data-state="ok"], [role="alert"]').count(), 0);
+    assert.equal(await p.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('rotonde.checkpoint.')).length), 0);
+  }
+});
+
+test('an event altered on the server\'s disk: the restarted server serves, the auditor\'s browser raises the alarm at its position', {timeout: 120000}, async () => {
+  const first = await startServer();
+  await first.stop({keepData: true});
+  let tampered;
+  let olaf;
+  try {
+    const r = spawnSync(tamperBinary(), [first.data, PLATFORM, '10'], {encoding: 'utf8', timeout: 30000});
+    assert.equal(r.status, 0, `rotonde-tamper: ${r.stderr}${r.error || ''}`);
+    tampered = await startServer({data: first.data});
+    olaf = await person(browser, tampered.url, {name: 'olaf-tampered'});
+    people.push(olaf);
+    await signIn(olaf, 'olaf');
+    const {page} = olaf;
+    await page.locator('nav a[data-nav="audit"]').click();
+    const alarm = page.getByRole('alert').filter({hasText: 'Alarm: de keten klopt niet!'});
+    await alarm.waitFor({timeout: 20000});
+    assert.equal(await alarm.getAttribute('data-position'), '10');
+    assert.match(await textOf(alarm), /De eerste fout zit bij positie 10: .*\nDie gebeurtenis is achteraf veranderd, weggehaald of ertussen gezet\./);
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('rotonde.checkpoint.')).length), 0);
+    await screenshot(page, 'audit-tampered-390');
+    await showsFirstBad(page, 10);
+    await page.setViewportSize({width: 1280, height: 900});
+    await page.locator('#h-verify').scrollIntoViewIfNeeded();
+    await screenshot(page, 'audit-tampered-1280');
+  } finally {
+    if (olaf) await olaf.context.close();
+    if (tampered) await tampered.stop();
+    else fs.rmSync(first.data, {recursive: true, force: true});
+  }
+});
+
+test('a log restored from an older backup and grown again: the server signs nothing more, the browser names where the log left its checkpoint', {timeout: 120000}, async () => {
+  const fresh = await startServer();
+  await fresh.stop({keepData: true});
+  const {data} = fresh;
+  const backup = `${data}-backup`;
+  fs.cpSync(data, backup, {recursive: true});
+  let server1;
+  let server2;
+  let olaf;
+  try {
+    // The log grows to N and the server signs N; then the store (events and the views' own
+    // checkpoints) comes back from the backup, the server's notes and accounts stay.
+    const invite = async (url, note) => (await apiAs(url, 'carla'))('POST',
+      `/api/v1/platforms/${PLATFORM}/invites`, {role: 'ROLE_MEMBER', note});
+    server1 = await startServer({data});
+    const grown = (await invite(server1.url, 'voor de flyergroep')).body.position;
+    assert.equal((await checkpointOf(server1.url)).size, grown);
+    await server1.stop({keepData: true});
+    for (const entry of fs.readdirSync(data)) {
+      if (!['notes', 'auth', 'signing-key'].includes(entry)) fs.rmSync(`${data}/${entry}`, {recursive: true});
+    }
+    for (const entry of fs.readdirSync(backup)) {
+      if (!['notes', 'auth', 'signing-key'].includes(entry)) fs.cpSync(`${backup}/${entry}`, `${data}/${entry}`, {recursive: true});
+    }
+    server2 = await startServer({data});
+    assert.equal((await invite(server2.url, 'voor de kascommissie')).body.position, grown);
+    const refused = await (await apiAs(server2.url, 'olaf'))('GET', `/api/v1/platforms/${PLATFORM}/checkpoint`);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.code, 'checkpoint_conflict');
+
+    olaf = await person(browser, server2.url, {name: 'olaf-restored'});
+    people.push(olaf);
+    await signIn(olaf, 'olaf');
+    await olaf.page.locator('nav a[data-nav="audit"]').click();
+    const alarm = olaf.page.getByRole('alert').filter({hasText: 'Alarm: de keten klopt niet!'});
+    await alarm.waitFor({timeout: 20000});
+    assert.equal(await alarm.getAttribute('data-position'), String(grown));
+    assert.match(await textOf(alarm), new RegExp(`De eerste fout zit bij positie ${grown}: .*\\n`
+      + `De keten eindigt niet bij het ondertekende checkpoint \\(positie ${grown}\\)\\.\\n`
+      + `De server weigert zelf nog een checkpoint te tekenen: zijn logboek verlengt het checkpoint van positie ${grown} `));
+    await showsFirstBad(olaf.page, grown);
+    // The browser logs the refusal it was given, and nothing else.
+    const expected = /^olaf-restored console: Failed to load resource: .* 409 \(Conflict\)$/;
+    assert.equal(olaf.errors.filter((e) => expected.test(e)).length, 1, olaf.errors.join('\n'));
+    olaf.errors.splice(0, Infinity, ...olaf.errors.filter((e) => !expected.test(e)));
+  } finally {
+    if (olaf) await olaf.context.close();
+    for (const up of [server1, server2]) if (up) await up.stop({keepData: true});
+    fs.rmSync(data, {recursive: true, force: true});
+    fs.rmSync(backup, {recursive: true, force: true});
+  }
 });
 
 // From the calendar's month (the machine's clock) to June 2026, where the demo has its clashes.

@@ -145,3 +145,30 @@ export async function serverEvents(page, from = 0) {
     return out;
   }, {platform: PLATFORM, start: from});
 }
+
+// rotonde-tamper beside the rotonde binary (a build's tests/support): it flips a bit of one
+// stored event's payload in a stopped server's store, leaving its hashes as they were.
+export function tamperBinary() {
+  return path.join(path.dirname(rotondeBinary()), 'tests', 'support', 'rotonde-tamper');
+}
+
+// The wire API as `login` (password PASSWORD), with a bearer token, from Node:
+// call(method, path, body) resolves {status, body} (body parsed when JSON, else text).
+export async function apiAs(url, login) {
+  const call = async (method, rel, body, token) => {
+    const res = await fetch(new URL(rel, url), {method,
+      headers: {...(token && {Authorization: `Bearer ${token}`}), ...(body && {'Content-Type': 'application/json'})},
+      body: body && JSON.stringify(body)});
+    const text = await res.text();
+    let parsed = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // NDJSON or text: as it came
+    }
+    return {status: res.status, body: parsed};
+  };
+  const session = await call('POST', '/api/v1/session', {login, password: PASSWORD});
+  if (session.status !== 200) throw new Error(`${login} cannot sign in: ${JSON.stringify(session.body)}`);
+  return (method, rel, body) => call(method, rel, body, session.body.token);
+}

@@ -60,7 +60,7 @@ export const paths = {
   commands: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/commands`,
   events: (p, from, limit) =>
     `/api/v1/platforms/${encodeURIComponent(p)}/events?from=${from}&limit=${limit}`,
-  verify: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/verify`,
+  checkpoint: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/checkpoint`,
   feedKey: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/feed-key`,
   invites: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/invites`,
   reportCsv: (p, period) =>

@@ -121,6 +121,13 @@ export function eventType(record) {
   return dot >= 0 ? type.slice(dot + 1) : type;
 }
 
+// A type's name for people ("taak opgepakt" for TaskClaimed); a type this client does not know
+// yet keeps its own name.
+export function eventTypeName(type) {
+  const key = `evtype.${type}`;
+  return has(key) ? t(key) : type;
+}
+
 export function payload(record) {
   const ev = record.event;
   if (!ev || typeof ev !== 'object') return {};
@@ -165,7 +172,7 @@ export function eventText(record, look) {
     vars.side = ini(p.initiativeId);
   }
   const key = `ev.${type}`;
-  return has(key) ? t(key, vars) : t('ev.other', {type, actor: vars.actor});
+  return has(key) ? t(key, vars) : t('ev.other', {type: eventTypeName(type), actor: vars.actor});
 }
 
 // Event types that concern the samenwerkingsrotonde, worth a spoken announcement.

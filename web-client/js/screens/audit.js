@@ -1,42 +1,99 @@
-// The auditor's screen: the whole event log, filtered; any view as it was at any position
-// (replay); the hash chain check; and an export of the log as NDJSON.
-import {h, add, setChildren} from '../dom.js';
-import {t} from '../i18n.js';
+// The auditor's screen: whether the log's hash chain holds (checked on opening, in this
+// browser, against the server's signed checkpoint), any view as it was at any position
+// (replay, drawn by the screens' own code), the whole event log newest first, filtered, and
+// an export of the log as NDJSON.
+import {h, add, setChildren, patchList} from '../dom.js';
+import {t, lang} from '../i18n.js';
 import {api, paths, fetchEvents} from '../api.js';
-import {fmtTimestamp, fmtMoney, fmtWhen, kindLabel, eventType} from '../format.js';
-import {loading, empty, badge, actionButton} from './common.js';
+import {fmtTimestamp, eventType, eventTypeName} from '../format.js';
+import {actionButton, eventLine} from './common.js';
+import {drawClashes, figureList} from './home.js';
+import {initiativeCards} from './initiatives.js';
+import {taskLists} from './tasks.js';
+import {meetingList} from './meetings.js';
+import {budgetBooks} from './budget.js';
+import {memberList} from './members.js';
 
 export const id = 'audit';
 export const title = () => t('audit.title');
-export const needs = () => ['members'];
+// The log's sentences name tasks, meetings, spending and clashes: their views, beside the
+// shell's names and titles.
+export const needs = () => ['tasks', 'meetings', 'budget', 'clashes'];
 
 const PAGE = 200;
-const SCRUB_VIEWS = ['board', 'clashes', 'tasks', 'meetings', 'budget', 'members', 'figures'];
+
+// Each view as its own screen draws it: the views that drawing reads, and the drawing.
+const body = (part) => {
+  part.update();
+  return part.el;
+};
+const REPLAY = {
+  board: [['board'], (c) => initiativeCards(h('ul', {class: 'cards'}), c.views.get('board').initiatives, c)],
+  clashes: [['clashes', 'board'], (c) => {
+    const state = h('div');
+    const list = h('ul', {class: 'cards clash-list'});
+    drawClashes(state, list, c);
+    return [state, list];
+  }],
+  tasks: [['tasks', 'board'], (c) => body(taskLists(c))],
+  meetings: [['meetings'], (c) => body(meetingList(c))],
+  budget: [['budget', 'board'], (c) => body(budgetBooks(c))],
+  members: [['members'], (c) => body(memberList(c))],
+  figures: [['figures'], (c) => figureList(c.views.get('figures'))],
+};
+
+// A replay's context: the views as they were, nothing to do in them and nothing of anyone's
+// own (no forms, no "mine"); names as they are now.
+function asOf(ctx, views) {
+  const c = {...ctx, me: null, canWrite: false, isCoordinator: false, views: {get: (name) => views[name]}};
+  c.initiative = (iid) => (views.board ? views.board.initiatives.find((x) => x.id === iid) : undefined);
+  c.lookups = {...ctx.lookups, initiative: (iid) => (c.initiative(iid) || {}).title || ''};
+  return c;
+}
 
 export function mount(root, ctx) {
-  const log = {events: [], next: 0, head: 0, done: false};
+  const pid = ctx.platform.id;
+  // The loaded part of the log, oldest first: every event after position `low` (null before
+  // the first page) up to the newest.
+  const log = {events: [], low: null, head: 0};
+  let early = [];  // live events that came before the first page
   const filters = {who: '', type: '', from: '', to: '', entity: ''};
 
-  // --- verify
-  const verifyBox = h('div', {class: 'verify', id: 'verify-result', role: 'status'});
-  const verifyBtn = actionButton(t('audit.verify'), async () => {
-    setChildren(verifyBox, loading());
+  // --- verify: the check in this browser (check-log.js, with verify.js), loaded only for
+  // those who may verify
+  const verifyBox = h('div');
+  let panel = null;
+  let gone = false;
+  let badAt = null;  // the first bad position, marked in the log
+  async function verify() {
     try {
-      const r = await api.get(paths.verify(ctx.platform.id));
-      verifyBox.className = `verify ${r.ok ? 'verify-ok' : 'verify-bad'}`;
-      verifyBox.dataset.ok = String(r.ok);
-      setChildren(verifyBox, r.ok
-        ? [h('strong', null, t('audit.chainOk')), ' ', t('audit.chainOkDetail', {n: r.events,
-          pos: r.head ? r.head.position : r.position}), r.head && r.head.hash
-          ? h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, r.head.hash)) : null]
-        : [h('strong', null, t('audit.chainBad')), ' ', t('audit.chainBadDetail', {pos: r.firstBadPosition}),
-          r.message ? h('span', null, ` ${r.message}`) : null]);
+      if (!panel) {
+        const {checkPanel} = await import('../check-log.js');
+        if (gone) return;
+        panel = checkPanel(ctx, {show: showBad, onBad(pos) {
+          badAt = pos;
+          renderLog();
+        }});
+        setChildren(verifyBox, panel.el);
+      }
+      await panel.run();
     } catch (e) {
-      verifyBox.className = 'verify verify-bad';
-      verifyBox.dataset.ok = 'error';
-      setChildren(verifyBox, ctx.errorText(e));
+      setChildren(verifyBox, h('p', {class: 'form-error'}, ctx.errorText(e)));
     }
-  }, {fk: 'verify', class: 'btn btn-primary'});
+  }
+  // The first bad position's row: the log loaded down to it, opened and focused.
+  async function showBad(pos) {
+    filters.who = filters.type = filters.from = filters.to = filters.entity = '';
+    for (const el of [whoSel, typeSel, fromIn, toIn, entityIn]) el.value = '';
+    for (let i = 0; i < 1000 && (log.low === null || log.low >= pos); i += 1) if (!(await loadPage())) return;
+    renderLog();
+    const li = logList.querySelector(`li[data-position="${pos}"]`);
+    if (!li) return;
+    li.querySelector('details').open = true;
+    li.scrollIntoView({block: 'center'});
+    li.querySelector('summary').focus({preventScroll: true});
+  }
+  const verifyBtn = actionButton(t('audit.verifyAgain'), verify, {fk: 'verify', class: 'btn btn-secondary'});
 
   // --- export
   const exportBox = h('div', {role: 'status'});
@@ -46,7 +103,7 @@ export function mount(root, ctx) {
       const lines = [];
       let from = 0;
       for (let i = 0; i < 1000; i += 1) {
-        const page = await fetchEvents(ctx.platform.id, from, 10000);
+        const page = await fetchEvents(pid, from, 10000);
         lines.push(...page.raw);
         if (!page.events.length || page.next === null || page.next <= from) break;
         from = page.next;
@@ -54,7 +111,7 @@ export function mount(root, ctx) {
       }
       const blob = new Blob([lines.join('\n') + (lines.length ? '\n' : '')], {type: 'application/x-ndjson'});
       const url = URL.createObjectURL(blob);
-      const a = h('a', {href: url, download: `${ctx.platform.id}-events.ndjson`, class: 'btn btn-secondary', id: 'export-link'},
+      const a = h('a', {href: url, download: `${pid}-events.ndjson`, class: 'btn btn-secondary', id: 'export-link'},
         t('audit.exportSave', {n: lines.length}));
       setChildren(exportBox, a);
       a.click();
@@ -63,11 +120,15 @@ export function mount(root, ctx) {
     }
   }, {fk: 'export', class: 'btn btn-secondary'});
 
-  // --- scrubber: a view as of position P
+  // --- replay: a view as of position P
   const scrubRange = h('input', {type: 'range', id: 'scrub-range', min: 1, max: 1, value: 1, step: 1});
   const scrubNumber = h('input', {type: 'number', id: 'scrub-pos', min: 1, value: 1, inputmode: 'numeric', class: 'pos-input'});
-  const scrubView = h('select', {id: 'scrub-view'}, SCRUB_VIEWS.map((v) => h('option', {value: v}, t(`view.${v}`))));
-  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out', 'aria-live': 'polite'});
+  const scrubView = h('select', {id: 'scrub-view'}, Object.keys(REPLAY).map((v) => h('option', {value: v}, t(`view.${v}`))));
+  const asOfLine = h('p', {class: 'as-of', id: 'scrub-as-of', role: 'status'});
+  // The replay scrolls in a window of its own: the controls stay in sight, and the log below
+  // stays within reach on a phone. Focusable, so the keyboard scrolls it too.
+  const scrubOut = h('div', {class: 'scrub-out', id: 'scrub-out', tabindex: '0', role: 'region',
+    'aria-labelledby': 'scrub-as-of'});
   let scrubTimer = null;
   let scrubSeq = 0;
   function scrubTo(pos, now = false) {
@@ -80,15 +141,27 @@ export function mount(root, ctx) {
   async function loadScrub(p) {
     const seq = ++scrubSeq;
     const name = scrubView.value;
-    setChildren(scrubOut, loading());
+    const [names, draw] = REPLAY[name];
+    asOfLine.textContent = t('loading');
     try {
-      const res = await api.get(paths.view(ctx.platform.id, name, {at: p}));
+      // The views it draws from, and the event at P for its time.
+      const [at, ...res] = await Promise.all([fetchEvents(pid, p - 1, 1),
+        ...names.map((n) => api.get(paths.view(pid, n, {at: p})))]);
       if (seq !== scrubSeq) return;
+      const views = {};
+      names.forEach((n, i) => { views[n] = res[i].view; });
+      const e = at.events.find((x) => Number(x.position) === p);
       scrubOut.dataset.at = String(p);
       scrubOut.dataset.view = name;
-      setChildren(scrubOut, h('p', {class: 'meta'}, t('audit.asOf', {pos: p})), renderView(name, res.view, ctx));
+      setChildren(asOfLine, h('strong', null, t('audit.asOf', {pos: p})),
+        e ? [' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))] : null);
+      setChildren(scrubOut, draw(asOf(ctx, views)));
+      // Its headings sit under this section's: one level lower for a screen reader, the
+      // same to the eye.
+      for (const x of scrubOut.querySelectorAll('h2, h3')) x.setAttribute('aria-level', Number(x.tagName[1]) + 1);
     } catch (e) {
       if (seq !== scrubSeq) return;
+      asOfLine.textContent = '';
       setChildren(scrubOut, h('p', {class: 'form-error'}, ctx.errorText(e)));
     }
   }
@@ -106,27 +179,29 @@ export function mount(root, ctx) {
   const logState = h('p', {class: 'meta', role: 'status'});
   const more = actionButton(t('audit.more'), () => loadPage(), {fk: 'more', class: 'btn btn-secondary'});
   const all = actionButton(t('audit.all'), async () => {
-    for (let i = 0; i < 500 && !log.done; i += 1) if (!(await loadPage())) break;
+    for (let i = 0; i < 1000 && log.low !== 0; i += 1) if (!(await loadPage())) break;
   }, {fk: 'all', class: 'btn btn-secondary'});
   for (const [el, key] of [[whoSel, 'who'], [typeSel, 'type'], [fromIn, 'from'], [toIn, 'to'], [entityIn, 'entity']]) {
-    el.addEventListener(el.tagName === 'INPUT' && el.type === 'search' ? 'input' : 'change', () => {
+    el.addEventListener(el.type === 'search' ? 'input' : 'change', () => {
       filters[key] = el.value.trim();
       renderLog();
     });
   }
 
-  add(root, 
+  add(root,
     h('h1', null, t('audit.title')),
     h('p', {class: 'lead'}, t('audit.lead')),
     ctx.canVerify ? h('section', {'aria-labelledby': 'h-verify'}, h('h2', {id: 'h-verify'}, t('audit.chain')),
-      h('div', {class: 'actions'}, verifyBtn), verifyBox) : null,
+      verifyBox, h('div', {class: 'actions'}, verifyBtn)) : null,
     h('section', {'aria-labelledby': 'h-scrub'}, h('h2', {id: 'h-scrub'}, t('audit.scrub')),
       h('p', {class: 'hint'}, t('audit.scrubHint')),
       h('div', {class: 'scrub-controls'},
         h('div', {class: 'field'}, h('label', {for: 'scrub-view'}, t('audit.view')), scrubView),
         h('div', {class: 'field field-grow'}, h('label', {for: 'scrub-range'}, t('audit.position')), scrubRange),
         h('div', {class: 'field'}, h('label', {for: 'scrub-pos'}, t('audit.positionNumber')), scrubNumber)),
-      scrubOut),
+      h('div', {class: 'replay'}, asOfLine, scrubOut)),
+    h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
+      h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox),
     h('section', {'aria-labelledby': 'h-log'}, h('h2', {id: 'h-log'}, t('audit.log')),
       h('div', {class: 'filters'},
         h('div', {class: 'field'}, h('label', {for: 'f-who'}, t('audit.who')), whoSel),
@@ -134,30 +209,40 @@ export function mount(root, ctx) {
         h('div', {class: 'field'}, h('label', {for: 'f-from'}, t('audit.from')), fromIn),
         h('div', {class: 'field'}, h('label', {for: 'f-to'}, t('audit.to')), toIn),
         h('div', {class: 'field'}, h('label', {for: 'f-entity'}, t('audit.entity')), entityIn)),
-      logState, logList, h('div', {class: 'actions'}, more, all)),
-    h('section', {'aria-labelledby': 'h-export'}, h('h2', {id: 'h-export'}, t('audit.exportTitle')),
-      h('p', {class: 'hint'}, t('audit.exportHint')), h('div', {class: 'actions'}, exportBtn), exportBox));
+      logState, logList, h('div', {class: 'actions'}, more, all)));
+
+  // Into the loaded part, by position: a page, or a live event; none twice.
+  function merge(records) {
+    const byPos = new Map(log.events.map((e) => [e.position, e]));
+    for (const r of records) byPos.set(Number(r.position), {...r, position: Number(r.position)});
+    log.events = [...byPos.values()].sort((a, b) => a.position - b.position);
+    for (const e of records) log.head = Math.max(log.head, Number(e.position));
+  }
 
   // One page at a time: a second call while a page is on its way waits for that page.
   // Resolves false when the page could not be read.
   let inflight = null;
   function loadPage() {
-    if (log.done) return Promise.resolve(true);
+    if (log.low === 0) return Promise.resolve(true);
     if (!inflight) inflight = readPage().finally(() => { inflight = null; });
     return inflight;
   }
 
+  // The newest page first (the feed's last line names the newest position), then each time
+  // the page before: positions are gap-free, so it starts PAGE positions earlier.
   async function readPage() {
     try {
-      const page = await fetchEvents(ctx.platform.id, log.next, PAGE);
-      for (const e of page.events) {
-        const pos = Number(e.position);
-        if (log.events.length && pos <= Number(log.events[log.events.length - 1].position)) continue;
-        log.events.push({...e, position: pos});
+      let to = log.low;
+      if (to === null) to = (await fetchEvents(pid, 0, 1)).head || 0;
+      const from = Math.max(0, to - PAGE);
+      if (to > from) {
+        const page = await fetchEvents(pid, from, to - from);
+        merge(page.events);
+        log.head = Math.max(log.head, page.head || 0);
       }
-      if (page.head !== null) log.head = Math.max(log.head, page.head);
-      if (page.next !== null && page.next > log.next) log.next = page.next;
-      if (page.events.length < PAGE || page.next === null) log.done = true;
+      if (early) merge(early.filter((e) => Number(e.position) > from));
+      early = null;
+      log.low = from;
       setHead(log.head);
       renderFilters();
       renderLog();
@@ -179,12 +264,10 @@ export function mount(root, ctx) {
   }
 
   function renderFilters() {
-    const actors = [...new Set(log.events.map((e) => e.actor))].sort();
-    const types = [...new Set(log.events.map((e) => eventType(e)))].sort();
-    setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')),
-      actors.map((a) => h('option', {value: a, selected: a === filters.who}, ctx.name(a))));
-    setChildren(typeSel, h('option', {value: ''}, t('audit.anything')),
-      types.map((x) => h('option', {value: x, selected: x === filters.type}, typeLabel(x))));
+    const options = (list, name, now) => [...new Set(list)].filter(Boolean).map((x) => [x, name(x)])
+      .sort((a, b) => a[1].localeCompare(b[1], lang())).map(([x, text]) => h('option', {value: x, selected: x === now}, text));
+    setChildren(whoSel, h('option', {value: ''}, t('audit.anyone')), options(log.events.map((e) => e.actor), ctx.name, filters.who));
+    setChildren(typeSel, h('option', {value: ''}, t('audit.anything')), options(log.events.map(eventType), eventTypeName, filters.type));
   }
 
   function matches(e) {
@@ -200,44 +283,58 @@ export function mount(root, ctx) {
     return true;
   }
 
+  // Newest first. Every loaded event has a row (the log grows a page at a time, when asked);
+  // what a row holds beyond its summary is built when it is opened.
   function renderLog() {
-    const shown = log.events.filter(matches);
-    logState.textContent = t('audit.logState', {shown: shown.length, loaded: log.events.length,
-      head: log.head || '?'});
-    more.hidden = log.done;
-    all.hidden = log.done;
+    const shown = log.events.filter(matches).reverse();
+    logState.textContent = log.low === null ? t('loading') : t('audit.logState', {shown: shown.length,
+      loaded: log.events.length, first: log.low + 1, head: log.head});
+    more.hidden = log.low === 0;
+    all.hidden = log.low === 0;
     if (!shown.length) {
-      setChildren(logList, h('li', {class: 'empty'}, t('audit.noEvents')));
+      setChildren(logList, log.low === null ? null : h('li', {class: 'empty'}, t('audit.noEvents')));
       return;
     }
-    // Newest first; at most 500 rows in the DOM at once, a cheap phone stays quick.
-    setChildren(logList, shown.slice(-500).reverse().map((e) => h('li',
-      {class: 'event-row', 'data-position': String(e.position), 'data-type': eventType(e)},
-      h('details', null,
-        h('summary', null,
-          h('span', {class: 'pos'}, `#${e.position}`), ' ',
-          h('strong', null, typeLabel(eventType(e))), ' · ',
-          h('span', null, ctx.name(e.actor)), ' · ',
-          h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))),
-        h('p', {class: 'meta'}, ctx.eventText(e)),
-        h('p', {class: 'meta'}, t('audit.stream'), ': ', h('code', null, e.stream), ' · v', String(e.version)),
-        h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, String(e.hash || ''))),
-        h('pre', {class: 'json'}, JSON.stringify(e.event, null, 2)),
-        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
-          onClick: () => {
-            scrubTo(Math.max(1, e.position - 1), true);
-            document.getElementById('h-scrub').scrollIntoView();
-            scrubRange.focus();
-          }}, t('audit.before')),
-        ' ',
-        h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
-          onClick: () => {
-            scrubTo(e.position, true);
-            document.getElementById('h-scrub').scrollIntoView();
-            scrubRange.focus();
-          }}, t('audit.after'))))));
+    patchList(logList, shown, (e) => e.position, row,
+      (e) => `${lang()}|${ctx.name(e.actor)}|${ctx.eventText(e)}|${e.position === badAt}`);
   }
 
+  function row(e) {
+    const look = (p) => () => {
+      scrubTo(Math.max(1, p), true);
+      document.getElementById('h-scrub').scrollIntoView();
+      scrubRange.focus();
+    };
+    const bad = e.position === badAt;
+    const details = h('details', null, h('summary', null, bad && h('span', {class: 'bad-here'}, t('audit.badHere')),
+      eventLine(e, ctx), h('span', {class: 'ev-text'}, ctx.eventText(e))));
+    details.addEventListener('toggle', () => {
+      if (!details.open || details.childElementCount > 1) return;
+      add(details,
+        h('p', {class: 'meta'}, t('audit.stream'), ': ', h('code', null, e.stream), ' · v', String(e.version)),
+        h('p', {class: 'meta'}, t('audit.hash'), ': ', h('code', {class: 'hash'}, String(e.hash || ''))),
+        // It may scroll sideways: focusable, so the keyboard scrolls it too.
+        h('pre', {class: 'json', tabindex: '0'}, JSON.stringify(e.event, null, 2)),
+        h('div', {class: 'actions'},
+          h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `before-${e.position}`,
+            onClick: look(e.position - 1)}, t('audit.before')),
+          h('button', {type: 'button', class: 'btn btn-small btn-secondary', 'data-fk': `after-${e.position}`,
+            onClick: look(e.position)}, t('audit.after'))));
+    });
+    return h('li', {class: ['event-row', bad && 'event-bad'], 'data-position': String(e.position),
+      'data-type': eventType(e), 'data-bad': bad}, details);
+  }
+
+  // A backlog arrives as many events at once: draw the log once a frame, not per event.
+  let frame = 0;
+  function soon() {
+    if (!frame) frame = requestAnimationFrame(() => {
+      frame = 0;
+      renderLog();
+    });
+  }
+
+  if (ctx.canVerify) verify();
   loadPage();
   return {
     update() {
@@ -246,17 +343,17 @@ export function mount(root, ctx) {
     },
     onEvent(record) {
       if (!record) return;
-      // Live: a new event joins the log when the log has been read up to it.
-      if (log.done && record.position > (log.events.length ? log.events[log.events.length - 1].position : 0)) {
-        log.events.push(record);
-        log.head = Math.max(log.head, record.position);
-        log.next = record.position;
-        setHead(record.position);
-        renderLog();
-      }
+      // Live: a new event joins the log at the top.
+      if (early) early.push(record);
+      else if (Number(record.position) > log.low) merge([record]);
+      setHead(log.head);
+      soon();
     },
     destroy() {
+      gone = true;
+      if (panel) panel.stop();
       clearTimeout(scrubTimer);
+      cancelAnimationFrame(frame);
     },
   };
 }
@@ -266,36 +363,4 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Amsterdam'
 function amsterdamDay(ts) {
   const d = new Date(ts || 0);
   return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d);
-}
-
-function typeLabel(type) {
-  const k = `evtype.${type}`;
-  const s = t(k);
-  return s === k ? type : s;
-}
-
-// A view as it was: the board and clashes as lists, the budget as totals, the rest as JSON.
-function renderView(name, v, ctx) {
-  if (!v) return empty('—');
-  if (name === 'board') {
-    const items = v.initiatives || [];
-    return h('ul', {class: 'plain-list scrub-board'}, items.map((i) => h('li', {'data-initiative': i.id, 'data-status': i.status},
-      h('strong', null, i.title), ' · ', kindLabel(i.kind), ' · ', fmtWhen(i.when), ' · ',
-      badge(t(`status.${i.status}`), i.status),
-      i.organizerIds.length ? h('span', {class: 'meta'}, ` · ${i.organizerIds.map((m) => ctx.name(m)).join(', ')}`) : null)));
-  }
-  if (name === 'clashes') {
-    const all = [...(v.open || []), ...(v.closed || [])];
-    return h('ul', {class: 'plain-list'}, all.map((c) => h('li', {'data-clash': c.id},
-      h('strong', null, document.documentElement.lang === 'en' ? c.reasonEn : c.reasonNl), ' · ',
-      badge(t(`clashStatus.${c.status}`), c.status))));
-  }
-  if (name === 'budget') {
-    return h('dl', {class: 'facts'},
-      h('dt', null, t('budget.allocated')), h('dd', null, fmtMoney(v.allocatedCents)),
-      h('dt', null, t('budget.approved')), h('dd', null, fmtMoney(v.approvedCents)),
-      h('dt', null, t('budget.spent')), h('dd', null, fmtMoney(v.spentCents)),
-      h('dt', null, t('budget.balance')), h('dd', null, fmtMoney(v.balanceCents)));
-  }
-  return h('pre', {class: 'json'}, JSON.stringify(v, null, 2));
 }

@@ -18,12 +18,7 @@ function shortId(prefix) {
 }
 
 export function mount(root, ctx) {
-  const totals = h('div');
-  const chart = h('div', {class: 'chart'});
-  const allocations = h('div');
-  const spending = h('ul', {class: 'cards', id: 'spending'});
-  const expenses = h('div');
-  const tools = h('div', {class: 'actions'});
+  const books = budgetBooks(ctx);
   const year = today().slice(0, 4);
   const period = h('input', {type: 'text', id: 'report-period', value: year, inputmode: 'numeric',
     class: 'period-input', maxlength: 25});
@@ -36,14 +31,26 @@ export function mount(root, ctx) {
   });
   add(root, 
     h('h1', null, t('budget.title')),
-    totals,
-    h('section', {'aria-labelledby': 'h-chart'}, h('h2', {id: 'h-chart'}, t('budget.chart')), chart),
-    h('section', {'aria-labelledby': 'h-spending'}, h('h2', {id: 'h-spending'}, t('budget.spending')), tools, spending),
-    h('section', {'aria-labelledby': 'h-expenses'}, h('h2', {id: 'h-expenses'}, t('budget.expenses')), expenses),
-    h('section', {'aria-labelledby': 'h-alloc'}, h('h2', {id: 'h-alloc'}, t('budget.allocations')), allocations),
+    books.el,
     h('section', {'aria-labelledby': 'h-report'}, h('h2', {id: 'h-report'}, t('budget.report')),
       h('p', {class: 'hint'}, t('budget.reportHint')),
       h('div', {class: 'field field-inline'}, h('label', {for: 'report-period'}, t('budget.period')), period, csv)));
+  return {update: books.update};
+}
+
+// The books (also the auditor's replay).
+export function budgetBooks(ctx) {
+  const totals = h('div');
+  const chart = h('div', {class: 'chart'});
+  const allocations = h('div');
+  const spending = h('ul', {class: 'cards', id: 'spending'});
+  const expenses = h('div');
+  const tools = h('div', {class: 'actions'});
+  const el = [totals,
+    h('section', {'aria-labelledby': 'h-chart'}, h('h2', {id: 'h-chart'}, t('budget.chart')), chart),
+    h('section', {'aria-labelledby': 'h-spending'}, h('h2', {id: 'h-spending'}, t('budget.spending')), tools, spending),
+    h('section', {'aria-labelledby': 'h-expenses'}, h('h2', {id: 'h-expenses'}, t('budget.expenses')), expenses),
+    h('section', {'aria-labelledby': 'h-alloc'}, h('h2', {id: 'h-alloc'}, t('budget.allocations')), allocations)];
 
   let toolsBuilt = false;
   function buildTools(board, v) {
@@ -129,7 +136,7 @@ export function mount(root, ctx) {
       : empty(t('budget.noAllocations')));
     return undefined;
   }
-  return {update};
+  return {el, update};
 }
 
 function total(term, value, cls) {

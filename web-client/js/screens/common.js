@@ -1,7 +1,7 @@
 // Pieces several screens share.
 import {h, add, nextId} from '../dom.js';
 import {t} from '../i18n.js';
-import {fmtWhen, kindLabel} from '../format.js';
+import {fmtWhen, kindLabel, fmtTimestamp, eventType, eventTypeName} from '../format.js';
 
 export function loading() {
   return h('p', {class: 'loading', role: 'status'}, t('loading'));
@@ -137,13 +137,20 @@ export function fieldFor(f) {
 export function initiativeItem(ini, ctx, extra) {
   const meta = [kindLabel(ini.kind), fmtWhen(ini.when)];
   if (ini.place && ini.place.text) meta.push(ini.place.text);
-  return h('li', {class: 'card initiative-item', 'data-initiative': ini.id},
+  return h('li', {class: 'card initiative-item', 'data-initiative': ini.id, 'data-status': ini.status},
     h('h3', {class: 'card-title'}, h('a', {href: `#/initiatives/${encodeURIComponent(ini.id)}`,
       'data-fk': `ini-${ini.id}`}, ini.title)),
     h('p', {class: 'meta'}, meta.join(' · ')),
     ini.organizerIds && ini.organizerIds.length
       ? h('p', {class: 'meta'}, t('initiative.organizers'), ': ', names(ini.organizerIds, ctx)) : null,
     extra || null);
+}
+
+// An event as a line in a list (the auditor's log, an initiative's history): its position,
+// what happened, who did it, and when, in Amsterdam time.
+export function eventLine(e, ctx) {
+  return [h('span', {class: 'pos'}, `#${e.position}`), ' ', h('strong', null, eventTypeName(eventType(e))),
+    ' · ', ctx.name(e.actor) || t('actor.none'), ' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))];
 }
 
 export function statusBadge(ini) {

@@ -38,21 +38,9 @@ export function mount(root, ctx) {
   );
 
   function update() {
-    const clashes = ctx.views.get('clashes');
-    const board = ctx.views.get('board');
-    if (!clashes || !board) {
-      setChildren(clashState, loading());
-    } else if (clashes.open.length === 0) {
-      setChildren(clashState, empty(t('home.noClashes')));
-    } else {
-      setChildren(clashState);
-    }
-    if (clashes && board) {
-      patchList(clashList, clashes.open, (c) => c.id, (c) => clashCard(c, ctx),
-        (c) => JSON.stringify([c, lang(), sideSig(c, ctx)]));
-    }
+    drawClashes(clashState, clashList, ctx);
     renderFeed();
-    renderUpcoming(board);
+    renderUpcoming(ctx.views.get('board'));
     renderTasks();
     renderFigures();
   }
@@ -109,13 +97,7 @@ export function mount(root, ctx) {
   function renderFigures() {
     const f = ctx.views.get('figures');
     if (!f) return setChildren(figures);
-    setChildren(figures, h('h2', {class: 'sr-only'}, t('figures.title')),
-      h('ul', {class: 'figure-list'},
-        figure(f.joinedForces, t('figures.joinedForces')),
-        figure(f.initiativesHeld, t('figures.held')),
-        figure(f.residentsInvolved, t('figures.residents')),
-        figure(f.learningPairs, t('figures.learning')),
-        figure(fmtMoney(f.budgetSpentCents), t('figures.spent'))));
+    setChildren(figures, h('h2', {class: 'sr-only'}, t('figures.title')), figureList(f));
     return undefined;
   }
 
@@ -136,8 +118,27 @@ export function mount(root, ctx) {
   };
 }
 
-function figure(value, text) {
-  return h('li', null, h('strong', null, String(value)), ' ', h('span', null, text));
+// The open clashes as cards into `list`, and in `state` whether there are any (also the
+// auditor's replay).
+export function drawClashes(state, list, ctx) {
+  const clashes = ctx.views.get('clashes');
+  const board = ctx.views.get('board');
+  if (!clashes || !board) return setChildren(state, loading());
+  setChildren(state, clashes.open.length ? null : empty(t('home.noClashes')));
+  patchList(list, clashes.open, (c) => c.id, (c) => clashCard(c, ctx),
+    (c) => JSON.stringify([c, lang(), sideSig(c, ctx)]));
+  return undefined;
+}
+
+// The platform in figures (also the auditor's replay).
+export function figureList(f) {
+  const figure = (value, text) => h('li', null, h('strong', null, String(value)), ' ', h('span', null, text));
+  return h('ul', {class: 'figure-list'},
+    figure(f.joinedForces, t('figures.joinedForces')),
+    figure(f.initiativesHeld, t('figures.held')),
+    figure(f.residentsInvolved, t('figures.residents')),
+    figure(f.learningPairs, t('figures.learning')),
+    figure(fmtMoney(f.budgetSpentCents), t('figures.spent')));
 }
 
 // What a clash card shows from elsewhere (titles, dates, names): part of its signature.

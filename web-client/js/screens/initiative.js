@@ -3,8 +3,8 @@
 import {h, add, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths} from '../api.js';
-import {fmtWhen, fmtMoney, kindLabel, fmtDate, fmtTimestamp, num, eventType} from '../format.js';
-import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm} from './common.js';
+import {fmtWhen, fmtMoney, kindLabel, fmtDate, num} from '../format.js';
+import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm, eventLine} from './common.js';
 
 export const id = 'initiative';
 export const title = () => t('initiative.title');
@@ -169,10 +169,7 @@ export function mount(root, ctx, params) {
     if (!history) return setChildren(historyBox, loading());
     if (history.error) return setChildren(historyBox, h('p', {class: 'form-error'}, history.error));
     setChildren(historyBox, h('ol', {class: 'history'}, history.entries.slice().reverse().map((e) => h('li', null,
-      h('span', {class: 'pos'}, `#${e.position}`), ' ',
-      h('span', null, t(`evtype.${eventType(e)}`) === `evtype.${eventType(e)}` ? eventType(e) : t(`evtype.${eventType(e)}`)),
-      ' · ', h('span', null, ctx.name(e.actor)),
-      ' · ', h('time', {datetime: e.recordedAt}, fmtTimestamp(e.recordedAt))))));
+      eventLine(e, ctx)))));
     return undefined;
   }
 

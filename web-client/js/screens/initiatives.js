@@ -43,13 +43,19 @@ export function mount(root, ctx) {
       && (!query || fold(`${i.title} ${i.description} ${i.place ? i.place.text : ''}`).includes(query)));
     setChildren(state, shown.length ? t('initiatives.count', {n: shown.length}) : empty(t('initiatives.none')));
     state.className = shown.length ? 'meta' : '';
-    patchList(list, shown, (i) => i.id, (i) => initiativeItem(i, ctx, h('p', {class: 'badges'},
-      statusBadge(i),
-      i.openClashIds.length ? badge(t('clash.count', {n: i.openClashIds.length}), 'clash') : null,
-      i.openTaskCount ? badge(t('tasks.openCount', {n: i.openTaskCount})) : null,
-      i.organizerIds.includes(ctx.me) ? badge(t('initiative.youOrganize'), 'mine') : null)),
-    (i) => JSON.stringify([i, lang(), i.organizerIds.map((m) => ctx.name(m))]));
+    initiativeCards(list, shown, ctx);
     return undefined;
   }
   return {update};
+}
+
+// Initiatives as cards into `list` (also the auditor's replay of the board).
+export function initiativeCards(list, shown, ctx) {
+  patchList(list, shown, (i) => i.id, (i) => initiativeItem(i, ctx, h('p', {class: 'badges'},
+    statusBadge(i),
+    i.openClashIds.length ? badge(t('clash.count', {n: i.openClashIds.length}), 'clash') : null,
+    i.openTaskCount ? badge(t('tasks.openCount', {n: i.openTaskCount})) : null,
+    i.organizerIds.includes(ctx.me) ? badge(t('initiative.youOrganize'), 'mine') : null)),
+  (i) => JSON.stringify([i, lang(), i.organizerIds.map((m) => ctx.name(m))]));
+  return list;
 }

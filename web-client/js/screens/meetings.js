@@ -20,8 +20,7 @@ function shortId(prefix) {
 }
 
 export function mount(root, ctx) {
-  const list = h('div', {class: 'meeting-list', id: 'meeting-list'});
-  const openIds = new Set();
+  const list = meetingList(ctx);
   add(root, h('h1', null, t('meetings.title')),
     ctx.isCoordinator ? commandForm(ctx, t('meetings.schedule'), [
       {name: 'title', label: t('meetings.titleField'), required: true, maxlength: 200},
@@ -33,22 +32,28 @@ export function mount(root, ctx) {
         date: els.date.value, startTime: els.time.value, place: {text: els.place.value.trim()},
         hybrid: els.hybrid.checked}},
         label('label.scheduleMeeting', {title: els.title.value.trim()})], {fk: 'schedule', class: 'btn'}) : null,
-    list);
+    list.el);
+  return {update: list.update};
+}
 
+// The meetings (also the auditor's replay): coming ones first (soonest first), then past ones
+// (latest first).
+export function meetingList(ctx) {
+  const el = h('div', {class: 'meeting-list', id: 'meeting-list'});
+  const openIds = new Set();
   function update() {
     const v = ctx.views.get('meetings');
-    if (!v) return setChildren(list, loading());
-    if (!v.meetings.length) return setChildren(list, empty(t('meetings.none')));
-    // Coming ones first (soonest first), then past ones (latest first).
+    if (!v) return setChildren(el, loading());
+    if (!v.meetings.length) return setChildren(el, empty(t('meetings.none')));
     const now = today();
     const coming = v.meetings.filter((m) => m.date >= now).sort((a, b) => a.date.localeCompare(b.date));
     const past = v.meetings.filter((m) => m.date < now).sort((a, b) => b.date.localeCompare(a.date));
     if (openIds.size === 0 && (coming[0] || past[0])) openIds.add((coming[0] || past[0]).id);
-    patchList(list, [...coming, ...past], (m) => m.id, (m) => meetingCard(m, ctx, openIds),
+    patchList(el, [...coming, ...past], (m) => m.id, (m) => meetingCard(m, ctx, openIds),
       (m) => JSON.stringify([m, lang(), m.actions.map((a) => ctx.name(a.ownerId))]));
     return undefined;
   }
-  return {update};
+  return {el, update};
 }
 
 function meetingCard(m, ctx, openIds) {

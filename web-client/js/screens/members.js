@@ -11,8 +11,7 @@ export const title = () => t('members.title');
 export const needs = () => ['members'];
 
 export function mount(root, ctx) {
-  const list = h('ul', {class: 'plain-list', id: 'member-list'});
-  const state = h('div');
+  const members = memberList(ctx);
   const result = h('div', {id: 'invite-result', role: 'status'});
   const roles = ctx.role === 'ROLE_ADMIN'
     ? ['ROLE_MEMBER', 'ROLE_COORDINATOR', 'ROLE_AUDITOR', 'ROLE_ADMIN'] : ['ROLE_MEMBER', 'ROLE_COORDINATOR'];
@@ -35,7 +34,7 @@ export function mount(root, ctx) {
           return ctx.errorText(e);
         }
       }, {onCancel: close}), {fk: 'invite', class: 'btn'}), result) : null,
-    h('section', {'aria-labelledby': 'h-members'}, h('h2', {id: 'h-members'}, t('members.list')), state, list));
+    members.el);
 
   function showLink(res) {
     const input = h('input', {type: 'text', readonly: true, value: res.link, id: 'invite-link', class: 'feed-url'});
@@ -61,6 +60,14 @@ export function mount(root, ctx) {
     input.select();
   }
 
+  return {update: members.update};
+}
+
+// Who takes part, in which role, carrying what (also the auditor's replay).
+export function memberList(ctx) {
+  const list = h('ul', {class: 'plain-list', id: 'member-list'});
+  const state = h('div');
+  const el = h('section', {'aria-labelledby': 'h-members'}, h('h2', {id: 'h-members'}, t('members.list')), state, list);
   function update() {
     const v = ctx.views.get('members');
     if (!v) return setChildren(state, loading());
@@ -74,5 +81,5 @@ export function mount(root, ctx) {
     (m) => JSON.stringify([m, lang()]));
     return undefined;
   }
-  return {update};
+  return {el, update};
 }

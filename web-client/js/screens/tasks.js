@@ -10,6 +10,13 @@ export const title = () => t('tasks.title');
 export const needs = () => ['tasks', 'board'];
 
 export function mount(root, ctx) {
+  const lists = taskLists(ctx);
+  add(root, h('h1', null, t('tasks.title')), lists.el);
+  return {update: lists.update};
+}
+
+// The task lists (also the auditor's replay). Who cannot take tasks has no list of their own.
+export function taskLists(ctx) {
   const mine = h('ul', {class: 'cards', id: 'tasks-mine'});
   const open = h('ul', {class: 'cards', id: 'tasks-open'});
   const learning = h('ul', {class: 'cards', id: 'tasks-learning'});
@@ -17,19 +24,18 @@ export function mount(root, ctx) {
   const loads = h('div');
   const learnSection = h('section', {'aria-labelledby': 'h-learn', hidden: true},
     h('h2', {id: 'h-learn'}, t('tasks.learning')), h('p', {class: 'hint'}, t('tasks.learningHint')), learning);
-  add(root, 
-    h('h1', null, t('tasks.title')),
-    h('section', {'aria-labelledby': 'h-mine'}, h('h2', {id: 'h-mine'}, t('tasks.mine')), mine),
+  const el = [
+    h('section', {'aria-labelledby': 'h-mine', hidden: !ctx.canWrite}, h('h2', {id: 'h-mine'}, t('tasks.mine')), mine),
     learnSection,
     h('section', {'aria-labelledby': 'h-open'}, h('h2', {id: 'h-open'}, t('tasks.open')), open),
     h('section', {'aria-labelledby': 'h-others'}, h('h2', {id: 'h-others'}, t('tasks.others')),
       h('p', {class: 'hint'}, t('tasks.othersHint')), others),
-    loads);
+    loads];
 
   function update() {
     const v = ctx.views.get('tasks');
     if (!v) {
-      setChildren(mine, h('li', null, loading()));
+      setChildren(open, h('li', null, loading()));
       return;
     }
     const byDue = (a, b) => (a.dueDate || '9999').localeCompare(b.dueDate || '9999');
@@ -61,7 +67,7 @@ export function mount(root, ctx) {
       h('ul', {class: 'plain-list'}, heavy.map((l) => h('li', null,
         t('tasks.loadLine', {name: l.name || ctx.name(l.memberId), n: l.openTasks}))))) : null);
   }
-  return {update};
+  return {el, update};
 }
 
 function taskCard(x, ctx) {
