@@ -79,7 +79,7 @@ Status WriteDemo(app::CommandService& service, DemoSummary* out);
 // parses all of it (a malformed line fails with its line number, writing nothing), then plays
 // it into the platform "kolenkit", which must hold no events. `name` names the script in
 // errors ("kolenkit.ndjson line 12: ...").
-Status PlayDemoScript(app::CommandService& service, std::string_view name,
-                      std::string_view script, DemoSummary* out);
+Status PlayDemoScript(app::CommandService& service, std::string_view name, std::string_view script,
+                      DemoSummary* out);
 
 }  // namespace rotonde::demo
