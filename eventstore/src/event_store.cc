@@ -452,14 +452,21 @@ void EventStore::AppendAsync(std::vector<StreamAppend> appends, AppendOptions op
 
 std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
                                                           AppendOptions options) {
+  return StartAppendAll(std::move(appends), options, nullptr);
+}
+
+std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
+                                                          AppendOptions options, AppendDone done) {
   auto request = std::make_shared<WriteRequest>();
   request->wants_prepared = true;
   Status s = MakeAppendRequest(std::move(appends), options, request.get());
+  request->on_done = std::move(done);
   if (s.ok() && impl_->Enqueue(request)) {
     return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(request)));
   }
   AppendResult refused;
   refused.status = s.ok() ? std::move(request->result.status) : std::move(s);
+  if (request->on_done) request->on_done(refused);
   return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(refused)));
 }
 

@@ -111,7 +111,7 @@ Status CommandService::Refresh(const std::string& platform, Platform& p, bool* r
   if (Status s = CatchUp(platform, p); !s.ok()) return s;
   PublishRoles(p);
   // Saved here, under the platform's lock: what a load folded, or a catch-up so long that
-  // commands never made the checkpoint due. Otherwise HandleBatch asks for one, folded
+  // commands never made the checkpoint due. Otherwise FinishBatch asks for one, folded
   // apart from the platform.
   const bool due = UnsavedEvents(p) >= checkpoint_every_ * (loading ? 1 : kCheckpointForcedFactor);
   if (checkpoints_ != nullptr && due) {
@@ -268,76 +268,58 @@ void CommandService::Drain(const std::string& platform, Platform& p, Waiter* sel
         p.queue.pop_front();
       }
     }
-    bool checkpoint_due = false;
-    {
-      std::lock_guard lock(p.mu);
-      HandleBatch(platform, p, batch, &checkpoint_due);
-    }
-    for (auto& queued : batch) {
-      if (queued->done) queued->done(std::move(queued->outcome));
-    }
-    {
-      std::lock_guard lock(p.queue_mu);
-      for (auto& queued : batch) {
-        if (queued->waiter == nullptr) continue;
-        queued->waiter->outcome = std::move(queued->outcome);
-        queued->waiter->wake.notify_one();
-      }
-    }
-    if (checkpoint_due && !p.checkpointing.exchange(true)) {
-      auto save = [this, platform, &p] { CheckpointFromLog(platform, p); };
-      if (checkpoint_spawn_) {
-        checkpoint_spawn_(save);
-      } else if (spawn_) {
-        spawn_(save);
-      } else {
-        save();
-      }
-    }
-    std::unique_lock lock(p.queue_mu);
-    if (p.queue.empty()) {
-      p.drainer = Drainer::kNone;
+    p.mu.lock();
+    if (self == nullptr && spawn_) {
+      // The server: nobody waits for the disk. The batch keeps the platform's lock until
+      // its appends are durable; the last of them to complete has it finished on a worker.
+      auto flight = std::make_shared<BatchInFlight>();
+      flight->platform = platform;
+      flight->batch = std::move(batch);
+      auto track = [this, &p, flight]() -> eventstore::EventLog::AppendDone {
+        flight->unfinished.fetch_add(1);
+        return [this, &p, flight](const eventstore::AppendResult&) {
+          if (flight->unfinished.fetch_sub(1) == 1) {
+            spawn_([this, &p, flight] { FinishInFlight(p, *flight); });
+          }
+        };
+      };
+      flight->model_current = StartBatch(platform, p, flight->batch, &flight->started, track);
+      if (flight->unfinished.fetch_sub(1) == 1) FinishInFlight(p, *flight);
       return;
     }
-    // The next batch: a waiting caller of Handle leads it (this one goes on), else the spawn.
-    auto waiting = std::find_if(p.queue.begin(), p.queue.end(),
-                                [](const auto& queued) { return queued->waiter != nullptr; });
-    if (waiting != p.queue.end() && (*waiting)->waiter != self) {
-      (*waiting)->waiter->lead = true;
-      (*waiting)->waiter->wake.notify_one();
-      return;
-    }
-    if (waiting == p.queue.end() && spawn_) {
-      p.drainer = Drainer::kSpawned;
-      const uint64_t ticket = ++p.spawned;
-      lock.unlock();
-      spawn_([this, platform, &p, ticket] {
-        {
-          std::lock_guard spawned_lock(p.queue_mu);
-          if (p.drainer != Drainer::kSpawned || p.spawned != ticket) return;  // overtaken
-          p.drainer = Drainer::kRunning;
-        }
-        Drain(platform, p, nullptr);
-      });
-      return;
-    }
+    std::vector<std::unique_ptr<eventstore::PendingAppend>> started;
+    const bool model_current = StartBatch(platform, p, batch, &started, nullptr);
+    if (!FinishBatch(platform, p, batch, started, model_current, self)) return;
   }
 }
 
-void CommandService::HandleBatch(const std::string& platform, Platform& p,
-                                 const std::vector<std::unique_ptr<Queued>>& batch,
-                                 bool* checkpoint_due) {
+void CommandService::FinishInFlight(Platform& p, BatchInFlight& flight) {
+  // Every append has completed, so FinishBatch's waits return at once.
+  FinishBatch(flight.platform, p, flight.batch, flight.started, flight.model_current, nullptr);
+}
+
+bool CommandService::StartBatch(const std::string& platform, Platform& p,
+                                const std::vector<std::unique_ptr<Queued>>& batch,
+                                std::vector<std::unique_ptr<eventstore::PendingAppend>>* started,
+                                const Track& track) {
+  started->resize(batch.size());
   if (Status s = Refresh(platform, p); !s.ok()) {
     for (const auto& queued : batch) queued->outcome.status = Unavailable(s);
-    return;
+    return false;
   }
-  std::vector<std::unique_ptr<eventstore::PendingAppend>> started(batch.size());
   bool any_started = false;
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->outcome = DecideAndStart(platform, p, *batch[i], !any_started, &started[i]);
-    any_started = any_started || started[i] != nullptr;
+    batch[i]->outcome = DecideAndStart(platform, p, *batch[i], !any_started, &(*started)[i], track);
+    any_started = any_started || (*started)[i] != nullptr;
   }
-  // Wait for the disk once (the appends are written in order, mostly in one group commit).
+  return true;
+}
+
+bool CommandService::FinishBatch(const std::string& platform, Platform& p,
+                                 const std::vector<std::unique_ptr<Queued>>& batch,
+                                 std::vector<std::unique_ptr<eventstore::PendingAppend>>& started,
+                                 bool model_current, Waiter* self) {
+  // The appends were written in order, mostly in one group commit: one wait for the disk.
   bool lost = false;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!started[i]) continue;
@@ -347,6 +329,7 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
       lost = true;
     }
   }
+  bool checkpoint_due = false;
   if (lost) {
     // The model folded events the log does not have: drop it, so the next use rebuilds it
     // from the checkpoint and the log.
@@ -354,22 +337,75 @@ void CommandService::HandleBatch(const std::string& platform, Platform& p,
     p.loaded = false;
     p.checkpointed_at = 0;
     p.roles_stale = true;
-    return;
+  } else if (model_current) {
+    PublishRoles(p);
+    const auto now = std::chrono::steady_clock::now();
+    if (checkpoints_ != nullptr && CheckpointDue(p, now)) {
+      // Not taken here: copying a model of tens of thousands of entities held the platform's
+      // commands for tens of milliseconds. A fold from the log is started instead.
+      checkpoint_due = true;
+      p.checkpointed_at = p.model.position();
+      p.checkpoint_time = now;
+    }
   }
-  PublishRoles(p);
-  const auto now = std::chrono::steady_clock::now();
-  if (checkpoints_ != nullptr && CheckpointDue(p, now)) {
-    // Not taken here: copying a model of tens of thousands of entities held the platform's
-    // commands for tens of milliseconds. Drain has one folded from the log instead.
-    *checkpoint_due = true;
-    p.checkpointed_at = p.model.position();
-    p.checkpoint_time = now;
+  // From here on the model holds durable events only.
+  p.mu.unlock();
+
+  for (const auto& queued : batch) {
+    if (queued->done) queued->done(std::move(queued->outcome));
   }
+  {
+    std::lock_guard lock(p.queue_mu);
+    for (const auto& queued : batch) {
+      if (queued->waiter == nullptr) continue;
+      queued->waiter->outcome = std::move(queued->outcome);
+      queued->waiter->wake.notify_one();
+    }
+  }
+  if (checkpoint_due && !p.checkpointing.exchange(true)) {
+    auto save = [this, platform, &p] { CheckpointFromLog(platform, p); };
+    if (checkpoint_spawn_) {
+      checkpoint_spawn_(save);
+    } else if (spawn_) {
+      spawn_(save);
+    } else {
+      save();
+    }
+  }
+  std::unique_lock lock(p.queue_mu);
+  if (p.queue.empty()) {
+    p.drainer = Drainer::kNone;
+    return false;
+  }
+  // The next batch: a waiting caller of Handle leads it (this one goes on), else the spawn.
+  auto waiting = std::find_if(p.queue.begin(), p.queue.end(),
+                              [](const auto& queued) { return queued->waiter != nullptr; });
+  if (waiting != p.queue.end() && (*waiting)->waiter != self) {
+    (*waiting)->waiter->lead = true;
+    (*waiting)->waiter->wake.notify_one();
+    return false;
+  }
+  if (waiting == p.queue.end() && spawn_) {
+    p.drainer = Drainer::kSpawned;
+    const uint64_t ticket = ++p.spawned;
+    lock.unlock();
+    spawn_([this, platform, &p, ticket] {
+      {
+        std::lock_guard spawned_lock(p.queue_mu);
+        if (p.drainer != Drainer::kSpawned || p.spawned != ticket) return;  // overtaken
+        p.drainer = Drainer::kRunning;
+      }
+      Drain(platform, p, nullptr);
+    });
+    return false;
+  }
+  return true;
 }
 
 CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platform& p,
                                               const Queued& queued, bool may_refresh,
-                                              std::unique_ptr<eventstore::PendingAppend>* started) {
+                                              std::unique_ptr<eventstore::PendingAppend>* started,
+                                              const Track& track) {
   const v1::Command& command = queued.command;
   CommandOutcome outcome;
   // Two tries: a second only if another writer moved a stream between catch-up and append,
@@ -409,7 +445,8 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
           planned.event.SerializeAsString(),
           planned.actor.empty() ? queued.actor_id : planned.actor, command.command_id()});
     }
-    auto pending = store_.StartAppendAll(std::move(parts));
+    auto pending = track ? store_.StartAppendAll(std::move(parts), {}, track())
+                         : store_.StartAppendAll(std::move(parts));
     const eventstore::AppendResult& prepared = pending->Prepared();
     if (prepared.status.code() == codes::kWrongExpectedVersion && attempt == 0 && may_refresh) {
       if (Status s = Refresh(platform, p); !s.ok()) {

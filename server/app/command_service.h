@@ -8,9 +8,11 @@
 // predecessors left, but they wait for the disk together: commands that arrive while a batch
 // is being handled queue up and are then handled as the next batch. In a batch each
 // command's append is started and prepared (its place in the log fixed), its events folded,
-// and the next command decided; the batch then waits once for its appends to be durable
-// before anyone is answered or the model is read. Different platforms proceed in parallel
-// and share the store's group commit.
+// and the next command decided; the batch is then finished once its appends are durable,
+// before anyone is answered or the model is read. With a spawn (SetSpawn: the server) no
+// thread waits for that: the store's completion of the batch's last append has a worker
+// finish it. Without one (tools, tests, callers of Handle) the batch's thread waits, once.
+// Different platforms proceed in parallel and share the store's group commit.
 #pragma once
 
 #include <algorithm>
@@ -67,10 +69,10 @@ class CommandService {
                         const v1::Command& command);
 
   using Done = std::function<void(CommandOutcome)>;
-  // Handles `command` and calls `done` once with its outcome, from the thread that handled
+  // Handles `command` and calls `done` once with its outcome, from the thread that finishes
   // its batch, once its events are durable. If no thread is handling the platform's batches,
-  // the calling thread handles this one (and so blocks for a disk write); else the command
-  // is queued and Submit returns at once. `done` must not block.
+  // the calling thread decides this one (and without a spawn, also waits for the disk);
+  // else the command is queued and Submit returns at once. `done` must not block.
   void Submit(const std::string& platform, std::string actor_id, v1::Command command, Done done);
 
   using Spawn = std::function<void(std::function<void()>)>;
@@ -151,6 +153,8 @@ class CommandService {
   struct Platform {
     // Guards the model. Invariant: whoever does not hold it sees a model holding durable
     // events only (a batch folds prepared events and releases it once they are durable).
+    // A batch in flight is released by the worker that finishes it, not the one that
+    // started it: FairMutex has no owner thread.
     FairMutex mu;
     bool loaded = false;  // restored from a checkpoint, or known to have none
     projections::PlatformModel model;
@@ -183,10 +187,37 @@ class CommandService {
   // batch is handed on (see SetSpawn). Called by the thread that set p.drainer to kRunning;
   // `self` is its Waiter if it is a caller of Handle.
   void Drain(const std::string& platform, Platform& p, Waiter* self);
-  // Handles `batch` in order, setting each outcome; sets *checkpoint_due when
-  // one is due. Under p.mu.
-  void HandleBatch(const std::string& platform, Platform& p,
-                   const std::vector<std::unique_ptr<Queued>>& batch, bool* checkpoint_due);
+  // Gives an append the callback that tells its batch in flight it completed (null: the
+  // batch waits for its appends instead).
+  using Track = std::function<eventstore::EventLog::AppendDone()>;
+  // A batch whose appends are on their way to the disk, finished by the last of them to
+  // complete (FinishInFlight, on a worker). It holds its platform's lock all the while.
+  struct BatchInFlight {
+    std::string platform;
+    std::vector<std::unique_ptr<Queued>> batch;
+    std::vector<std::unique_ptr<eventstore::PendingAppend>> started;
+    bool model_current = false;  // StartBatch's answer
+    // Appends not completed yet, and one more while the batch is still being started.
+    std::atomic<int> unfinished{1};
+  };
+  // Decides `batch` in order, starting each decision's append (*started, by index) and
+  // folding its events once prepared; each outcome is set as far as known before the disk.
+  // False (every outcome unavailable) if the model cannot be brought up to the log. Under
+  // p.mu.
+  bool StartBatch(const std::string& platform, Platform& p,
+                  const std::vector<std::unique_ptr<Queued>>& batch,
+                  std::vector<std::unique_ptr<eventstore::PendingAppend>>* started,
+                  const Track& track);
+  // After StartBatch: waits for the appends (at once when they completed already), drops
+  // the model if one failed, republishes roles, notes a due checkpoint, releases p.mu,
+  // answers every command, starts a due checkpoint, and hands the next batch on (see
+  // SetSpawn). True when the calling thread is to handle the next batch itself. Called
+  // holding p.mu, returns without it.
+  bool FinishBatch(const std::string& platform, Platform& p,
+                   const std::vector<std::unique_ptr<Queued>>& batch,
+                   std::vector<std::unique_ptr<eventstore::PendingAppend>>& started,
+                   bool model_current, Waiter* self);
+  void FinishInFlight(Platform& p, BatchInFlight& flight);
   // Saves a newer checkpoint of the platform without touching its model or its lock: the
   // latest checkpoint (or nothing) folded forward with the platform's durable events from
   // the log. Folds are deterministic, so it equals a snapshot of the live model at the same
@@ -199,7 +230,8 @@ class CommandService {
   // and folds them once prepared (*started then holds the append). Under p.mu.
   CommandOutcome DecideAndStart(const std::string& platform, Platform& p, const Queued& queued,
                                 bool may_refresh,
-                                std::unique_ptr<eventstore::PendingAppend>* started);
+                                std::unique_ptr<eventstore::PendingAppend>* started,
+                                const Track& track);
   // Folds what the store has of the platform beyond the state's position. Under p.mu.
   Status CatchUp(const std::string& platform, Platform& p);
   // Folds one event into the model, noting membership changes. Under p.mu.

@@ -1,12 +1,14 @@
 // The command service on a real event store: decide, append atomically, fold; retries and
 // refusals change nothing; a restart rebuilds the same state.
 #include <gtest/gtest.h>
+#include <rocksdb/env.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "command_service.h"
+#include "faulty_disk.h"
 #include "rotonde/projections/snapshot.h"
 #include "temp_dir.h"
 
@@ -23,7 +26,9 @@ namespace {
 class CommandServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = eventstore::EventStore::Open(dir_.path(), eventstore::Options());
+    eventstore::Options options;
+    options.env = env_.get();
+    auto opened = eventstore::EventStore::Open(dir_.path(), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();
     service_ = std::make_unique<CommandService>(*store_);
@@ -74,6 +79,9 @@ class CommandServiceTest : public ::testing::Test {
   }
 
   test_support::TempDir dir_;
+  // The real disk, which a test may stall (faults_.HoldSyncs()).
+  test_support::DiskFaults faults_;
+  std::unique_ptr<rocksdb::Env> env_ = test_support::NewFaultyEnv(&faults_);
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<CommandService> service_;
 };
@@ -386,52 +394,82 @@ TEST_F(CommandServiceTest, CommandsArrivingTogetherAreDecidedOneAfterAnother) {
 
 // While a batch is being handled, Submit only queues; the queued commands are the next
 // batch, handled by the same thread or, with a spawn, wherever the server says.
-TEST_F(CommandServiceTest, SubmitQueuesWhileABatchIsHandledAndTheNextBatchRunsWhereSpawned) {
+// With a spawn (a server's pool), no thread waits for the disk: Submit's caller decides and
+// starts the batch and returns; the store's completion has the batch finished where spawned,
+// and commands that came meanwhile are handled as the next batch, spawned too.
+TEST_F(CommandServiceTest, WithASpawnNoThreadWaitsForTheDiskAndBatchesAreFinishedWhereSpawned) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  std::vector<std::function<void()>> spawned;
-  service_->SetSpawn([&](std::function<void()> work) { spawned.push_back(std::move(work)); });
-
   std::mutex mu;
   std::condition_variable changed;
-  bool first_answered = false, release_first = false;
-  std::vector<CommandOutcome> later;
-  std::thread first([&] {
-    service_->Submit("kolenkit", "m-anna", Propose("a", "Braderie", "2026-07-04"),
-                     [&](CommandOutcome outcome) {
-                       EXPECT_TRUE(outcome.ok());
-                       std::unique_lock lock(mu);
-                       first_answered = true;
-                       changed.notify_all();
-                       // The first batch is not over until this returns.
-                       changed.wait(lock, [&] { return release_first; });
-                     });
+  std::deque<std::function<void()>> spawned;  // pushed from the store's threads too
+  service_->SetSpawn([&](std::function<void()> work) {
+    std::lock_guard lock(mu);
+    spawned.push_back(std::move(work));
+    changed.notify_all();
   });
-  {
-    std::unique_lock lock(mu);
-    changed.wait(lock, [&] { return first_answered; });
-  }
+  // Runs the next spawned task, waiting (at most 30 s) for one to be spawned.
+  auto run_spawned = [&] {
+    std::function<void()> work;
+    {
+      std::unique_lock lock(mu);
+      if (!changed.wait_for(lock, std::chrono::seconds(30), [&] { return !spawned.empty(); })) {
+        return false;
+      }
+      work = std::move(spawned.front());
+      spawned.pop_front();
+    }
+    work();
+    return true;
+  };
+  std::vector<CommandOutcome> answered;  // guarded by mu
+  auto answer = [&](CommandOutcome outcome) {
+    std::lock_guard lock(mu);
+    answered.push_back(std::move(outcome));
+  };
+  auto answers = [&] {
+    std::lock_guard lock(mu);
+    return answered.size();
+  };
+
+  // The disk stalls: Submit still returns, its batch decided and started, unanswered (a
+  // thread waiting for the disk would never come back here).
+  faults_.HoldSyncs();
+  auto submitted = std::async(std::launch::async, [&] {
+    service_->Submit("kolenkit", "m-anna", Propose("a", "Braderie", "2026-07-04"), answer);
+  });
+  ASSERT_EQ(submitted.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(answers(), 0u);
+  // Queued behind the batch in flight, which holds the platform until it is durable.
   for (const char* id : {"b", "c"}) {
-    // Returns at once: the command waits for the thread still in the first batch.
-    service_->Submit("kolenkit", "m-anna", Propose(id, "Rommelmarkt", "2026-07-04"),
-                     [&](CommandOutcome outcome) { later.push_back(std::move(outcome)); });
+    service_->Submit("kolenkit", "m-anna", Propose(id, "Rommelmarkt", "2026-07-04"), answer);
   }
-  EXPECT_TRUE(later.empty());
+  EXPECT_EQ(answers(), 0u);
   {
     std::lock_guard lock(mu);
-    release_first = true;
-    changed.notify_all();
+    EXPECT_TRUE(spawned.empty());
   }
-  first.join();
-  // The first thread handed the next batch to the spawn rather than handling it itself.
-  EXPECT_TRUE(later.empty());
-  ASSERT_EQ(spawned.size(), 1u);
-  spawned[0]();
-  ASSERT_EQ(later.size(), 2u);
-  for (const auto& outcome : later) EXPECT_TRUE(outcome.ok()) << outcome.status.message();
-  EXPECT_EQ(later[1].first_position, later[0].last_position + 1);
-  // Nothing queued any more: the next command is handled by its caller again.
-  EXPECT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("d", "Markt", "2026-07-11")).ok());
-  EXPECT_EQ(spawned.size(), 1u);
+  faults_.ReleaseSyncs();
+  // The first batch is finished where spawned, which hands "b" and "c" on as the next batch.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (answers() < 3 && std::chrono::steady_clock::now() < deadline) ASSERT_TRUE(run_spawned());
+  ASSERT_EQ(answers(), 3u);
+  for (const auto& outcome : answered) EXPECT_TRUE(outcome.ok()) << outcome.status.message();
+  EXPECT_EQ(answered[1].first_position, answered[0].last_position + 1);
+  EXPECT_EQ(answered[2].first_position, answered[1].last_position + 1);
+  EXPECT_EQ(store_->Head("kolenkit").position, answered[2].last_position);
+  ASSERT_TRUE(service_
+                  ->Read("kolenkit",
+                         [&](const projections::PlatformModel& model) {
+                           EXPECT_EQ(model.position(), answered[2].last_position);
+                         })
+                  .ok());
+  // A caller of Handle still waits for its own answer, finished where spawned.
+  std::thread handled([&] {
+    EXPECT_TRUE(service_->Handle("kolenkit", "m-anna", Propose("d", "Markt", "2026-07-11")).ok());
+  });
+  handled.join();
+  std::lock_guard lock(mu);
+  EXPECT_TRUE(spawned.empty());
 }
 
 // A server's pool: its threads may all be callers of Handle, waiting; then a spawned batch

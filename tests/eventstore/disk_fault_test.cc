@@ -12,72 +12,17 @@
 #include <vector>
 
 #include <rocksdb/env.h>
-#include <rocksdb/file_system.h>
 
+#include "faulty_disk.h"
 #include "store_fixture.h"
 
 namespace rotonde::eventstore {
 namespace {
 
-struct Faults {
-  std::atomic<bool> fail_wal_writes{false};
-  std::atomic<bool> fail_wal_syncs{false};
-  std::atomic<int> sync_delay_ms{0};  // before a failing fsync answers
-};
-
-bool IsWal(const std::string& name) { return name.size() > 4 && name.ends_with(".log"); }
-
-class FaultyWal : public rocksdb::FSWritableFileOwnerWrapper {
- public:
-  FaultyWal(std::unique_ptr<rocksdb::FSWritableFile> file, Faults* faults)
-      : FSWritableFileOwnerWrapper(std::move(file)), faults_(faults) {}
-
-  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-    if (faults_->fail_wal_writes) return rocksdb::IOStatus::IOError("injected: write failed");
-    return FSWritableFileOwnerWrapper::Append(data, options, dbg);
-  }
-  rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    if (faults_->fail_wal_syncs) return FailedSync();
-    return FSWritableFileOwnerWrapper::Sync(options, dbg);
-  }
-  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                          rocksdb::IODebugContext* dbg) override {
-    if (faults_->fail_wal_syncs) return FailedSync();
-    return FSWritableFileOwnerWrapper::Fsync(options, dbg);
-  }
-
- private:
-  rocksdb::IOStatus FailedSync() {
-    std::this_thread::sleep_for(std::chrono::milliseconds(faults_->sync_delay_ms.load()));
-    return rocksdb::IOStatus::IOError("injected: fsync failed");
-  }
-
-  Faults* faults_;
-};
-
-class FaultyFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  explicit FaultyFileSystem(Faults* faults)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), faults_(faults) {}
-  const char* Name() const override { return "FaultyFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
-                                    rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = FileSystemWrapper::NewWritableFile(name, options, file, dbg);
-    if (s.ok() && IsWal(name)) *file = std::make_unique<FaultyWal>(std::move(*file), faults_);
-    return s;
-  }
-
- private:
-  Faults* faults_;
-};
-
 class DiskFaultTest : public StoreTest {
  protected:
   void SetUp() override {
-    env_ = rocksdb::NewCompositeEnv(std::make_shared<FaultyFileSystem>(&faults_));
+    env_ = test_support::NewFaultyEnv(&faults_);
     Options options;
     options.env = env_.get();
     Reopen(options);
@@ -131,7 +76,7 @@ class DiskFaultTest : public StoreTest {
     ExpectStoppedAndRecoverable(5);
   }
 
-  Faults faults_;
+  test_support::DiskFaults faults_;
   std::unique_ptr<rocksdb::Env> env_;
   std::vector<std::string> acknowledged_;
 };

@@ -8,7 +8,9 @@
 // std::atomic::wait woke every waiter at every unlock, and each spun and yielded before
 // sleeping again: on two cores that took the CPU the lock's holder needed.)
 //
-// Meets the Lockable requirements (std::lock_guard, std::unique_lock). Not recursive.
+// Meets the Lockable requirements (std::lock_guard, std::unique_lock). Not recursive. It has
+// no owner: a thread other than the one that locked it may unlock it (a batch of commands
+// locks its platform on one worker and is finished on another, once its appends are durable).
 #pragma once
 
 #include <deque>

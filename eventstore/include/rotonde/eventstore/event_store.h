@@ -128,6 +128,11 @@ class EventStore final : public EventLog {
   // after another, then waiting once): see PendingAppend. Never null.
   std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
                                                 AppendOptions options = {});
+  // The same, and `done` is called once with the final result, as AppendAsync's is: from a
+  // store thread once the append is durable or refused in the writer, or from this thread
+  // before this returns when it is refused at once. Then nobody needs to Wait().
+  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
+                                                AppendOptions options, AppendDone done);
 
   // Appends events of `platform` that were recorded elsewhere (an export), keeping every
   // field. Each must continue the platform's log exactly: position = head + 1, prev_hash =
