@@ -46,23 +46,30 @@ Result<CommandResult> CommandRunner::Run(const Caller& caller, const std::string
                                          const v1::Command& command, bool with_events) {
   if (Status may = MayRun(caller, platform, command); !may.ok()) return may;
   auto handled = RunComposed(platform, caller.account_id, command);
-  if (!handled.ok() || !with_events || handled->first_position == 0) return handled;
-  // One append: the command's events are contiguous in the platform's log.
-  const uint64_t count = handled->last_position - handled->first_position + 1;
-  if (!store_.Read(platform, handled->first_position - 1, count, &handled->events).ok()) {
-    handled->events.clear();
-  }
+  if (handled.ok() && with_events) AttachEvents(platform, &handled.value());
   return handled;
 }
 
+void CommandRunner::AttachEvents(const std::string& platform, CommandResult* result) {
+  if (result->first_position == 0) return;
+  // One append: the command's events are contiguous in the platform's log.
+  const uint64_t count = result->last_position - result->first_position + 1;
+  if (!store_.Read(platform, result->first_position - 1, count, &result->events).ok()) {
+    result->events.clear();
+  }
+}
+
 void CommandRunner::RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
-                             std::function<void(Result<CommandResult>)> done) {
+                             bool with_events, std::function<void(Result<CommandResult>)> done) {
   if (Status may = MayRun(caller, platform, command); !may.ok()) return done(std::move(may));
   const auto started = std::chrono::steady_clock::now();
-  commands_.Submit(platform, caller.account_id, std::move(command),
-                   [this, started, done = std::move(done)](CommandOutcome outcome) {
-                     done(Counted(std::move(outcome), started));
-                   });
+  commands_.Submit(
+      platform, caller.account_id, std::move(command),
+      [this, platform, with_events, started, done = std::move(done)](CommandOutcome outcome) {
+        auto result = Counted(std::move(outcome), started);
+        if (result.ok() && with_events) AttachEvents(platform, &result.value());
+        done(std::move(result));
+      });
 }
 
 }  // namespace rotonde::app

@@ -35,16 +35,18 @@ class CommandRunner {
   // domain's refusals (docs/domain.md) or unavailable.
   Result<CommandResult> Run(const Caller& caller, const std::string& platform,
                             const v1::Command& command, bool with_events);
-  // Run without events, answered through `done` once the command is durable or refused (see
-  // CommandService::Submit: the calling thread may first handle a batch of the platform's
+  // Run, answered through `done` once the command is durable or refused (see
+  // CommandService::Submit: the calling thread may first decide a batch of the platform's
   // commands, or return at once with the command queued). `done` must not block.
   void RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
-                std::function<void(Result<CommandResult>)> done);
+                bool with_events, std::function<void(Result<CommandResult>)> done);
   // A command the server composes itself (founding, joining, inviting), as `actor`.
   Result<CommandResult> RunComposed(const std::string& platform, const std::string& actor,
                                     const v1::Command& command);
 
  private:
+  // The command's events, read back from the log into result->events (none if unreadable).
+  void AttachEvents(const std::string& platform, CommandResult* result);
   Status MayRun(const Caller& caller, const std::string& platform, const v1::Command& command);
   // Counts a handled command; its outcome as a result.
   Result<CommandResult> Counted(CommandOutcome outcome,

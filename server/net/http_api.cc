@@ -228,8 +228,9 @@ bool FromOperator(const ServerConfig& config, const HttpRequest& request) {
          sodium_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
-HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
-                        const std::string& remote_address, Audience audience) {
+std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& request,
+                                       const std::string& remote_address, Audience audience,
+                                       const ReplyLater& reply_later) {
   app::Application& app = shared.app;
   const auto parsed = ParseTarget(request.target());
   if (!parsed.ok()) return ErrorResponse(request, parsed.error());
@@ -373,9 +374,19 @@ HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
       if (method != http::verb::post) return wrong_method();
       auto command = ParseCommand(request.body());
       if (!command.ok()) return error(command.status());
-      auto result = app.commands().Run(caller.value(), platform, command.value(), true);
-      if (!result.ok()) return error(result.status());
-      return json_ok(CommandResultJson(result.value(), true));
+      // Answered once durable; until then no thread waits for it, and a draining server
+      // answers it before it stops.
+      HttpRequest head{request.method(), request.target(), request.version()};
+      head.keep_alive(request.keep_alive());
+      shared.metrics.requests_in_flight++;
+      app.commands().RunAsync(
+          caller.value(), platform, std::move(command.value()), true,
+          [&shared, head = std::move(head), reply_later](Result<app::CommandResult> result) {
+            reply_later(result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true))
+                                    : ErrorResponse(head, result.error()));
+            shared.metrics.requests_in_flight--;
+          });
+      return std::nullopt;
     }
     if (what == "invites" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();

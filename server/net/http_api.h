@@ -1,8 +1,11 @@
-// The HTTP routes of docs/api.md, and the web client's static files. HandleHttp may block:
-// sessions call it on the worker pool.
+// The HTTP routes of docs/api.md, and the web client's static files. HandleHttp may block
+// on reads (sessions call it on the worker pool), never on the disk's fsync: a command is
+// answered later, through `reply_later`, once it is durable.
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,8 +20,14 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 // the operator's monitoring (/metrics, /healthz, /readyz and nothing else, without a token).
 enum class Audience { kPublic, kMonitoring };
 
-HttpResponse HandleHttp(ServerShared& shared, const HttpRequest& request,
-                        const std::string& remote_address, Audience audience = Audience::kPublic);
+// Where an answer goes that is not ready when HandleHttp returns. Called once, from any
+// thread; it counts as a request in flight until then.
+using ReplyLater = std::function<void(HttpResponse)>;
+
+// The response to `request`, or nullopt when it goes to `reply_later`.
+std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& request,
+                                       const std::string& remote_address, Audience audience,
+                                       const ReplyLater& reply_later);
 
 // The token a request carries: "Authorization: Bearer <token>", else the rotonde_session
 // cookie; "" if neither.

@@ -90,16 +90,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     const auto started = std::chrono::steady_clock::now();
     shared_.OnWorker([self = shared_from_this(), request = std::move(request), started]() mutable {
-      HttpResponse response = HandleHttp(self->shared_, request, self->address_, self->audience_);
-      if (self->shared_.draining) response.keep_alive(false);
-      self->Log(request, response, started);
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->Write(std::move(response));
-      });
+      auto reply = [self, method = std::string(request.method_string()),
+                    target = std::string(request.target()), started](HttpResponse response) {
+        if (self->shared_.draining) response.keep_alive(false);
+        self->Log(method, target, response, started);
+        asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->Write(std::move(response));
+        });
+      };
+      std::optional<HttpResponse> response =
+          HandleHttp(self->shared_, request, self->address_, self->audience_, reply);
+      if (response) reply(std::move(*response));
     });
   }
 
-  void Log(const HttpRequest& request, const HttpResponse& response,
+  void Log(const std::string& method, std::string_view target, const HttpResponse& response,
            std::chrono::steady_clock::time_point started) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -112,10 +117,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     else if (status >= 400)
       m.http_errors_4xx++;
     // The path only: query strings may hold feed keys.
-    std::string_view target = request.target();
     target = target.substr(0, target.find('?'));
-    spdlog::info("http {} {} {} {:.1f}ms {}", std::string(request.method_string()),
-                 std::string(target), status, seconds * 1000, address_);
+    spdlog::info("http {} {} {} {:.1f}ms {}", method, std::string(target), status, seconds * 1000,
+                 address_);
   }
 
   void Upgrade(HttpRequest request) {
