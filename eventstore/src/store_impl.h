@@ -55,7 +55,12 @@ struct WriteRequest {
   EventStore::AppendDone on_done;
 
   void MarkDone() {
-    if (on_done) on_done(result);
+    // Dropped once called: a callback may own what owns this request (a batch of commands
+    // holding its PendingAppends), and a kept one would keep both alive forever.
+    if (EventStore::AppendDone callback = std::move(on_done)) {
+      on_done = nullptr;
+      callback(result);
+    }
     done.Set();
   }
   void WaitDone() { done.Wait(); }
