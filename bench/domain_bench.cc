@@ -140,8 +140,10 @@ void BM_RebuildAllViews(benchmark::State& state) {
   size_t platforms = 0;
   for (auto _ : state) {
     // What a server does at its first start: every platform's model from position 0 (no
-    // checkpoints), on the calling thread.
+    // checkpoints), platforms folded in parallel on `load_threads` threads (0: one per core,
+    // as a server does; 1: the cost on one core).
     auto service = std::make_unique<app::CommandService>(store, nullptr);
+    if (state.range(0) > 0) service->SetLoadThreads(static_cast<unsigned>(state.range(0)));
     auto report = service->LoadAll();
     if (!report.ok()) {
       state.SkipWithError(report.status().ToString().c_str());
@@ -263,6 +265,9 @@ void BM_StartupFromCheckpoints(benchmark::State& state) {
 void RegisterDomainBenchmarks(const std::string& dir) {
   BenchDir() = dir;
   benchmark::RegisterBenchmark("domain/rebuild_all_views", BM_RebuildAllViews)
+      ->ArgName("load_threads")
+      ->Arg(1)
+      ->Arg(0)
       ->Unit(benchmark::kMillisecond)
       ->Iterations(2);
   benchmark::RegisterBenchmark("domain/clash_check_vs_100k", BM_ClashCheck)->Iterations(20'000);
