@@ -251,9 +251,7 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
     // Resuming from it would skip or wait for events; the client starts again instead.
     std::optional<Status> foreign;
     if (role.ok() && from > head) {
-      foreign = Status(app::codes::kPositionBeyondHead,
-                       "the log of " + platform + " ends at position " + std::to_string(head) +
-                           "; resume from a position of this log");
+      foreign = app::PositionBeyondHead(platform, from, head);
     } else if (role.ok() && from > 0 && !from_hash.empty()) {
       v1::EventRecord seen;
       if (!self->shared_.app.reads().EventAt(platform, from, &seen) || seen.hash() != from_hash) {
@@ -261,9 +259,9 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
                          "position " + std::to_string(from) + " of " + platform +
                              "'s log holds another event than the one you saw there; start "
                              "again from its head");
+        foreign->WithDetail("head", static_cast<int64_t>(head));
       }
     }
-    if (foreign) foreign->WithDetail("head", static_cast<int64_t>(head));
     boost::asio::post(self->ws_.get_executor(),
                       [self, id, platform, from, role, head, foreign = std::move(foreign)] {
                         if (!role.ok()) return self->SendError(id, role.error());
