@@ -57,11 +57,12 @@ struct WriteRequest {
   void MarkDone() {
     // Dropped once called: a callback may own what owns this request (a batch of commands
     // holding its PendingAppends), and a kept one would keep both alive forever.
-    if (EventStore::AppendDone callback = std::move(on_done)) {
-      on_done = nullptr;
-      callback(result);
-    }
+    EventStore::AppendDone callback = std::move(on_done);
+    on_done = nullptr;
+    // Set first: the callback may wait for this very append (a batch of commands finished
+    // by its last append's callback waits for each of them). `result` is final here.
     done.Set();
+    if (callback) callback(result);
   }
   void WaitDone() { done.Wait(); }
 

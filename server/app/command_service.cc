@@ -271,15 +271,19 @@ void CommandService::Drain(const std::string& platform, Platform& p, Waiter* sel
     p.mu.lock();
     if (self == nullptr && spawn_) {
       // The server: nobody waits for the disk. The batch keeps the platform's lock until
-      // its appends are durable; the last of them to complete has it finished on a worker.
+      // its appends are durable; the last of them to complete has it finished (never on a
+      // thread that may wait for that lock: see SetFinishSpawn).
       auto flight = std::make_shared<BatchInFlight>();
       flight->platform = platform;
       flight->batch = std::move(batch);
       auto track = [this, &p, flight]() -> eventstore::EventLog::AppendDone {
         flight->unfinished.fetch_add(1);
         return [this, &p, flight](const eventstore::AppendResult&) {
-          if (flight->unfinished.fetch_sub(1) == 1) {
-            spawn_([this, &p, flight] { FinishInFlight(p, *flight); });
+          if (flight->unfinished.fetch_sub(1) != 1) return;
+          if (finish_spawn_) {
+            finish_spawn_([this, &p, flight] { FinishInFlight(p, *flight); });
+          } else {
+            FinishInFlight(p, *flight);
           }
         };
       };

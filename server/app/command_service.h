@@ -10,8 +10,9 @@
 // command's append is started and prepared (its place in the log fixed), its events folded,
 // and the next command decided; the batch is then finished once its appends are durable,
 // before anyone is answered or the model is read. With a spawn (SetSpawn: the server) no
-// thread waits for that: the store's completion of the batch's last append has a worker
-// finish it. Without one (tools, tests, callers of Handle) the batch's thread waits, once.
+// thread waits for that: the store's completion of the batch's last append has it finished
+// (SetFinishSpawn). Without one (tools, tests, callers of Handle) the batch's thread waits,
+// once.
 // Different platforms proceed in parallel and share the store's group commit.
 #pragma once
 
@@ -89,6 +90,13 @@ class CommandService {
   // low priority, so the fold takes only the CPU that serving leaves. Call before the
   // first command.
   void SetCheckpointSpawn(Spawn spawn) { checkpoint_spawn_ = std::move(spawn); }
+  // Where a batch started by a spawned task (SetSpawn) is finished once its appends are
+  // durable: its callers answered and its platform's lock released. Null, by default, for
+  // the store's thread that completed the last append, which then waits for `done`s. It
+  // must never be a place whose threads may all be waiting for that lock (Read, Handle and
+  // a spawned batch wait for it): the batch would never be finished. So a server gives it
+  // threads of its own, not its worker pool. Call before the first command.
+  void SetFinishSpawn(Spawn spawn) { finish_spawn_ = std::move(spawn); }
 
   // Runs `read` on the platform's current model, under the platform's lock; fails (without
   // calling it) if the store cannot be read. A platform not loaded yet is folded from the
@@ -153,7 +161,7 @@ class CommandService {
   struct Platform {
     // Guards the model. Invariant: whoever does not hold it sees a model holding durable
     // events only (a batch folds prepared events and releases it once they are durable).
-    // A batch in flight is released by the worker that finishes it, not the one that
+    // A batch in flight is released by the thread that finishes it, not the one that
     // started it: FairMutex has no owner thread.
     FairMutex mu;
     bool loaded = false;  // restored from a checkpoint, or known to have none
@@ -191,7 +199,8 @@ class CommandService {
   // batch waits for its appends instead).
   using Track = std::function<eventstore::EventLog::AppendDone()>;
   // A batch whose appends are on their way to the disk, finished by the last of them to
-  // complete (FinishInFlight, on a worker). It holds its platform's lock all the while.
+  // complete (FinishInFlight, see SetFinishSpawn). It holds its platform's lock all the
+  // while.
   struct BatchInFlight {
     std::string platform;
     std::vector<std::unique_ptr<Queued>> batch;
@@ -243,6 +252,7 @@ class CommandService {
   CheckpointStore* checkpoints_;
   Spawn spawn_;
   Spawn checkpoint_spawn_;
+  Spawn finish_spawn_;
   std::atomic<uint64_t> folded_since_load_{0};
   unsigned load_threads_ = std::max(1u, std::thread::hardware_concurrency());
   uint64_t checkpoint_every_ = kCheckpointEvery;

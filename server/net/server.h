@@ -122,6 +122,9 @@ class Server {
   boost::asio::thread_pool workers_;
   // One thread at low priority for work that may wait: folding checkpoints.
   boost::asio::thread_pool background_{1};
+  // Threads that finish batches of commands once durable (CommandService::SetFinishSpawn):
+  // never the workers, which may all be waiting for the platform such a batch holds.
+  boost::asio::thread_pool finishers_{2};
   std::shared_ptr<class Listener> listener_;
   std::shared_ptr<class Listener> metrics_listener_;  // null without a metrics address
   uint16_t port_ = 0;

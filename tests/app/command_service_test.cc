@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <future>
@@ -402,11 +403,13 @@ TEST_F(CommandServiceTest, WithASpawnNoThreadWaitsForTheDiskAndBatchesAreFinishe
   std::mutex mu;
   std::condition_variable changed;
   std::deque<std::function<void()>> spawned;  // pushed from the store's threads too
-  service_->SetSpawn([&](std::function<void()> work) {
+  auto spawn = [&](std::function<void()> work) {
     std::lock_guard lock(mu);
     spawned.push_back(std::move(work));
     changed.notify_all();
-  });
+  };
+  service_->SetSpawn(spawn);
+  service_->SetFinishSpawn(spawn);
   // Runs the next spawned task, waiting (at most 30 s) for one to be spawned.
   auto run_spawned = [&] {
     std::function<void()> work;
@@ -472,52 +475,54 @@ TEST_F(CommandServiceTest, WithASpawnNoThreadWaitsForTheDiskAndBatchesAreFinishe
   EXPECT_TRUE(spawned.empty());
 }
 
+// A thread pool as a server's: tasks run in order on its threads.
+class Pool {
+ public:
+  explicit Pool(int threads) {
+    for (int t = 0; t < threads; ++t) {
+      threads_.emplace_back([this] {
+        for (;;) {
+          std::function<void()> work;
+          {
+            std::unique_lock lock(mu_);
+            ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+            if (tasks_.empty()) return;
+            work = std::move(tasks_.front());
+            tasks_.pop_front();
+          }
+          work();
+        }
+      });
+    }
+  }
+  ~Pool() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+  void Post(std::function<void()> work) {
+    {
+      std::lock_guard lock(mu_);
+      tasks_.push_back(std::move(work));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 // A server's pool: its threads may all be callers of Handle, waiting; then a spawned batch
 // queued behind them would never run. Waiting callers lead instead, so everything finishes.
 TEST_F(CommandServiceTest, CallersOfHandleFillingThePoolNeverWaitForASpawnedBatch) {
   ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
-  class Pool {
-   public:
-    explicit Pool(int threads) {
-      for (int t = 0; t < threads; ++t) {
-        threads_.emplace_back([this] {
-          for (;;) {
-            std::function<void()> work;
-            {
-              std::unique_lock lock(mu_);
-              ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-              if (tasks_.empty()) return;
-              work = std::move(tasks_.front());
-              tasks_.pop_front();
-            }
-            work();
-          }
-        });
-      }
-    }
-    ~Pool() {
-      {
-        std::lock_guard lock(mu_);
-        stopping_ = true;
-      }
-      ready_.notify_all();
-      for (auto& thread : threads_) thread.join();
-    }
-    void Post(std::function<void()> work) {
-      {
-        std::lock_guard lock(mu_);
-        tasks_.push_back(std::move(work));
-      }
-      ready_.notify_one();
-    }
-
-   private:
-    std::mutex mu_;
-    std::condition_variable ready_;
-    std::deque<std::function<void()>> tasks_;
-    bool stopping_ = false;
-    std::vector<std::thread> threads_;
-  };
   Pool pool(2);
   service_->SetSpawn([&](std::function<void()> work) { pool.Post(std::move(work)); });
 
@@ -550,6 +555,43 @@ TEST_F(CommandServiceTest, CallersOfHandleFillingThePoolNeverWaitForASpawnedBatc
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_EQ(answered.load(), 4 * kEach);
+  service_->SetSpawn(nullptr);
+}
+
+// A server's workers may all be waiting for a platform whose batch is on its way to the
+// disk (reading its views, say). That batch is finished elsewhere, so they are not waiting
+// for themselves: here the pool's one thread reads while the disk stalls.
+TEST_F(CommandServiceTest, ABatchInFlightIsFinishedWhileEveryWorkerWaitsForItsPlatform) {
+  ASSERT_TRUE(service_->Handle("kolenkit", "m-anna", Found("kolenkit")).ok());
+  Pool workers(1);
+  service_->SetSpawn([&](std::function<void()> work) { workers.Post(std::move(work)); });
+  std::promise<CommandOutcome> answer;
+  faults_.HoldSyncs();
+  service_->Submit("kolenkit", "m-anna", Propose("a", "Braderie", "2026-07-04"),
+                   [&](CommandOutcome outcome) { answer.set_value(std::move(outcome)); });
+  std::promise<uint64_t> read;
+  workers.Post([&] {
+    EXPECT_TRUE(service_
+                    ->Read("kolenkit",
+                           [&](const projections::PlatformModel& model) {
+                             read.set_value(model.position());
+                           })
+                    .ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the read is waiting
+  faults_.ReleaseSyncs();
+  auto answered = answer.get_future();
+  auto position = read.get_future();
+  if (answered.wait_for(std::chrono::seconds(30)) != std::future_status::ready ||
+      position.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    // The worker would wait forever and the pool never join: stop here, loudly.
+    ADD_FAILURE() << "the batch in flight was never finished";
+    std::_Exit(1);
+  }
+  const CommandOutcome outcome = answered.get();
+  ASSERT_TRUE(outcome.ok()) << outcome.status.message();
+  // The read waited for the batch: it saw its events, durable.
+  EXPECT_EQ(position.get(), outcome.last_position);
   service_->SetSpawn(nullptr);
 }
 

@@ -1,8 +1,12 @@
 // The HTTP API against a real server on a loopback port: sessions, invites, reads, and the
 // bad-input table — every bad request gets its documented code and leaves the log as it was.
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
@@ -569,6 +573,55 @@ TEST_F(MonitoringListenerTest, ServesMetricsWithoutATokenAndNothingElse) {
       404);
   // The public listener still wants the operator's token.
   EXPECT_EQ(Http(port_, "GET", "/metrics").status, 401);
+}
+
+// A command's batch holds its platform until its events are durable, and is then finished
+// off the worker pool: readers of that platform filling every worker meanwhile do not stop
+// it (they waited for themselves once: the server stopped answering anything).
+class StalledDiskTest : public ServerFixture {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.worker_threads = 2;
+    options.disk_faults = &faults_;
+    Start(options);
+  }
+  DiskFaults faults_;
+};
+
+TEST_F(StalledDiskTest, ReadersFillingThePoolWhileACommandIsOnItsWayToDiskAreAllAnswered) {
+  const std::string bram = SignIn("bram");
+  const uint64_t head = Head();
+  faults_.HoldSyncs();
+  auto command = std::async(std::launch::async, [&] {
+    return Post(kCommands, Propose("c-stall", "Braderie", "2026-09-12"), bram);
+  });
+  // The command is decided and on its way to the disk before the readers come.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<std::future<HttpReply>> reads;
+  for (int i = 0; i < 4; ++i) {
+    reads.push_back(std::async(
+        std::launch::async, [&] { return Get("/api/v1/platforms/kolenkit/views/board", bram); }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the readers are waiting
+  faults_.ReleaseSyncs();
+  bool answered = command.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  for (auto& read : reads) {
+    answered = answered && read.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  }
+  if (!answered) {
+    // The workers would wait forever, and the server never stop: end here, loudly.
+    ADD_FAILURE() << "the server stopped answering";
+    std::_Exit(1);
+  }
+  EXPECT_EQ(command.get().status, 200);
+  for (auto& read : reads) {
+    HttpReply reply = read.get();
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    // Each read waited for the command's events to be durable, and saw them.
+    EXPECT_NE(reply.body.find("Braderie"), std::string::npos);
+  }
+  EXPECT_EQ(Head(), head + 1);
 }
 
 TEST_F(HttpApiTest, OperationsEndpoints) {

@@ -10,7 +10,12 @@ namespace rotonde::test_support {
 
 void ServerFixture::Start(const ServerOptions& options) {
   spdlog::set_level(spdlog::level::warn);  // one line per request would drown the test output
-  auto store = eventstore::EventStore::Open(dir_.Sub("store"), eventstore::Options{});
+  eventstore::Options store_options;
+  if (options.disk_faults != nullptr) {
+    env_ = NewFaultyEnv(options.disk_faults);
+    store_options.env = env_.get();
+  }
+  auto store = eventstore::EventStore::Open(dir_.Sub("store"), store_options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store_ = std::move(store.value());
   auth::AuthOptions auth_options;
@@ -52,6 +57,7 @@ void ServerFixture::Start(const ServerOptions& options) {
   config.ws_queue_limit_bytes = options.ws_queue_limit_bytes;
   config.drain_timeout = std::chrono::seconds(5);
   config.operator_token = kOperatorToken;
+  config.worker_threads = options.worker_threads;
   if (options.metrics_listen) config.metrics_address = "127.0.0.1";
   server_ = std::make_unique<net::Server>(config, *app_, *hub_, *metrics_);
   ASSERT_TRUE(server_->Bind().ok());
@@ -71,6 +77,7 @@ void ServerFixture::Stop() {
   commands_.reset();
   auth_.reset();
   store_.reset();
+  env_.reset();
 }
 
 std::string ServerFixture::SignIn(const std::string& login) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <rocksdb/env.h>
 
 #include <map>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "auth_store.h"
 #include "clients.h"
 #include "command_service.h"
+#include "faulty_disk.h"
 #include "feed_hub.h"
 #include "metrics.h"
 #include "server.h"
@@ -29,6 +31,10 @@ struct ServerOptions {
   size_t ws_queue_limit_bytes = 8 << 20;
   std::chrono::milliseconds push_interval{5};
   bool metrics_listen = false;  // a monitoring listener on another free loopback port
+  int worker_threads = net::ServerConfig{}.worker_threads;
+  // The store's disk: the real one, or one whose faults the test sets (it must outlive the
+  // server). The demo is written first either way.
+  DiskFaults* disk_faults = nullptr;
 };
 
 class ServerFixture : public ::testing::Test {
@@ -56,6 +62,7 @@ class ServerFixture : public ::testing::Test {
   void Command(const std::string& actor, const std::string& json);
 
   TempDir dir_;
+  std::unique_ptr<rocksdb::Env> env_;  // with ServerOptions::disk_faults
   uint16_t port_ = 0;
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<auth::AuthStore> auth_;

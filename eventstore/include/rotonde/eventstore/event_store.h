@@ -130,7 +130,8 @@ class EventStore final : public EventLog {
                                                 AppendOptions options = {});
   // The same, and `done` is called once with the final result, as AppendAsync's is: from a
   // store thread once the append is durable or refused in the writer, or from this thread
-  // before this returns when it is refused at once. Then nobody needs to Wait().
+  // before this returns when it is refused at once. Then nobody needs to Wait(); when
+  // `done` is called, Wait() on this append returns at once.
   std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
                                                 AppendOptions options, AppendDone done);
 
