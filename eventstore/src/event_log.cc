@@ -13,4 +13,11 @@ AppendResult EventLog::AppendAll(std::vector<StreamAppend> appends, AppendOption
   return result.get();
 }
 
+AppendResult EventLog::Append(std::string_view stream, ExpectedVersion expected,
+                              std::vector<NewEvent> events) {
+  std::vector<StreamAppend> one;
+  one.push_back(StreamAppend{std::string(stream), expected, std::move(events)});
+  return AppendAll(std::move(one));
+}
+
 }  // namespace rotonde::eventstore

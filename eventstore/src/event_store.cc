@@ -358,15 +358,6 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
-AppendResult EventStore::Append(std::string_view stream, ExpectedVersion expected,
-                                std::vector<NewEvent> events) {
-  std::vector<StreamAppend> appends(1);
-  appends[0].stream.assign(stream);
-  appends[0].expected = expected;
-  appends[0].events = std::move(events);
-  return AppendAll(std::move(appends));
-}
-
 namespace {
 
 // Checks an AppendAll's arguments against the documented limits; on success *request holds
@@ -450,10 +441,41 @@ void EventStore::AppendAsync(std::vector<StreamAppend> appends, AppendOptions op
   if (!impl_->Enqueue(request)) request->MarkDone();
 }
 
-std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
-                                                          AppendOptions options) {
-  return StartAppendAll(std::move(appends), options, nullptr);
-}
+namespace {
+
+// An append of this store started by StartAppendAll: the writer's request, shared with it.
+class StorePendingAppend final : public PendingAppend {
+ public:
+  explicit StorePendingAppend(std::shared_ptr<WriteRequest> request)
+      : request_(std::move(request)) {}
+  explicit StorePendingAppend(AppendResult refused) : refused_(std::move(refused)) {}
+
+  const AppendResult& Prepared() override {
+    if (!request_) return refused_;
+    request_->WaitPrepared();
+    return request_->prepared_result;
+  }
+  const std::vector<std::shared_ptr<const EventRecord>>& records() override {
+    static const std::vector<std::shared_ptr<const EventRecord>> kNone;
+    if (!request_) return kNone;
+    request_->WaitPrepared();
+    if (!request_->prepared_result.ok() || request_->prepared_result.idempotent_replay) {
+      return kNone;
+    }
+    return request_->prepared_records;
+  }
+  AppendResult Wait() override {
+    if (!request_) return refused_;
+    request_->WaitDone();
+    return request_->result;
+  }
+
+ private:
+  std::shared_ptr<WriteRequest> request_;  // null when refused before queueing
+  AppendResult refused_;
+};
+
+}  // namespace
 
 std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
                                                           AppendOptions options, AppendDone done) {
@@ -461,36 +483,11 @@ std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppe
   request->wants_prepared = true;
   Status s = MakeAppendRequest(std::move(appends), options, request.get());
   request->on_done = std::move(done);
-  if (s.ok() && impl_->Enqueue(request)) {
-    return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(request)));
-  }
+  if (s.ok() && impl_->Enqueue(request)) return std::make_unique<StorePendingAppend>(request);
   AppendResult refused;
   refused.status = s.ok() ? std::move(request->result.status) : std::move(s);
   if (request->on_done) request->on_done(refused);
-  return std::unique_ptr<PendingAppend>(new PendingAppend(std::move(refused)));
-}
-
-PendingAppend::PendingAppend(AppendResult refused) : refused_(std::move(refused)) {}
-PendingAppend::~PendingAppend() = default;
-
-const AppendResult& PendingAppend::Prepared() {
-  if (!request_) return refused_;
-  request_->WaitPrepared();
-  return request_->prepared_result;
-}
-
-const std::vector<std::shared_ptr<const EventRecord>>& PendingAppend::records() {
-  static const std::vector<std::shared_ptr<const EventRecord>> kNone;
-  if (!request_) return kNone;
-  request_->WaitPrepared();
-  if (!request_->prepared_result.ok() || request_->prepared_result.idempotent_replay) return kNone;
-  return request_->prepared_records;
-}
-
-AppendResult PendingAppend::Wait() {
-  if (!request_) return refused_;
-  request_->WaitDone();
-  return request_->result;
+  return std::make_unique<StorePendingAppend>(std::move(refused));
 }
 
 Status EventStore::Import(std::string_view platform, std::vector<EventRecord> records,
@@ -555,13 +552,10 @@ HeadInfo EventStore::Head(std::string_view platform) const { return impl_->Head(
 std::vector<std::string> EventStore::Platforms() const { return impl_->Platforms(); }
 
 std::unique_ptr<Subscription> EventStore::Subscribe(std::string platform, uint64_t after_position) {
-  return std::unique_ptr<Subscription>(
-      new Subscription(impl_.get(), std::move(platform), after_position));
+  return impl_->Subscribe(std::move(platform), after_position);
 }
 
-std::unique_ptr<LiveFeed> EventStore::FollowAll() {
-  return std::unique_ptr<LiveFeed>(new LiveFeed(impl_.get(), impl_->sequence()));
-}
+std::unique_ptr<LiveFeed> EventStore::FollowAll() { return impl_->FollowAll(); }
 
 VerifyReport EventStore::Verify(std::string_view platform) const {
   if (impl_->closed()) {

@@ -330,52 +330,76 @@ VerifyReport EventStore::Impl::CheckSharedIndexes(uint64_t events) const {
   return report;
 }
 
-// ---- Subscription and LiveFeed ----------------------------------------------------------------
+// ---- Subscriptions and the live feed ----------------------------------------------------------
 
-Subscription::Subscription(const EventStore::Impl* store, std::string platform,
-                           uint64_t after_position)
-    : store_(store), platform_(std::move(platform)), position_(after_position) {}
+namespace {
 
-Subscription::~Subscription() = default;
+class StoreSubscription final : public Subscription {
+ public:
+  StoreSubscription(const EventStore::Impl* store, std::string platform, uint64_t after_position)
+      : store_(store), platform_(std::move(platform)), position_(after_position) {}
 
-Status Subscription::Next(std::vector<EventRecord>* out, size_t max_events,
-                          std::chrono::milliseconds timeout) {
-  out->clear();
-  if (max_events == 0) return Status::Ok();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  if (store_->closed()) return Status::Closed("the event store is closed");
-  const uint64_t head = store_->WaitForHead(platform_, position_, deadline);
-  if (store_->closed()) return Status::Closed("the event store is closed");
-  if (head <= position_) return Status::Ok();  // timed out
-  // Live: from memory. Behind the memory window: catch up from disk. Either way by
-  // position, so the switch between them can neither skip nor repeat an event.
-  if (!store_->ReadRecent(platform_, position_, max_events, out)) {
-    if (Status s = store_->Read(platform_, position_, max_events, head, out); !s.ok()) return s;
+  Status Next(std::vector<EventRecord>* out, size_t max_events,
+              std::chrono::milliseconds timeout) override {
+    out->clear();
+    if (max_events == 0) return Status::Ok();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (store_->closed()) return Status::Closed("the event store is closed");
+    const uint64_t head = store_->WaitForHead(platform_, position_, deadline);
+    if (store_->closed()) return Status::Closed("the event store is closed");
+    if (head <= position_) return Status::Ok();  // timed out
+    // Live: from memory. Behind the memory window: catch up from disk. Either way by
+    // position, so the switch between them can neither skip nor repeat an event.
+    if (!store_->ReadRecent(platform_, position_, max_events, out)) {
+      if (Status s = store_->Read(platform_, position_, max_events, head, out); !s.ok()) return s;
+    }
+    if (!out->empty()) position_ = out->back().position();
+    return Status::Ok();
   }
-  if (!out->empty()) position_ = out->back().position();
-  return Status::Ok();
+  uint64_t position() const override { return position_; }
+
+ private:
+  const EventStore::Impl* store_;
+  std::string platform_;
+  uint64_t position_;
+};
+
+class StoreLiveFeed final : public LiveFeed {
+ public:
+  StoreLiveFeed(const EventStore::Impl* store, uint64_t after_sequence)
+      : store_(store), sequence_(after_sequence) {}
+
+  Status Next(std::vector<EventRecord>* out, size_t max_events,
+              std::chrono::milliseconds timeout) override {
+    out->clear();
+    if (max_events == 0) return Status::Ok();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (store_->closed()) return Status::Closed("the event store is closed");
+    const uint64_t count = store_->WaitForHead("", sequence_, deadline);
+    if (store_->closed()) return Status::Closed("the event store is closed");
+    if (count <= sequence_) return Status::Ok();  // timed out
+    if (!store_->ReadRecentAll(sequence_, max_events, out, &sequence_)) {
+      sequence_ = store_->sequence();
+      return Status(codes::kOutOfRange,
+                    "the feed fell behind the events kept in memory: read each platform's log");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const EventStore::Impl* store_;
+  uint64_t sequence_;  // events the store made durable since it opened, delivered so far
+};
+
+}  // namespace
+
+std::unique_ptr<Subscription> EventStore::Impl::Subscribe(std::string platform,
+                                                          uint64_t after_position) const {
+  return std::make_unique<StoreSubscription>(this, std::move(platform), after_position);
 }
 
-LiveFeed::LiveFeed(const EventStore::Impl* store, uint64_t after_sequence)
-    : store_(store), sequence_(after_sequence) {}
-
-LiveFeed::~LiveFeed() = default;
-
-Status LiveFeed::Next(std::vector<EventRecord>* out, size_t max_events,
-                      std::chrono::milliseconds timeout) {
-  out->clear();
-  if (max_events == 0) return Status::Ok();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  if (store_->closed()) return Status::Closed("the event store is closed");
-  const uint64_t count = store_->WaitForHead("", sequence_, deadline);
-  if (store_->closed()) return Status::Closed("the event store is closed");
-  if (count <= sequence_) return Status::Ok();  // timed out
-  if (!store_->ReadRecentAll(sequence_, max_events, out, &sequence_)) {
-    sequence_ = store_->sequence();
-    return Status(codes::kOutOfRange,
-                  "the feed fell behind the events kept in memory: read each platform's log");
-  }
-  return Status::Ok();
+std::unique_ptr<LiveFeed> EventStore::Impl::FollowAll() const {
+  return std::make_unique<StoreLiveFeed>(this, sequence());
 }
 
 }  // namespace rotonde::eventstore

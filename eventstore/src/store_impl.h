@@ -66,7 +66,7 @@ struct WriteRequest {
   }
   void WaitDone() { done.Wait(); }
 
-  // For a PendingAppend (see event_store.h): the answer as prepared, and the records it will
+  // For a PendingAppend (see event_log.h): the answer as prepared, and the records it will
   // write, published by `prepared`. Written by the writer thread only, before `prepared`;
   // a separate copy, as the applier or syncer may still replace `result` (a failed write).
   bool wants_prepared = false;
@@ -175,6 +175,9 @@ class EventStore::Impl {
                        std::chrono::steady_clock::time_point deadline) const;
   uint64_t sequence() const;
   bool closed() const { return closed_.load(std::memory_order_acquire); }
+  // EventStore::Subscribe and FollowAll (reader.cc): cursors over the methods above.
+  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) const;
+  std::unique_ptr<LiveFeed> FollowAll() const;
   Stats GetStats() const;
 
   const Options& options() const { return options_; }

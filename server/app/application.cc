@@ -2,7 +2,7 @@
 
 namespace rotonde::app {
 
-Application::Application(eventstore::EventStore& store, CommandService& command_service,
+Application::Application(eventstore::EventLog& store, CommandService& command_service,
                          auth::AuthStore& auth, SignedCheckpoints* notes, Limits limits)
     : store_(store),
       command_service_(command_service),

@@ -27,7 +27,7 @@
 #include "counters.h"
 #include "invites.h"
 #include "reads.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "usage_limits.h"
 
 namespace rotonde::app {
@@ -35,7 +35,7 @@ namespace rotonde::app {
 class Application {
  public:
   // `notes` may be null for a use that hands out no signed checkpoints (`rotonde admin`).
-  Application(eventstore::EventStore& store, CommandService& command_service, auth::AuthStore& auth,
+  Application(eventstore::EventLog& store, CommandService& command_service, auth::AuthStore& auth,
               SignedCheckpoints* notes, Limits limits = {});
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
@@ -65,7 +65,7 @@ class Application {
   eventstore::Stats StoreStats() const { return store_.GetStats(); }
 
  private:
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   CommandService& command_service_;
   const Limits limits_;
   Counters counters_;

@@ -4,7 +4,7 @@
 
 namespace rotonde::app {
 
-Audit::Audit(eventstore::EventStore& store, CommandService& commands, SignedCheckpoints* notes)
+Audit::Audit(eventstore::EventLog& store, CommandService& commands, SignedCheckpoints* notes)
     : store_(store), notes_(notes), access_(commands) {}
 
 Result<SignedCheckpoint> Audit::Checkpoint(const Caller& caller, const std::string& platform,

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "access.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "rotonde/projections/platform_model.h"
 #include "signed_checkpoints.h"
 
@@ -23,7 +23,7 @@ namespace rotonde::app {
 class Audit {
  public:
   // `notes` may be null: a server that signs nothing (Checkpoint answers unavailable).
-  Audit(eventstore::EventStore& store, CommandService& commands, SignedCheckpoints* notes);
+  Audit(eventstore::EventLog& store, CommandService& commands, SignedCheckpoints* notes);
 
   // Verifies the platform's log (every hash, link, version and index entry); auditors and
   // admins of `platform` only (forbidden for others). One verification at a time; others
@@ -44,7 +44,7 @@ class Audit {
   Result<projections::PlatformModel> ModelAsOf(const std::string& platform, uint64_t at);
 
  private:
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   SignedCheckpoints* const notes_;
   Access access_;
   std::mutex verify_mu_;

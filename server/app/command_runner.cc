@@ -2,7 +2,7 @@
 
 namespace rotonde::app {
 
-CommandRunner::CommandRunner(eventstore::EventStore& store, CommandService& commands,
+CommandRunner::CommandRunner(eventstore::EventLog& store, CommandService& commands,
                              Counters& counters)
     : store_(store), commands_(commands), access_(commands), counters_(counters) {}
 
@@ -35,21 +35,6 @@ Result<CommandResult> CommandRunner::Counted(CommandOutcome outcome,
   return result;
 }
 
-Result<CommandResult> CommandRunner::RunComposed(const std::string& platform,
-                                                 const std::string& actor,
-                                                 const v1::Command& command) {
-  const auto started = std::chrono::steady_clock::now();
-  return Counted(commands_.Handle(platform, actor, command), started);
-}
-
-Result<CommandResult> CommandRunner::Run(const Caller& caller, const std::string& platform,
-                                         const v1::Command& command, bool with_events) {
-  if (Status may = MayRun(caller, platform, command); !may.ok()) return may;
-  auto handled = RunComposed(platform, caller.account_id, command);
-  if (handled.ok() && with_events) AttachEvents(platform, &handled.value());
-  return handled;
-}
-
 void CommandRunner::AttachEvents(const std::string& platform, CommandResult* result) {
   if (result->first_position == 0) return;
   // One append: the command's events are contiguous in the platform's log.
@@ -60,11 +45,16 @@ void CommandRunner::AttachEvents(const std::string& platform, CommandResult* res
 }
 
 void CommandRunner::RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
-                             bool with_events, std::function<void(Result<CommandResult>)> done) {
+                             bool with_events, Done done) {
   if (Status may = MayRun(caller, platform, command); !may.ok()) return done(std::move(may));
+  RunComposedAsync(platform, caller.account_id, std::move(command), with_events, std::move(done));
+}
+
+void CommandRunner::RunComposedAsync(const std::string& platform, const std::string& actor,
+                                     v1::Command command, bool with_events, Done done) {
   const auto started = std::chrono::steady_clock::now();
   commands_.Submit(
-      platform, caller.account_id, std::move(command),
+      platform, actor, std::move(command),
       [this, platform, with_events, started, done = std::move(done)](CommandOutcome outcome) {
         auto result = Counted(std::move(outcome), started);
         if (result.ok() && with_events) AttachEvents(platform, &result.value());

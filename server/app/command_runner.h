@@ -1,7 +1,7 @@
 // CommandRunner: a member's command, end to end: may they give it, decide and append it
 // (CommandService), count it, and answer with the positions of its events.
 //
-// Run and RunComposed may block (a platform's lock, the disk): call them on a worker.
+// No thread waits for the disk: a command is answered by a callback once durable.
 #pragma once
 
 #include <chrono>
@@ -13,7 +13,7 @@
 #include "access.h"
 #include "command_service.h"
 #include "counters.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 
 namespace rotonde::app {
 
@@ -28,21 +28,21 @@ struct CommandResult {
 
 class CommandRunner {
  public:
-  CommandRunner(eventstore::EventStore& store, CommandService& commands, Counters& counters);
+  CommandRunner(eventstore::EventLog& store, CommandService& commands, Counters& counters);
 
+  using Done = std::function<void(Result<CommandResult>)>;
   // A member's command: read_only for a feed key or an auditor, platform_not_found for a
   // stranger, forbidden for founding or joining (those go through invite links); then the
-  // domain's refusals (docs/domain.md) or unavailable.
-  Result<CommandResult> Run(const Caller& caller, const std::string& platform,
-                            const v1::Command& command, bool with_events);
-  // Run, answered through `done` once the command is durable or refused (see
-  // CommandService::Submit: the calling thread may first decide a batch of the platform's
-  // commands, or return at once with the command queued). `done` must not block.
+  // domain's refusals (docs/domain.md) or unavailable. Answered through `done` once the
+  // command is durable or refused (see CommandService::Submit: the calling thread may first
+  // decide a batch of the platform's commands, or return at once with the command queued),
+  // from the calling thread or the one that finishes the batch. `done` must not block long.
   void RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
-                bool with_events, std::function<void(Result<CommandResult>)> done);
-  // A command the server composes itself (founding, joining, inviting), as `actor`.
-  Result<CommandResult> RunComposed(const std::string& platform, const std::string& actor,
-                                    const v1::Command& command);
+                bool with_events, Done done);
+  // A command the server composes itself (founding, joining, inviting), as `actor`;
+  // answered as RunAsync's.
+  void RunComposedAsync(const std::string& platform, const std::string& actor, v1::Command command,
+                        bool with_events, Done done);
 
  private:
   // The command's events, read back from the log into result->events (none if unreadable).
@@ -52,7 +52,7 @@ class CommandRunner {
   Result<CommandResult> Counted(CommandOutcome outcome,
                                 std::chrono::steady_clock::time_point started);
 
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   CommandService& commands_;
   Access access_;
   Counters& counters_;

@@ -36,7 +36,7 @@
 #include "checkpoints.h"
 #include "decide.h"
 #include "rotonde/base/fair_mutex.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "rotonde/projections/platform_model.h"
 
 namespace rotonde::app {
@@ -62,10 +62,11 @@ inline constexpr uint64_t kCheckpointForcedFactor = 10;
 class CommandService {
  public:
   // `checkpoints` may be null: then every platform is folded from the log on first use.
-  explicit CommandService(eventstore::EventStore& store, CheckpointStore* checkpoints = nullptr)
+  explicit CommandService(eventstore::EventLog& store, CheckpointStore* checkpoints = nullptr)
       : store_(store), checkpoints_(checkpoints) {}
 
-  // Handles `command` and returns its outcome; blocks until it is durable (or refused).
+  // Handles `command` and returns its outcome; blocks until it is durable (or refused). For
+  // tools and tests: a server uses Submit, so none of its threads waits for the disk.
   CommandOutcome Handle(const std::string& platform, const std::string& actor_id,
                         const v1::Command& command);
 
@@ -248,7 +249,7 @@ class CommandService {
   // Republishes p.roles if stale. Under p.mu, with only durable events folded.
   static void PublishRoles(Platform& p);
 
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   CheckpointStore* checkpoints_;
   Spawn spawn_;
   Spawn checkpoint_spawn_;

@@ -52,21 +52,21 @@ Result<InvitePreview> Invites::Peek(std::string_view token) {
   return preview;
 }
 
-Result<Session> Invites::Accept(std::string_view token, const Acceptance& acceptance,
-                                const Caller* caller) {
+void Invites::Accept(std::string_view token, const Acceptance& acceptance, const Caller* caller,
+                     std::function<void(Result<Session>)> done) {
   if (caller != nullptr && caller->kind == auth::TokenKind::kFeed) caller = nullptr;
   const bool new_account = caller == nullptr || !acceptance.login.empty();
   if (new_account && (acceptance.login.empty() || acceptance.password.empty())) {
-    return Status(codes::kMissingField, "choose a login and a password");
+    return done(Status(codes::kMissingField, "choose a login and a password"));
   }
   if (acceptance.display_name.empty()) {
-    return Status(codes::kMissingField, "tell the others your name");
+    return done(Status(codes::kMissingField, "tell the others your name"));
   }
 
   // Claim first, so two people opening the same link cannot both join with it.
   auto grant = auth_.ClaimInvite(token, NowSeconds());
-  if (!grant.ok()) return grant.status();
-  auto release = [&](Status refusal) {
+  if (!grant.ok()) return done(grant.status());
+  auto release = [this, token = std::string(token)](Status refusal) {
     auth_.ReleaseInvite(token);
     return refusal;
   };
@@ -75,12 +75,12 @@ Result<Session> Invites::Accept(std::string_view token, const Acceptance& accept
   if (new_account) {
     auto created = auth_.CreateAccount(acceptance.login, acceptance.password,
                                        acceptance.display_name, NowSeconds());
-    if (!created.ok()) return release(created.status());
+    if (!created.ok()) return done(release(created.status()));
     account = created.value();
   } else {
     auto existing = auth_.GetAccount(caller->account_id);
     if (!existing) {
-      return release(Status(codes::kUnauthenticated, "this account no longer exists"));
+      return done(release(Status(codes::kUnauthenticated, "this account no longer exists")));
     }
     account = *existing;
   }
@@ -99,42 +99,51 @@ Result<Session> Invites::Accept(std::string_view token, const Acceptance& accept
     join.set_invite_id(grant->invite_id);
     join.set_display_name(acceptance.display_name);
   }
-  auto handled = runner_.RunComposed(grant->platform, account.id, command);
-  if (!handled.ok()) return release(handled.status());
-  return accounts_.OpenSession(account);
+  runner_.RunComposedAsync(
+      grant->platform, account.id, std::move(command), /*with_events=*/false,
+      [this, release, account, done = std::move(done)](Result<CommandResult> handled) {
+        if (!handled.ok()) return done(release(handled.status()));
+        done(accounts_.OpenSession(account));
+      });
 }
 
-Result<CreatedInvite> Invites::Create(const Caller& caller, const std::string& platform,
-                                      const InviteRequest& request) {
-  if (Status writer = access_.RequireWriter(caller, platform); !writer.ok()) return writer;
+void Invites::Create(const Caller& caller, const std::string& platform,
+                     const InviteRequest& request,
+                     std::function<void(Result<CreatedInvite>)> done) {
+  if (Status writer = access_.RequireWriter(caller, platform); !writer.ok()) return done(writer);
   auto hours = Hours(request.expires_in_hours);
-  if (!hours.ok()) return hours.status();
+  if (!hours.ok()) return done(hours.status());
 
   v1::Command command;
   command.set_command_id(RandomCommandId("invite"));
   auto& invite = *command.mutable_invite_member();
   invite.set_role(request.role);
   invite.set_note(request.note);
-  auto handled = runner_.Run(caller, platform, command, /*with_events=*/true);
-  if (!handled.ok()) return handled.status();
-  // The invite's id is in the event the command wrote.
-  if (handled->events.empty()) {
-    return Unavailable(Status::NotFound("the invite's event could not be read back"));
-  }
-  v1::DomainEvent event;
-  if (!event.ParseFromString(handled->events.front().payload()) || !event.has_member_invited()) {
-    return Unavailable(Status::Corruption("the invite's event does not parse"));
-  }
-  auth::InviteGrant grant;
-  grant.platform = platform;
-  grant.invite_id = event.member_invited().invite_id();
-  grant.role = request.role;
-  grant.note = request.note;
-  grant.expires_at = NowSeconds() + hours.value() * 3600;
-  auto token = auth_.CreateInvite(grant);
-  if (!token.ok()) return token.status();
-  return CreatedInvite{grant.invite_id, std::move(token.value()), request.role, grant.expires_at,
-                       handled->last_position};
+  runner_.RunAsync(
+      caller, platform, std::move(command), /*with_events=*/true,
+      [this, platform, request, hours = hours.value(),
+       done = std::move(done)](Result<CommandResult> handled) {
+        if (!handled.ok()) return done(handled.status());
+        // The invite's id is in the event the command wrote.
+        if (handled->events.empty()) {
+          return done(Unavailable(Status::NotFound("the invite's event could not be read back")));
+        }
+        v1::DomainEvent event;
+        if (!event.ParseFromString(handled->events.front().payload()) ||
+            !event.has_member_invited()) {
+          return done(Unavailable(Status::Corruption("the invite's event does not parse")));
+        }
+        auth::InviteGrant grant;
+        grant.platform = platform;
+        grant.invite_id = event.member_invited().invite_id();
+        grant.role = request.role;
+        grant.note = request.note;
+        grant.expires_at = NowSeconds() + hours * 3600;
+        auto token = auth_.CreateInvite(grant);
+        if (!token.ok()) return done(token.status());
+        done(CreatedInvite{grant.invite_id, std::move(token.value()), request.role,
+                           grant.expires_at, handled->last_position});
+      });
 }
 
 Result<CreatedInvite> Invites::CreateFounding(const PlatformRequest& request) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,16 +69,18 @@ class Invites {
 
   // invite_not_found, invite_expired, invite_used.
   Result<InvitePreview> Peek(std::string_view token);
-  // Claims the link and joins (or founds) its platform, then opens a session. `caller` may be
-  // null: a newcomer creates an account with the link. missing_field; the link's refusals;
-  // the account's (login_taken, weak_password, ...); the domain's. A link whose joining
-  // failed is released, so it can be used again.
-  Result<Session> Accept(std::string_view token, const Acceptance& acceptance,
-                         const Caller* caller);
+  // Claims the link and joins (or founds) its platform, then opens a session, answered
+  // through `done` (from this thread, or from the one that finishes the command's batch,
+  // once the joining is durable). `caller` may be null: a newcomer creates an account with
+  // the link. missing_field; the link's refusals; the account's (login_taken,
+  // weak_password, ...); the domain's. A link whose joining failed is released, so it can
+  // be used again.
+  void Accept(std::string_view token, const Acceptance& acceptance, const Caller* caller,
+              std::function<void(Result<Session>)> done);
   // An invite link to `platform` (any writer may invite; the domain decides the role they
-  // may grant). invalid_argument for hours outside 1..the maximum.
-  Result<CreatedInvite> Create(const Caller& caller, const std::string& platform,
-                               const InviteRequest& request);
+  // may grant), answered as Accept's. invalid_argument for hours outside 1..the maximum.
+  void Create(const Caller& caller, const std::string& platform, const InviteRequest& request,
+              std::function<void(Result<CreatedInvite>)> done);
   // A founding link for a new platform (`rotonde admin create-platform`, the operator's
   // endpoint): the platform's id and names are checked as FoundPlatform will check them, and
   // platform_exists if it is founded already.

@@ -7,7 +7,7 @@
 
 namespace rotonde::app {
 
-Reads::Reads(eventstore::EventStore& store, CommandService& commands, auth::AuthStore& auth,
+Reads::Reads(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth,
              Audit& audit, const Limits& limits)
     : store_(store),
       commands_(commands),

@@ -19,7 +19,7 @@
 #include "access.h"
 #include "audit.h"
 #include "auth_store.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "usage_limits.h"
 #include "view_catalog.h"
 
@@ -42,8 +42,8 @@ struct EventsPage {
 
 class Reads {
  public:
-  Reads(eventstore::EventStore& store, CommandService& commands, auth::AuthStore& auth,
-        Audit& audit, const Limits& limits);
+  Reads(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth, Audit& audit,
+        const Limits& limits);
 
   // View `name` (view_catalog.h) of `platform` as of now, or as of position `at` (the same
   // fold on the log's prefix). platform_not_found, the catalog's codes, unavailable.
@@ -78,7 +78,7 @@ class Reads {
   bool EventAt(const std::string& platform, uint64_t position, v1::EventRecord* record) const;
 
  private:
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   CommandService& commands_;
   auth::AuthStore& auth_;
   Audit& audit_;

@@ -31,14 +31,14 @@ Status NotFoundAt(const std::string& platform, uint64_t size) {
 }  // namespace
 
 SignedCheckpoints::SignedCheckpoints(std::unique_ptr<rocksdb::DB> db, SigningKey key,
-                                     eventstore::EventStore& store)
+                                     eventstore::EventLog& store)
     : db_(std::move(db)), key_(std::move(key)), store_(store) {}
 
 SignedCheckpoints::~SignedCheckpoints() = default;
 
 Result<std::unique_ptr<SignedCheckpoints>> SignedCheckpoints::Open(const std::string& dir,
                                                                    SigningKey key,
-                                                                   eventstore::EventStore& store) {
+                                                                   eventstore::EventLog& store) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.keep_log_file_num = 2;

@@ -17,7 +17,7 @@
 #include <string_view>
 
 #include "rotonde/base/status.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "signing_key.h"
 
 namespace rocksdb {
@@ -45,7 +45,7 @@ class SignedCheckpoints {
   // Opens (creating) the notes database in `dir`; the notes are signed with `key` and read
   // heads from `store`, which must outlive this.
   static Result<std::unique_ptr<SignedCheckpoints>> Open(const std::string& dir, SigningKey key,
-                                                         eventstore::EventStore& store);
+                                                         eventstore::EventLog& store);
   ~SignedCheckpoints();
 
   // The note of the platform's head now: the one signed before for this size, or a new one.
@@ -58,7 +58,7 @@ class SignedCheckpoints {
   const SigningKey& key() const { return key_; }
 
  private:
-  SignedCheckpoints(std::unique_ptr<rocksdb::DB> db, SigningKey key, eventstore::EventStore& store);
+  SignedCheckpoints(std::unique_ptr<rocksdb::DB> db, SigningKey key, eventstore::EventLog& store);
   // checkpoint_conflict unless the log holds, at the greatest size below `size` that has a
   // note, the event that note signed: a new note only ever extends the last one.
   Status CheckExtendsLastNote(const std::string& platform, uint64_t size);
@@ -67,7 +67,7 @@ class SignedCheckpoints {
 
   std::unique_ptr<rocksdb::DB> db_;
   const SigningKey key_;
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   std::mutex sign_mu_;  // a look-up and the write of its note are one step
 };
 

@@ -19,6 +19,7 @@
 #include "auth_store.h"
 #include "cli.h"
 #include "command_service.h"
+#include "rotonde/eventstore/event_store.h"
 #include "signing_key.h"
 
 namespace rotonde::cli {

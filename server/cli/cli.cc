@@ -1,5 +1,6 @@
 // The helpers every verb shares; see cli.h.
 #include "cli.h"
+#include "rotonde/eventstore/event_store.h"
 
 #include <unistd.h>
 

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "demo_data.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::cli {
 

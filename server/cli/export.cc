@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "event_json.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::cli {
 
@@ -44,7 +45,7 @@ bool WriteLine(std::string* line) {
 }
 
 // Writes `platform`'s events after `after`; an exit code on failure.
-std::optional<int> ExportPlatform(eventstore::EventStore& store, const std::string& platform,
+std::optional<int> ExportPlatform(eventstore::EventLog& store, const std::string& platform,
                                   uint64_t after) {
   std::vector<eventstore::EventRecord> page;
   std::string line;

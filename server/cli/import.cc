@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::cli {
 
@@ -29,7 +30,7 @@ constexpr char kUsage[] =
     "the error names it and every line before it stays imported, so each platform holds a\n"
     "valid prefix of its log.\n";
 
-// Records per EventStore::Import call, and a byte bound (half the per-append limit) so one
+// Records per EventLog::Import call, and a byte bound (half the per-append limit) so one
 // chunk of large events never becomes a huge WriteBatch.
 constexpr size_t kChunkEvents = 1000;
 constexpr size_t kChunkBytes = eventstore::kMaxAppendBytes / 2;
@@ -47,7 +48,7 @@ int ExitCodeFor(const Status& status) {
 // so that a refusal can name it.
 class ChunkImporter {
  public:
-  explicit ChunkImporter(eventstore::EventStore& store) : store_(store) {}
+  explicit ChunkImporter(eventstore::EventLog& store) : store_(store) {}
 
   // Queues `record` of `platform` from input line `line`; imports the chunk when full or when
   // the platform changes.
@@ -94,7 +95,7 @@ class ChunkImporter {
   uint64_t imported() const { return imported_; }
 
  private:
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   std::string platform_;  // of the queued records
   std::vector<eventstore::EventRecord> records_;
   std::vector<uint64_t> lines_;

@@ -10,6 +10,7 @@
 #include "auth_store.h"
 #include "cli.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 #include "rotonde/eventstore/one_log_migration.h"
 
 namespace rotonde::cli {

@@ -32,6 +32,7 @@
 #include "feed_hub.h"
 #include "metrics.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 #include "secrets.h"
 #include "server.h"
 #include "signed_checkpoints.h"

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::cli {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli.h"
+#include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/platform_model.h"
 #include "view_catalog.h"
 

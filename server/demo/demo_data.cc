@@ -159,7 +159,7 @@ Status WriteDemo(CommandService& service, DemoSummary* out) {
   return PlayDemoScript(service, kKolenkitScriptName, KolenkitScript(), out);
 }
 
-Status WriteDemo(eventstore::EventStore& store, DemoSummary* out) {
+Status WriteDemo(eventstore::EventLog& store, DemoSummary* out) {
   if (!store.Platforms().empty()) {
     *out = DemoSummary();
     return Status::InvalidArgument("the store holds events already; the demo needs an empty one");

@@ -21,7 +21,7 @@
 
 #include "command_service.h"
 #include "rotonde/base/status.h"
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "rotonde/v1/domain.pb.h"
 
 namespace rotonde::demo {
@@ -69,7 +69,7 @@ struct DemoSummary {
 // nothing is written). A refused command stops the demo: the result is an error naming the
 // command and the refusal, and `out` says which (the events of the commands before it stay
 // written; the store is then only fit for deleting).
-Status WriteDemo(eventstore::EventStore& store, DemoSummary* out);
+Status WriteDemo(eventstore::EventLog& store, DemoSummary* out);
 
 // The same through a service that already runs on a store (e.g. a server started with the
 // demo): the platform "kolenkit" must hold no events; other platforms are left alone.

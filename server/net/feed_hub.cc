@@ -22,8 +22,7 @@ std::string EventsFrame(const std::string& platform, uint64_t last,
   return frame;
 }
 
-FeedHub::FeedHub(eventstore::EventStore& store, Options options)
-    : store_(store), options_(options) {}
+FeedHub::FeedHub(eventstore::EventLog& store, Options options) : store_(store), options_(options) {}
 
 FeedHub::~FeedHub() { Stop(); }
 

@@ -1,6 +1,6 @@
 // FeedHub: the one reader of the live log, fanning events out to every WebSocket session.
 //
-// A single thread follows the store (EventStore::FollowAll, so it sees only durable events,
+// A single thread follows the store (EventLog::FollowAll, so it sees only durable events,
 // each platform's in its log's order) and turns each platform's new events into one shared
 // frame — `{"type":"events", ...}` —
 // rendered once however many sessions send it. Each platform keeps a ring of its recent
@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-#include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/event_log.h"
 #include "weak_listeners.h"
 
 namespace rotonde::net {
@@ -62,7 +62,7 @@ class FeedHub {
     std::chrono::milliseconds flush_interval{10};
     size_t ring_bytes_per_platform = 1 << 20;
   };
-  FeedHub(eventstore::EventStore& store, Options options);
+  FeedHub(eventstore::EventLog& store, Options options);
   ~FeedHub();
 
   // Starts following every platform's log from its head now.
@@ -107,7 +107,7 @@ class FeedHub {
   static void NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
                          size_t step);
 
-  eventstore::EventStore& store_;
+  eventstore::EventLog& store_;
   const Options options_;
   mutable std::mutex mu_;
   std::map<std::string, PlatformFeed, std::less<>> platforms_;

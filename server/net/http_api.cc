@@ -242,12 +242,24 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
   auto wrong_method = [&] {
     return ErrorResponse(request, Err("method_not_allowed", "not with this method"));
   };
-  auto signed_in = [&](const Result<app::Session>& session) {
-    if (!session.ok()) return error(session.status());
-    auto response = JsonResponse(request, SessionJson(session.value()));
+  auto signed_in = [&shared](const HttpRequest& answering, const Result<app::Session>& session) {
+    if (!session.ok()) return ErrorResponse(answering, session.error());
+    auto response = JsonResponse(answering, SessionJson(session.value()));
     response.set(http::field::set_cookie,
                  SessionCookie(shared.config, session->token, session->max_age_seconds));
     return response;
+  };
+  // For a request answered once its command is durable: a callback that answers it with
+  // respond(request's head, result). Until then no thread waits for it, and it counts as
+  // in flight, so a draining server answers it before it stops.
+  auto answer_later = [&](auto respond) {
+    HttpRequest head{request.method(), request.target(), request.version()};
+    head.keep_alive(request.keep_alive());
+    shared.metrics.requests_in_flight++;
+    return [&shared, head = std::move(head), reply_later, respond](auto result) {
+      reply_later(respond(head, std::move(result)));
+      shared.metrics.requests_in_flight--;
+    };
   };
 
   // Operations.
@@ -313,8 +325,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     if (method == http::verb::post) {
       auto credentials = ParseSignIn(request.body());
       if (!credentials.ok()) return error(credentials.status());
-      return signed_in(
-          app.accounts().SignIn(credentials->login, credentials->password, remote_address));
+      return signed_in(request, app.accounts().SignIn(credentials->login, credentials->password,
+                                                      remote_address));
     }
     if (method != http::verb::get && method != http::verb::delete_) return wrong_method();
     if (!caller.ok()) return error(caller.status());
@@ -340,8 +352,9 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (method != http::verb::post) return wrong_method();
       auto acceptance = ParseAcceptance(request.body());
       if (!acceptance.ok()) return error(acceptance.status());
-      return signed_in(app.invites().Accept(rest[1], acceptance.value(),
-                                            caller.ok() ? &caller.value() : nullptr));
+      app.invites().Accept(rest[1], acceptance.value(), caller.ok() ? &caller.value() : nullptr,
+                           answer_later(signed_in));
+      return std::nullopt;
     }
   }
   // /api/v1/platforms/{p}/calendar.ics?key=K: a phone calendar, with no cookie.
@@ -374,27 +387,26 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (method != http::verb::post) return wrong_method();
       auto command = ParseCommand(request.body());
       if (!command.ok()) return error(command.status());
-      // Answered once durable; until then no thread waits for it, and a draining server
-      // answers it before it stops.
-      HttpRequest head{request.method(), request.target(), request.version()};
-      head.keep_alive(request.keep_alive());
-      shared.metrics.requests_in_flight++;
       app.commands().RunAsync(
           caller.value(), platform, std::move(command.value()), true,
-          [&shared, head = std::move(head), reply_later](Result<app::CommandResult> result) {
-            reply_later(result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true))
-                                    : ErrorResponse(head, result.error()));
-            shared.metrics.requests_in_flight--;
-          });
+          answer_later([](const HttpRequest& head, const Result<app::CommandResult>& result) {
+            return result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true))
+                               : ErrorResponse(head, result.error());
+          }));
       return std::nullopt;
     }
     if (what == "invites" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
       auto invite = ParseInviteRequest(request.body());
       if (!invite.ok()) return error(invite.status());
-      auto created = app.invites().Create(caller.value(), platform, invite.value());
-      if (!created.ok()) return error(created.status());
-      return json_ok(CreatedInviteJson(created.value(), BaseUrl(shared.config, request)));
+      app.invites().Create(
+          caller.value(), platform, invite.value(),
+          answer_later([base = BaseUrl(shared.config, request)](
+                           const HttpRequest& head, const Result<app::CreatedInvite>& created) {
+            return created.ok() ? JsonResponse(head, CreatedInviteJson(created.value(), base))
+                                : ErrorResponse(head, created.error());
+          }));
+      return std::nullopt;
     }
     if (what == "feed-key" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();

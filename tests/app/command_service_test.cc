@@ -18,6 +18,7 @@
 
 #include "command_service.h"
 #include "faulty_disk.h"
+#include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/snapshot.h"
 #include "temp_dir.h"
 

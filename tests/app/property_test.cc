@@ -10,6 +10,7 @@
 
 #include "command_service.h"
 #include "random_commands.h"
+#include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/dates.h"
 #include "rotonde/projections/snapshot.h"
 #include "rotonde/projections/views.h"

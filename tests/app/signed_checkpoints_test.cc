@@ -12,6 +12,7 @@
 #include "password_hasher.h"
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 #include "secrets.h"
 #include "signing_key.h"
 #include "temp_dir.h"

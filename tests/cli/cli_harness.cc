@@ -20,6 +20,7 @@
 #include "event_json.h"
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 
 extern char** environ;
 

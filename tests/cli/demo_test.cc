@@ -10,6 +10,7 @@
 #include "cli_harness.h"
 #include "command_service.h"
 #include "demo_data.h"
+#include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/dates.h"
 
 namespace rotonde::cli_test {

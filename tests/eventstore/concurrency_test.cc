@@ -6,12 +6,12 @@
 #include <set>
 #include <thread>
 
-#include "store_fixture.h"
+#include "log_fixture.h"
 
 namespace rotonde::eventstore {
 namespace {
 
-TEST_F(StoreTest, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVersions) {
+TEST_P(EventLogContract, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVersions) {
   constexpr int kThreads = 64;
   constexpr int kAppendsPerThread = 40;
   std::vector<std::vector<std::pair<std::string, uint64_t>>> acknowledged(kThreads);
@@ -29,12 +29,12 @@ TEST_F(StoreTest, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVe
         // the same groups as the queued ones).
         AppendResult result;
         if (t % 4 == 3) {
-          auto pending = store_->StartAppendAll({{stream, ExpectedVersion::Any(), events}});
+          auto pending = log_->StartAppendAll({{stream, ExpectedVersion::Any(), events}});
           ASSERT_TRUE(pending->Prepared().ok()) << pending->Prepared().status.ToString();
           result = pending->Wait();
           EXPECT_EQ(result.positions, pending->Prepared().positions);
         } else {
-          result = store_->Append(stream, ExpectedVersion::Any(), std::move(events));
+          result = log_->Append(stream, ExpectedVersion::Any(), std::move(events));
         }
         ASSERT_TRUE(result.ok()) << result.status.ToString();
         ASSERT_EQ(result.positions.size(), ids.size());
@@ -57,7 +57,7 @@ TEST_F(StoreTest, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVe
       ASSERT_EQ(all[i].version(), next_version[all[i].stream()]++) << all[i].stream();
     }
     stored += all.size();
-    EXPECT_TRUE(store_->Verify(platform).ok());
+    EXPECT_TRUE(log_->Verify(platform).ok());
   }
   size_t expected_events = 0;
   for (int t = 0; t < kThreads; ++t) {
@@ -68,12 +68,12 @@ TEST_F(StoreTest, SixtyFourWritersOnOverlappingStreamsLeaveGapFreePositionsAndVe
   }
   EXPECT_EQ(stored, expected_events);
   // Concurrency was gathered into groups: fewer durable writes than appends.
-  Stats stats = store_->GetStats();
+  Stats stats = log_->GetStats();
   EXPECT_EQ(stats.appends, static_cast<uint64_t>(kThreads * kAppendsPerThread));
   EXPECT_LT(stats.groups_written, stats.appends);
 }
 
-TEST_F(StoreTest, OptimisticWritersNeverLoseAnUpdate) {
+TEST_P(EventLogContract, OptimisticWritersNeverLoseAnUpdate) {
   // Each writer reads the version, appends with Exact(version), and retries on conflict:
   // the classic read-modify-write. Every success must land as its own version.
   constexpr int kThreads = 16;
@@ -84,13 +84,13 @@ TEST_F(StoreTest, OptimisticWritersNeverLoseAnUpdate) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kIncrements; ++i) {
         for (;;) {
-          auto version = store_->StreamVersion("p/counter/1");
+          auto version = log_->StreamVersion("p/counter/1");
           ASSERT_TRUE(version.ok());
           const ExpectedVersion expected = version.value()
                                                ? ExpectedVersion::Exact(*version.value())
                                                : ExpectedVersion::NoStream();
-          auto result = store_->Append("p/counter/1", expected,
-                                       {Event("c" + std::to_string(t) + "-" + std::to_string(i))});
+          auto result = log_->Append("p/counter/1", expected,
+                                     {Event("c" + std::to_string(t) + "-" + std::to_string(i))});
           if (result.ok()) break;
           ASSERT_EQ(result.status.code(), codes::kWrongExpectedVersion) << result.status.ToString();
           ++conflicts;
@@ -99,14 +99,14 @@ TEST_F(StoreTest, OptimisticWritersNeverLoseAnUpdate) {
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(*store_->StreamVersion("p/counter/1").value(), uint64_t{kThreads * kIncrements - 1});
-  EXPECT_EQ(store_->Head("p").position, uint64_t{kThreads * kIncrements});
-  EXPECT_EQ(store_->GetStats().rejected_appends, static_cast<uint64_t>(conflicts.load()));
+  EXPECT_EQ(*log_->StreamVersion("p/counter/1").value(), uint64_t{kThreads * kIncrements - 1});
+  EXPECT_EQ(log_->Head("p").position, uint64_t{kThreads * kIncrements});
+  EXPECT_EQ(log_->GetStats().rejected_appends, static_cast<uint64_t>(conflicts.load()));
 }
 
 // Appends `count` events from `writers` threads, half to "oost" and half to "west", then
 // returns.
-void AppendConcurrently(EventStore& store, int writers, int count, const std::string& prefix) {
+void AppendConcurrently(EventLog& store, int writers, int count, const std::string& prefix) {
   std::vector<std::thread> threads;
   std::atomic<int> next{0};
   for (int w = 0; w < writers; ++w) {
@@ -144,38 +144,34 @@ void ExpectExactly(const std::vector<EventRecord>& seen, uint64_t after, uint64_
   for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].position(), after + 1 + i);
 }
 
-TEST_F(StoreTest, SubscriberFromPDuringConcurrentAppendsSeesExactlyTheRestOnce) {
-  AppendConcurrently(*store_, 4, 600, "before-");  // 300 for each platform
+TEST_P(EventLogContract, SubscriberFromPDuringConcurrentAppendsSeesExactlyTheRestOnce) {
+  AppendConcurrently(*log_, 4, 600, "before-");  // 300 for each platform
   const uint64_t p = 120;
-  auto subscription = store_->Subscribe("oost", p);
+  auto subscription = log_->Subscribe("oost", p);
   std::vector<EventRecord> seen;
   std::thread reader([&] { seen = Drain(*subscription, 300 - p + 1000, 64); });
-  AppendConcurrently(*store_, 16, 2000, "during-");
+  AppendConcurrently(*log_, 16, 2000, "during-");
   reader.join();
   ExpectExactly(seen, p, 1300);
   for (const auto& e : seen) ASSERT_EQ(PlatformOf(e.stream()), "oost");
   EXPECT_EQ(subscription->position(), 1300u);
 }
 
-TEST_F(StoreTest, SlowSubscriberFallsBehindTheMemoryWindowAndCatchesUpFromDisk) {
-  Options small_window;
-  small_window.recent_events_cache = 64;
-  Reopen(small_window);
-  AppendConcurrently(*store_, 2, 200, "before-");
-  auto subscription = store_->Subscribe("west", 50);
+TEST_P(EventLogContract, SlowSubscriberFallsBehindTheMemoryWindowAndCatchesUpFromDisk) {
+  Reopen(/*recent_events=*/64);
+  AppendConcurrently(*log_, 2, 200, "before-");
+  auto subscription = log_->Subscribe("west", 50);
   std::vector<EventRecord> seen;
   std::thread reader([&] { seen = Drain(*subscription, 50 + 1500, 16, /*slow=*/true); });
-  AppendConcurrently(*store_, 16, 3000, "during-");
+  AppendConcurrently(*log_, 16, 3000, "during-");
   reader.join();
   ExpectExactly(seen, 50, 1600);
 }
 
-TEST_F(StoreTest, TheLiveFeedBringsEveryPlatformsEventsAndSaysWhenItFellBehind) {
-  Options small_window;
-  small_window.recent_events_cache = 32;
-  Reopen(small_window);
-  AppendConcurrently(*store_, 2, 100, "before-");  // before the feed: not in it
-  auto feed = store_->FollowAll();
+TEST_P(EventLogContract, TheLiveFeedBringsEveryPlatformsEventsAndSaysWhenItFellBehind) {
+  Reopen(/*recent_events=*/32);
+  AppendConcurrently(*log_, 2, 100, "before-");  // before the feed: not in it
+  auto feed = log_->FollowAll();
   std::map<std::string, uint64_t> last;  // per platform, the last position seen
   size_t seen = 0, behind = 0;
   std::thread reader([&] {
@@ -189,7 +185,7 @@ TEST_F(StoreTest, TheLiveFeedBringsEveryPlatformsEventsAndSaysWhenItFellBehind) 
         for (const std::string platform : {"oost", "west"}) {
           std::vector<EventRecord> missed;
           const uint64_t from = last.count(platform) ? last[platform] : 50;
-          ASSERT_TRUE(store_->Read(platform, from, SIZE_MAX, &missed).ok());
+          ASSERT_TRUE(log_->Read(platform, from, SIZE_MAX, &missed).ok());
           uint64_t expected = from;
           for (const auto& e : missed) {
             ASSERT_EQ(e.position(), ++expected) << platform;
@@ -212,7 +208,7 @@ TEST_F(StoreTest, TheLiveFeedBringsEveryPlatformsEventsAndSaysWhenItFellBehind) 
       if (seen < 200) std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
   });
-  AppendConcurrently(*store_, 8, 1000, "during-");
+  AppendConcurrently(*log_, 8, 1000, "during-");
   reader.join();
   EXPECT_EQ(seen, 1000u);
   EXPECT_EQ(last["oost"], 550u);
@@ -220,9 +216,9 @@ TEST_F(StoreTest, TheLiveFeedBringsEveryPlatformsEventsAndSaysWhenItFellBehind) 
   EXPECT_GE(behind, 1u);
 }
 
-TEST_F(StoreTest, NextTimesOutQuietlyWhenNothingHappens) {
+TEST_P(EventLogContract, NextTimesOutQuietlyWhenNothingHappens) {
   ASSERT_TRUE(AppendOne("p/s/1", "a").ok());
-  auto subscription = store_->Subscribe("p", 1);
+  auto subscription = log_->Subscribe("p", 1);
   std::vector<EventRecord> out;
   ASSERT_TRUE(subscription->Next(&out, 10, std::chrono::milliseconds(20)).ok());
   EXPECT_TRUE(out.empty());

@@ -17,6 +17,7 @@
 
 #include "raw_store.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 #include "temp_dir.h"
 
 namespace rotonde::eventstore {

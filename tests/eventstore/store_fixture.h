@@ -1,4 +1,5 @@
-// A store in a fresh temp dir, and small builders, for the event store suites.
+// The embedded store (EventStore) in a fresh temp dir, for the suites of what is its own:
+// its options, its files on disk, its indexes. The contract is log_fixture.h's.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,15 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "log_fixture.h"
 #include "rotonde/eventstore/event_store.h"
 #include "temp_dir.h"
 
 namespace rotonde::eventstore {
-
-inline NewEvent Event(std::string id, std::string payload = "payload",
-                      std::string type = "test.Happened") {
-  return NewEvent{std::move(id), std::move(type), std::move(payload), "tester", "corr"};
-}
 
 class StoreTest : public ::testing::Test {
  protected:

@@ -624,6 +624,50 @@ TEST_F(StalledDiskTest, ReadersFillingThePoolWhileACommandIsOnItsWayToDiskAreAll
   EXPECT_EQ(Head(), head + 1);
 }
 
+// Inviting and joining wait for the disk as commands do: by a callback, with no worker
+// parked. While the disk stalls under them, another neighbourhood is still served.
+TEST_F(StalledDiskTest, NoWorkerWaitsForTheDiskWhileInvitesAndJoiningsAreOnTheirWay) {
+  const std::string carla = SignIn("carla");
+  const std::string noor = SignIn("noor");
+  const std::string invite_body = R"({"role":"ROLE_MEMBER"})";
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 2; ++i) {
+    HttpReply invite = Post("/api/v1/platforms/kolenkit/invites", invite_body, carla);
+    ASSERT_EQ(invite.status, 200) << invite.body;
+    tokens.emplace_back(invite.Json().at("token").as_string());
+  }
+  faults_.HoldSyncs();
+  std::vector<std::future<HttpReply>> pending;
+  pending.push_back(std::async(std::launch::async, [&] {
+    return Post("/api/v1/platforms/kolenkit/invites", invite_body, carla);
+  }));
+  for (int i = 0; i < 2; ++i) {
+    pending.push_back(std::async(std::launch::async, [&, i] {
+      const std::string login = "nieuw" + std::to_string(i);
+      return Post(
+          "/api/v1/invites/" + tokens[i] + "/accept",
+          R"({"displayName":"Nieuw","login":")" + login + R"(","password":"een-lang-wachtwoord"})",
+          "");
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all three are on their way
+  // Two workers, three requests waiting for the disk: noord is answered all the same.
+  auto other = std::async(std::launch::async,
+                          [&] { return Get("/api/v1/platforms/noord/views/board", noor); });
+  const bool served = other.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  for (auto& request : pending) {
+    EXPECT_NE(request.wait_for(std::chrono::milliseconds(0)), std::future_status::ready)
+        << "answered before its events were durable";
+  }
+  faults_.ReleaseSyncs();
+  EXPECT_TRUE(served) << "a worker waited for the disk";
+  EXPECT_EQ(other.get().status, 200);
+  for (auto& request : pending) {
+    HttpReply reply = request.get();
+    EXPECT_EQ(reply.status, 200) << reply.body;
+  }
+}
+
 TEST_F(HttpApiTest, OperationsEndpoints) {
   EXPECT_EQ(Http(port_, "GET", "/healthz").status, 200);
   EXPECT_EQ(Http(port_, "GET", "/readyz").status, 200);

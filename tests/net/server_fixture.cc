@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "demo_data.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::test_support {
 

@@ -19,6 +19,7 @@
 #include "faulty_disk.h"
 #include "feed_hub.h"
 #include "metrics.h"
+#include "rotonde/eventstore/event_store.h"
 #include "server.h"
 #include "temp_dir.h"
 

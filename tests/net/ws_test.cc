@@ -8,6 +8,7 @@
 
 #include "json_patch.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/event_store.h"
 #include "server_fixture.h"
 
 namespace rotonde::test_support {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "demo_data.h"
+#include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::test_support {
 

@@ -1,6 +1,6 @@
 // The values every backend of the event store speaks (EventLog, event_log.h): events as
 // proposed and as stored, expected versions, append outcomes, heads and verification
-// reports, and the limits of one append.
+// reports, the limits of one append, and the chain rule.
 #pragma once
 
 #include <cstddef>
@@ -108,5 +108,39 @@ struct VerifyReport {
   std::string problem;  // what failed there
   bool ok() const { return status.ok() && !first_bad_position.has_value(); }
 };
+
+// Counters for /metrics and benchmarks, monotonic since the log was opened, and gauges.
+// What a backend does not have (memtables, a block cache) stays 0.
+struct Stats {
+  uint64_t appends = 0;         // Append and Import calls that wrote events
+  uint64_t events_written = 0;  // events made durable
+  uint64_t groups_written = 0;  // group commits made durable: one WriteBatch each
+  uint64_t syncs = 0;           // fsyncs of the log; one makes one or more groups durable
+  uint64_t idempotent_replays = 0;
+  uint64_t rejected_appends = 0;   // wrong version, bad input, conflicts, closed
+  uint64_t sync_micros_total = 0;  // time spent in those fsyncs
+  uint64_t sync_micros_max = 0;
+  // What the store holds in memory now (gauges, not counters).
+  uint64_t memtable_bytes = 0;     // RocksDB's memtables, all column families
+  uint64_t block_cache_bytes = 0;  // RocksDB's block cache (at most 64 MiB)
+  uint64_t recent_events = 0;      // committed events kept for live readers (recent_events_cache)
+  uint64_t platforms = 0;          // platforms with events
+};
+
+// ---- The chain rule (docs/verification.md), the same for every backend ----------------------
+
+// The genesis hash of a platform's chain: the prev_hash of its first event.
+std::string GenesisHash(std::string_view platform);
+
+// The chain hash of `record` (docs/verification.md) from its position, its prev_hash field
+// and its body (every field but the two hashes).
+std::string ComputeEventHash(const EventRecord& record);
+
+// The body of `record`: every field but prev_hash and hash, in protobuf's binary encoding;
+// what its hash covers.
+std::string EventBody(const EventRecord& record);
+
+// The platform of a stream name: the part before its first '/', or the whole name.
+std::string_view PlatformOf(std::string_view stream);
 
 }  // namespace rotonde::eventstore
