@@ -66,6 +66,8 @@ void Evolve(PlatformTables& t, const v1::EventRecord& record, const v1::DomainEv
       return meetings::ActionItemNotDone(t, event.action_item_not_done());
     case E::kMeetingHeld:
       return meetings::Held(t, event.meeting_held());
+    case E::kActionItemAssigned:
+      return meetings::ActionItemAssigned(t, event.action_item_assigned());
     case E::kBudgetAllocated:
       return budget::Allocated(t, event.budget_allocated());
     case E::kOverheadCapSet:
@@ -78,6 +80,8 @@ void Evolve(PlatformTables& t, const v1::EventRecord& record, const v1::DomainEv
       return budget::ExpenseRecorded(t, event.expense_recorded());
     case E::kSpendingMoved:
       return budget::SpendingMoved(t, event.spending_moved());
+    case E::kSpendingClosed:
+      return budget::SpendingClosed(t, event.spending_closed());
     case E::kClashDetected:
       return clashes::Detected(t, record, event.clash_detected());
     case E::kClashResolved:

@@ -1,6 +1,6 @@
 // The buurtbudget: allocations in, the overhead cap, spending lines proposed and decided,
-// expenses recorded against approved lines, lines moved (by a merge). Approving a line
-// commits its whole amount; expenses spend it.
+// expenses recorded against approved lines, lines moved (by a merge), lines closed. Approving a
+// line commits its whole amount; expenses spend it; closing it releases what it did not spend.
 #include "evolvers.h"
 
 namespace rotonde::projections::budget {
@@ -38,6 +38,7 @@ void SpendingDecided(PlatformTables& t, const v1::SpendingDecided& e) {
   line.votes_abstained = e.votes_abstained();
   line.note = e.note();
   if (e.approved()) {
+    line.approved = true;
     b.approved_cents += line.amount_cents;
     if (line.overhead) b.approved_overhead_cents += line.amount_cents;
   }
@@ -56,6 +57,20 @@ void ExpenseRecorded(PlatformTables& t, const v1::ExpenseRecorded& e) {
 void SpendingMoved(PlatformTables& t, const v1::SpendingMoved& e) {
   auto it = t.budget.spending.find(e.spending_id());
   if (it != t.budget.spending.end()) it->second.initiative_id = e.to_initiative_id();
+}
+
+void SpendingClosed(PlatformTables& t, const v1::SpendingClosed& e) {
+  BudgetState& b = t.budget;
+  auto it = b.spending.find(e.spending_id());
+  if (it == b.spending.end()) return;
+  SpendingState& line = it->second;
+  if (line.status != SpendingStatus::kProposed && line.status != SpendingStatus::kApproved) return;
+  line.status = SpendingStatus::kClosed;
+  line.released_cents = e.released_cents();
+  line.close_reason = e.reason();
+  line.closed_by_cancellation = e.initiative_cancelled();
+  b.approved_cents -= e.released_cents();
+  if (line.overhead) b.approved_overhead_cents -= e.released_cents();
 }
 
 }  // namespace rotonde::projections::budget

@@ -1,5 +1,5 @@
-// Meetings: scheduled, an agenda, minutes, decisions, action items with their outcome (done,
-// not done with a reason), held.
+// Meetings: scheduled, an agenda, minutes, decisions, action items with their owner (perhaps
+// given later) and their outcome (done, not done with a reason), held.
 #include "evolvers.h"
 
 namespace rotonde::projections::meetings {
@@ -58,6 +58,12 @@ void ActionItemNotDone(PlatformTables& t, const v1::ActionItemNotDone& e) {
   action->outcome = v1::ACTION_OUTCOME_NOT_DONE;
   action->reason = e.reason();
   action->explanation = e.explanation();
+}
+
+void ActionItemAssigned(PlatformTables& t, const v1::ActionItemAssigned& e) {
+  MeetingState* meeting = t.meetings.Find(e.meeting_id());
+  ActionItemState* action = meeting ? meeting->Action(e.action_id()) : nullptr;
+  if (action != nullptr) action->owner_id = e.owner_id();
 }
 
 void Held(PlatformTables& t, const v1::MeetingHeld& e) {

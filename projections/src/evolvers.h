@@ -55,6 +55,7 @@ void ActionItemAdded(PlatformTables& t, const v1::ActionItemAdded& e);
 void ActionItemDone(PlatformTables& t, const v1::ActionItemDone& e);
 void ActionItemNotDone(PlatformTables& t, const v1::ActionItemNotDone& e);
 void Held(PlatformTables& t, const v1::MeetingHeld& e);
+void ActionItemAssigned(PlatformTables& t, const v1::ActionItemAssigned& e);
 }  // namespace meetings
 
 namespace budget {
@@ -65,6 +66,7 @@ void SpendingProposed(PlatformTables& t, const v1::EventRecord& record,
 void SpendingDecided(PlatformTables& t, const v1::SpendingDecided& e);
 void ExpenseRecorded(PlatformTables& t, const v1::ExpenseRecorded& e);
 void SpendingMoved(PlatformTables& t, const v1::SpendingMoved& e);
+void SpendingClosed(PlatformTables& t, const v1::SpendingClosed& e);
 }  // namespace budget
 
 namespace clashes {

@@ -99,6 +99,9 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
     case DomainEvent::kExpenseRecorded:
       line_initiative(event.expense_recorded().spending_id());
       break;
+    case DomainEvent::kSpendingClosed:
+      line_initiative(event.spending_closed().spending_id());
+      break;
     case DomainEvent::kSpendingMoved:
       concerns(event.spending_moved().from_initiative_id());
       concerns(event.spending_moved().to_initiative_id());

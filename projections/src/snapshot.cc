@@ -293,6 +293,10 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     l.votes_abstained = x.votes_abstained();
     l.note = x.note();
     l.spent_cents = x.spent_cents();
+    l.approved = x.approved() || l.status == SpendingStatus::kApproved;
+    l.released_cents = x.released_cents();
+    l.close_reason = x.close_reason();
+    l.closed_by_cancellation = x.closed_by_cancellation();
     s.budget.spending[l.id] = std::move(l);
   }
   for (const auto& x : b.expenses()) {

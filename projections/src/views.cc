@@ -46,6 +46,8 @@ const char* SpendingStatusName(SpendingStatus status) {
       return "approved";
     case SpendingStatus::kRejected:
       return "rejected";
+    case SpendingStatus::kClosed:
+      return "closed";
   }
   return "proposed";
 }
@@ -131,6 +133,8 @@ v1::InitiativeSummary Summarize(const PlatformModel& model, const InitiativeStat
   const PlatformState& state = model.state();
   v1::InitiativeSummary out;
   out.set_id(i.id);
+  out.set_version(
+      state.StreamVersion(EntityStream(state.platform_id(), "initiative", i.id)).value_or(0));
   out.set_kind(i.kind);
   out.set_title(i.title);
   out.set_description(i.description);
@@ -152,8 +156,8 @@ v1::InitiativeSummary Summarize(const PlatformModel& model, const InitiativeStat
     if (clash.Involves(i.id) && LiveClash(clash)) out.add_open_clash_ids(id);
   }
   for (const auto& [id, line] : state.budget().spending) {
-    if (line.initiative_id != i.id || line.status != SpendingStatus::kApproved) continue;
-    out.set_budget_approved_cents(out.budget_approved_cents() + line.amount_cents);
+    if (line.initiative_id != i.id || line.committed_cents() == 0) continue;
+    out.set_budget_approved_cents(out.budget_approved_cents() + line.committed_cents());
     out.set_budget_spent_cents(out.budget_spent_cents() + line.spent_cents);
   }
   return out;
@@ -387,12 +391,17 @@ v1::SpendingSummary SummarizeSpending(const SpendingState& l) {
   x.set_votes_abstained(l.votes_abstained);
   x.set_note(l.note);
   x.set_spent_cents(l.spent_cents);
+  x.set_approved(l.approved);
+  x.set_released_cents(l.released_cents);
+  x.set_close_reason(l.close_reason);
+  x.set_closed_by_cancellation(l.closed_by_cancellation);
   return x;
 }
 
 SpendingStatus SpendingStatusFromName(std::string_view name) {
   if (name == "approved") return SpendingStatus::kApproved;
   if (name == "rejected") return SpendingStatus::kRejected;
+  if (name == "closed") return SpendingStatus::kClosed;
   return SpendingStatus::kProposed;
 }
 
@@ -437,7 +446,7 @@ std::map<std::string, std::pair<int64_t, int64_t>> PerInitiative(const BudgetSta
                                                                  Include include) {
   std::map<std::string, std::pair<int64_t, int64_t>> per;
   for (const auto& [id, l] : b.spending) {
-    if (l.status == SpendingStatus::kApproved) per[l.initiative_id].first += l.amount_cents;
+    if (l.committed_cents() > 0) per[l.initiative_id].first += l.committed_cents();
   }
   for (const auto& e : b.expenses) {
     if (!include(e)) continue;

@@ -82,12 +82,15 @@ std::string StreamOf(const CommandContext& context, const v1::DomainEvent& event
       return meeting(event.action_item_not_done().meeting_id());
     case E::kMeetingHeld:
       return meeting(event.meeting_held().meeting_id());
+    case E::kActionItemAssigned:
+      return meeting(event.action_item_assigned().meeting_id());
     case E::kBudgetAllocated:
     case E::kOverheadCapSet:
     case E::kSpendingProposed:
     case E::kSpendingDecided:
     case E::kExpenseRecorded:
     case E::kSpendingMoved:
+    case E::kSpendingClosed:
       return budget;
     case E::kClashDetected:
       return clash(event.clash_detected().clash_id());
@@ -172,6 +175,8 @@ Decision Decide(const v1::Command& command, const CommandContext& context,
       return meetings::MarkActionNotDone(c, context, s);
     case C::kMarkMeetingHeld:
       return meetings::MarkHeld(c, context, s);
+    case C::kAssignAction:
+      return meetings::AssignAction(c, context, s);
     case C::kAllocateBudget:
       return budget::Allocate(c, context, s);
     case C::kSetOverheadCap:
@@ -182,6 +187,8 @@ Decision Decide(const v1::Command& command, const CommandContext& context,
       return budget::DecideLine(c, context, s);
     case C::kRecordExpense:
       return budget::Expense(c, context, s);
+    case C::kCloseSpending:
+      return budget::Close(c, context, s);
     case C::kDismissClash:
       return clashes::Dismiss(c, context, s);
     case C::kProposeMerge:

@@ -2,7 +2,8 @@
 // decided together (recorded with the tally), expenses recorded with a receipt reference.
 //
 // Money is committed when a line is approved (its whole amount) and spent as expenses are
-// recorded against it. The rules keep three things true at every moment, so the
+// recorded against it; closing a line (or cancelling its initiative) releases what it did
+// not spend. The rules keep three things true at every moment, so the
 // accountability report never has to explain a hole:
 //   - approved <= allocated: nothing is approved beyond the uncommitted money, so the
 //     balance (allocated - spent) can never go below zero;
@@ -48,6 +49,31 @@ Check CheckBudgetVersion(const v1::Command& command, const PlatformState& state,
                          const CommandContext& context) {
   return CheckExpectedVersion(command, state,
                               projections::EntityStream(context.platform, "budget", ""));
+}
+
+std::string StatusWord(SpendingStatus status) {
+  switch (status) {
+    case SpendingStatus::kProposed:
+      return "proposed";
+    case SpendingStatus::kApproved:
+      return "approved";
+    case SpendingStatus::kRejected:
+      return "rejected";
+    case SpendingStatus::kClosed:
+      return "closed";
+  }
+  return "?";
+}
+
+// The event closing `line`: what it was approved and did not spend is released.
+void AddClosed(const SpendingState& line, std::string_view reason, bool initiative_cancelled,
+               DecisionBuilder& out) {
+  auto& e = *out.Add().mutable_spending_closed();
+  e.set_spending_id(line.id);
+  e.set_reason(std::string(reason));
+  e.set_released_cents(
+      line.status == SpendingStatus::kApproved ? line.amount_cents - line.spent_cents : 0);
+  e.set_initiative_cancelled(initiative_cancelled);
 }
 
 // The spending line `id`, or the refusal.
@@ -189,9 +215,7 @@ Decision DecideLine(const v1::Command& command, const CommandContext& context,
   if (auto r = CheckBudgetVersion(command, state, context)) return *r;
   if (line->status != SpendingStatus::kProposed) {
     return Refuse("spending_already_decided",
-                  "spending line " + line->id + " was " +
-                      (line->status == SpendingStatus::kApproved ? "approved" : "rejected") +
-                      " already");
+                  "spending line " + line->id + " was " + StatusWord(line->status) + " already");
   }
   if (c.approved()) {
     if (auto r = CheckApproval(state, *line)) return *r;
@@ -248,6 +272,35 @@ Decision Expense(const v1::Command& command, const CommandContext& context,
   e.set_paid_to(c.paid_to());
   e.set_date(c.date());
   return std::move(out).Done();
+}
+
+Decision Close(const v1::Command& command, const CommandContext& context,
+               const PlatformState& state) {
+  const auto& c = command.close_spending();
+  if (auto r = RequireTreasurer(state, context, "close a spending line")) return *r;
+  if (auto r = CheckText("reason", c.reason(), kMaxTextBytes, false, true)) return *r;
+  const SpendingState* line = nullptr;
+  if (auto r = FindLine(state.budget(), c.spending_id(), &line)) return *r;
+  if (auto r = CheckBudgetVersion(command, state, context)) return *r;
+  if (line->status != SpendingStatus::kProposed && line->status != SpendingStatus::kApproved) {
+    return Refuse("spending_not_open",
+                  "spending line " + line->id + " was " + StatusWord(line->status) + " already");
+  }
+  DecisionBuilder out(context);
+  AddClosed(*line, c.reason(), false, out);
+  return std::move(out).Done();
+}
+
+void CloseLinesOfCancelled(const PlatformState& state, const std::string& initiative_id,
+                           DecisionBuilder& out) {
+  // Approved lines hold money; lines still proposed hold none, and stay for the
+  // coordinators to reject with the tally (approving them is refused: the initiative is
+  // not active).
+  for (const auto& [id, line] : state.budget().spending) {
+    if (line.initiative_id == initiative_id && line.status == SpendingStatus::kApproved) {
+      AddClosed(line, "", true, out);
+    }
+  }
 }
 
 }  // namespace rotonde::commands::budget

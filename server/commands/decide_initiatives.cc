@@ -214,6 +214,7 @@ Decision Cancel(const v1::Command& command, const CommandContext& context,
   e.set_initiative_id(initiative->id);
   e.set_reason(c.reason());
   ResolveClashesOf(state, initiative->id, "one of the initiatives was cancelled", out);
+  budget::CloseLinesOfCancelled(state, initiative->id, out);
   return std::move(out).Done();
 }
 

@@ -1,5 +1,6 @@
 // Meetings and their action review: schedule, agenda, minutes, decisions, action items with
-// an owner and a due date; then, over the period until the next meeting, each action is
+// an owner (or nobody yet: one takes it on, or a coordinator asks someone, later) and a due
+// date; then, over the period until the next meeting, each action is
 // marked done, or not done with a reason, and actions done extra are added. The residents'
 // council reads this review twice a year, so a "not done" always says why.
 #include <algorithm>
@@ -159,6 +160,16 @@ Decision RecordDecision(const v1::Command& command, const CommandContext& contex
   return std::move(out).Done();
 }
 
+// Who may own an action: an active member who can write (not an auditor).
+Check CheckOwner(const PlatformState& state, const std::string& owner_id) {
+  if (auto r = CheckId("owner_id", owner_id)) return r;
+  const v1::Role owner_role = state.RoleOf(owner_id);
+  if (owner_role == v1::ROLE_UNSPECIFIED || owner_role == v1::ROLE_AUDITOR) {
+    return Refuse("not_a_member", "owner " + owner_id + " is not a member who can take this on");
+  }
+  return std::nullopt;
+}
+
 Decision AddActionItem(const v1::Command& command, const CommandContext& context,
                        const PlatformState& state) {
   const auto& c = command.add_action_item();
@@ -170,11 +181,9 @@ Decision AddActionItem(const v1::Command& command, const CommandContext& context
   // No check on `held`: an action added during the period, after the meeting, is exactly
   // how the review learns what was done extra.
   if (auto r = CheckText("description", c.description(), kMaxTextBytes, true, true)) return *r;
-  if (auto r = CheckId("owner_id", c.owner_id())) return *r;
-  const v1::Role owner_role = state.RoleOf(c.owner_id());
-  if (owner_role == v1::ROLE_UNSPECIFIED || owner_role == v1::ROLE_AUDITOR) {
-    return Refuse("not_a_member",
-                  "owner " + c.owner_id() + " is not a member who can take this on");
+  // Meetings produce actions nobody has taken on yet: those get their owner later.
+  if (!c.owner_id().empty()) {
+    if (auto r = CheckOwner(state, c.owner_id())) return *r;
   }
   if (auto r = CheckDate("due_date", c.due_date(), false)) return *r;
   std::vector<std::string> taken;
@@ -255,6 +264,40 @@ Decision MarkActionNotDone(const v1::Command& command, const CommandContext& con
   e.set_action_id(action->id);
   e.set_reason(c.reason());
   e.set_explanation(c.explanation());
+  return std::move(out).Done();
+}
+
+Decision AssignAction(const v1::Command& command, const CommandContext& context,
+                      const PlatformState& state) {
+  const auto& c = command.assign_action();
+  if (auto r = RequireWriter(state, context)) return *r;
+  const MeetingState* meeting = nullptr;
+  if (auto r = FindMeeting(command, context, state, c.meeting_id(), &meeting)) return *r;
+  if (auto r = CheckId("action_id", c.action_id())) return *r;
+  const ActionItemState* action = meeting->Action(c.action_id());
+  if (action == nullptr)
+    return Refuse("not_found", "no action " + c.action_id() + " in this meeting");
+  if (action->outcome != v1::ACTION_OUTCOME_OPEN) {
+    return Refuse("action_not_open", "this action's outcome has been recorded already");
+  }
+  if (auto r = CheckOwner(state, c.owner_id())) return *r;
+  if (action->owner_id == c.owner_id()) {
+    return Refuse("nothing_changed", "this member has this action already");
+  }
+  // A coordinator asks anyone, and may change who; a member takes on what nobody has.
+  if (!IsCoordinator(state, context)) {
+    if (c.owner_id() != context.actor_id) {
+      return Refuse("forbidden", "only a coordinator gives an action to someone else");
+    }
+    if (!action->owner_id.empty()) {
+      return Refuse("action_taken", "someone has taken this action on already");
+    }
+  }
+  DecisionBuilder out(context);
+  auto& e = *out.Add().mutable_action_item_assigned();
+  e.set_meeting_id(meeting->id);
+  e.set_action_id(action->id);
+  e.set_owner_id(c.owner_id());
   return std::move(out).Done();
 }
 

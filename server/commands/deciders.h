@@ -36,12 +36,15 @@ Decider Create, Claim, Release, Complete, RequestLearning, OfferToTeach;
 }  // namespace tasks
 
 namespace meetings {
-Decider Schedule, AddAgendaItem, RecordMinutes, RecordDecision, AddActionItem, MarkActionDone,
-    MarkActionNotDone, MarkHeld;
+Decider Schedule, AddAgendaItem, RecordMinutes, RecordDecision, AddActionItem, AssignAction,
+    MarkActionDone, MarkActionNotDone, MarkHeld;
 }  // namespace meetings
 
 namespace budget {
-Decider Allocate, SetCap, Propose, DecideLine, Expense;
+Decider Allocate, SetCap, Propose, DecideLine, Expense, Close;
+// The events that close every approved line of `initiative_id` because it was cancelled.
+void CloseLinesOfCancelled(const projections::PlatformState& state,
+                           const std::string& initiative_id, DecisionBuilder& out);
 }  // namespace budget
 
 namespace clashes {

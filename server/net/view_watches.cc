@@ -67,8 +67,8 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
   if (!channel->has_view) {
     auto built = app_.reads().CurrentView(platform, view, params);
     if (!built.ok()) {
-      watcher->OnViewFrame(std::make_shared<const std::string>(
-          ErrorFrame(request_id, built.error(), app_.Head(platform))));
+      watcher->OnViewFrame(platform, std::make_shared<const std::string>(ErrorFrame(
+                                         request_id, built.error(), app_.Head(platform))));
       return;  // an empty channel is dropped at its next rebuild or unwatch
     }
     channel->current_text = wire::MessageJson(*built->view);
@@ -76,8 +76,9 @@ void ViewWatches::Watch(const std::string& platform, const std::string& view,
     channel->position = built->position;
     channel->has_view = true;
   }
-  watcher->OnViewFrame(std::make_shared<const std::string>(
-      SnapshotFrame(request_id, platform, view, channel->position, channel->current_text)));
+  watcher->OnViewFrame(platform,
+                       std::make_shared<const std::string>(SnapshotFrame(
+                           request_id, platform, view, channel->position, channel->current_text)));
   channel->watchers.push_back({watcher.get(), watcher});
   // Events may have passed between the snapshot's build and now: catch up.
   Schedule(channel);
@@ -166,7 +167,7 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
     }
     orphaned = channel->watchers.empty() && !channel->building;
   }
-  for (const auto& watcher : live) watcher->OnViewFrame(patch_frame);
+  for (const auto& watcher : live) watcher->OnViewFrame(channel->platform, patch_frame);
   if (orphaned) {
     std::lock_guard lock(mu_);
     auto it = channels_.find(KeyOf(channel->platform, channel->view, channel->params));

@@ -27,8 +27,10 @@ namespace rotonde::net {
 class ViewWatcher {
  public:
   virtual ~ViewWatcher() = default;
-  // A frame for this watcher ("view" snapshot or "patch"); must not block.
-  virtual void OnViewFrame(std::shared_ptr<const std::string> frame) = 0;
+  // A frame of a view of `platform` for this watcher ("view" snapshot, "patch" or an
+  // "error"); must not block.
+  virtual void OnViewFrame(const std::string& platform,
+                           std::shared_ptr<const std::string> frame) = 0;
 };
 
 class ViewWatches : public FeedListener, public std::enable_shared_from_this<ViewWatches> {

@@ -295,12 +295,43 @@ void WsSession::OnFeed(const std::string&) {
 }
 
 void WsSession::PumpAll() {
-  for (const auto& [platform, sub] : subscriptions_) Pump(platform);
+  // By name: a pump may end its subscription (StillMember).
+  std::vector<std::string> platforms;
+  platforms.reserve(subscriptions_.size());
+  for (const auto& [platform, sub] : subscriptions_) platforms.push_back(platform);
+  for (const auto& platform : platforms) Pump(platform);
+}
+
+bool WsSession::StillMember(const std::string& platform) {
+  auto role = shared_.app.access().RoleOn(caller_, platform);
+  if (role.ok() || role.error().code != app::codes::kPlatformNotFound) return true;
+  bool ended = false;
+  if (subscriptions_.erase(platform) > 0) {
+    shared_.metrics.ws_subscriptions--;
+    shared_.hub.Unlisten(platform, this);
+    ended = true;
+  }
+  const std::string prefix = platform + '\n';
+  for (auto it = watches_.lower_bound(prefix);
+       it != watches_.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+    shared_.metrics.ws_watches -= it->second;
+    shared_.watches->Unwatch(platform, it->first.substr(prefix.size()), this);
+    it = watches_.erase(it);
+    ended = true;
+  }
+  if (!ended) return false;  // told already; a frame posted before the end
+  json::object error{{"type", "error"},
+                     {"platform", platform},
+                     {"code", role.error().code},
+                     {"message", role.error().message}};
+  SendJson(error);
+  return false;
 }
 
 void WsSession::Pump(const std::string& platform) {
   auto it = subscriptions_.find(platform);
   if (it == subscriptions_.end() || closing_) return;
+  if (!StillMember(platform)) return;
   Subscription& sub = it->second;
   if (sub.reading_disk) return;                                     // the page's answer pumps again
   if (!sub.caught_up && queued_bytes_ > kCatchUpHighWater) return;  // OnWrite pumps again
@@ -375,15 +406,16 @@ void WsSession::ReadDisk(const std::string& platform) {
       });
 }
 
-void WsSession::OnViewFrame(std::shared_ptr<const std::string> frame) {
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
-    if (self->closing_) return;
-    self->Send(frame);
-    if (self->queued_bytes_ > self->shared_.config.ws_queue_limit_bytes) {
-      self->shared_.metrics.ws_closed_slow++;
-      self->CloseWith(kCloseTooSlow, "too slow: resume from your last position");
-    }
-  });
+void WsSession::OnViewFrame(const std::string& platform, std::shared_ptr<const std::string> frame) {
+  boost::asio::post(ws_.get_executor(),
+                    [self = shared_from_this(), platform, frame = std::move(frame)] {
+                      if (self->closing_ || !self->StillMember(platform)) return;
+                      self->Send(frame);
+                      if (self->queued_bytes_ > self->shared_.config.ws_queue_limit_bytes) {
+                        self->shared_.metrics.ws_closed_slow++;
+                        self->CloseWith(kCloseTooSlow, "too slow: resume from your last position");
+                      }
+                    });
 }
 
 void WsSession::SendJson(const json::object& message) {
@@ -423,9 +455,11 @@ void WsSession::OnWrite(beast::error_code ec, size_t) {
   if (closing_) return;
   if (!queue_.empty()) DoWrite();
   if (queued_bytes_ < kCatchUpHighWater / 2) {
+    std::vector<std::string> behind;  // by name: a pump may end its subscription
     for (const auto& [platform, sub] : subscriptions_) {
-      if (!sub.caught_up && !sub.reading_disk) Pump(platform);
+      if (!sub.caught_up && !sub.reading_disk) behind.push_back(platform);
     }
+    for (const auto& platform : behind) Pump(platform);
   }
 }
 

@@ -38,7 +38,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   void GoAway();
 
   void OnFeed(const std::string& platform) override;
-  void OnViewFrame(std::shared_ptr<const std::string> frame) override;
+  void OnViewFrame(const std::string& platform, std::shared_ptr<const std::string> frame) override;
 
  private:
   struct Subscription {
@@ -61,6 +61,11 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   // `from_hash` (raw bytes, may be empty): the hash of the event the client saw at `from`.
   void Subscribe(const std::string& id, const std::string& platform, uint64_t from,
                  std::string from_hash);
+  // Whether the caller may still read `platform`: checked as its events and views go out,
+  // not only when subscribing, so one who leaves or is removed stops receiving at once.
+  // If not, every subscription and watch of the platform ends, with an `error`
+  // (platform_not_found) naming it. On the session's strand.
+  bool StillMember(const std::string& platform);
   void Pump(const std::string& platform);
   void PumpAll();
   void ReadDisk(const std::string& platform);

@@ -30,10 +30,10 @@ void ExpectInvariants(const PlatformState& s, const std::string& after) {
   ASSERT_GE(b.uncommitted_cents(), 0) << after;
   int64_t approved = 0, spent = 0;
   for (const auto& [id, line] : b.spending) {
-    ASSERT_LE(line.spent_cents,
-              line.status == projections::SpendingStatus::kApproved ? line.amount_cents : 0)
-        << "line " << id << " " << after;
-    if (line.status == projections::SpendingStatus::kApproved) approved += line.amount_cents;
+    // What a line holds: all of an approved one, what a closed one spent, else nothing.
+    ASSERT_LE(line.committed_cents(), line.amount_cents) << "line " << id << " " << after;
+    ASSERT_LE(line.spent_cents, line.committed_cents()) << "line " << id << " " << after;
+    approved += line.committed_cents();
     spent += line.spent_cents;
   }
   ASSERT_EQ(approved, b.approved_cents) << after;

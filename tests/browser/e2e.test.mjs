@@ -4,11 +4,11 @@
 // again when a clash's details come late; a phone that loses its connection catches up with
 // nothing missing or doubled and its offline action sent exactly once; a hostile title stays
 // text; every screen at phone and laptop width.
-import {test, before, after, afterEach} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {spawnSync} from 'node:child_process';
-import {startServer, launch, person, signIn, screenshot, serverEvents, apiAs, tamperBinary, PLATFORM}
+import {scenario, startServer, person, signIn, screenshot, serverEvents, apiAs, tamperBinary, PLATFORM}
   from './harness.mjs';
 import {nl} from '../../web-client/js/strings-nl.js';
 
@@ -17,34 +17,10 @@ const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
 const TITLE_B = 'Lentebraderie aan de Bos en Lommerweg';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-let server;
-let browser;
-const people = [];
+const scene = scenario();
+const {add} = scene;
 let anna; let bram; let dewi; let carla;  // bram and dewi are the volunteers A and B
 
-async function add(login, opts) {
-  const p = await person(browser, server.url, {name: login, ...opts});
-  people.push(p);
-  await signIn(p, login);
-  return p;
-}
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-}, {timeout: 90000});
-
-after(async () => {
-  for (const p of people) await p.context.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-});
-
-// No page may log an error or throw, and nothing may open a dialog (an injected script would).
-afterEach(() => {
-  const problems = people.flatMap((p) => [...p.errors, ...p.dialogs]);
-  assert.deepEqual(problems, []);
-});
 
 async function propose(p, {title, kind, date, place}) {
   const {page} = p;
@@ -253,7 +229,7 @@ test('the auditor\'s browser checks the log itself under the server\'s signed ch
   await verdict.waitFor({timeout: 20000});
   const events = await serverEvents(page);
   const head = events.at(-1);
-  const cp = await checkpointOf(server.url);
+  const cp = await checkpointOf(scene.server.url);
   const [name, keyHash] = cp.publicKey.split('+');
   assert.equal(Number(await verdict.getAttribute('data-position')), head.position);
   const text = await textOf(verdict);
@@ -270,7 +246,7 @@ test('the auditor\'s browser checks the log itself under the server\'s signed ch
   await screenshot(page, 'audit-verified-390');
 
   // The log grows by an invite; the next visit proves the log now extends the pinned checkpoint.
-  const invite = await (await apiAs(server.url, 'carla'))('POST', `/api/v1/platforms/${PLATFORM}/invites`,
+  const invite = await (await apiAs(scene.server.url, 'carla'))('POST', `/api/v1/platforms/${PLATFORM}/invites`,
     {role: 'ROLE_MEMBER', note: 'voor de kascommissie'});
   assert.equal(invite.status, 200, JSON.stringify(invite.body));
   assert.ok(invite.body.position > head.position);
@@ -301,7 +277,7 @@ test('against the pinned checkpoint: a rewritten log, a shorter log and another 
   const {page} = olaf;
   await page.locator('nav a[data-nav="audit"]').click();
   await page.locator('#verify-result[data-state="ok"]').waitFor({timeout: 20000});
-  const cp = await checkpointOf(server.url);
+  const cp = await checkpointOf(scene.server.url);
   const good = await pinOf(page, cp);
 
   const rewritten = await checkWithPin(page, cp, {...good, size: 100, hash: 'ab'.repeat(32)});
@@ -371,8 +347,8 @@ test('a browser that cannot check Ed25519 signatures, or has no WebCrypto, says 
   }], ['olaf-no-webcrypto', () => {
     Object.defineProperty(globalThis.crypto, 'subtle', {get: () => undefined});
   }]]) {
-    const p = await person(browser, server.url, {name});
-    people.push(p);
+    const p = await person(scene.browser, scene.server.url, {name});
+    scene.people.push(p);
     await p.context.addInitScript(lack);
     await signIn(p, 'olaf');
     await p.page.locator('nav a[data-nav="audit"]').click();
@@ -393,8 +369,8 @@ test('an event altered on the server\'s disk: the restarted server serves, the a
     const r = spawnSync(tamperBinary(), [first.data, PLATFORM, '10'], {encoding: 'utf8', timeout: 30000});
     assert.equal(r.status, 0, `rotonde-tamper: ${r.stderr}${r.error || ''}`);
     tampered = await startServer({data: first.data});
-    olaf = await person(browser, tampered.url, {name: 'olaf-tampered'});
-    people.push(olaf);
+    olaf = await person(scene.browser, tampered.url, {name: 'olaf-tampered'});
+    scene.people.push(olaf);
     await signIn(olaf, 'olaf');
     const {page} = olaf;
     await page.locator('nav a[data-nav="audit"]').click();
@@ -445,8 +421,8 @@ test('a log restored from an older backup and grown again: the server signs noth
     assert.equal(refused.status, 409);
     assert.equal(refused.body.code, 'checkpoint_conflict');
 
-    olaf = await person(browser, server2.url, {name: 'olaf-restored'});
-    people.push(olaf);
+    olaf = await person(scene.browser, server2.url, {name: 'olaf-restored'});
+    scene.people.push(olaf);
     await signIn(olaf, 'olaf');
     await olaf.page.locator('nav a[data-nav="audit"]').click();
     const alarm = olaf.page.getByRole('alert').filter({hasText: 'Alarm: de keten klopt niet!'});
@@ -505,8 +481,8 @@ test('the calendar marks clashes, shows a week, and gives a link for a phone cal
 test('the calendar names a clash when its details come after the days', {timeout: 60000}, async () => {
   // mei opens the calendar first thing; the clashes view reaches her phone only once the month
   // is drawn, as on a slow connection. The calendar draws again when it comes.
-  const mei = await person(browser, server.url, {name: 'mei'});
-  people.push(mei);
+  const mei = await person(scene.browser, scene.server.url, {name: 'mei'});
+  scene.people.push(mei);
   let release;
   const held = new Promise((resolve) => {
     release = resolve;
@@ -596,8 +572,8 @@ test('a phone that loses its connection catches up: nothing missing, nothing dou
 test('an answer lost on the way: the command is sent again with its id and applied once', {timeout: 60000}, async () => {
   // sanne's socket passes through the test: the first command's answer is dropped and the
   // connection cut, as a train going into a tunnel would.
-  const sanne = await person(browser, server.url, {name: 'sanne'});
-  people.push(sanne);
+  const sanne = await person(scene.browser, scene.server.url, {name: 'sanne'});
+  scene.people.push(sanne);
   const sent = [];
   const results = [];
   let dropNext = true;
@@ -675,8 +651,8 @@ test('a newcomer joins with an invite link', {timeout: 60000}, async () => {
   await anna.page.getByRole('button', {name: 'Link maken', exact: true}).click();
   const link = await anna.page.locator('#invite-link').inputValue();
   assert.match(link, /#\/invite\/[0-9a-f]{64}$/);
-  const newcomer = await person(browser, server.url, {name: 'newcomer'});
-  people.push(newcomer);
+  const newcomer = await person(scene.browser, scene.server.url, {name: 'newcomer'});
+  scene.people.push(newcomer);
   const {page} = newcomer;
   await page.goto(`/${link.slice(link.indexOf('#'))}`);
   await page.getByText('Je bent uitgenodigd voor Buurtplatform Kolenkitbuurt, als lid.').waitFor();
@@ -819,8 +795,8 @@ test('a coordinator keeps the action review and the books; a volunteer sees it l
 test('the server restarts: the phone reconnects by itself and sends what waited, once', {timeout: 90000}, async () => {
   const {page} = bram;
   await toHome(bram);
-  const listen = new URL(server.url).host;
-  await server.stop({keepData: true});
+  const listen = new URL(scene.server.url).host;
+  await scene.server.stop({keepData: true});
   await page.locator('#conn[data-state="reconnecting"]').waitFor({timeout: 10000});
   assert.equal(await page.locator('#conn').innerText(), 'opnieuw verbinden…');
 
@@ -829,7 +805,7 @@ test('the server restarts: the phone reconnects by itself and sends what waited,
   await page.locator('#propose-submit').click();
   await page.locator('#outbox', {hasText: 'wacht op verbinding'}).waitFor({timeout: 5000});
 
-  server = await startServer({data: server.data, listen});
+  scene.server = await startServer({data: scene.server.data, listen});
   await page.locator('#conn[data-state="online"]').waitFor({timeout: 40000});
   await page.locator('#outbox').waitFor({state: 'hidden', timeout: 15000});
   await page.locator('nav a[data-nav="initiatives"]').click();
@@ -839,7 +815,7 @@ test('the server restarts: the phone reconnects by itself and sends what waited,
 
   // While the server was away the browsers themselves logged the refused connections of
   // every open page; nothing else.
-  for (const p of people) {
+  for (const p of scene.people) {
     assert.deepEqual(p.errors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e)), []);
     p.errors.length = 0;
   }

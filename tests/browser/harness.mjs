@@ -1,10 +1,12 @@
 // What the browser tests share: a real `rotonde serve` on a free port with a fresh demo
 // store, Debian's chromium driven by playwright-core, and pages that fail the test on any
 // console error or uncaught exception. Every wait is bounded.
+import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {before, after, afterEach} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 
@@ -171,4 +173,37 @@ export async function apiAs(url, login) {
   const session = await call('POST', '/api/v1/session', {login, password: PASSWORD});
   if (session.status !== 200) throw new Error(`${login} cannot sign in: ${JSON.stringify(session.body)}`);
   return (method, rel, body) => call(method, rel, body, session.body.token);
+}
+
+// A test file's scene: one server with the demo neighbourhood and one browser for all its
+// tests (started before the first, stopped after the last), and the people in it. After
+// each test, no page may have logged an error or thrown, and nothing may have opened a
+// dialog (an injected script would). `scene.server` may be replaced by a test that
+// restarts it.
+export function scenario() {
+  const scene = {
+    server: null,
+    browser: null,
+    people: [],
+    // A person at a phone (or `opts`), signed in as `login`.
+    async add(login, opts) {
+      const p = await person(scene.browser, scene.server.url, {name: login, ...opts});
+      scene.people.push(p);
+      await signIn(p, login);
+      return p;
+    },
+  };
+  before(async () => {
+    scene.server = await startServer();
+    scene.browser = await launch();
+  }, {timeout: 90000});
+  after(async () => {
+    for (const p of scene.people) await p.context.close().catch(() => {});
+    if (scene.browser) await scene.browser.close().catch(() => {});
+    if (scene.server) await scene.server.stop();
+  });
+  afterEach(() => {
+    assert.deepEqual(scene.people.flatMap((p) => [...p.errors, ...p.dialogs]), []);
+  });
+  return scene;
 }

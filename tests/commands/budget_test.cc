@@ -82,6 +82,13 @@ class BudgetTest : public DeciderTest {
     return command;
   }
 
+  v1::Command CloseLine(const std::string& spending_id, const std::string& reason = "") {
+    v1::Command command = NewCommand();
+    command.mutable_close_spending()->set_spending_id(spending_id);
+    command.mutable_close_spending()->set_reason(reason);
+    return command;
+  }
+
   // An active initiative proposed by Bram; returns its id.
   std::string NewInitiative(const std::string& title, const std::string& date,
                             v1::InitiativeKind kind = v1::INITIATIVE_KIND_STREET_PARTY) {
@@ -720,6 +727,98 @@ TEST_F(BudgetTest, Story6TheBuurtbudgetIsDecidedTogetherAndAccountedFor) {
 
 // A reference model of the rules, written independently of the decider (the cap in plain
 // multiplication, fine for the small totals here), predicting each command's outcome.
+// ---- CloseSpending and cancelled initiatives -----------------------------------------------
+
+TEST_F(BudgetTest, ClosingAnApprovedLineReturnsWhatItDidNotSpend) {
+  Do(Allocate(100'000), kCarla);
+  const std::string id = Approved(Propose(40'000, street_party_));
+  Do(Expense(id, 15'000), kCarla);
+  EXPECT_EQ(state_.budget().uncommitted_cents(), 60'000);
+  const v1::Command command = CloseLine(id, "Partytent was goedkoper");
+  const Decision d = When(command, kCarla);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  ASSERT_EQ(TypesOf(d), (Types{"SpendingClosed"}));
+  const auto& e = d.value()[0].event.spending_closed();
+  EXPECT_EQ(e.spending_id(), id);
+  EXPECT_EQ(e.released_cents(), 25'000);
+  EXPECT_EQ(e.reason(), "Partytent was goedkoper");
+  EXPECT_FALSE(e.initiative_cancelled());
+  EXPECT_EQ(d.value()[0].stream, kBudgetStream);
+  Fold(d, kCarla, command.command_id());
+  EXPECT_EQ(Line(id).status, SpendingStatus::kClosed);
+  EXPECT_EQ(Line(id).committed_cents(), 15'000);
+  EXPECT_EQ(state_.budget().approved_cents, 15'000);
+  EXPECT_EQ(state_.budget().uncommitted_cents(), 85'000);  // 25,000 back to approve again
+  EXPECT_EQ(state_.budget().balance_cents(), 85'000);      // the account: unchanged by closing
+  // Nothing more is spent on it, and it is not closed twice.
+  ExpectRefused(When(Expense(id, 100), kCarla), "spending_not_approved");
+  ExpectRefused(When(CloseLine(id), kCarla), "spending_not_open");
+  ExpectRefused(When(DecideLine(id, true), kCarla), "spending_already_decided");
+}
+
+TEST_F(BudgetTest, ClosingIsForCoordinatorsAndAdminsAndOnlyForOpenLines) {
+  Do(Allocate(100'000), kCarla);
+  const std::string approved = Approved(Propose(10'000, street_party_));
+  const std::string proposed = Proposed(Propose(5'000, street_party_));
+  ExpectRefused(When(CloseLine(approved), kBram), "forbidden");
+  ExpectRefused(When(CloseLine(approved), kOlaf), "forbidden");
+  ExpectRefused(When(CloseLine("sp-onbekend"), kCarla), "not_found");
+  ExpectRefused(When(CloseLine(approved, "reden\x01"), kCarla), "invalid_text");
+  EXPECT_TRUE(When(CloseLine(approved), kAnna).ok());
+  // A line still proposed closes unapproved: nothing to release.
+  const Decision d = Do(CloseLine(proposed), kCarla);
+  EXPECT_EQ(d.value().at(0).event.spending_closed().released_cents(), 0);
+  EXPECT_EQ(Line(proposed).status, SpendingStatus::kClosed);
+  EXPECT_EQ(state_.budget().approved_cents, 10'000);
+  const std::string rejected = Proposed(Propose(2'000, street_party_));
+  Do(DecideLine(rejected, false), kCarla);
+  ExpectRefused(When(CloseLine(rejected), kCarla), "spending_not_open");
+}
+
+TEST_F(BudgetTest, ClosingOverheadReleasesItUnderTheCap) {
+  Do(Allocate(100'000), kCarla);
+  Do(Cap(10), kCarla);
+  const std::string overhead = Approved(ProposeOverhead(10'000));
+  Do(Expense(overhead, 4'000), kCarla);
+  ExpectRefused(When(DecideLine(Proposed(ProposeOverhead(1)), true), kCarla),
+                "overhead_cap_exceeded");
+  Do(CloseLine(overhead), kCarla);
+  EXPECT_EQ(state_.budget().approved_overhead_cents, 4'000);
+  EXPECT_TRUE(When(DecideLine(Proposed(ProposeOverhead(6'000)), true), kCarla).ok());
+}
+
+TEST_F(BudgetTest, CancellingAnInitiativeClosesItsApprovedLinesAndReturnsTheirMoney) {
+  Do(Allocate(100'000), kCarla);
+  const std::string other = NewInitiative("Buurtbarbecue", "2026-07-04");
+  const std::string spent_part = Approved(Propose(30'000, street_party_));
+  Do(Expense(spent_part, 12'000), kCarla);
+  const std::string untouched = Approved(Propose(20'000, street_party_));
+  const std::string pending = Proposed(Propose(5'000, street_party_));
+  const std::string rejected = Proposed(Propose(1'000, street_party_));
+  Do(DecideLine(rejected, false), kCarla);
+  const std::string elsewhere = Approved(Propose(7'000, other));
+
+  v1::Command cancel = NewCommand();
+  cancel.mutable_cancel_initiative()->set_initiative_id(street_party_);
+  const Decision d = When(cancel, kBram);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  std::map<std::string, int64_t> released;
+  for (const auto& e : EventsOf(d, "SpendingClosed")) {
+    EXPECT_TRUE(e.spending_closed().initiative_cancelled());
+    released[e.spending_closed().spending_id()] = e.spending_closed().released_cents();
+  }
+  EXPECT_EQ(released, (std::map<std::string, int64_t>{{spent_part, 18'000}, {untouched, 20'000}}));
+  Fold(d, kBram, cancel.command_id());
+  EXPECT_EQ(state_.budget().approved_cents, 12'000 + 7'000);
+  EXPECT_EQ(Line(rejected).status, SpendingStatus::kRejected);
+  EXPECT_EQ(Line(elsewhere).status, SpendingStatus::kApproved);
+  EXPECT_TRUE(Line(untouched).closed_by_cancellation);
+  // A line still proposed held no money: it stays, to be rejected with the tally.
+  EXPECT_EQ(Line(pending).status, SpendingStatus::kProposed);
+  ExpectRefused(When(DecideLine(pending, true), kCarla), "initiative_not_active");
+  EXPECT_TRUE(When(DecideLine(pending, false), kCarla).ok());
+}
+
 struct BudgetModel {
   struct Line {
     int64_t amount = 0;
@@ -783,6 +882,13 @@ TEST_F(BudgetTest, RandomBudgetCommandsKeepBalanceApprovalsAndOverheadWithinBoun
     if (step == kSteps / 2) {
       CancelInitiative(initiatives[2]);
       model.cancelled.insert(2);
+      // Its open lines close: what was approved and not spent returns.
+      for (auto& [id, line] : model.lines) {
+        if (line.initiative != 2 || line.overhead) continue;
+        if (line.status != SpendingStatus::kApproved) continue;
+        model.approved -= line.amount - line.spent;
+        line.status = SpendingStatus::kClosed;
+      }
     }
     const int64_t roll = below(100);
     v1::Command command;
@@ -862,7 +968,7 @@ TEST_F(BudgetTest, RandomBudgetCommandsKeepBalanceApprovalsAndOverheadWithinBoun
       } else if (it == model.lines.end()) {
         expected = "not_found";
       } else if (it->second.status != SpendingStatus::kProposed) {
-        expected = "spending_already_decided";
+        expected = "spending_already_decided";  // decided, or closed with its initiative
       } else if (approve) {
         const BudgetModel::Line& line = it->second;
         if (!line.overhead && model.cancelled.count(line.initiative)) {
@@ -947,12 +1053,14 @@ TEST_F(BudgetTest, RandomBudgetCommandsKeepBalanceApprovalsAndOverheadWithinBoun
     }
     int64_t approved_sum = 0, spent_sum = 0;
     for (const auto& [id, line] : budget.spending) {
-      if (line.status == SpendingStatus::kApproved) {
-        ASSERT_LE(line.spent_cents, line.amount_cents) << id;
-        approved_sum += line.amount_cents;
-      } else {
-        ASSERT_EQ(line.spent_cents, 0) << id;
+      // Nothing spent beyond what the line holds (nothing at all on a line never approved;
+      // exactly what it spent on a closed one).
+      ASSERT_LE(line.committed_cents(), line.amount_cents) << id;
+      ASSERT_LE(line.spent_cents, line.committed_cents()) << id;
+      if (line.status == SpendingStatus::kClosed) {
+        ASSERT_EQ(line.spent_cents, line.committed_cents()) << id;
       }
+      approved_sum += line.committed_cents();
       spent_sum += line.spent_cents;
     }
     ASSERT_EQ(approved_sum, budget.approved_cents);

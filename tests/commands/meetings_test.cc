@@ -93,6 +93,16 @@ class MeetingTest : public DeciderTest {
     return command;
   }
 
+  v1::Command Assign(const std::string& meeting_id, const std::string& action_id,
+                     const std::string& owner) {
+    v1::Command command = NewCommand();
+    auto& c = *command.mutable_assign_action();
+    c.set_meeting_id(meeting_id);
+    c.set_action_id(action_id);
+    c.set_owner_id(owner);
+    return command;
+  }
+
   v1::Command Held(const std::string& meeting_id, int32_t attendees) {
     v1::Command command = NewCommand();
     command.mutable_mark_meeting_held()->set_meeting_id(meeting_id);
@@ -369,11 +379,60 @@ TEST_F(MeetingTest, AnActionOwnerIsAnActiveMemberWhoCanWrite) {
   EXPECT_TRUE(When(Action(meeting, "a-1", "Notuleren", kDewi), kCarla).ok());
   ExpectRefused(When(Action(meeting, "a-1", "Kas controleren", kOlaf), kCarla), "not_a_member");
   ExpectRefused(When(Action(meeting, "a-1", "Notuleren", "m-stranger"), kCarla), "not_a_member");
-  ExpectRefused(When(Action(meeting, "a-1", "Notuleren", ""), kCarla), "missing_field");
+
   v1::Command leave = NewCommand();
   leave.mutable_leave_platform()->set_reason("verhuisd");
   Do(leave, kDewi);
   ExpectRefused(When(Action(meeting, "a-1", "Notuleren", kDewi), kCarla), "not_a_member");
+}
+
+// Meetings produce actions nobody has taken on yet ("wie pakt dit op?"): they are added
+// without an owner, and get one later.
+TEST_F(MeetingTest, AnActionWithoutAnOwnerIsAddedAndTakenOnLater) {
+  const std::string meeting = ScheduleMeeting();
+  const Decision added = When(Action(meeting, "a-1", "Wie vraagt de vergunning aan?", ""), kCarla);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(added.value().at(0).event.action_item_added().owner_id(), "");
+  Fold(added, kCarla, "cmd-added");
+  EXPECT_EQ(ActionOf(meeting, "a-1").owner_id, "");
+  // Nobody owns it: only a coordinator records its outcome.
+  ExpectRefused(When(Done(meeting, "a-1"), kBram), "forbidden");
+
+  // Bram takes it on himself.
+  const Decision taken = When(Assign(meeting, "a-1", kBram), kBram);
+  ASSERT_TRUE(taken.ok()) << taken.error().message;
+  ASSERT_EQ(TypesOf(taken), (Types{"ActionItemAssigned"}));
+  const auto& e = taken.value()[0].event.action_item_assigned();
+  EXPECT_EQ(e.meeting_id(), meeting);
+  EXPECT_EQ(e.action_id(), "a-1");
+  EXPECT_EQ(e.owner_id(), kBram);
+  EXPECT_EQ(taken.value()[0].stream, "kolenkit/meeting/" + meeting);
+  Fold(taken, kBram, "cmd-taken");
+  EXPECT_EQ(ActionOf(meeting, "a-1").owner_id, kBram);
+  EXPECT_TRUE(When(Done(meeting, "a-1"), kBram).ok());
+  // Taken is taken: Dewi cannot take it over, nor can Bram take it twice.
+  ExpectRefused(When(Assign(meeting, "a-1", kDewi), kDewi), "action_taken");
+  ExpectRefused(When(Assign(meeting, "a-1", kBram), kBram), "nothing_changed");
+}
+
+TEST_F(MeetingTest, ACoordinatorGivesAnActionToSomeoneAndMembersOnlyTakeOnForThemselves) {
+  const std::string meeting = ScheduleMeeting();
+  Do(Action(meeting, "a-1", "Zaal reserveren", ""), kCarla);
+  ExpectRefused(When(Assign(meeting, "a-1", kDewi), kBram), "forbidden");  // not for another
+  ExpectRefused(When(Assign(meeting, "a-1", kOlaf), kOlaf),
+                "forbidden");  // an auditor writes nothing
+  ExpectRefused(When(Assign(meeting, "a-1", kOlaf), kCarla), "not_a_member");
+  ExpectRefused(When(Assign(meeting, "a-1", "m-stranger"), kCarla), "not_a_member");
+  ExpectRefused(When(Assign(meeting, "a-1", ""), kCarla), "missing_field");
+  ExpectRefused(When(Assign(meeting, "a-onbekend", kDewi), kCarla), "not_found");
+  ExpectRefused(When(Assign("mt-onbekend", "a-1", kDewi), kCarla), "not_found");
+  Do(Assign(meeting, "a-1", kDewi), kCarla);
+  EXPECT_EQ(ActionOf(meeting, "a-1").owner_id, kDewi);
+  // A coordinator may change who; an outcome recorded closes the question.
+  Do(Assign(meeting, "a-1", kBram), kAnna);
+  EXPECT_EQ(ActionOf(meeting, "a-1").owner_id, kBram);
+  Do(Done(meeting, "a-1"), kBram);
+  ExpectRefused(When(Assign(meeting, "a-1", kDewi), kCarla), "action_not_open");
 }
 
 TEST_F(MeetingTest, ActionItemsNeedADescriptionARealDueDateAndAFreshId) {

@@ -382,6 +382,45 @@ TEST_F(WsTest, AnOversizeMessageClosesWith1009) {
   EXPECT_TRUE(next.ReadUntil("pong", kWait));
 }
 
+// Membership is checked as events and patches go out, not only when subscribing: a member
+// who is removed gets the event that says so, then an error, and nothing more.
+TEST_F(WsTest, AMemberWhoIsRemovedStopsReceivingTheEventsAndViewsAtOnce) {
+  WsClient dewi;
+  ASSERT_TRUE(dewi.Connect(port_, SignIn("dewi")));
+  ASSERT_TRUE(
+      dewi.Send({{"type", "subscribe"}, {"id", "s1"}, {"platform", "kolenkit"}, {"from", Head()}}));
+  ASSERT_TRUE(dewi.ReadUntil("caught_up", kWait));
+  ASSERT_TRUE(
+      dewi.Send({{"type", "watch"}, {"id", "w1"}, {"platform", "kolenkit"}, {"view", "board"}}));
+  ASSERT_TRUE(dewi.ReadUntil("view", kWait));
+
+  const std::string anna = SignIn("anna");
+  HttpReply removed =
+      Post("/api/v1/platforms/kolenkit/commands",
+           R"({"commandId":"remove-dewi","leavePlatform":{"memberId":"m-dewi"}})", anna);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  auto error = dewi.ReadUntil("error", kWait);
+  ASSERT_TRUE(error) << "no end of the subscription";
+  EXPECT_EQ(error->at("code"), "platform_not_found");
+  EXPECT_EQ(error->at("platform"), "kolenkit");
+
+  // She cannot subscribe again.
+  ASSERT_TRUE(dewi.Send({{"type", "subscribe"}, {"id", "s2"}, {"platform", "kolenkit"}}));
+  auto refused = dewi.ReadUntil("error", kWait);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->at("id"), "s2");
+  EXPECT_EQ(refused->at("code"), "platform_not_found");
+  // What happens next on the platform does not reach her, neither as events nor as views.
+  ASSERT_EQ(Post("/api/v1/platforms/kolenkit/commands", Proposal(901), anna).status, 200);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto message = dewi.Read(std::chrono::milliseconds(200));
+    if (!message) continue;
+    const std::string type(message->at("type").as_string());
+    EXPECT_TRUE(type != "events" && type != "patch" && type != "view") << *message;
+  }
+}
+
 TEST_F(WsTest, AnUpgradeNeedsASessionAndTheOwnOrigin) {
   WsClient anonymous;
   std::string error;

@@ -471,6 +471,12 @@ function startLive(head) {
     // start over from its head.
     app.live.on('error', (m) => {
       if (/^(position_beyond_head|unknown_position)$/.test(m.code)) choosePlatform(app.platform.id);
+      // Left or removed: the server ended this platform's feed. The session, asked again,
+      // no longer lists it.
+      if (m.code === 'platform_not_found' && !m.id && m.platform === app.platform.id) {
+        toast(t('toast.noLongerMember', {platform: app.platform.name || app.platform.id}), 'error');
+        choosePlatform(app.platform.id);
+      }
     }),
     app.live.outbox.onChange(renderOutbox),
     app.live.on('sentLater', (entry) => {

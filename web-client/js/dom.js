@@ -67,6 +67,7 @@ export function keepFocus(root, fn) {
 // Shows `items` in `container`, keeping the node of an unchanged item (its focus, open
 // state, typed text) and moving nodes only when the order changed.
 export function patchList(container, items, keyOf, render, sigOf = (x) => JSON.stringify(x)) {
+  let refocus = null;
   keepFocus(container, () => {
     const old = new Map();
     for (const child of container.children) {
@@ -80,6 +81,7 @@ export function patchList(container, items, keyOf, render, sigOf = (x) => JSON.s
       const node = render(item);
       node._key = key;
       node._sig = sig;
+      if (prev) refocus = carryOpenForms(prev, node) || refocus;
       return node;
     });
     let cursor = container.firstChild;
@@ -96,6 +98,34 @@ export function patchList(container, items, keyOf, render, sigOf = (x) => JSON.s
       cursor = after;
     }
   });
+  if (refocus && refocus.isConnected && !container.contains(document.activeElement)) {
+    refocus.focus({preventScroll: true});
+  }
+}
+
+// A form someone is filling in (a disclosure: a button with data-fk, aria-expanded and
+// aria-controls) survives a live re-render of its item: opened again in the new node, with
+// what was typed. Returns the field to give focus back to, if the old one had it.
+function carryOpenForms(prev, node) {
+  let refocus = null;
+  for (const btn of prev.querySelectorAll('[data-fk][aria-expanded="true"]')) {
+    const panel = prev.querySelector(`#${CSS.escape(btn.getAttribute('aria-controls') || '')}`);
+    const again = node.querySelector(`[data-fk="${CSS.escape(btn.dataset.fk)}"][aria-expanded="false"]`);
+    if (!panel || !again) continue;  // the item no longer offers it
+    const fields = [...panel.querySelectorAll('input, textarea, select')].filter((el) => el.name);
+    const focused = fields.find((el) => el === document.activeElement);
+    again.click();
+    const opened = node.querySelector(`#${CSS.escape(again.getAttribute('aria-controls') || '')}`);
+    if (!opened) continue;
+    for (const el of fields) {
+      const copy = opened.querySelector(`[name="${CSS.escape(el.name)}"]`);
+      if (!copy) continue;
+      if (el.type === 'checkbox') copy.checked = el.checked;
+      else copy.value = el.value;
+      if (el === focused) refocus = copy;
+    }
+  }
+  return refocus;
 }
 
 // Replaces the children of `el`, keeping focus as keepFocus does.

@@ -154,6 +154,7 @@ export function eventText(record, look) {
     source: p.source || '',
     mentor: look.name(p.mentorId),
     learner: look.name(p.learnerId),
+    owner: look.name(p.ownerId),
     participants: p.participants || 0,
     attendees: p.attendees || 0,
     receipt: p.receiptReference || '',
@@ -171,7 +172,8 @@ export function eventText(record, look) {
     vars.b = ini(p.initiativeB || (clash && clash.initiativeB));
     vars.side = ini(p.initiativeId);
   }
-  const key = `ev.${type}`;
+  // An action given to someone by a coordinator is not one they took on themselves.
+  const key = type === 'ActionItemAssigned' && p.ownerId !== record.actor ? 'ev.ActionItemAsked' : `ev.${type}`;
   return has(key) ? t(key, vars) : t('ev.other', {type: eventTypeName(type), actor: vars.actor});
 }
 

@@ -5,7 +5,7 @@ import {h, add, svg, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {paths} from '../api.js';
 import {fmtMoney, fmtDate, parseEuros, num, today, parseIso} from '../format.js';
-import {loading, empty, badge, label, commandForm} from './common.js';
+import {loading, empty, badge, label, commandForm, disclosure, smallForm} from './common.js';
 
 export const id = 'budget';
 export const title = () => t('budget.title');
@@ -46,16 +46,32 @@ export function budgetBooks(ctx) {
   const spending = h('ul', {class: 'cards', id: 'spending'});
   const expenses = h('div');
   const tools = h('div', {class: 'actions'});
-  const el = [totals,
+  const start = h('div');
+  const money = h('div', {class: 'actions'});
+  const el = [totals, start, ctx.isCoordinator ? money : null,
     h('section', {'aria-labelledby': 'h-chart'}, h('h2', {id: 'h-chart'}, t('budget.chart')), chart),
     h('section', {'aria-labelledby': 'h-spending'}, h('h2', {id: 'h-spending'}, t('budget.spending')), tools, spending),
     h('section', {'aria-labelledby': 'h-expenses'}, h('h2', {id: 'h-expenses'}, t('budget.expenses')), expenses),
     h('section', {'aria-labelledby': 'h-alloc'}, h('h2', {id: 'h-alloc'}, t('budget.allocations')), allocations)];
 
+  // The chart is drawn at the width it is shown at, so its text keeps its size on a phone.
+  let shown = null;
+  let drawnAt = -1;
+  const draw = () => {
+    drawnAt = chart.clientWidth;
+    setChildren(chart, spendingChart(shown, drawnAt));
+  };
+  const resized = new ResizeObserver(() => {
+    if (!chart.isConnected) resized.disconnect();
+    else if (shown && chart.clientWidth !== drawnAt) draw();
+  });
+  resized.observe(chart);
+
   let toolsBuilt = false;
   function buildTools(board, v) {
     if (toolsBuilt || !ctx.canWrite) return;
     toolsBuilt = true;
+    if (ctx.isCoordinator) add(money, moneyForms(ctx));
     const active = board.initiatives.filter((i) => i.status === 'active');
     add(tools, commandForm(ctx, t('budget.propose'), [
       {name: 'initiative', label: t('budget.forInitiative'), type: 'select',
@@ -107,11 +123,15 @@ export function budgetBooks(ctx) {
       total(t('budget.overheadLabel'), cap >= 0
         ? t('budget.overheadOfCap', {amount: fmtMoney(v.overheadApprovedCents), cap})
         : fmtMoney(v.overheadApprovedCents))));
-    setChildren(chart, spendingChart(v));
+    // A new platform: whoever can record money coming in is shown where to begin.
+    setChildren(start, ctx.isCoordinator && !v.allocations.length
+      ? h('p', {class: 'notice', id: 'budget-start'}, t('budget.start')) : null);
+    shown = v;
+    draw();
     const title = (iid) => (iid ? ctx.lookups.initiative(iid) || iid : t('budget.overhead'));
     if (!v.spending.length) setChildren(spending, h('li', {class: 'empty'}, t('budget.noSpending')));
     else {
-      const order = {proposed: 0, approved: 1, rejected: 2};
+      const order = {proposed: 0, approved: 1, rejected: 2, closed: 3};
       const lines = v.spending.slice().sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));
       patchList(spending, lines, (s) => s.id, (s) => spendingCard(s, title(s.initiativeId), ctx),
         (s) => JSON.stringify([s, lang(), title(s.initiativeId), ctx.name(s.proposedBy), ctx.name(s.decidedBy)]));
@@ -120,16 +140,19 @@ export function budgetBooks(ctx) {
       const s = v.spending.find((x) => x.id === sid);
       return s ? s.purpose : sid;
     };
-    // The table may scroll sideways on a phone: focusable, so the keyboard can scroll it too.
+    // A card a row on a phone (app.css); wider, the table may scroll sideways: focusable, so
+    // the keyboard can scroll it too.
     setChildren(expenses, v.expenses.length ? h('div', {class: 'table-wrap', tabindex: '0', role: 'region',
-      'aria-label': t('budget.expenses')}, h('table', {class: 'data', id: 'expenses-table'},
+      'aria-label': t('budget.expenses')}, h('table', {class: 'data expenses-table', id: 'expenses-table'},
       h('caption', {class: 'sr-only'}, t('budget.expenses')),
       h('thead', null, h('tr', null, h('th', {scope: 'col'}, t('budget.date')), h('th', {scope: 'col'}, t('budget.purpose')),
         h('th', {scope: 'col'}, t('budget.paidTo')), h('th', {scope: 'col'}, t('budget.receipt')),
         h('th', {scope: 'col', class: 'num'}, t('budget.amount')))),
       h('tbody', null, v.expenses.slice().sort((a, b) => (b.date || '').localeCompare(a.date || '')).map((e) => h('tr', null,
-        h('td', null, e.date ? fmtDate(e.date, 'short') : ''), h('td', null, purposeOf(e.spendingId)),
-        h('td', null, e.paidTo), h('td', null, e.receiptReference), h('td', {class: 'num'}, fmtMoney(e.amountCents)))))))
+        h('td', {'data-label': t('budget.date')}, e.date ? fmtDate(e.date, 'short') : null),
+        h('td', null, purposeOf(e.spendingId)), h('td', {'data-label': t('budget.paidTo')}, e.paidTo || null),
+        h('td', {'data-label': t('budget.receipt')}, e.receiptReference || null),
+        h('td', {class: 'num'}, fmtMoney(e.amountCents)))))))
       : empty(t('budget.noExpenses')));
     setChildren(allocations, v.allocations.length ? h('ul', {class: 'plain-list'}, v.allocations.map((a) => h('li', null,
       h('strong', null, fmtMoney(a.amountCents)), ' · ', a.source, a.period ? ` · ${a.period}` : '')))
@@ -137,6 +160,54 @@ export function budgetBooks(ctx) {
     return undefined;
   }
   return {el, update};
+}
+
+// Money coming in and the overhead cap, for coordinators and admins. A refusal is said next
+// to its form, which stays open to put it right, so it does not wait in the outbox as well.
+function moneyForms(ctx) {
+  const form = (text, fk, fields, submitText, build, why) => disclosure(text, (close) => smallForm(fields(),
+    submitText, async (els) => {
+      const made = build(els);
+      if (typeof made === 'string') return made;
+      const kind = Object.keys(made[0])[0];
+      let refusal = {};
+      const off = ctx.live.on('refused', ({commandId, error}) => {
+        const entry = ctx.live.outbox.get(commandId);
+        if (!entry || !entry.command[kind]) return;
+        refusal = error;
+        ctx.live.discard(commandId);
+      });
+      try {
+        if ((await ctx.run(made[0], made[1])) === 'failed') return (why && why(refusal, els)) || ctx.errorText(refusal);
+        close();
+        return null;
+      } finally {
+        off();
+      }
+    }, {onCancel: close}), {fk, class: 'btn btn-secondary'});
+  const budget = () => ctx.views.get('budget') || {};
+  return [
+    form(t('budget.allocate'), 'allocate-budget', () => [
+      {name: 'source', label: t('budget.source'), required: true, maxlength: 200, hint: t('budget.sourceHint')},
+      {name: 'amount', label: t('budget.amount'), required: true, inputmode: 'decimal', hint: t('budget.allocAmountHint')},
+      {name: 'period', label: t('budget.period'), value: today().slice(0, 4), maxlength: 100},
+    ], t('budget.expenseConfirm'), (els) => {
+      const cents = parseEuros(els.amount.value);
+      if (!(cents > 0)) return t('budget.badAmount');
+      return [{allocateBudget: {allocationId: shortId('al'), source: els.source.value.trim(),
+        amountCents: String(cents), period: els.period.value.trim()}}, label('label.allocateBudget', {amount: fmtMoney(cents)})];
+    }),
+    form(t('budget.setCap'), 'overhead-cap', () => [
+      {name: 'percent', label: t('budget.capPercent'), type: 'number', required: true, min: 0, max: 100,
+        inputmode: 'numeric', value: budget().overheadCapPercent >= 0 ? String(budget().overheadCapPercent) : '',
+        hint: t('budget.capHint', {amount: fmtMoney(budget().overheadApprovedCents)})},
+    ], t('save'), (els) => {
+      const percent = els.percent.value.trim();
+      if (!/^\d{1,3}$/.test(percent) || Number(percent) > 100) return t('budget.badPercent');
+      return [{setOverheadCap: {percent: Number(percent)}}, label('label.setOverheadCap', {percent: Number(percent)})];
+    }, (error, els) => error.code === 'overhead_cap_exceeded' && t('budget.capTooLow',
+      {amount: fmtMoney(budget().overheadApprovedCents), percent: Number(els.percent.value)})),
+  ];
 }
 
 function total(term, value, cls) {
@@ -149,11 +220,15 @@ function spendingCard(s, forWhat, ctx) {
     h('p', {class: 'meta'}, forWhat, ' · ', h('strong', null, fmtMoney(s.amountCents)),
       s.proposedBy ? ` · ${t('budget.proposedBy', {name: ctx.name(s.proposedBy)})}` : ''),
     h('p', {class: 'badges'}, badge(t(`spending.${s.status}`), s.status),
-      s.status !== 'proposed' ? h('span', {class: 'meta tally'}, ` ${t('budget.tally', {for: s.votesFor,
+      s.decidedBy ? h('span', {class: 'meta tally'}, ` ${t('budget.tally', {for: s.votesFor,
         against: s.votesAgainst, abstained: s.votesAbstained})}`) : null,
       s.decidedBy ? h('span', {class: 'meta'}, ` · ${t('budget.decidedBy', {name: ctx.name(s.decidedBy)})}`) : null),
     s.note ? h('p', {class: 'note'}, s.note) : null,
-    num(s.spentCents) ? h('p', {class: 'meta'}, t('budget.spentOf', {spent: fmtMoney(s.spentCents)})) : null);
+    num(s.spentCents) ? h('p', {class: 'meta'}, t('budget.spentOf', {spent: fmtMoney(s.spentCents)})) : null,
+    s.status === 'closed' ? h('p', {class: 'meta closed-line'}, [
+      s.closedByCancellation ? t('budget.closedCancelled') : t('budget.closedBy'),
+      num(s.releasedCents) ? ` ${t('budget.released', {amount: fmtMoney(s.releasedCents)})}` : '',
+      s.closeReason ? ` ${s.closeReason}` : ''].join('')) : null);
   if (s.status === 'proposed' && ctx.isCoordinator) {
     add(card, h('div', {class: 'actions'}, commandForm(ctx, t('budget.decide'), [
       {name: 'approved', label: t('budget.decision'), type: 'select', required: true,
@@ -167,22 +242,33 @@ function spendingCard(s, forWhat, ctx) {
       votesAbstained: Number(els.abstained.value || 0), note: els.note.value.trim()}},
     label('label.decideSpending', {title: s.purpose})], {fk: `decide-${s.id}`})));
   }
+  // An approved line that has spent what it needed (or is no longer needed) is closed: what
+  // it did not spend may be approved again.
+  if (s.status === 'approved' && ctx.isCoordinator) {
+    add(card, h('div', {class: 'actions'}, commandForm(ctx, t('budget.close'), [
+      {name: 'reason', label: t('budget.closeReason'), type: 'textarea'},
+    ], t('budget.closeConfirm', {amount: fmtMoney(num(s.amountCents) - num(s.spentCents))}),
+    (els) => [{closeSpending: {spendingId: s.id, reason: els.reason.value.trim()}},
+      label('label.closeSpending', {title: s.purpose})], {fk: `close-${s.id}`, class: 'btn btn-small btn-secondary'})));
+  }
   return card;
 }
 
 // Spending over time: the running total of expenses by date, against what was allocated and
 // approved. Built with DOM calls (no markup strings); the table of expenses is its text
-// equivalent.
-function spendingChart(v) {
+// equivalent. Drawn `width` CSS pixels wide (640 while not shown): its text as app.css sizes it.
+function spendingChart(v, width) {
   const points = v.expenses.filter((e) => e.date).slice().sort((a, b) => a.date.localeCompare(b.date));
   if (!points.length) return empty(t('budget.noExpenses'));
-  const W = 640;
+  const W = width > 0 ? width : 640;
   const H = 240;
-  const pad = {l: 64, r: 12, t: 12, b: 28};
   const first = parseIso(points[0].date).getTime();
   const lastDate = points[points.length - 1].date;
   const last = Math.max(parseIso(lastDate).getTime(), first + 86400000);
   const top = Math.max(num(v.allocatedCents), num(v.approvedCents), num(v.spentCents), 1);
+  const marks = [0, 0.5, 1].map((f) => [top * f, fmtMoney(Math.round(top * f / 100) * 100)]);
+  // Room on the left for the longest amount, at about 7.5 px a character.
+  const pad = {l: Math.ceil(14 + 7.5 * Math.max(...marks.map(([, s]) => s.length))), r: 12, t: 22, b: 28};
   const x = (ms) => pad.l + ((ms - first) / (last - first)) * (W - pad.l - pad.r);
   const y = (c) => H - pad.b - (c / top) * (H - pad.t - pad.b);
   let sum = 0;
@@ -198,8 +284,8 @@ function spendingChart(v) {
   const line = (value, cls, text) => [
     svg('line', {x1: pad.l, x2: W - pad.r, y1: y(value).toFixed(1), y2: y(value).toFixed(1), class: cls}),
     svg('text', {x: W - pad.r, y: (y(value) - 4).toFixed(1), 'text-anchor': 'end', class: 'chart-label'}, text)];
-  const ticks = [0, 0.5, 1].map((f) => svg('text', {x: pad.l - 6, y: (y(top * f) + 4).toFixed(1), 'text-anchor': 'end',
-    class: 'chart-axis'}, fmtMoney(Math.round(top * f / 100) * 100)));
+  const ticks = marks.map(([c, s]) => svg('text', {x: pad.l - 6, y: (y(c) + 4).toFixed(1), 'text-anchor': 'end',
+    class: 'chart-axis'}, s));
   return svg('svg', {viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, class: 'spend-chart', id: 'spend-chart'},
     svg('title', null, summary),
     svg('line', {x1: pad.l, x2: pad.l, y1: pad.t, y2: H - pad.b, class: 'chart-frame'}),

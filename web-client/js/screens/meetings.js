@@ -104,7 +104,8 @@ function meetingCard(m, ctx, openIds) {
     coord ? commandForm(ctx, t('meetings.addAction'), [
       {name: 'description', label: t('meetings.actionDescription'), type: 'textarea', required: true},
       {name: 'owner', label: t('meetings.owner'), type: 'select', options: [['', t('meetings.nobody')],
-        ...((ctx.views.get('members') || {members: []}).members.filter((x) => x.active).map((x) => [x.id, x.name]))]},
+        ...((ctx.views.get('members') || {members: []}).members.filter((x) => x.active && x.role !== 'ROLE_AUDITOR')
+          .map((x) => [x.id, x.name]))]},
       {name: 'due', label: t('meetings.due'), type: 'date'},
       {name: 'extra', label: t('meetings.extra'), type: 'checkbox', value: m.held},
     ], t('add'), (els) => [{addActionItem: {meetingId: m.id, actionId: shortId('ac'),
@@ -133,6 +134,21 @@ function actionItem(a, m, ctx) {
     a.addedDuringPeriod ? badge(t('meetings.extraBadge'), 'mine') : null,
     outcome === 'ACTION_OUTCOME_NOT_DONE' ? h('span', {class: 'meta'},
       ` ${t(`reason.${a.notDoneReason}`)}${a.explanation ? `: ${a.explanation}` : ''}`) : null));
+  const open = outcome === 'ACTION_OUTCOME_OPEN';
+  // Nobody has it yet: a member takes it on; a coordinator asks someone (or changes who).
+  if (open && ctx.canWrite && !a.ownerId && !ctx.isCoordinator) {
+    add(li, h('div', {class: 'actions'}, actionButton(t('meetings.takeOn'),
+      () => ctx.run({assignAction: {meetingId: m.id, actionId: a.id, ownerId: ctx.me}},
+        label('label.takeOnAction', {title: a.description.slice(0, 60)})), {class: 'btn btn-small', fk: `take-${a.id}`})));
+  }
+  if (open && ctx.isCoordinator) {
+    add(li, h('div', {class: 'actions'}, commandForm(ctx, a.ownerId ? t('meetings.reassign') : t('meetings.assign'), [
+      {name: 'owner', label: t('meetings.owner'), type: 'select', required: true, options: [['', t('meetings.chooseOwner')],
+        ...((ctx.views.get('members') || {members: []}).members.filter((x) => x.active && x.id !== a.ownerId
+          && x.role !== 'ROLE_AUDITOR').map((x) => [x.id, x.name]))]},
+    ], t('save'), (els) => [{assignAction: {meetingId: m.id, actionId: a.id, ownerId: els.owner.value}},
+      label('label.assignAction', {title: a.description.slice(0, 60)})], {fk: `assign-${a.id}`, class: 'btn btn-small btn-secondary'})));
+  }
   const mayRecord = ctx.canWrite && (ctx.isCoordinator || a.ownerId === ctx.me);
   if (mayRecord && outcome === 'ACTION_OUTCOME_OPEN') {
     add(li, h('div', {class: 'actions'},

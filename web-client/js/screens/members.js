@@ -1,20 +1,22 @@
-// Members: who takes part, in which role, carrying what; and for coordinators and admins an
-// invite link to pass on (by any messenger: the link works once).
-import {h, add, patchList, setChildren} from '../dom.js';
+// Members: who takes part, in which role, carrying what; for coordinators and admins an
+// invite link to pass on (by any messenger: the link works once) and removing a member, for
+// admins their roles. The only admin is offered neither another role nor removal.
+import {h, add, patchList, setChildren, keepFocus} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths} from '../api.js';
 import {roleLabel, fmtTimestamp} from '../format.js';
-import {loading, badge, disclosure, smallForm} from './common.js';
+import {loading, badge, disclosure, smallForm, actionButton, label} from './common.js';
 
 export const id = 'members';
 export const title = () => t('members.title');
 export const needs = () => ['members'];
 
+const ROLES = ['ROLE_MEMBER', 'ROLE_COORDINATOR', 'ROLE_AUDITOR', 'ROLE_ADMIN'];
+
 export function mount(root, ctx) {
-  const members = memberList(ctx);
+  const members = memberList(ctx, true);
   const result = h('div', {id: 'invite-result', role: 'status'});
-  const roles = ctx.role === 'ROLE_ADMIN'
-    ? ['ROLE_MEMBER', 'ROLE_COORDINATOR', 'ROLE_AUDITOR', 'ROLE_ADMIN'] : ['ROLE_MEMBER', 'ROLE_COORDINATOR'];
+  const roles = ctx.role === 'ROLE_ADMIN' ? ROLES : ROLES.slice(0, 2);
   add(root, h('h1', null, t('members.title')),
     ctx.isCoordinator ? h('section', {'aria-labelledby': 'h-invite'},
       h('h2', {id: 'h-invite'}, t('members.invite')), h('p', {class: 'hint'}, t('members.inviteHint')),
@@ -60,26 +62,92 @@ export function mount(root, ctx) {
     input.select();
   }
 
-  return {update: members.update};
+  return members;
 }
 
-// Who takes part, in which role, carrying what (also the auditor's replay).
-export function memberList(ctx) {
+// Who takes part, in which role, carrying what (also the auditor's replay); who left, apart.
+// `manage`: the controls the viewer's role allows, by their role in the view now, and beside
+// a member what the server refused about them (while it is in the outbox).
+export function memberList(ctx, manage) {
   const list = h('ul', {class: 'plain-list', id: 'member-list'});
+  const former = h('ul', {class: 'plain-list', id: 'former-list'});
+  const formerPart = h('div', {hidden: true}, h('h3', null, t('members.former')), former);
   const state = h('div');
-  const el = h('section', {'aria-labelledby': 'h-members'}, h('h2', {id: 'h-members'}, t('members.list')), state, list);
-  function update() {
-    const v = ctx.views.get('members');
-    if (!v) return setChildren(state, loading());
-    setChildren(state, h('p', {class: 'meta'}, t('members.count', {n: v.members.filter((m) => m.active).length})));
-    const shown = v.members.slice().sort((a, b) => (b.active - a.active) || a.name.localeCompare(b.name, 'nl'));
-    patchList(list, shown, (m) => m.id, (m) => h('li', {'data-member': m.id, class: m.active ? '' : 'inactive'},
+  const el = h('section', {'aria-labelledby': 'h-members'}, h('h2', {id: 'h-members'}, t('members.list')), state, list,
+    formerPart);
+  const refused = (mid) => {
+    const e = manage && ctx.live.outbox.entries.filter((x) => x.platform === ctx.platform.id && x.state === 'failed'
+      && (x.command.grantRole || x.command.leavePlatform || {}).memberId === mid).pop();
+    return e ? ctx.errorText(e.error || {}) : '';
+  };
+
+  // A command about a member; then the focus rests on their row, wherever it went.
+  async function act(m, command, what, close) {
+    await ctx.run(command, what);
+    if (close) close();
+    const row = el.querySelector(`[data-fk="m-${CSS.escape(m.id)}"]`);
+    if (row) row.focus();
+  }
+
+  function tools(m, mine, only) {
+    if (only) return mine === 'ROLE_ADMIN' ? h('p', {class: 'hint'}, t('members.onlyAdmin')) : null;
+    const out = h('div', {class: 'actions'});
+    if (mine === 'ROLE_ADMIN') {
+      const select = h('select', {id: `role-${m.id}`, 'data-fk': `role-${m.id}`},
+        ROLES.map((r) => h('option', {value: r, selected: r === m.role}, roleLabel(r))));
+      const save = actionButton(t('save'), () => select.value !== m.role && act(m, {grantRole: {memberId: m.id,
+        role: select.value}}, label('members.grantLabel', {name: m.name, role: roleLabel(select.value)})),
+      {fk: `save-${m.id}`, class: 'btn btn-secondary'});
+      save.setAttribute('aria-label', t('members.saveRole', {name: m.name}));
+      add(out, h('div', {class: 'field field-inline'}, h('label', {for: select.id}, t('members.newRole'),
+        h('span', {class: 'sr-only'}, ` ${t('members.of', {name: m.name})}`)), select), save);
+    }
+    if (m.id !== ctx.me && (mine === 'ROLE_ADMIN' || mine === 'ROLE_COORDINATOR')) {
+      const remove = disclosure(t('members.remove'), (close) => {
+        const form = smallForm([{name: 'reason', label: t('members.reason'), type: 'textarea', maxlength: 1500}],
+          t('members.removeConfirm'), async (els) => {
+            await act(m, {leavePlatform: {memberId: m.id, reason: els.reason.value.trim()}},
+              label('members.removeLabel', {name: m.name}), close);
+          }, {onCancel: close});
+        form.prepend(h('p', {id: `warn-${m.id}`}, t('members.removeWarn', {name: m.name})));
+        form.elements.reason.setAttribute('aria-describedby', `warn-${m.id}`);
+        return form;
+      }, {fk: `remove-${m.id}`});
+      remove.firstChild.setAttribute('aria-label', t('members.removeLabel', {name: m.name}));
+      add(out, remove);
+    }
+    return out.firstChild ? out : null;
+  }
+
+  function row(m, mine, only, problem) {
+    return h('li', {'data-member': m.id, 'data-fk': `m-${m.id}`, tabindex: '-1', class: m.active ? '' : 'inactive'},
       h('strong', null, m.name), ' ', badge(roleLabel(m.role), m.role === 'ROLE_MEMBER' ? '' : 'mine'),
       m.active ? null : [' ', badge(t('members.left'))],
       m.id === ctx.me ? [' ', badge(t('members.you'), 'yes')] : null,
-      h('span', {class: 'meta'}, ` · ${t('members.load', {organizing: m.organizing, tasks: m.openTasks})}`)),
-    (m) => JSON.stringify([m, lang()]));
+      h('span', {class: 'meta'}, ` · ${t('members.load', {organizing: m.organizing, tasks: m.openTasks})}`),
+      problem ? h('p', {class: 'form-error', role: 'alert'}, problem) : null,
+      m.active && mine ? tools(m, mine, only) : null);
+  }
+
+  function update() {
+    const v = ctx.views.get('members');
+    if (!v) return setChildren(state, loading());
+    const me = v.members.find((m) => m.id === ctx.me);
+    const mine = manage && me && me.active ? me.role : '';
+    const admins = v.members.filter((m) => m.active && m.role === 'ROLE_ADMIN').length;
+    setChildren(state, me && !me.active ? h('p', {class: 'notice'}, t('members.gone')) : null,
+      h('p', {class: 'meta'}, t('members.count', {n: v.members.filter((m) => m.active).length})));
+    const shown = v.members.slice().sort((a, b) => a.name.localeCompare(b.name, 'nl'))
+      .map((m) => ({m, only: m.role === 'ROLE_ADMIN' && admins === 1, problem: refused(m.id)}));
+    // One who leaves moves to the other list, and the focus on their row goes along.
+    keepFocus(el, () => {
+      for (const [ul, active] of [[list, true], [former, false]]) {
+        patchList(ul, shown.filter((x) => x.m.active === active), (x) => x.m.id,
+          (x) => row(x.m, mine, x.only, x.problem), (x) => JSON.stringify([x, lang(), mine]));
+      }
+    });
+    formerPart.hidden = !former.firstChild;
     return undefined;
   }
-  return {el, update};
+  return {el, update, destroy: manage ? ctx.live.outbox.onChange(() => update()) : null};
 }

@@ -150,7 +150,8 @@ struct MeetingState {
   ActionItemState* Action(std::string_view action_id);
 };
 
-enum class SpendingStatus { kProposed, kApproved, kRejected };
+// A line is proposed, then approved or rejected; a proposed or approved line may be closed.
+enum class SpendingStatus { kProposed, kApproved, kRejected, kClosed };
 
 struct SpendingState {
   std::string id;
@@ -163,7 +164,19 @@ struct SpendingState {
   std::string decided_by;
   int32_t votes_for = 0, votes_against = 0, votes_abstained = 0;
   std::string note;
-  int64_t spent_cents = 0;  // expenses recorded against it
+  int64_t spent_cents = 0;     // expenses recorded against it
+  bool approved = false;       // it was approved (and may have been closed since)
+  int64_t released_cents = 0;  // what closing it returned: approved and not spent
+  std::string close_reason;
+  bool closed_by_cancellation = false;  // its initiative was cancelled
+
+  // What the line holds of the budget's approved money: all of an approved line, what a
+  // closed one spent, nothing of one proposed or rejected.
+  int64_t committed_cents() const {
+    if (status == SpendingStatus::kApproved) return amount_cents;
+    if (status == SpendingStatus::kClosed && approved) return amount_cents - released_cents;
+    return 0;
+  }
 };
 
 struct ExpenseState {
@@ -186,7 +199,7 @@ struct BudgetState {
   };
   std::vector<Allocation> allocations;
   int64_t allocated_cents = 0;
-  int64_t approved_cents = 0;           // sum of approved spending lines
+  int64_t approved_cents = 0;           // sum of the lines' committed_cents()
   int64_t approved_overhead_cents = 0;  // of which overhead
   int64_t spent_cents = 0;              // sum of expenses
   int32_t overhead_cap_percent = -1;    // -1: no cap set
