@@ -296,10 +296,10 @@ test('the client is small: first screen and everything, gzipped', async () => {
   console.log(`# web client: first screen ${firstBytes} B, everything ${all} B, verify.js ${verifier} B,`
     + ` check-log.js ${check} B gzipped`);
   assert.ok(firstBytes < 45 * 1024, `first screen ${firstBytes} B`);
-  // 76 KiB: the volunteers' jobs (allocations and the cap, closing budget lines, roles and
-  // removal, taking on actions) need the room; the clash preview's removal of similarity.js
-  // will give some back.
-  assert.ok(all < 76 * 1024, `everything ${all} B`);
+  // 78 KiB: the volunteers' jobs (allocations and the cap, closing budget lines, roles and
+  // removal, taking on actions, editing an initiative) need the room; the clash preview's
+  // removal of similarity.js will give some back.
+  assert.ok(all < 78 * 1024, `everything ${all} B`);
   assert.ok(verifier < 5 * 1024, `verify.js ${verifier} B`);
   assert.ok(check < 3.5 * 1024, `check-log.js ${check} B`);
   // Nothing loaded at start or in the background imports them: only the audit screen's

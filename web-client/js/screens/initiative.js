@@ -4,7 +4,8 @@ import {h, add, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths} from '../api.js';
 import {fmtWhen, fmtMoney, kindLabel, fmtDate, num} from '../format.js';
-import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm, eventLine} from './common.js';
+import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm, eventLine, disclosure} from './common.js';
+import {initiativeForm} from './propose.js';
 
 export const id = 'initiative';
 export const title = () => t('initiative.title');
@@ -18,7 +19,8 @@ export function mount(root, ctx, params) {
   const taskTools = h('div');
   const budgetBox = h('div');
   const historyBox = h('div');
-  add(root, head, body,
+  const editBox = h('div', {class: 'actions'});  // not redrawn with `body`: an open form stays
+  add(root, head, body, editBox,
     h('section', {'aria-labelledby': 'h-itasks'}, h('h2', {id: 'h-itasks'}, t('nav.tasks')), tasksList, taskTools),
     h('section', {'aria-labelledby': 'h-ibudget'}, h('h2', {id: 'h-ibudget'}, t('initiative.budget')), budgetBox),
     h('section', {'aria-labelledby': 'h-ihistory'}, h('h2', {id: 'h-ihistory'}, t('initiative.history')), historyBox));
@@ -53,6 +55,7 @@ export function mount(root, ctx, params) {
       setChildren(head, h('h1', null, t('initiative.notFound')),
         h('p', null, h('a', {href: '#/initiatives'}, t('initiatives.back'))));
       body.replaceChildren();
+      editBox.replaceChildren();
       return;
     }
     document.title = `${ini.title} · Rotonde`;
@@ -83,8 +86,61 @@ export function mount(root, ctx, params) {
         clashesOf(ini),
         actions(ini, organizer));
     }
+    if (!ctx.canWrite || ini.status !== 'active' || !(organizer || ctx.isCoordinator)) editBox.replaceChildren();
+    else if (!editBox.firstChild) add(editBox, disclosure(t('initiative.edit'), editForm, {fk: 'edit'}));
     renderTasks(ini, organizer);
     renderBudget(ini);
+  }
+
+  // A change names the version the form opened on: one made meanwhile by someone else is
+  // refused, and both are then shown side by side to choose from.
+  function editForm(close) {
+    const was = ctx.initiative(iniId);
+    let version = was.version || 0;
+    const compare = h('div');
+    const f = initiativeForm(ctx, was, h('button', {type: 'button', class: 'btn btn-secondary', onClick: close},
+      t('cancel')), async (values) => {
+      if (values.place && was.place && values.place.text === was.place.text) values.place = was.place;
+      const c = {expectedVersion: String(version), updateInitiative: {initiativeId: iniId, ...values}};
+      if (await ctx.run(c, label('label.updateInitiative', {title: values.title})) !== 'failed') return close();
+      // Said here, so not left in the outbox as well.
+      const refused = ctx.live.outbox.entries.find((x) => x.command.updateInitiative === c.updateInitiative);
+      if (!refused) return null;
+      ctx.live.discard(refused.commandId);
+      const now = refused.error.code === 'wrong_expected_version' && await api.get(paths.view(ctx.platform.id, 'board'))
+        .then((r) => r.view.initiatives.find((x) => x.id === iniId), () => null);
+      if (!now) return ctx.errorText(refused.error);
+      version = now.version || 0;
+      const shown = (x) => [x.title, kindLabel(x.kind), fmtWhen(x.when), x.place && x.place.text, x.description]
+        .map((v) => v || '—');
+      const [mine, theirs] = [shown(values), shown(now)];
+      const choices = h('div', {class: 'form-actions'},
+        h('button', {type: 'button', class: 'btn btn-primary', onClick: () => {
+          compare.replaceChildren();
+          f.form.hidden = false;
+          f.submit.focus();
+          f.form.requestSubmit();
+        }}, t('initiative.editKeepMine')),
+        h('button', {type: 'button', class: 'btn btn-secondary', onClick: close}, t('initiative.editTakeNow')),
+        h('button', {type: 'button', class: 'btn btn-secondary', onClick: () => {
+          choices.remove();
+          f.form.hidden = false;
+          f.els.title.focus();
+        }}, t('initiative.editFurther')));
+      f.form.hidden = true;
+      setChildren(compare, h('h2', {tabindex: -1}, t('initiative.editConflict')),
+        h('table', {class: 'data compare'}, h('tr', null, h('td'), h('th', null, t('initiative.editMine')),
+          h('th', null, t('initiative.editNow'))),
+        ['propose.titleField', 'propose.kind', 'initiative.when', 'initiative.where', 'tasks.description'].map((key, i) => {
+          const differs = mine[i] !== theirs[i];
+          return h('tr', {class: differs && 'differs'}, h('th', {scope: 'row'}, t(key),
+            differs && [' ', badge(t('initiative.editDiffers'), 'clash')]), h('td', null, mine[i]), h('td', null, theirs[i]));
+        })), choices);
+      compare.firstChild.focus();
+      return null;
+    });
+    f.update();
+    return h('div', null, compare, f.form);
   }
 
   function clashesOf(ini) {

@@ -30,6 +30,44 @@ export function mount(root, ctx) {
     add(root, h('h1', null, t('propose.title')), h('p', null, t('readOnly')));
     return {};
   }
+  const f = initiativeForm(ctx, null, h('a', {href: '#/initiatives', class: 'btn btn-secondary'}, t('cancel')),
+    async (values) => {
+      const initiativeId = initiativeIdFor(values.title);
+      const r = await ctx.run({proposeInitiative: {initiativeId, ...values}},
+        label('label.proposeInitiative', {title: values.title}));
+      if (r === 'failed') return;
+      try {
+        sessionStorage.removeItem(DRAFT_KEY);
+      } catch {
+        // Nothing kept.
+      }
+      ctx.navigate(r === 'ok' ? `#/initiatives/${encodeURIComponent(initiativeId)}` : '#/initiatives');
+    });
+  const {form, els} = f;
+  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), form);
+
+  // The draft is kept for this tab: a reload or a look at another initiative loses nothing.
+  try {
+    f.fill(JSON.parse(sessionStorage.getItem(DRAFT_KEY)));
+  } catch {
+    // No draft.
+  }
+  function saveDraft() {
+    const draft = {};
+    for (const [k, el] of Object.entries(els)) draft[k] = el.type === 'checkbox' ? el.checked : el.value;
+    try {
+      sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    } catch {
+      // Not kept.
+    }
+  }
+  form.addEventListener('input', saveDraft);
+  return f;
+}
+
+// An initiative's fields and the lookalikes of what is typed: a new one (ini null) or a change
+// to `ini` (its values filled in; itself no lookalike). onSubmit(fields) may say what is wrong.
+export function initiativeForm(ctx, ini, cancel, onSubmit) {
   const fields = [
     {name: 'title', label: t('propose.titleField'), required: true, maxlength: 200},
     {name: 'kind', label: t('propose.kind'), type: 'select', required: true,
@@ -59,37 +97,22 @@ export function mount(root, ctx) {
   const panel = h('section', {class: 'lookalike-panel', id: 'lookalikes', 'aria-labelledby': 'h-look', hidden: true},
     h('h2', {id: 'h-look'}, t('propose.lookalikes')), h('p', {class: 'hint'}, t('propose.lookalikesHint')), lookList);
   const error = h('p', {class: 'form-error', role: 'alert', hidden: true});
-  const submit = h('button', {type: 'submit', class: 'btn btn-primary', id: 'propose-submit'}, t('propose.submit'));
-  add(form, error, h('div', {class: 'form-actions'}, submit,
-    h('a', {href: '#/initiatives', class: 'btn btn-secondary'}, t('cancel'))));
+  const submitText = (n) => (ini ? t('save') : n ? t('propose.submitAnyway') : t('propose.submit'));
+  const submit = h('button', {type: 'submit', class: 'btn btn-primary', id: 'propose-submit'}, submitText(0));
+  add(form, error, h('div', {class: 'form-actions'}, submit, cancel));
 
   // Right under the date, where the eyes are while typing: on a phone a panel below the form
   // would only be seen after sending.
   form.insertBefore(h('div', {class: 'lookalike-slot'}, summary, panel), els.ongoing.parentNode);
-  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), form);
 
-  // The draft is kept for this tab: a reload or a look at another initiative loses nothing.
-  try {
-    const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || 'null');
-    if (draft) {
-      for (const [k, v] of Object.entries(draft)) {
-        if (!els[k]) continue;
-        if (els[k].type === 'checkbox') els[k].checked = Boolean(v);
-        else els[k].value = v;
-      }
-    }
-  } catch {
-    // No draft.
-  }
-  function saveDraft() {
-    const draft = {};
-    for (const [k, el] of Object.entries(els)) draft[k] = el.type === 'checkbox' ? el.checked : el.value;
-    try {
-      sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
-    } catch {
-      // Not kept.
+  function fill(values) {
+    for (const [k, v] of Object.entries(values || {})) {
+      if (!els[k]) continue;
+      if (els[k].type === 'checkbox') els[k].checked = Boolean(v);
+      else els[k].value = v;
     }
   }
+  if (ini) fill({...ini.when, ...ini, place: ini.place && ini.place.text});
 
   let lastCount = -1;
   let timer = null;
@@ -98,9 +121,9 @@ export function mount(root, ctx) {
     if (!board) return;
     const draft = {title: els.title.value, description: els.description.value, kind: els.kind.value,
       startDate: els.ongoing.checked ? '' : els.startDate.value, endDate: els.endDate.value};
-    const found = findLookalikes(board.initiatives, draft);
+    const found = findLookalikes(board.initiatives.filter((x) => !ini || x.id !== ini.id), draft);
     panel.hidden = found.length === 0;
-    submit.textContent = found.length ? t('propose.submitAnyway') : t('propose.submit');
+    submit.textContent = submitText(found.length);
     if (found.length !== lastCount) {
       lastCount = found.length;
       summary.textContent = found.length ? t('propose.found', {n: found.length}) : '';
@@ -109,7 +132,6 @@ export function mount(root, ctx) {
       (f) => JSON.stringify([f.initiative, f.sameDay, f.sameWeekKind, f.shared, lang()]));
   }
   function onInput() {
-    saveDraft();
     clearTimeout(timer);
     timer = setTimeout(check, 120);
   }
@@ -137,32 +159,17 @@ export function mount(root, ctx) {
       if (els.endTime.value) when.endTime = els.endTime.value;
       when.timeZone = 'Europe/Amsterdam';
     }
-    const titleText = els.title.value.trim();
-    const initiativeId = initiativeIdFor(titleText);
-    const command = {proposeInitiative: {initiativeId, kind: els.kind.value, title: titleText,
-      description: els.description.value.trim(), when}};
-    if (els.place.value.trim()) command.proposeInitiative.place = {text: els.place.value.trim()};
+    const values = {kind: els.kind.value, title: els.title.value.trim(), description: els.description.value.trim(), when};
+    if (els.place.value.trim()) values.place = {text: els.place.value.trim()};
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');
-    const r = await ctx.run(command, label('label.proposeInitiative', {title: titleText}));
+    error.textContent = (await onSubmit(values)) || '';
+    error.hidden = !error.textContent;
     submit.disabled = false;
     submit.removeAttribute('aria-busy');
-    if (r === 'failed') return;
-    try {
-      sessionStorage.removeItem(DRAFT_KEY);
-    } catch {
-      // Nothing kept.
-    }
-    ctx.navigate(r === 'ok' ? `#/initiatives/${encodeURIComponent(initiativeId)}` : '#/initiatives');
   });
 
-  check();
-  return {
-    update: check,
-    destroy() {
-      clearTimeout(timer);
-    },
-  };
+  return {form, els, submit, update: check, destroy: () => clearTimeout(timer)};
 }
 
 function lookalike(f, ctx) {
