@@ -8,7 +8,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {spawnSync} from 'node:child_process';
-import {scenario, startServer, person, signIn, screenshot, serverEvents, apiAs, tamperBinary, PLATFORM}
+import {scenario, fitsThePhone, startServer, person, signIn, screenshot, serverEvents, apiAs, tamperBinary, PLATFORM}
   from './harness.mjs';
 import {nl} from '../../web-client/js/strings-nl.js';
 
@@ -703,6 +703,8 @@ test('every screen at phone and laptop width', {timeout: 120000}, async () => {
       await p.page.locator('main h1').waitFor();
       await p.page.locator('main .loading').first().waitFor({state: 'detached', timeout: 10000}).catch(() => {});
       await screenshot(p.page, `${s}-${width}`);
+      // Its key figures at the phone's width, without sideways scrolling, in text a phone reads.
+      if (width === 390) await fitsThePhone(p.page);
       // Nothing of the program's own shows through: no "null", "undefined", "NaN", no raw keys.
       const text = await p.page.locator('main').innerText();
       assert.doesNotMatch(text, /\b(null|undefined|NaN)\b|\b[a-z]+\.[a-z]+[A-Z]\w*\b/, `${s} at ${width}`);

@@ -207,3 +207,20 @@ export function scenario() {
   });
   return scene;
 }
+
+// The page shows everything at its width without sideways scrolling, and no text in <main> is
+// below 12 px.
+export async function fitsThePhone(page) {
+  const {scroll, width, small} = await page.evaluate(() => {
+    const tiny = [];
+    for (const el of document.querySelectorAll('main *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (own && el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 12) {
+        tiny.push(`${el.tagName} ${el.textContent.trim().slice(0, 30)}`);
+      }
+    }
+    return {scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth, small: tiny};
+  });
+  assert.ok(scroll <= width, `no sideways scrolling: ${scroll} > ${width}`);
+  assert.deepEqual(small, [], 'text at least 12 px');
+}
