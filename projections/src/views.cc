@@ -440,18 +440,22 @@ v1::ActionItemSummary SummarizeAction(const ActionItemState& a) {
 
 namespace {
 
-// Approved and spent per initiative ("" = overhead), over the expenses `include` accepts.
+// Per initiative ("" = overhead): what its lines hold, what they released by closing, and
+// what was spent over the expenses `include` accepts.
+struct LineSums {
+  int64_t committed = 0, released = 0, spent = 0;
+};
 template <typename Include>
-std::map<std::string, std::pair<int64_t, int64_t>> PerInitiative(const BudgetState& b,
-                                                                 Include include) {
-  std::map<std::string, std::pair<int64_t, int64_t>> per;
+std::map<std::string, LineSums> PerInitiative(const BudgetState& b, Include include) {
+  std::map<std::string, LineSums> per;
   for (const auto& [id, l] : b.spending) {
-    if (l.committed_cents() > 0) per[l.initiative_id].first += l.committed_cents();
+    if (l.committed_cents() > 0) per[l.initiative_id].committed += l.committed_cents();
+    if (l.released_cents > 0) per[l.initiative_id].released += l.released_cents;
   }
   for (const auto& e : b.expenses) {
     if (!include(e)) continue;
     auto line = b.spending.find(e.spending_id);
-    if (line != b.spending.end()) per[line->second.initiative_id].second += e.amount_cents;
+    if (line != b.spending.end()) per[line->second.initiative_id].spent += e.amount_cents;
   }
   return per;
 }
@@ -476,8 +480,9 @@ v1::BudgetView BuildBudget(const PlatformModel& model) {
        PerInitiative(b, [](const ExpenseState&) { return true; })) {
     auto* x = out.add_per_initiative();
     x->set_initiative_id(initiative);
-    x->set_approved_cents(sums.first);
-    x->set_spent_cents(sums.second);
+    x->set_approved_cents(sums.committed);
+    x->set_spent_cents(sums.spent);
+    x->set_released_cents(sums.released);
   }
   return out;
 }
@@ -509,9 +514,11 @@ v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
   for (const auto& [initiative, sums] : PerInitiative(b, in_period)) {
     auto* x = out.add_per_initiative();
     x->set_initiative_id(initiative);
-    x->set_approved_cents(sums.first);
-    x->set_spent_cents(sums.second);
-    out.set_approved_cents(out.approved_cents() + sums.first);
+    x->set_approved_cents(sums.committed);
+    x->set_spent_cents(sums.spent);
+    x->set_released_cents(sums.released);
+    out.set_approved_cents(out.approved_cents() + sums.committed);
+    out.set_released_cents(out.released_cents() + sums.released);
   }
   return out;
 }

@@ -67,6 +67,7 @@ std::string AccountabilityCsv(const v1::AccountabilityReport& report) {
   Row(&out, {Text("Periode"), Text(report.period().empty() ? "alles" : report.period())});
   Row(&out, {Text("Toegekend (€)"), Euros(report.allocated_cents())});
   Row(&out, {Text("Goedgekeurd (€)"), Euros(report.approved_cents())});
+  Row(&out, {Text("Vrijgekomen uit gesloten regels (€)"), Euros(report.released_cents())});
   Row(&out, {Text("Uitgegeven (€)"), Euros(report.spent_cents())});
   Row(&out, {Text("Waarvan overhead (€)"), Euros(report.overhead_spent_cents())});
   Row(&out,
@@ -84,10 +85,12 @@ std::string AccountabilityCsv(const v1::AccountabilityReport& report) {
 
   out.append("\r\n");
   Row(&out, {Text("Per initiatief")});
-  Row(&out, {Text("Initiatief"), Text("Goedgekeurd (€)"), Text("Uitgegeven (€)")});
+  Row(&out, {Text("Initiatief"), Text("Goedgekeurd (€)"), Text("Uitgegeven (€)"),
+             Text("Vrijgekomen (€)")});
   for (const auto& line : report.per_initiative()) {
-    Row(&out, {Text(line.initiative_id().empty() ? "(overhead)" : line.initiative_id()),
-               Euros(line.approved_cents()), Euros(line.spent_cents())});
+    Row(&out,
+        {Text(line.initiative_id().empty() ? "(overhead)" : line.initiative_id()),
+         Euros(line.approved_cents()), Euros(line.spent_cents()), Euros(line.released_cents())});
   }
 
   out.append("\r\n");

@@ -86,5 +86,42 @@ TEST_F(ViewsTest, StoryEightThePlatformShowsItsResults) {
   EXPECT_EQ(history.size(), 7u);  // proposed, clash, merge proposed, accepted twice, merged, held
 }
 
+// The accountability report shows what closing a line released, per initiative and in all.
+TEST_F(ViewsTest, TheReportShowsWhatClosedLinesReleased) {
+  const std::string a = Propose(kBram, v1::INITIATIVE_KIND_STREET_MARKET, "Braderie", "2026-06-13");
+  v1::Command allocate = NewCommand();
+  allocate.mutable_allocate_budget()->set_source("Stadsdeel");
+  allocate.mutable_allocate_budget()->set_amount_cents(100'000);
+  allocate.mutable_allocate_budget()->set_period("2026");
+  Record(allocate, kCarla);
+  v1::Command ask = NewCommand();
+  ask.mutable_propose_spending()->set_initiative_id(a);
+  ask.mutable_propose_spending()->set_amount_cents(30'000);
+  ask.mutable_propose_spending()->set_purpose("Kramen");
+  const std::string line = Record(ask, kBram).at(0).event.spending_proposed().spending_id();
+  v1::Command decide = NewCommand();
+  decide.mutable_decide_spending()->set_spending_id(line);
+  decide.mutable_decide_spending()->set_approved(true);
+  Record(decide, kCarla);
+  v1::Command spend = NewCommand();
+  spend.mutable_record_expense()->set_spending_id(line);
+  spend.mutable_record_expense()->set_amount_cents(12'000);
+  spend.mutable_record_expense()->set_receipt_reference("bon 1");
+  spend.mutable_record_expense()->set_date("2026-06-14");
+  Record(spend, kCarla);
+  v1::Command close = NewCommand();
+  close.mutable_close_spending()->set_spending_id(line);
+  Record(close, kCarla);
+
+  const v1::AccountabilityReport report = projections::BuildAccountabilityReport(Model(), "2026");
+  EXPECT_EQ(report.approved_cents(), 12'000);
+  EXPECT_EQ(report.released_cents(), 18'000);
+  ASSERT_EQ(report.per_initiative_size(), 1);
+  EXPECT_EQ(report.per_initiative(0).initiative_id(), a);
+  EXPECT_EQ(report.per_initiative(0).approved_cents(), 12'000);
+  EXPECT_EQ(report.per_initiative(0).spent_cents(), 12'000);
+  EXPECT_EQ(report.per_initiative(0).released_cents(), 18'000);
+}
+
 }  // namespace
 }  // namespace rotonde::commands

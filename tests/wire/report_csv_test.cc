@@ -78,6 +78,7 @@ v1::AccountabilityReport SampleReport() {
   report.set_period("2026");
   report.set_allocated_cents(250'000);
   report.set_approved_cents(123'450);
+  report.set_released_cents(2'500);
   report.set_spent_cents(5);
   report.set_overhead_spent_cents(0);
   report.set_overhead_cap_percent(10);
@@ -90,6 +91,7 @@ v1::AccountabilityReport SampleReport() {
   line->set_initiative_id("i-braderie");
   line->set_approved_cents(123'450);
   line->set_spent_cents(5);
+  line->set_released_cents(2'500);
   auto* overhead = report.add_per_initiative();
   overhead->set_approved_cents(1'000);
   auto* e = report.add_expenses();
@@ -120,25 +122,26 @@ TEST(AccountabilityCsv, IsUtf8WithBomSemicolonsAndCrlf) {
   ASSERT_EQ(csv.rfind(kBom, 0), 0u);
   EXPECT_EQ(csv.substr(csv.size() - 2), "\r\n");
   const auto rows = ParseCsv(std::string_view(csv).substr(3));
-  ASSERT_GE(rows.size(), 8u);
+  ASSERT_GE(rows.size(), 9u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"Verantwoording buurtbudget"}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{"Periode", "2026"}));
   EXPECT_EQ(rows[2], (std::vector<std::string>{"Toegekend (€)", "2500,00"}));
   EXPECT_EQ(rows[3], (std::vector<std::string>{"Goedgekeurd (€)", "1234,50"}));
-  EXPECT_EQ(rows[4], (std::vector<std::string>{"Uitgegeven (€)", "0,05"}));
-  EXPECT_EQ(rows[5], (std::vector<std::string>{"Waarvan overhead (€)", "0,00"}));
-  EXPECT_EQ(rows[6], (std::vector<std::string>{"Maximum overhead (%)", "10"}));
-  EXPECT_EQ(rows[7], (std::vector<std::string>{"Stand van het logboek (positie)", "282"}));
+  EXPECT_EQ(rows[4], (std::vector<std::string>{"Vrijgekomen uit gesloten regels (€)", "25,00"}));
+  EXPECT_EQ(rows[5], (std::vector<std::string>{"Uitgegeven (€)", "0,05"}));
+  EXPECT_EQ(rows[6], (std::vector<std::string>{"Waarvan overhead (€)", "0,00"}));
+  EXPECT_EQ(rows[7], (std::vector<std::string>{"Maximum overhead (%)", "10"}));
+  EXPECT_EQ(rows[8], (std::vector<std::string>{"Stand van het logboek (positie)", "282"}));
 
   EXPECT_EQ(Section(rows, "Toekenningen"),
             (std::vector<std::vector<std::string>>{
                 {"Toekenning", "Bron", "Periode", "Bedrag (€)"},
                 {"alloc-2026", "Stadsdeel Nieuw-West; buurtbudget", "2026", "2500,00"}}));
-  EXPECT_EQ(
-      Section(rows, "Per initiatief"),
-      (std::vector<std::vector<std::string>>{{"Initiatief", "Goedgekeurd (€)", "Uitgegeven (€)"},
-                                             {"i-braderie", "1234,50", "0,05"},
-                                             {"(overhead)", "10,00", "0,00"}}));
+  EXPECT_EQ(Section(rows, "Per initiatief"),
+            (std::vector<std::vector<std::string>>{
+                {"Initiatief", "Goedgekeurd (€)", "Uitgegeven (€)", "Vrijgekomen (€)"},
+                {"i-braderie", "1234,50", "0,05", "25,00"},
+                {"(overhead)", "10,00", "0,00", "0,00"}}));
   const auto expenses = Section(rows, "Uitgaven");
   ASSERT_EQ(expenses.size(), 2u);
   EXPECT_EQ(expenses[0], (std::vector<std::string>{"Uitgave", "Datum", "Budgetregel", "Betaald aan",
