@@ -62,6 +62,20 @@ std::string PlatformStream(std::string_view platform) {
   return std::string(platform) + "/platform";
 }
 
+const char* SpendingStatusName(SpendingStatus status) {
+  switch (status) {
+    case SpendingStatus::kProposed:
+      return "proposed";
+    case SpendingStatus::kApproved:
+      return "approved";
+    case SpendingStatus::kRejected:
+      return "rejected";
+    case SpendingStatus::kClosed:
+      return "closed";
+  }
+  return "proposed";
+}
+
 std::string EntityStream(std::string_view platform, std::string_view kind, std::string_view id) {
   std::string stream(platform);
   stream.append("/").append(kind);

@@ -38,20 +38,6 @@ const char* ClashStatusName(ClashStatus status) {
   return "open";
 }
 
-const char* SpendingStatusName(SpendingStatus status) {
-  switch (status) {
-    case SpendingStatus::kProposed:
-      return "proposed";
-    case SpendingStatus::kApproved:
-      return "approved";
-    case SpendingStatus::kRejected:
-      return "rejected";
-    case SpendingStatus::kClosed:
-      return "closed";
-  }
-  return "proposed";
-}
-
 bool LiveClash(const ClashState& clash) {
   return clash.status == ClashStatus::kOpen || clash.status == ClashStatus::kMergeProposed;
 }

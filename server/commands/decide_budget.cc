@@ -51,20 +51,6 @@ Check CheckBudgetVersion(const v1::Command& command, const PlatformState& state,
                               projections::EntityStream(context.platform, "budget", ""));
 }
 
-std::string StatusWord(SpendingStatus status) {
-  switch (status) {
-    case SpendingStatus::kProposed:
-      return "proposed";
-    case SpendingStatus::kApproved:
-      return "approved";
-    case SpendingStatus::kRejected:
-      return "rejected";
-    case SpendingStatus::kClosed:
-      return "closed";
-  }
-  return "?";
-}
-
 // The event closing `line`: what it was approved and did not spend is released.
 void AddClosed(const SpendingState& line, std::string_view reason, bool initiative_cancelled,
                DecisionBuilder& out) {
@@ -214,8 +200,9 @@ Decision DecideLine(const v1::Command& command, const CommandContext& context,
   if (auto r = FindLine(state.budget(), c.spending_id(), &line)) return *r;
   if (auto r = CheckBudgetVersion(command, state, context)) return *r;
   if (line->status != SpendingStatus::kProposed) {
-    return Refuse("spending_already_decided",
-                  "spending line " + line->id + " was " + StatusWord(line->status) + " already");
+    return Refuse("spending_already_decided", "spending line " + line->id + " was " +
+                                                  projections::SpendingStatusName(line->status) +
+                                                  " already");
   }
   if (c.approved()) {
     if (auto r = CheckApproval(state, *line)) return *r;
@@ -283,8 +270,9 @@ Decision Close(const v1::Command& command, const CommandContext& context,
   if (auto r = FindLine(state.budget(), c.spending_id(), &line)) return *r;
   if (auto r = CheckBudgetVersion(command, state, context)) return *r;
   if (line->status != SpendingStatus::kProposed && line->status != SpendingStatus::kApproved) {
-    return Refuse("spending_not_open",
-                  "spending line " + line->id + " was " + StatusWord(line->status) + " already");
+    return Refuse("spending_not_open", "spending line " + line->id + " was " +
+                                           projections::SpendingStatusName(line->status) +
+                                           " already");
   }
   DecisionBuilder out(context);
   AddClosed(*line, c.reason(), false, out);

@@ -152,6 +152,8 @@ struct MeetingState {
 
 // A line is proposed, then approved or rejected; a proposed or approved line may be closed.
 enum class SpendingStatus { kProposed, kApproved, kRejected, kClosed };
+// "proposed", "approved", "rejected", "closed": as views and refusals name it.
+const char* SpendingStatusName(SpendingStatus status);
 
 struct SpendingState {
   std::string id;
