@@ -334,6 +334,16 @@ VerifyReport EventStore::Impl::CheckSharedIndexes(uint64_t events) const {
 
 namespace {
 
+// Waits up to `timeout` until `platform`'s head (with "", the count of events made durable
+// since open) passes `after`; *reached is where it got. kClosed once the store is closed.
+Status WaitPast(const EventStore::Impl& store, std::string_view platform, uint64_t after,
+                std::chrono::milliseconds timeout, uint64_t* reached) {
+  if (store.closed()) return Status::Closed("the event store is closed");
+  *reached = store.WaitForHead(platform, after, std::chrono::steady_clock::now() + timeout);
+  if (store.closed()) return Status::Closed("the event store is closed");
+  return Status::Ok();
+}
+
 class StoreSubscription final : public Subscription {
  public:
   StoreSubscription(const EventStore::Impl* store, std::string platform, uint64_t after_position)
@@ -343,10 +353,8 @@ class StoreSubscription final : public Subscription {
               std::chrono::milliseconds timeout) override {
     out->clear();
     if (max_events == 0) return Status::Ok();
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    if (store_->closed()) return Status::Closed("the event store is closed");
-    const uint64_t head = store_->WaitForHead(platform_, position_, deadline);
-    if (store_->closed()) return Status::Closed("the event store is closed");
+    uint64_t head = 0;
+    if (Status s = WaitPast(*store_, platform_, position_, timeout, &head); !s.ok()) return s;
     if (head <= position_) return Status::Ok();  // timed out
     // Live: from memory. Behind the memory window: catch up from disk. Either way by
     // position, so the switch between them can neither skip nor repeat an event.
@@ -373,10 +381,8 @@ class StoreLiveFeed final : public LiveFeed {
               std::chrono::milliseconds timeout) override {
     out->clear();
     if (max_events == 0) return Status::Ok();
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    if (store_->closed()) return Status::Closed("the event store is closed");
-    const uint64_t count = store_->WaitForHead("", sequence_, deadline);
-    if (store_->closed()) return Status::Closed("the event store is closed");
+    uint64_t count = 0;
+    if (Status s = WaitPast(*store_, "", sequence_, timeout, &count); !s.ok()) return s;
     if (count <= sequence_) return Status::Ok();  // timed out
     if (!store_->ReadRecentAll(sequence_, max_events, out, &sequence_)) {
       sequence_ = store_->sequence();

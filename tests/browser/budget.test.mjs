@@ -7,7 +7,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {scenario, person, screenshot, serverEvents, rotondeBinary, PASSWORD, PLATFORM} from './harness.mjs';
+import {scenario, budgetFigure as figure, plain, person, screenshot, serverEvents, rotondeBinary, PASSWORD, PLATFORM}
+  from './harness.mjs';
 
 const SOURCE = 'Fonds Samen Sterk, bijdrage buurtkrant';
 
@@ -32,14 +33,7 @@ async function budgetView(page, platform = PLATFORM) {
 // Amounts as the screen shows them (nl-NL, "€ 1.234,50"), with plain spaces.
 const euro = (cents) => new Intl.NumberFormat('nl-NL', {style: 'currency', currency: 'EUR'})
   .format(Number(cents) / 100).replace(/\s/g, ' ');
-const plain = (s) => s.replace(/\s+/g, ' ').trim();
 
-// The figure of the totals under `term`, as shown.
-async function figure(page, term) {
-  const dd = page.locator('#budget-totals .total').filter({has: page.locator('dt', {hasText: new RegExp(`^${term}$`)})})
-    .locator('dd');
-  return plain(await dd.innerText());
-}
 
 async function waitFigure(page, term, want) {
   await page.waitForFunction(({term, want}) => [...document.querySelectorAll('#budget-totals .total')].some((x) =>

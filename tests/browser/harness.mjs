@@ -224,3 +224,13 @@ export async function fitsThePhone(page) {
   assert.ok(scroll <= width, `no sideways scrolling: ${scroll} > ${width}`);
   assert.deepEqual(small, [], 'text at least 12 px');
 }
+
+// Text as a person reads it: runs of white space as one space, no space at either end.
+export const plain = (s) => s.replace(/\s+/g, ' ').trim();
+
+// The budget screen's total under `term` ("Saldo", "Nog te verdelen", ...), as shown.
+export async function budgetFigure(page, term) {
+  const dd = page.locator('#budget-totals .total').filter({has: page.locator('dt', {hasText: new RegExp(`^${term}$`)})})
+    .locator('dd');
+  return plain(await dd.innerText());
+}

@@ -11,7 +11,7 @@
 // (390 px) neither screen scrolls sideways, and no page logs an error.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {scenario, serverEvents, apiAs, PLATFORM} from './harness.mjs';
+import {scenario, budgetFigure as figure, plain, serverEvents, apiAs, PLATFORM} from './harness.mjs';
 import {nl} from '../../web-client/js/strings-nl.js';
 
 const MEETING = 'Kernteam winteroverleg';
@@ -28,7 +28,6 @@ const {add} = scene;
 let carla; let bram; let dewi; let sanne;
 
 
-const plain = (s) => s.replace(/\s+/g, ' ').trim();
 // Amounts as the screen shows them (nl-NL, "€ 1.234,50"), with plain spaces.
 const euro = (cents) => new Intl.NumberFormat('nl-NL', {style: 'currency', currency: 'EUR'})
   .format(Number(cents) / 100).replace(/\s/g, ' ');
@@ -256,11 +255,6 @@ async function budgetView(page) {
   }, PLATFORM);
 }
 
-async function figure(page, term) {
-  const dd = page.locator('#budget-totals .total').filter({has: page.locator('dt', {hasText: new RegExp(`^${term}$`)})})
-    .locator('dd');
-  return plain(await dd.innerText());
-}
 
 async function waitFigure(page, term, want) {
   await page.waitForFunction(({term, want}) => [...document.querySelectorAll('#budget-totals .total')].some((x) =>
