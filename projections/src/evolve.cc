@@ -29,7 +29,7 @@ void Evolve(PlatformTables& t, const v1::EventRecord& record, const v1::DomainEv
     case E::kInitiativeHeld:
       return initiatives::Held(t, event.initiative_held());
     case E::kProposalSubmitted:
-      return proposals::Submitted(t, event.proposal_submitted());
+      return proposals::Submitted(t, record, event.proposal_submitted());
     case E::kProposalDiscussed:
       return proposals::Discussed(t, event.proposal_discussed());
     case E::kProposalAdopted:

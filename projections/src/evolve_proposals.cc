@@ -4,7 +4,7 @@
 
 namespace rotonde::projections::proposals {
 
-void Submitted(PlatformTables& t, const v1::ProposalSubmitted& e) {
+void Submitted(PlatformTables& t, const v1::EventRecord& record, const v1::ProposalSubmitted& e) {
   ProposalState proposal;
   proposal.id = e.proposal_id();
   proposal.title = e.title();
@@ -12,6 +12,7 @@ void Submitted(PlatformTables& t, const v1::ProposalSubmitted& e) {
   proposal.submitter_name = e.submitter_name();
   proposal.submitter_contact = e.submitter_contact();
   proposal.submitted_by = e.submitted_by();
+  proposal.submitted_at = record.recorded_at().seconds();
   t.proposals[proposal.id] = std::move(proposal);
 }
 

@@ -30,7 +30,7 @@ void Held(PlatformTables& t, const v1::InitiativeHeld& e);
 }  // namespace initiatives
 
 namespace proposals {
-void Submitted(PlatformTables& t, const v1::ProposalSubmitted& e);
+void Submitted(PlatformTables& t, const v1::EventRecord& record, const v1::ProposalSubmitted& e);
 void Discussed(PlatformTables& t, const v1::ProposalDiscussed& e);
 void Adopted(PlatformTables& t, const v1::ProposalAdopted& e);
 void Declined(PlatformTables& t, const v1::ProposalDeclined& e);

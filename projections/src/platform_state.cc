@@ -76,6 +76,34 @@ const char* SpendingStatusName(SpendingStatus status) {
   return "proposed";
 }
 
+const char* InitiativeStatusName(InitiativeStatus status) {
+  switch (status) {
+    case InitiativeStatus::kActive:
+      return "active";
+    case InitiativeStatus::kCancelled:
+      return "cancelled";
+    case InitiativeStatus::kHeld:
+      return "held";
+    case InitiativeStatus::kMerged:
+      return "merged";
+  }
+  return "active";
+}
+
+const char* ProposalStatusName(ProposalStatus status) {
+  switch (status) {
+    case ProposalStatus::kOpen:
+      return "open";
+    case ProposalStatus::kDiscussed:
+      return "discussed";
+    case ProposalStatus::kAdopted:
+      return "adopted";
+    case ProposalStatus::kDeclined:
+      return "declined";
+  }
+  return "open";
+}
+
 std::string EntityStream(std::string_view platform, std::string_view kind, std::string_view id) {
   std::string stream(platform);
   stream.append("/").append(kind);

@@ -101,6 +101,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     for (const auto& n : p.notes) x->add_notes(n);
     x->set_initiative_id(p.initiative_id);
     x->set_decline_reason(p.decline_reason);
+    x->set_submitted_at(p.submitted_at);
   }
   for (const auto& [id, t] : s.tasks.map()) {
     auto* x = out.add_tasks();
@@ -226,6 +227,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     p.notes = Strings(x.notes());
     p.initiative_id = x.initiative_id();
     p.decline_reason = x.decline_reason();
+    p.submitted_at = x.submitted_at();
     s.proposals[p.id] = std::move(p);
   }
   for (const auto& x : in.tasks()) {

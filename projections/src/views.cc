@@ -8,20 +8,6 @@
 namespace rotonde::projections {
 namespace {
 
-const char* InitiativeStatusName(InitiativeStatus status) {
-  switch (status) {
-    case InitiativeStatus::kActive:
-      return "active";
-    case InitiativeStatus::kCancelled:
-      return "cancelled";
-    case InitiativeStatus::kHeld:
-      return "held";
-    case InitiativeStatus::kMerged:
-      return "merged";
-  }
-  return "active";
-}
-
 const char* ClashStatusName(ClashStatus status) {
   switch (status) {
     case ClashStatus::kOpen:
@@ -523,6 +509,41 @@ v1::MembersView BuildMembers(const PlatformModel& model) {
       x->set_organizing(x->organizing() + (i.active() && i.IsOrganizer(id)));
     for (const auto& [tid, t] : state.tasks())
       x->set_open_tasks(x->open_tasks() + (!t.done && t.claimed_by == id));
+  }
+  return out;
+}
+
+v1::ProposalsView BuildProposals(const PlatformModel& model) {
+  const PlatformState& state = model.state();
+  v1::ProposalsView out;
+  out.set_position(model.position());
+  auto waiting = [](const ProposalState& p) {
+    return p.status == ProposalStatus::kOpen || p.status == ProposalStatus::kDiscussed;
+  };
+  std::vector<const ProposalState*> order;
+  for (const auto& [id, p] : state.proposals()) order.push_back(&p);
+  std::sort(order.begin(), order.end(), [&](const ProposalState* a, const ProposalState* b) {
+    if (waiting(*a) != waiting(*b)) return waiting(*a);
+    if (a->submitted_at != b->submitted_at) return a->submitted_at > b->submitted_at;
+    return a->id < b->id;
+  });
+  for (const ProposalState* p : order) {
+    auto* x = out.add_proposals();
+    x->set_id(p->id);
+    x->set_title(p->title);
+    x->set_description(p->description);
+    x->set_submitter_name(p->submitter_name);
+    x->set_submitter_contact(p->submitter_contact);
+    x->set_submitted_by(p->submitted_by);
+    x->set_status(ProposalStatusName(p->status));
+    for (const auto& n : p->notes) x->add_notes(n);
+    x->set_initiative_id(p->initiative_id);
+    if (const InitiativeState* i = state.Initiative(p->initiative_id)) {
+      x->set_initiative_title(i->title);
+    }
+    x->set_decline_reason(p->decline_reason);
+    if (p->submitted_at != 0) x->mutable_submitted_at()->set_seconds(p->submitted_at);
+    out.set_open(out.open() + waiting(*p));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "application.h"
 
+#include "signed_checkpoints.h"
+
 namespace rotonde::app {
 
 Application::Application(eventstore::EventLog& store, CommandService& command_service,
@@ -11,6 +13,9 @@ Application::Application(eventstore::EventLog& store, CommandService& command_se
       accounts_(auth, command_service, counters_, limits_),
       runner_(store, command_service, counters_),
       invites_(auth, command_service, runner_, accounts_, limits_),
+      public_proposals_(store, command_service, runner_,
+                        notes ? notes->key().DeriveSecret("proposal-status-links") : "",
+                        limits_.public_form),
       audit_(store, command_service, notes),
       reads_(store, command_service, auth, audit_, limits_) {}
 

@@ -5,6 +5,7 @@
 //
 //   accounts()  signing in and out, tokens, the caller's platforms, feed keys
 //   invites()   invite links: creating, peeking, accepting; founding links
+//   public_proposals()  residents without an account: the proposal form and its status link
 //   commands()  a member's command, end to end
 //   reads()     views (now or as of a position), the event feed, the report, the calendar
 //   audit()     verifying the log, signed checkpoints, folding a platform as of a position
@@ -26,6 +27,7 @@
 #include "command_service.h"
 #include "counters.h"
 #include "invites.h"
+#include "public_proposals.h"
 #include "reads.h"
 #include "rotonde/eventstore/event_log.h"
 #include "usage_limits.h"
@@ -34,7 +36,8 @@ namespace rotonde::app {
 
 class Application {
  public:
-  // `notes` may be null for a use that hands out no signed checkpoints (`rotonde admin`).
+  // `notes` may be null for a use that hands out no signed checkpoints (`rotonde admin`);
+  // its key also keys the proposals' status links, which a null `notes` cannot give.
   Application(eventstore::EventLog& store, CommandService& command_service, auth::AuthStore& auth,
               SignedCheckpoints* notes, Limits limits = {});
   Application(const Application&) = delete;
@@ -42,6 +45,7 @@ class Application {
 
   Accounts& accounts() { return accounts_; }
   Invites& invites() { return invites_; }
+  PublicProposals& public_proposals() { return public_proposals_; }
   CommandRunner& commands() { return runner_; }
   Reads& reads() { return reads_; }
   Audit& audit() { return audit_; }
@@ -73,6 +77,7 @@ class Application {
   Accounts accounts_;
   CommandRunner runner_;
   Invites invites_;
+  PublicProposals public_proposals_;
   Audit audit_;
   Reads reads_;
 };

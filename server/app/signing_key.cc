@@ -141,4 +141,16 @@ std::string SigningKey::SignNote(std::string_view text) const {
   return note;
 }
 
+std::string SigningKey::DeriveSecret(std::string_view purpose) const {
+  // BLAKE2b keyed with the 32-byte seed (the first half of libsodium's secret key), over a
+  // domain-separated purpose.
+  std::string message = "rotonde derived secret\n";
+  message += purpose;
+  std::string out(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                     reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                     reinterpret_cast<const unsigned char*>(secret_.data()), 32);
+  return out;
+}
+
 }  // namespace rotonde::app

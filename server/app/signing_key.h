@@ -36,6 +36,11 @@ class SigningKey {
   // and "— <name> <base64(key hash ‖ Ed25519 signature of text)>\n".
   std::string SignNote(std::string_view text) const;
 
+  // A 32-byte secret for `purpose` (e.g. "proposal-status-links"), derived from the key's
+  // seed with BLAKE2b, so that a server keeps one secret file. Different purposes give
+  // unrelated secrets, and none of them reveals the key.
+  std::string DeriveSecret(std::string_view purpose) const;
+
   // Whether `name` may name a key.
   static bool IsValidName(std::string_view name);
 

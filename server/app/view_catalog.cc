@@ -34,9 +34,9 @@ ViewMessage BuildCalendarView(const ViewParams& params, const projections::Platf
 }  // namespace
 
 const std::vector<std::string>& ViewNames() {
-  static const std::vector<std::string> names = {"board",    "calendar", "clashes", "tasks",
-                                                 "meetings", "budget",   "report",  "members",
-                                                 "figures",  "history"};
+  static const std::vector<std::string> names = {"board",     "calendar", "clashes", "tasks",
+                                                 "meetings",  "budget",   "report",  "members",
+                                                 "proposals", "figures",  "history"};
   return names;
 }
 
@@ -55,6 +55,9 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
         projections::BuildAccountabilityReport(model, params.period));
   }
   if (name == "members") return std::make_unique<v1::MembersView>(projections::BuildMembers(model));
+  if (name == "proposals") {
+    return std::make_unique<v1::ProposalsView>(projections::BuildProposals(model));
+  }
   if (name == "figures") return std::make_unique<v1::FiguresView>(projections::BuildFigures(model));
   if (name == "history") {
     if (params.entity.empty()) {

@@ -33,7 +33,7 @@ using EventReader = std::function<bool(uint64_t, v1::EventRecord*)>;
 inline constexpr int32_t kMaxCalendarDays = 366;
 
 // The view names, in the order docs/api.md lists them: board calendar clashes tasks meetings
-// budget report members figures history.
+// budget report members proposals figures history.
 const std::vector<std::string>& ViewNames();
 
 // Builds view `name` of `model` as its protobuf message (v1::BoardView, ...). `event_at` reads

@@ -1,11 +1,9 @@
 #include "login_limiter.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstring>
 
 #include "credentials.h"
+#include "window_limiter.h"
 
 namespace rotonde::auth {
 namespace {
@@ -14,24 +12,6 @@ constexpr size_t kMaxKeyBytes = 64;
 
 std::string LoginKey(std::string_view login) {
   return LowercaseLogin(login.substr(0, kMaxKeyBytes));
-}
-
-// One key per IPv4 address and per IPv6 /64 network; anything else (a name, a malformed
-// address) as given.
-std::string AddressKey(std::string_view address) {
-  address = address.substr(0, kMaxKeyBytes);
-  const std::string text(address);
-  unsigned char bytes[16];
-  if (inet_pton(AF_INET6, text.c_str(), bytes) != 1) return text;
-  static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  char out[INET6_ADDRSTRLEN];
-  if (std::memcmp(bytes, kMappedPrefix, sizeof kMappedPrefix) == 0) {
-    if (inet_ntop(AF_INET, bytes + 12, out, sizeof out) == nullptr) return text;
-    return out;
-  }
-  std::memset(bytes + 8, 0, 8);
-  if (inet_ntop(AF_INET6, bytes, out, sizeof out) == nullptr) return text;
-  return std::string(out) + "/64";
 }
 
 int64_t LockSeconds(int strikes) {
@@ -46,32 +26,6 @@ void KeepLast(std::vector<int64_t>& times, size_t limit) {
 }
 
 }  // namespace
-
-LoginLimiter::Record* LoginLimiter::Table::Find(std::string_view key) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return nullptr;
-  order_.splice(order_.begin(), order_, it->second);
-  return &it->second->second;
-}
-
-LoginLimiter::Record& LoginLimiter::Table::Get(std::string_view key) {
-  if (Record* record = Find(key)) return *record;
-  if (index_.size() >= capacity_) {
-    index_.erase(std::string_view(order_.back().first));
-    order_.pop_back();
-  }
-  order_.emplace_front(std::string(key), Record{});
-  index_.emplace(std::string_view(order_.front().first), order_.begin());
-  return order_.front().second;
-}
-
-void LoginLimiter::Table::Erase(std::string_view key) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return;
-  auto node = it->second;
-  index_.erase(it);
-  order_.erase(node);
-}
 
 LoginLimiter::LoginLimiter(LimiterOptions options)
     : logins_(options.max_logins), addresses_(options.max_addresses) {}
@@ -100,7 +54,7 @@ void LoginLimiter::ReportAttempt(Record& record) {
 
 int64_t LoginLimiter::RetryAfter(std::string_view login, std::string_view address, int64_t now) {
   const std::string login_key = LoginKey(login);
-  const std::string address_key = AddressKey(address);
+  const std::string address_key = ClientAddressKey(address);
   std::lock_guard lock(mu_);
   int64_t wait = 0;
   // The attempts in flight are a second or so from their answer: "1" lets a client retry
@@ -140,7 +94,7 @@ int64_t LoginLimiter::RetryAfter(std::string_view login, std::string_view addres
 
 void LoginLimiter::RecordFailure(std::string_view login, std::string_view address, int64_t now) {
   const std::string login_key = LoginKey(login);
-  const std::string address_key = AddressKey(address);
+  const std::string address_key = ClientAddressKey(address);
   std::lock_guard lock(mu_);
 
   Record& login_record = logins_.Get(login_key);
@@ -163,7 +117,7 @@ void LoginLimiter::RecordFailure(std::string_view login, std::string_view addres
 
 void LoginLimiter::RecordSuccess(std::string_view login, std::string_view address) {
   const std::string login_key = LoginKey(login);
-  const std::string address_key = AddressKey(address);
+  const std::string address_key = ClientAddressKey(address);
   std::lock_guard lock(mu_);
   logins_.Erase(login_key);
   if (Record* record = addresses_.Find(address_key)) {

@@ -28,12 +28,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "lru_table.h"
 
 namespace rotonde::auth {
 
@@ -74,27 +74,7 @@ class LoginLimiter {
     int64_t locked_until = 0;
   };
 
-  // Records by key, least recently used last, holding at most `capacity`.
-  class Table {
-   public:
-    explicit Table(size_t capacity) : capacity_(capacity > 0 ? capacity : 1) {}
-    Table(const Table&) = delete;
-    Table& operator=(const Table&) = delete;
-    // The record for `key`, marked as just used; nullptr if there is none.
-    Record* Find(std::string_view key);
-    // The record for `key`, created if missing (dropping the least recently used record
-    // when full), marked as just used.
-    Record& Get(std::string_view key);
-    void Erase(std::string_view key);
-    size_t size() const { return index_.size(); }
-
-   private:
-    using Node = std::pair<std::string, Record>;
-    size_t capacity_;
-    std::list<Node> order_;  // most recently used first
-    // Keys view the strings in `order_`'s nodes, which never move.
-    std::unordered_map<std::string_view, std::list<Node>::iterator> index_;
-  };
+  using Table = LruTable<Record>;
 
   // Drops what has aged out by `now`; true if nothing is left to remember.
   static bool Refresh(Record& record, int64_t now);

@@ -167,6 +167,11 @@ int RunServe(int argc, char** argv) {
   int workers = std::stoi(Env("ROTONDE_WORKERS", "8"));
   int push_interval_ms = std::stoi(Env("ROTONDE_PUSH_INTERVAL_MS", "25"));
   size_t queue_limit_kib = std::stoul(Env("ROTONDE_WS_QUEUE_LIMIT_KIB", "8192"));
+  app::Limits limits;
+  limits.public_form.per_address_per_hour =
+      std::stoul(Env("ROTONDE_PROPOSALS_PER_ADDRESS_HOUR", "5"));
+  limits.public_form.per_platform_per_hour =
+      std::stoul(Env("ROTONDE_PROPOSALS_PER_PLATFORM_HOUR", "60"));
 
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
@@ -196,7 +201,13 @@ int RunServe(int argc, char** argv) {
       "push-interval-ms", po::value(&push_interval_ms)->value_name("MS"),
       "at most one push frame per subscriber per this many ms (default 25)")(
       "ws-queue-limit-kib", po::value(&queue_limit_kib)->value_name("KIB"),
-      "a live subscriber with more unsent than this is closed with 4000 (default 8192)");
+      "a live subscriber with more unsent than this is closed with 4000 (default 8192)")(
+      "proposals-per-address-hour",
+      po::value(&limits.public_form.per_address_per_hour)->value_name("N"),
+      "the public proposal form takes at most N an hour from one address (default 5)")(
+      "proposals-per-platform-hour",
+      po::value(&limits.public_form.per_platform_per_hour)->value_name("N"),
+      "and at most N an hour to one platform (default 60)");
   po::variables_map vm;
   if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
   if (dir.empty()) {
@@ -279,7 +290,7 @@ int RunServe(int argc, char** argv) {
   if (with_demo && service.Knows(demo::kDemoPlatform)) EnsureDemoAccounts(**auth, service);
 
   net::Metrics metrics;
-  app::Application application(**store, service, **auth, notes->get());
+  app::Application application(**store, service, **auth, notes->get(), limits);
   net::FeedHub hub(**store,
                    net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
   hub.Start();

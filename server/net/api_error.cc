@@ -25,6 +25,8 @@ int HttpStatusOf(std::string_view code) {
       Row{"invalid_amount", 400},
       Row{"invalid_login", 400},
       Row{"weak_password", 400},
+      Row{"invalid_contact", 400},
+      Row{"spam_suspected", 400},
       Row{"unauthenticated", 401},
       Row{"session_expired", 401},
       Row{"bad_credentials", 401},

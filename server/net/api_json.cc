@@ -185,6 +185,66 @@ json::object InvitePreviewJson(const app::InvitePreview& preview) {
   return out;
 }
 
+Result<app::PublicProposal> ParsePublicProposal(std::string_view body) {
+  return ParseRequest<app::PublicProposal>(body, [](Fields& fields) {
+    app::PublicProposal read;
+    read.request_id = fields.String("requestId");
+    read.name = fields.String("name");
+    read.contact = fields.String("contact");
+    read.title = fields.String("title");
+    read.description = fields.String("description");
+    read.honeypot = fields.String("website");
+    return read;
+  });
+}
+
+json::object PublicPlatformJson(const app::PublicPlatform& platform) {
+  json::object out;
+  out["platform"] = platform.platform;
+  out["name"] = platform.name;
+  out["neighbourhood"] = platform.neighbourhood;
+  out["position"] = platform.position;
+  return out;
+}
+
+json::object ProposalReceiptJson(const std::string& platform, const app::ProposalReceipt& receipt,
+                                 const std::string& base_url) {
+  json::object out;
+  out["proposalId"] = receipt.proposal_id;
+  out["key"] = receipt.key;
+  out["statusUrl"] =
+      base_url + "/#/p/" + platform + "/voorstel/" + receipt.proposal_id + "?k=" + receipt.key;
+  out["position"] = receipt.position;
+  return out;
+}
+
+json::object ProposalStatusJson(const app::ProposalStatusPage& page) {
+  json::object proposal;
+  proposal["id"] = page.id;
+  proposal["title"] = page.title;
+  proposal["description"] = page.description;
+  proposal["submitterName"] = page.submitter_name;
+  proposal["status"] = page.status;
+  if (page.submitted_at != 0) proposal["submittedAt"] = IsoTime(page.submitted_at);
+  proposal["discussions"] = page.discussions;
+  proposal["declineReason"] = page.decline_reason;
+  if (!page.initiative_id.empty()) {
+    json::object initiative;
+    initiative["id"] = page.initiative_id;
+    initiative["title"] = page.initiative_title;
+    initiative["status"] = page.initiative_status;
+    initiative["startDate"] = page.initiative_start_date;
+    initiative["place"] = page.initiative_place;
+    proposal["initiative"] = std::move(initiative);
+  }
+  json::object out;
+  out["platform"] = page.platform;
+  out["platformName"] = page.platform_name;
+  out["position"] = page.position;
+  out["proposal"] = std::move(proposal);
+  return out;
+}
+
 json::object CreatedInviteJson(const app::CreatedInvite& invite, const std::string& base_url) {
   json::object out;
   out["inviteId"] = invite.invite_id;

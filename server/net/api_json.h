@@ -26,6 +26,8 @@ Result<app::Acceptance> ParseAcceptance(std::string_view body);
 // ROLE_ADMIN; invalid_argument for expiresInHours that is not a whole number.
 Result<app::InviteRequest> ParseInviteRequest(std::string_view body);
 Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body);
+// The public proposal form: requestId, name, contact, title, description, website.
+Result<app::PublicProposal> ParsePublicProposal(std::string_view body);
 // A command in protobuf's JSON mapping of v1::Command.
 Result<v1::Command> ParseCommand(std::string_view body);
 
@@ -46,6 +48,12 @@ boost::json::object FoundingInviteJson(const std::string& platform,
 boost::json::object FeedKeyJson(const std::string& key, const std::string& platform,
                                 const std::string& base_url, uint64_t position);
 // With the command's events when it carries them (HTTP answers).
+boost::json::object PublicPlatformJson(const app::PublicPlatform& platform);
+// `base_url` makes the status link: <base>/#/p/<platform>/voorstel/<id>?k=<key>.
+boost::json::object ProposalReceiptJson(const std::string& platform,
+                                        const app::ProposalReceipt& receipt,
+                                        const std::string& base_url);
+boost::json::object ProposalStatusJson(const app::ProposalStatusPage& page);
 boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events);
 boost::json::object VerifyJson(const eventstore::VerifyReport& report);
 // {"platform","origin","size","hash" (hex),"note","publicKey" (the verifier key)}.

@@ -1,5 +1,7 @@
 #include "http_api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -160,6 +162,18 @@ HttpResponse StaticFile(ServerShared& shared, const HttpRequest& request, const 
   return response;
 }
 
+// A public proposal is a few texts: anything larger is not one.
+constexpr size_t kMaxPublicBodyBytes = 16 * 1024;
+
+// A path segment that may be put back into a URL as it is: 1-64 of A-Z a-z 0-9 . _ ~ -.
+bool SafeSegment(std::string_view segment) {
+  return !segment.empty() && segment.size() <= 64 &&
+         std::all_of(segment.begin(), segment.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' ||
+                  c == '-';
+         });
+}
+
 }  // namespace
 
 void SetSecurityHeaders(HttpResponse& response) {
@@ -294,6 +308,13 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
   const bool is_api = seg.size() >= 2 && seg[0] == "api" && seg[1] == "v1";
   if (!is_api) {
     if (method != http::verb::get && method != http::verb::head) return wrong_method();
+    // /p/{platform}/voorstel: the public proposal form's short address (for flyers and
+    // posters), which the web client serves under its hash route.
+    if (seg.size() == 3 && seg[0] == "p" && seg[2] == "voorstel" && SafeSegment(seg[1])) {
+      auto response = Respond(request, http::status::found, "text/plain", "");
+      response.set(http::field::location, "/#/p/" + seg[1] + "/voorstel");
+      return response;
+    }
     return StaticFile(shared, request, target);
   }
   const bool changes_state = method == http::verb::post || method == http::verb::delete_;
@@ -317,8 +338,47 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     return json_ok(
         FoundingInviteJson(platform->platform, founding.value(), BaseUrl(shared.config, request)));
   }
-  auto caller = app.accounts().Resolve(TokenOf(request));
   const std::vector<std::string> rest(seg.begin() + 2, seg.end());
+
+  // /api/v1/public/platforms/{p}[/proposals[/{id}]]: residents without an account.
+  if (rest.size() >= 3 && rest[0] == "public" && rest[1] == "platforms") {
+    const std::string& platform = rest[2];
+    if (rest.size() == 3) {
+      if (method != http::verb::get) return wrong_method();
+      auto found = app.public_proposals().Platform(platform);
+      if (!found.ok()) return error(found.status());
+      return json_ok(PublicPlatformJson(found.value()));
+    }
+    if (rest.size() == 4 && rest[3] == "proposals") {
+      if (method != http::verb::post) return wrong_method();
+      if (request.body().size() > kMaxPublicBodyBytes) {
+        return ErrorResponse(request, Err("too_large", "a proposal is at most 16 KiB"));
+      }
+      auto proposal = ParsePublicProposal(request.body());
+      if (!proposal.ok()) return error(proposal.status());
+      app.public_proposals().Submit(
+          platform, std::move(proposal.value()), remote_address, app::NowSeconds(),
+          answer_later([platform, base = BaseUrl(shared.config, request)](
+                           const HttpRequest& head, const Result<app::ProposalReceipt>& receipt) {
+            if (!receipt.ok()) return ErrorResponse(head, receipt.error());
+            auto response =
+                JsonResponse(head, ProposalReceiptJson(platform, receipt.value(), base));
+            response.result(http::status::created);
+            return response;
+          }));
+      return std::nullopt;
+    }
+    if (rest.size() == 5 && rest[3] == "proposals") {
+      if (method != http::verb::get) return wrong_method();
+      auto page = app.public_proposals().StatusPage(platform, rest[4], QueryOr(target, "key"));
+      if (!page.ok()) return error(page.status());
+      return json_ok(ProposalStatusJson(page.value()));
+    }
+    return ErrorResponse(request,
+                         Err("not_found", "no such route: " + std::string(request.target())));
+  }
+
+  auto caller = app.accounts().Resolve(TokenOf(request));
 
   // /api/v1/session
   if (rest.size() == 1 && rest[0] == "session") {

@@ -25,7 +25,7 @@ ViewParams CalendarParams(std::string from, std::string to) {
 TEST(ViewCatalog, NamesAreTheApiPagesInItsOrder) {
   EXPECT_EQ(ViewNames(),
             (std::vector<std::string>{"board", "calendar", "clashes", "tasks", "meetings", "budget",
-                                      "report", "members", "figures", "history"}));
+                                      "report", "members", "proposals", "figures", "history"}));
 }
 
 TEST(ViewCatalog, EveryViewBuildsOnTheDemoAndReadsBackFromItsJson) {

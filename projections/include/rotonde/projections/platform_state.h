@@ -106,6 +106,7 @@ struct ProposalState {
   std::vector<std::string> notes;
   std::string initiative_id;  // when adopted
   std::string decline_reason;
+  int64_t submitted_at = 0;  // when it was recorded: seconds since the Unix epoch
 };
 
 struct TaskState {
@@ -154,6 +155,10 @@ struct MeetingState {
 enum class SpendingStatus { kProposed, kApproved, kRejected, kClosed };
 // "proposed", "approved", "rejected", "closed": as views and refusals name it.
 const char* SpendingStatusName(SpendingStatus status);
+// "active", "cancelled", "held" or "merged": the name views use.
+const char* InitiativeStatusName(InitiativeStatus status);
+// "open", "discussed", "adopted" or "declined": the name views and the public status page use.
+const char* ProposalStatusName(ProposalStatus status);
 
 struct SpendingState {
   std::string id;

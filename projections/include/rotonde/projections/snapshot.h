@@ -11,7 +11,8 @@
 
 namespace rotonde::projections {
 
-inline constexpr const char* kSnapshotFormat = "rotonde-platform-4";  // positions are per platform
+inline constexpr const char* kSnapshotFormat =
+    "rotonde-platform-5";  // proposals know when they came
 
 class ModelSnapshots {
  public:

@@ -26,6 +26,8 @@ v1::BudgetView BuildBudget(const PlatformModel& model);
 v1::AccountabilityReport BuildAccountabilityReport(const PlatformModel& model,
                                                    std::string_view period);
 v1::MembersView BuildMembers(const PlatformModel& model);
+// The residents' proposals, waiting ones first (views.proto, ProposalsView).
+v1::ProposalsView BuildProposals(const PlatformModel& model);
 // The entity's history, newest last, at most `limit` entries ending at the newest. `event_at`
 // reads the log's event at a position (false if it cannot): the model keeps positions only.
 v1::HistoryView BuildHistory(const PlatformModel& model, std::string_view entity_stream,
