@@ -70,4 +70,23 @@ int32_t IsoWeek(int32_t day) {
   return static_cast<int32_t>(iso_year) * 100 + static_cast<int32_t>(into_year.count() / 7) + 1;
 }
 
+int32_t AmsterdamDay(int64_t unix_seconds) {
+  using std::chrono::last;
+  using std::chrono::March;
+  using std::chrono::October;
+  using std::chrono::Sunday;
+  using std::chrono::year;
+  const int32_t utc_day = static_cast<int32_t>(unix_seconds >= 0 ? unix_seconds / 86400
+                                                                 : (unix_seconds - 86399) / 86400);
+  const year y = year_month_day(SysDays(utc_day)).year();
+  // The last Sunday of a month, 01:00 UTC, in seconds.
+  auto switch_at = [&](std::chrono::month m) {
+    const sys_days last_sunday{y / m / Sunday[last]};
+    return static_cast<int64_t>(DayNumber(last_sunday)) * 86400 + 3600;
+  };
+  const bool summer = unix_seconds >= switch_at(March) && unix_seconds < switch_at(October);
+  const int64_t local = unix_seconds + (summer ? 7200 : 3600);
+  return static_cast<int32_t>(local >= 0 ? local / 86400 : (local - 86399) / 86400);
+}
+
 }  // namespace rotonde::projections

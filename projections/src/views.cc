@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "rotonde/projections/dates.h"
 
@@ -249,13 +250,28 @@ v1::CalendarView BuildCalendar(const PlatformModel& model, int32_t from_day, int
   return out;
 }
 
-v1::ClashesView BuildClashes(const PlatformModel& model) {
+v1::ClashesView BuildClashes(const PlatformModel& model, std::optional<int32_t> today) {
   const PlatformState& state = model.state();
   v1::ClashesView out;
   out.set_position(model.position());
+  // Both sides over before today (an ongoing one never is): the clash cannot happen any more.
+  auto past = [&](const ClashState& clash) {
+    if (!today) return false;
+    for (const std::string& side : {clash.initiative_a, clash.initiative_b}) {
+      const InitiativeState* i = state.Initiative(side);
+      if (i == nullptr || !i->days.valid || i->days.ongoing || i->days.last >= *today) {
+        return false;
+      }
+    }
+    return true;
+  };
   std::vector<const ClashState*> open, closed;
-  for (const auto& [id, clash] : state.clashes())
-    (LiveClash(clash) ? open : closed).push_back(&clash);
+  std::set<const ClashState*> gone_by;
+  for (const auto& [id, clash] : state.clashes()) {
+    const bool live = LiveClash(clash) && !past(clash);
+    if (LiveClash(clash) && !live) gone_by.insert(&clash);
+    (live ? open : closed).push_back(&clash);
+  }
   std::stable_sort(open.begin(), open.end(), [](const auto* a, const auto* b) {
     if (a->rule != b->rule) return a->rule < b->rule;  // rule numbers ascend in weakness
     return a->score > b->score;
@@ -263,11 +279,14 @@ v1::ClashesView BuildClashes(const PlatformModel& model) {
   std::stable_sort(closed.begin(), closed.end(),
                    [](const auto* a, const auto* b) { return a->detected_at > b->detected_at; });
   for (const auto* c : open) *out.add_open() = SummarizeClash(state, *c);
-  for (const auto* c : closed) *out.add_closed() = SummarizeClash(state, *c);
+  for (const auto* c : closed) {
+    v1::ClashSummary& x = *out.add_closed() = SummarizeClash(state, *c);
+    if (gone_by.count(c)) x.set_status("past");
+  }
   return out;
 }
 
-v1::TasksView BuildTasks(const PlatformModel& model) {
+v1::TasksView BuildTasks(const PlatformModel& model, std::optional<int32_t> today) {
   const PlatformState& state = model.state();
   v1::TasksView out;
   out.set_position(model.position());
@@ -282,6 +301,10 @@ v1::TasksView BuildTasks(const PlatformModel& model) {
     x->set_status(t.done ? "done" : t.claimed_by.empty() ? "open" : "claimed");
     x->set_claimed_by(t.claimed_by);
     x->set_done_by(t.done_by);
+    if (today && !t.done) {
+      const auto due = ParseIsoDate(t.due_date);
+      x->set_overdue(due && *due < *today);
+    }
     for (const auto& l : t.learners_waiting) x->add_learners_waiting(l);
     for (const auto& [mentor, learner] : t.learning_pairs) {
       auto* p = x->add_learning_pairs();

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <utility>
 
 #include "access.h"
+#include "decide_support.h"
 #include "rotonde/base/hex.h"
 #include "secrets.h"
 
@@ -54,6 +56,17 @@ Status CheckFields(const PublicProposal& p) {
   }
   if (Trimmed(p.title).empty()) {
     return Status(codes::kMissingField, "give your proposal a title").WithDetail("field", "title");
+  }
+  // The domain's limits, which its decider checks too, here named by the form's fields.
+  for (const auto& [field, text, limit] :
+       {std::tuple{"name", &p.name, commands::kMaxNameBytes},
+        std::tuple{"title", &p.title, commands::kMaxTitleBytes},
+        std::tuple{"description", &p.description, commands::kMaxTextBytes}}) {
+    if (text->size() > limit) {
+      return Status("text_too_long",
+                    std::string(field) + " is longer than " + std::to_string(limit) + " bytes")
+          .WithDetail("field", field);
+    }
   }
   return Status::Ok();
 }

@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "accounts.h"
+#include "rotonde/projections/clash_detector.h"
+#include "rotonde/projections/dates.h"
+#include "rotonde/projections/text_similarity.h"
 #include "rotonde/projections/views.h"
 
 namespace rotonde::app {
@@ -25,8 +28,18 @@ bool Reads::EventAt(const std::string& platform, uint64_t position, v1::EventRec
   return true;
 }
 
+ViewParams Reads::Dated(ViewParams params) const {
+  if (params.today.empty()) {
+    params.today = !limits_.fixed_today.empty()
+                       ? limits_.fixed_today
+                       : projections::FormatIsoDate(projections::AmsterdamDay(NowSeconds()));
+  }
+  return params;
+}
+
 Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string& name,
-                                  const ViewParams& params) {
+                                  const ViewParams& given) {
+  const ViewParams params = Dated(given);
   Result<ViewAt> out = Status(codes::kUnavailable, "the view was not built");
   auto event_at = [&](uint64_t at, v1::EventRecord* record) {
     return EventAt(platform, at, record);
@@ -44,8 +57,9 @@ Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string
 }
 
 Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
-                           const std::string& name, const ViewParams& params,
+                           const std::string& name, const ViewParams& given,
                            std::optional<uint64_t> at) {
+  const ViewParams params = Dated(given);
   auto role = access_.RoleOn(caller, platform);
   if (!role.ok()) return role.status();
   if (!at) return CurrentView(platform, name, params);
@@ -118,6 +132,70 @@ Result<std::string> Reads::Calendar(const std::string& platform, std::string_vie
   if (!read.ok()) return Unavailable(read);
   if (!member) return PlatformNotFound(platform);
   return ics;
+}
+
+Result<ClashPreview> Reads::PreviewClashes(const Caller& caller, const std::string& platform,
+                                           const v1::ProposeInitiative& draft) {
+  auto role = access_.RoleOn(caller, platform);
+  if (!role.ok()) return role.status();
+  ClashPreview out;
+  Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
+    const projections::PlatformState& state = model.state();
+    out.position = model.position();
+    // The draft as the deciders would see it once proposed.
+    projections::InitiativeState subject;
+    subject.id = draft.initiative_id().empty() ? std::string("\x1f draft") : draft.initiative_id();
+    subject.kind = draft.kind();
+    subject.title = draft.title();
+    subject.description = draft.description();
+    subject.when = draft.when();
+    subject.place = draft.place();
+    subject.days = projections::DaysOf(draft.when());
+    auto describe = [&](const projections::InitiativeState& other) {
+      PreviewedClash x;
+      x.initiative_id = other.id;
+      x.title = other.title;
+      x.when = other.when;
+      x.place = other.place.text();
+      x.shared_terms = projections::SharedTerms(subject.fingerprint(), other.fingerprint());
+      return x;
+    };
+    for (const projections::ClashFinding& finding : projections::FindClashes(state, subject)) {
+      const projections::InitiativeState* other = state.Initiative(finding.other_id);
+      if (other == nullptr || out.clashes.size() == kMaxPreviewed) continue;
+      PreviewedClash x = describe(*other);
+      x.rule = finding.rule;
+      x.score = finding.score;
+      x.similarity = finding.similarity;
+      if (finding.day != 0) x.day = projections::FormatIsoDate(finding.day);
+      out.clashes.push_back(std::move(x));
+    }
+    // Then what only looks like it: a hint before a date is chosen, or on other days.
+    std::vector<PreviewedClash> alike;
+    for (const auto& [id, other] : state.initiatives()) {
+      if (!other.active() || id == subject.id) continue;
+      if (std::any_of(out.clashes.begin(), out.clashes.end(),
+                      [&](const PreviewedClash& c) { return c.initiative_id == id; })) {
+        continue;
+      }
+      const double similarity = projections::Similarity(subject.fingerprint(), other.fingerprint());
+      if (similarity < projections::kSimilarThreshold) continue;
+      PreviewedClash x = describe(other);
+      x.similarity = similarity;
+      x.score = similarity;
+      alike.push_back(std::move(x));
+    }
+    std::sort(alike.begin(), alike.end(), [](const PreviewedClash& a, const PreviewedClash& b) {
+      return a.similarity != b.similarity ? a.similarity > b.similarity
+                                          : a.initiative_id < b.initiative_id;
+    });
+    for (auto& x : alike) {
+      if (out.clashes.size() == kMaxPreviewed) break;
+      out.clashes.push_back(std::move(x));
+    }
+  });
+  if (!read.ok()) return Unavailable(read);
+  return out;
 }
 
 }  // namespace rotonde::app

@@ -20,6 +20,8 @@
 #include "audit.h"
 #include "auth_store.h"
 #include "rotonde/eventstore/event_log.h"
+#include "rotonde/v1/commands.pb.h"
+#include "rotonde/v1/domain.pb.h"
 #include "usage_limits.h"
 #include "view_catalog.h"
 
@@ -40,8 +42,30 @@ struct EventsPage {
   uint64_t next = 0;
 };
 
+// One initiative a draft would clash with, or only look like.
+struct PreviewedClash {
+  std::string initiative_id;
+  std::string title;
+  v1::When when;
+  std::string place;
+  // The rule that would raise the clash; CLASH_RULE_UNSPECIFIED for an initiative whose text
+  // only looks like the draft's (on another day, or before the draft has one).
+  v1::ClashRule rule = v1::CLASH_RULE_UNSPECIFIED;
+  double score = 0;
+  double similarity = 0;
+  std::string day;                        // the first shared day ("YYYY-MM-DD"), if any
+  std::vector<std::string> shared_terms;  // the words both texts use
+};
+
+struct ClashPreview {
+  uint64_t position = 0;
+  std::vector<PreviewedClash> clashes;  // strongest first, at most kMaxPreviewed
+};
+
 class Reads {
  public:
+  static constexpr size_t kMaxPreviewed = 8;
+
   Reads(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth, Audit& audit,
         const Limits& limits);
 
@@ -52,6 +76,14 @@ class Reads {
   // The current view without authorization: for a watch whose caller was authorized.
   Result<ViewAt> CurrentView(const std::string& platform, const std::string& name,
                              const ViewParams& params);
+
+  // What `draft` would clash with if it were proposed now (or, with the id of an initiative,
+  // if that one were changed to it): the clash rules' findings (clash_detector.h) on the
+  // platform's current state, then active initiatives whose text is similar on other days.
+  // The same rules as the deciders', so the hint and the dashboard agree. Any member or
+  // auditor may ask; platform_not_found, unavailable.
+  Result<ClashPreview> PreviewClashes(const Caller& caller, const std::string& platform,
+                                      const v1::ProposeInitiative& draft);
 
   // The platform's events after position `from`, at most `limit` (0: the default page; at
   // most the maximum page).
@@ -78,6 +110,10 @@ class Reads {
   bool EventAt(const std::string& platform, uint64_t position, v1::EventRecord* record) const;
 
  private:
+  // `params` with today filled in when the caller gave none: Limits::fixed_today, or the
+  // date in Amsterdam now.
+  ViewParams Dated(ViewParams params) const;
+
   eventstore::EventLog& store_;
   CommandService& commands_;
   auth::AuthStore& auth_;

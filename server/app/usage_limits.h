@@ -1,5 +1,6 @@
 // The application's limits (docs/api.md, "Limits"): how long sessions and invites live, and
-// how many events one page of the feed holds, how much the public proposal form takes.
+// how many events one page of the feed holds, how much the public proposal form takes; and
+// which day views take as today.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,9 @@ struct Limits {
   size_t events_page_default = 1000;
   size_t events_page_max = 10'000;
   PublicLimits public_form;
+  // The day views take as today ("YYYY-MM-DD"), fixed for a demo told as of a day or a test;
+  // "" for the date in Amsterdam now.
+  std::string fixed_today;
 };
 
 }  // namespace rotonde::app

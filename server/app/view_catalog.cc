@@ -1,5 +1,7 @@
 #include "view_catalog.h"
 
+#include <optional>
+
 #include "rotonde/projections/dates.h"
 #include "rotonde/projections/views.h"
 
@@ -31,6 +33,15 @@ ViewMessage BuildCalendarView(const ViewParams& params, const projections::Platf
   return std::make_unique<v1::CalendarView>(projections::BuildCalendar(model, *first, *last));
 }
 
+// The view's today, if one is given. Views take it as a parameter, so time passing changes
+// what they show without an event, and neither the folds nor the catalog read a clock.
+Result<std::optional<int32_t>> TodayOf(const ViewParams& params) {
+  if (params.today.empty()) return std::optional<int32_t>();
+  const auto day = projections::ParseIsoDate(params.today);
+  if (!day) return Status("invalid_date", "today must be a date that exists (YYYY-MM-DD)");
+  return *day;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ViewNames() {
@@ -44,8 +55,14 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
                       const projections::PlatformModel& model, const EventReader& event_at) {
   if (name == "board") return std::make_unique<v1::BoardView>(projections::BuildBoard(model));
   if (name == "calendar") return BuildCalendarView(params, model);
-  if (name == "clashes") return std::make_unique<v1::ClashesView>(projections::BuildClashes(model));
-  if (name == "tasks") return std::make_unique<v1::TasksView>(projections::BuildTasks(model));
+  if (name == "clashes" || name == "tasks") {
+    auto today = TodayOf(params);
+    if (!today.ok()) return today.status();
+    if (name == "tasks") {
+      return std::make_unique<v1::TasksView>(projections::BuildTasks(model, today.value()));
+    }
+    return std::make_unique<v1::ClashesView>(projections::BuildClashes(model, today.value()));
+  }
   if (name == "meetings") {
     return std::make_unique<v1::MeetingsView>(projections::BuildMeetings(model));
   }

@@ -23,6 +23,10 @@ struct ViewParams {
   std::string from, to;  // calendar: ISO dates "YYYY-MM-DD", both required, at most 366 days
   std::string period;    // report: "2026", or "" for everything
   std::string entity;    // history: the entity's stream, e.g. "kolenkit/initiative/i-..."
+  // clashes, tasks: the day time has reached ("YYYY-MM-DD"): clashes whose days are all
+  // before it are past, tasks due before it overdue. "" for none (as the log alone says);
+  // Reads gives today in Amsterdam when a caller gives none.
+  std::string today;
 };
 
 // Reads the log's event at a position; false if it cannot. Views keep positions only (an

@@ -10,13 +10,14 @@
 #include "cli.h"
 #include "demo_data.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/projections/dates.h"
 
 namespace rotonde::cli {
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: rotonde demo --data DIR\n\n"
+    "usage: rotonde demo --data DIR [--today YYYY-MM-DD]\n\n"
     "Creates a store in DIR (which must hold no events) and writes the demo neighbourhood\n"
     "\"kolenkit\" into it: a fictional Buurtplatform Kolenkitbuurt with members, initiatives,\n"
     "tasks, meetings, a buurtbudget and clashes, from March to June 2026. Every event is\n"
@@ -65,12 +66,24 @@ void PrintSummary(const std::string& dir, const demo::DemoSummary& s) {
 int RunDemo(int argc, char** argv) {
   namespace po = boost::program_options;
   std::string dir;
+  std::string today;
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->required()->value_name("DIR"),
-                      "the store's directory (created if missing; must hold no events)");
+                      "the store's directory (created if missing; must hold no events)")(
+      "today", po::value(&today)->value_name("YYYY-MM-DD"),
+      "tell the story as of this day: its dates move by whole weeks (default: as written, "
+      "ending in May 2026)");
   po::variables_map vm;
   if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
 
+  demo::DemoOptions told;
+  if (!today.empty()) {
+    told.today = projections::ParseIsoDate(today);
+    if (!told.today) {
+      PrintError("demo: --today must be a date that exists, YYYY-MM-DD");
+      return kExitUsage;
+    }
+  }
   eventstore::Options options;
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
@@ -79,7 +92,7 @@ int RunDemo(int argc, char** argv) {
     return kExitUsage;
   }
   demo::DemoSummary summary;
-  const Status written = demo::WriteDemo(**store, &summary);
+  const Status written = demo::WriteDemo(**store, &summary, told);
   if (!written.ok()) {
     PrintError("demo: " + written.message());
     // A refused command means the demo and the rules disagree: the data failed a check.

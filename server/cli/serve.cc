@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "metrics.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/projections/dates.h"
 #include "secrets.h"
 #include "server.h"
 #include "signed_checkpoints.h"
@@ -172,6 +174,7 @@ int RunServe(int argc, char** argv) {
       std::stoul(Env("ROTONDE_PROPOSALS_PER_ADDRESS_HOUR", "5"));
   limits.public_form.per_platform_per_hour =
       std::stoul(Env("ROTONDE_PROPOSALS_PER_PLATFORM_HOUR", "60"));
+  limits.fixed_today = Env("ROTONDE_TODAY");
 
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
@@ -194,9 +197,9 @@ int RunServe(int argc, char** argv) {
       "allow-origin", po::value(&allow_origins)->value_name("ORIGIN"),
       "another origin allowed to call the API (repeatable)")(
       "demo", po::bool_switch(&with_demo),
-      "when the store is empty, write the demo neighbourhood \"kolenkit\"; give its members "
-      "accounts (password rotonde-demo)")("io-threads", po::value(&io_threads)->value_name("N"),
-                                          "network threads (default 2)")(
+      "when the store is empty, write the demo neighbourhood \"kolenkit\", told as of today "
+      "(its dates moved by whole weeks); give its members accounts (password rotonde-demo)")(
+      "io-threads", po::value(&io_threads)->value_name("N"), "network threads (default 2)")(
       "workers", po::value(&workers)->value_name("N"), "worker threads (default 8)")(
       "push-interval-ms", po::value(&push_interval_ms)->value_name("MS"),
       "at most one push frame per subscriber per this many ms (default 25)")(
@@ -207,12 +210,23 @@ int RunServe(int argc, char** argv) {
       "the public proposal form takes at most N an hour from one address (default 5)")(
       "proposals-per-platform-hour",
       po::value(&limits.public_form.per_platform_per_hour)->value_name("N"),
-      "and at most N an hour to one platform (default 60)");
+      "and at most N an hour to one platform (default 60)")(
+      "today", po::value(&limits.fixed_today)->value_name("YYYY-MM-DD"),
+      "the day the views take as today, and the demo is told as of (default: the date in "
+      "Amsterdam); for a demo shown as of a day, and for tests");
   po::variables_map vm;
   if (auto exit_code = ParseFlags(argc, argv, kUsage, flags, &vm)) return *exit_code;
   if (dir.empty()) {
     PrintError("serve: give --data DIR (or ROTONDE_DATA)");
     return kExitUsage;
+  }
+  std::optional<int32_t> today = projections::AmsterdamDay(app::NowSeconds());
+  if (!limits.fixed_today.empty()) {
+    today = projections::ParseIsoDate(limits.fixed_today);
+    if (!today) {
+      PrintError("serve: --today must be a date that exists, YYYY-MM-DD");
+      return kExitUsage;
+    }
   }
   if (io_threads < 1 || workers < 1 || push_interval_ms < 0) {
     PrintError("serve: threads at least 1, the push interval at least 0");
@@ -271,7 +285,7 @@ int RunServe(int argc, char** argv) {
 
   if (with_demo && (*store)->Platforms().empty()) {
     demo::DemoSummary summary;
-    if (Status s = demo::WriteDemo(service, &summary); !s.ok()) {
+    if (Status s = demo::WriteDemo(service, &summary, {today}); !s.ok()) {
       PrintError("serve: cannot write the demo: " + s.ToString());
       return kExitDamage;
     }

@@ -3,7 +3,13 @@
 // is kolenkit.ndjson; nothing here knows it.
 #include "demo_data.h"
 
+#include <google/protobuf/message.h>
+
+#include <algorithm>
+#include <vector>
+
 #include "demo_script.h"
+#include "rotonde/projections/dates.h"
 
 namespace rotonde::demo {
 namespace {
@@ -131,10 +137,47 @@ Status Play(DemoPlatform& platform, std::string_view script_name,
   return Status::Ok();
 }
 
+int32_t FloorDiv(int32_t a, int32_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+// The day of the story's latest step (steps step back where a new thread starts).
+int32_t LastDay(const std::vector<ScriptStep>& steps) {
+  int32_t last = 0;
+  for (const ScriptStep& step : steps) {
+    if (auto day = projections::ParseIsoDate(std::string_view(step.at).substr(0, 10))) {
+      last = std::max(last, *day);
+    }
+  }
+  return last;
+}
+
+// Moves every date a command names (start_date, end_date, due_date, date: whatever message
+// holds it) by `days`. Reflection, so that a command added to the schema moves too.
+void MoveDates(google::protobuf::Message& message, int32_t days) {
+  if (days == 0) return;
+  const auto* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const auto* field : fields) {
+    using Field = google::protobuf::FieldDescriptor;
+    if (field->cpp_type() == Field::CPPTYPE_MESSAGE && !field->is_repeated()) {
+      MoveDates(*reflection->MutableMessage(&message, field), days);
+    } else if (field->cpp_type() == Field::CPPTYPE_MESSAGE) {
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        MoveDates(*reflection->MutableRepeatedMessage(&message, field, i), days);
+      }
+    } else if (field->cpp_type() == Field::CPPTYPE_STRING && !field->is_repeated() &&
+               (field->name() == "date" || field->name().ends_with("_date"))) {
+      if (auto day = projections::ParseIsoDate(reflection->GetString(message, field))) {
+        reflection->SetString(&message, field, projections::FormatIsoDate(*day + days));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status PlayDemoScript(CommandService& service, std::string_view name, std::string_view script,
-                      DemoSummary* out) {
+                      DemoSummary* out, DemoOptions options) {
   *out = DemoSummary();
   Result<std::vector<ScriptStep>> steps = ParseScript(name, script);
   if (!steps.ok()) {
@@ -143,6 +186,10 @@ Status PlayDemoScript(CommandService& service, std::string_view name, std::strin
       out->failed_line = static_cast<uint64_t>(std::get<int64_t>(line->value));
     }
     return steps.status();
+  }
+  if (options.today) {
+    const int32_t weeks = FloorDiv(*options.today - LastDay(*steps), 7);
+    for (ScriptStep& step : *steps) MoveDates(step.command, weeks * 7);
   }
   DemoPlatform platform(service);
   const Result<bool> is_new = platform.IsNew();
@@ -155,17 +202,24 @@ Status PlayDemoScript(CommandService& service, std::string_view name, std::strin
   return platform.Summarize(out);
 }
 
-Status WriteDemo(CommandService& service, DemoSummary* out) {
-  return PlayDemoScript(service, kKolenkitScriptName, KolenkitScript(), out);
+Status WriteDemo(CommandService& service, DemoSummary* out, DemoOptions options) {
+  return PlayDemoScript(service, kKolenkitScriptName, KolenkitScript(), out, options);
 }
 
-Status WriteDemo(eventstore::EventLog& store, DemoSummary* out) {
+int32_t StoryDay(std::string_view script) {
+  Result<std::vector<ScriptStep>> steps = ParseScript("script", script);
+  return steps.ok() ? LastDay(*steps) : 0;
+}
+
+int32_t KolenkitStoryDay() { return StoryDay(KolenkitScript()); }
+
+Status WriteDemo(eventstore::EventLog& store, DemoSummary* out, DemoOptions options) {
   if (!store.Platforms().empty()) {
     *out = DemoSummary();
     return Status::InvalidArgument("the store holds events already; the demo needs an empty one");
   }
   CommandService service(store);
-  return WriteDemo(service, out);
+  return WriteDemo(service, out, options);
 }
 
 }  // namespace rotonde::demo

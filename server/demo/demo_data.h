@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,21 +66,35 @@ struct DemoSummary {
   uint64_t failed_line = 0;       // the script's line of that command, from 1
 };
 
+// How the story is told. A story of dates in spring 2026 shown in December would hold only
+// the past: no clash still to come, every task overdue. Told as of `today`, its dates move by
+// whole weeks (weekdays and ISO weeks stay as written) so that its last step's day falls in
+// the week of `today`; its times of day, the texts and the budget's periods stay as written.
+struct DemoOptions {
+  std::optional<int32_t> today;  // a day number (projections/dates.h); nullopt: as written
+};
+
+// The day the story's last step happens (2026-05-31 for kolenkit): told as of this day, the
+// story keeps its dates.
+int32_t StoryDay(std::string_view script);
+
 // Writes the demo into `store`, which must hold no events at all (else kInvalidArgument and
 // nothing is written). A refused command stops the demo: the result is an error naming the
 // command and the refusal, and `out` says which (the events of the commands before it stay
 // written; the store is then only fit for deleting).
-Status WriteDemo(eventstore::EventLog& store, DemoSummary* out);
+Status WriteDemo(eventstore::EventLog& store, DemoSummary* out, DemoOptions options = {});
 
 // The same through a service that already runs on a store (e.g. a server started with the
 // demo): the platform "kolenkit" must hold no events; other platforms are left alone.
-Status WriteDemo(app::CommandService& service, DemoSummary* out);
+Status WriteDemo(app::CommandService& service, DemoSummary* out, DemoOptions options = {});
+// The kolenkit story's StoryDay.
+int32_t KolenkitStoryDay();
 
 // What WriteDemo does with the kolenkit story, for any script in its format (demo_script.h):
 // parses all of it (a malformed line fails with its line number, writing nothing), then plays
 // it into the platform "kolenkit", which must hold no events. `name` names the script in
 // errors ("kolenkit.ndjson line 12: ...").
 Status PlayDemoScript(app::CommandService& service, std::string_view name, std::string_view script,
-                      DemoSummary* out);
+                      DemoSummary* out, DemoOptions options = {});
 
 }  // namespace rotonde::demo

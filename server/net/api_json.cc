@@ -146,6 +146,38 @@ Result<v1::Command> ParseCommand(std::string_view body) {
   return command;
 }
 
+Result<v1::ProposeInitiative> ParseDraftInitiative(std::string_view body) {
+  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the draft is not UTF-8");
+  v1::ProposeInitiative draft;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  if (auto parsed = google::protobuf::util::JsonStringToMessage(std::string(body), &draft, options);
+      !parsed.ok()) {
+    return BadRequest("not a draft initiative: " + std::string(parsed.message()));
+  }
+  return draft;
+}
+
+json::object ClashPreviewJson(const app::ClashPreview& preview) {
+  json::array clashes;
+  for (const app::PreviewedClash& c : preview.clashes) {
+    json::object x;
+    x["initiativeId"] = c.initiative_id;
+    x["title"] = c.title;
+    x["when"] = json::parse(wire::MessageJson(c.when));
+    x["place"] = c.place;
+    x["rule"] = c.rule == v1::CLASH_RULE_UNSPECIFIED ? "similar" : v1::ClashRule_Name(c.rule);
+    x["score"] = c.score;
+    x["similarity"] = c.similarity;
+    if (!c.day.empty()) x["day"] = c.day;
+    json::array shared;
+    for (const std::string& term : c.shared_terms) shared.push_back(json::string(term));
+    x["sharedTerms"] = std::move(shared);
+    clashes.push_back(std::move(x));
+  }
+  return json::object{{"position", preview.position}, {"clashes", std::move(clashes)}};
+}
+
 json::array PlatformsJson(const std::vector<app::Membership>& platforms) {
   json::array out;
   for (const app::Membership& m : platforms) {

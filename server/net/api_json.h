@@ -30,6 +30,8 @@ Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body);
 Result<app::PublicProposal> ParsePublicProposal(std::string_view body);
 // A command in protobuf's JSON mapping of v1::Command.
 Result<v1::Command> ParseCommand(std::string_view body);
+// A draft initiative for the clash preview: a v1::ProposeInitiative in the JSON mapping.
+Result<v1::ProposeInitiative> ParseDraftInitiative(std::string_view body);
 
 // "YYYY-MM-DDTHH:MM:SSZ" of seconds since the epoch.
 std::string IsoTime(int64_t seconds);
@@ -54,6 +56,7 @@ boost::json::object ProposalReceiptJson(const std::string& platform,
                                         const app::ProposalReceipt& receipt,
                                         const std::string& base_url);
 boost::json::object ProposalStatusJson(const app::ProposalStatusPage& page);
+boost::json::object ClashPreviewJson(const app::ClashPreview& preview);
 boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events);
 boost::json::object VerifyJson(const eventstore::VerifyReport& report);
 // {"platform","origin","size","hash" (hex),"note","publicKey" (the verifier key)}.

@@ -455,6 +455,14 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
           }));
       return std::nullopt;
     }
+    if (what == "clash-preview" && rest.size() == 3) {
+      if (method != http::verb::post) return wrong_method();
+      auto draft = ParseDraftInitiative(request.body());
+      if (!draft.ok()) return error(draft.status());
+      auto preview = app.reads().PreviewClashes(caller.value(), platform, draft.value());
+      if (!preview.ok()) return error(preview.status());
+      return json_ok(ClashPreviewJson(preview.value()));
+    }
     if (what == "invites" && rest.size() == 3) {
       if (method != http::verb::post) return wrong_method();
       auto invite = ParseInviteRequest(request.body());
@@ -480,7 +488,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       auto at = QueryNumber(target, "at");
       if (!at.ok()) return error(at.status());
       app::ViewParams params{QueryOr(target, "from"), QueryOr(target, "to"),
-                             QueryOr(target, "period"), QueryOr(target, "entity")};
+                             QueryOr(target, "period"), QueryOr(target, "entity"),
+                             QueryOr(target, "today")};
       auto view = app.reads().View(caller.value(), platform, rest[3], params, at.value());
       if (!view.ok()) return error(view.status());
       auto response =

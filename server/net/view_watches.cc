@@ -20,7 +20,7 @@ ViewWatches::ViewWatches(app::Application& app, FeedHub& hub, boost::asio::any_i
 std::string ViewWatches::KeyOf(const std::string& platform, const std::string& view,
                                const app::ViewParams& params) {
   return platform + '\n' + view + '\n' + params.from + '\n' + params.to + '\n' + params.period +
-         '\n' + params.entity;
+         '\n' + params.entity + '\n' + params.today;
 }
 
 namespace {

@@ -182,7 +182,8 @@ void WsSession::OnMessage(const std::string& text) {
       return;
     }
     app::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
-                           StringOf(message, "period"), StringOf(message, "entity")};
+                           StringOf(message, "period"), StringOf(message, "entity"),
+                           StringOf(message, "today")};
     watches_[key]++;
     shared_.metrics.ws_watches++;
     shared_.OnWorker([self = shared_from_this(), platform, view, params, id] {

@@ -23,12 +23,16 @@ export function rotondeBinary() {
 
 // Starts `rotonde serve` on 127.0.0.1 with a free port and a new store holding the demo
 // neighbourhood; resolves once it prints the URL it listens on.
-// {data, listen}: start again on a store and address a previous start used.
-export async function startServer({data = null, listen = '127.0.0.1:0'} = {}) {
+// {data, listen}: start again on a store and address a previous start used. `today`: the day
+// the server's views take as today, and the demo is told as of; the story's own last day by
+// default, so its dates and the tests' stay as written whatever the machine's clock says.
+export const STORY_DAY = '2026-05-31';
+export async function startServer({data = null, listen = '127.0.0.1:0', today = STORY_DAY} = {}) {
   const bin = rotondeBinary();
   if (!fs.existsSync(bin)) throw new Error(`no rotonde binary at ${bin}`);
   if (!data) data = fs.mkdtempSync(path.join(os.tmpdir(), 'rotonde-browser-'));
-  const args = ['serve', '--data', data, '--listen', listen, '--web', path.join(repo, 'web-client'), '--demo'];
+  const args = ['serve', '--data', data, '--listen', listen, '--web', path.join(repo, 'web-client'), '--demo',
+    '--today', today];
   const proc = spawn(bin, args, {stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   const url = await new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@
 #include "command_service.h"
 #include "demo_data.h"
 #include "demo_script.h"
+#include "rotonde/projections/dates.h"
 
 namespace rotonde::demo {
 namespace {
@@ -141,10 +142,10 @@ TEST(DemoScript, TheStoryInTheBinaryIsTheFileInTheSourceTree) {
 class DemoPlayerTest : public ::testing::Test {
  protected:
   // Plays `lines` into a new store; the store stays for reading afterwards.
-  Status Play(const std::vector<std::string>& lines) {
+  Status Play(const std::vector<std::string>& lines, DemoOptions options = {}) {
     auto store = OpenStore(tmp_.Sub("store"));
     app::CommandService service(*store);
-    return PlayDemoScript(service, "test.ndjson", Script(lines), &summary_);
+    return PlayDemoScript(service, "test.ndjson", Script(lines), &summary_, options);
   }
   size_t EventsWritten() const { return ReadEverything(tmp_.Sub("store")).size(); }
   // The platform as a fresh service folds it from the store, as a restarted server would.
@@ -174,6 +175,24 @@ TEST_F(DemoPlayerTest, FindsAClashByTheInitiativesItIsBetween) {
   const auto state = State();
   ASSERT_NE(state.Initiative("i-weg"), nullptr);
   EXPECT_EQ(state.Initiative("i-weg")->merged_into, "i-plein");
+}
+
+// A story told as of a later day moves by whole weeks: its last step's day falls in the week
+// of that day, weekdays stay, and what clashed then clashes now.
+TEST_F(DemoPlayerTest, ToldAsOfAnotherDayItsDatesMoveByWholeWeeks) {
+  const auto day = [](const char* date) { return *projections::ParseIsoDate(date); };
+  EXPECT_EQ(StoryDay(Script({kFound, kAnnasBraderie, kBramsBraderie})), day("2026-05-02"));
+  // 2026-05-02 + 31 weeks = 2026-12-05, the Saturday before Monday 7 December.
+  const Status played = Play({kFound, kInviteBram, kBramJoins, kAnnasBraderie, kBramsBraderie,
+                              kAnnaProposesTheMerge, kBramAccepts},
+                             DemoOptions{day("2026-12-07")});
+  ASSERT_TRUE(played.ok()) << played.ToString();
+  const auto state = State();
+  ASSERT_NE(state.Initiative("i-plein"), nullptr);
+  EXPECT_EQ(state.Initiative("i-plein")->when.start_date(), "2027-01-16");  // 2026-06-13 + 217
+  EXPECT_EQ(projections::Weekday(day("2027-01-16")), 5) << "a Saturday, as written";
+  EXPECT_EQ(state.Initiative("i-weg")->merged_into, "i-plein");
+  EXPECT_EQ(KolenkitStoryDay(), day("2026-05-31"));
 }
 
 TEST_F(DemoPlayerTest, StopsAtAClashTheRulesDidNotFindNamingTheLine) {

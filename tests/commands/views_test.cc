@@ -123,5 +123,34 @@ TEST_F(ViewsTest, TheReportShowsWhatClosedLinesReleased) {
   EXPECT_EQ(report.per_initiative(0).released_cents(), 18'000);
 }
 
+// Time passes without events: the views take the day as a parameter.
+TEST_F(ViewsTest, AClashWhoseDaysHavePassedIsPastAndATaskPastItsDueDateIsOverdue) {
+  const std::string a = Propose(kBram, v1::INITIATIVE_KIND_STREET_MARKET, "Braderie", "2026-06-13");
+  Propose(kDewi, v1::INITIATIVE_KIND_STREET_MARKET, "Rommelmarkt", "2026-06-13");
+  v1::Command task = NewCommand();
+  task.mutable_create_task()->set_initiative_id(a);
+  task.mutable_create_task()->set_title("Kramen tellen");
+  task.mutable_create_task()->set_due_date("2026-06-10");
+  Record(task, kBram);
+  const auto model = Model();
+  const auto day = [](const char* date) { return *projections::ParseIsoDate(date); };
+
+  // On the day itself, and without a today, the clash is open and the task on time.
+  for (const std::optional<int32_t> today :
+       {std::optional<int32_t>(), std::optional(day("2026-06-13"))}) {
+    const v1::ClashesView clashes = projections::BuildClashes(model, today);
+    ASSERT_EQ(clashes.open_size(), 1);
+    EXPECT_EQ(clashes.closed_size(), 0);
+  }
+  EXPECT_FALSE(projections::BuildTasks(model, day("2026-06-10")).tasks(0).overdue());
+  EXPECT_FALSE(projections::BuildTasks(model).tasks(0).overdue());
+  // The day after: held is held, and the task is late.
+  const v1::ClashesView later = projections::BuildClashes(model, day("2026-06-14"));
+  EXPECT_EQ(later.open_size(), 0);
+  ASSERT_EQ(later.closed_size(), 1);
+  EXPECT_EQ(later.closed(0).status(), "past");
+  EXPECT_TRUE(projections::BuildTasks(model, day("2026-06-11")).tasks(0).overdue());
+}
+
 }  // namespace
 }  // namespace rotonde::commands

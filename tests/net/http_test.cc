@@ -72,6 +72,52 @@ TEST_F(HttpApiTest, WrongPasswordsAreRateLimitedPerLogin) {
   EXPECT_FALSE(SignIn("dewi").empty());
 }
 
+// The propose and edit forms ask what a draft would clash with: the deciders' own rules on the
+// platform as it is, then what only looks like it; a read that changes nothing.
+TEST_F(HttpApiTest, TheClashPreviewNamesWhatADraftWouldClashWithByTheDecidersRules) {
+  const std::string dewi = SignIn("dewi");
+  const std::string target = "/api/v1/platforms/kolenkit/clash-preview";
+  const uint64_t head = Head();
+  HttpReply same_place = Post(target, R"({"kind":"INITIATIVE_KIND_STREET_MARKET",
+      "title":"Zomermarkt met kraampjes","when":{"startDate":"2026-06-13"},
+      "place":{"text":"op het Kolenkitplein","locationId":"kolenkitplein"}})",
+                              dewi);
+  ASSERT_EQ(same_place.status, 200) << same_place.body;
+  const json::value preview = same_place.Json();
+  EXPECT_EQ(preview.at("position").to_number<uint64_t>(), head);
+  const auto& clashes = preview.at("clashes").as_array();
+  ASSERT_FALSE(clashes.empty());
+  EXPECT_EQ(clashes[0].at("initiativeId"), "i-braderie-kolenkitplein");
+  EXPECT_EQ(clashes[0].at("rule"), "CLASH_RULE_SAME_PLACE_SAME_DAY");
+  EXPECT_EQ(clashes[0].at("day"), "2026-06-13");
+  EXPECT_NE(std::string(clashes[0].at("title").as_string()).find("Braderie"), std::string::npos);
+
+  // Before a date is chosen: what only looks like it, with the words both use.
+  HttpReply undated = Post(target, R"({"title":"Braderie Kolenkitplein"})", dewi);
+  ASSERT_EQ(undated.status, 200) << undated.body;
+  const json::value alike = undated.Json();
+  ASSERT_FALSE(alike.at("clashes").as_array().empty()) << undated.body;
+  const auto& first = alike.at("clashes").as_array()[0];
+  EXPECT_EQ(first.at("rule"), "similar");
+  EXPECT_EQ(first.at("initiativeId"), "i-braderie-kolenkitplein");
+  EXPECT_FALSE(first.at("sharedTerms").as_array().empty());
+  // Editing an initiative: it does not clash with itself.
+  HttpReply itself = Post(target, R"({"initiativeId":"i-braderie-kolenkitplein",
+      "kind":"INITIATIVE_KIND_STREET_MARKET","title":"Braderie op het Kolenkitplein",
+      "when":{"startDate":"2026-06-13"},"place":{"text":"Kolenkitplein","locationId":"kolenkitplein"}})",
+                          dewi);
+  ASSERT_EQ(itself.status, 200) << itself.body;
+  for (const auto& c : itself.Json().at("clashes").as_array()) {
+    EXPECT_NE(c.at("initiativeId"), "i-braderie-kolenkitplein");
+  }
+
+  EXPECT_EQ(Post(target, R"({"title":"x","unknown":1})", dewi).Code(), "bad_request");
+  EXPECT_EQ(Post(target, R"({"title":"x"})", SignIn("olaf")).status, 200) << "auditors read";
+  EXPECT_EQ(Post("/api/v1/platforms/noord/clash-preview", R"({"title":"x"})", dewi).Code(),
+            "platform_not_found");
+  EXPECT_EQ(Head(), head) << "a preview records nothing";
+}
+
 TEST_F(HttpApiTest, SignOutEndsTheSession) {
   const std::string token = SignIn("dewi");
   EXPECT_EQ(Get("/api/v1/platforms", token).status, 200);

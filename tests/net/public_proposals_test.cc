@@ -155,7 +155,11 @@ TEST_F(PublicProposalsTest, WhatAPublicFormMustRefuseIsRefusedAndChangesNothing)
   EXPECT_EQ(refused(unreachable, 400, "invalid_contact").Json().at("details").at("field"),
             "contact");
   refused(Proposal(""), 400, "missing_field");
-  refused(Proposal(std::string(201, 'x')), 400, "text_too_long");
+  EXPECT_EQ(refused(Proposal(std::string(201, 'x')), 400, "text_too_long")
+                .Json()
+                .at("details")
+                .at("field"),
+            "title");
   json::object wrong_type = Proposal("Bankjes");
   wrong_type["name"] = 42;
   refused(wrong_type, 400, "bad_request");

@@ -119,5 +119,22 @@ TEST(IsoWeekTest, WeeksRunMondayToSundayWithoutGaps) {
   }
 }
 
+TEST(AmsterdamDayTest, TheCivilDateInAmsterdamAcrossMidnightAndTheClockChanges) {
+  const auto at = [](const char* date, int64_t seconds) {
+    return static_cast<int64_t>(*ParseIsoDate(date)) * 86400 + seconds;
+  };
+  // Winter (UTC+1) and summer (UTC+2): the date turns at 23:00 and 22:00 UTC.
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-12-31", 22 * 3600 + 59 * 60))), "2026-12-31");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-12-31", 23 * 3600))), "2027-01-01");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-06-30", 21 * 3600 + 59 * 60))), "2026-06-30");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-06-30", 22 * 3600))), "2026-07-01");
+  // The clocks change on the last Sundays of March and October at 01:00 UTC.
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-03-28", 23 * 3600 - 1))), "2026-03-28");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-03-28", 23 * 3600))), "2026-03-29");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-10-24", 22 * 3600))), "2026-10-25");  // still CEST
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-10-25", 22 * 3600 + 59 * 60))), "2026-10-25");
+  EXPECT_EQ(FormatIsoDate(AmsterdamDay(at("2026-10-25", 23 * 3600))), "2026-10-26");  // CET
+}
+
 }  // namespace
 }  // namespace rotonde::projections

@@ -29,4 +29,9 @@ int32_t IsoWeekMonday(int32_t day);
 // 0 = Monday ... 6 = Sunday.
 int32_t Weekday(int32_t day);
 
+// The day number of the civil date in Amsterdam (CET, or CEST from the last Sunday of March
+// 01:00 UTC to the last Sunday of October 01:00 UTC) at `unix_seconds`. For the read layer's
+// "today": decide and evolve never read a clock.
+int32_t AmsterdamDay(int64_t unix_seconds);
+
 }  // namespace rotonde::projections

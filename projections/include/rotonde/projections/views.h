@@ -3,6 +3,8 @@
 // same view, so a view as of a log position is this function on a model folded up to it.
 #pragma once
 
+#include <optional>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,8 +20,12 @@ inline constexpr int kOverloadedTasks = 3;
 v1::BoardView BuildBoard(const PlatformModel& model);
 // Days from `from` to `to` (ISO dates, inclusive, at most 366 days) with what is on them.
 v1::CalendarView BuildCalendar(const PlatformModel& model, int32_t from_day, int32_t to_day);
-v1::ClashesView BuildClashes(const PlatformModel& model);
-v1::TasksView BuildTasks(const PlatformModel& model);
+// `today` (a day number, dates.h): time passes without events. A clash still open whose
+// days are all before it is closed as "past"; a task not done whose due date is before it
+// is overdue. nullopt: as the log alone says.
+v1::ClashesView BuildClashes(const PlatformModel& model,
+                             std::optional<int32_t> today = std::nullopt);
+v1::TasksView BuildTasks(const PlatformModel& model, std::optional<int32_t> today = std::nullopt);
 v1::MeetingsView BuildMeetings(const PlatformModel& model);
 v1::BudgetView BuildBudget(const PlatformModel& model);
 // `period`: an allocation period and expense year ("2026"), or "" for everything.
