@@ -11,7 +11,8 @@
 
 namespace rotonde::projections {
 
-inline constexpr const char* kSnapshotFormat = "rotonde-platform-4";  // positions are per platform
+// 6: with what clash detection learned on the platform (learned pairs, title-term counts).
+inline constexpr const char* kSnapshotFormat = "rotonde-platform-6";  // positions are per platform
 
 class ModelSnapshots {
  public:
