@@ -72,6 +72,8 @@ bool SamePlace(const v1::Place& a, const v1::Place& b) {
 std::vector<ClashFinding> FindClashes(const PlatformState& state, const InitiativeState& subject) {
   std::vector<ClashFinding> findings;
   if (!subject.active() || !subject.days.valid) return findings;
+  // The platform's own vocabulary and decisions (platform_state.h: similarity_context).
+  const SimilarityContext context = state.similarity_context();
   // The indexes hold active initiatives only.
   auto other_of = [&](const InitiativeState* other) -> const InitiativeState* {
     return other->id == subject.id ? nullptr : other;
@@ -83,7 +85,7 @@ std::vector<ClashFinding> FindClashes(const PlatformState& state, const Initiati
       for (const InitiativeState* candidate : *ongoing) {
         const InitiativeState* other = other_of(candidate);
         if (other == nullptr) continue;
-        const double similarity = Similarity(subject.fingerprint(), other->fingerprint());
+        const double similarity = Similarity(subject.fingerprint(), other->fingerprint(), context);
         if (subject.kind == v1::INITIATIVE_KIND_NEWSLETTER || similarity >= kSimilarThreshold) {
           findings.push_back(Finding(subject, *other, v1::CLASH_RULE_DUPLICATE_CHANNEL, similarity,
                                      other->days.first));
@@ -135,7 +137,7 @@ std::vector<ClashFinding> FindClashes(const PlatformState& state, const Initiati
     const bool channel = meeting && other->kind == v1::INITIATIVE_KIND_RESIDENTS_MEETING;
     // Text similarity is the costly part: only where a rule can use it.
     if (!overlap && !channel && !same_week) continue;
-    const double similarity = Similarity(subject.fingerprint(), other->fingerprint());
+    const double similarity = Similarity(subject.fingerprint(), other->fingerprint(), context);
     if (overlap) {
       const int32_t shared = std::max(subject.days.first, other->days.first);
       findings.push_back(

@@ -1,12 +1,17 @@
 #include "dutch_lexicon.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "dutch_stemmer.h"
+#include "embedded_data.h"
+#include "utf8_fold.h"
 
 namespace rotonde::projections::internal {
 namespace {
@@ -175,7 +180,8 @@ constexpr size_t kMinRemainderAfterModifier = 4;
 
 // Heads naming the form of an activity (after synonyms: cursus and workshop are "les",
 // club and comité "groep"), split off compounds as a term of their own.
-constexpr std::string_view kFormatHeads[] = {"begeleiding", "groep", "cafe", "les"};
+// A market ("kledingmarkt", "boekenmarkt") is a form too: what is sold decides the plan.
+constexpr std::string_view kFormatHeads[] = {"begeleiding", "groep", "cafe", "les", "markt"};
 // Heads naming its time, or just "an action": dropped from compounds. Longer first.
 constexpr std::string_view kTimeHeads[] = {"ochtend", "middag", "avond", "actie", "dag"};
 constexpr size_t kMinRemainderAfterHead = 4;
@@ -292,6 +298,172 @@ bool IsFormatWord(std::string_view word) {
     if (word == head) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------- activity lexicon
+
+namespace {
+
+// Informativeness: words ranked above kCommonRank in the frequency list get the floor, words
+// ranked beyond kRareRank (or absent) 1, and in between it rises with the log of the rank:
+// each tenfold rarer word says about as much more.
+constexpr double kCommonRank = 150;
+constexpr double kRareRank = 6000;
+constexpr float kMinInformativeness = 0.25f;
+
+// A compound's head must be this long to name its concept, and leave this much in front.
+constexpr size_t kMinHead = 4;
+constexpr size_t kMinModifier = 3;
+
+std::vector<std::string_view> Fields(std::string_view line, char separator) {
+  std::vector<std::string_view> fields;
+  for (size_t start = 0;;) {
+    const size_t end = line.find(separator, start);
+    fields.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return fields;
+    start = end + 1;
+  }
+}
+
+// The canonical content term of one folded word, as the text pipeline reads it (see
+// text_similarity.cc: AppendCanonicalTerms), without the form head.
+std::string CanonicalContent(const std::string& word) {
+  SplitCompound split = SplitFormatHead(StripGenericModifier(ApplySynonyms(word)));
+  return StemDutch(std::move(split.content));
+}
+
+struct ActivityLexicon {
+  std::vector<Concept> concepts;
+  std::unordered_map<std::string, const Concept*> words;  // folded and canonical forms
+  // Phrases by their first word: the rest of their words, and the concept.
+  std::unordered_multimap<std::string, std::pair<std::vector<std::string>, const Concept*>> phrases;
+  std::vector<std::string> conflicts;
+  size_t longest_word = 0;
+  std::unordered_map<std::string, uint32_t> rank;  // canonical term -> best frequency rank
+
+  ActivityLexicon() {
+    const std::string_view text = ActivityLexiconTsv();
+    std::vector<std::vector<std::string_view>> rows;
+    for (std::string_view line : Fields(text, '\n')) {
+      if (line.empty() || line.front() == '#') continue;
+      std::vector<std::string_view> fields = Fields(line, '\t');
+      // class, concept, words and an optional English gloss for reviewers (not read).
+      if (fields.size() != 3 && fields.size() != 4) {
+        conflicts.push_back("malformed line: " + std::string(line));
+        continue;
+      }
+      rows.push_back(std::move(fields));
+    }
+    concepts.reserve(rows.size());  // `words` points into it
+    for (const auto& fields : rows) {
+      Concept entry;
+      entry.name = fields[1];
+      entry.index = static_cast<uint32_t>(concepts.size());
+      const std::string_view cls = fields[0];
+      entry.term_class = cls == "form"       ? TermClass::kForm
+                         : cls == "feast"    ? TermClass::kFeast
+                         : cls == "audience" ? TermClass::kAudience
+                         : cls == "place"    ? TermClass::kPlace
+                         : cls == "occasion" ? TermClass::kOccasion
+                                             : TermClass::kActivity;
+      concepts.push_back(entry);
+    }
+    // Words as listed first, then their canonical forms where no listed word has that
+    // form: "kookcafe" reads as "kook", which "koken" already names, and "dansavond" as
+    // "dans". Two concepts listing one word is an error of the lexicon (its test).
+    std::vector<std::pair<std::string, const Concept*>> canonical_forms;
+    for (size_t c = 0; c < rows.size(); ++c) {
+      const Concept* entry = &concepts[c];
+      Add(std::string(entry->name), entry);
+      for (std::string_view listed : Fields(rows[c][2], ',')) {
+        std::vector<std::string> folded;
+        for (FoldedWord& w : FoldWords(listed)) folded.push_back(std::move(w.text));
+        if (folded.empty()) continue;
+        if (folded.size() == 1) {
+          Add(folded[0], entry);
+          std::string canonical = CanonicalContent(folded[0]);
+          if (canonical.size() >= 2 && !IsStopWord(canonical)) {
+            canonical_forms.emplace_back(std::move(canonical), entry);
+          }
+          continue;
+        }
+        std::string first = std::move(folded[0]);
+        folded.erase(folded.begin());
+        phrases.emplace(std::move(first), std::make_pair(std::move(folded), entry));
+      }
+    }
+    for (auto& [canonical, entry] : canonical_forms) words.try_emplace(canonical, entry);
+    const std::string_view frequency = DutchWordFrequency();
+    uint32_t next_rank = 1;
+    for (std::string_view line : Fields(frequency, '\n')) {
+      if (line.empty() || line.front() == '#') continue;
+      const std::string word(Fields(line, ' ')[0]);
+      const uint32_t r = next_rank++;
+      for (const std::string& key : {word, StemDutch(word)}) rank.try_emplace(key, r);
+    }
+  }
+
+  void Add(const std::string& word, const Concept* entry) {
+    auto [it, inserted] = words.emplace(word, entry);
+    if (!inserted && it->second != entry) {
+      conflicts.push_back(word + ": " + std::string(it->second->name) + ", " +
+                          std::string(entry->name));
+    }
+    longest_word = std::max(longest_word, word.size());
+  }
+};
+
+const ActivityLexicon& GetActivityLexicon() {
+  static const ActivityLexicon* const lexicon = new ActivityLexicon();
+  return *lexicon;
+}
+
+}  // namespace
+
+const Concept* FindConcept(std::string_view word) {
+  const ActivityLexicon& lexicon = GetActivityLexicon();
+  auto it = lexicon.words.find(std::string(word));
+  return it == lexicon.words.end() ? nullptr : it->second;
+}
+
+const Concept* FindHeadConcept(std::string_view term, std::string* modifier) {
+  const ActivityLexicon& lexicon = GetActivityLexicon();
+  for (size_t at = kMinModifier; at + kMinHead <= term.size(); ++at) {
+    if (term.size() - at > lexicon.longest_word) continue;
+    auto it = lexicon.words.find(std::string(term.substr(at)));
+    if (it != lexicon.words.end()) {
+      *modifier = std::string(term.substr(0, at));
+      return it->second;
+    }
+  }
+  return nullptr;
+}
+
+size_t MatchPhrase(const std::vector<std::string_view>& words, size_t at, const Concept** found) {
+  const ActivityLexicon& lexicon = GetActivityLexicon();
+  size_t best = 0;
+  auto [begin, end] = lexicon.phrases.equal_range(std::string(words[at]));
+  for (auto it = begin; it != end; ++it) {
+    const std::vector<std::string>& rest = it->second.first;
+    if (rest.size() + 1 <= best || at + rest.size() >= words.size()) continue;
+    if (std::equal(rest.begin(), rest.end(), words.begin() + static_cast<long>(at) + 1)) {
+      best = rest.size() + 1;
+      *found = it->second.second;
+    }
+  }
+  return best;
+}
+
+size_t ConceptCount() { return GetActivityLexicon().concepts.size(); }
+
+std::vector<std::string> LexiconConflicts() { return GetActivityLexicon().conflicts; }
+
+float Informativeness(std::string_view term) {
+  const ActivityLexicon& lexicon = GetActivityLexicon();
+  auto it = lexicon.rank.find(std::string(term));
+  if (it == lexicon.rank.end()) return 1.0f;
+  const double share = std::log(it->second / kCommonRank) / std::log(kRareRank / kCommonRank);
+  return static_cast<float>(std::clamp(share, double{kMinInformativeness}, 1.0));
 }
 
 }  // namespace rotonde::projections::internal

@@ -1,9 +1,24 @@
 // Clashes: detected (by the decision that changed an initiative), resolved, dismissed,
 // reopened; a merge proposed, accepted by each side or declined; and the initiatives merged,
-// where the absorbed one's organizers join the survivor and it keeps a pointer to it.
+// where the absorbed one's organizers join the survivor and it keeps a pointer to it. A
+// merge and a dismissal also teach the platform's text comparison (PlatformTables::learned).
 #include "evolvers.h"
 
 namespace rotonde::projections::clashes {
+namespace {
+
+// Learns from a decision about two initiatives: the title terms only one of them has name
+// the same activity (`same`: they were merged) or keep plans apart (the clash was dismissed).
+void LearnFrom(PlatformTables& t, std::string_view a, std::string_view b, bool same) {
+  const InitiativeState* first = t.initiatives.Find(a);
+  const InitiativeState* second = t.initiatives.Find(b);
+  if (first == nullptr || second == nullptr) return;
+  const auto [only_first, only_second] =
+      DistinctTitleTerms(first->fingerprint(), second->fingerprint());
+  t.learned.Learn(only_first, only_second, same);
+}
+
+}  // namespace
 
 void Detected(PlatformTables& t, const v1::EventRecord& record, const v1::ClashDetected& e) {
   ClashState clash;
@@ -31,6 +46,8 @@ void Dismissed(PlatformTables& t, const v1::ClashDismissed& e) {
   if (clash == nullptr) return;
   clash->status = ClashStatus::kDismissed;
   clash->dismiss_reason = e.reason();
+  // "Bewust apart" with a reason: the organizers say these are different plans.
+  if (!e.reason().empty()) LearnFrom(t, clash->initiative_a, clash->initiative_b, false);
 }
 
 void Reopened(PlatformTables& t, const v1::ClashReopened& e) {
@@ -73,6 +90,8 @@ void Merged(PlatformTables& t, const v1::InitiativesMerged& e) {
   InitiativeState* surviving = t.initiatives.Find(e.surviving_initiative_id());
   InitiativeState* absorbed = t.initiatives.Find(e.absorbed_initiative_id());
   if (surviving == nullptr || absorbed == nullptr) return;
+  // Accepted by both sides: the two titles name one activity.
+  LearnFrom(t, surviving->id, absorbed->id, true);
   for (const auto& organizer : absorbed->organizers) {
     if (!surviving->IsOrganizer(organizer)) surviving->organizers.push_back(organizer);
   }

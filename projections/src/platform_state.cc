@@ -125,6 +125,9 @@ PlatformTables::PlatformTables(const PlatformTables& other)
       clashes(other.clashes),
       clash_by_pair(other.clash_by_pair),
       budget(other.budget),
+      learned(other.learned),
+      term_initiatives(other.term_initiatives),
+      counted_initiatives(other.counted_initiatives),
       streams(other.streams),
       commands(other.commands) {
   for (const auto& [id, initiative] : initiatives.map()) IndexInitiative(initiative);
@@ -256,6 +259,16 @@ v1::Role PlatformState::RoleOf(std::string_view member_id) const {
 const ClashState* PlatformState::ClashBetween(std::string_view a, std::string_view b) const {
   auto it = tables_->clash_by_pair.find(PairKey(a, b));
   return it == tables_->clash_by_pair.end() ? nullptr : Clash(it->second);
+}
+
+const LearnedTerms& PlatformState::learned_terms() const { return tables_->learned; }
+
+SimilarityContext PlatformState::similarity_context() const {
+  SimilarityContext context;
+  context.learned = &tables_->learned;
+  context.document_frequency = &tables_->term_initiatives;
+  context.documents = tables_->counted_initiatives;
+  return context;
 }
 
 std::string PairKey(std::string_view a, std::string_view b) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rotonde/base/string_map.h"
@@ -97,6 +98,14 @@ struct PlatformTables {
   EntityTable<ClashState> clashes;
   StringMap<std::string> clash_by_pair;  // PairKey(a, b) -> clash id
   BudgetState budget;
+  // What the platform's own decisions teach its clash detection (PlatformState::
+  // similarity_context): term pairs from merges (the same activity) and dismissals (kept
+  // apart), folded by clashes::Merged and clashes::Dismissed; and in how many initiatives
+  // each title term (TermHash) was, over `counted_initiatives` initiatives, folded by
+  // initiatives::Proposed and Updated, at most kMaxPlatformTerms terms.
+  LearnedTerms learned;
+  std::unordered_map<uint64_t, uint32_t> term_initiatives;
+  uint32_t counted_initiatives = 0;
   // Indexes for clash detection and calendars. Invariant: they hold exactly the active
   // initiatives with valid dates (by each of their days, up to kMaxInitiativeDays, or, when
   // ongoing, by kind), sorted by id; they point into `initiatives`, whose nodes never move.

@@ -141,6 +141,24 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
   budget->set_overhead_cap_percent(b.overhead_cap_percent);
   for (const auto& [id, line] : b.spending) *budget->add_spending() = SummarizeSpending(line);
   for (const auto& e : b.expenses) *budget->add_expenses() = SummarizeExpense(e);
+  for (const bool same : {true, false}) {
+    for (const auto& [first, second] : same ? s.learned.same : s.learned.different) {
+      auto* x = out.add_learned_pairs();
+      x->set_first(first);
+      x->set_second(second);
+      x->set_same(same);
+    }
+  }
+  // A hash map: sorted, so that equal states give equal bytes.
+  std::vector<std::pair<uint64_t, uint32_t>> counts(s.term_initiatives.begin(),
+                                                    s.term_initiatives.end());
+  std::sort(counts.begin(), counts.end());
+  for (const auto& [term, initiatives] : counts) {
+    auto* x = out.add_term_counts();
+    x->set_term(term);
+    x->set_initiatives(initiatives);
+  }
+  out.set_counted_initiatives(s.counted_initiatives);
   for (const auto& [id, c] : s.clashes.map()) {
     auto* x = out.add_clashes();
     x->set_id(c.id);
@@ -305,6 +323,11 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     s.budget.expenses.push_back(
         {x.id(), x.spending_id(), x.amount_cents(), x.receipt_reference(), x.paid_to(), x.date()});
   }
+  for (const auto& x : in.learned_pairs()) {
+    s.learned.Add(x.first(), x.second(), x.same());
+  }
+  for (const auto& x : in.term_counts()) s.term_initiatives.emplace(x.term(), x.initiatives());
+  s.counted_initiatives = in.counted_initiatives();
   for (const auto& x : in.clashes()) {
     ClashState c;
     c.id = x.id();

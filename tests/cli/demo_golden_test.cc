@@ -80,7 +80,7 @@ TEST(DemoGolden, WritesTheSameEventsAsTheScriptItReplaced) {
   };
   EXPECT_EQ(per_type, expected_per_type);
   EXPECT_EQ(events.size(), 282u);
-  EXPECT_EQ(fingerprint.Hex(), "d0985e0512e28fbf");
+  EXPECT_EQ(fingerprint.Hex(), "7b7719b3022af0da");
 }
 
 }  // namespace

@@ -24,6 +24,15 @@ class ClashesTest : public DeciderTest {
     p.mutable_place()->set_text(place);
     return Do(command, actor);
   }
+  v1::Command NewProposal(v1::InitiativeKind kind, const std::string& title,
+                          const std::string& date) {
+    v1::Command command = NewCommand();
+    auto& p = *command.mutable_propose_initiative();
+    p.set_kind(kind);
+    p.set_title(title);
+    p.mutable_when()->set_start_date(date);
+    return command;
+  }
   static std::string IdOf(const Decision& d) {
     return d.value().at(0).event.initiative_proposed().initiative_id();
   }
@@ -342,6 +351,77 @@ TEST_F(ClashesTest, OneOrganizerOfBothSidesMergesAtOnce) {
   EXPECT_EQ(TypesOf(d),
             (Types{"MergeProposed", "MergeAccepted", "MergeAccepted", "InitiativesMerged"}));
   EXPECT_EQ(state_.Initiative(a)->merged_into, b);
+}
+
+// Issue 15: an accepted merge says the two titles name one activity; the platform learns it,
+// and a later pair naming the two that way clashes there (the text alone would not say so).
+TEST_F(ClashesTest, AMergeTeachesThePlatformThatTwoTitlesNameOneActivity) {
+  // Before: a potluck and a communal meal in one week are different plans to the text.
+  Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Potluck in het park", "2026-05-04");
+  const Decision before =
+      When(NewProposal(v1::INITIATIVE_KIND_OTHER, "Gezamenlijke maaltijd", "2026-05-07"), kDewi);
+  EXPECT_TRUE(Detected(before).empty());
+
+  // Given: on one day, a potluck and a "samen eten", merged by both sides.
+  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Potluck", "2026-06-13"));
+  const std::string b = IdOf(Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Samen eten", "2026-06-13"));
+  DoCommand(kBram, [&](v1::Command& c) {
+    c.mutable_propose_merge()->set_clash_id(ClashOf(a, b));
+    c.mutable_propose_merge()->set_surviving_initiative_id(a);
+  });
+  EXPECT_TRUE(state_.learned_terms().Same("potluck", "maaltijd"));
+
+  // When the same pair comes up in a later week: then it clashes on the text.
+  Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Potluck in het park", "2026-07-06");
+  const Decision after =
+      When(NewProposal(v1::INITIATIVE_KIND_OTHER, "Gezamenlijke maaltijd", "2026-07-09"), kDewi);
+  ASSERT_EQ(Detected(after).size(), 1u);
+  EXPECT_EQ(Detected(after)[0].rule(), v1::CLASH_RULE_SAME_WEEK_SIMILAR);
+}
+
+// A clash dismissed as "bewust apart" says its titles' differing terms keep plans apart:
+// playing football is not watching it. A later pair that differs the same way does not clash.
+TEST_F(ClashesTest, ADismissalTeachesThePlatformWhatKeepsPlansApart) {
+  // Before: opening a court and watching a match on a big screen look alike to the text.
+  Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Opening basketbalveld", "2026-05-04");
+  const Decision before =
+      When(NewProposal(v1::INITIATIVE_KIND_OTHER, "Basketbal kijken op groot scherm", "2026-05-07"),
+           kDewi);
+  EXPECT_EQ(Detected(before).size(), 1u);
+
+  // Given: such a clash, dismissed with a reason.
+  const std::string a =
+      IdOf(Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Voetbalkooi opening", "2026-06-13"));
+  const std::string b = IdOf(
+      Propose(kDewi, v1::INITIATIVE_KIND_OTHER, "Voetbal kijken op groot scherm", "2026-06-13"));
+  DoCommand(kDewi, [&](v1::Command& c) {
+    c.mutable_dismiss_clash()->set_clash_id(ClashOf(a, b));
+    c.mutable_dismiss_clash()->set_reason("bewust apart: spelen is geen kijken");
+  });
+  EXPECT_FALSE(state_.learned_terms().different.empty());
+
+  // When the same kind of pair comes up later: then no clash.
+  Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Opening basketbalveld", "2026-07-06");
+  const Decision after =
+      When(NewProposal(v1::INITIATIVE_KIND_OTHER, "Basketbal kijken op groot scherm", "2026-07-09"),
+           kDewi);
+  EXPECT_TRUE(Detected(after).empty());
+}
+
+// The learning is part of the state: a copy (as a snapshot restore makes) compares alike.
+TEST_F(ClashesTest, WhatThePlatformLearnedIsInItsState) {
+  const std::string a = IdOf(Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Potluck", "2026-06-13"));
+  const std::string b = IdOf(Propose(kBram, v1::INITIATIVE_KIND_OTHER, "Samen eten", "2026-06-13"));
+  DoCommand(kBram, [&](v1::Command& c) {
+    c.mutable_propose_merge()->set_clash_id(ClashOf(a, b));
+    c.mutable_propose_merge()->set_surviving_initiative_id(a);
+  });
+  const projections::PlatformState copy = state_;
+  EXPECT_EQ(copy.learned_terms().same, state_.learned_terms().same);
+  EXPECT_EQ(copy.similarity_context().documents, 2u);
+  const auto* counts = copy.similarity_context().document_frequency;
+  ASSERT_NE(counts, nullptr);
+  EXPECT_EQ(counts->at(projections::TermHash("potluck")), 1u);
 }
 
 }  // namespace

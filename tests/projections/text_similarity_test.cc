@@ -8,8 +8,10 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "dutch_lexicon.h"
 #include "trigram_baseline.h"
 
 namespace rotonde::projections {
@@ -107,12 +109,12 @@ TEST(ContentTermsTest, DropsStopAndFillerWords) {
 TEST(ContentTermsTest, StemsPluralsAndDiminutives) {
   EXPECT_EQ(ContentTerms("braderieën"), Words({"braderie"}));
   EXPECT_EQ(ContentTerms("kraampjes kraam kramen"), Words({"kraam"}));
-  EXPECT_EQ(ContentTerms("flyers flyer"), Words({"flyer"}));
-  EXPECT_EQ(ContentTerms("geveltuintjes geveltuin"), Words({"geveltuin"}));
-  EXPECT_EQ(ContentTerms("lichtjes lichtje licht"), Words({"licht"}));
+  EXPECT_EQ(ContentTerms("stickers sticker"), Words({"sticker"}));
+  EXPECT_EQ(ContentTerms("bordjes bord"), Words({"bord"}));
+  EXPECT_EQ(ContentTerms("stoeltjes stoeltje stoel"), Words({"stoel"}));
   EXPECT_EQ(ContentTerms("krantje kranten krant"), Words({"krant"}));
   EXPECT_EQ(ContentTerms("spullen bomen boom"), Words({"spul", "boom"}));
-  EXPECT_EQ(ContentTerms("fiets fietsen"), Words({"fiets"}));
+  EXPECT_EQ(ContentTerms("fiets fietsen"), Words({"fietsen"}));  // the lexicon's concept
   EXPECT_EQ(ContentTerms("balletjes"), Words({"bal"}));
 }
 
@@ -128,10 +130,25 @@ TEST(ContentTermsTest, MapsSynonymsAndGenericModifiers) {
   EXPECT_EQ(ContentTerms("zomerfeest"), Words({"feest"}));     // the season is the date
 }
 
+TEST(ContentTermsTest, ReadsTheActivityLexicon) {
+  // Words, phrases and loanwords of one activity meet in its concept.
+  EXPECT_EQ(ContentTerms("karaoke meezingavond"), Words({"zingen"}));
+  EXPECT_EQ(ContentTerms("speurtocht vossenjacht"), Words({"speurtocht"}));
+  EXPECT_EQ(ContentTerms("potluck, iedereen neemt iets mee"), Words({"potluck"}));
+  EXPECT_EQ(ContentTerms("minibieb, een boekenkastje voor de buurt"), Words({"boekenruil"}));
+  EXPECT_EQ(ContentTerms("kookworkshop kookles"), Words({"koken"}));
+  // A compound the lexicon does not list reads by its head, and by its modifier when that
+  // is a concept too.
+  EXPECT_EQ(ContentTerms("buitenbioscoop"), Words({"film"}));
+  EXPECT_EQ(ContentTerms("kinderyoga"), Words({"yoga", "kind"}));
+  // Street names are places.
+  EXPECT_EQ(ContentTerms("Hoofdweg"), Words({"hoofdweg"}));
+}
+
 TEST(ContentTermsTest, SplitsFormAndTimeOffCompounds) {
-  EXPECT_EQ(ContentTerms("kookworkshop kookles"), Words({"kook", "les"}));
-  EXPECT_EQ(ContentTerms("voorleesochtend voorlezen"), Words({"voorlees"}));
-  EXPECT_EQ(ContentTerms("taalcafé"), Words({"taal", "cafe"}));
+  EXPECT_EQ(ContentTerms("glasworkshop glascursus"), Words({"glas", "les"}));
+  EXPECT_EQ(ContentTerms("kleurochtend"), Words({"kleur"}));
+  EXPECT_EQ(ContentTerms("fietscafé"), Words({"fietsen", "cafe"}));
   EXPECT_EQ(ContentTerms("burendag"), Words({"burendag"}));  // "buren" alone is filler
 }
 
@@ -189,12 +206,25 @@ TEST(SimilarityTest, CompoundsMeetTheirSplitForms) {
 }
 
 TEST(SimilarityTest, CompoundMadeOfTheOtherSidesWordsIsPresent) {
-  EXPECT_GE(Sim("Boekenruil", "", "Ruil je boek", ""), 0.9);  // boek + en + ruil
+  EXPECT_GE(Sim("Boekenruil", "", "Ruil je boek", ""), kSimilarThreshold);  // boek + en + ruil
   EXPECT_EQ(SharedTerms(TextFingerprint::Build("Boekenruil", ""),
                         TextFingerprint::Build("Ruil je boek", "")),
-            Words({"boek", "ruil"}));
+            Words({"boekenruil"}));
   EXPECT_GE(Sim("Kinderkledingbeurs", "", "Beurs met kleding voor kinderen", ""),
             kSimilarThreshold);
+}
+
+TEST(SimilarityTest, TheActivityDecidesNotTheAudienceOrTheDay) {
+  EXPECT_LT(Sim("Filmavond voor kinderen", "", "Spelletjesavond voor kinderen", ""),
+            kSimilarThreshold);
+  EXPECT_LT(Sim("Dansles", "", "Gymnastiek", ""), kSimilarThreshold);
+  EXPECT_LT(Sim("Opening buurthuis", "", "Opening speeltuin", ""), kSimilarThreshold);
+  EXPECT_LT(Sim("Herdenking 4 mei", "", "Herdenking Keti Koti", ""), kSimilarThreshold);
+  EXPECT_LT(Sim("Seniorenbingo", "", "Kinderbingo", ""), kSimilarThreshold);
+  EXPECT_GE(Sim("Karaoke", "", "Meezingavond", ""), kSimilarThreshold);
+  EXPECT_GE(Sim("Speurtocht", "", "Vossenjacht", ""), kSimilarThreshold);
+  EXPECT_GE(Sim("Potluck", "", "Samen eten", "iedereen neemt iets mee"), kSimilarThreshold);
+  EXPECT_GE(Sim("Minibieb", "", "Boekenkastje voor de buurt", ""), kSimilarThreshold);
 }
 
 TEST(SimilarityTest, NamesInsideSentencesCountLess) {
@@ -214,12 +244,50 @@ TEST(SimilarityTest, ClearNegativesStayBelowThreshold) {
   EXPECT_LT(Sim("Nieuwsbrief", "", "Nieuwjaarsborrel", ""), kSimilarThreshold);
 }
 
+TEST(SimilarityTest, TermsCommonOnThePlatformWeighLess) {
+  const TextFingerprint a = TextFingerprint::Build("Zwerfboekenkast Staatsliedenbuurt", "");
+  const TextFingerprint b = TextFingerprint::Build("Staatsliedenbuurt opfleuren", "");
+  std::unordered_map<uint64_t, uint32_t> counts;
+  SimilarityContext context;
+  context.document_frequency = &counts;
+  context.documents = 40;
+  const double alone = Similarity(a, b, context);
+  EXPECT_EQ(alone, Similarity(a, b));  // the term is on no other initiative: as without
+  // Every initiative of this platform names the neighbourhood: it says nothing here.
+  counts[TermHash("staatsliedenbuurt")] = 40;
+  EXPECT_LT(Similarity(a, b, context), alone);
+  EXPECT_EQ(Similarity(a, b, context), Similarity(b, a, context));
+  // Too few initiatives to know the platform's vocabulary: no change.
+  context.documents = 5;
+  counts[TermHash("staatsliedenbuurt")] = 5;
+  EXPECT_EQ(Similarity(a, b, context), alone);
+}
+
+TEST(LearnedTermsTest, TheLaterDecisionWinsAndTheSetsAreBounded) {
+  LearnedTerms learned;
+  learned.Learn({"potluck"}, {"maaltijd"}, /*same=*/true);
+  EXPECT_TRUE(learned.Same("maaltijd", "potluck"));
+  learned.Learn({"maaltijd"}, {"potluck"}, /*same=*/false);
+  EXPECT_FALSE(learned.Same("maaltijd", "potluck"));
+  EXPECT_TRUE(learned.Different("potluck", "maaltijd"));
+  for (size_t i = 0; i < LearnedTerms::kMaxPairs + 10; ++i) {
+    learned.Learn({"a" + std::to_string(i)}, {"b"}, /*same=*/true);
+  }
+  EXPECT_EQ(learned.same.size(), LearnedTerms::kMaxPairs);
+}
+
 TEST(SharedTermsTest, NamesThePartsTwoTextsShare) {
   const TextFingerprint a = TextFingerprint::Build("Kledingweggeefactie", "");
   const TextFingerprint b = TextFingerprint::Build("Weggeefactie kleding", "bij het metrostation");
   EXPECT_EQ(SharedTerms(a, b), Words({"kleding", "weggeefactie"}));
   EXPECT_EQ(SharedTerms(b, a), Words({"kleding", "weggeefactie"}));
   EXPECT_TRUE(SharedTerms(a, TextFingerprint::Build("Parkconcert", "")).empty());
+}
+
+TEST(ActivityLexiconTest, EveryWordNamesOneConcept) {
+  EXPECT_GE(internal::ConceptCount(), 250u);
+  const std::vector<std::string> conflicts = internal::LexiconConflicts();
+  EXPECT_TRUE(conflicts.empty()) << ::testing::PrintToString(conflicts);
 }
 
 // ---------------------------------------------------------------- the labelled set
@@ -229,9 +297,9 @@ struct LabelledPair {
   std::string title_a, description_a, title_b, description_b, why;
 };
 
-std::vector<LabelledPair> LoadLabelledSet() {
-  std::ifstream in(ROTONDE_SIMILAR_INITIATIVES_TSV);
-  EXPECT_TRUE(in) << "cannot open " << ROTONDE_SIMILAR_INITIATIVES_TSV;
+std::vector<LabelledPair> LoadLabelledSet(const char* path = ROTONDE_SIMILAR_INITIATIVES_TSV) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << "cannot open " << path;
   std::vector<LabelledPair> pairs;
   std::string line;
   std::getline(in, line);  // header
@@ -317,6 +385,55 @@ TEST(LabelledSetTest, DutchSimilarityBeatsDecidimTrigrams) {
   EXPECT_GE(ours.precision(), 0.90);
   EXPECT_GE(ours.recall(), 0.90);
   EXPECT_GT(ours.f1(), decidim.f1());
+}
+
+// The two halves of a labelled set written for issue 15 ("clashes people can trust"), by
+// someone other than who built the method, of Dutch initiative pairs it never saw. The
+// tuning half may be read and tuned on; the held-out half is read only here, and only its
+// figures are printed (never its misses), so that it stays an estimate of how the method
+// does on text nobody has looked at.
+Score ScoreSet(const std::vector<LabelledPair>& pairs, bool print_misses) {
+  Score score;
+  for (const LabelledPair& p : pairs) {
+    const double similarity = Similarity(TextFingerprint::Build(p.title_a, p.description_a),
+                                         TextFingerprint::Build(p.title_b, p.description_b));
+    score.Add(similarity >= kSimilarThreshold, p.match);
+    if (print_misses && (similarity >= kSimilarThreshold) != p.match) {
+      std::cout << "  miss (" << (p.match ? "match" : "nomatch") << ", " << similarity
+                << "): " << p.title_a << " | " << p.title_b << "  -- " << p.why << "\n";
+    }
+  }
+  return score;
+}
+
+TEST(LabelledSetTest, TuningHalfOfUnseenPairs) {
+  const std::vector<LabelledPair> pairs = LoadLabelledSet(ROTONDE_CLASH_PAIRS_TUNING_TSV);
+  ASSERT_GE(pairs.size(), 200u);
+  const Score score = ScoreSet(pairs, /*print_misses=*/true);
+  std::cout << score.Report("tuning half") << " at threshold " << kSimilarThreshold << "\n";
+  EXPECT_GE(score.precision(), 0.90);
+  EXPECT_GE(score.recall(), 0.90);
+}
+
+// The held-out half: pairs the lexicon and weights were never tuned on, whose misses are never
+// printed (a printed miss would be tuned away). The product's floor is 0.90 for both; what
+// the detector reaches is 0.88 and 0.88 (docs/domain.md says what bounds it), so this test
+// guards that level against regressions until the floor is met: it is not the floor.
+constexpr double kHeldOutFloor = 0.90;
+constexpr double kHeldOutReached = 0.88;
+
+TEST(LabelledSetTest, HeldOutHalfOfUnseenPairs) {
+  const std::vector<LabelledPair> pairs = LoadLabelledSet(ROTONDE_CLASH_PAIRS_HELDOUT_TSV);
+  ASSERT_GE(pairs.size(), 200u);
+  const Score score = ScoreSet(pairs, /*print_misses=*/false);
+  std::cout << score.Report("held-out half") << " at threshold " << kSimilarThreshold
+            << "; the floor is " << kHeldOutFloor
+            << (score.precision() >= kHeldOutFloor && score.recall() >= kHeldOutFloor
+                    ? ": met"
+                    : ": NOT MET")
+            << "\n";
+  EXPECT_GE(score.precision(), kHeldOutReached - 0.005);
+  EXPECT_GE(score.recall(), kHeldOutReached - 0.005);
 }
 
 // ---------------------------------------------------------------- the baseline itself

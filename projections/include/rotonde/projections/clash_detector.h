@@ -11,6 +11,11 @@
 //     OTHER) or similar texts (text_similarity.h). Score: the text similarity, at least
 //     0.5 for the same kind.
 //
+// Texts are compared in the platform's SimilarityContext (PlatformState::
+// similarity_context): what its merges and dismissals taught, and how common each title term
+// is among its initiatives; so the same texts may be similar on one platform and not on
+// another, and on one platform after a decision and not before.
+//
 // Pure: a function of the state and the subject. The subject need not be in the state: the
 // deciders check a proposed or updated initiative before its event exists, and emit a
 // ClashDetected for each finding in the same decision.

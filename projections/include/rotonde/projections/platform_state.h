@@ -34,6 +34,11 @@ using EntityMap = std::map<std::string, Entity, std::less<>>;
 // decider, so the day index stays small.
 inline constexpr int32_t kMaxInitiativeDays = 92;
 
+// A platform counts its initiatives' title terms for at most this many distinct terms (a
+// term first seen when the table is full is not counted), which bounds its memory; a few
+// hundred initiatives use a fraction of it.
+inline constexpr size_t kMaxPlatformTerms = 8192;
+
 struct MemberState {
   std::string id;
   std::string name;
@@ -293,6 +298,16 @@ class PlatformState {
   v1::Role RoleOf(std::string_view member_id) const;
   // The clash between two initiatives (either order), if one was ever detected.
   const ClashState* ClashBetween(std::string_view a, std::string_view b) const;
+
+  // What this platform's decisions taught the comparison of texts: the title terms of two
+  // merged initiatives name the same activity; those of a dismissed clash ("bewust apart")
+  // keep plans apart. Folded from InitiativesMerged and ClashDismissed, so a replay learns
+  // the same; at most LearnedTerms::kMaxPairs pairs of each kind.
+  const LearnedTerms& learned_terms() const;
+  // The context FindClashes compares texts in: learned_terms(), and in how many of the
+  // platform's initiatives each title term is (terms most of them carry weigh less). Points
+  // into this state: valid while it lives and is not changed.
+  SimilarityContext similarity_context() const;
 
   // Initiatives by id: pointers into initiatives(), stable while the state lives.
   using InitiativeSet = std::vector<const InitiativeState*>;

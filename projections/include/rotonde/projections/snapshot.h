@@ -11,8 +11,9 @@
 
 namespace rotonde::projections {
 
-inline constexpr const char* kSnapshotFormat =
-    "rotonde-platform-5";  // proposals know when they came
+// 5: proposals know when they came; 6: with what clash detection learned on the platform
+// (learned pairs, title-term counts).
+inline constexpr const char* kSnapshotFormat = "rotonde-platform-6";
 
 class ModelSnapshots {
  public:
