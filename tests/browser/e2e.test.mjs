@@ -15,6 +15,7 @@ import {nl} from '../../web-client/js/strings-nl.js';
 const Z = '2027-05-22';  // a Saturday nobody in the demo has plans for
 const TITLE_A = 'Voorjaarsbraderie op het Kolenkitplein';
 const TITLE_B = 'Lentebraderie aan de Bos en Lommerweg';
+const PLACE_B = 'Bos en Lommerweg, bij de metro';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 const scene = scenario();
@@ -37,6 +38,22 @@ async function toHome(p) {
   await p.page.locator('h1', {hasText: 'Samenwerkingsrotonde'}).waitFor();
 }
 
+// The next clash preview (POST …/clash-preview) the page asks for whose draft satisfies
+// `want`: {draft, answer}.
+function nextPreview(page, want = () => true) {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/platforms/${PLATFORM}/clash-preview`)
+    && want(r.request().postDataJSON()), {timeout: 20000})
+    .then(async (r) => ({draft: r.request().postDataJSON(), answer: await r.json()}));
+}
+
+// The form's hint as drawn: [initiative id, rule] per card, in order, once it is `want`.
+async function hintsAre(page, want) {
+  const cards = page.locator('#lookalikes li[data-initiative]');
+  const read = () => cards.evaluateAll((els) => els.map((e) => [e.dataset.initiative, e.dataset.rule]));
+  for (let i = 0; i < 100 && JSON.stringify(await read()) !== JSON.stringify(want); i += 1) await page.waitForTimeout(100);
+  assert.deepEqual(await read(), want);
+}
+
 function clashCard(p) {
   return p.page.locator('#clashes li[data-clash]', {hasText: TITLE_A}).filter({hasText: TITLE_B});
 }
@@ -54,17 +71,62 @@ test('two volunteers planning the same braderie find each other and join forces,
   const mine = bram.page.locator('#upcoming a', {hasText: TITLE_A});
   await mine.focus();
 
-  // B starts another on Z and is warned while typing, before sending anything.
-  await propose(dewi, {title: TITLE_B, kind: 'INITIATIVE_KIND_STREET_MARKET', date: Z, place: 'Bos en Lommerweg, bij de metro'});
-  const warning = dewi.page.locator('#lookalikes li[data-initiative]', {hasText: TITLE_A});
-  await warning.waitFor({timeout: 2000});
+  // B starts another and is warned while typing, before sending anything: by the server, whose
+  // rules will raise the clash (POST clash-preview), so the hint and the rotonde agree.
+  const asked = [];
+  const onRequest = (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/clash-preview')) asked.push(r.postDataJSON());
+  };
+  dewi.page.on('request', onRequest);
+  await dewi.page.locator('nav a[data-nav="initiatives"]').click();
+  await dewi.page.getByRole('link', {name: 'Nieuw initiatief'}).click();
+  const title = dewi.page.getByLabel('Naam van het initiatief');
+  // Two letters and no date: nothing to ask about yet.
+  await title.pressSequentially('Le');
+  await dewi.page.waitForTimeout(800);
+  assert.deepEqual(asked, []);
+  // Typed on: asked once the typing pauses, not at every key; before a date, what looks alike.
+  const undated = nextPreview(dewi.page, (d) => d.title === TITLE_B);
+  await title.pressSequentially(TITLE_B.slice(2), {delay: 20});
+  const alike = await undated;
+  assert.ok(asked.length < 10, `${asked.length} previews for ${TITLE_B.length - 2} keys`);
+  assert.equal(alike.draft.when.startDate, '');
+  assert.equal(alike.draft.initiativeId, undefined, 'a new initiative has no id yet');
+  assert.ok(alike.answer.clashes.length > 0, JSON.stringify(alike.answer));
+  assert.deepEqual([...new Set(alike.answer.clashes.map((c) => c.rule))], ['similar']);
+  await hintsAre(dewi.page, alike.answer.clashes.map((c) => [c.initiativeId, 'similar']));
+  // Why: the words both use, as the server found them.
+  const words = alike.answer.clashes[0].sharedTerms;
+  assert.ok(words.length > 0, JSON.stringify(alike.answer.clashes[0]));
+  const first = dewi.page.locator('#lookalikes li[data-initiative]').first();
+  assert.ok((await first.innerText()).includes(`lijkt erop: ${words.join(', ')}`), await first.innerText());
+
+  // On Z, at another place: the same day as A's, the rule the rotonde will use.
+  const dated = nextPreview(dewi.page, (d) => d.when.startDate === Z && d.place && d.place.text === PLACE_B);
+  await dewi.page.getByLabel('Soort').selectOption('INITIATIVE_KIND_STREET_MARKET');
+  await dewi.page.getByLabel('Datum').fill(Z);
+  await dewi.page.getByLabel('Plek').fill(PLACE_B);
+  const {answer} = await dated;
+  const hinted = answer.clashes[0];
+  assert.equal(hinted.title, TITLE_A, JSON.stringify(answer));
+  assert.equal(hinted.rule, 'CLASH_RULE_SAME_DAY');
+  assert.equal(hinted.day, Z);
+  await hintsAre(dewi.page, answer.clashes.map((c) => [c.initiativeId, c.rule]));
+  const warning = dewi.page.locator(`#lookalikes li[data-initiative="${hinted.initiativeId}"]`);
   assert.match(await warning.innerText(), /zelfde dag/);
+  assert.match(await warning.innerText(), new RegExp(TITLE_A));
   assert.match(await dewi.page.locator('#lookalike-status').innerText(), /lijk/);
   await screenshot(dewi.page, 'propose-warning-390');
+  dewi.page.off('request', onRequest);
 
-  // B submits anyway: both dashboards show the clash within 2 s, without a reload.
+  // B submits anyway: both dashboards show the clash within seconds, without a reload.
   await dewi.page.getByRole('button', {name: 'Toch apart voorstellen'}).click();
-  await clashCard(bram).waitFor({timeout: 2000});
+  await clashCard(bram).waitFor({timeout: 5000});
+  // The clash the rules raised is the one the hint named, by the same rule.
+  const shown = clashCard(bram);
+  assert.equal(await shown.locator(`a[href="#/initiatives/${hinted.initiativeId}"]`).count(), 1);
+  const rule = nl[`rule.${hinted.rule}`];
+  assert.equal((await shown.locator('.meta').first().innerText()).split(' · ')[0], rule);
   // A's screen reader hears it; A's focus stayed where it was, though the item changed.
   await bram.page.locator('#announcer').filter({hasText: 'Botsing:'}).filter({hasText: TITLE_A}).waitFor({timeout: 3000});
   await bram.page.locator('#upcoming li', {hasText: TITLE_A}).locator('.badge-clash').waitFor();

@@ -6,11 +6,14 @@
 // it cannot change it; saving nothing new says so in Dutch. At 390 px, with the keyboard.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {scenario, screenshot, serverEvents} from './harness.mjs';
+import {scenario, screenshot, serverEvents, PLATFORM} from './harness.mjs';
+import {nl} from '../../web-client/js/strings-nl.js';
 
 const ID = 'i-bewonersavond-portiekflats';  // dewi organizes it; a residents' meeting on 25 June 2026
 const TITLE = 'Bewonersavond renovatie portiekflats';
 const OLD_CLASH = 'c-im5vrxowhjijo';  // with "Bewonersavond groen en spelen", 9 June: within 30 days
+const GROEN = 'i-bewonersavond-groen';
+const ZOMERFEEST = 'i-zomerfeest';
 
 const scene = scenario();
 let dewi; let sanne; let carla;  // dewi organizes it, sanne is a member, carla a coordinator
@@ -45,6 +48,36 @@ async function openEdit(page) {
     .filter((f) => !f.labels || !f.labels.length || !f.labels[0].textContent.trim()).map((f) => f.name));
   assert.deepEqual(unlabelled, []);
   return panel;
+}
+
+// The next clash preview (POST …/clash-preview) the page asks for whose draft satisfies
+// `want`: {draft, answer}. Set up before what makes the form ask.
+function nextPreview(page, want = () => true) {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/platforms/${PLATFORM}/clash-preview`)
+    && want(r.request().postDataJSON()), {timeout: 20000})
+    .then(async (r) => ({draft: r.request().postDataJSON(), answer: await r.json()}));
+}
+
+// The form's hint as drawn: [initiative id, rule] per card, in order, once it is the answer's.
+async function hintIs(panel, answer) {
+  const want = answer.clashes.map((c) => [c.initiativeId, c.rule]);
+  const cards = panel.locator('#lookalikes li[data-initiative]');
+  const read = () => cards.evaluateAll((els) => els.map((e) => [e.dataset.initiative, e.dataset.rule]));
+  for (let i = 0; i < 100 && JSON.stringify(await read()) !== JSON.stringify(want); i += 1) await panel.page().waitForTimeout(100);
+  assert.deepEqual(await read(), want);
+}
+
+const ruleOf = (answer, id) => (answer.clashes.find((c) => c.initiativeId === id) || {}).rule;
+
+// The open clashes on the server between this initiative and another: {other id: rule}.
+async function openClashes(page) {
+  const view = await page.evaluate(async (p) => (await (await fetch(`/api/v1/platforms/${p}/views/clashes`)).json()).view, PLATFORM);
+  const out = {};
+  for (const c of view.open) {
+    if (c.initiativeA === ID) out[c.initiativeB] = c.rule;
+    else if (c.initiativeB === ID) out[c.initiativeA] = c.rule;
+  }
+  return out;
 }
 
 // The form closed and the focus is back on "Wijzigen".
@@ -103,6 +136,7 @@ test('the organizer moves the date and place; a neighbour sees it live, and the 
   assert.match(before.Waar, /Basisschool De Horizon, aula/);
   assert.match(before.Wanneer, /25 jun 2026/);
 
+  const opened = nextPreview(dewi.page, (d) => d.initiativeId === ID);
   const panel = await openEdit(dewi.page);
   // The form opens with the initiative as it is.
   assert.equal(await panel.getByLabel('Naam van het initiatief').inputValue(), TITLE);
@@ -112,9 +146,16 @@ test('the organizer moves the date and place; a neighbour sees it live, and the 
   assert.equal(await panel.getByLabel('Eindtijd').inputValue(), '21:30');
   assert.equal(await panel.getByLabel('Plek').inputValue(), 'Basisschool De Horizon, aula');
   assert.ok((await panel.getByLabel('Wat ga je doen?').inputValue()).length > 20);
-  // Not a lookalike of itself.
-  await dewi.page.waitForTimeout(300);
-  assert.equal(await panel.locator(`#lookalikes li[data-initiative="${ID}"]`).count(), 0);
+  // The hint is asked as the change it would be (with its id), so it is no lookalike of
+  // itself; and it names the clash the rotonde has open now, by the same rule.
+  const {draft, answer} = await opened;
+  assert.equal(draft.when.startDate, '2026-06-25');
+  assert.ok(!answer.clashes.some((c) => c.initiativeId === ID), JSON.stringify(answer));
+  await hintIs(panel, answer);
+  assert.equal(ruleOf(answer, GROEN), 'CLASH_RULE_DUPLICATE_CHANNEL');
+  assert.equal((await openClashes(dewi.page))[GROEN], 'CLASH_RULE_DUPLICATE_CHANNEL');
+  assert.match(plain(await panel.locator(`#lookalikes li[data-initiative="${GROEN}"]`).innerText()),
+    /tweede bewonersavond/);
   await phoneCheck(dewi.page, 'dewi with the form open');
   await screenshot(dewi.page, 'edit-390');
 
@@ -153,29 +194,59 @@ test('the organizer moves the date and place; a neighbour sees it live, and the 
 });
 
 test('the edit form warns of a lookalike as proposing does; the clash the change makes shows on the rotonde', {timeout: 90000}, async () => {
+  const opened = nextPreview(dewi.page, (d) => d.initiativeId === ID && d.when.startDate === '2026-07-16');
   const panel = await openEdit(dewi.page);
-  const zomerfeest = panel.locator('#lookalikes li[data-initiative="i-zomerfeest"]');
-  assert.equal(await zomerfeest.count(), 0);
-  // The day of the Zomerfeest, at its place.
+  const zomerfeest = panel.locator(`#lookalikes li[data-initiative="${ZOMERFEEST}"]`);
+  const groen = panel.locator(`#lookalikes li[data-initiative="${GROEN}"]`);
+  // On 16 July nothing clashes with it, as on the rotonde.
+  const {answer: now} = await opened;
+  await hintIs(panel, now);
+  assert.deepEqual(now.clashes.filter((c) => c.rule !== 'similar'), []);
+  assert.deepEqual(await openClashes(dewi.page), {});
+
+  // The day of the Zomerfeest, elsewhere: the same day; and within 30 days of the other
+  // residents' meeting, which the browser's own word lists never said but the rules do.
+  const moved = nextPreview(dewi.page, (d) => d.when.startDate === '2026-06-27');
   await panel.getByLabel('Datum').fill('2026-06-27');
-  await zomerfeest.waitFor({timeout: 5000});
+  const {answer: onTheDay} = await moved;
+  await hintIs(panel, onTheDay);
+  assert.equal(ruleOf(onTheDay, ZOMERFEEST), 'CLASH_RULE_SAME_DAY');
+  assert.equal(ruleOf(onTheDay, GROEN), 'CLASH_RULE_DUPLICATE_CHANNEL');
   assert.match(plain(await zomerfeest.innerText()), /zelfde dag/);
+  assert.match(plain(await groen.innerText()), /tweede bewonersavond/);
   assert.match(await dewi.page.locator('#lookalike-status').innerText(), /op jouw plan/);
   assert.equal(await panel.locator(`#lookalikes li[data-initiative="${ID}"]`).count(), 0);
-  // A title like another's is a lookalike too.
-  const groen = panel.locator('#lookalikes li[data-initiative="i-bewonersavond-groen"]');
-  assert.equal(await groen.count(), 0);
+
+  // Months later, with a title like the other meeting's: no rule holds, it only looks alike.
+  const later = nextPreview(dewi.page, (d) => d.when.startDate === '2026-09-10' && /groen/.test(d.title));
+  await panel.getByLabel('Datum').fill('2026-09-10');
   await panel.getByLabel('Naam van het initiatief').fill('Bewonersavond groen en spelen in de portiekflats');
-  await groen.waitFor({timeout: 5000});
+  const {answer: alike} = await later;
+  await hintIs(panel, alike);
+  assert.equal(ruleOf(alike, GROEN), 'similar', JSON.stringify(alike));
   assert.match(plain(await groen.innerText()), /lijkt erop/);
+
+  // Back to its title, on the Zomerfeest's day and at its place: what the form says last is
+  // what the rotonde shows once saved, initiative by initiative and rule by rule.
+  const last = nextPreview(dewi.page, (d) => d.title === TITLE && d.when.startDate === '2026-06-27'
+    && d.place && /Erasmuspark/.test(d.place.text));
   await panel.getByLabel('Naam van het initiatief').fill(TITLE);
+  await panel.getByLabel('Datum').fill('2026-06-27');
   await panel.getByLabel('Plek').fill('Erasmuspark, grasveld bij de speeltuin');
+  const {answer: final} = await last;
+  await hintIs(panel, final);
+  assert.equal(ruleOf(final, ZOMERFEEST), 'CLASH_RULE_SAME_PLACE_SAME_DAY');
+  assert.match(plain(await zomerfeest.innerText()), new RegExp(nl['rule.CLASH_RULE_SAME_PLACE_SAME_DAY']));
   await save(panel);
   await closed(dewi.page, panel);
 
   // The server found the clash, and the rotonde of a neighbour shows it.
   const card = sanne.page.locator('#clashes li[data-clash]', {hasText: TITLE}).filter({hasText: 'Zomerfeest Kolenkitbuurt'});
   await card.waitFor({timeout: 5000});
+  const raised = Object.fromEntries(final.clashes.filter((c) => c.rule !== 'similar').map((c) => [c.initiativeId, c.rule]));
+  assert.deepEqual(await openClashes(dewi.page), raised);
+  await sanne.page.locator('#clashes li[data-clash]', {hasText: TITLE}).filter({hasText: 'Bewonersavond groen en spelen'})
+    .waitFor({timeout: 5000});
   const [, second] = await updates(dewi.page);
   assert.equal(second.event.initiativeUpdated.when.startDate, '2026-06-27');
   // And the initiative's own page says so.

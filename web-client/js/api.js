@@ -43,7 +43,7 @@ async function request(method, path, body, signal) {
 
 export const api = {
   get: (path, signal) => request('GET', path, undefined, signal),
-  post: (path, body) => request('POST', path, body ?? {}),
+  post: (path, body, signal) => request('POST', path, body ?? {}, signal),
   del: (path) => request('DELETE', path),
 };
 
@@ -58,6 +58,7 @@ export const paths = {
     return `/api/v1/platforms/${encodeURIComponent(p)}/views/${name}${qs ? `?${qs}` : ''}`;
   },
   commands: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/commands`,
+  clashPreview: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/clash-preview`,
   events: (p, from, limit) =>
     `/api/v1/platforms/${encodeURIComponent(p)}/events?from=${from}&limit=${limit}`,
   checkpoint: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/checkpoint`,

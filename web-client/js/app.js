@@ -68,6 +68,10 @@ export function navigate(hash) {
 function pickScreen(route) {
   const [a, b] = route.parts;
   if (a === 'invite' && b) return {name: 'invite', params: {token: b}};
+  // A resident's proposal: the public form and its status, without a session.
+  if (a === 'p' && b && route.parts[2] === 'voorstel') {
+    return {name: route.parts[3] ? 'voorstel-status' : 'voorstel', params: {platform: b, id: route.parts[3]}};
+  }
   if (!app.session) return {name: 'login', params: {}};
   switch (a) {
     case undefined:
@@ -75,7 +79,7 @@ function pickScreen(route) {
     case 'login':
       return {name: 'home', params: {}};
     case 'initiatives':
-      if (b === 'new') return {name: 'propose', params: {}};
+      if (b === 'new') return {name: 'propose', params: {proposal: route.query.get('proposal') || undefined}};
       if (b) return {name: 'initiative', params: {id: b}};
       return {name: 'initiatives', params: {}};
     case 'calendar':
@@ -83,6 +87,7 @@ function pickScreen(route) {
     case 'meetings':
     case 'budget':
     case 'members':
+    case 'proposals':
     case 'audit':
       return {name: a, params: {}};
     default:
@@ -113,6 +118,7 @@ async function render() {
   }
   if (seq !== renderSeq) return;  // another navigation came first
   unmountScreen();
+  if (onPublic() !== app.pub) renderShell();
   const main = $('main');
   main.replaceChildren();
   main.className = `screen-${screen.id}`;
@@ -149,43 +155,63 @@ const NAV = [
   ['meetings', '#/meetings', 'nav.meetings'],
   ['budget', '#/budget', 'nav.budget'],
   ['members', '#/members', 'nav.members'],
+  ['proposals', '#/proposals', 'nav.proposals'],
   ['audit', '#/audit', 'nav.audit'],
 ];
 
+// A public page (#/p/...): the platform's name, no member controls.
+function onPublic() {
+  const r = parseRoute();
+  return Boolean(r && r.parts[0] === 'p');
+}
+
 function renderShell() {
+  const pub = app.pub = onPublic();
   document.documentElement.lang = lang();
   $('skip').textContent = t('skip');
   $('nav').setAttribute('aria-label', t('nav.label'));
   $('outbox').setAttribute('aria-label', t('outbox.label'));
-  $('platform-name').textContent = app.platform ? app.platform.name : '';
+  $('platform-name').textContent = pub ? app.publicName || '' : app.platform ? app.platform.name : '';
   const tools = [];
-  if (app.session && app.session.platforms.length > 1) {
+  if (!pub && app.session && app.session.platforms.length > 1) {
     const select = h('select', {'aria-label': t('platform.choose'), class: 'platform-select',
       onChange: (e) => choosePlatform(e.target.value)},
     app.session.platforms.map((p) => h('option', {value: p.id, selected: p.id === app.platform.id}, p.name)));
     tools.push(select);
   }
-  if (app.session) {
+  if (!pub && app.session) {
     tools.push(h('span', {class: 'who'}, app.session.account.displayName));
   }
   tools.push(h('button', {type: 'button', class: 'link-button', lang: lang() === 'nl' ? 'en' : 'nl',
     'aria-label': t('lang.switchLabel'), onClick: () => setLang(lang() === 'nl' ? 'en' : 'nl')},
   t('lang.switch')));
-  if (app.session) {
+  if (!pub && app.session) {
     tools.push(h('button', {type: 'button', class: 'link-button', onClick: signOut}, t('signout')));
   }
   setChildren($('tools'), tools);
-  if (app.session && app.platform) {
+  if (!pub && app.session && app.platform) {
     const current = app.screen ? app.screen.def.id : '';
     setChildren($('nav'), h('ul', null, NAV.map(([id, href, key]) => h('li', null,
-      h('a', {href, 'data-nav': id, 'aria-current': id === current ? 'page' : false}, t(key))))));
+      h('a', {href, 'data-nav': id, 'aria-current': id === current ? 'page' : false}, t(key),
+        id === 'proposals' ? [' ', h('span', {id: 'nav-open', class: 'badge badge-mine', hidden: true})] : null)))));
     $('nav').hidden = false;
+    renderOpen();
   } else {
     $('nav').replaceChildren();
     $('nav').hidden = true;
   }
   renderConn();
   renderOutbox();
+}
+
+// How many residents' proposals wait for an answer, beside "Voorstellen".
+function renderOpen() {
+  const el = $('nav-open');
+  const v = app.views && app.views.get('proposals');
+  const n = v ? Number(v.open) || 0 : 0;
+  if (!el) return;
+  el.hidden = !n;
+  el.replaceChildren(String(n), h('span', {class: 'sr-only'}, t('nav.proposalsOpen')));
 }
 
 function updateNav(id) {
@@ -197,7 +223,7 @@ function updateNav(id) {
 
 function renderConn() {
   const el = $('conn');
-  if (!app.live) {
+  if (!app.live || app.pub) {
     el.textContent = '';
     el.className = 'conn';
     el.hidden = true;
@@ -298,6 +324,11 @@ function baseCtx() {
     errorText,
     signedIn,
     session: app.session,
+    // A public page names its platform in the top bar.
+    shellName(name) {
+      app.publicName = name;
+      if (app.pub) $('platform-name').textContent = name;
+    },
   };
 }
 
@@ -483,9 +514,10 @@ function startLive(head) {
       toast(t('toast.sentLater', {what: entry.label ? t(entry.label.key, entry.label.vars) : t('outbox.command')}));
     }),
     app.views.onChange(scheduleUpdate),
+    app.views.onChange((name) => name === 'proposals' && renderOpen()),
   ];
-  // Always kept: names and titles used everywhere.
-  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)));
+  // Always kept: names and titles used everywhere, and the proposals waiting (the count in the menu).
+  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)), app.views.want('proposals'));
   app.live.start();
   const prefetch = setTimeout(prefetchScreens, 3000);
   app.offs.push(() => clearTimeout(prefetch));
@@ -555,7 +587,7 @@ async function boot() {
       toast(errorText(e), 'error');
     }
     if (e instanceof ApiError && e.status === 0) toast(t('err.network'), 'error');
-    if (route && route.parts[0] !== 'invite' && route.parts[0] !== 'login') {
+    if (route && !['invite', 'login', 'p'].includes(route.parts[0])) {
       store('rotonde.after', location.hash);
     }
     render();

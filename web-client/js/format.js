@@ -37,6 +37,13 @@ export function today() {
   return parts.slice(0, 10);
 }
 
+// Lower case without diacritics ("Café" -> "cafe", "Bram's" -> "brams"): for searching and
+// for the ids made from titles.
+export function fold(text) {
+  return String(text || '').toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/'s\b/g, 's');
+}
+
 export function fmtDate(iso, style = 'medium') {
   const d = parseIso(iso);
   if (!d) return iso || '';

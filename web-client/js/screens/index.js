@@ -18,6 +18,9 @@ const lazy = {
   budget: () => import('./budget.js'),
   audit: () => import('./audit.js'),
   members: () => import('./members.js'),
+  proposals: () => import('./proposals.js'),
+  voorstel: () => import('./voorstel.js').then((m) => m.form),
+  'voorstel-status': () => import('./voorstel.js').then((m) => m.status),
   login: () => import('./welcome.js').then((m) => m.login),
   invite: () => import('./welcome.js').then((m) => m.invite),
 };

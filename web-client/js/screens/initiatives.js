@@ -1,7 +1,7 @@
 // Initiatives: the board as a list, filtered by status and by a folded search.
 import {h, add, patchList, setChildren} from '../dom.js';
 import {t, lang} from '../i18n.js';
-import {fold} from '../similarity.js';
+import {fold} from '../format.js';
 import {loading, empty, badge, initiativeItem, statusBadge} from './common.js';
 
 export const id = 'initiatives';

@@ -1,15 +1,16 @@
-// Propose an initiative. While the title is typed and the date picked, the board is searched
-// for the same day and for similar plans, so that two neighbours who want the same thing
-// find each other before either has sent anything. The draft survives a reload.
-import {h, add, setChildren, patchList} from '../dom.js';
-import {t, lang} from '../i18n.js';
-import {fold, findLookalikes} from '../similarity.js';
-import {fmtWhen, kindLabel} from '../format.js';
+// Propose an initiative. While the title is typed and the date picked, the server says what
+// the draft would clash with (the deciders' own rules) and what only looks like it, so that two
+// neighbours who want the same thing find each other before either has sent anything. The
+// draft survives a reload.
+import {h, add, patchList} from '../dom.js';
+import {t, lang, has} from '../i18n.js';
+import {api, paths} from '../api.js';
+import {fold, fmtWhen, kindLabel} from '../format.js';
 import {fieldFor, badge, names, actionButton, label} from './common.js';
 
 export const id = 'propose';
 export const title = () => t('propose.title');
-export const needs = () => ['board'];
+export const needs = (params) => (params && params.proposal ? ['board', 'proposals'] : ['board']);
 
 const KINDS = ['INITIATIVE_KIND_STREET_MARKET', 'INITIATIVE_KIND_GIVE_AWAY',
   'INITIATIVE_KIND_STREET_PARTY', 'INITIATIVE_KIND_CLEAN_UP', 'INITIATIVE_KIND_NEWSLETTER',
@@ -25,30 +26,35 @@ function initiativeIdFor(title) {
   return `i-${slug}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export function mount(root, ctx) {
+export function mount(root, ctx, params = {}) {
+  // #/initiatives/new?proposal=p-...: a resident's proposal becomes this initiative.
+  const proposalId = params.proposal;
+  const draftKey = proposalId ? `${DRAFT_KEY}.${proposalId}` : DRAFT_KEY;
   if (!ctx.canWrite) {
     add(root, h('h1', null, t('propose.title')), h('p', null, t('readOnly')));
     return {};
   }
-  const f = initiativeForm(ctx, null, h('a', {href: '#/initiatives', class: 'btn btn-secondary'}, t('cancel')),
+  const f = initiativeForm(ctx, null, h('a', {href: proposalId ? '#/proposals' : '#/initiatives',
+    class: 'btn btn-secondary'}, t('cancel')),
     async (values) => {
       const initiativeId = initiativeIdFor(values.title);
-      const r = await ctx.run({proposeInitiative: {initiativeId, ...values}},
+      const r = await ctx.run({proposeInitiative: {initiativeId, ...values, proposalId}},
         label('label.proposeInitiative', {title: values.title}));
       if (r === 'failed') return;
       try {
-        sessionStorage.removeItem(DRAFT_KEY);
+        sessionStorage.removeItem(draftKey);
       } catch {
         // Nothing kept.
       }
       ctx.navigate(r === 'ok' ? `#/initiatives/${encodeURIComponent(initiativeId)}` : '#/initiatives');
     });
   const {form, els} = f;
-  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), form);
+  const note = h('p', {class: 'notice', id: 'from-proposal', hidden: true});
+  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), note, form);
 
   // The draft is kept for this tab: a reload or a look at another initiative loses nothing.
   try {
-    f.fill(JSON.parse(sessionStorage.getItem(DRAFT_KEY)));
+    f.fill(JSON.parse(sessionStorage.getItem(draftKey)));
   } catch {
     // No draft.
   }
@@ -56,13 +62,30 @@ export function mount(root, ctx) {
     const draft = {};
     for (const [k, el] of Object.entries(els)) draft[k] = el.type === 'checkbox' ? el.checked : el.value;
     try {
-      sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+      sessionStorage.setItem(draftKey, JSON.stringify(draft));
     } catch {
       // Not kept.
     }
   }
   form.addEventListener('input', saveDraft);
-  return f;
+  // The proposal's title and description, once its view is here (unless a draft has them).
+  let pending = Boolean(proposalId);
+  function adopt() {
+    const v = pending && ctx.views.get('proposals');
+    const x = v && (v.proposals || []).find((y) => y.id === proposalId);
+    if (!x) return;
+    pending = false;
+    note.textContent = t('pr.adopting', {title: x.title});
+    note.hidden = false;
+    if (!els.title.value) {
+      els.title.value = x.title;
+      els.description.value = x.description || '';
+    }
+  }
+  return {...f, update() {
+    adopt();
+    f.update();
+  }};
 }
 
 // An initiative's fields and the lookalikes of what is typed: a new one (ini null) or a change
@@ -114,29 +137,96 @@ export function initiativeForm(ctx, ini, cancel, onSubmit) {
   }
   if (ini) fill({...ini.when, ...ini, place: ini.place && ini.place.text});
 
+  // The fields as the command has them.
+  function valuesOf() {
+    const when = {startDate: els.startDate.value};
+    if (els.endDate.value && !els.ongoing.checked) when.endDate = els.endDate.value;
+    if (els.ongoing.checked) when.ongoing = true;
+    if (els.startTime.value) {
+      when.startTime = els.startTime.value;
+      if (els.endTime.value) when.endTime = els.endTime.value;
+      when.timeZone = 'Europe/Amsterdam';
+    }
+    const values = {kind: els.kind.value, title: els.title.value.trim(), description: els.description.value.trim(), when};
+    if (els.place.value.trim()) values.place = {text: els.place.value.trim()};
+    return values;
+  }
+
+  // The hint is the server's (POST clash-preview, docs/api.md): the rules that will raise the
+  // clash on the rotonde, so the two agree. Asked 250 ms after the last change; only the
+  // latest answer counts; an error or no connection keeps the last hint (a clash is a
+  // suggestion, never a block). A change of the board asks again.
+  let found = [];
   let lastCount = -1;
   let timer = null;
-  function check() {
-    const board = ctx.views.get('board');
-    if (!board) return;
-    const draft = {title: els.title.value, description: els.description.value, kind: els.kind.value,
-      startDate: els.ongoing.checked ? '' : els.startDate.value, endDate: els.endDate.value};
-    const found = findLookalikes(board.initiatives.filter((x) => !ini || x.id !== ini.id), draft);
+  let seq = 0;
+  let inflight = null;
+  let lastKey = '';
+  let lastBoard;
+  let destroyed = false;
+  function draft() {
+    const v = valuesOf();
+    if (v.title.length < 3 && !v.when.startDate) return null;
+    if (!v.kind) delete v.kind;
+    return ini ? {initiativeId: ini.id, ...v} : v;
+  }
+  function render() {
     panel.hidden = found.length === 0;
     submit.textContent = submitText(found.length);
     if (found.length !== lastCount) {
       lastCount = found.length;
       summary.textContent = found.length ? t('propose.found', {n: found.length}) : '';
     }
-    patchList(lookList, found, (f) => f.initiative.id, (f) => lookalike(f, ctx),
-      (f) => JSON.stringify([f.initiative, f.sameDay, f.sameWeekKind, f.shared, lang()]));
+    patchList(lookList, found, (c) => c.initiativeId, (c) => lookalike(c, ctx),
+      (c) => {
+        const x = ctx.initiative(c.initiativeId);
+        return JSON.stringify([c, x && x.kind, x && x.organizerIds, lang()]);
+      });
   }
-  function onInput() {
+  async function ask() {
+    if (destroyed || !form.isConnected) return;
+    const body = draft();
+    const board = ctx.views.get('board');
+    if (!body) {
+      // Too little to go on: no hint, and no answer still on its way counts.
+      if (inflight) inflight.abort();
+      seq += 1;
+      lastKey = '';
+      found = [];
+      render();
+      return;
+    }
+    const key = JSON.stringify(body);
+    if ((key === lastKey && board === lastBoard) || navigator.onLine === false) return;
+    if (inflight) inflight.abort();
+    const mine = ++seq;
+    lastKey = key;
+    lastBoard = board;
+    const ctl = new AbortController();
+    inflight = ctl;
+    try {
+      const r = await api.post(paths.clashPreview(ctx.platform.id), body, ctl.signal);
+      if (mine !== seq || destroyed) return;
+      found = (r && Array.isArray(r.clashes) ? r.clashes : []).filter((c) => !ini || c.initiativeId !== ini.id);
+      render();
+    } catch {
+      // Aborted for a newer draft, or not answered: the last hint stays; the next change asks again.
+      if (mine === seq) lastKey = '';
+    } finally {
+      if (inflight === ctl) inflight = null;
+    }
+  }
+  function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(check, 120);
+    timer = setTimeout(ask, 250);
   }
-  form.addEventListener('input', onInput);
-  form.addEventListener('change', onInput);
+  form.addEventListener('input', schedule);
+  form.addEventListener('change', schedule);
+  function update() {
+    render();
+    const body = draft();
+    if ((body ? JSON.stringify(body) : '') !== lastKey || ctx.views.get('board') !== lastBoard) schedule();
+  }
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -151,16 +241,7 @@ export function initiativeForm(ctx, ini, cancel, onSubmit) {
       els[missing.name].focus();
       return;
     }
-    const when = {startDate: els.startDate.value};
-    if (els.endDate.value && !els.ongoing.checked) when.endDate = els.endDate.value;
-    if (els.ongoing.checked) when.ongoing = true;
-    if (els.startTime.value) {
-      when.startTime = els.startTime.value;
-      if (els.endTime.value) when.endTime = els.endTime.value;
-      when.timeZone = 'Europe/Amsterdam';
-    }
-    const values = {kind: els.kind.value, title: els.title.value.trim(), description: els.description.value.trim(), when};
-    if (els.place.value.trim()) values.place = {text: els.place.value.trim()};
+    const values = valuesOf();
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');
     error.textContent = (await onSubmit(values)) || '';
@@ -169,23 +250,40 @@ export function initiativeForm(ctx, ini, cancel, onSubmit) {
     submit.removeAttribute('aria-busy');
   });
 
-  return {form, els, submit, update: check, destroy: () => clearTimeout(timer)};
+  return {form, els, submit, update, destroy() {
+    destroyed = true;
+    clearTimeout(timer);
+    if (inflight) inflight.abort();
+  }};
 }
 
-function lookalike(f, ctx) {
-  const ini = f.initiative;
-  const why = [];
-  if (f.sameDay) why.push(badge(t('propose.sameDay'), 'clash'));
-  if (f.sameWeekKind) why.push(badge(t('propose.sameWeekKind'), 'clash'));
-  if (f.similar) why.push(badge(f.shared.length ? t('propose.similarWords', {words: f.shared.join(', ')}) : t('propose.similar')));
-  const organizer = ini.organizerIds.includes(ctx.me);
-  return h('li', {class: 'card lookalike', 'data-initiative': ini.id},
-    h('h3', {class: 'card-title'}, h('a', {href: `#/initiatives/${encodeURIComponent(ini.id)}`}, ini.title)),
-    h('p', {class: 'badges'}, why),
-    h('p', {class: 'meta'}, kindLabel(ini.kind), ' · ', fmtWhen(ini.when),
-      ini.place && ini.place.text ? ` · ${ini.place.text}` : ''),
-    h('p', {class: 'meta'}, t('initiative.organizers'), ': ', names(ini.organizerIds, ctx)),
+// A second one of a kind there should be one of (the rule CLASH_RULE_DUPLICATE_CHANNEL).
+const SECOND = {INITIATIVE_KIND_NEWSLETTER: 'propose.secondNewsletter',
+  INITIATIVE_KIND_ACTION_GROUP: 'propose.secondActionGroup',
+  INITIATIVE_KIND_RESIDENTS_MEETING: 'propose.secondMeeting'};
+
+// Why the server names it: the rule the clash would be raised by, or that it only looks alike.
+function reason(c, kind) {
+  const words = c.sharedTerms || [];
+  if (c.rule === 'similar' || !has(`rule.${c.rule}`)) {
+    return [badge(words.length ? t('propose.similarWords', {words: words.join(', ')}) : t('propose.similar'))];
+  }
+  const said = c.rule === 'CLASH_RULE_DUPLICATE_CHANNEL' && SECOND[kind] ? t(SECOND[kind]) : t(`rule.${c.rule}`);
+  return [badge(said, 'clash'), words.length ? ` ${t('clash.shared', {words: words.join(', ')})}` : null];
+}
+
+// c: one of the preview's clashes; the board adds its kind and organizers.
+function lookalike(c, ctx) {
+  const id = c.initiativeId;
+  const ini = ctx.initiative(id);
+  const organizer = ini && ini.organizerIds.includes(ctx.me);
+  return h('li', {class: 'card lookalike', 'data-initiative': id, 'data-rule': c.rule},
+    h('h3', {class: 'card-title'}, h('a', {href: `#/initiatives/${encodeURIComponent(id)}`}, c.title)),
+    h('p', {class: 'badges'}, reason(c, ini && ini.kind)),
+    h('p', {class: 'meta'}, ini ? `${kindLabel(ini.kind)} · ` : '', fmtWhen(c.when || {}),
+      c.place ? ` · ${c.place}` : ''),
+    ini ? h('p', {class: 'meta'}, t('initiative.organizers'), ': ', names(ini.organizerIds, ctx)) : null,
     organizer ? badge(t('initiative.youOrganize'), 'mine')
-      : actionButton(t('propose.joinInstead'), () => ctx.run({joinInitiative: {initiativeId: ini.id}},
-        label('label.joinInitiative', {title: ini.title})), {class: 'btn btn-secondary', fk: `joinlike-${ini.id}`}));
+      : actionButton(t('propose.joinInstead'), () => ctx.run({joinInitiative: {initiativeId: id}},
+        label('label.joinInitiative', {title: c.title})), {class: 'btn btn-secondary', fk: `joinlike-${id}`}));
 }

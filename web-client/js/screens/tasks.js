@@ -79,6 +79,7 @@ function taskCard(x, ctx) {
       x.dueDate ? ` · ${t('tasks.due', {date: fmtDate(x.dueDate)})}` : ''),
     x.description ? h('p', null, x.description) : null,
     h('p', {class: 'badges'}, badge(t(`task.status.${x.status}`), x.status),
+      x.overdue ? badge(t('tasks.overdue'), 'no') : null,
       x.claimedBy && x.claimedBy !== ctx.me ? h('span', {class: 'meta'}, ` ${t('tasks.by', {name: ctx.name(x.claimedBy)})}`) : null,
       x.learnersWaiting.includes(ctx.me) ? badge(t('tasks.youAsked'), 'mine') : null,
       ...x.learningPairs.filter((p) => p.learnerId === ctx.me).map((p) =>
