@@ -107,7 +107,8 @@ TEST_F(HttpApiTest, TheClashPreviewNamesWhatADraftWouldClashWithByTheDecidersRul
       "when":{"startDate":"2026-06-13"},"place":{"text":"Kolenkitplein","locationId":"kolenkitplein"}})",
                           dewi);
   ASSERT_EQ(itself.status, 200) << itself.body;
-  for (const auto& c : itself.Json().at("clashes").as_array()) {
+  const json::value edited = itself.Json();
+  for (const auto& c : edited.at("clashes").as_array()) {
     EXPECT_NE(c.at("initiativeId"), "i-braderie-kolenkitplein");
   }
 
