@@ -53,6 +53,9 @@ test('the clashes of the past leave the dashboard and tasks past their day are o
   for (const c of gone) {
     assert.equal(await anna.page.locator(`#clashes li[data-clash="${c.id}"]`).count(), 0, 'held is held');
   }
+  // The dashboard's open tasks say which are late, too.
+  const homeTasks = anna.page.locator('section', {has: anna.page.locator('#h-tasks')});
+  await homeTasks.locator('.badge', {hasText: nl['tasks.overdue']}).first().waitFor();
   await screenshot(anna.page, 'time-home-390');
 
   await toTasks(anna);

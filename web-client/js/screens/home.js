@@ -89,7 +89,8 @@ export function mount(root, ctx) {
     patchList(tasks, list, (x) => x.id, (x) => h('li', null,
       h('span', null, x.title),
       h('span', {class: 'meta'}, ` · ${ctx.lookups.initiative(x.initiativeId)}`,
-        x.dueDate ? ` · ${t('tasks.due', {date: fmtDate(x.dueDate, 'short')})}` : '')),
+        x.dueDate ? ` · ${t('tasks.due', {date: fmtDate(x.dueDate, 'short')})}` : ''),
+      x.overdue ? [' ', badge(t('tasks.overdue'), 'no')] : null),
     (x) => JSON.stringify([x, lang(), ctx.lookups.initiative(x.initiativeId)]));
     return undefined;
   }
