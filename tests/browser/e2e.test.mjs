@@ -869,8 +869,13 @@ test('the server restarts: the phone reconnects by itself and sends what waited,
   await page.locator('#propose-submit').click();
   await page.locator('#outbox', {hasText: 'wacht op verbinding'}).waitFor({timeout: 5000});
 
+  // Away long enough for the WebSocket's backoff to grow; the page still comes back within
+  // two seconds of the server listening (it asks /readyz every 0.4–1 s while away).
+  await page.waitForTimeout(6000);
   scene.server = await startServer({data: scene.server.data, listen});
-  await page.locator('#conn[data-state="online"]').waitFor({timeout: 40000});
+  const back = Date.now();
+  await page.locator('#conn[data-state="online"]').waitFor({timeout: 2000});
+  console.log(`# back online ${Date.now() - back} ms after the server listened`);
   await page.locator('#outbox').waitFor({state: 'hidden', timeout: 15000});
   await page.locator('nav a[data-nav="initiatives"]').click();
   await page.locator('#initiative-list li[data-initiative]', {hasText: 'Snoeiochtend'}).waitFor({timeout: 5000});

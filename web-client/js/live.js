@@ -8,6 +8,11 @@ const PONG_WITHIN_MS = 10000;
 const OPEN_WITHIN_MS = 10000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30000;
+// While away, /readyz is asked about this often (jittered by ±40 %): an answer costs the
+// server next to nothing, so the page is back within a second of the server being
+// ready, however far its WebSocket backoff has grown; a server still loading or draining
+// says not ready, and a thousand pages do not all come back at once.
+const PROBE_EVERY_MS = 700;
 // Refusals worth sending again by themselves later; everything else is the user's to decide.
 const TRANSIENT = new Set(['unavailable', 'rate_limited', 'network']);
 const AUTH = new Set(['unauthenticated', 'session_expired']);
@@ -47,7 +52,9 @@ export class Live {
       this.drop();
     };
     this.onVisible = () => {
-      if (document.visibilityState === 'visible' && this.ws && this.ws.readyState === 1) this.ping();
+      if (document.visibilityState !== 'visible') return;
+      if (this.ws && this.ws.readyState === 1) this.ping();
+      else if (!this.ws) this.retryNow();
     };
   }
 
@@ -178,6 +185,26 @@ export class Live {
     const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
     this.attempt += 1;
     this.connectSoon(cap / 2 + Math.random() * (cap / 2));
+    this.probeSoon();
+  }
+
+  // Asks /readyz until the server answers ready, then connects at once.
+  probeSoon() {
+    clearTimeout(this.timers.probe);
+    this.timers.probe = setTimeout(async () => {
+      if (this.stopped || this.ws || navigator.onLine === false) return;
+      try {
+        const res = await fetch('/readyz', {cache: 'no-store'});
+        if (res.ok && !this.stopped && !this.ws) {
+          this.attempt = 0;
+          this.connectSoon(0);
+          return;
+        }
+      } catch {
+        // Still away.
+      }
+      this.probeSoon();
+    }, PROBE_EVERY_MS * (0.6 + Math.random() * 0.8));
   }
 
   connectSoon(ms) {
