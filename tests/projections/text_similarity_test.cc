@@ -428,9 +428,8 @@ TEST(LabelledSetTest, HeldOutHalfOfUnseenPairs) {
   const Score score = ScoreSet(pairs, /*print_misses=*/false);
   std::cout << score.Report("held-out half") << " at threshold " << kSimilarThreshold
             << "; the floor is " << kHeldOutFloor
-            << (score.precision() >= kHeldOutFloor && score.recall() >= kHeldOutFloor
-                    ? ": met"
-                    : ": NOT MET")
+            << (score.precision() >= kHeldOutFloor && score.recall() >= kHeldOutFloor ? ": met"
+                                                                                      : ": NOT MET")
             << "\n";
   EXPECT_GE(score.precision(), kHeldOutReached - 0.005);
   EXPECT_GE(score.recall(), kHeldOutReached - 0.005);
