@@ -133,29 +133,32 @@ Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {
   });
 }
 
-Result<v1::Command> ParseCommand(std::string_view body) {
-  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the command is not UTF-8");
-  v1::Command command;
+namespace {
+
+// A protobuf message in its JSON mapping, strictly (unknown fields refused); `what` names it
+// in errors ("a command").
+template <typename Message>
+Result<Message> ParseProtoJson(std::string_view body, std::string_view what) {
+  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the body is not UTF-8");
+  Message message;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   if (auto parsed =
-          google::protobuf::util::JsonStringToMessage(std::string(body), &command, options);
+          google::protobuf::util::JsonStringToMessage(std::string(body), &message, options);
       !parsed.ok()) {
-    return BadRequest("not a command: " + std::string(parsed.message()));
+    return BadRequest("not " + std::string(what) + ": " + std::string(parsed.message()));
   }
-  return command;
+  return message;
+}
+
+}  // namespace
+
+Result<v1::Command> ParseCommand(std::string_view body) {
+  return ParseProtoJson<v1::Command>(body, "a command");
 }
 
 Result<v1::ProposeInitiative> ParseDraftInitiative(std::string_view body) {
-  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the draft is not UTF-8");
-  v1::ProposeInitiative draft;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  if (auto parsed = google::protobuf::util::JsonStringToMessage(std::string(body), &draft, options);
-      !parsed.ok()) {
-    return BadRequest("not a draft initiative: " + std::string(parsed.message()));
-  }
-  return draft;
+  return ParseProtoJson<v1::ProposeInitiative>(body, "a draft initiative");
 }
 
 json::object ClashPreviewJson(const app::ClashPreview& preview) {
