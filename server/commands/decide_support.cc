@@ -133,7 +133,16 @@ Check CheckAmount(std::string_view field, int64_t cents) {
 
 Check CheckExpectedVersion(const v1::Command& command, const projections::PlatformState& state,
                            const std::string& stream) {
-  if (command.expected_version().empty()) return std::nullopt;
+  const std::string& expected = command.expected_version();
+  if (expected.empty()) return std::nullopt;
+  // "none", or a version as a number in its plain form: anything else is no version at all.
+  const bool number =
+      expected.size() <= 20 &&
+      std::all_of(expected.begin(), expected.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      (expected == "0" || expected[0] != '0');
+  if (expected != "none" && !number) {
+    return Refuse("invalid_argument", "expectedVersion must be \"\", \"none\" or a version number");
+  }
   const auto current = state.StreamVersion(stream);
   const std::string now = current ? std::to_string(*current) : "none";
   if (command.expected_version() != now) {

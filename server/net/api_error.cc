@@ -42,6 +42,7 @@ int HttpStatusOf(std::string_view code) {
       Row{"invite_expired", 410},
       Row{"invite_used", 410},
       Row{"too_large", 413},
+      Row{"unsupported_media_type", 415},
       Row{"rate_limited", 429},
       Row{"unavailable", 503},
       Row{"not_ready", 503},

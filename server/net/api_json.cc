@@ -2,7 +2,9 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <ctime>
+#include <vector>
 
 #include "event_json.h"
 #include "proto_json.h"
@@ -34,6 +36,7 @@ class Fields {
 
   // A string member: "" if absent or null.
   std::string String(std::string_view key) {
+    asked_.emplace_back(key);
     const json::value* value = object_.if_contains(key);
     if (value == nullptr || value->is_null()) return {};
     if (!value->is_string()) {
@@ -44,6 +47,7 @@ class Fields {
   }
   // A whole-number member: nullopt if absent.
   std::optional<int64_t> Integer(std::string_view key) {
+    asked_.emplace_back(key);
     const json::value* value = object_.if_contains(key);
     if (value == nullptr) return std::nullopt;
     if (!value->is_int64()) {
@@ -55,10 +59,21 @@ class Fields {
   void Fail(Status problem) {
     if (status_.ok()) status_ = std::move(problem);
   }
-  const Status& status() const { return status_; }
+  // The first problem: one met while reading, or a member nobody asked for (a misspelt
+  // field must not be ignored silently, as the API documents).
+  Status status() const {
+    if (!status_.ok()) return status_;
+    for (const auto& member : object_) {
+      if (std::find(asked_.begin(), asked_.end(), member.key()) == asked_.end()) {
+        return BadRequest("unknown field '" + std::string(member.key()) + "'");
+      }
+    }
+    return Status::Ok();
+  }
 
  private:
   const json::object& object_;
+  std::vector<std::string_view> asked_;
   Status status_;
 };
 
@@ -140,6 +155,11 @@ namespace {
 template <typename Message>
 Result<Message> ParseProtoJson(std::string_view body, std::string_view what) {
   if (!utf8::IsValid(body)) return Status("invalid_utf8", "the body is not UTF-8");
+  // JSON as RFC 8259 writes it first: protobuf's reader also takes single quotes, unquoted
+  // keys and trailing commas, which no other route accepts.
+  boost::system::error_code ec;
+  json::parse(body, ec);
+  if (ec) return BadRequest("the body is not JSON: " + ec.message());
   Message message;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;

@@ -17,6 +17,7 @@
 #include "api_json.h"
 #include "ical.h"
 #include "report_csv.h"
+#include "rotonde/base/utf8.h"
 
 namespace rotonde::net {
 
@@ -40,10 +41,16 @@ Result<Target> ParseTarget(std::string_view text) {
     return Status("bad_request", "the request target is not a URL path: " + url.error().message());
   }
   Target out;
+  // Decoded, a segment or a query part is text the answer may echo: it must be UTF-8.
+  const auto not_text = [] {
+    return Status("invalid_utf8", "the request target decodes to bytes that are not UTF-8");
+  };
   for (std::string segment : url->segments()) {
+    if (!utf8::IsValid(segment)) return not_text();
     if (!segment.empty()) out.segments.push_back(std::move(segment));
   }
   for (const auto& param : url->params()) {
+    if (!utf8::IsValid(param.key) || !utf8::IsValid(param.value)) return not_text();
     out.query[param.key] = param.has_value ? param.value : std::string();
   }
   return out;
@@ -160,6 +167,17 @@ HttpResponse StaticFile(ServerShared& shared, const HttpRequest& request, const 
   // Revalidated on every load: a volunteer always gets the client matching the server.
   response.set(http::field::cache_control, "no-cache");
   return response;
+}
+
+// "application/json", in any case, with or without parameters ("; charset=utf-8").
+bool JsonContentType(std::string_view value) {
+  const std::string_view media = value.substr(0, value.find(';'));
+  std::string lower;
+  for (char c : media) {
+    if (c != ' ' && c != '\t')
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return lower == "application/json";
 }
 
 // A public proposal is a few texts: anything larger is not one.
@@ -320,6 +338,13 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
   const bool changes_state = method == http::verb::post || method == http::verb::delete_;
   if (changes_state && !OriginAllowed(shared.config, request)) {
     return ErrorResponse(request, Err("bad_origin", "this request comes from another site"));
+  }
+  // A body is JSON, said so: a form or text/plain post from another site is refused before
+  // it is read (and a client that mislabels its body learns it at once).
+  if (changes_state && !request.body().empty() &&
+      !JsonContentType(request[http::field::content_type])) {
+    return ErrorResponse(
+        request, Err("unsupported_media_type", "send the body as Content-Type: application/json"));
   }
   if (changes_state && shared.draining) {
     return ErrorResponse(request,

@@ -38,7 +38,8 @@ HttpReply Http(uint16_t port, const std::string& method, const std::string& targ
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [name, value] : headers) request.set(name, value);
   if (!body.empty() || method == "POST") {
-    request.set(http::field::content_type, "application/json");
+    if (headers.count("Content-Type") == 0)
+      request.set(http::field::content_type, "application/json");
     request.body() = body;
   }
   request.prepare_payload();

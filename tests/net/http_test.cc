@@ -10,6 +10,7 @@
 
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/base/utf8.h"
 #include "server_fixture.h"
 
 namespace rotonde::test_support {
@@ -248,6 +249,48 @@ TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
       {"malformed JSON", "bram", kCommands, R"({"commandId":)", {}, 400, "bad_request"},
       {"not an object", "bram", kCommands, "[1,2]", {}, 400, "bad_request"},
       {"unknown command", "bram", kCommands, R"({"commandId":"c-u"})", {}, 400, "unknown_command"},
+      {"single quotes and unquoted keys (not RFC 8259)",
+       "bram",
+       kCommands,
+       R"({'commandId':'c-q',proposeInitiative:{'kind':'INITIATIVE_KIND_STREET_MARKET','title':'Markt','when':{'startDate':'2026-09-12'}}})",
+       {},
+       400,
+       "bad_request"},
+      {"a trailing comma",
+       "bram",
+       kCommands,
+       propose_with(R"("title":"Markt","when":{"startDate":"2026-09-12"},)"),
+       {},
+       400,
+       "bad_request"},
+      {"a command as text/plain",
+       "bram",
+       kCommands,
+       Propose("c-t", "Markt", "2026-09-12"),
+       {{"Content-Type", "text/plain"}},
+       415,
+       "unsupported_media_type"},
+      {"a command as a form",
+       "bram",
+       kCommands,
+       "commandId=c-f&title=Markt",
+       {{"Content-Type", "application/x-www-form-urlencoded"}},
+       415,
+       "unsupported_media_type"},
+      {"an invite with an unknown field",
+       "anna",
+       "/api/v1/platforms/kolenkit/invites",
+       R"({"role":"ROLE_MEMBER","admin":true})",
+       {},
+       400,
+       "bad_request"},
+      {"sign-in with an unknown field",
+       "",
+       "/api/v1/session",
+       R"({"login":"anna","password":"rotonde-demo","remember":true})",
+       {},
+       400,
+       "bad_request"},
       {"unknown field",
        "bram",
        kCommands,
@@ -304,6 +347,13 @@ TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
        {},
        409,
        "wrong_expected_version"},
+      {"an expected version that is no version",
+       "anna",
+       kCommands,
+       R"({"commandId":"c-v2","expectedVersion":"abc","updateInitiative":{"initiativeId":"i-buitenspeelmiddag","title":"Nieuw"}})",
+       {},
+       400,
+       "invalid_argument"},
       {"negative amount",
        "anna",
        kCommands,
@@ -372,6 +422,15 @@ TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
 
 TEST_F(HttpApiTest, RequestTargetsArePercentDecodedAsUrlsNotAsForms) {
   const std::string token = SignIn("anna");
+  // Decoded bytes that are not UTF-8, in a path or a query, are refused, never echoed.
+  for (const char* target :
+       {"/api/v1/platforms/%ff/views/board", "/api/v1/platforms/kolenkit/views/history?entity=%ff",
+        "/p/%c3%28/voorstel"}) {
+    HttpReply bad = Get(target, token);
+    EXPECT_EQ(bad.status, 400) << target << " " << bad.body;
+    EXPECT_EQ(bad.Code(), "invalid_utf8") << target;
+    EXPECT_TRUE(utf8::IsValid(bad.body)) << target;
+  }
   // In a path, '+' is a plus (only a form's query writes a space as '+'): the view's name is
   // echoed as it was sent.
   HttpReply plus = Get("/api/v1/platforms/kolenkit/views/no+such", token);
