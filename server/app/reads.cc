@@ -102,6 +102,7 @@ Result<v1::AccountabilityReport> Reads::Report(const Caller& caller, const std::
                                                const std::string& period) {
   auto role = access_.RoleOn(caller, platform);
   if (!role.ok()) return role.status();
+  if (Status checked = CheckPeriod(period); !checked.ok()) return checked;
   v1::AccountabilityReport report;
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
     report = projections::BuildAccountabilityReport(model, period);

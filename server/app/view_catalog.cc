@@ -1,5 +1,6 @@
 #include "view_catalog.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "rotonde/projections/dates.h"
@@ -44,6 +45,13 @@ Result<std::optional<int32_t>> TodayOf(const ViewParams& params) {
 
 }  // namespace
 
+Status CheckPeriod(std::string_view period) {
+  const bool year = period.size() == 4 && std::all_of(period.begin(), period.end(),
+                                                      [](char c) { return c >= '0' && c <= '9'; });
+  if (period.empty() || year) return Status::Ok();
+  return Status("invalid_argument", "period must be a year (2026), or left out for everything");
+}
+
 const std::vector<std::string>& ViewNames() {
   static const std::vector<std::string> names = {"board",     "calendar", "clashes", "tasks",
                                                  "meetings",  "budget",   "report",  "members",
@@ -68,6 +76,7 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
   }
   if (name == "budget") return std::make_unique<v1::BudgetView>(projections::BuildBudget(model));
   if (name == "report") {
+    if (Status period = CheckPeriod(params.period); !period.ok()) return period;
     return std::make_unique<v1::AccountabilityReport>(
         projections::BuildAccountabilityReport(model, params.period));
   }

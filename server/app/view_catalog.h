@@ -40,6 +40,9 @@ inline constexpr int32_t kMaxCalendarDays = 366;
 // budget report members proposals figures history.
 const std::vector<std::string>& ViewNames();
 
+// A report period: "" (everything) or a year of four digits ("2026"); else invalid_argument.
+Status CheckPeriod(std::string_view period);
+
 // Builds view `name` of `model` as its protobuf message (v1::BoardView, ...). `event_at` reads
 // the log's event at a position (false if it cannot); only "history" calls it, since the model
 // keeps positions only. Fails with a stable code of docs/api.md: "not_found" (no view of that

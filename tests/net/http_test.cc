@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "api_error.h"
 #include "rotonde/base/base64.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/base/utf8.h"
@@ -228,6 +229,50 @@ TEST_F(HttpApiTest, TheApiDocsCommandExampleIsTakenAsWritten) {
   EXPECT_GT(Head(), head);
 }
 
+// docs/domain.md gives each refusal code its HTTP status; the server answers with that one.
+TEST(ApiDocsTest, EveryDomainCodeIsAnsweredWithTheStatusTheDocsGiveIt) {
+  std::ifstream docs_file(ROTONDE_DOMAIN_DOCS);
+  ASSERT_TRUE(docs_file) << ROTONDE_DOMAIN_DOCS;
+  std::stringstream docs;
+  docs << docs_file.rdbuf();
+  const std::string text = docs.str();
+  const size_t table = text.find("| code | HTTP | meaning |");
+  ASSERT_NE(table, std::string::npos);
+  std::istringstream lines(text.substr(table));
+  std::string line;
+  std::getline(lines, line);
+  std::getline(lines, line);  // | --- | --- | --- |
+  size_t codes_checked = 0;
+  while (std::getline(lines, line) && line.rfind("| ", 0) == 0) {
+    SCOPED_TRACE(line);
+    const size_t first_bar = line.find(" | ");
+    const size_t second_bar = line.find(" | ", first_bar + 3);
+    ASSERT_NE(second_bar, std::string::npos);
+    const std::string code_cell = line.substr(2, first_bar - 2);
+    const std::string http_cell = line.substr(first_bar + 3, second_bar - first_bar - 3);
+    std::vector<std::string> codes;
+    for (size_t at = code_cell.find('`'); at != std::string::npos;) {
+      const size_t close = code_cell.find('`', at + 1);
+      codes.push_back(code_cell.substr(at + 1, close - at - 1));
+      at = code_cell.find('`', close + 1);
+    }
+    std::vector<int> statuses;
+    for (size_t at = 0; at < http_cell.size();) {
+      statuses.push_back(std::stoi(http_cell.substr(at)));
+      at = http_cell.find_first_of(",/", at);
+      if (at == std::string::npos) break;
+      at = http_cell.find_first_of("0123456789", at);
+    }
+    ASSERT_TRUE(statuses.size() == 1 || statuses.size() == codes.size());
+    for (size_t i = 0; i < codes.size(); ++i) {
+      EXPECT_EQ(net::HttpStatusOf(codes[i]), statuses.size() == 1 ? statuses[0] : statuses[i])
+          << codes[i];
+      ++codes_checked;
+    }
+  }
+  EXPECT_GT(codes_checked, 40u);
+}
+
 struct BadInput {
   std::string name;
   std::string login;  // "" for no session
@@ -431,6 +476,14 @@ TEST_F(HttpApiTest, RequestTargetsArePercentDecodedAsUrlsNotAsForms) {
     EXPECT_EQ(bad.Code(), "invalid_utf8") << target;
     EXPECT_TRUE(utf8::IsValid(bad.body)) << target;
   }
+  // A report's period is a year, or nothing.
+  for (const char* target : {"/api/v1/platforms/kolenkit/views/report?period=abc",
+                             "/api/v1/platforms/kolenkit/report.csv?period=20261"}) {
+    HttpReply bad = Get(target, token);
+    EXPECT_EQ(bad.status, 400) << target << " " << bad.body;
+    EXPECT_EQ(bad.Code(), "invalid_argument") << target;
+  }
+  EXPECT_EQ(Get("/api/v1/platforms/kolenkit/views/report?period=2026", token).status, 200);
   // In a path, '+' is a plus (only a form's query writes a space as '+'): the view's name is
   // echoed as it was sent.
   HttpReply plus = Get("/api/v1/platforms/kolenkit/views/no+such", token);
