@@ -48,6 +48,7 @@ export class Live {
       this.connectSoon(0);
     };
     this.onOffline = () => {
+      clearTimeout(this.timers.probe);
       this.setState('offline');
       this.drop();
     };
@@ -180,8 +181,11 @@ export class Live {
 
   scheduleReconnect() {
     if (this.stopped) return;
-    this.setState(navigator.onLine === false ? 'offline' : 'reconnecting');
-    if (navigator.onLine === false) return;  // the 'online' event reconnects
+    // Offline as the browser says (now, or by its 'offline' event): its 'online' event
+    // reconnects.
+    const away = navigator.onLine === false || this.state === 'offline';
+    this.setState(away ? 'offline' : 'reconnecting');
+    if (away) return;
     const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
     this.attempt += 1;
     this.connectSoon(cap / 2 + Math.random() * (cap / 2));
@@ -192,7 +196,8 @@ export class Live {
   probeSoon() {
     clearTimeout(this.timers.probe);
     this.timers.probe = setTimeout(async () => {
-      if (this.stopped || this.ws || navigator.onLine === false) return;
+      // Offline (the browser said so): its 'online' event reconnects, not the probe.
+      if (this.stopped || this.ws || this.state === 'offline' || navigator.onLine === false) return;
       try {
         const res = await fetch('/readyz', {cache: 'no-store'});
         if (res.ok && !this.stopped && !this.ws) {
