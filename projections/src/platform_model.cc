@@ -4,6 +4,7 @@
 #include <span>
 
 #include "platform_tables.h"
+#include "rotonde/projections/inbox.h"
 
 namespace rotonde::projections {
 namespace {
@@ -16,6 +17,12 @@ const std::vector<uint64_t>& NoHistory() {
 }
 
 }  // namespace
+
+const PlatformModel::Inbox& PlatformModel::InboxOf(std::string_view member_id) const {
+  static const Inbox empty;
+  auto it = inboxes_.find(member_id);
+  return it == inboxes_.end() ? empty : it->second;
+}
 
 const std::vector<uint64_t>& PlatformModel::History(std::string_view entity_stream) const {
   const auto& streams = state_.tables_->streams;
@@ -134,6 +141,12 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
     default:
       break;
   }
+  // Who hears of it is read before the state changes, like the initiatives above.
+  Notify(state_, record, event, [&](const std::string& member, v1::Notification&& n) {
+    Inbox& inbox = inboxes_[member];
+    inbox.push_back(std::move(n));
+    if (inbox.size() > kMaxInboxItems) inbox.pop_front();
+  });
   state_.Apply(record, event);
 
   Remember(state_.tables_->applied_stream->second.history, record.position());

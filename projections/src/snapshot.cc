@@ -198,6 +198,11 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_entity(entry->first);
     x->mutable_positions()->Add(positions.begin(), positions.end());
   }
+  for (const auto& [member, inbox] : model.inboxes_) {
+    auto* x = out.add_inboxes();
+    x->set_member_id(member);
+    for (const v1::Notification& n : inbox) *x->add_items() = n;
+  }
 }
 
 std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot& in) {
@@ -358,6 +363,9 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
   }
   for (const auto& x : in.histories()) {
     s.streams[x.entity()].history.assign(x.positions().begin(), x.positions().end());
+  }
+  for (const auto& x : in.inboxes()) {
+    model.inboxes_[x.member_id()].assign(x.items().begin(), x.items().end());
   }
   return model;
 }

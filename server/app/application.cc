@@ -5,7 +5,8 @@
 namespace rotonde::app {
 
 Application::Application(eventstore::EventLog& store, CommandService& command_service,
-                         auth::AuthStore& auth, SignedCheckpoints* notes, Limits limits)
+                         auth::AuthStore& auth, SignedCheckpoints* notes, Limits limits,
+                         mail::NotificationStore* notifications, bool sends_mail)
     : store_(store),
       command_service_(command_service),
       limits_(limits),
@@ -17,6 +18,8 @@ Application::Application(eventstore::EventLog& store, CommandService& command_se
                         notes ? notes->key().DeriveSecret("proposal-status-links") : "",
                         limits_.public_form),
       audit_(store, command_service, notes),
-      reads_(store, command_service, auth, audit_, limits_) {}
+      inbox_(access_, notifications, notes ? notes->key().DeriveSecret("mail-unsubscribe") : "",
+             sends_mail),
+      reads_(store, command_service, auth, audit_, inbox_, limits_) {}
 
 }  // namespace rotonde::app

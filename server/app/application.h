@@ -9,6 +9,7 @@
 //   commands()  a member's command, end to end
 //   reads()     views (now or as of a position), the event feed, the report, the calendar
 //   audit()     verifying the log, signed checkpoints, folding a platform as of a position
+//   inbox()     what a member read of their notifications, their mail settings, unsubscribing
 //
 // Every use case may block: the server calls them on its worker pool.
 #pragma once
@@ -26,6 +27,7 @@
 #include "command_runner.h"
 #include "command_service.h"
 #include "counters.h"
+#include "inbox.h"
 #include "invites.h"
 #include "public_proposals.h"
 #include "reads.h"
@@ -38,8 +40,11 @@ class Application {
  public:
   // `notes` may be null for a use that hands out no signed checkpoints (`rotonde admin`);
   // its key also keys the proposals' status links, which a null `notes` cannot give.
+  // `notifications` may be null too (no read marks, no mail settings); `sends_mail` says
+  // whether a Mailer takes notifications to mail.
   Application(eventstore::EventLog& store, CommandService& command_service, auth::AuthStore& auth,
-              SignedCheckpoints* notes, Limits limits = {});
+              SignedCheckpoints* notes, Limits limits = {},
+              mail::NotificationStore* notifications = nullptr, bool sends_mail = false);
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
 
@@ -49,6 +54,7 @@ class Application {
   CommandRunner& commands() { return runner_; }
   Reads& reads() { return reads_; }
   Audit& audit() { return audit_; }
+  Inbox& inbox() { return inbox_; }
   Access& access() { return access_; }
   // Where a platform's batches and checkpoints run (CommandService::SetSpawn and
   // SetCheckpointSpawn).
@@ -79,6 +85,7 @@ class Application {
   Invites invites_;
   PublicProposals public_proposals_;
   Audit audit_;
+  Inbox inbox_;
   Reads reads_;
 };
 

@@ -11,11 +11,12 @@
 namespace rotonde::app {
 
 Reads::Reads(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth,
-             Audit& audit, const Limits& limits)
+             Audit& audit, Inbox& inbox, const Limits& limits)
     : store_(store),
       commands_(commands),
       auth_(auth),
       audit_(audit),
+      inbox_(inbox),
       access_(commands),
       limits_(limits) {}
 
@@ -28,18 +29,26 @@ bool Reads::EventAt(const std::string& platform, uint64_t position, v1::EventRec
   return true;
 }
 
-ViewParams Reads::Dated(ViewParams params) const {
+Result<ViewParams> Reads::Completed(const std::string& platform, const std::string& name,
+                                    ViewParams params) const {
   if (params.today.empty()) {
     params.today = !limits_.fixed_today.empty()
                        ? limits_.fixed_today
                        : projections::FormatIsoDate(projections::AmsterdamDay(NowSeconds()));
+  }
+  if (name == "inbox" && !params.member.empty()) {
+    auto marks = inbox_.Marks(params.member, platform);
+    if (!marks.ok()) return marks.status();
+    params.read = std::move(marks.value());
   }
   return params;
 }
 
 Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string& name,
                                   const ViewParams& given) {
-  const ViewParams params = Dated(given);
+  auto completed = Completed(platform, name, given);
+  if (!completed.ok()) return completed.status();
+  const ViewParams& params = completed.value();
   Result<ViewAt> out = Status(codes::kUnavailable, "the view was not built");
   auto event_at = [&](uint64_t at, v1::EventRecord* record) {
     return EventAt(platform, at, record);
@@ -59,10 +68,14 @@ Result<ViewAt> Reads::CurrentView(const std::string& platform, const std::string
 Result<ViewAt> Reads::View(const Caller& caller, const std::string& platform,
                            const std::string& name, const ViewParams& given,
                            std::optional<uint64_t> at) {
-  const ViewParams params = Dated(given);
   auto role = access_.RoleOn(caller, platform);
   if (!role.ok()) return role.status();
-  if (!at) return CurrentView(platform, name, params);
+  ViewParams own = given;
+  own.member = caller.account_id;  // the inbox is always the caller's own
+  if (!at) return CurrentView(platform, name, own);
+  auto completed = Completed(platform, name, std::move(own));
+  if (!completed.ok()) return completed.status();
+  const ViewParams& params = completed.value();
   if (const uint64_t head = store_.Head(platform).position; *at > head) {
     return PositionBeyondHead(platform, *at, head);
   }
@@ -128,7 +141,7 @@ Result<std::string> Reads::Calendar(const std::string& platform, std::string_vie
   };
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
     member = model.state().RoleOf(info->account_id) != v1::ROLE_UNSPECIFIED;
-    if (member) ics = render(model, event_at);
+    if (member) ics = render(model, event_at, info->account_id);
   });
   if (!read.ok()) return Unavailable(read);
   if (!member) return PlatformNotFound(platform);

@@ -19,6 +19,7 @@
 #include "access.h"
 #include "audit.h"
 #include "auth_store.h"
+#include "inbox.h"
 #include "rotonde/eventstore/event_log.h"
 #include "rotonde/v1/commands.pb.h"
 #include "rotonde/v1/domain.pb.h"
@@ -67,13 +68,14 @@ class Reads {
   static constexpr size_t kMaxPreviewed = 8;
 
   Reads(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth, Audit& audit,
-        const Limits& limits);
+        Inbox& inbox, const Limits& limits);
 
   // View `name` (view_catalog.h) of `platform` as of now, or as of position `at` (the same
   // fold on the log's prefix). platform_not_found, the catalog's codes, unavailable.
   Result<ViewAt> View(const Caller& caller, const std::string& platform, const std::string& name,
                       const ViewParams& params, std::optional<uint64_t> at);
-  // The current view without authorization: for a watch whose caller was authorized.
+  // The current view without authorization: for a watch whose caller was authorized (the
+  // inbox is params.member's, which the watch set from its caller).
   Result<ViewAt> CurrentView(const std::string& platform, const std::string& name,
                              const ViewParams& params);
 
@@ -99,8 +101,9 @@ class Reads {
                                           const std::string& period);
 
   // Renders a platform's calendar from its model (the server's iCalendar printer).
-  using CalendarRenderer =
-      std::function<std::string(const projections::PlatformModel&, const EventReader&)>;
+  // The third argument is the reader's member id: their own initiatives carry a reminder.
+  using CalendarRenderer = std::function<std::string(const projections::PlatformModel&,
+                                                     const EventReader&, const std::string&)>;
   // The calendar of `platform` for whoever holds `key`: a feed key of that platform, or a
   // member's session token. unauthenticated, session_expired, platform_not_found.
   Result<std::string> Calendar(const std::string& platform, std::string_view key,
@@ -111,13 +114,15 @@ class Reads {
 
  private:
   // `params` with today filled in when the caller gave none: Limits::fixed_today, or the
-  // date in Amsterdam now.
-  ViewParams Dated(ViewParams params) const;
+  // date in Amsterdam now; for the inbox, its member's read marks as they are now.
+  Result<ViewParams> Completed(const std::string& platform, const std::string& name,
+                               ViewParams params) const;
 
   eventstore::EventLog& store_;
   CommandService& commands_;
   auth::AuthStore& auth_;
   Audit& audit_;
+  Inbox& inbox_;
   Access access_;
   const Limits& limits_;
 };

@@ -55,7 +55,7 @@ Status CheckPeriod(std::string_view period) {
 const std::vector<std::string>& ViewNames() {
   static const std::vector<std::string> names = {"board",     "calendar", "clashes", "tasks",
                                                  "meetings",  "budget",   "report",  "members",
-                                                 "proposals", "figures",  "history"};
+                                                 "proposals", "inbox",    "figures", "history"};
   return names;
 }
 
@@ -83,6 +83,13 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
   if (name == "members") return std::make_unique<v1::MembersView>(projections::BuildMembers(model));
   if (name == "proposals") {
     return std::make_unique<v1::ProposalsView>(projections::BuildProposals(model));
+  }
+  if (name == "inbox") {
+    if (params.member.empty()) {
+      return Fail("invalid_argument", "the inbox is a member's own: sign in to read it");
+    }
+    return std::make_unique<v1::InboxView>(
+        projections::BuildInbox(model, params.member, params.read));
   }
   if (name == "figures") return std::make_unique<v1::FiguresView>(projections::BuildFigures(model));
   if (name == "history") {

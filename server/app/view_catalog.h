@@ -13,6 +13,7 @@
 #include <google/protobuf/message.h>
 
 #include "rotonde/base/status.h"
+#include "rotonde/projections/inbox.h"
 #include "rotonde/projections/platform_model.h"
 #include "rotonde/v1/event.pb.h"
 
@@ -27,6 +28,9 @@ struct ViewParams {
   // before it are past, tasks due before it overdue. "" for none (as the log alone says);
   // Reads gives today in Amsterdam when a caller gives none.
   std::string today;
+  // inbox: whose it is (the caller; never taken from a request) and what they have read.
+  std::string member;
+  projections::InboxReadMarks read;
 };
 
 // Reads the log's event at a position; false if it cannot. Views keep positions only (an
@@ -37,7 +41,7 @@ using EventReader = std::function<bool(uint64_t, v1::EventRecord*)>;
 inline constexpr int32_t kMaxCalendarDays = 366;
 
 // The view names, in the order docs/api.md lists them: board calendar clashes tasks meetings
-// budget report members proposals figures history.
+// budget report members proposals inbox figures history.
 const std::vector<std::string>& ViewNames();
 
 // A report period: "" (everything) or a year of four digits ("2026"); else invalid_argument.

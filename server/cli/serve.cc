@@ -2,7 +2,8 @@
 //
 // DIR holds the event store itself, and beside its files two more databases: DIR/auth
 // (accounts, sessions, invite links: never in the log, which auditors read whole) and
-// DIR/checkpoints (the platforms' folded models, so a restart does not replay the log); and
+// DIR/checkpoints (the platforms' folded models, so a restart does not replay the log), and
+// DIR/notifications (read marks, mail settings, the mail outbox); and
 // DIR/signing-key (unless --signing-key names another file) with DIR/notes, every checkpoint
 // of a platform's log the server signed with it.
 #include <spdlog/formatter.h>
@@ -31,7 +32,9 @@
 #include "command_service.h"
 #include "demo_data.h"
 #include "feed_hub.h"
+#include "mailer.h"
 #include "metrics.h"
+#include "notification_store.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/dates.h"
@@ -175,6 +178,8 @@ int RunServe(int argc, char** argv) {
   limits.public_form.per_platform_per_hour =
       std::stoul(Env("ROTONDE_PROPOSALS_PER_PLATFORM_HOUR", "60"));
   limits.fixed_today = Env("ROTONDE_TODAY");
+  mail::SmtpConfig smtp{Env("ROTONDE_SMTP_URL"), Env("ROTONDE_MAIL_FROM")};
+  int64_t digest_every = std::stoll(Env("ROTONDE_MAIL_DIGEST_EVERY", "86400"));
 
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
@@ -211,6 +216,15 @@ int RunServe(int argc, char** argv) {
       "proposals-per-platform-hour",
       po::value(&limits.public_form.per_platform_per_hour)->value_name("N"),
       "and at most N an hour to one platform (default 60)")(
+      "smtp-url", po::value(&smtp.url)->value_name("URL"),
+      "send notifications by mail through this SMTP server: smtp://host:port (STARTTLS when "
+      "offered), smtps://host:port, user and password in the URL if needed; without it, no "
+      "mail is sent")(
+      "mail-from", po::value(&smtp.from)->value_name("ADDR"),
+      "the sender of notification mail, e.g. buurt@example.nl (needed with --smtp-url)")(
+      "mail-digest-every", po::value(&digest_every)->value_name("SECONDS"),
+      "send the digests this often instead of daily at 06:00 UTC (for tests and busy "
+      "platforms)")(
       "today", po::value(&limits.fixed_today)->value_name("YYYY-MM-DD"),
       "the day the views take as today, and the demo is told as of (default: the date in "
       "Amsterdam); for a demo shown as of a day, and for tests");
@@ -227,6 +241,14 @@ int RunServe(int argc, char** argv) {
       PrintError("serve: --today must be a date that exists, YYYY-MM-DD");
       return kExitUsage;
     }
+  }
+  if (!smtp.url.empty() && smtp.from.empty()) {
+    PrintError("serve: --smtp-url needs --mail-from, the sender's address");
+    return kExitUsage;
+  }
+  if (digest_every < 1) {
+    PrintError("serve: --mail-digest-every is at least 1 second");
+    return kExitUsage;
   }
   if (io_threads < 1 || workers < 1 || push_interval_ms < 0) {
     PrintError("serve: threads at least 1, the push interval at least 0");
@@ -260,6 +282,12 @@ int RunServe(int argc, char** argv) {
   auto checkpoints = app::CheckpointStore::Open(dir + "/checkpoints");
   if (!checkpoints.ok()) {
     PrintError("serve: cannot open " + dir + "/checkpoints: " + checkpoints.status().ToString());
+    return kExitUsage;
+  }
+  auto notifications = mail::NotificationStore::Open(dir + "/notifications");
+  if (!notifications.ok()) {
+    PrintError("serve: cannot open " + dir +
+               "/notifications: " + notifications.status().ToString());
     return kExitUsage;
   }
   const bool named = !server_name.empty();
@@ -304,7 +332,9 @@ int RunServe(int argc, char** argv) {
   if (with_demo && service.Knows(demo::kDemoPlatform)) EnsureDemoAccounts(**auth, service);
 
   net::Metrics metrics;
-  app::Application application(**store, service, **auth, notes->get(), limits);
+  const bool sends_mail = !smtp.url.empty();
+  app::Application application(**store, service, **auth, notes->get(), limits, notifications->get(),
+                               sends_mail);
   net::FeedHub hub(**store,
                    net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
   hub.Start();
@@ -341,6 +371,18 @@ int RunServe(int argc, char** argv) {
               << " (admin); also carla (coordinator), bram and dewi (members), olaf (auditor)"
               << std::endl;
   }
+  std::optional<app::Mailer> mailer;
+  if (sends_mail) {
+    app::MailerOptions options;
+    options.smtp = smtp;
+    options.base_url = public_url.empty() ? url : public_url;
+    options.digest_every = std::chrono::seconds(digest_every);
+    mailer.emplace(**store, service, **notifications, application.inbox(), options);
+    mailer->Start();
+    spdlog::info("mail: notifications go through {} from {}", smtp.url, smtp.from);
+  } else {
+    spdlog::info("mail is off: give --smtp-url and --mail-from to send notifications by mail");
+  }
   server.SetReady();
   // Expired sessions and feed keys are deleted hourly.
   std::mutex housekeeping_mu;
@@ -353,6 +395,7 @@ int RunServe(int argc, char** argv) {
     }
   });
   server.Run();
+  if (mailer) mailer->Stop();
   housekeeping.request_stop();
   housekeeping.join();
   std::filesystem::remove(dir + "/" + kOperatorTokenFile);

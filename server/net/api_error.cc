@@ -38,6 +38,7 @@ int HttpStatusOf(std::string_view code) {
       Row{"not_found", 404},
       Row{"invite_not_found", 404},
       Row{"checkpoint_not_found", 404},
+      Row{"invalid_link", 404},
       Row{"method_not_allowed", 405},
       Row{"invite_expired", 410},
       Row{"invite_used", 410},

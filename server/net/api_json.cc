@@ -56,6 +56,26 @@ class Fields {
     }
     return value->as_int64();
   }
+  // A list of whole numbers at least 0: empty if absent.
+  std::vector<uint64_t> Positions(std::string_view key) {
+    asked_.emplace_back(key);
+    std::vector<uint64_t> out;
+    const json::value* value = object_.if_contains(key);
+    if (value == nullptr) return out;
+    const json::array* list = value->if_array();
+    if (list == nullptr || list->size() > 1000) {
+      Fail(Status("invalid_argument", "'" + std::string(key) + "' must be a list of positions"));
+      return out;
+    }
+    for (const json::value& item : *list) {
+      if (!item.is_int64() || item.as_int64() < 0) {
+        Fail(Status("invalid_argument", "'" + std::string(key) + "' must be a list of positions"));
+        return {};
+      }
+      out.push_back(static_cast<uint64_t>(item.as_int64()));
+    }
+    return out;
+  }
   void Fail(Status problem) {
     if (status_.ok()) status_ = std::move(problem);
   }
@@ -139,6 +159,67 @@ Result<app::InviteRequest> ParseInviteRequest(std::string_view body) {
                   "role must be ROLE_MEMBER, ROLE_COORDINATOR, ROLE_AUDITOR or ROLE_ADMIN");
   }
   return request;
+}
+
+Result<ReadRequest> ParseReadRequest(std::string_view body) {
+  return ParseRequest<ReadRequest>(body, [](Fields& fields) {
+    ReadRequest read;
+    const auto through = fields.Integer("through");
+    if (through && *through < 0) {
+      fields.Fail(Status("invalid_argument", "'through' must be a position, 0 or more"));
+    }
+    read.through = through && *through > 0 ? static_cast<uint64_t>(*through) : 0;
+    read.positions = fields.Positions("positions");
+    return read;
+  });
+}
+
+namespace {
+
+constexpr std::pair<v1::MailMode, std::string_view> kMailModes[] = {
+    {v1::MAIL_MODE_UNSPECIFIED, "digest"},  // never chosen: the daily digest
+    {v1::MAIL_MODE_OFF, "off"},
+    {v1::MAIL_MODE_INSTANT, "instant"},
+    {v1::MAIL_MODE_DIGEST, "digest"},
+};
+
+}  // namespace
+
+Result<v1::MailSettings> ParseMailSettings(std::string_view body) {
+  return ParseRequest<v1::MailSettings>(body, [](Fields& fields) {
+    v1::MailSettings settings;
+    settings.set_address(fields.String("address"));
+    settings.set_language(fields.String("language"));
+    const std::string mode = fields.String("mode");
+    bool known = false;
+    for (const auto& [value, name] : kMailModes) {
+      if (name == mode && value != v1::MAIL_MODE_UNSPECIFIED) {
+        settings.set_mode(value);
+        known = true;
+      }
+    }
+    if (!known) {
+      fields.Fail(Status("invalid_argument", "mode is instant, digest or off"));
+    }
+    return settings;
+  });
+}
+
+json::object MailChoiceJson(const app::MailChoice& choice) {
+  std::string_view mode = "digest";
+  for (const auto& [value, name] : kMailModes) {
+    if (value == choice.settings.mode()) mode = name;
+  }
+  return json::object{{"address", choice.settings.address()},
+                      {"mode", mode},
+                      {"language", choice.settings.language()},
+                      {"serverSendsMail", choice.server_sends_mail}};
+}
+
+json::object ReadMarksJson(const projections::InboxReadMarks& marks) {
+  json::array positions;
+  for (uint64_t p : marks.positions) positions.push_back(p);
+  return json::object{{"through", marks.through}, {"positions", std::move(positions)}};
 }
 
 Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {

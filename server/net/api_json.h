@@ -26,6 +26,16 @@ Result<app::Acceptance> ParseAcceptance(std::string_view body);
 // ROLE_ADMIN; invalid_argument for expiresInHours that is not a whole number.
 Result<app::InviteRequest> ParseInviteRequest(std::string_view body);
 Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body);
+// POST .../inbox/read: {"through": N, "positions": [...]}, both optional.
+struct ReadRequest {
+  uint64_t through = 0;
+  std::vector<uint64_t> positions;
+};
+Result<ReadRequest> ParseReadRequest(std::string_view body);
+// POST /api/v1/mail/settings: {"address", "mode": instant|digest|off, "language": nl|en}.
+Result<v1::MailSettings> ParseMailSettings(std::string_view body);
+boost::json::object MailChoiceJson(const app::MailChoice& choice);
+boost::json::object ReadMarksJson(const projections::InboxReadMarks& marks);
 // The public proposal form: requestId, name, contact, title, description, website.
 Result<app::PublicProposal> ParsePublicProposal(std::string_view body);
 // A command in protobuf's JSON mapping of v1::Command.

@@ -336,6 +336,14 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     return StaticFile(shared, request, target);
   }
   const bool changes_state = method == http::verb::post || method == http::verb::delete_;
+  // /api/v1/mail/unsubscribe?t=TOKEN: a mail's unsubscribe link, one click (RFC 8058) from a
+  // mail client that posts a form without an Origin, or from the web client's page. The
+  // token is keyed to its account, so no session and no body are needed.
+  if (seg.size() == 4 && seg[2] == "mail" && seg[3] == "unsubscribe") {
+    if (method != http::verb::post) return wrong_method();
+    if (Status s = app.inbox().Unsubscribe(QueryOr(target, "t")); !s.ok()) return error(s);
+    return json_ok(json::object{{"unsubscribed", true}});
+  }
   if (changes_state && !OriginAllowed(shared.config, request)) {
     return ErrorResponse(request, Err("bad_origin", "this request comes from another site"));
   }
@@ -449,9 +457,9 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     if (key.empty() && caller.ok()) key = caller->token;
     const std::string host(request[http::field::host]);
     auto ics = app.reads().Calendar(
-        rest[1], key, [&](const projections::PlatformModel& model, const app::EventReader& at) {
-          return wire::CalendarFeed(model, host, at);
-        });
+        rest[1], key,
+        [&](const projections::PlatformModel& model, const app::EventReader& at,
+            const std::string& reader) { return wire::CalendarFeed(model, host, at, reader); });
     if (!ics.ok()) return error(ics.status());
     auto response = Respond(request, http::status::ok, "text/calendar; charset=utf-8", ics.value());
     response.set(http::field::cache_control, "no-cache");
@@ -459,6 +467,20 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
   }
 
   if (!caller.ok()) return error(caller.status());
+  // /api/v1/mail/settings: how the caller hears of notifications by mail.
+  if (rest.size() == 2 && rest[0] == "mail" && rest[1] == "settings") {
+    if (method == http::verb::get) {
+      auto choice = app.inbox().MailSettings(caller.value());
+      if (!choice.ok()) return error(choice.status());
+      return json_ok(MailChoiceJson(choice.value()));
+    }
+    if (method != http::verb::post) return wrong_method();
+    auto settings = ParseMailSettings(request.body());
+    if (!settings.ok()) return error(settings.status());
+    auto choice = app.inbox().SetMailSettings(caller.value(), std::move(settings.value()));
+    if (!choice.ok()) return error(choice.status());
+    return json_ok(MailChoiceJson(choice.value()));
+  }
   if (rest.size() == 1 && rest[0] == "platforms") {
     if (method != http::verb::get) return wrong_method();
     auto platforms = app.accounts().MyPlatforms(caller.value());
@@ -508,13 +530,28 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       return json_ok(
           FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request), app.Head(platform)));
     }
+    if (what == "inbox" && rest.size() == 4 && rest[3] == "read") {
+      if (method != http::verb::post) return wrong_method();
+      auto read = ParseReadRequest(request.body());
+      if (!read.ok()) return error(read.status());
+      auto marks = app.inbox().MarkRead(caller.value(), platform, read->through, read->positions);
+      if (!marks.ok()) return error(marks.status());
+      // The member's inbox on their other screens and devices shows it read too.
+      shared.watches->Refresh(platform, "inbox");
+      json::object body = ReadMarksJson(marks.value());
+      body["position"] = app.Head(platform);
+      return json_ok(std::move(body));
+    }
     if (method != http::verb::get) return wrong_method();
     if (what == "views" && rest.size() == 4) {
       auto at = QueryNumber(target, "at");
       if (!at.ok()) return error(at.status());
-      app::ViewParams params{QueryOr(target, "from"), QueryOr(target, "to"),
-                             QueryOr(target, "period"), QueryOr(target, "entity"),
-                             QueryOr(target, "today")};
+      app::ViewParams params;
+      params.from = QueryOr(target, "from");
+      params.to = QueryOr(target, "to");
+      params.period = QueryOr(target, "period");
+      params.entity = QueryOr(target, "entity");
+      params.today = QueryOr(target, "today");
       auto view = app.reads().View(caller.value(), platform, rest[3], params, at.value());
       if (!view.ok()) return error(view.status());
       auto response =

@@ -20,7 +20,7 @@ ViewWatches::ViewWatches(app::Application& app, FeedHub& hub, boost::asio::any_i
 std::string ViewWatches::KeyOf(const std::string& platform, const std::string& view,
                                const app::ViewParams& params) {
   return platform + '\n' + view + '\n' + params.from + '\n' + params.to + '\n' + params.period +
-         '\n' + params.entity + '\n' + params.today;
+         '\n' + params.entity + '\n' + params.today + '\n' + params.member;
 }
 
 namespace {
@@ -101,6 +101,20 @@ void ViewWatches::Unwatch(const std::string& platform, const std::string& view,
   }
 }
 
+void ViewWatches::Refresh(const std::string& platform, const std::string& view) {
+  std::vector<std::shared_ptr<Channel>> touched;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, channel] : channels_) {
+      if (channel->platform == platform && channel->view == view) touched.push_back(channel);
+    }
+  }
+  for (const auto& channel : touched) {
+    std::lock_guard lock(channel->mu);
+    if (channel->has_view) Schedule(channel);
+  }
+}
+
 void ViewWatches::OnFeed(const std::string& platform) {
   std::vector<std::shared_ptr<Channel>> touched;
   {
@@ -146,7 +160,9 @@ void ViewWatches::Rebuild(const std::shared_ptr<Channel>& channel) {
     if (!built.ok()) {
       spdlog::warn("watch: cannot rebuild {}/{}: {}", channel->platform, channel->view,
                    built.error().message);
-    } else if (position != channel->position) {
+    } else if (position != channel->position || text != channel->current_text) {
+      // A new position, or the same one with another view: what the log does not hold
+      // changed (an inbox's read marks), sent as a patch from the position to itself.
       json::array patch = wire::Diff(channel->current, next);
       std::string frame = "{\"type\":\"patch\",\"platform\":" +
                           json::serialize(json::string_view(channel->platform)) +

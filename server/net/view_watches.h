@@ -1,6 +1,7 @@
 // ViewWatches: `watch {platform, view}` — a snapshot, then a JSON Patch after every change.
 //
-// Watchers of the same view of the same platform share one channel: after the platform's
+// Watchers of the same view of the same platform with the same parameters (an inbox's are
+// its member's) share one channel: after the platform's
 // events pass the FeedHub, the channel rebuilds the view once (on the worker pool, at most
 // one rebuild in flight and at most one per `min_interval`), diffs it against the previous
 // one, and hands the same patch frame to every watcher. A watcher joins with the channel's
@@ -43,6 +44,10 @@ class ViewWatches : public FeedListener, public std::enable_shared_from_this<Vie
   void Watch(const std::string& platform, const std::string& view, const app::ViewParams& params,
              const std::string& request_id, const std::shared_ptr<ViewWatcher>& watcher);
   void Unwatch(const std::string& platform, const std::string& view, const ViewWatcher* watcher);
+
+  // Rebuilds `view` of `platform` for its watchers although the log did not move: what the
+  // view shows besides the log changed (an inbox's read marks).
+  void Refresh(const std::string& platform, const std::string& view);
 
   void OnFeed(const std::string& platform) override;
 

@@ -181,9 +181,14 @@ void WsSession::OnMessage(const std::string& text) {
                             {"position", shared_.app.Head(platform)}});
       return;
     }
-    app::ViewParams params{StringOf(message, "from"), StringOf(message, "to"),
-                           StringOf(message, "period"), StringOf(message, "entity"),
-                           StringOf(message, "today")};
+    app::ViewParams params;
+    params.from = StringOf(message, "from");
+    params.to = StringOf(message, "to");
+    params.period = StringOf(message, "period");
+    params.entity = StringOf(message, "entity");
+    params.today = StringOf(message, "today");
+    // An inbox is always the caller's own; every other view is shared by all its watchers.
+    if (view == "inbox") params.member = caller_.account_id;
     watches_[key]++;
     shared_.metrics.ws_watches++;
     shared_.OnWorker([self = shared_from_this(), platform, view, params, id] {

@@ -119,7 +119,7 @@ std::string UtcDateTime(int64_t seconds) {
 
 void Event(std::string* out, const projections::PlatformModel& model,
            const projections::InitiativeState& initiative, std::string_view uid_domain,
-           const std::function<bool(uint64_t, v1::EventRecord*)>& event_at) {
+           const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, bool remind) {
   const projections::DayRange& days = initiative.days;
   out->append("BEGIN:VEVENT\r\n");
   Property(out, "UID", initiative.id + "@" + std::string(uid_domain));
@@ -159,13 +159,23 @@ void Event(std::string* out, const projections::PlatformModel& model,
   if (!initiative.place.text().empty())
     Property(out, "LOCATION", EscapeText(initiative.place.text()));
   out->append("STATUS:CONFIRMED\r\n");
+  if (remind) {
+    // The organizer's reminder: the day before, at 09:00 for an all-day initiative (the
+    // trigger counts from its start at midnight), else 24 hours before it starts.
+    out->append("BEGIN:VALARM\r\n");
+    out->append("ACTION:DISPLAY\r\n");
+    Property(out, "DESCRIPTION", EscapeText(initiative.title));
+    Property(out, "TRIGGER;RELATED=START", start ? "-P1D" : "-PT15H");
+    out->append("END:VALARM\r\n");
+  }
   out->append("END:VEVENT\r\n");
 }
 
 }  // namespace
 
 std::string CalendarFeed(const projections::PlatformModel& model, std::string_view host,
-                         const std::function<bool(uint64_t, v1::EventRecord*)>& event_at) {
+                         const std::function<bool(uint64_t, v1::EventRecord*)>& event_at,
+                         std::string_view reader_id) {
   const projections::PlatformState& state = model.state();
   std::string uid_domain = state.platform_id();
   if (!host.empty()) uid_domain.append(".").append(host);
@@ -183,7 +193,9 @@ std::string CalendarFeed(const projections::PlatformModel& model, std::string_vi
     const bool listed = initiative.status == projections::InitiativeStatus::kActive ||
                         initiative.status == projections::InitiativeStatus::kHeld;
     if (!listed || !initiative.days.valid || initiative.days.ongoing) continue;
-    Event(&out, model, initiative, uid_domain, event_at);
+    const bool remind =
+        !reader_id.empty() && initiative.active() && initiative.IsOrganizer(reader_id);
+    Event(&out, model, initiative, uid_domain, event_at, remind);
   }
   out.append("END:VCALENDAR\r\n");
   return out;

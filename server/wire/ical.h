@@ -27,9 +27,13 @@ namespace rotonde::wire {
 //   last event in its history, read with `event_at` (as in views.h BuildHistory). The feed
 //   never reads a clock, so without `event_at`, or when it cannot read the event, DTSTAMP is
 //   the initiative's first day at 00:00 UTC and LAST-MODIFIED is left out.
+// - For `reader_id`'s own active initiatives (they organize them) a VALARM (ACTION:DISPLAY,
+//   the title) reminds them: the day before at 09:00 for an all-day one (TRIGGER
+//   -PT15H from its start), 24 hours before a timed one (-P1D). Nobody else's feed has it.
 // Text is escaped (\ ; , and newlines) and lines are folded at 75 octets, never inside a
 // UTF-8 sequence; lines end in CRLF. The same model gives the same bytes.
 std::string CalendarFeed(const projections::PlatformModel& model, std::string_view host,
-                         const std::function<bool(uint64_t, v1::EventRecord*)>& event_at = {});
+                         const std::function<bool(uint64_t, v1::EventRecord*)>& event_at = {},
+                         std::string_view reader_id = {});
 
 }  // namespace rotonde::wire

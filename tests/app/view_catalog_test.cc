@@ -23,9 +23,26 @@ ViewParams CalendarParams(std::string from, std::string to) {
 }
 
 TEST(ViewCatalog, NamesAreTheApiPagesInItsOrder) {
-  EXPECT_EQ(ViewNames(),
-            (std::vector<std::string>{"board", "calendar", "clashes", "tasks", "meetings", "budget",
-                                      "report", "members", "proposals", "figures", "history"}));
+  EXPECT_EQ(ViewNames(), (std::vector<std::string>{"board", "calendar", "clashes", "tasks",
+                                                   "meetings", "budget", "report", "members",
+                                                   "proposals", "inbox", "figures", "history"}));
+}
+
+TEST(ViewCatalog, TheInboxIsAMembersOwn) {
+  DemoLog demo;
+  ASSERT_TRUE(demo.ok());
+  const projections::PlatformModel model = demo.Model();
+  const auto nobody = BuildView("inbox", {}, model, demo.EventAt());
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_EQ(nobody.status().code(), "invalid_argument");
+  ViewParams bram;
+  bram.member = "m-bram";
+  const auto built = BuildView("inbox", bram, model, demo.EventAt());
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  const auto& inbox = static_cast<const v1::InboxView&>(*built.value());
+  // The demo's story: Bram organizes the braderie whose clash was found and merged.
+  EXPECT_GT(inbox.items_size(), 0);
+  EXPECT_EQ(inbox.unread(), inbox.items_size());
 }
 
 TEST(ViewCatalog, EveryViewBuildsOnTheDemoAndReadsBackFromItsJson) {
@@ -35,6 +52,7 @@ TEST(ViewCatalog, EveryViewBuildsOnTheDemoAndReadsBackFromItsJson) {
   ViewParams params = CalendarParams("2026-01-01", "2026-12-31");
   params.period = "2026";
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
+  params.member = "m-bram";
   for (const std::string& name : ViewNames()) {
     SCOPED_TRACE(name);
     const auto built = BuildView(name, params, model, demo.EventAt());

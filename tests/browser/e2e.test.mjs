@@ -674,7 +674,7 @@ test('an answer lost on the way: the command is sent again with its id and appli
   assert.equal(joins.length, 1);
 });
 
-test('a refused command is shown as not done, with a retry and a discard choice', {timeout: 60000}, async () => {
+test('a refused command is shown as not done, with why, to put right or discard (never the same again)', {timeout: 60000}, async () => {
   const a = bram;
   const b = dewi;
   await b.page.locator('nav a[data-nav="initiatives"]').click();
@@ -698,7 +698,8 @@ test('a refused command is shown as not done, with a retry and a discard choice'
   const failed = a.page.locator('#outbox li.outbox-failed');
   await failed.waitFor({timeout: 30000});
   assert.match(await failed.innerText(), /niet gelukt: Iemand anders heeft deze taak net opgepakt/);
-  await failed.getByRole('button', {name: 'Opnieuw proberen'}).waitFor();
+  await failed.getByRole('button', {name: 'Aanpassen'}).waitFor();
+  assert.equal(await failed.getByRole('button', {name: 'Opnieuw proberen'}).count(), 0);
   await screenshot(a.page, 'outbox-refused-390');
   await failed.getByRole('button', {name: 'Weggooien'}).click();
   await a.page.locator('#outbox').waitFor({state: 'hidden'});

@@ -27,12 +27,13 @@ export function rotondeBinary() {
 // the server's views take as today, and the demo is told as of; the story's own last day by
 // default, so its dates and the tests' stay as written whatever the machine's clock says.
 export const STORY_DAY = '2026-05-31';
-export async function startServer({data = null, listen = '127.0.0.1:0', today = STORY_DAY} = {}) {
+// `extraArgs`: more arguments for `rotonde serve` (mail: --smtp-url, --mail-from, …).
+export async function startServer({data = null, listen = '127.0.0.1:0', today = STORY_DAY, extraArgs = []} = {}) {
   const bin = rotondeBinary();
   if (!fs.existsSync(bin)) throw new Error(`no rotonde binary at ${bin}`);
   if (!data) data = fs.mkdtempSync(path.join(os.tmpdir(), 'rotonde-browser-'));
   const args = ['serve', '--data', data, '--listen', listen, '--web', path.join(repo, 'web-client'), '--demo',
-    '--today', today];
+    '--today', today, ...extraArgs];
   const proc = spawn(bin, args, {stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   const url = await new Promise((resolve, reject) => {
@@ -184,7 +185,8 @@ export async function apiAs(url, login) {
 // each test, no page may have logged an error or thrown, and nothing may have opened a
 // dialog (an injected script would). `scene.server` may be replaced by a test that
 // restarts it.
-export function scenario() {
+// `serverOpts`: what startServer takes (extraArgs for mail, …).
+export function scenario(serverOpts = {}) {
   const scene = {
     server: null,
     browser: null,
@@ -198,7 +200,7 @@ export function scenario() {
     },
   };
   before(async () => {
-    scene.server = await startServer();
+    scene.server = await startServer(serverOpts);
     scene.browser = await launch();
   }, {timeout: 90000});
   after(async () => {

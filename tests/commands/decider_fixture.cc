@@ -63,7 +63,14 @@ void DeciderTest::Fold(const Decision& decision, const std::string& actor,
     record.set_correlation_id(command_id);
     record.set_payload(planned.event.SerializeAsString());
     state_.Apply(record, planned.event);
+    folded_.push_back(std::move(record));
   }
+}
+
+projections::PlatformModel DeciderTest::FoldedModel() const {
+  projections::PlatformModel model;
+  for (const v1::EventRecord& record : folded_) model.Apply(record);
+  return model;
 }
 
 Types TypesOf(const Decision& decision) {

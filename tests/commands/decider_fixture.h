@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "decide.h"
+#include "rotonde/projections/platform_model.h"
 #include "rotonde/projections/platform_state.h"
 
 namespace rotonde::commands {
@@ -40,7 +41,11 @@ class DeciderTest : public ::testing::Test {
   // A fresh command id for each command built here.
   v1::Command NewCommand();
 
+  // Everything folded so far (the fixture's founding and joins too), as a read model.
+  projections::PlatformModel FoldedModel() const;
+
   projections::PlatformState state_;
+  std::vector<v1::EventRecord> folded_;  // every record Fold made, in order
   uint64_t next_position_ = 1;
   int next_command_ = 1;
 };

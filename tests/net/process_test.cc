@@ -36,8 +36,10 @@
 #include "clients.h"
 #include "command_service.h"
 #include "demo_data.h"
+#include "notification_store.h"
 #include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
+#include "smtp_sink.h"
 #include "temp_dir.h"
 #include "view_catalog.h"
 
@@ -696,6 +698,76 @@ TEST(ProcessTest, JsonLogFormatWritesEveryLogLineAsOneObject) {
   }
   EXPECT_GT(log_lines, 0);
   EXPECT_TRUE(saw_request) << "no log line for the request\nstdout: " << child.Stdout();
+}
+
+// Mail survives a kill -9 between being queued and being sent, and is sent exactly once:
+// the SMTP server is away when the notification is queued, the server is killed, and after
+// a restart the mail goes out once; another kill and restart after that sends nothing again.
+TEST(ProcessTest, AMailQueuedBeforeAKillIsSentExactlyOnce) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  uint16_t smtp_port = 0;
+  {
+    SmtpSink probe;  // a free port, closed again: nobody listens there until the kill
+    smtp_port = probe.port();
+  }
+  const std::vector<std::string> mail_flags = {"--smtp-url",
+                                               "smtp://127.0.0.1:" + std::to_string(smtp_port),
+                                               "--mail-from", "buurt@rotonde.test"};
+  std::string error;
+  {
+    Child child;
+    const uint16_t port = child.StartServe(dir, mail_flags, &error);
+    ASSERT_NE(port, 0) << error;
+    const std::string bram = SignIn(port, "bram");
+    const std::string dewi = SignIn(port, "dewi");
+    ASSERT_EQ(Http(port, "POST", "/api/v1/mail/settings",
+                   R"({"address":"bram@example.org","mode":"instant","language":"nl"})",
+                   {{"Authorization", "Bearer " + bram}, {"Content-Type", "application/json"}})
+                  .status,
+              200);
+    int n = 0;
+    for (const auto& [token, title] :
+         {std::pair{bram, "Lentemarkt"}, std::pair{dewi, "Ruilmarkt"}}) {
+      const std::string command =
+          R"({"commandId":"mail-)" + std::to_string(++n) +
+          R"(","proposeInitiative":{"kind":"INITIATIVE_KIND_STREET_MARKET","title":")" + title +
+          R"(","when":{"startDate":"2027-04-10"}}})";
+      ASSERT_EQ(Http(port, "POST", "/api/v1/platforms/kolenkit/commands", command,
+                     {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}})
+                    .status,
+                200);
+    }
+    // The mailer looks every half second; the SMTP server is away, so the mail waits.
+    std::this_thread::sleep_for(seconds(3));
+    child.Signal(SIGKILL);
+    ASSERT_TRUE(child.Wait(kExitTimeout));
+  }
+  {
+    auto notifications = mail::NotificationStore::Open(dir + "/notifications");
+    ASSERT_TRUE(notifications.ok()) << notifications.status().ToString();
+    auto outbox = (*notifications)->Outbox();
+    ASSERT_TRUE(outbox.ok());
+    ASSERT_EQ(outbox->size(), 1u) << "the mail was queued before the kill";
+    EXPECT_EQ(outbox->front().mail.to(), "bram@example.org");
+  }
+  SmtpSink sink(smtp_port);
+  for (int round = 0; round < 2; ++round) {
+    Child child;
+    const uint16_t port = child.StartServe(dir, mail_flags, &error);
+    ASSERT_NE(port, 0) << error;
+    if (round == 0) {
+      const auto messages = sink.WaitFor(1, seconds(30));
+      ASSERT_EQ(messages.size(), 1u) << "stderr: " << child.Stderr();
+      EXPECT_EQ(messages[0].recipients, std::vector<std::string>{"bram@example.org"});
+      EXPECT_NE(MimePartText(messages[0].data, "text/plain").find("Lentemarkt"), std::string::npos);
+    }
+    // Nothing more, now or after another kill and restart.
+    EXPECT_EQ(sink.WaitFor(2, seconds(3)).size(), 1u);
+    child.Signal(SIGKILL);
+    ASSERT_TRUE(child.Wait(kExitTimeout));
+  }
 }
 
 }  // namespace

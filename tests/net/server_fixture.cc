@@ -49,7 +49,11 @@ void ServerFixture::Start(const ServerOptions& options) {
   auto notes = app::SignedCheckpoints::Open(dir_.Sub("notes"), std::move(key.value()), *store_);
   ASSERT_TRUE(notes.ok()) << notes.status().ToString();
   notes_ = std::move(notes.value());
-  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_, notes_.get());
+  auto notifications = mail::NotificationStore::Open(dir_.Sub("notifications"));
+  ASSERT_TRUE(notifications.ok()) << notifications.status().ToString();
+  notifications_ = std::move(notifications.value());
+  app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_, notes_.get(),
+                                            app::Limits{}, notifications_.get());
   hub_ = std::make_unique<net::FeedHub>(*store_,
                                         net::FeedHub::Options{options.push_interval, 256 << 10});
   hub_->Start();
@@ -74,6 +78,7 @@ void ServerFixture::Stop() {
   if (hub_) hub_->Stop();
   hub_.reset();
   app_.reset();
+  notifications_.reset();
   notes_.reset();
   commands_.reset();
   auth_.reset();

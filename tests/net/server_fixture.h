@@ -19,6 +19,7 @@
 #include "faulty_disk.h"
 #include "feed_hub.h"
 #include "metrics.h"
+#include "notification_store.h"
 #include "rotonde/eventstore/event_store.h"
 #include "server.h"
 #include "temp_dir.h"
@@ -69,6 +70,7 @@ class ServerFixture : public ::testing::Test {
   std::unique_ptr<auth::AuthStore> auth_;
   std::unique_ptr<app::CommandService> commands_;
   std::unique_ptr<app::SignedCheckpoints> notes_;
+  std::unique_ptr<mail::NotificationStore> notifications_;
   std::unique_ptr<net::Metrics> metrics_;
   std::unique_ptr<app::Application> app_;
   std::unique_ptr<net::FeedHub> hub_;

@@ -392,5 +392,24 @@ TEST(CalendarFeed, TheDemoFeedHoldsEveryDatedLiveInitiative) {
   EXPECT_EQ(events.size(), expected);
 }
 
+TEST(CalendarFeed, AnOrganizersOwnInitiativesCarryAReminderTheDayBefore) {
+  Log log;
+  v1::When evening = Day("2026-06-20");
+  evening.set_start_time("19:00");
+  log.Propose("i-braderie", "Braderie", Day("2026-06-13"));
+  log.Propose("i-buurtdiner", "Buurtdiner", evening);
+  // Anna proposed both (the log's actor): her feed reminds her, nobody else's does.
+  const std::string anna = CalendarFeed(log.model(), kHost, {}, "m-anna");
+  ExpectWellFormedLines(anna);
+  const auto lines = Unfold(anna);
+  std::vector<std::string> triggers;
+  for (const auto& line : lines) {
+    if (line.name == "TRIGGER;RELATED=START") triggers.push_back(line.value);
+  }
+  EXPECT_EQ(triggers, (std::vector<std::string>{"-PT15H", "-P1D"}));
+  EXPECT_EQ(CalendarFeed(log.model(), kHost, {}, "m-bram").find("VALARM"), std::string::npos);
+  EXPECT_EQ(CalendarFeed(log.model(), kHost).find("VALARM"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rotonde::wire

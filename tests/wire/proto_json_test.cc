@@ -77,6 +77,7 @@ TEST(MessageJson, MatchesProtobufOnEveryDemoEventAndView) {
   params.to = "2026-12-31";
   params.period = "2026";
   params.entity = "kolenkit/initiative/i-braderie-kolenkitplein";
+  params.member = "m-bram";
   for (const std::string& name : app::ViewNames()) {
     const auto view = app::BuildView(name, params, model, demo.EventAt());
     ASSERT_TRUE(view.ok()) << name << ": " << view.status().ToString();

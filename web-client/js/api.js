@@ -64,6 +64,9 @@ export const paths = {
   checkpoint: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/checkpoint`,
   feedKey: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/feed-key`,
   invites: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/invites`,
+  inboxRead: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/inbox/read`,
+  mailSettings: '/api/v1/mail/settings',
+  unsubscribe: (token) => `/api/v1/mail/unsubscribe?t=${encodeURIComponent(token)}`,
   reportCsv: (p, period) =>
     `/api/v1/platforms/${encodeURIComponent(p)}/report.csv?period=${encodeURIComponent(period)}`,
 };

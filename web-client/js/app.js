@@ -1,17 +1,20 @@
 // The shell: session, platform, router, top bar, connection state, outbox and the live
 // announcements. Screens live in screens/*.js and get a `ctx` with everything they use.
-import {h, setChildren} from './dom.js';
+import {h, svg, setChildren} from './dom.js';
 import {t, lang, setLang, onLangChange, initLang} from './i18n.js';
 import {api, paths, ApiError} from './api.js';
-import {Live} from './live.js';
+import {Live, isTransient} from './live.js';
 import {ViewStore} from './views.js';
-import {updateScheduler, SHELL_VIEWS} from './updates.js';
+import {updateScheduler, SHELL_VIEWS, viewsOf} from './updates.js';
 import {fmtTimestamp, eventText, isClashNews} from './format.js';
 import {loadScreen, prefetchScreens} from './screens/index.js';
 
 const $ = (id) => document.getElementById(id);
 const FEED_MAX = 200;
 const BACKLOG_MAX = 500;
+// A device that signed in before waits this long for "who am I" at start; then it starts
+// from what it kept (a phone on a train's wifi that answers nothing).
+const SESSION_WITHIN_MS = 8000;
 
 const app = {
   session: null,
@@ -25,6 +28,9 @@ const app = {
   visitMark: 0,      // the position the person had seen when they last looked
   seenOnHome: 0,     // the newest position the home screen has shown
   offs: [],
+  snapshots: null,   // the views kept on the device (snapshots.js)
+  keeper: null,      // resolves to it, once loaded
+  restored: false,   // started from what the device kept, the server away
 };
 
 // ---- storage ------------------------------------------------------------------------------
@@ -72,6 +78,8 @@ function pickScreen(route) {
   if (a === 'p' && b && route.parts[2] === 'voorstel') {
     return {name: route.parts[3] ? 'voorstel-status' : 'voorstel', params: {platform: b, id: route.parts[3]}};
   }
+  // The link at the foot of a notification mail: works without a session.
+  if (a === 'afmelden' && b) return {name: 'unsubscribe', params: {token: b}};
   if (!app.session) return {name: 'login', params: {}};
   switch (a) {
     case undefined:
@@ -79,8 +87,12 @@ function pickScreen(route) {
     case 'login':
       return {name: 'home', params: {}};
     case 'initiatives':
-      if (b === 'new') return {name: 'propose', params: {proposal: route.query.get('proposal') || undefined}};
-      if (b) return {name: 'initiative', params: {id: b}};
+      // ?from= and ?edit=: a refused command from the outbox, to put right (renderOutbox).
+      if (b === 'new') {
+        return {name: 'propose', params: {proposal: route.query.get('proposal') || undefined,
+          from: route.query.get('from') || undefined}};
+      }
+      if (b) return {name: 'initiative', params: {id: b, edit: route.query.get('edit') || undefined}};
       return {name: 'initiatives', params: {}};
     case 'calendar':
     case 'tasks':
@@ -89,10 +101,42 @@ function pickScreen(route) {
     case 'members':
     case 'proposals':
     case 'audit':
+    case 'inbox':
       return {name: a, params: {}};
+    case 'meldingen':
+      return {name: 'mail-settings', params: {}};
     default:
       return {name: 'not-found', params: {}};
   }
+}
+
+// A link into a platform (a notification mail's): #/p/<platform>/<rest> is #/<rest> on that
+// platform. Signed in (the sign-in form keeps the link in the address bar until then), it
+// switches to that platform if the account is a member, then shows #/<rest>. True when it
+// took the route over.
+function isDeepLink(route) {
+  return route.parts[0] === 'p' && route.parts.length >= 2 && route.parts[2] !== 'voorstel';
+}
+
+function deepLink(route) {
+  if (!isDeepLink(route)) return false;
+  const [, id, ...rest] = route.parts;
+  const query = route.query.toString();
+  const target = `#/${rest.map(encodeURIComponent).join('/')}${query ? `?${query}` : ''}`;
+  const member = (app.session.platforms || []).find((p) => p.id === id);
+  if (!member) {
+    renderSeq += 1;
+    unmountScreen();
+    renderShell();
+    setChildren($('main'), h('h1', {tabindex: '-1'}, t('notMember.title')), h('p', null, t('notMember.body')),
+      h('p', null, h('a', {href: '#/'}, t('notFound.home'))));
+    document.title = `${t('notMember.title')} · Rotonde`;
+    return true;
+  }
+  history.replaceState(null, '', target);
+  if (!app.platform || app.platform.id !== id) choosePlatform(id);
+  else render();
+  return true;
 }
 
 function unmountScreen() {
@@ -107,6 +151,7 @@ let renderSeq = 0;
 async function render() {
   const route = parseRoute();
   if (!route) return;  // "#main" from the skip link: not a route
+  if (app.session && deepLink(route)) return;
   const seq = ++renderSeq;
   const {name, params} = pickScreen(route);
   let screen;
@@ -134,6 +179,7 @@ async function render() {
   updateNav(screen.id);
   document.title = `${screen.title ? screen.title(app.ctx) : ''} · Rotonde`;
   if (instance && instance.update) instance.update();
+  renderOffline();
   // Screen readers hear the new screen's heading; keyboard users start there.
   const heading = main.querySelector('h1');
   if (heading && app.route !== null) {
@@ -162,7 +208,7 @@ const NAV = [
 // A public page (#/p/...): the platform's name, no member controls.
 function onPublic() {
   const r = parseRoute();
-  return Boolean(r && r.parts[0] === 'p');
+  return Boolean(r && r.parts[0] === 'p' && !isDeepLink(r));
 }
 
 function renderShell() {
@@ -181,6 +227,7 @@ function renderShell() {
   }
   if (!pub && app.session) {
     tools.push(h('span', {class: 'who'}, app.session.account.displayName));
+    if (app.platform) tools.push(bell());
   }
   tools.push(h('button', {type: 'button', class: 'link-button', lang: lang() === 'nl' ? 'en' : 'nl',
     'aria-label': t('lang.switchLabel'), onClick: () => setLang(lang() === 'nl' ? 'en' : 'nl')},
@@ -196,12 +243,37 @@ function renderShell() {
         id === 'proposals' ? [' ', h('span', {id: 'nav-open', class: 'badge badge-mine', hidden: true})] : null)))));
     $('nav').hidden = false;
     renderOpen();
+    renderBell();
   } else {
     $('nav').replaceChildren();
     $('nav').hidden = true;
   }
   renderConn();
   renderOutbox();
+  renderOffline();
+}
+
+// The bell: the inbox's unread count, live (the shell watches the "inbox" view).
+function bell() {
+  return h('a', {href: '#/inbox', id: 'bell', class: 'bell', 'data-nav': 'inbox',
+    'aria-current': app.screen && app.screen.def.id === 'inbox' ? 'page' : false},
+  svg('svg', {class: 'bell-icon', viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false'},
+    svg('path', {d: 'M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0'})),
+  h('span', {id: 'bell-text'}, t('bell.name')));
+}
+
+let lastUnread = null;
+function renderBell() {
+  const el = $('bell');
+  const v = app.views && app.views.get('inbox');
+  const n = v ? Number(v.unread) || 0 : 0;
+  if (v && lastUnread !== null && n > lastUnread) announce(t('bell.announce', {n: n - lastUnread}));
+  lastUnread = v ? n : null;
+  if (!el) return;
+  el.dataset.unread = String(n);
+  // Named "Meldingen, 3 ongelezen"; what shows ("Meldingen 3") is part of that name.
+  el.setAttribute('aria-label', t('bell.label', {n}));
+  setChildren($('bell-text'), t('bell.name'), n ? [' ', h('span', {class: 'bell-count', id: 'bell-count'}, String(n))] : null);
 }
 
 // How many residents' proposals wait for an answer, beside "Voorstellen".
@@ -215,7 +287,7 @@ function renderOpen() {
 }
 
 function updateNav(id) {
-  for (const a of $('nav').querySelectorAll('a[data-nav]')) {
+  for (const a of document.querySelectorAll('#nav a[data-nav], #bell')) {
     if (a.dataset.nav === id) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -254,23 +326,78 @@ function renderOutbox() {
     const state = e.state === 'failed'
       ? t('outbox.failed', {reason: errorText(e.error || {})})
       : (app.live.state === 'online' ? t('outbox.sending') : t('outbox.waiting'));
+    // Each button names its action in the panel's list by the command's own label.
+    const labelId = `ob-${e.commandId}`;
+    const button = (key, fk, onClick, hidden) => h('button', {type: 'button', 'data-fk': `${fk}-${e.commandId}`,
+      'aria-describedby': labelId, onClick, hidden}, t(key));
+    let actions;
+    if (e.state !== 'failed') {
+      actions = button('outbox.tryNow', 'now', () => app.live.retryNow(), app.live.state === 'online');
+    } else if (isTransient((e.error || {}).code)) {
+      actions = button('outbox.retry', 'retry', () => app.live.retry(e.commandId));
+    } else {
+      // Refused by the rules: the same command would be refused again. Put it right where it
+      // was made, or let it go.
+      actions = button('outbox.edit', 'edit', () => navigate(sourceOf(e)));
+    }
     items.push(h('li', {class: `outbox-item outbox-${e.state}`, 'data-command-id': e.commandId},
-      h('span', {class: 'outbox-label'}, label),
+      h('span', {class: 'outbox-label', id: labelId}, label),
       h('span', {class: 'outbox-state'}, state),
-      h('span', {class: 'outbox-actions'},
-        e.state === 'failed'
-          ? h('button', {type: 'button', 'data-fk': `retry-${e.commandId}`,
-            onClick: () => app.live.retry(e.commandId)}, t('outbox.retry'))
-          : h('button', {type: 'button', 'data-fk': `now-${e.commandId}`, onClick: () => app.live.retryNow(),
-            hidden: app.live.state === 'online'}, t('outbox.tryNow')),
-        h('button', {type: 'button', 'data-fk': `discard-${e.commandId}`,
-          onClick: () => app.live.discard(e.commandId)}, t('outbox.discard')))));
+      h('span', {class: 'outbox-actions'}, actions,
+        button('outbox.discard', 'discard', () => app.live.discard(e.commandId)))));
   }
   setChildren(box,
     h('h2', {class: 'outbox-title'}, failed.length
       ? t('outbox.titleFailed', {n: failed.length})
       : t('outbox.titleWaiting', {n: waiting.length})),
     h('ul', null, items));
+}
+
+// ---- refused commands: where they were made -------------------------------------------------
+
+// The screen a refused command came from: its form filled in with the command's values where
+// the screen can (proposing or editing an initiative), else the thing it is about.
+function sourceOf(entry) {
+  const c = entry.command || {};
+  const [type, body] = Object.entries(c).find(([, v]) => v && typeof v === 'object') || ['', {}];
+  const enc = encodeURIComponent;
+  if (type === 'proposeInitiative') return `#/initiatives/new?from=${enc(entry.commandId)}`;
+  if (type === 'updateInitiative') return `#/initiatives/${enc(body.initiativeId)}?edit=${enc(entry.commandId)}`;
+  if (body.clashId) return '#/';
+  if (body.taskId) return '#/tasks';
+  if (body.meetingId || /Meeting/.test(type)) return '#/meetings';
+  if (body.proposalId) return '#/proposals';
+  if (/Spending|Expense|Budget|Overhead/.test(type)) return '#/budget';
+  if (body.initiativeId) return `#/initiatives/${enc(body.initiativeId)}`;
+  if (body.memberId || /Member|Role|Platform/.test(type)) return '#/members';
+  return '#/';
+}
+
+// ---- the last known state, while the server is away ---------------------------------------
+
+// Above the screen, as long as a view it shows is the one the device kept (not yet the
+// server's), or, with the server away, its own were never kept (a screen not opened here).
+function renderOffline() {
+  const el = $('offline-note');
+  const cur = app.screen;
+  let text = '';
+  if (app.views && app.live && cur && !app.pub) {
+    const shown = [...viewsOf(cur.def, cur.params, cur.ctx)];
+    // What the screen is about, beyond the names and titles every screen has.
+    const own = (cur.def.needs ? cur.def.needs(cur.params, cur.ctx) : []).map((n) => (Array.isArray(n) ? n[0] : n))
+      .filter((n) => !SHELL_VIEWS.includes(n));
+    const stale = shown.map((n) => app.views.entry(n)).filter((c) => c && c.stale);
+    const away = app.live.state === 'offline' || app.live.state === 'reconnecting';
+    const lacking = (names) => away && names.some((n) => !app.views.entry(n));
+    if (own.length && own.every((n) => !app.views.entry(n)) && away && (app.restored || stale.length)) {
+      text = t('offline.missing');
+    } else if (stale.length) {
+      text = t('offline.banner', {time: fmtTimestamp(Math.min(...stale.map((c) => c.at)))});
+      if (lacking(shown)) text += ` ${t('offline.partly')}`;
+    }
+  }
+  if (el.textContent !== text) el.textContent = text;
+  el.hidden = !text;
 }
 
 let toastTimer = null;
@@ -313,6 +440,13 @@ export function errorText(err) {
   }
   return err.message || code || t('err.unknown');
 }
+
+// What the device keeps while the server is away (offline.js, snapshots.js): loaded after
+// the first screen, which needs none of it.
+const device = () => import('./offline.js');
+const keeping = () => import('./snapshots.js');
+const saveSession = (s) => device().then((m) => m.saveSession(s), () => {});
+const registerWorker = (ms) => device().then((m) => m.registerWorker(ms), () => {});
 
 // ---- the context screens get --------------------------------------------------------------
 
@@ -421,10 +555,17 @@ function makeCtx() {
 
 // justNow: the person signed in (or accepted an invite) on this page, so they go on to where
 // they were headed.
-export async function signedIn(session, justNow = false) {
+// offline: `session` is the one the device kept, the server away (its views come from the
+// device too, until the server is back).
+export async function signedIn(session, justNow = false, offline = false) {
   stopLive();
   app.session = session;
+  app.restored = offline;
   store('rotonde.signedIn', '1');
+  if (!offline) {
+    saveSession(session);
+    keeping().then((m) => m.forgetViews(session.account.id, true), () => {});
+  }
   if (!session.platforms || session.platforms.length === 0) {
     app.platform = null;
     renderShell();
@@ -434,7 +575,9 @@ export async function signedIn(session, justNow = false) {
   }
   const want = stored('rotonde.platform');
   app.platform = session.platforms.find((p) => p.id === want) || session.platforms[0];
-  startLive(Number(app.platform.position || 0));
+  // Offline, the head known at the last sign-in may be behind what was seen since.
+  startLive(Math.max(Number(app.platform.position || 0), offline ? Number(stored(visitKey())) || 0 : 0));
+  if (offline) await app.keeper.then((k) => k && k.restore(), () => {});
   renderShell();
   const route = parseRoute();
   if (route && (route.parts[0] === 'login' || (justNow && route.parts[0] === 'invite'))) {
@@ -452,12 +595,14 @@ export async function signedIn(session, justNow = false) {
 async function choosePlatform(id) {
   store('rotonde.platform', id);
   let session = app.session;
+  let away = false;
   try {
     session = await api.get(paths.session);
-  } catch {
-    // Offline: the head known from sign-in will do.
+  } catch (e) {
+    // Offline: the head known from sign-in will do, and the views the device kept.
+    away = e.status === 0;
   }
-  signedIn(session);
+  signedIn(session, false, away);
 }
 
 function startLive(head) {
@@ -469,10 +614,15 @@ function startLive(head) {
   app.live = new Live({platform: app.platform.id, accountId: app.session.account.id, from});
   app.views = new ViewStore(app.live, app.platform.id);
   app.ctx = makeCtx();
+  const {live, views} = app;
+  app.keeper = keeping().then((m) => (app.live === live
+    ? (app.snapshots = new m.Snapshots(views, live, app.session.account.id, app.platform.id)) : null));
   app.offs = [
-    app.live.on('state', () => {
+    app.live.on('state', (s) => {
       renderConn();
       renderOutbox();
+      renderOffline();
+      if (s === 'online' && app.restored) recheckSession();
     }),
     app.live.on('event', (record) => {
       app.feed.push(record);
@@ -492,6 +642,7 @@ function startLive(head) {
     }),
     app.live.on('auth', () => {
       toast(t('err.session_expired'), 'error');
+      saveSession(null);
       stopLive();
       store('rotonde.signedIn', undefined);
       app.session = null;
@@ -514,13 +665,35 @@ function startLive(head) {
       toast(t('toast.sentLater', {what: entry.label ? t(entry.label.key, entry.label.vars) : t('outbox.command')}));
     }),
     app.views.onChange(scheduleUpdate),
+    app.views.onChange(renderOffline),
     app.views.onChange((name) => name === 'proposals' && renderOpen()),
+    app.views.onChange((name) => name === 'inbox' && renderBell()),
   ];
   // Always kept: names and titles used everywhere, and the proposals waiting (the count in the menu).
-  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)), app.views.want('proposals'));
+  // And the account's own inbox on this platform: the bell's count.
+  lastUnread = null;
+  app.offs.push(...SHELL_VIEWS.map((name) => app.views.want(name)), app.views.want('proposals'),
+    app.views.want('inbox'));
   app.live.start();
-  const prefetch = setTimeout(prefetchScreens, 3000);
+  // Then the service worker copies the shell, most of it from the browser's cache by now.
+  const prefetch = setTimeout(() => prefetchScreens().then(() => registerWorker(0)), 3000);
   app.offs.push(() => clearTimeout(prefetch));
+}
+
+// Started from what the device kept: once the server is back, ask who is signed in, and start
+// over if the platforms or roles changed meanwhile.
+async function recheckSession() {
+  app.restored = false;
+  let fresh;
+  try {
+    fresh = await api.get(paths.session);
+  } catch {
+    return;  // the socket's own refusal signs out if the session is gone
+  }
+  saveSession(fresh);
+  const roles = (s) => JSON.stringify(s.platforms.map((p) => [p.id, p.role]));
+  if (roles(fresh) !== roles(app.session)) signedIn(fresh);
+  else app.session = fresh;
 }
 
 function stopLive() {
@@ -528,6 +701,8 @@ function stopLive() {
   unmountScreen();
   for (const off of app.offs) off();
   app.offs = [];
+  if (app.snapshots) app.snapshots.destroy();
+  app.snapshots = null;
   if (app.views) app.views.destroy();
   if (app.live) app.live.stop();
   app.live = null;
@@ -538,6 +713,7 @@ function stopLive() {
 function saveVisit() {
   if (app.session && app.platform && app.live) {
     store(visitKey(), Math.max(app.visitMark, app.seenOnHome));
+    if (app.snapshots) app.snapshots.seen(app.live.state);
   }
 }
 
@@ -547,7 +723,11 @@ async function signOut() {
   } catch {
     // Signed out here in any case.
   }
+  // What this account's screens showed leaves the device with it.
+  const gone = app.session && app.session.account.id;
   stopLive();
+  saveSession(null);
+  if (gone) keeping().then((m) => m.forgetViews(gone), () => {});
   store('rotonde.signedIn', undefined);
   app.session = null;
   app.platform = null;
@@ -577,9 +757,20 @@ async function boot() {
     // Only a device that signed in before asks who is signed in: a first visit goes straight
     // to the sign-in form, without a request that can only answer "nobody".
     if (stored('rotonde.signedIn') !== '1') throw new ApiError(401, 'unauthenticated', '');
-    const session = await api.get(paths.session);
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), SESSION_WITHIN_MS);
+    const session = await api.get(paths.session, ctl.signal).catch((e) => {
+      throw e && e.name === 'AbortError' ? new ApiError(0, 'network', 'timeout') : e;
+    }).finally(() => clearTimeout(timer));
     await signedIn(session);
   } catch (e) {
+    // The server is away: the screens as this device last saw them, and its outbox.
+    const kept = e instanceof ApiError && e.status === 0
+      ? await device().then((m) => m.savedSession(), () => null) : null;
+    if (kept && kept.account) {
+      await signedIn(kept, false, true);
+      return;
+    }
     store('rotonde.signedIn', undefined);
     app.session = null;
     renderShell();
@@ -587,10 +778,13 @@ async function boot() {
       toast(errorText(e), 'error');
     }
     if (e instanceof ApiError && e.status === 0) toast(t('err.network'), 'error');
-    if (route && !['invite', 'login', 'p'].includes(route.parts[0])) {
+    // A link into a platform stays in the address bar and opens once signed in.
+    if (route && !['invite', 'login', 'p', 'afmelden'].includes(route.parts[0])) {
       store('rotonde.after', location.hash);
     }
     render();
+    // Not signed in (the sign-in form, a resident's public form): the shell is kept too.
+    registerWorker(3000);
   }
 }
 

@@ -15,6 +15,7 @@ const BACKOFF_MAX_MS = 30000;
 const PROBE_EVERY_MS = 700;
 // Refusals worth sending again by themselves later; everything else is the user's to decide.
 const TRANSIENT = new Set(['unavailable', 'rate_limited', 'network']);
+export const isTransient = (code) => TRANSIENT.has(code);
 const AUTH = new Set(['unauthenticated', 'session_expired']);
 
 export class CommandError extends Error {
@@ -33,6 +34,8 @@ export class Live {
     this.lastHash = '';  // of the event at lastPosition, once one came: a resume names it
     this.url = opts.url || defaultUrl();
     this.outbox = new Outbox(`rotonde.outbox.${opts.accountId}`);
+    // What waited on the device goes out as soon as it is read, if the socket is open by then.
+    this.outbox.ready.then(() => this.flush());
     this.handlers = {};
     this.watches = new Map();  // view name -> {params, id}
     this.waiters = new Map();  // commandId -> {resolve, reject}
@@ -426,8 +429,8 @@ function defaultUrl() {
   return `${scheme}//${location.host}/api/v1/ws`;
 }
 
-// Commands not yet answered, kept on the device: sent when the connection is back with the
-// same commandId (the server answers a repeat with its first outcome: exactly once).
+// Commands not yet answered, kept on the device (IndexedDB): sent when the connection is back
+// with the same commandId (the server answers a repeat with its first outcome: exactly once).
 // Entry {commandId, platform, command, label, state, error, at}; state 'queued' (not sent on
 // this connection), 'sent' (awaiting the answer) or 'failed' (refused: retry or discard).
 
@@ -437,21 +440,61 @@ export function newCommandId() {
   return `c-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')}`;
 }
 
+// Each key's writes, in order: a new Outbox for the same account (another platform chosen)
+// reads only after the last one's writes are in.
+const writes = new Map();
+
 export class Outbox {
-  constructor(storageKey) {
+  // store: {get(key), set(key, value)} -> Promises; by default offline.js's (IndexedDB, else
+  // localStorage), loaded after the first screen.
+  constructor(storageKey, store = null) {
     this.key = storageKey;
+    this.store = store;
     this.entries = [];
     this.listeners = new Set();
+    this.loaded = false;
+    this.dirty = false;
+    // Resolves once what the device kept is in `entries`; until then the outbox works in
+    // memory, and what is added meanwhile is kept beside it.
+    this.ready = this.load();
+  }
+
+  async load() {
+    let list = null;
     try {
-      const raw = localStorage.getItem(this.key);
-      const list = raw ? JSON.parse(raw) : [];
-      if (Array.isArray(list)) {
-        // Whatever was in flight when the page went away is queued again.
-        this.entries = list.map((e) => (e.state === 'sent' ? {...e, state: 'queued'} : e));
-      }
+      this.store ||= await (await import('./offline.js')).deviceStore();
+      await writes.get(this.key);
+      list = await this.store.get(this.key);
     } catch {
-      this.entries = [];
+      // Storage blocked: the outbox still works for this page.
     }
+    // Before IndexedDB the outbox lived in localStorage under the same key: moved over once,
+    // so nothing queued before the upgrade is lost.
+    let legacy = null;
+    if (this.store && !this.store.legacy) {
+      try {
+        legacy = JSON.parse(localStorage.getItem(this.key) || 'null');
+      } catch {
+        legacy = null;
+      }
+    }
+    const seen = new Set(this.entries.map((e) => e.commandId));
+    const kept = [...(Array.isArray(list) ? list : []), ...(Array.isArray(legacy) ? legacy : [])]
+      .filter((e) => e && e.commandId && !seen.has(e.commandId) && seen.add(e.commandId))
+      // Whatever was in flight when the page went away is queued again.
+      .map((e) => (e.state === 'sent' ? {...e, state: 'queued'} : e));
+    this.entries = [...kept, ...this.entries];
+    this.loaded = true;
+    if (legacy || this.dirty) {
+      if (await this.persist() && legacy) {
+        try {
+          localStorage.removeItem(this.key);
+        } catch {
+          // Read again next time; the entries are deduplicated by commandId.
+        }
+      }
+    }
+    this.notify();
   }
 
   onChange(fn) {
@@ -459,13 +502,25 @@ export class Outbox {
     return () => this.listeners.delete(fn);
   }
 
-  save() {
-    try {
-      localStorage.setItem(this.key, JSON.stringify(this.entries));
-    } catch {
-      // Storage full or blocked: the outbox still works for this page.
-    }
+  notify() {
     for (const fn of this.listeners) fn(this.entries);
+  }
+
+  // Writes the entries as they are now, after this key's earlier writes; true once stored.
+  persist() {
+    if (!this.store) return Promise.resolve(false);
+    const snapshot = this.entries.map((e) => ({...e}));
+    const done = (writes.get(this.key) || Promise.resolve())
+      .then(() => this.store.set(this.key, snapshot)).then(() => true, () => false);
+    writes.set(this.key, done);
+    return done;
+  }
+
+  save() {
+    // Not before what the device kept is read: it would be written over.
+    if (this.loaded) this.persist();
+    else this.dirty = true;
+    this.notify();
   }
 
   get(commandId) {

@@ -1,7 +1,9 @@
 // The views on screen, kept current: a snapshot from `watch`, then RFC 6902 patches, each
 // checked against the position it starts from. A patch that does not fit (a gap, or one that
 // does not apply) asks for a fresh snapshot instead of guessing. While the socket is down,
-// views come over HTTP so a screen is never empty for want of a connection.
+// views come over HTTP so a screen is never empty for want of a connection. A view the device
+// kept from an earlier visit (offline.js) may be seeded in, marked stale, when the page starts
+// without its server; the server's next snapshot replaces it.
 
 import {api, paths} from './api.js';
 
@@ -11,7 +13,7 @@ export class ViewStore {
   constructor(live, platform) {
     this.live = live;
     this.platform = platform;
-    this.cache = new Map();  // name -> {data, position, params}
+    this.cache = new Map();  // name -> {data, position, params, at (ms: last known current), stale}
     this.wants = new Map();  // name -> {count, params, timer}
     this.listeners = new Set();
     this.offs = [
@@ -48,6 +50,29 @@ export class ViewStore {
     return c ? c.position : 0;
   }
 
+  entry(name) {
+    return this.cache.get(name);
+  }
+
+  // The views kept live now.
+  watched() {
+    return [...this.wants.keys()];
+  }
+
+  // A view as the device kept it: shown until the server's own arrives, and never taken for it.
+  seed(name, data, position, params, at) {
+    const c = this.cache.get(name);
+    const w = this.wants.get(name);
+    if ((c && !c.stale) || (w && JSON.stringify(w.params) !== JSON.stringify(params || {}))) return;
+    this.cache.set(name, {data, position, params: params || {}, at, stale: true});
+    this.changed(name);
+  }
+
+  fresh(name) {
+    const c = this.cache.get(name);
+    return Boolean(c && !c.stale);
+  }
+
   // Asks for `name` (with params for a calendar) to be kept live; returns the release.
   want(name, params = {}) {
     let w = this.wants.get(name);
@@ -81,7 +106,7 @@ export class ViewStore {
 
   fetchIfMissing(name, watchFailed = false) {
     const w = this.wants.get(name);
-    if (!w || this.cache.has(name) || w.fetching) return;
+    if (!w || this.fresh(name) || w.fetching) return;
     if (this.live.state === 'online' && !watchFailed) return;  // the watch's snapshot is on its way
     if (navigator.onLine === false) return;  // the 'online' event brings the socket back
     w.fetching = true;
@@ -90,7 +115,7 @@ export class ViewStore {
       w.fetching = false;
       const cur = this.wants.get(name);
       if (!cur || JSON.stringify(cur.params) !== JSON.stringify(params)) return;
-      if (this.cache.has(name)) return;  // a snapshot came first
+      if (this.fresh(name)) return;  // a snapshot came first
       this.snapshot(name, res.view, Number(res.position), params);
     }, () => {
       w.fetching = false;
@@ -99,19 +124,21 @@ export class ViewStore {
 
   snapshot(name, data, position, params) {
     const w = this.wants.get(name);
-    this.cache.set(name, {data, position, params: params || (w ? w.params : {})});
+    this.cache.set(name, {data, position, params: params || (w ? w.params : {}), at: Date.now()});
     this.changed(name);
   }
 
   patch(m) {
     const c = this.cache.get(m.view);
-    if (!c) {
+    if (!c || c.stale) {
       this.live.rewatch(m.view);
       return;
     }
     const from = Number(m.from);
     const to = Number(m.position);
-    if (to <= c.position) return;  // already there
+    // Already there; a patch from a position to itself changes what the log does not hold
+    // (an inbox's read marks).
+    if (to < c.position || (to === c.position && from !== c.position)) return;
     if (from !== c.position) {
       this.live.rewatch(m.view);
       return;
@@ -119,6 +146,7 @@ export class ViewStore {
     try {
       c.data = applyPatch(c.data, m.patch || []);
       c.position = to;
+      c.at = Date.now();
     } catch {
       this.live.rewatch(m.view);
       return;

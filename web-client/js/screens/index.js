@@ -21,6 +21,9 @@ const lazy = {
   proposals: () => import('./proposals.js'),
   voorstel: () => import('./voorstel.js').then((m) => m.form),
   'voorstel-status': () => import('./voorstel.js').then((m) => m.status),
+  inbox: () => import('./inbox.js'),
+  'mail-settings': () => import('./mail.js').then((m) => m.settings),
+  unsubscribe: () => import('./mail.js').then((m) => m.unsubscribe),
   login: () => import('./welcome.js').then((m) => m.login),
   invite: () => import('./welcome.js').then((m) => m.invite),
 };
@@ -42,8 +45,9 @@ export async function loadScreen(name) {
 
 // Loads every screen in the background, so that one not yet visited still opens when the
 // connection drops later (a volunteer on the metro).
+// Resolves when all have come (or failed).
 export function prefetchScreens() {
   // Not on a phone that asked to save data: then a screen loads when it is opened.
-  if (navigator.connection && navigator.connection.saveData) return;
-  for (const load of Object.values(lazy)) load().catch(() => {});
+  if (navigator.connection && navigator.connection.saveData) return Promise.resolve();
+  return Promise.allSettled(Object.values(lazy).map((load) => load()));
 }

@@ -88,8 +88,30 @@ export function mount(root, ctx, params) {
     }
     if (!ctx.canWrite || ini.status !== 'active' || !(organizer || ctx.isCoordinator)) editBox.replaceChildren();
     else if (!editBox.firstChild) add(editBox, disclosure(t('initiative.edit'), editForm, {fk: 'edit'}));
+    if (editFrom && editBox.firstChild) openRefused();
     renderTasks(ini, organizer);
     renderBudget(ini);
+  }
+
+  // #/initiatives/<id>?edit=c-...: a change the server refused, from the outbox: the edit
+  // form opens with its values (and, if someone changed the initiative meanwhile, both side
+  // by side), once the outbox is read.
+  let editFrom = params.edit;
+  let refusedEdit = null;
+  function openRefused() {
+    const commandId = editFrom;
+    editFrom = null;
+    ctx.live.outbox.ready.then(() => {
+      const e = ctx.live.outbox.get(commandId);
+      const button = editBox.querySelector('[data-fk="edit"]');
+      const u = e && e.command.updateInitiative;
+      if (destroyed || !u || u.initiativeId !== iniId || !button) return;
+      refusedEdit = e;
+      if (button.getAttribute('aria-expanded') === 'true') button.click();
+      button.click();
+      const heading = editBox.querySelector('h2[tabindex]');
+      if (heading) heading.focus();
+    });
   }
 
   // A change names the version the form opened on: one made meanwhile by someone else is
@@ -98,11 +120,20 @@ export function mount(root, ctx, params) {
     const was = ctx.initiative(iniId);
     let version = was.version || 0;
     const compare = h('div');
+    const from = refusedEdit;
+    refusedEdit = null;
+    // Keeping what is there now lets a refused change go, too.
+    const takeNow = () => {
+      if (from) ctx.live.discard(from.commandId);
+      close();
+    };
     const f = initiativeForm(ctx, was, h('button', {type: 'button', class: 'btn btn-secondary', onClick: close},
       t('cancel')), async (values) => {
       if (values.place && was.place && values.place.text === was.place.text) values.place = was.place;
       const c = {expectedVersion: String(version), updateInitiative: {initiativeId: iniId, ...values}};
-      if (await ctx.run(c, label('label.updateInitiative', {title: values.title})) !== 'failed') return close();
+      const outcome = await ctx.run(c, label('label.updateInitiative', {title: values.title}));
+      if (from) ctx.live.discard(from.commandId);  // put right by this one
+      if (outcome !== 'failed') return close();
       // Said here, so not left in the outbox as well.
       const refused = ctx.live.outbox.entries.find((x) => x.command.updateInitiative === c.updateInitiative);
       if (!refused) return null;
@@ -111,6 +142,10 @@ export function mount(root, ctx, params) {
         .then((r) => r.view.initiatives.find((x) => x.id === iniId), () => null);
       if (!now) return ctx.errorText(refused.error);
       version = now.version || 0;
+      conflict(values, now);
+      return null;
+    });
+    function conflict(values, now) {
       const shown = (x) => [x.title, kindLabel(x.kind), fmtWhen(x.when), x.place && x.place.text, x.description]
         .map((v) => v || '—');
       const [mine, theirs] = [shown(values), shown(now)];
@@ -121,7 +156,7 @@ export function mount(root, ctx, params) {
           f.submit.focus();
           f.form.requestSubmit();
         }}, t('initiative.editKeepMine')),
-        h('button', {type: 'button', class: 'btn btn-secondary', onClick: close}, t('initiative.editTakeNow')),
+        h('button', {type: 'button', class: 'btn btn-secondary', onClick: takeNow}, t('initiative.editTakeNow')),
         h('button', {type: 'button', class: 'btn btn-secondary', onClick: () => {
           choices.remove();
           f.form.hidden = false;
@@ -136,11 +171,18 @@ export function mount(root, ctx, params) {
           return h('tr', {class: differs && 'differs'}, h('th', {scope: 'row'}, t(key),
             differs && [' ', badge(t('initiative.editDiffers'), 'clash')]), h('td', null, mine[i]), h('td', null, theirs[i]));
         })), choices);
-      compare.firstChild.focus();
-      return null;
-    });
+      if (compare.isConnected) compare.firstChild.focus();
+    }
+    let note = null;
+    if (from) {
+      const u = from.command.updateInitiative;
+      f.fill({...u.when, ...u, place: u.place && u.place.text});
+      note = h('p', {class: 'notice notice-clash', id: 'edit-refused'},
+        t('initiative.editRefused', {reason: ctx.errorText(from.error || {})}));
+      if (from.error && from.error.code === 'wrong_expected_version') conflict(u, was);
+    }
     f.update();
-    return h('div', null, compare, f.form);
+    return h('div', null, note, compare, f.form);
   }
 
   function clashesOf(ini) {

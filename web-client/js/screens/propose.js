@@ -28,8 +28,10 @@ function initiativeIdFor(title) {
 
 export function mount(root, ctx, params = {}) {
   // #/initiatives/new?proposal=p-...: a resident's proposal becomes this initiative.
-  const proposalId = params.proposal;
+  let proposalId = params.proposal;
   const draftKey = proposalId ? `${DRAFT_KEY}.${proposalId}` : DRAFT_KEY;
+  // #/initiatives/new?from=c-...: a proposal the server refused, from the outbox, to put right.
+  const from = params.from;
   if (!ctx.canWrite) {
     add(root, h('h1', null, t('propose.title')), h('p', null, t('readOnly')));
     return {};
@@ -40,6 +42,8 @@ export function mount(root, ctx, params = {}) {
       const initiativeId = initiativeIdFor(values.title);
       const r = await ctx.run({proposeInitiative: {initiativeId, ...values, proposalId}},
         label('label.proposeInitiative', {title: values.title}));
+      // The refused one is put right by this one (refused in its turn, it waits in the outbox).
+      if (from) ctx.live.discard(from);
       if (r === 'failed') return;
       try {
         sessionStorage.removeItem(draftKey);
@@ -50,7 +54,8 @@ export function mount(root, ctx, params = {}) {
     });
   const {form, els} = f;
   const note = h('p', {class: 'notice', id: 'from-proposal', hidden: true});
-  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), note, form);
+  const refused = h('p', {class: 'notice notice-clash', id: 'from-refused', hidden: true});
+  add(root, h('h1', null, t('propose.title')), h('p', {class: 'lead'}, t('propose.lead')), note, refused, form);
 
   // The draft is kept for this tab: a reload or a look at another initiative loses nothing.
   try {
@@ -68,6 +73,19 @@ export function mount(root, ctx, params = {}) {
     }
   }
   form.addEventListener('input', saveDraft);
+  // The refused proposal's values, and why it was refused, once the outbox is read.
+  if (from) {
+    ctx.live.outbox.ready.then(() => {
+      const e = ctx.live.outbox.get(from);
+      const p = e && e.command.proposeInitiative;
+      if (!p || !form.isConnected) return;
+      proposalId ||= p.proposalId;
+      f.fill({...p.when, ...p, place: p.place && p.place.text});
+      refused.textContent = t('propose.refused', {reason: ctx.errorText(e.error || {})});
+      refused.hidden = false;
+      f.update();
+    });
+  }
   // The proposal's title and description, once its view is here (unless a draft has them).
   let pending = Boolean(proposalId);
   function adopt() {
@@ -250,7 +268,7 @@ export function initiativeForm(ctx, ini, cancel, onSubmit) {
     submit.removeAttribute('aria-busy');
   });
 
-  return {form, els, submit, update, destroy() {
+  return {form, els, submit, update, fill, destroy() {
     destroyed = true;
     clearTimeout(timer);
     if (inflight) inflight.abort();

@@ -1,9 +1,10 @@
 // PlatformModel: a platform's complete read side, one fold over its events: the
-// PlatformState (entities) plus each entity's history. Views (views.h) are pure functions
-// of it. snapshot.h turns it into a checkpoint and back; restoring a checkpoint and folding
-// the events after it gives byte-for-byte the model a full rebuild gives.
+// PlatformState (entities), each entity's history, and each member's inbox (inbox.h). Views
+// (views.h) are pure functions of it. snapshot.h turns it into a checkpoint and back; restoring a
+// checkpoint and folding the events after it gives byte-for-byte the model a full rebuild gives.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,6 +28,13 @@ class PlatformModel {
   // only: what happened at each is in the log, which never changes (views.h BuildHistory).
   const std::vector<uint64_t>& History(std::string_view entity_stream) const;
 
+  // A member's notifications (inbox.h), oldest first: at most kMaxInboxItems, the stored
+  // fields only. Empty for a member who has none.
+  using Inbox = std::deque<v1::Notification>;
+  const Inbox& InboxOf(std::string_view member_id) const;
+  // Every member's inbox, by member id.
+  const std::map<std::string, Inbox, std::less<>>& inboxes() const { return inboxes_; }
+
  private:
   friend class ModelSnapshots;  // snapshot.cc reads and restores the members
 
@@ -35,6 +43,7 @@ class PlatformModel {
   void Remember(std::string_view entity_stream, uint64_t position);
 
   PlatformState state_;
+  std::map<std::string, Inbox, std::less<>> inboxes_;
   std::string initiative_stream_;  // a reused buffer for Apply()
 };
 
