@@ -51,8 +51,9 @@ constexpr char kUsage[] =
     "checkpoint databases. Every flag can also come from the environment: --data from\n"
     "ROTONDE_DATA, --listen from ROTONDE_LISTEN, and so on (upper case, '-' as '_').\n"
     "Prints \"listening on http://ADDR:PORT\" once it accepts connections. SIGTERM or SIGINT\n"
-    "drains: no new connections, WebSockets closed with 1001, in-flight commands finished,\n"
-    "checkpoints written, exit 0.\n";
+    "drains within 2 s: no new connections, /readyz 503, WebSockets closed with 1001,\n"
+    "in-flight commands answered, connections still open after 1.5 s cut, checkpoints\n"
+    "written, the store closed, exit 0.\n";
 
 // The demo's members get accounts with this password, for trying the product out.
 constexpr char kDemoPassword[] = "rotonde-demo";

@@ -46,6 +46,7 @@ WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, app::Call
 }
 
 WsSession::~WsSession() {
+  if (connection_id_) shared_.RemoveConnection(*connection_id_);
   shared_.metrics.ws_connections--;
   shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queued_bytes_);
   shared_.metrics.ws_subscriptions -= static_cast<int64_t>(subscriptions_.size());
@@ -58,6 +59,7 @@ WsSession::~WsSession() {
 }
 
 void WsSession::Run(HttpRequest request) {
+  connection_id_ = shared_.AddConnection(weak_from_this());
   beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -76,10 +78,8 @@ void WsSession::Run(HttpRequest request) {
 
 void WsSession::OnAccept(beast::error_code ec) {
   if (ec) return;
-  {
-    std::lock_guard lock(shared_.sessions_mu);
-    shared_.ws_sessions.insert(weak_from_this());
-  }
+  accepted_ = true;
+  // A drain that began during the handshake found nothing to close yet.
   if (shared_.draining) {
     CloseWith(websocket::close_code::going_away, "the server is shutting down");
     return;
@@ -89,8 +89,15 @@ void WsSession::OnAccept(beast::error_code ec) {
 
 void WsSession::GoAway() {
   boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    // Before the handshake ends OnAccept closes, since the server is draining by then.
+    if (!self->accepted_) return;
     self->CloseWith(websocket::close_code::going_away, "the server is shutting down");
   });
+}
+
+void WsSession::ForceClose() {
+  boost::asio::post(ws_.get_executor(),
+                    [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
 }
 
 void WsSession::DoRead() {

@@ -4,9 +4,12 @@
 // --listen refused, and --log-format json keeping every log line one JSON object.
 //
 // Every wait is bounded and every child is reaped, also when an assertion fails.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -597,6 +601,171 @@ TEST(ProcessTest, SigtermDrainsAndExitsZero) {
   EXPECT_TRUE(ConnectionRefused(port)) << "/readyz still reachable on port " << port;
   EXPECT_EQ(Http(port, "GET", "/readyz").status, 0);
   ExpectAllAcknowledgedStored(dir, acked, "t-");
+}
+
+// A TCP connection to the server made by hand: bytes in and out, every wait bounded.
+class RawClient {
+ public:
+  ~RawClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool Connect(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return fd_ >= 0 &&
+           ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  }
+  bool Send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // Reads until `received` holds `count` bytes, the peer closes (false) or the timeout passes.
+  bool ReadAtLeast(size_t count, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (received.size() < count) {
+      if (!ReadSome(deadline)) return false;
+    }
+    return true;
+  }
+  // Reads until `received` contains `text`.
+  bool ReadUntil(const std::string& text, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (received.find(text) == std::string::npos) {
+      if (!ReadSome(deadline)) return false;
+    }
+    return true;
+  }
+  // Reads until the peer closes the connection (true) or the timeout passes (false).
+  bool ReadUntilClosed(Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (ReadSome(deadline)) {
+    }
+    return closed;
+  }
+
+  std::string received;
+  bool closed = false;
+
+ private:
+  bool ReadSome(Clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || closed) return false;
+    pollfd polled{fd_, POLLIN, 0};
+    if (::poll(&polled, 1, static_cast<int>(left)) <= 0) return false;
+    char buffer[65536];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      closed = true;  // an orderly close or a reset
+      return false;
+    }
+    received.append(buffer, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+};
+
+// A client's close frame (RFC 6455 5.5.1): FIN and opcode 8, masked, with `code`.
+std::string MaskedCloseFrame(uint16_t code) {
+  const unsigned char mask[4] = {0x37, 0xfa, 0x21, 0x3d};
+  std::string frame = {'\x88', static_cast<char>(0x80 | 2)};
+  frame.append(reinterpret_cast<const char*>(mask), 4);
+  frame.push_back(static_cast<char>((code >> 8) ^ mask[0]));
+  frame.push_back(static_cast<char>((code & 0xff) ^ mask[1]));
+  return frame;
+}
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The drain's bound, whatever the clients do, is 2 s; asserted with room for a loaded machine
+// (the measured figure is printed).
+constexpr milliseconds kDrainBound{5000};
+
+TEST(ProcessTest, SigtermWithNoClientExitsAtOnce) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  ASSERT_EQ(Http(port, "GET", "/readyz").status, 200);
+  const auto signalled = Clock::now();
+  child.Signal(SIGTERM);
+  const auto status = child.Wait(kExitTimeout);
+  const double ms = MillisecondsSince(signalled);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << Describe(status) << "\nstderr: " << child.Stderr();
+  std::cout << "SIGTERM to exit, no client: " << ms << " ms" << std::endl;
+  RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
+  EXPECT_LT(ms, kDrainBound.count());
+}
+
+// A WebSocket client that answers the server's close frame but never closes its side of the
+// TCP connection, and a request whose last bytes arrive while the server drains: the request
+// is answered, the WebSocket is cut at the drain's bound, and the server exits 0 within it.
+TEST(ProcessTest, SigtermExitsWithinTheBoundWhateverTheClientsDo) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string token = SignIn(port, "bram");
+  ASSERT_FALSE(token.empty());
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+
+  RawClient ws;
+  ASSERT_TRUE(ws.Connect(port));
+  ASSERT_TRUE(ws.Send("GET /api/v1/ws HTTP/1.1\r\n" + host +
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                      token + "\r\n\r\n"));
+  ASSERT_TRUE(ws.ReadUntil("\r\n\r\n", seconds(30))) << ws.received;
+  ASSERT_EQ(ws.received.rfind("HTTP/1.1 101", 0), 0u) << ws.received;
+  ws.received.erase(0, ws.received.find("\r\n\r\n") + 4);
+
+  // A request all but its last CRLF.
+  RawClient reader;
+  ASSERT_TRUE(reader.Connect(port));
+  ASSERT_TRUE(reader.Send("GET /api/v1/platforms/kolenkit/views/board HTTP/1.1\r\n" + host +
+                          "Authorization: Bearer " + token + "\r\n"));
+
+  const auto signalled = Clock::now();
+  child.Signal(SIGTERM);
+  // The close frame: 1001, going away. The client answers it, and keeps its socket open.
+  ASSERT_TRUE(ws.ReadAtLeast(4, kExitTimeout)) << "no close frame";
+  EXPECT_EQ(static_cast<unsigned char>(ws.received[0]), 0x88) << "not a close frame";
+  const unsigned code = (static_cast<unsigned char>(ws.received[2]) << 8) |
+                        static_cast<unsigned char>(ws.received[3]);
+  EXPECT_EQ(code, 1001u);
+  ASSERT_TRUE(ws.Send(MaskedCloseFrame(1001)));
+
+  // The request's end arrives while the server drains: it is answered, and the connection
+  // closed after it.
+  ASSERT_TRUE(reader.Send("\r\n"));
+  ASSERT_TRUE(reader.ReadUntilClosed(kExitTimeout));
+  EXPECT_EQ(reader.received.rfind("HTTP/1.1 200", 0), 0u) << reader.received.substr(0, 300);
+  EXPECT_NE(reader.received.find("\"position\""), std::string::npos);
+
+  // The server cuts the WebSocket at the bound and exits.
+  const auto status = child.Wait(kExitTimeout);
+  const double ms = MillisecondsSince(signalled);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << Describe(status) << "\nstderr: " << child.Stderr();
+  std::cout << "SIGTERM to exit, a WebSocket client that never closes: " << ms << " ms"
+            << std::endl;
+  RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
+  EXPECT_LT(ms, kDrainBound.count());
+  EXPECT_TRUE(ws.ReadUntilClosed(seconds(5))) << "the WebSocket's connection was not closed";
+  EXPECT_TRUE(ConnectionRefused(port));
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {
