@@ -51,7 +51,7 @@ class Fields {
     const json::value* value = object_.if_contains(key);
     if (value == nullptr) return std::nullopt;
     if (!value->is_int64()) {
-      Fail(Status("invalid_argument", "'" + std::string(key) + "' must be a whole number"));
+      Fail(BadRequest("'" + std::string(key) + "' must be a whole number"));
       return std::nullopt;
     }
     return value->as_int64();

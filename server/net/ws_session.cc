@@ -6,7 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <map>
 #include <optional>
+#include <vector>
 
 #include "api_error.h"
 #include "api_json.h"
@@ -133,6 +135,25 @@ void WsSession::OnMessage(const std::string& text) {
     shared_.metrics.ws_bad_messages++;
     SendError(id, Err("bad_request", why));
   };
+  // A member the message's type does not know is refused, as in HTTP bodies: a misspelt
+  // "from" must not quietly mean the platform's whole history.
+  static const std::map<std::string_view, std::vector<std::string_view>> kMembers = {
+      {"ping", {}},
+      {"subscribe", {"platform", "from", "fromHash"}},
+      {"unsubscribe", {"platform"}},
+      {"watch", {"platform", "view", "from", "to", "period", "entity", "today"}},
+      {"unwatch", {"platform", "view"}},
+      {"command", {"platform", "command"}},
+  };
+  if (auto known = kMembers.find(type); known != kMembers.end()) {
+    for (const auto& member : message) {
+      const std::string_view key = member.key();
+      if (key == "type" || key == "id") continue;
+      if (std::find(known->second.begin(), known->second.end(), key) == known->second.end()) {
+        return bad("unknown field '" + std::string(key) + "' in a " + type + " message");
+      }
+    }
+  }
 
   if (type == "ping") {
     SendJson(json::object{{"type", "pong"}, {"id", id}});
