@@ -322,6 +322,15 @@ int RunServe(int argc, char** argv) {
   config.worker_threads = workers;
   config.ws_queue_limit_bytes = queue_limit_kib * 1024;
   config.operator_token = HexOf(auth::NewTokenBytes());
+  // `rotonde backup` next to this server: it backs up the databases it holds open.
+  DataDirectory data;
+  data.dir = dir;
+  data.store = store->get();
+  data.auth = &(*auth)->database();
+  data.notes = &(*notes)->database();
+  data.checkpoints = &(*checkpoints)->database();
+  data.signing_key = signing_key.empty() ? dir + "/" + kSigningKeyFile : signing_key;
+  config.backup = [data](const std::string& to) { return TakeBackup(data, to); };
   net::Server server(config, application, hub, metrics);
   if (Status s = server.Bind(); !s.ok()) {
     PrintError("serve: " + s.message());

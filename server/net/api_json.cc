@@ -148,6 +148,14 @@ Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {
   });
 }
 
+Result<std::string> ParseBackupRequest(std::string_view body) {
+  auto to = ParseRequest<std::string>(body, [](Fields& fields) { return fields.String("to"); });
+  if (to.ok() && (to->empty() || to->front() != '/')) {
+    return Status("invalid_argument", "'to' must be the backup directory's absolute path");
+  }
+  return to;
+}
+
 namespace {
 
 // A protobuf message in its JSON mapping, strictly (unknown fields refused); `what` names it

@@ -26,6 +26,8 @@ Result<app::Acceptance> ParseAcceptance(std::string_view body);
 // ROLE_ADMIN; invalid_argument for expiresInHours that is not a whole number.
 Result<app::InviteRequest> ParseInviteRequest(std::string_view body);
 Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body);
+// POST /api/v1/admin/backup: {"to": DIR}, the backup directory (an absolute path).
+Result<std::string> ParseBackupRequest(std::string_view body);
 // The public proposal form: requestId, name, contact, title, description, website.
 Result<app::PublicProposal> ParsePublicProposal(std::string_view body);
 // A command in protobuf's JSON mapping of v1::Command.

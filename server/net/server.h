@@ -46,6 +46,10 @@ struct ServerConfig {
   // Authorizes POST /api/v1/admin/platforms (`rotonde admin`, next to a running server) and
   // GET /metrics on the public listener; empty: neither is served there.
   std::string operator_token;
+  // Takes a backup of the data directory into the directory given (POST
+  // /api/v1/admin/backup, with the operator token); returns the backup's manifest as JSON.
+  // Runs on a worker thread, next to the traffic. Empty: not served.
+  std::function<Result<std::string>(const std::string& to)> backup;
   // A second listener for Prometheus, serving /metrics (and /healthz, /readyz) without a
   // token and nothing else; empty address: none. Port 0: any free port (metrics_port()).
   std::string metrics_address;

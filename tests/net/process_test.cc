@@ -25,6 +25,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -766,6 +768,169 @@ TEST(ProcessTest, SigtermExitsWithinTheBoundWhateverTheClientsDo) {
   EXPECT_LT(ms, kDrainBound.count());
   EXPECT_TRUE(ws.ReadUntilClosed(seconds(5))) << "the WebSocket's connection was not closed";
   EXPECT_TRUE(ConnectionRefused(port));
+}
+
+// Runs `rotonde` with `args` to its end; its exit status, stdout and stderr.
+struct CliRun {
+  std::optional<int> status;
+  std::string out, err;
+  bool ok() const { return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0; }
+  int exit_code() const { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
+};
+
+CliRun RunRotonde(const std::vector<std::string>& args) {
+  Child child;
+  std::string error;
+  CliRun run;
+  if (!child.Start(args, &error)) {
+    run.err = error;
+    return run;
+  }
+  run.status = child.Wait(seconds(300));
+  run.out = child.Stdout();
+  run.err = child.Stderr();
+  return run;
+}
+
+// kolenkit's head as the server's /verify gives it: "position hash".
+std::string ServedHead(uint16_t port, const std::string& token) {
+  HttpReply reply = Get(port, "/api/v1/platforms/kolenkit/verify", token);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  if (reply.status != 200) return {};
+  const json::value head = reply.Json().at("head");
+  return std::to_string(head.at("position").to_number<uint64_t>()) + " " +
+         std::string(head.at("hash").as_string());
+}
+
+// kolenkit's head in a backup's manifest: "position hash".
+std::string ManifestHead(const std::string& backups, int number) {
+  std::ifstream in(backups + "/backup-" + std::to_string(number) + "/manifest.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  const json::value manifest = json::parse(text.str(), ec);
+  EXPECT_FALSE(ec) << text.str();
+  if (ec) return {};
+  const json::value head = manifest.at("heads").at("kolenkit");
+  return std::to_string(head.at("position").to_number<uint64_t>()) + " " +
+         std::string(head.at("hash").as_string());
+}
+
+uint64_t PositionOf(const std::string& head) { return std::stoull(head.substr(0, head.find(' '))); }
+std::string HashOf(const std::string& head) { return head.substr(head.find(' ') + 1); }
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Backups of a served data directory while commands pour in, an incremental one after more
+// commands, and restores of both: each restored directory verifies, holds the head its
+// backup recorded (the served head, when nothing was written meanwhile), and serves again
+// with its accounts, signing key and signed checkpoints.
+TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  const std::string backups = temp.Sub("backups");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  std::string quiet_head;
+  {
+    Child child;
+    std::string error;
+    const uint16_t port = child.StartServe(dir, {}, &error);
+    ASSERT_NE(port, 0) << error;
+    const std::string bram = SignIn(port, "bram");
+    const std::string anna = SignIn(port, "anna");
+    ASSERT_FALSE(bram.empty());
+    // A signed checkpoint, so the notes hold one.
+    ASSERT_EQ(Get(port, "/api/v1/platforms/kolenkit/checkpoint", anna).status, 200);
+    {
+      // The first backup while commands are written.
+      CommandSenders senders(port, bram, "b1", 4);
+      const auto started = Clock::now();
+      while (senders.acked() < 50 && Clock::now() - started < seconds(60)) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+      const CliRun first = RunRotonde({"backup", "--data", dir, "--to", backups});
+      ASSERT_TRUE(first.ok()) << first.exit_code() << ": " << first.err;
+      EXPECT_NE(first.out.find("ok: backup 1 in "), std::string::npos) << first.out;
+      // Writing goes on after it.
+      const int after_backup = senders.acked();
+      while (senders.acked() < after_backup + 50 && Clock::now() - started < seconds(120)) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+      senders.Join();
+      EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+      EXPECT_EQ(senders.unavailable(), 0);
+    }
+    // The second, incremental, with nothing written meanwhile: the served head exactly.
+    quiet_head = ServedHead(port, anna);
+    const CliRun second = RunRotonde({"backup", "--data", dir, "--to", backups});
+    ASSERT_TRUE(second.ok()) << second.exit_code() << ": " << second.err;
+    EXPECT_NE(second.out.find("platform kolenkit: head position " +
+                              std::to_string(PositionOf(quiet_head)) + ", head hash " +
+                              HashOf(quiet_head)),
+              std::string::npos)
+        << second.out;
+    EXPECT_EQ(ManifestHead(backups, 2), quiet_head);
+    EXPECT_LT(PositionOf(ManifestHead(backups, 1)), PositionOf(quiet_head));
+
+    child.Signal(SIGTERM);
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+  }
+  // Incremental: the second backup shares the first one's table files.
+  EXPECT_TRUE(std::filesystem::exists(backups + "/log/meta/1"));
+  EXPECT_TRUE(std::filesystem::exists(backups + "/log/meta/2"));
+
+  // A restore wants a new directory.
+  const std::string occupied = temp.Sub("occupied");
+  std::filesystem::create_directories(occupied);
+  std::ofstream(occupied + "/file") << "x";
+  const CliRun refused = RunRotonde({"restore", "--from", backups, "--to", occupied});
+  EXPECT_EQ(refused.exit_code(), 2) << refused.err;
+  EXPECT_EQ(refused.err.rfind("rotonde: restore: target_not_empty: ", 0), 0u) << refused.err;
+
+  // The first backup: every event up to the head it recorded, and it verifies.
+  const std::string restored_first = temp.Sub("restored-1");
+  const CliRun first =
+      RunRotonde({"restore", "--from", backups, "--to", restored_first, "--backup", "1"});
+  ASSERT_TRUE(first.ok()) << first.exit_code() << ": " << first.err;
+  EXPECT_TRUE(RunRotonde({"verify", "--data", restored_first}).ok());
+
+  // The second: the served head, exactly.
+  const std::string restored = temp.Sub("restored");
+  const CliRun second = RunRotonde({"restore", "--from", backups, "--to", restored});
+  ASSERT_TRUE(second.ok()) << second.exit_code() << ": " << second.err;
+  const CliRun verify = RunRotonde({"verify", "--data", restored});
+  ASSERT_TRUE(verify.ok()) << verify.err;
+  EXPECT_NE(verify.out.find("platform kolenkit: " + std::to_string(PositionOf(quiet_head)) +
+                            " events verified, head hash " + HashOf(quiet_head)),
+            std::string::npos)
+      << verify.out;
+  EXPECT_EQ(FileBytes(restored + "/signing-key"), FileBytes(dir + "/signing-key"));
+
+  // The copy serves: its accounts sign in, its signing key and notes sign its head.
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(restored, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string anna = SignIn(port, "anna");
+  ASSERT_FALSE(anna.empty());
+  EXPECT_EQ(ServedHead(port, anna), quiet_head);
+  HttpReply checkpoint = Get(port, "/api/v1/platforms/kolenkit/checkpoint", anna);
+  EXPECT_EQ(checkpoint.status, 200) << checkpoint.body;
+  child.Signal(SIGTERM);
+  const auto status = child.Wait(kExitTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+
+  // Without a server the backup opens the databases itself.
+  const CliRun offline = RunRotonde({"backup", "--data", dir, "--to", backups});
+  ASSERT_TRUE(offline.ok()) << offline.exit_code() << ": " << offline.err;
+  EXPECT_NE(offline.out.find("ok: backup 3 in "), std::string::npos) << offline.out;
+  EXPECT_EQ(ManifestHead(backups, 3), quiet_head);
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {
