@@ -1,5 +1,6 @@
 // Opening and closing the store, validating callers' input, and the public API's forwarding.
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/backup.h"
 
 #include <algorithm>
 #include <charconv>
@@ -587,5 +588,14 @@ std::vector<VerifyReport> EventStore::VerifyAll() const {
 Stats EventStore::GetStats() const { return impl_->GetStats(); }
 
 void EventStore::Close() { impl_->Close(); }
+
+Status EventStore::Impl::Backup(const std::string& backup_dir, uint32_t* backup_id) {
+  if (closed_ || db_ == nullptr) return Status::Closed("the store is closed");
+  return BackupDatabase(*db_, backup_dir, backup_id);
+}
+
+Status EventStore::Backup(const std::string& backup_dir, uint32_t* backup_id) {
+  return impl_->Backup(backup_dir, backup_id);
+}
 
 }  // namespace rotonde::eventstore

@@ -179,6 +179,7 @@ class EventStore::Impl {
   std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) const;
   std::unique_ptr<LiveFeed> FollowAll() const;
   Stats GetStats() const;
+  Status Backup(const std::string& backup_dir, uint32_t* backup_id);
 
   const Options& options() const { return options_; }
 

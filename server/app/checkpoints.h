@@ -30,6 +30,9 @@ class CheckpointStore {
   static Result<std::unique_ptr<CheckpointStore>> Open(const std::string& dir);
   ~CheckpointStore();
 
+  // The database itself, for a backup of it while it is open (backup.h).
+  rocksdb::DB& database() { return *db_; }
+
   // The platform's model as of its latest checkpoint; nullopt if there is none usable.
   std::optional<projections::PlatformModel> Load(const std::string& platform);
   // The platforms that have a checkpoint.

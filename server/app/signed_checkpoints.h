@@ -56,6 +56,8 @@ class SignedCheckpoints {
   Result<SignedCheckpoint> SignedAt(const std::string& platform, uint64_t size);
 
   const SigningKey& key() const { return key_; }
+  // The database itself, for a backup of it while it is open (backup.h).
+  rocksdb::DB& database() { return *db_; }
 
  private:
   SignedCheckpoints(std::unique_ptr<rocksdb::DB> db, SigningKey key, eventstore::EventLog& store);

@@ -43,6 +43,24 @@ Result<std::optional<int32_t>> TodayOf(const ViewParams& params) {
   return *day;
 }
 
+// A history's entity is a stream of the platform: "<platform>/<kind>[/<id>]", 1-256 visible
+// ASCII characters (docs/operations.md, "Limits"). Anything else names no stream, and an
+// empty history would say it had none.
+Status CheckEntity(std::string_view entity, const std::string& platform) {
+  const bool visible =
+      std::all_of(entity.begin(), entity.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  const std::string prefix = platform + "/";
+  const bool ours = platform.empty()
+                        ? entity.find('/') != std::string_view::npos
+                        : entity.rfind(prefix, 0) == 0 && entity.size() > prefix.size();
+  if (entity.size() <= 256 && visible && ours) return Status::Ok();
+  const std::string shown = entity.size() <= 256 ? "'" + std::string(entity) + "'"
+                                                 : std::to_string(entity.size()) + " bytes";
+  return Status("invalid_argument", "entity must be a stream of the platform, e.g. " +
+                                        (platform.empty() ? std::string("<platform>") : platform) +
+                                        "/initiative/<id>; " + shown + " is none");
+}
+
 }  // namespace
 
 Status CheckPeriod(std::string_view period) {
@@ -96,6 +114,9 @@ ViewMessage BuildView(std::string_view name, const ViewParams& params,
     if (params.entity.empty()) {
       return Fail("invalid_argument",
                   "the history needs entity: an entity's stream, e.g. <platform>/initiative/<id>");
+    }
+    if (Status entity = CheckEntity(params.entity, model.state().platform_id()); !entity.ok()) {
+      return entity;
     }
     // BuildHistory calls the reader for every entry; an empty std::function cannot be called,
     // and with no reader there is nothing to read: the entries are left out.

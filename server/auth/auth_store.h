@@ -120,6 +120,9 @@ class AuthStore {
 
   ~AuthStore();
   AuthStore(const AuthStore&) = delete;
+
+  // The database itself, for a backup of it while it is open (server/app/backup.h).
+  rocksdb::DB& database() { return *db_; }
   AuthStore& operator=(const AuthStore&) = delete;
 
   // Creates an account. `login` is lowercased, then must be 3-32 of [a-z0-9._-]

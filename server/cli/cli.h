@@ -14,6 +14,10 @@
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/v1/domain.pb.h"
 
+namespace rocksdb {
+class DB;
+}
+
 namespace rotonde::cli {
 
 // Process exit codes, the same for every verb and documented in every --help.
@@ -36,6 +40,8 @@ int RunDemo(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
 int RunMigrate(int argc, char** argv);
+int RunBackup(int argc, char** argv);
+int RunRestore(int argc, char** argv);
 
 // Where a running server leaves the way in for `rotonde admin` (inside its data directory).
 inline constexpr const char* kOperatorTokenFile = "operator-token";
@@ -44,6 +50,22 @@ inline constexpr const char* kServeUrlFile = "serve-url";
 // notes it signed (a database), both inside the data directory.
 inline constexpr const char* kSigningKeyFile = "signing-key";
 inline constexpr const char* kNotesDir = "notes";
+
+// A data directory's databases, open, and its files: what a backup takes (backup.cc).
+struct DataDirectory {
+  std::string dir;
+  eventstore::EventStore* store = nullptr;
+  rocksdb::DB* auth = nullptr;           // DIR/auth; null: none
+  rocksdb::DB* notes = nullptr;          // DIR/notes; null: none
+  rocksdb::DB* checkpoints = nullptr;    // DIR/checkpoints; null: none
+  rocksdb::DB* notifications = nullptr;  // DIR/notifications; null: none
+  std::string signing_key;               // the key file; "" or missing: none
+};
+
+// Backs `data` up into the backup directory `backups` (made if missing; incremental), while
+// the databases are open and written. Returns the backup's manifest as JSON. Errors carry a
+// stable code: backup_in_progress, io_error, ...
+Result<std::string> TakeBackup(const DataDirectory& data, const std::string& backups);
 
 // Prints "rotonde: <message>" as exactly one line on stderr (newlines in `message`, e.g. from
 // RocksDB, become spaces, so scripts can rely on one line per error).

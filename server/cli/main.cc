@@ -31,6 +31,10 @@ constexpr Verb kVerbs[] = {
      rotonde::cli::RunAdmin},
     {"migrate", "rewrite a data directory of the one-log format, a log per platform",
      rotonde::cli::RunMigrate},
+    {"backup", "back up a data directory, also while it is served; incremental",
+     rotonde::cli::RunBackup},
+    {"restore", "restore a backup into a new data directory, and verify it",
+     rotonde::cli::RunRestore},
 };
 
 void PrintUsage(std::ostream& out) {

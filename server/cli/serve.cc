@@ -54,8 +54,9 @@ constexpr char kUsage[] =
     "checkpoint databases. Every flag can also come from the environment: --data from\n"
     "ROTONDE_DATA, --listen from ROTONDE_LISTEN, and so on (upper case, '-' as '_').\n"
     "Prints \"listening on http://ADDR:PORT\" once it accepts connections. SIGTERM or SIGINT\n"
-    "drains: no new connections, WebSockets closed with 1001, in-flight commands finished,\n"
-    "checkpoints written, exit 0.\n";
+    "drains within 2 s: no new connections, /readyz 503, WebSockets closed with 1001,\n"
+    "in-flight commands answered, connections still open after 1.5 s cut, checkpoints\n"
+    "written, the store closed, exit 0.\n";
 
 // The demo's members get accounts with this password, for trying the product out.
 constexpr char kDemoPassword[] = "rotonde-demo";
@@ -351,6 +352,16 @@ int RunServe(int argc, char** argv) {
   config.worker_threads = workers;
   config.ws_queue_limit_bytes = queue_limit_kib * 1024;
   config.operator_token = HexOf(auth::NewTokenBytes());
+  // `rotonde backup` next to this server: it backs up the databases it holds open.
+  DataDirectory data;
+  data.dir = dir;
+  data.store = store->get();
+  data.auth = &(*auth)->database();
+  data.notes = &(*notes)->database();
+  data.checkpoints = &(*checkpoints)->database();
+  data.notifications = &(*notifications)->database();
+  data.signing_key = signing_key.empty() ? dir + "/" + kSigningKeyFile : signing_key;
+  config.backup = [data](const std::string& to) { return TakeBackup(data, to); };
   net::Server server(config, application, hub, metrics);
   if (Status s = server.Bind(); !s.ok()) {
     PrintError("serve: " + s.message());

@@ -117,6 +117,7 @@ std::string StreamOf(const CommandContext& context, const v1::DomainEvent& event
 Decision Decide(const v1::Command& command, const CommandContext& context,
                 const projections::PlatformState& state) {
   if (auto refusal = CheckId("command_id", command.command_id())) return *refusal;
+  if (auto refusal = CheckExpectedVersionForm(command)) return *refusal;
   using C = v1::Command;
   const auto& c = command;
   const auto& s = state;

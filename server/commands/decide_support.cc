@@ -131,8 +131,7 @@ Check CheckAmount(std::string_view field, int64_t cents) {
   return std::nullopt;
 }
 
-Check CheckExpectedVersion(const v1::Command& command, const projections::PlatformState& state,
-                           const std::string& stream) {
+Check CheckExpectedVersionForm(const v1::Command& command) {
   const std::string& expected = command.expected_version();
   if (expected.empty()) return std::nullopt;
   // "none", or a version as a number in its plain form: anything else is no version at all.
@@ -143,6 +142,13 @@ Check CheckExpectedVersion(const v1::Command& command, const projections::Platfo
   if (expected != "none" && !number) {
     return Refuse("invalid_argument", "expectedVersion must be \"\", \"none\" or a version number");
   }
+  return std::nullopt;
+}
+
+Check CheckExpectedVersion(const v1::Command& command, const projections::PlatformState& state,
+                           const std::string& stream) {
+  if (command.expected_version().empty()) return std::nullopt;
+  if (auto r = CheckExpectedVersionForm(command)) return r;
   const auto current = state.StreamVersion(stream);
   const std::string now = current ? std::to_string(*current) : "none";
   if (command.expected_version() != now) {

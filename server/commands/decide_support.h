@@ -56,6 +56,9 @@ Check CheckOptionalId(std::string_view field, std::string_view value);
 Check CheckDate(std::string_view field, std::string_view value, bool required);
 Check CheckTime(std::string_view field, std::string_view value);
 Check CheckAmount(std::string_view field, int64_t cents);
+// invalid_argument unless the command's expectedVersion is "", "none" or a version number:
+// checked before anything else of the command, since it is input, not state.
+Check CheckExpectedVersionForm(const v1::Command& command);
 // The command's expected_version, if given, against the stream's current version.
 Check CheckExpectedVersion(const v1::Command& command, const projections::PlatformState& state,
                            const std::string& stream);

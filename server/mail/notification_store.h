@@ -93,6 +93,9 @@ class NotificationStore {
   // Replaces an account's digest lines `keys` with the digest `mail`, in one synced batch.
   Status ComposeDigest(const std::vector<std::string>& keys, const v1::OutgoingMail& mail);
 
+  // The database, for an online backup (rotonde backup).
+  rocksdb::DB& database() { return *db_; }
+
  private:
   explicit NotificationStore(std::unique_ptr<rocksdb::DB> db, uint64_t next_sequence);
   std::string NextOutboxKey();

@@ -45,6 +45,7 @@ int HttpStatusOf(std::string_view code) {
       Row{"too_large", 413},
       Row{"unsupported_media_type", 415},
       Row{"rate_limited", 429},
+      Row{"backup_failed", 500},
       Row{"unavailable", 503},
       Row{"not_ready", 503},
   };

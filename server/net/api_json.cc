@@ -51,7 +51,7 @@ class Fields {
     const json::value* value = object_.if_contains(key);
     if (value == nullptr) return std::nullopt;
     if (!value->is_int64()) {
-      Fail(Status("invalid_argument", "'" + std::string(key) + "' must be a whole number"));
+      Fail(BadRequest("'" + std::string(key) + "' must be a whole number"));
       return std::nullopt;
     }
     return value->as_int64();
@@ -227,6 +227,14 @@ Result<app::PlatformRequest> ParsePlatformRequest(std::string_view body) {
     return app::PlatformRequest{fields.String("platform"), fields.String("name"),
                                 fields.String("neighbourhood"), fields.Integer("expiresInHours")};
   });
+}
+
+Result<std::string> ParseBackupRequest(std::string_view body) {
+  auto to = ParseRequest<std::string>(body, [](Fields& fields) { return fields.String("to"); });
+  if (to.ok() && (to->empty() || to->front() != '/')) {
+    return Status("invalid_argument", "'to' must be the backup directory's absolute path");
+  }
+  return to;
 }
 
 namespace {

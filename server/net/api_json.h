@@ -36,6 +36,8 @@ Result<ReadRequest> ParseReadRequest(std::string_view body);
 Result<v1::MailSettings> ParseMailSettings(std::string_view body);
 boost::json::object MailChoiceJson(const app::MailChoice& choice);
 boost::json::object ReadMarksJson(const projections::InboxReadMarks& marks);
+// POST /api/v1/admin/backup: {"to": DIR}, the backup directory (an absolute path).
+Result<std::string> ParseBackupRequest(std::string_view body);
 // The public proposal form: requestId, name, contact, title, description, website.
 Result<app::PublicProposal> ParsePublicProposal(std::string_view body);
 // A command in protobuf's JSON mapping of v1::Command.

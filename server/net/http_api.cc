@@ -371,6 +371,25 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     return json_ok(
         FoundingInviteJson(platform->platform, founding.value(), BaseUrl(shared.config, request)));
   }
+  // A backup of the data directory while serving (`rotonde backup`): the operator's too.
+  if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "backup") {
+    if (!FromOperator(shared.config, request)) {
+      return ErrorResponse(request, Err("unauthenticated", "the operator's token is needed"));
+    }
+    if (method != http::verb::post) return wrong_method();
+    if (!shared.config.backup) {
+      return ErrorResponse(request, Err("not_found", "this server takes no backups"));
+    }
+    auto to = ParseBackupRequest(request.body());
+    if (!to.ok()) return error(to.status());
+    auto manifest = shared.config.backup(to.value());
+    if (!manifest.ok()) {
+      return ErrorResponse(request, Err("backup_failed", manifest.status().ToString()));
+    }
+    auto response = Respond(request, http::status::ok, "application/json", manifest.value());
+    response.set(http::field::cache_control, "no-store");
+    return response;
+  }
   const std::vector<std::string> rest(seg.begin() + 2, seg.end());
 
   // /api/v1/public/platforms/{p}[/proposals[/{id}]]: residents without an account.

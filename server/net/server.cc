@@ -39,7 +39,7 @@ constexpr size_t kNotifyStep = 32;
 
 // One HTTP connection: reads a request, answers it (on the worker pool), reads the next;
 // hands itself over to a WsSession on an upgrade.
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpSession : public std::enable_shared_from_this<HttpSession>, public Connection {
  public:
   HttpSession(tcp::socket&& socket, ServerShared& shared, Audience audience)
       : stream_(std::move(socket)), shared_(shared), audience_(audience) {
@@ -48,11 +48,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     address_ = ec ? "unknown" : endpoint.address().to_string();
     shared_.metrics.http_connections++;
   }
-  ~HttpSession() { shared_.metrics.http_connections--; }
+  ~HttpSession() override {
+    if (connection_id_) shared_.RemoveConnection(*connection_id_);
+    shared_.metrics.http_connections--;
+  }
 
   void Run() {
+    connection_id_ = shared_.AddConnection(weak_from_this());
     asio::dispatch(stream_.get_executor(),
                    beast::bind_front_handler(&HttpSession::DoRead, shared_from_this()));
+  }
+
+  // After an upgrade the socket is the WebSocket's: closing this moved-from stream is a no-op.
+  void ForceClose() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->stream_.close(); });
   }
 
  private:
@@ -94,8 +103,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                     target = std::string(request.target()), started](HttpResponse response) {
         if (self->shared_.draining) response.keep_alive(false);
         self->Log(method, target, response, started);
+        // Counted before the request stops being in flight, so a drain sees no gap.
+        self->shared_.responses_unsent++;
         asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-          self->Write(std::move(response));
+          self->Write(std::move(response), /*counted=*/true);
         });
       };
       std::optional<HttpResponse> response =
@@ -149,10 +160,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
-  void Write(HttpResponse response) {
+  // `counted`: the answer is one of ServerShared::responses_unsent.
+  void Write(HttpResponse response, bool counted = false) {
     response_ = std::make_shared<HttpResponse>(std::move(response));
     http::async_write(stream_, *response_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                      [self = shared_from_this(), counted](beast::error_code ec, size_t) {
+                        if (counted) self->shared_.responses_unsent--;
                         const bool keep = self->response_->keep_alive();
                         self->response_.reset();
                         if (ec || !keep) return self->Close();
@@ -184,6 +197,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;
+  std::optional<uint64_t> connection_id_;
 };
 
 }  // namespace
@@ -283,6 +297,28 @@ ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub
           [this](std::function<void()> read) { OnWorker(std::move(read)); },
           CatchUpPages::Options{}) {}
 
+uint64_t ServerShared::AddConnection(std::weak_ptr<Connection> connection) {
+  std::lock_guard lock(connections_mu_);
+  const uint64_t id = next_connection_++;
+  connections_.emplace(id, std::move(connection));
+  return id;
+}
+
+void ServerShared::RemoveConnection(uint64_t id) {
+  std::lock_guard lock(connections_mu_);
+  connections_.erase(id);
+}
+
+std::vector<std::shared_ptr<Connection>> ServerShared::Connections() {
+  std::vector<std::shared_ptr<Connection>> open;
+  std::lock_guard lock(connections_mu_);
+  open.reserve(connections_.size());
+  for (const auto& [id, weak] : connections_) {
+    if (auto connection = weak.lock()) open.push_back(std::move(connection));
+  }
+  return open;
+}
+
 Server::Server(ServerConfig config, app::Application& app, FeedHub& hub, Metrics& metrics)
     : ioc_(config.io_threads), workers_(static_cast<size_t>(config.worker_threads)) {
   shared_ = std::make_unique<ServerShared>(std::move(config), app, hub, metrics, workers_);
@@ -339,31 +375,42 @@ void Server::Drain() {
   shared_->draining = true;
   listener_->Stop();
   if (metrics_listener_) metrics_listener_->Stop();
-  std::vector<std::shared_ptr<WsSession>> sessions;
-  {
-    std::lock_guard lock(shared_->sessions_mu);
-    for (const auto& weak : shared_->ws_sessions) {
-      if (auto session = weak.lock()) sessions.push_back(std::move(session));
-    }
-    shared_->ws_sessions.clear();
-  }
-  for (const auto& session : sessions) session->GoAway();
-  // Let in-flight requests and commands finish and their answers go out, then stop. The
-  // timer is pending work, so ioc_.run() cannot return before it fires.
-  WaitForInFlight(std::make_shared<asio::steady_timer>(ioc_),
-                  std::chrono::steady_clock::now() + shared_->config.drain_timeout);
+  for (const auto& connection : shared_->Connections()) connection->GoAway();
+  // Let in-flight requests and commands finish, their answers and the close frames go out,
+  // then stop. The timer is pending work, so ioc_.run() cannot return before it fires.
+  const auto now = std::chrono::steady_clock::now();
+  WaitForDrained(std::make_shared<asio::steady_timer>(ioc_), now,
+                 now + shared_->config.drain_timeout);
 }
 
-void Server::WaitForInFlight(std::shared_ptr<asio::steady_timer> timer,
-                             std::chrono::steady_clock::time_point deadline) {
-  if (shared_->metrics.requests_in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
-    timer->expires_after(std::chrono::milliseconds(20));
-    timer->async_wait(
-        [this, timer, deadline](beast::error_code) { WaitForInFlight(timer, deadline); });
+void Server::WaitForDrained(std::shared_ptr<asio::steady_timer> timer,
+                            std::chrono::steady_clock::time_point started,
+                            std::chrono::steady_clock::time_point deadline) {
+  const Metrics& m = shared_->metrics;
+  const int64_t requests = m.requests_in_flight;
+  const int64_t unsent = shared_->responses_unsent;
+  const int64_t websockets = m.ws_connections;
+  const auto now = std::chrono::steady_clock::now();
+  if ((requests > 0 || unsent > 0 || websockets > 0) && now < deadline) {
+    timer->expires_after(std::chrono::milliseconds(10));
+    timer->async_wait([this, timer, started, deadline](beast::error_code) {
+      WaitForDrained(timer, started, deadline);
+    });
     return;
   }
-  // A moment for the last replies and close frames to reach their sockets.
-  timer->expires_after(std::chrono::milliseconds(300));
+  const double ms = std::chrono::duration<double, std::milli>(now - started).count();
+  if (requests > 0 || unsent > 0 || websockets > 0) {
+    spdlog::warn(
+        "drain: after {:.0f}ms, {} requests in flight, {} answers unsent, {} WebSockets open: "
+        "closing every connection",
+        ms, requests, unsent, websockets);
+  } else {
+    spdlog::info("drained in {:.0f}ms", ms);
+  }
+  // Idle keep-alive connections, lingering closes and clients that never close their side.
+  for (const auto& connection : shared_->Connections()) connection->ForceClose();
+  // The closes are posted to the connections' strands: a moment for them to run.
+  timer->expires_after(std::chrono::milliseconds(20));
   timer->async_wait([this, timer](beast::error_code) { ioc_.stop(); });
 }
 

@@ -8,8 +8,10 @@
 // the session's strand.
 //
 // Shutdown (SIGTERM/SIGINT or Stop()): stop accepting, answer /readyz 503, close every
-// WebSocket with 1001, let in-flight requests and commands finish (bounded by
-// `drain_timeout`), then return from Run().
+// WebSocket with 1001, let in-flight requests and commands finish and their answers go out,
+// then return from Run(). All of it is bounded by `drain_timeout`, whatever the clients do:
+// a connection still open then (a client that never closes its side, one that reads nothing)
+// is cut.
 #pragma once
 
 #include <atomic>
@@ -19,10 +21,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "application.h"
@@ -43,6 +46,10 @@ struct ServerConfig {
   // Authorizes POST /api/v1/admin/platforms (`rotonde admin`, next to a running server) and
   // GET /metrics on the public listener; empty: neither is served there.
   std::string operator_token;
+  // Takes a backup of the data directory into the directory given (POST
+  // /api/v1/admin/backup, with the operator token); returns the backup's manifest as JSON.
+  // Runs on a worker thread, next to the traffic. Empty: not served.
+  std::function<Result<std::string>(const std::string& to)> backup;
   // A second listener for Prometheus, serving /metrics (and /healthz, /readyz) without a
   // token and nothing else; empty address: none. Port 0: any free port (metrics_port()).
   std::string metrics_address;
@@ -53,12 +60,23 @@ struct ServerConfig {
   size_t ws_queue_limit_bytes = 8 << 20;
   std::chrono::seconds ws_idle_timeout{60};
   std::chrono::seconds http_timeout{30};
-  std::chrono::seconds drain_timeout{20};
+  // From SIGTERM until every connection is closed; what is acknowledged stays durable and
+  // the store is closed after it.
+  std::chrono::milliseconds drain_timeout{1500};
   int io_threads = 2;
   int worker_threads = 8;
 };
 
-class WsSession;
+// An open connection, HTTP or WebSocket, as a drain sees it. Both calls are thread-safe and
+// act on the connection's own strand.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // The server is going away: a WebSocket says so with 1001.
+  virtual void GoAway() {}
+  // Closes the socket now, whatever is still being read or written.
+  virtual void ForceClose() = 0;
+};
 
 // What every session shares.
 struct ServerShared {
@@ -76,8 +94,14 @@ struct ServerShared {
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
 
-  std::mutex sessions_mu;
-  std::set<std::weak_ptr<WsSession>, std::owner_less<std::weak_ptr<WsSession>>> ws_sessions;
+  // HTTP answers decided and not yet written to their sockets: a drain waits for them.
+  std::atomic<int64_t> responses_unsent{0};
+
+  // Every open connection, so a drain can reach them all. A connection adds itself when it
+  // starts and removes itself (by the id it got) when it is destroyed.
+  uint64_t AddConnection(std::weak_ptr<Connection> connection);
+  void RemoveConnection(uint64_t id);
+  std::vector<std::shared_ptr<Connection>> Connections();
 
   // Runs `work` on the worker pool, counting it as in flight.
   template <typename Work>
@@ -90,6 +114,11 @@ struct ServerShared {
       metrics.requests_in_flight--;
     });
   }
+
+ private:
+  std::mutex connections_mu_;
+  uint64_t next_connection_ = 0;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;
 };
 
 class Server {
@@ -111,9 +140,11 @@ class Server {
 
  private:
   void Drain();
-  // Polls until no worker task is in flight (or the deadline), then stops the io_context.
-  void WaitForInFlight(std::shared_ptr<boost::asio::steady_timer> timer,
-                       std::chrono::steady_clock::time_point deadline);
+  // Polls until nothing is in flight, every answer is written and every WebSocket closed, or
+  // the deadline passes; then cuts every connection left and stops the io_context.
+  void WaitForDrained(std::shared_ptr<boost::asio::steady_timer> timer,
+                      std::chrono::steady_clock::time_point started,
+                      std::chrono::steady_clock::time_point deadline);
 
   // Declared first, destroyed last: sessions still queued in ioc_ when it is destroyed
   // touch the shared state (metrics) in their destructors.

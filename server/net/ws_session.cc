@@ -6,7 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <map>
 #include <optional>
+#include <vector>
 
 #include "api_error.h"
 #include "api_json.h"
@@ -46,6 +48,7 @@ WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, app::Call
 }
 
 WsSession::~WsSession() {
+  if (connection_id_) shared_.RemoveConnection(*connection_id_);
   shared_.metrics.ws_connections--;
   shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queued_bytes_);
   shared_.metrics.ws_subscriptions -= static_cast<int64_t>(subscriptions_.size());
@@ -58,6 +61,7 @@ WsSession::~WsSession() {
 }
 
 void WsSession::Run(HttpRequest request) {
+  connection_id_ = shared_.AddConnection(weak_from_this());
   beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
@@ -76,10 +80,8 @@ void WsSession::Run(HttpRequest request) {
 
 void WsSession::OnAccept(beast::error_code ec) {
   if (ec) return;
-  {
-    std::lock_guard lock(shared_.sessions_mu);
-    shared_.ws_sessions.insert(weak_from_this());
-  }
+  accepted_ = true;
+  // A drain that began during the handshake found nothing to close yet.
   if (shared_.draining) {
     CloseWith(websocket::close_code::going_away, "the server is shutting down");
     return;
@@ -89,8 +91,15 @@ void WsSession::OnAccept(beast::error_code ec) {
 
 void WsSession::GoAway() {
   boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    // Before the handshake ends OnAccept closes, since the server is draining by then.
+    if (!self->accepted_) return;
     self->CloseWith(websocket::close_code::going_away, "the server is shutting down");
   });
+}
+
+void WsSession::ForceClose() {
+  boost::asio::post(ws_.get_executor(),
+                    [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
 }
 
 void WsSession::DoRead() {
@@ -126,6 +135,25 @@ void WsSession::OnMessage(const std::string& text) {
     shared_.metrics.ws_bad_messages++;
     SendError(id, Err("bad_request", why));
   };
+  // A member the message's type does not know is refused, as in HTTP bodies: a misspelt
+  // "from" must not quietly mean the platform's whole history.
+  static const std::map<std::string_view, std::vector<std::string_view>> kMembers = {
+      {"ping", {}},
+      {"subscribe", {"platform", "from", "fromHash"}},
+      {"unsubscribe", {"platform"}},
+      {"watch", {"platform", "view", "from", "to", "period", "entity", "today"}},
+      {"unwatch", {"platform", "view"}},
+      {"command", {"platform", "command"}},
+  };
+  if (auto known = kMembers.find(type); known != kMembers.end()) {
+    for (const auto& member : message) {
+      const std::string_view key = member.key();
+      if (key == "type" || key == "id") continue;
+      if (std::find(known->second.begin(), known->second.end(), key) == known->second.end()) {
+        return bad("unknown field '" + std::string(key) + "' in a " + type + " message");
+      }
+    }
+  }
 
   if (type == "ping") {
     SendJson(json::object{{"type", "pong"}, {"id", id}});

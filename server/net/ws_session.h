@@ -15,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http_api.h"
@@ -26,6 +27,7 @@ namespace rotonde::net {
 inline constexpr uint16_t kCloseTooSlow = 4000;
 
 class WsSession : public std::enable_shared_from_this<WsSession>,
+                  public Connection,
                   public FeedListener,
                   public ViewWatcher {
  public:
@@ -34,8 +36,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   // Accepts the upgrade `request` and starts reading.
   void Run(HttpRequest request);
-  // Closes with 1001 (the server is going away). Thread-safe.
-  void GoAway();
+  // Closes with 1001 (the server is going away), once the handshake is done. Thread-safe.
+  void GoAway() override;
+  // Cuts the connection (a drain's bound passed). Thread-safe.
+  void ForceClose() override;
 
   void OnFeed(const std::string& platform) override;
   void OnViewFrame(const std::string& platform, std::shared_ptr<const std::string> frame) override;
@@ -77,7 +81,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   std::deque<std::shared_ptr<const std::string>> queue_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool accepted_ = false;
   bool closing_ = false;
+  std::optional<uint64_t> connection_id_;
   std::map<std::string, Subscription> subscriptions_;
   std::map<std::string, int> watches_;  // "platform\nview" -> count
   std::atomic<bool> feed_pending_{false};

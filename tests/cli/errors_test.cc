@@ -25,7 +25,8 @@ testing::AssertionResult IsOneLineError(const std::string& err, const std::strin
 
 TEST(Usage, HelpExitsZeroForRotondeAndEveryVerb) {
   const std::vector<std::vector<std::string>> invocations = {
-      {"--help"}, {"-h"}, {"verify", "--help"}, {"export", "-h"}, {"import", "--help"}};
+      {"--help"},           {"-h"},           {"verify", "--help"}, {"export", "-h"},
+      {"import", "--help"}, {"backup", "-h"}, {"restore", "--help"}};
   for (const auto& args : invocations) {
     const CliResult run = RunCli(args);
     EXPECT_EQ(run.exit_code, 0) << args[0] << ": " << run.err;
@@ -59,6 +60,8 @@ TEST(Usage, BadFlagsExitTwoWithUsage) {
       {"export", "--data", tmp.path(), "--from", "-1"},
       {"export", "--data", tmp.path(), "--from", "12x"},
       {"import", "--data", tmp.path(), "--from", "3"},
+      {"backup", "--data", tmp.path()},     // --to is required
+      {"restore", "--to", tmp.Sub("new")},  // --from is required
   };
   for (const auto& args : invocations) {
     const CliResult run = RunCli(args);

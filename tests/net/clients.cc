@@ -36,7 +36,10 @@ HttpReply Http(uint16_t port, const std::string& method, const std::string& targ
   if (ec) return reply;
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (const auto& [name, value] : headers) request.set(name, value);
+  // An empty value leaves the header out (and Content-Type's default with it).
+  for (const auto& [name, value] : headers) {
+    if (!value.empty()) request.set(name, value);
+  }
   if (!body.empty() || method == "POST") {
     if (headers.count("Content-Type") == 0)
       request.set(http::field::content_type, "application/json");
@@ -91,6 +94,15 @@ bool WsClient::SendText(const std::string& text) {
   beast::error_code ec;
   ws_->text(true);
   ws_->write(asio::buffer(text), ec);
+  if (ec) send_error_ = ec.message();
+  return !ec;
+}
+
+bool WsClient::SendBinary(const std::string& bytes) {
+  beast::error_code ec;
+  ws_->binary(true);
+  ws_->write(asio::buffer(bytes), ec);
+  ws_->text(true);
   if (ec) send_error_ = ec.message();
   return !ec;
 }

@@ -25,7 +25,8 @@ struct HttpReply {
   std::string Code() const;                    // the error's code, or ""
 };
 
-// One request on a new connection. `headers` e.g. {{"Authorization", "Bearer ..."}}.
+// One request on a new connection. `headers` e.g. {{"Authorization", "Bearer ..."}}; one with
+// an empty value is left out (a body is sent as application/json unless Content-Type is given).
 HttpReply Http(uint16_t port, const std::string& method, const std::string& target,
                const std::string& body = {},
                const std::map<std::string, std::string>& headers = {});
@@ -39,6 +40,7 @@ class WsClient {
                std::string* error = nullptr);
   bool Send(const boost::json::object& message);
   bool SendText(const std::string& text);
+  bool SendBinary(const std::string& bytes);
   // The next message, or nullopt on timeout or when the connection closed (then closed()
   // and close_code() tell).
   std::optional<boost::json::object> Read(std::chrono::milliseconds timeout);

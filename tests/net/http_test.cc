@@ -4,6 +4,8 @@
 #include <ctime>
 #include <fstream>
 #include <future>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -465,6 +467,169 @@ TEST_F(HttpApiTest, EveryBadRequestGetsItsCodeAndChangesNothing) {
   }
 }
 
+// docs/api.md's bad-input table, row by row against the server: each example as the table
+// writes it (`METHOD /target body`, or a WebSocket message), or, where the table describes it
+// in words, as built here under the row's name. Every row gets the answer the table gives,
+// and no platform's log moves.
+struct DocRow {
+  std::string name;
+  std::string example;  // the cell
+  std::string answer;   // "400 bad_request", "error bad_request", "close 1007"
+};
+
+std::vector<DocRow> BadInputRows() {
+  std::ifstream docs_file(ROTONDE_API_DOCS);
+  std::stringstream docs;
+  docs << docs_file.rdbuf();
+  const std::string text = docs.str();
+  std::vector<DocRow> rows;
+  const size_t table = text.find("| bad input | example | answer |");
+  if (table == std::string::npos) return rows;
+  std::istringstream lines(text.substr(table));
+  std::string line;
+  std::getline(lines, line);
+  std::getline(lines, line);  // | --- | --- | --- |
+  while (std::getline(lines, line) && line.rfind("| ", 0) == 0) {
+    const size_t first = line.find(" | ");
+    const size_t last = line.rfind(" | ");
+    DocRow row{line.substr(2, first - 2), line.substr(first + 3, last - first - 3),
+               line.substr(last + 3, line.size() - last - 5)};  // without " |"
+    // The answer is one code span.
+    row.answer = row.answer.substr(1, row.answer.size() - 2);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The example itself when the cell is one code span and nothing else; nullopt otherwise.
+std::optional<std::string> LiteralExample(const std::string& cell) {
+  if (cell.size() < 2 || cell.front() != '`' || cell.back() != '`' ||
+      cell.find('`', 1) != cell.size() - 1) {
+    return std::nullopt;
+  }
+  return cell.substr(1, cell.size() - 2);
+}
+
+struct BadHttp {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::map<std::string, std::string> headers;  // Content-Type defaults to application/json
+};
+
+struct BadWs {
+  std::string bytes;
+  bool binary = false;
+};
+
+TEST_F(HttpApiTest, EveryClassOfBadInputInTheDocsTableGetsItsAnswerAndChangesNothing) {
+  const std::vector<DocRow> rows = BadInputRows();
+  ASSERT_GE(rows.size(), 30u) << "no bad-input table in " << ROTONDE_API_DOCS;
+  const std::string token = SignIn("anna");
+  constexpr char kJson[] = "application/json";
+  auto command_titled = [](const std::string& title) {
+    return R"({"commandId":"c-bad","proposeInitiative":{"kind":"INITIATIVE_KIND_STREET_MARKET","title":")" +
+           title + R"(","when":{"startDate":"2026-09-12"}}})";
+  };
+  // The rows the table describes in words.
+  const std::map<std::string, BadHttp> http_cases = {
+      {"a body not sent as `application/json`",
+       {"POST", kCommands, R"({"commandId":"c-1"})", {{"Content-Type", "text/plain"}}}},
+      {"a body without a `Content-Type`",
+       {"POST", kCommands, R"({"commandId":"c-1"})", {{"Content-Type", ""}}}},
+      {"a body that is not UTF-8", {"POST", kCommands, command_titled("Markt \xff"), {}}},
+      {"a body over 1 MiB", {"POST", kCommands, command_titled(std::string(2 << 20, 'a')), {}}},
+      {"a public proposal over 16 KiB",
+       {"POST",
+        "/api/v1/public/platforms/kolenkit/proposals",
+        R"({"name":"Fatima","contact":"fatima@example.nl","title":"Bankjes","description":")" +
+            std::string(20 << 10, 'a') + R"("})",
+        {}}},
+      {"a text over its limit",
+       {"POST", kCommands, command_titled(std::string(300 << 10, 'a')), {}}},
+      {"control characters in a text", {"POST", kCommands, command_titled(R"(Markt\u0007)"), {}}},
+      {"a change from another site",
+       {"POST", kCommands, R"({"commandId":"c-1"})", {{"Origin", "https://evil.example"}}}},
+      {"headers over 16 KiB",
+       {"GET", "/api/v1/platforms", "", {{"X-Padding", std::string(20 << 10, 'a')}}}},
+  };
+  const std::map<std::string, BadWs> ws_cases = {
+      {"WebSocket: a binary frame", {R"({"type":"ping"})", true}},
+      {"WebSocket: a text frame that is not UTF-8", {"{\"type\":\"ping\",\"id\":\"\xff\"}", false}},
+      {"WebSocket: a message over 1 MiB", {std::string(2 << 20, ' '), false}},
+  };
+
+  size_t checked = 0;
+  for (const DocRow& row : rows) {
+    SCOPED_TRACE(row.name + ": " + row.example.substr(0, 200));
+    const uint64_t kolenkit = Head("kolenkit");
+    const uint64_t noord = Head("noord");
+    const std::optional<std::string> literal = LiteralExample(row.example);
+    if (row.name.rfind("WebSocket: ", 0) == 0) {
+      BadWs message;
+      if (literal) {
+        message.bytes = *literal;
+      } else {
+        auto it = ws_cases.find(row.name);
+        ASSERT_NE(it, ws_cases.end()) << "no case for this row";
+        message = it->second;
+      }
+      WsClient client;
+      ASSERT_TRUE(client.Connect(port_, token));
+      const bool sent =
+          message.binary ? client.SendBinary(message.bytes) : client.SendText(message.bytes);
+      if (row.answer.rfind("close ", 0) == 0) {
+        const int code = std::stoi(row.answer.substr(6));
+        EXPECT_FALSE(client.Read(std::chrono::seconds(10)));
+        EXPECT_TRUE(client.closed());
+        // A client still sending a message over the limit may see TCP reset the connection
+        // instead of the close frame (the table's close codes section says so).
+        const bool cut = !sent || client.close_error().find("reset") != std::string::npos;
+        EXPECT_TRUE(client.close_code() == code || (code == 1009 && cut))
+            << "closed with " << client.close_code() << ": " << client.close_error();
+      } else {
+        ASSERT_EQ(row.answer.rfind("error ", 0), 0u) << row.answer;
+        ASSERT_TRUE(sent) << client.send_error();
+        auto error = client.ReadUntil("error", std::chrono::seconds(10));
+        ASSERT_TRUE(error) << "no error message";
+        const std::string code = row.answer.substr(6);
+        EXPECT_EQ(error->at("code"), code.c_str()) << json::serialize(*error);
+        // The connection stays open.
+        ASSERT_TRUE(client.Send({{"type", "ping"}, {"id", "after"}}));
+        EXPECT_TRUE(client.ReadUntil("pong", std::chrono::seconds(10)));
+      }
+    } else {
+      BadHttp request;
+      if (literal) {
+        const size_t space = literal->find(' ');
+        const size_t body = literal->find(' ', space + 1);
+        request.method = literal->substr(0, space);
+        request.target = literal->substr(
+            space + 1, body == std::string::npos ? std::string::npos : body - space - 1);
+        if (body != std::string::npos) request.body = literal->substr(body + 1);
+      } else {
+        auto it = http_cases.find(row.name);
+        ASSERT_NE(it, http_cases.end()) << "no case for this row";
+        request = it->second;
+      }
+      std::map<std::string, std::string> headers = request.headers;
+      headers["Authorization"] = "Bearer " + token;
+      if (!request.body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = kJson;
+      const size_t space = row.answer.find(' ');
+      const int status = std::stoi(row.answer.substr(0, space));
+      const std::string code = row.answer.substr(space + 1);
+      HttpReply reply = Http(port_, request.method, request.target, request.body, headers);
+      EXPECT_EQ(reply.status, status) << reply.body.substr(0, 300);
+      EXPECT_EQ(reply.Code(), code) << reply.body.substr(0, 300);
+      EXPECT_TRUE(utf8::IsValid(reply.body));
+    }
+    EXPECT_EQ(Head("kolenkit"), kolenkit);
+    EXPECT_EQ(Head("noord"), noord);
+    ++checked;
+  }
+  EXPECT_EQ(checked, rows.size());
+}
+
 TEST_F(HttpApiTest, RequestTargetsArePercentDecodedAsUrlsNotAsForms) {
   const std::string token = SignIn("anna");
   // Decoded bytes that are not UTF-8, in a path or a query, are refused, never echoed.
@@ -493,10 +658,17 @@ TEST_F(HttpApiTest, RequestTargetsArePercentDecodedAsUrlsNotAsForms) {
   // Percent escapes are decoded in segments as in queries.
   HttpReply escaped = Get("/api/v1/platforms/kolenkit/views/b%6Fard", token);
   EXPECT_EQ(escaped.status, 200) << escaped.body;
-  // In a query, '+' is a space, as browsers' forms write it.
+  // In a query, '+' is a space, as browsers' forms write it (and a stream's name has none).
   HttpReply history = Get(
       "/api/v1/platforms/kolenkit/views/history?entity=kolenkit/initiative/no+such+thing", token);
-  EXPECT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(history.status, 400) << history.body;
+  EXPECT_EQ(history.Code(), "invalid_argument");
+  EXPECT_NE(history.Json().at("message").as_string().find("'kolenkit/initiative/no such thing'"),
+            std::string::npos)
+      << history.body;
+  HttpReply unknown = Get(
+      "/api/v1/platforms/kolenkit/views/history?entity=kolenkit/initiative/i-no-such-thing", token);
+  EXPECT_EQ(unknown.status, 200) << unknown.body;
   // A target that is not a URL path, or whose escapes are broken, is refused.
   for (const std::string bad : {"/api/v1/platforms/kolenkit/views/%zz", "/api/v1/%",
                                 "/api/v1/platforms/kolenkit/views/board?from=%4"}) {

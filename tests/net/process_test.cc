@@ -4,9 +4,12 @@
 // --listen refused, and --log-format json keeping every log line one JSON object.
 //
 // Every wait is bounded and every child is reaped, also when an assertion fails.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +25,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -599,6 +605,334 @@ TEST(ProcessTest, SigtermDrainsAndExitsZero) {
   EXPECT_TRUE(ConnectionRefused(port)) << "/readyz still reachable on port " << port;
   EXPECT_EQ(Http(port, "GET", "/readyz").status, 0);
   ExpectAllAcknowledgedStored(dir, acked, "t-");
+}
+
+// A TCP connection to the server made by hand: bytes in and out, every wait bounded.
+class RawClient {
+ public:
+  ~RawClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool Connect(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return fd_ >= 0 &&
+           ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  }
+  bool Send(const std::string& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // Reads until `received` holds `count` bytes, the peer closes (false) or the timeout passes.
+  bool ReadAtLeast(size_t count, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (received.size() < count) {
+      if (!ReadSome(deadline)) return false;
+    }
+    return true;
+  }
+  // Reads until `received` contains `text`.
+  bool ReadUntil(const std::string& text, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (received.find(text) == std::string::npos) {
+      if (!ReadSome(deadline)) return false;
+    }
+    return true;
+  }
+  // Reads until the peer closes the connection (true) or the timeout passes (false).
+  bool ReadUntilClosed(Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (ReadSome(deadline)) {
+    }
+    return closed;
+  }
+
+  std::string received;
+  bool closed = false;
+
+ private:
+  bool ReadSome(Clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0 || closed) return false;
+    pollfd polled{fd_, POLLIN, 0};
+    if (::poll(&polled, 1, static_cast<int>(left)) <= 0) return false;
+    char buffer[65536];
+    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      closed = true;  // an orderly close or a reset
+      return false;
+    }
+    received.append(buffer, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+};
+
+// A client's close frame (RFC 6455 5.5.1): FIN and opcode 8, masked, with `code`.
+std::string MaskedCloseFrame(uint16_t code) {
+  const unsigned char mask[4] = {0x37, 0xfa, 0x21, 0x3d};
+  std::string frame = {'\x88', static_cast<char>(0x80 | 2)};
+  frame.append(reinterpret_cast<const char*>(mask), 4);
+  frame.push_back(static_cast<char>((code >> 8) ^ mask[0]));
+  frame.push_back(static_cast<char>((code & 0xff) ^ mask[1]));
+  return frame;
+}
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The drain's bound, whatever the clients do, is 2 s; asserted with room for a loaded machine
+// (the measured figure is printed).
+constexpr milliseconds kDrainBound{5000};
+
+TEST(ProcessTest, SigtermWithNoClientExitsAtOnce) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  ASSERT_EQ(Http(port, "GET", "/readyz").status, 200);
+  const auto signalled = Clock::now();
+  child.Signal(SIGTERM);
+  const auto status = child.Wait(kExitTimeout);
+  const double ms = MillisecondsSince(signalled);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << Describe(status) << "\nstderr: " << child.Stderr();
+  std::cout << "SIGTERM to exit, no client: " << ms << " ms" << std::endl;
+  RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
+  EXPECT_LT(ms, kDrainBound.count());
+}
+
+// A WebSocket client that answers the server's close frame but never closes its side of the
+// TCP connection, and a request whose last bytes arrive while the server drains: the request
+// is answered, the WebSocket is cut at the drain's bound, and the server exits 0 within it.
+TEST(ProcessTest, SigtermExitsWithinTheBoundWhateverTheClientsDo) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string token = SignIn(port, "bram");
+  ASSERT_FALSE(token.empty());
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+
+  RawClient ws;
+  ASSERT_TRUE(ws.Connect(port));
+  ASSERT_TRUE(ws.Send("GET /api/v1/ws HTTP/1.1\r\n" + host +
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                      token + "\r\n\r\n"));
+  ASSERT_TRUE(ws.ReadUntil("\r\n\r\n", seconds(30))) << ws.received;
+  ASSERT_EQ(ws.received.rfind("HTTP/1.1 101", 0), 0u) << ws.received;
+  ws.received.erase(0, ws.received.find("\r\n\r\n") + 4);
+
+  // A request all but its last CRLF.
+  RawClient reader;
+  ASSERT_TRUE(reader.Connect(port));
+  ASSERT_TRUE(reader.Send("GET /api/v1/platforms/kolenkit/views/board HTTP/1.1\r\n" + host +
+                          "Authorization: Bearer " + token + "\r\n"));
+
+  const auto signalled = Clock::now();
+  child.Signal(SIGTERM);
+  // The close frame: 1001, going away. The client answers it, and keeps its socket open.
+  ASSERT_TRUE(ws.ReadAtLeast(4, kExitTimeout)) << "no close frame";
+  EXPECT_EQ(static_cast<unsigned char>(ws.received[0]), 0x88) << "not a close frame";
+  const unsigned code = (static_cast<unsigned char>(ws.received[2]) << 8) |
+                        static_cast<unsigned char>(ws.received[3]);
+  EXPECT_EQ(code, 1001u);
+  ASSERT_TRUE(ws.Send(MaskedCloseFrame(1001)));
+
+  // The request's end arrives while the server drains: it is answered, and the connection
+  // closed after it.
+  ASSERT_TRUE(reader.Send("\r\n"));
+  ASSERT_TRUE(reader.ReadUntilClosed(kExitTimeout));
+  EXPECT_EQ(reader.received.rfind("HTTP/1.1 200", 0), 0u) << reader.received.substr(0, 300);
+  EXPECT_NE(reader.received.find("\"position\""), std::string::npos);
+
+  // The server cuts the WebSocket at the bound and exits.
+  const auto status = child.Wait(kExitTimeout);
+  const double ms = MillisecondsSince(signalled);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << Describe(status) << "\nstderr: " << child.Stderr();
+  std::cout << "SIGTERM to exit, a WebSocket client that never closes: " << ms << " ms"
+            << std::endl;
+  RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
+  EXPECT_LT(ms, kDrainBound.count());
+  EXPECT_TRUE(ws.ReadUntilClosed(seconds(5))) << "the WebSocket's connection was not closed";
+  EXPECT_TRUE(ConnectionRefused(port));
+}
+
+// Runs `rotonde` with `args` to its end; its exit status, stdout and stderr.
+struct CliRun {
+  std::optional<int> status;
+  std::string out, err;
+  bool ok() const { return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0; }
+  int exit_code() const { return status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1; }
+};
+
+CliRun RunRotonde(const std::vector<std::string>& args) {
+  Child child;
+  std::string error;
+  CliRun run;
+  if (!child.Start(args, &error)) {
+    run.err = error;
+    return run;
+  }
+  run.status = child.Wait(seconds(300));
+  run.out = child.Stdout();
+  run.err = child.Stderr();
+  return run;
+}
+
+// kolenkit's head as the server's /verify gives it: "position hash".
+std::string ServedHead(uint16_t port, const std::string& token) {
+  HttpReply reply = Get(port, "/api/v1/platforms/kolenkit/verify", token);
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  if (reply.status != 200) return {};
+  const json::value head = reply.Json().at("head");
+  return std::to_string(head.at("position").to_number<uint64_t>()) + " " +
+         std::string(head.at("hash").as_string());
+}
+
+// kolenkit's head in a backup's manifest: "position hash".
+std::string ManifestHead(const std::string& backups, int number) {
+  std::ifstream in(backups + "/backup-" + std::to_string(number) + "/manifest.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  const json::value manifest = json::parse(text.str(), ec);
+  EXPECT_FALSE(ec) << text.str();
+  if (ec) return {};
+  const json::value head = manifest.at("heads").at("kolenkit");
+  return std::to_string(head.at("position").to_number<uint64_t>()) + " " +
+         std::string(head.at("hash").as_string());
+}
+
+uint64_t PositionOf(const std::string& head) { return std::stoull(head.substr(0, head.find(' '))); }
+std::string HashOf(const std::string& head) { return head.substr(head.find(' ') + 1); }
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Backups of a served data directory while commands pour in, an incremental one after more
+// commands, and restores of both: each restored directory verifies, holds the head its
+// backup recorded (the served head, when nothing was written meanwhile), and serves again
+// with its accounts, signing key and signed checkpoints.
+TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  const std::string backups = temp.Sub("backups");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  std::string quiet_head;
+  {
+    Child child;
+    std::string error;
+    const uint16_t port = child.StartServe(dir, {}, &error);
+    ASSERT_NE(port, 0) << error;
+    const std::string bram = SignIn(port, "bram");
+    const std::string anna = SignIn(port, "anna");
+    ASSERT_FALSE(bram.empty());
+    // A signed checkpoint, so the notes hold one.
+    ASSERT_EQ(Get(port, "/api/v1/platforms/kolenkit/checkpoint", anna).status, 200);
+    {
+      // The first backup while commands are written.
+      CommandSenders senders(port, bram, "b1", 4);
+      const auto started = Clock::now();
+      while (senders.acked() < 50 && Clock::now() - started < seconds(60)) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+      const CliRun first = RunRotonde({"backup", "--data", dir, "--to", backups});
+      ASSERT_TRUE(first.ok()) << first.exit_code() << ": " << first.err;
+      EXPECT_NE(first.out.find("ok: backup 1 in "), std::string::npos) << first.out;
+      // Writing goes on after it.
+      const int after_backup = senders.acked();
+      while (senders.acked() < after_backup + 50 && Clock::now() - started < seconds(120)) {
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+      senders.Join();
+      EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+      EXPECT_EQ(senders.unavailable(), 0);
+    }
+    // The second, incremental, with nothing written meanwhile: the served head exactly.
+    quiet_head = ServedHead(port, anna);
+    const CliRun second = RunRotonde({"backup", "--data", dir, "--to", backups});
+    ASSERT_TRUE(second.ok()) << second.exit_code() << ": " << second.err;
+    EXPECT_NE(second.out.find("platform kolenkit: head position " +
+                              std::to_string(PositionOf(quiet_head)) + ", head hash " +
+                              HashOf(quiet_head)),
+              std::string::npos)
+        << second.out;
+    EXPECT_EQ(ManifestHead(backups, 2), quiet_head);
+    EXPECT_LT(PositionOf(ManifestHead(backups, 1)), PositionOf(quiet_head));
+
+    child.Signal(SIGTERM);
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+  }
+  // Incremental: the second backup shares the first one's table files.
+  EXPECT_TRUE(std::filesystem::exists(backups + "/log/meta/1"));
+  EXPECT_TRUE(std::filesystem::exists(backups + "/log/meta/2"));
+
+  // A restore wants a new directory.
+  const std::string occupied = temp.Sub("occupied");
+  std::filesystem::create_directories(occupied);
+  std::ofstream(occupied + "/file") << "x";
+  const CliRun refused = RunRotonde({"restore", "--from", backups, "--to", occupied});
+  EXPECT_EQ(refused.exit_code(), 2) << refused.err;
+  EXPECT_EQ(refused.err.rfind("rotonde: restore: target_not_empty: ", 0), 0u) << refused.err;
+
+  // The first backup: every event up to the head it recorded, and it verifies.
+  const std::string restored_first = temp.Sub("restored-1");
+  const CliRun first =
+      RunRotonde({"restore", "--from", backups, "--to", restored_first, "--backup", "1"});
+  ASSERT_TRUE(first.ok()) << first.exit_code() << ": " << first.err;
+  EXPECT_TRUE(RunRotonde({"verify", "--data", restored_first}).ok());
+
+  // The second: the served head, exactly.
+  const std::string restored = temp.Sub("restored");
+  const CliRun second = RunRotonde({"restore", "--from", backups, "--to", restored});
+  ASSERT_TRUE(second.ok()) << second.exit_code() << ": " << second.err;
+  const CliRun verify = RunRotonde({"verify", "--data", restored});
+  ASSERT_TRUE(verify.ok()) << verify.err;
+  EXPECT_NE(verify.out.find("platform kolenkit: " + std::to_string(PositionOf(quiet_head)) +
+                            " events verified, head hash " + HashOf(quiet_head)),
+            std::string::npos)
+      << verify.out;
+  EXPECT_EQ(FileBytes(restored + "/signing-key"), FileBytes(dir + "/signing-key"));
+
+  // The copy serves: its accounts sign in, its signing key and notes sign its head.
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(restored, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string anna = SignIn(port, "anna");
+  ASSERT_FALSE(anna.empty());
+  EXPECT_EQ(ServedHead(port, anna), quiet_head);
+  HttpReply checkpoint = Get(port, "/api/v1/platforms/kolenkit/checkpoint", anna);
+  EXPECT_EQ(checkpoint.status, 200) << checkpoint.body;
+  child.Signal(SIGTERM);
+  const auto status = child.Wait(kExitTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+
+  // Without a server the backup opens the databases itself.
+  const CliRun offline = RunRotonde({"backup", "--data", dir, "--to", backups});
+  ASSERT_TRUE(offline.ok()) << offline.exit_code() << ": " << offline.err;
+  EXPECT_NE(offline.out.find("ok: backup 3 in "), std::string::npos) << offline.out;
+  EXPECT_EQ(ManifestHead(backups, 3), quiet_head);
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {

@@ -99,6 +99,11 @@ class EventStore final : public EventLog {
   Stats GetStats() const override;
   void Close() override;
 
+  // A backup of the store while it is open and written (backup.h), into `backup_dir`: one
+  // consistent moment of every platform's log, holding every event durable when it began.
+  // Its id in the directory in *backup_id.
+  Status Backup(const std::string& backup_dir, uint32_t* backup_id);
+
   class Impl;
 
  private:
