@@ -37,10 +37,11 @@ Result<std::optional<uint64_t>> QueryNumber(const Target& target, const std::str
   if (it == target.query.end() || it->second.empty()) return std::optional<uint64_t>();
   uint64_t value = 0;
   for (char c : it->second) {
-    if (c < '0' || c > '9' || value > UINT64_MAX / 10 - 1) {
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (c < '0' || c > '9' || value > (UINT64_MAX - digit) / 10) {
       return Status("bad_request", "'" + key + "' must be a whole number");
     }
-    value = value * 10 + static_cast<uint64_t>(c - '0');
+    value = value * 10 + digit;
   }
   return std::optional<uint64_t>(value);
 }

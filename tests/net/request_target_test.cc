@@ -34,6 +34,13 @@ TEST(QueryNumber, ReadsWholeNumbersAndRefusesTheRest) {
   EXPECT_EQ(number("007")->value(), 7u);
   EXPECT_EQ(number("282")->value(), 282u);
   EXPECT_EQ(number("-1").status().code(), "bad_request");
+  // Found by fuzz/request_target_fuzzer.cc (fuzz/corpus/request_target/query-number-max-refused):
+  // the overflow guard refused the largest numbers (above 1844674407370955160 before the
+  // last digit).
+  EXPECT_EQ(number("18446744073709551615")->value(), UINT64_MAX);
+  EXPECT_EQ(number("18446744073709551610")->value(), UINT64_MAX - 5);
+  EXPECT_EQ(number("18446744073709551616").status().code(), "bad_request");
+  EXPECT_EQ(number("99999999999999999999").status().code(), "bad_request");
   EXPECT_EQ(number("1e3").status().code(), "bad_request");
   EXPECT_EQ(number(" 1").status().code(), "bad_request");
   Target empty;
