@@ -118,6 +118,14 @@ TEST(ContentTermsTest, StemsPluralsAndDiminutives) {
   EXPECT_EQ(ContentTerms("balletjes"), Words({"bal"}));
 }
 
+// Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/stem-shorter-than-three-letters): taking
+// -en off a five-letter word and undoubling its consonant left two letters ("allen" -> "al").
+TEST(ContentTermsTest, NeverStemsToFewerThanThreeLetters) {
+  EXPECT_EQ(ContentTerms("met z'n allen"), Words({"allen"}));
+  EXPECT_EQ(ContentTerms("ullen"), Words({"ullen"}));
+  EXPECT_EQ(ContentTerms("ballen"), Words({"bal"}));
+}
+
 TEST(ContentTermsTest, MapsSynonymsAndGenericModifiers) {
   EXPECT_EQ(ContentTerms("nieuwsbrief"), Words({"krant"}));
   EXPECT_EQ(ContentTerms("wijkkrantje"), Words({"krant"}));
