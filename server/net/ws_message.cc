@@ -73,6 +73,10 @@ Result<WsClientMessage> ParseWsMessage(std::string_view text, std::string* id) {
       return Bad("a command message needs a platform and a command object");
     }
     message.command = json::serialize(*command);
+    // A number beyond a double (2e999) reads as infinity, which Boost.JSON writes as
+    // "Infinity": no JSON. No field of a command holds such a number.
+    json::parse(message.command, ec);
+    if (ec) return Bad("a number in the command is out of range");
     return message;
   }
   return Bad(type.empty() ? "a message needs a type" : "unknown message type '" + type + "'");

@@ -32,7 +32,7 @@ struct WsClientMessage {
 // not one JSON object, the type is missing or unknown, subscribe lacks a platform or has a
 // `from` that is no position (a whole number >= 0) or a `fromHash` that is not 64 lowercase
 // hex digits, watch or unwatch lack a platform or a view, or command lacks a platform or a
-// command object. `*id` is set to the message's id as soon as it is read, so that an answer
+// command object, or its object holds a number beyond a double (2e999). `*id` is set to the message's id as soon as it is read, so that an answer
 // to a refused message can name it ("" when the frame is no JSON object).
 // On success: `type` is one of the six; for subscribe `platform` is not empty and
 // `from_hash` is empty or 32 bytes; for watch and unwatch `platform` and `view` are not

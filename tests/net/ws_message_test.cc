@@ -54,6 +54,15 @@ TEST(ParseWsMessage, RefusesWithTheIdWhenThereIsOne) {
   EXPECT_EQ(
       ParseWsMessage(R"({"type":"command","platform":"p","command":[]})", &id).status().message(),
       "a command message needs a platform and a command object");
+  // Found by fuzz/ws_message_fuzzer.cc (fuzz/corpus/ws_message/command-number-beyond-double):
+  // such a number was passed on as "Infinity", which is no JSON.
+  EXPECT_EQ(
+      ParseWsMessage(
+          R"({"type":"command","platform":"p","command":{"decideSpending":{"votesFor":2e999}}})",
+          &id)
+          .status()
+          .message(),
+      "a number in the command is out of range");
   EXPECT_EQ(ParseWsMessage(R"({"type":"dance"})", &id).status().message(),
             "unknown message type 'dance'");
 }
