@@ -27,6 +27,15 @@ void AddRaw(std::string* out, std::string_view key, std::string_view json) {
   out->append(json);
 }
 
+// Whether protobuf writes `time` as RFC 3339: years 1 to 9999, nanos within a second (it
+// writes "InvalidTime" otherwise).
+bool IsTime(const google::protobuf::Timestamp& time) {
+  using google::protobuf::util::TimeUtil;
+  return time.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         time.seconds() <= TimeUtil::kTimestampMaxSeconds && time.nanos() >= 0 &&
+         time.nanos() <= 999'999'999;
+}
+
 }  // namespace
 
 std::string EventJson(const v1::EventRecord& record, std::optional<std::string_view> body) {
@@ -43,7 +52,7 @@ std::string EventJson(const v1::EventRecord& record, std::optional<std::string_v
   out.push_back(',');
   AddString(&out, "type", record.type());
   out.push_back(',');
-  if (record.has_recorded_at()) {
+  if (record.has_recorded_at() && IsTime(record.recorded_at())) {
     AddString(&out, "recordedAt", google::protobuf::util::TimeUtil::ToString(record.recorded_at()));
   } else {
     AddRaw(&out, "recordedAt", "null");

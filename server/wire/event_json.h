@@ -17,7 +17,9 @@ namespace rotonde::wire {
 // and body, as the export and the event feed carry them for verifiers:
 // - version and position are JSON numbers (not protobuf's 64-bit strings): envelopes carry
 //   positions as numbers, and a log position stays far below 2^53;
-// - recordedAt is RFC 3339 UTC as in protobuf's mapping, null if the record has none;
+// - recordedAt is RFC 3339 UTC as in protobuf's mapping, null if the record has none or one
+//   that is no time (seconds outside the years 1 to 9999, nanos outside a second: no store
+//   writes one, but an imported body may hold one);
 // - event is the payload decoded as a v1::DomainEvent in protobuf's canonical JSON mapping
 //   (MessageJson); if the payload is not a DomainEvent with an event set, event is null and
 //   an extra key payloadBase64 holds the payload's bytes;
