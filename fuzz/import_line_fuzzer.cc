@@ -4,7 +4,8 @@
 //   its body) reads back to the same platform and record: export and import are inverses;
 // - a line it refuses is refused with invalid_argument;
 // - any bytes that parse as an EventRecord render (EventJson) as one JSON object whose
-//   recordedAt is null or an RFC 3339 time protobuf reads, whose event is null or an
+//   recordedAt is an RFC 3339 time protobuf reads back to the record's, or null when the
+//   record has none or one protobuf cannot write, whose event is null or an
 //   object, and which reads back to the same record when its hashes are 32 bytes (else it
 //   is refused).
 #include <google/protobuf/stubs/logging.h>
@@ -45,7 +46,10 @@ void CheckReadsBack(const EventRecord& record, std::string_view body) {
     FUZZ_CHECK(time.seconds() == record.recorded_at().seconds() &&
                time.nanos() == record.recorded_at().nanos());
   } else {
-    FUZZ_CHECK(!record.has_recorded_at());
+    const auto& time = record.recorded_at();
+    FUZZ_CHECK(!record.has_recorded_at() || time.nanos() < 0 || time.nanos() > 999'999'999 ||
+               time.seconds() < google::protobuf::util::TimeUtil::kTimestampMinSeconds ||
+               time.seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds);
   }
   const boost::json::value* event = object.if_contains("event");
   FUZZ_CHECK(event != nullptr && (event->is_null() || event->is_object()));
