@@ -720,7 +720,10 @@ double Similarity(const TextFingerprint& a, const TextFingerprint& b) {
 
 double Similarity(const TextFingerprint& a, const TextFingerprint& b,
                   const SimilarityContext& context) {
-  if (a.empty() || b.empty()) return FingerprintComparison::SameText(a, b) ? 1.0 : 0.0;
+  // The same text is the same plan, even one the rules below would keep apart (nothing but
+  // an audience or a form: "Voor kinderen", "Inzameling").
+  if (FingerprintComparison::SameText(a, b)) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
   return FingerprintComparison(a, b, context).Similarity();
 }
 

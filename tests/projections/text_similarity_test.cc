@@ -185,6 +185,10 @@ TEST(SimilarityTest, IdenticalTextsScoreOne) {
   EXPECT_EQ(Sim("de en het", "", "van voor", ""), 0.0);
   EXPECT_EQ(Sim("", "", "", ""), 0.0);
   EXPECT_EQ(Similarity(TextFingerprint(), fp), 0.0);
+  // Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/identical-texts-kept-apart): a text whose
+  // only term is one the rules keep apart scored 0.5 with itself.
+  EXPECT_EQ(Sim("KledingwePetggeefactie", "", "KledingwePetggeefactie", ""), 1.0);
+  EXPECT_EQ(Sim("Voor kinderen", "", "voor kinderen", ""), 1.0);
 }
 
 TEST(SimilarityTest, IsSymmetricAndBounded) {
