@@ -526,8 +526,10 @@ class FingerprintComparison {
   static double CompoundCredit(const std::string& compound, const TextFingerprint& other,
                                uint64_t linked) {
     const size_t n = compound.size();
-    if (n < 2 * kMinPart) return 0.0;
     std::array<bool, kMaxTermBytes> covered{};
+    // A concept's word is not cut to kMaxTermBytes as other terms are: one longer is read by
+    // its 4-grams alone.
+    if (n < 2 * kMinPart || n > covered.size()) return 0.0;
     bool head = false;
     for (; linked != 0; linked &= linked - 1) {
       const std::string& part =

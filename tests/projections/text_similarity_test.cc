@@ -191,6 +191,19 @@ TEST(SimilarityTest, IdenticalTextsScoreOne) {
   EXPECT_EQ(Sim("Voor kinderen", "", "voor kinderen", ""), 1.0);
 }
 
+// Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/long-concept-compound-overflow): a compound
+// of more than 40 bytes read as a concept ("...speeltuin") was checked for the other side's
+// words in a 40-byte table, written past its end.
+TEST(SimilarityTest, ALongCompoundOfAConceptIsReadByItsGrams) {
+  const std::string compound = "buitenspe" + std::string(60, 'q') + "eltuin";
+  const double ab = Sim("Opening speeltuin", "", "Straat afgesloten, tafels " + compound, "");
+  const double ba = Sim("Straat afgesloten, tafels " + compound, "", "Opening speeltuin", "");
+  EXPECT_GE(ab, 0.0);
+  EXPECT_LE(ab, 1.0);
+  EXPECT_EQ(ab, ba);
+  EXPECT_EQ(Sim(compound, "", compound, ""), 1.0);
+}
+
 TEST(SimilarityTest, IsSymmetricAndBounded) {
   const std::vector<std::pair<std::string, std::string>> texts = {
       {"Buurtfeest", "Muziek, eten en spelletjes"},
