@@ -86,7 +86,9 @@ std::string StemDutch(std::string word) {
       // braderieën, ideeën (folded): the stem ends in ie/ee; other vowels keep their -en.
       return stem.ends_with("ie") || stem.ends_with("ee") ? stem : word;
     }
-    return RestoreStemSpelling(std::move(stem));
+    // Undoubling may leave two letters (allen -> al): too short to be a stem.
+    std::string restored = RestoreStemSpelling(std::move(stem));
+    return restored.size() >= kMinStem ? restored : word;
   }
 
   if (word.back() == 'e' && IsConsonant(word[n - 2]) && n >= 5) {

@@ -526,8 +526,10 @@ class FingerprintComparison {
   static double CompoundCredit(const std::string& compound, const TextFingerprint& other,
                                uint64_t linked) {
     const size_t n = compound.size();
-    if (n < 2 * kMinPart) return 0.0;
     std::array<bool, kMaxTermBytes> covered{};
+    // A concept's word is not cut to kMaxTermBytes as other terms are: one longer is read by
+    // its 4-grams alone.
+    if (n < 2 * kMinPart || n > covered.size()) return 0.0;
     bool head = false;
     for (; linked != 0; linked &= linked - 1) {
       const std::string& part =
@@ -720,7 +722,10 @@ double Similarity(const TextFingerprint& a, const TextFingerprint& b) {
 
 double Similarity(const TextFingerprint& a, const TextFingerprint& b,
                   const SimilarityContext& context) {
-  if (a.empty() || b.empty()) return FingerprintComparison::SameText(a, b) ? 1.0 : 0.0;
+  // The same text is the same plan, even one the rules below would keep apart (nothing but
+  // an audience or a form: "Voor kinderen", "Inzameling").
+  if (FingerprintComparison::SameText(a, b)) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
   return FingerprintComparison(a, b, context).Similarity();
 }
 

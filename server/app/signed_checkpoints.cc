@@ -4,22 +4,12 @@
 
 #include <vector>
 
+#include "note_record.h"
 #include "rotonde/base/base64.h"
 
 namespace rotonde::app {
 
 namespace {
-
-// platform 0x00 BE64(size): a platform's notes sort by size.
-std::string NoteKey(std::string_view platform, uint64_t size) {
-  std::string key(platform);
-  key.push_back('\0');
-  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>(size >> shift));
-  return key;
-}
-
-// Stored value: the 32-byte hash, then the note.
-constexpr size_t kHashBytes = 32;
 
 Status NotFoundAt(const std::string& platform, uint64_t size) {
   Status status(codes::kCheckpointNotFound, "no checkpoint of " + platform + " at size " +
@@ -54,9 +44,10 @@ Result<SignedCheckpoint> SignedCheckpoints::Stored(const std::string& platform, 
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), NoteKey(platform, size), &value);
   if (s.IsNotFound()) return NotFoundAt(platform, size);
   if (!s.ok()) return Status::IOError("cannot read a note: " + s.ToString());
-  if (value.size() <= kHashBytes) return Status::Corruption("a stored note is cut short");
-  return SignedCheckpoint{key_.name() + "/" + platform, size, value.substr(0, kHashBytes),
-                          value.substr(kHashBytes)};
+  auto stored = ParseNoteValue(value);
+  if (!stored.ok()) return stored.status();
+  return SignedCheckpoint{key_.name() + "/" + platform, size, std::move(stored->hash),
+                          std::move(stored->note)};
 }
 
 Result<SignedCheckpoint> SignedCheckpoints::SignedAt(const std::string& platform, uint64_t size) {
@@ -70,11 +61,13 @@ Status SignedCheckpoints::CheckExtendsLastNote(const std::string& platform, uint
   if (!it->status().ok())
     return Status::IOError("cannot read the notes: " + it->status().ToString());
   if (!it->Valid() || !it->key().starts_with(prefix)) return Status::Ok();  // the first note
-  uint64_t last = 0;
-  for (const char c : it->key().ToStringView().substr(prefix.size())) {
-    last = last << 8 | static_cast<unsigned char>(c);
+  const std::optional<uint64_t> last_size = NoteKeySize(it->key().ToStringView(), platform);
+  auto last_note = ParseNoteValue(it->value().ToStringView());
+  if (!last_size || *last_size == 0 || !last_note.ok()) {
+    return Status::Corruption("a stored note of " + platform + " is damaged");
   }
-  const std::string signed_hash = it->value().ToString().substr(0, kHashBytes);
+  const uint64_t last = *last_size;
+  const std::string& signed_hash = last_note->hash;
   std::vector<eventstore::EventRecord> event;
   if (Status s = store_.Read(platform, last - 1, 1, &event); !s.ok()) return s;
   if (event.size() == 1 && event[0].hash() == signed_hash) return Status::Ok();
@@ -116,8 +109,8 @@ Result<SignedCheckpoint> SignedCheckpoints::SignHead(const std::string& platform
                                   "\n" + Base64Of(checkpoint.hash) + "\n");
   rocksdb::WriteOptions durable;
   durable.sync = true;
-  rocksdb::Status s =
-      db_->Put(durable, NoteKey(platform, checkpoint.size), checkpoint.hash + checkpoint.note);
+  rocksdb::Status s = db_->Put(durable, NoteKey(platform, checkpoint.size),
+                               NoteValue(checkpoint.hash, checkpoint.note));
   if (!s.ok()) return Status::IOError("cannot keep the note: " + s.ToString());
   return checkpoint;
 }

@@ -10,10 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json.hpp>
-
 #include "cli.h"
-#include "rotonde/base/base64.h"
+#include "event_json.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
 
@@ -110,40 +108,6 @@ int ReportRefusal(uint64_t line, const Status& status, uint64_t imported) {
   return ExitCodeFor(status);
 }
 
-// One export line: its platform and the event, from its body and hashes.
-Status ParseLine(const std::string& text, std::string* platform, eventstore::EventRecord* record) {
-  boost::system::error_code ec;
-  const boost::json::value value = boost::json::parse(text, ec);
-  if (ec || !value.is_object()) return Status::InvalidArgument("not a JSON object");
-  const boost::json::object& line = value.as_object();
-  auto string_of = [&](std::string_view key) -> std::optional<std::string> {
-    const boost::json::value* field = line.if_contains(key);
-    if (field == nullptr || !field->is_string()) return std::nullopt;
-    return std::string(field->as_string());
-  };
-  const auto platform_text = string_of("platform");
-  const auto body = string_of("body");
-  const auto prev_hash = string_of("prevHash");
-  const auto hash = string_of("hash");
-  if (!platform_text || !body || !prev_hash || !hash) {
-    return Status::InvalidArgument(
-        "an export line needs platform, body, prevHash and hash (docs/verification.md)");
-  }
-  const auto body_bytes = BytesOfBase64(*body);
-  if (!body_bytes || !record->ParseFromString(*body_bytes)) {
-    return Status::InvalidArgument("body is not the base64 of an event");
-  }
-  const auto prev_bytes = BytesOfLowerHex(*prev_hash, 32);
-  const auto hash_bytes = BytesOfLowerHex(*hash, 32);
-  if (!prev_bytes || !hash_bytes) {
-    return Status::InvalidArgument("prevHash and hash are 64 lowercase hex digits");
-  }
-  record->set_prev_hash(*prev_bytes);
-  record->set_hash(*hash_bytes);
-  *platform = *platform_text;
-  return Status::Ok();
-}
-
 }  // namespace
 
 int RunImport(int argc, char** argv) {
@@ -180,7 +144,7 @@ int RunImport(int argc, char** argv) {
     if (text.empty()) {
       parsed = Status::InvalidArgument("blank line");
     } else {
-      parsed = ParseLine(text, &platform, &record);
+      parsed = wire::ParseExportLine(text, &platform, &record);
     }
     // A platform is imported whole into a store that does not have it: never mixed into one.
     // That is the target's problem, not the input's: exit 2 like any unusable target.

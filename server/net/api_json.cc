@@ -1,7 +1,5 @@
 #include "api_json.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <ctime>
 #include <vector>
@@ -239,24 +237,12 @@ Result<std::string> ParseBackupRequest(std::string_view body) {
 
 namespace {
 
-// A protobuf message in its JSON mapping, strictly (unknown fields refused); `what` names it
+// A protobuf message in its JSON mapping, strictly (wire::ParseProtoJson); `what` names it
 // in errors ("a command").
 template <typename Message>
 Result<Message> ParseProtoJson(std::string_view body, std::string_view what) {
-  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the body is not UTF-8");
-  // JSON as RFC 8259 writes it first: protobuf's reader also takes single quotes, unquoted
-  // keys and trailing commas, which no other route accepts.
-  boost::system::error_code ec;
-  json::parse(body, ec);
-  if (ec) return BadRequest("the body is not JSON: " + ec.message());
   Message message;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  if (auto parsed =
-          google::protobuf::util::JsonStringToMessage(std::string(body), &message, options);
-      !parsed.ok()) {
-    return BadRequest("not " + std::string(what) + ": " + std::string(parsed.message()));
-  }
+  if (Status parsed = wire::ParseProtoJson(body, &message, what); !parsed.ok()) return parsed;
   return message;
 }
 

@@ -5,19 +5,16 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <vector>
 
 #include <sodium.h>
 
-#include <boost/url/parse.hpp>
-
 #include "api_error.h"
 #include "api_json.h"
 #include "ical.h"
 #include "report_csv.h"
-#include "rotonde/base/utf8.h"
+#include "request_target.h"
 
 namespace rotonde::net {
 
@@ -25,55 +22,6 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-
-// A request target's decoded path segments (empty ones skipped) and query.
-struct Target {
-  std::vector<std::string> segments;
-  std::map<std::string, std::string> query;  // a repeated name: the last value
-};
-
-// Parses an origin-form target (RFC 9112 3.2.1: a path and a query) with Boost.URL: percent
-// escapes decoded in both, and '+' a space in the query only (as forms write it), a plus in
-// the path. bad_request for anything else, a broken escape included.
-Result<Target> ParseTarget(std::string_view text) {
-  auto url = boost::urls::parse_origin_form(text);
-  if (!url) {
-    return Status("bad_request", "the request target is not a URL path: " + url.error().message());
-  }
-  Target out;
-  // Decoded, a segment or a query part is text the answer may echo: it must be UTF-8.
-  const auto not_text = [] {
-    return Status("invalid_utf8", "the request target decodes to bytes that are not UTF-8");
-  };
-  for (std::string segment : url->segments()) {
-    if (!utf8::IsValid(segment)) return not_text();
-    if (!segment.empty()) out.segments.push_back(std::move(segment));
-  }
-  for (const auto& param : url->params()) {
-    if (!utf8::IsValid(param.key) || !utf8::IsValid(param.value)) return not_text();
-    out.query[param.key] = param.has_value ? param.value : std::string();
-  }
-  return out;
-}
-
-std::string QueryOr(const Target& target, const std::string& key, std::string fallback = {}) {
-  auto it = target.query.find(key);
-  return it == target.query.end() ? fallback : it->second;
-}
-
-// A query number: nullopt if absent, error if not a number.
-Result<std::optional<uint64_t>> QueryNumber(const Target& target, const std::string& key) {
-  auto it = target.query.find(key);
-  if (it == target.query.end() || it->second.empty()) return std::optional<uint64_t>();
-  uint64_t value = 0;
-  for (char c : it->second) {
-    if (c < '0' || c > '9' || value > UINT64_MAX / 10 - 1) {
-      return Err("bad_request", "'" + key + "' must be a whole number");
-    }
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return std::optional<uint64_t>(value);
-}
 
 HttpResponse Respond(const HttpRequest& request, http::status status, std::string content_type,
                      std::string body) {

@@ -12,7 +12,7 @@
 
 #include "api_error.h"
 #include "api_json.h"
-#include "rotonde/base/hex.h"
+#include "ws_message.h"
 
 namespace rotonde::net {
 
@@ -30,14 +30,6 @@ int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string StringOf(const json::object& message, std::string_view key) {
-  const json::value* value = message.if_contains(key);
-  if (value == nullptr) return {};
-  if (value->is_string()) return std::string(value->as_string());
-  if (value->is_int64() || value->is_uint64()) return json::serialize(*value);
-  return {};
 }
 
 }  // namespace
@@ -120,65 +112,23 @@ void WsSession::OnRead(beast::error_code ec, size_t) {
 }
 
 void WsSession::OnMessage(const std::string& text) {
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  if (ec || !parsed.is_object()) {
+  std::string id;
+  auto parsed = ParseWsMessage(text, &id);
+  if (!parsed.ok()) {
     shared_.metrics.ws_bad_messages++;
-    SendError("", Err("bad_request", "a message is one JSON object"));
+    SendError(id, parsed.error());
     return;
   }
-  const json::object& message = parsed.as_object();
-  const std::string id = StringOf(message, "id");
-  const std::string type = StringOf(message, "type");
-  const std::string platform = StringOf(message, "platform");
-  auto bad = [&](const std::string& why) {
-    shared_.metrics.ws_bad_messages++;
-    SendError(id, Err("bad_request", why));
-  };
-  // A member the message's type does not know is refused, as in HTTP bodies: a misspelt
-  // "from" must not quietly mean the platform's whole history.
-  static const std::map<std::string_view, std::vector<std::string_view>> kMembers = {
-      {"ping", {}},
-      {"subscribe", {"platform", "from", "fromHash"}},
-      {"unsubscribe", {"platform"}},
-      {"watch", {"platform", "view", "from", "to", "period", "entity", "today"}},
-      {"unwatch", {"platform", "view"}},
-      {"command", {"platform", "command"}},
-  };
-  if (auto known = kMembers.find(type); known != kMembers.end()) {
-    for (const auto& member : message) {
-      const std::string_view key = member.key();
-      if (key == "type" || key == "id") continue;
-      if (std::find(known->second.begin(), known->second.end(), key) == known->second.end()) {
-        return bad("unknown field '" + std::string(key) + "' in a " + type + " message");
-      }
-    }
-  }
+  const WsClientMessage& message = parsed.value();
+  const std::string& type = message.type;
+  const std::string& platform = message.platform;
 
   if (type == "ping") {
     SendJson(json::object{{"type", "pong"}, {"id", id}});
     return;
   }
   if (type == "subscribe") {
-    uint64_t from = 0;
-    if (const json::value* given = message.if_contains("from"); given && !given->is_null()) {
-      if (given->is_uint64()) {
-        from = given->as_uint64();
-      } else if (given->is_int64() && given->as_int64() >= 0) {
-        from = static_cast<uint64_t>(given->as_int64());
-      } else {
-        return bad("'from' must be a position: a whole number");
-      }
-    }
-    if (platform.empty()) return bad("subscribe needs a platform");
-    std::string from_hash;
-    if (const json::value* given = message.if_contains("fromHash"); given && !given->is_null()) {
-      const auto bytes =
-          given->is_string() ? BytesOfLowerHex(given->get_string(), 32) : std::nullopt;
-      if (!bytes) return bad("'fromHash' must be an event's hash: 64 lowercase hex digits");
-      from_hash = *bytes;
-    }
-    Subscribe(id, platform, from, std::move(from_hash));
+    Subscribe(id, platform, message.from, message.from_hash);
     return;
   }
   if (type == "unsubscribe") {
@@ -193,8 +143,7 @@ void WsSession::OnMessage(const std::string& text) {
     return;
   }
   if (type == "watch" || type == "unwatch") {
-    const std::string view = StringOf(message, "view");
-    if (platform.empty() || view.empty()) return bad(type + " needs a platform and a view");
+    const std::string& view = message.view;
     const std::string key = platform + '\n' + view;
     if (type == "unwatch") {
       if (auto it = watches_.find(key); it != watches_.end()) {
@@ -210,11 +159,11 @@ void WsSession::OnMessage(const std::string& text) {
       return;
     }
     app::ViewParams params;
-    params.from = StringOf(message, "from");
-    params.to = StringOf(message, "to");
-    params.period = StringOf(message, "period");
-    params.entity = StringOf(message, "entity");
-    params.today = StringOf(message, "today");
+    params.from = message.view_from;
+    params.to = message.view_to;
+    params.period = message.period;
+    params.entity = message.entity;
+    params.today = message.today;
     // An inbox is always the caller's own; every other view is shared by all its watchers.
     if (view == "inbox") params.member = caller_.account_id;
     watches_[key]++;
@@ -230,47 +179,40 @@ void WsSession::OnMessage(const std::string& text) {
     });
     return;
   }
-  if (type == "command") {
-    const json::value* command = message.if_contains("command");
-    if (platform.empty() || command == nullptr || !command->is_object()) {
-      return bad("a command message needs a platform and a command object");
-    }
-    shared_.OnWorker([self = shared_from_this(), platform, id, body = json::serialize(*command)] {
-      app::Application& app = self->shared_.app;
-      auto answer = [self, id](Result<json::object> result) {
-        json::object reply;
-        if (result.ok()) {
-          reply = std::move(result.value());
-          reply["type"] = "result";
-        } else {
-          reply = ErrorJson(result.error());
-          reply["type"] = "error";
-        }
-        if (!id.empty()) reply["id"] = id;
-        boost::asio::post(self->ws_.get_executor(),
-                          [self, reply = std::move(reply)] { self->SendJson(reply); });
-      };
-      auto decoded = ParseCommand(body);
-      if (!decoded.ok()) return answer(decoded.status());
-      // The session may have expired or been signed out since the upgrade.
-      auto caller = app.accounts().Resolve(self->caller_.token);
-      if (!caller.ok()) return answer(caller.status());
-      // In flight until answered: the command may wait in its platform's queue after this
-      // task ends, and a draining server answers it before stopping.
-      self->shared_.metrics.requests_in_flight++;
-      app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()), false,
-                              [self, answer](Result<app::CommandResult> result) {
-                                if (result.ok()) {
-                                  answer(CommandResultJson(result.value(), false));
-                                } else {
-                                  answer(result.status());
-                                }
-                                self->shared_.metrics.requests_in_flight--;
-                              });
-    });
-    return;
-  }
-  bad(type.empty() ? "a message needs a type" : "unknown message type '" + type + "'");
+  // A command: decoded on a worker, as it is run there.
+  shared_.OnWorker([self = shared_from_this(), platform, id, body = message.command] {
+    app::Application& app = self->shared_.app;
+    auto answer = [self, id](Result<json::object> result) {
+      json::object reply;
+      if (result.ok()) {
+        reply = std::move(result.value());
+        reply["type"] = "result";
+      } else {
+        reply = ErrorJson(result.error());
+        reply["type"] = "error";
+      }
+      if (!id.empty()) reply["id"] = id;
+      boost::asio::post(self->ws_.get_executor(),
+                        [self, reply = std::move(reply)] { self->SendJson(reply); });
+    };
+    auto decoded = ParseCommand(body);
+    if (!decoded.ok()) return answer(decoded.status());
+    // The session may have expired or been signed out since the upgrade.
+    auto caller = app.accounts().Resolve(self->caller_.token);
+    if (!caller.ok()) return answer(caller.status());
+    // In flight until answered: the command may wait in its platform's queue after this
+    // task ends, and a draining server answers it before stopping.
+    self->shared_.metrics.requests_in_flight++;
+    app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()), false,
+                            [self, answer](Result<app::CommandResult> result) {
+                              if (result.ok()) {
+                                answer(CommandResultJson(result.value(), false));
+                              } else {
+                                answer(result.status());
+                              }
+                              self->shared_.metrics.requests_in_flight--;
+                            });
+  });
 }
 
 void WsSession::Subscribe(const std::string& id, const std::string& platform, uint64_t from,

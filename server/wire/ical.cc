@@ -122,7 +122,8 @@ void Event(std::string* out, const projections::PlatformModel& model,
            const std::function<bool(uint64_t, v1::EventRecord*)>& event_at, bool remind) {
   const projections::DayRange& days = initiative.days;
   out->append("BEGIN:VEVENT\r\n");
-  Property(out, "UID", initiative.id + "@" + std::string(uid_domain));
+  // UID is TEXT too, and an id may hold , ; and \ (any visible ASCII but '/').
+  Property(out, "UID", EscapeText(initiative.id + "@" + std::string(uid_domain)));
 
   // When it last changed: the last event in its history, if we may read it.
   std::optional<int64_t> changed;

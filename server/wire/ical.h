@@ -15,7 +15,8 @@ namespace rotonde::wire {
 // A VCALENDAR (PRODID "-//Rotonde//Rotonde//NL", X-WR-CALNAME the platform's name, a VTIMEZONE
 // for Europe/Amsterdam with its CET/CEST rules) with one VEVENT per active or held initiative
 // that has dates; ongoing ones (a newsletter), cancelled and merged ones are left out.
-// - UID "<initiative id>@<platform>.<host>": stable, so a phone updates an event in place.
+// - UID "<initiative id>@<platform>.<host>" (escaped as text): stable, so a phone updates an
+//   event in place.
 // - DTSTART/DTEND: all-day dates (VALUE=DATE, DTEND the day after the last day) when the
 //   initiative has no start time; else local times with TZID=Europe/Amsterdam (DTEND on the
 //   last day at the end time, the next day if that is not after the start time; no DTEND
@@ -30,8 +31,8 @@ namespace rotonde::wire {
 // - For `reader_id`'s own active initiatives (they organize them) a VALARM (ACTION:DISPLAY,
 //   the title) reminds them: the day before at 09:00 for an all-day one (TRIGGER
 //   -PT15H from its start), 24 hours before a timed one (-P1D). Nobody else's feed has it.
-// Text is escaped (\ ; , and newlines) and lines are folded at 75 octets, never inside a
-// UTF-8 sequence; lines end in CRLF. The same model gives the same bytes.
+// Text and the UID are escaped (\ ; , and newlines) and lines are folded at 75 octets, never
+// inside a UTF-8 sequence; lines end in CRLF. The same model gives the same bytes.
 std::string CalendarFeed(const projections::PlatformModel& model, std::string_view host,
                          const std::function<bool(uint64_t, v1::EventRecord*)>& event_at = {},
                          std::string_view reader_id = {});

@@ -6,6 +6,7 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <cfloat>
@@ -327,6 +328,26 @@ bool AppendMessageJson(std::string* out, const google::protobuf::Message& messag
   if (Printer(out).PrintMessage(message)) return true;
   out->resize(size);
   return false;
+}
+
+Status ParseProtoJson(std::string_view body, google::protobuf::Message* message,
+                      std::string_view what) {
+  message->Clear();
+  if (!utf8::IsValid(body)) return Status("invalid_utf8", "the body is not UTF-8");
+  // JSON as RFC 8259 writes it first: protobuf's reader also takes single quotes, unquoted
+  // keys and trailing commas, which no other route accepts.
+  boost::system::error_code ec;
+  boost::json::parse(body, ec);
+  if (ec) return Status("bad_request", "the body is not JSON: " + ec.message());
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  if (auto parsed =
+          google::protobuf::util::JsonStringToMessage(std::string(body), message, options);
+      !parsed.ok()) {
+    message->Clear();
+    return Status("bad_request", "not " + std::string(what) + ": " + std::string(parsed.message()));
+  }
+  return Status::Ok();
 }
 
 std::string MessageJson(const google::protobuf::Message& message) {

@@ -13,6 +13,8 @@
 
 #include <google/protobuf/message.h>
 
+#include "rotonde/base/status.h"
+
 namespace rotonde::wire {
 
 // `message` in protobuf's canonical JSON mapping: lowerCamelCase keys, 64-bit integers as
@@ -37,5 +39,14 @@ bool AppendMessageJson(std::string* out, const google::protobuf::Message& messag
 // characters (U+00AD, U+2028, U+FEFF, ...) as \uXXXX escapes, so the text is safe inside
 // HTML and JavaScript too. Bytes that are not UTF-8 are dropped.
 void AppendJsonString(std::string* out, std::string_view text);
+
+// Reads `body`, a message in protobuf's JSON mapping, into `message` (cleared first),
+// strictly: invalid_utf8 when it is not UTF-8; bad_request when it is not JSON as RFC 8259
+// writes it (protobuf's reader alone also takes single quotes, unquoted keys and trailing
+// commas), or not such a message (a member the message does not have, a value of the wrong
+// type), with `what` naming the message in the error ("a command"). How every request body
+// that is a message is read.
+Status ParseProtoJson(std::string_view body, google::protobuf::Message* message,
+                      std::string_view what);
 
 }  // namespace rotonde::wire

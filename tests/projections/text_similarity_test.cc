@@ -118,6 +118,14 @@ TEST(ContentTermsTest, StemsPluralsAndDiminutives) {
   EXPECT_EQ(ContentTerms("balletjes"), Words({"bal"}));
 }
 
+// Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/stem-shorter-than-three-letters): taking
+// -en off a five-letter word and undoubling its consonant left two letters ("allen" -> "al").
+TEST(ContentTermsTest, NeverStemsToFewerThanThreeLetters) {
+  EXPECT_EQ(ContentTerms("met z'n allen"), Words({"allen"}));
+  EXPECT_EQ(ContentTerms("ullen"), Words({"ullen"}));
+  EXPECT_EQ(ContentTerms("ballen"), Words({"bal"}));
+}
+
 TEST(ContentTermsTest, MapsSynonymsAndGenericModifiers) {
   EXPECT_EQ(ContentTerms("nieuwsbrief"), Words({"krant"}));
   EXPECT_EQ(ContentTerms("wijkkrantje"), Words({"krant"}));
@@ -177,6 +185,23 @@ TEST(SimilarityTest, IdenticalTextsScoreOne) {
   EXPECT_EQ(Sim("de en het", "", "van voor", ""), 0.0);
   EXPECT_EQ(Sim("", "", "", ""), 0.0);
   EXPECT_EQ(Similarity(TextFingerprint(), fp), 0.0);
+  // Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/identical-texts-kept-apart): a text whose
+  // only term is one the rules keep apart scored 0.5 with itself.
+  EXPECT_EQ(Sim("KledingwePetggeefactie", "", "KledingwePetggeefactie", ""), 1.0);
+  EXPECT_EQ(Sim("Voor kinderen", "", "voor kinderen", ""), 1.0);
+}
+
+// Found by fuzz/text_fuzzer.cc (fuzz/corpus/text/long-concept-compound-overflow): a compound
+// of more than 40 bytes read as a concept ("...speeltuin") was checked for the other side's
+// words in a 40-byte table, written past its end.
+TEST(SimilarityTest, ALongCompoundOfAConceptIsReadByItsGrams) {
+  const std::string compound = "buitenspe" + std::string(60, 'q') + "eltuin";
+  const double ab = Sim("Opening speeltuin", "", "Straat afgesloten, tafels " + compound, "");
+  const double ba = Sim("Straat afgesloten, tafels " + compound, "", "Opening speeltuin", "");
+  EXPECT_GE(ab, 0.0);
+  EXPECT_LE(ab, 1.0);
+  EXPECT_EQ(ab, ba);
+  EXPECT_EQ(Sim(compound, "", compound, ""), 1.0);
 }
 
 TEST(SimilarityTest, IsSymmetricAndBounded) {

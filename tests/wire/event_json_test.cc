@@ -121,6 +121,23 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
   EXPECT_EQ(parsed.at("prevHash"), boost::json::value(""));
 }
 
+// Found by fuzz/import_line_fuzzer.cc (fuzz/corpus/import_line/recorded-at-invalid-time): a
+// body `rotonde import` took with nanos beyond a second was exported as "InvalidTime".
+TEST(EventJson, ATimeProtobufCannotWriteIsNull) {
+  v1::EventRecord record = SampleRecord();
+  record.mutable_recorded_at()->set_nanos(1'692'784'919);
+  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  record.mutable_recorded_at()->set_nanos(-1);
+  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  record.mutable_recorded_at()->set_nanos(0);
+  record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds +
+                                            1);
+  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds);
+  EXPECT_EQ(boost::json::parse(EventJson(record)).at("recordedAt"),
+            boost::json::value("9999-12-31T23:59:59Z"));
+}
+
 TEST(EventJson, EveryDemoEventRendersAndDecodes) {
   test_support::DemoLog demo;
   ASSERT_TRUE(demo.ok());

@@ -314,6 +314,20 @@ TEST(CalendarFeed, EscapesText) {
   EXPECT_EQ(Unescape(event.at("SUMMARY")), "Koffie, thee; en \\ taart");
 }
 
+// Found by fuzz/ical_fuzzer.cc (fuzz/corpus/ical/uid-not-escaped): an id may hold any visible
+// ASCII but '/', and UID is a TEXT value, escaped like the others.
+TEST(CalendarFeed, EscapesTheUid) {
+  Log log;
+  log.Propose("i-a,b;c\\n", "Koffie", Day("2026-06-13"));
+  const std::string feed = CalendarFeed(log.model(), kHost);
+  ExpectWellFormedLines(feed);
+  const auto events = Events(feed);
+  ASSERT_EQ(events.size(), 1u);
+  const std::string uid = events.begin()->first;
+  EXPECT_EQ(uid, "i-a\\,b\\;c\\\\n@kolenkit.rotonde.example.nl");
+  EXPECT_EQ(Unescape(uid), "i-a,b;c\\n@kolenkit.rotonde.example.nl");
+}
+
 TEST(CalendarFeed, FoldsLongLinesWithoutSplittingCharacters) {
   // A kilobyte of Dutch with two-byte characters at every offset.
   std::string title;
