@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 
 #include "scenarios.h"
 #include "server_process.h"
+#include "soak.h"
 
 namespace rotonde::load {
 namespace {
@@ -28,6 +30,10 @@ constexpr char kUsage[] =
     "usage: rotonde-load --rotonde PATH [--subscribers N] [--rate N] [--seconds N] [--idle N]\n"
     "                    [--idle-seconds N] [--client-threads N] [--keep DIR]\n"
     "                    [--latency-log FILE] [--quick]\n"
+    "       rotonde-load --soak (--rotonde PATH | --port N --data DIR --pid PID)\n"
+    "                    [--duration D] [--clients N] [--platforms N] [--sample-seconds N]\n"
+    "                    [--command-rate R] [--read-rate R] [--reconnect-rate R]\n"
+    "                    [--client-threads N] [--keep DIR]\n"
     "\n"
     "Measures Rotonde's WebSocket push on loopback against the server's floors: figures, never\n"
     "assertions. For each scenario it starts a fresh `PATH serve --data DIR --listen\n"
@@ -46,8 +52,26 @@ constexpr char kUsage[] =
     "        after, per connection, and how many were refused or dropped.\n"
     "        Floor: 10,000 idle connections in <= 300 MB of server RSS.\n"
     "\n"
+    "  soak  (--soak, instead of push and idle) C clients over P platforms for a duration:\n"
+    "        P platforms are founded (the operator's endpoint, then each founding invite\n"
+    "        accepted by a new account); each client is a WebSocket subscribed to its\n"
+    "        platform, checking that every event follows the one before (position, prevHash).\n"
+    "        At the given rates over all clients: commands on the WebSocket (proposals,\n"
+    "        discussions of them, initiatives with a date and a place), HTTP reads (views,\n"
+    "        the event feed) and reconnects (dropped without a close frame, resumed after a\n"
+    "        pause with from and fromHash). Every --sample-seconds a row: time, the server's\n"
+    "        RSS (VmRSS of its /proc/PID/status), commands acknowledged, errors, events of\n"
+    "        this run seen by the clients, reconnects, reads, and the store's memtables and\n"
+    "        recent events (its bounded caches, from /metrics). At the end it checks: no\n"
+    "        error (error answers, failed reads, lost connections, events out of order), no\n"
+    "        lost event (every command answered, every client at its platform's head, every\n"
+    "        acknowledged command's events in the log where its result put them), and RSS\n"
+    "        flat: the mean of the last quarter within 10 % of the second quarter's (the\n"
+    "        first is the warm-up), judged on runs of 10 minutes or more.\n"
+    "\n"
     "Flags:\n"
-    "  --rotonde PATH       the rotonde binary, e.g. build/release/rotonde (required)\n"
+    "  --rotonde PATH       the rotonde binary, e.g. build/release/rotonde (required, except\n"
+    "                       for a soak of a running server)\n"
     "  --subscribers N      push subscribers (default 1000; 0 skips push)\n"
     "  --rate N             commands per second (default 1000)\n"
     "  --seconds N          how long commands are sent (default 20)\n"
@@ -64,6 +88,20 @@ constexpr char kUsage[] =
     "                       (-1: none); shows when in a run the slow ones came\n"
     "  --quick              100 subscribers, 100 commands/s, 5 s, 500 idle, 2 s silent (flags\n"
     "                       given as well win); the CTest smoke test load.quick\n"
+    "  --soak               run the soak (above)\n"
+    "  --duration D         the soak's length: seconds, or a number with s, m or h\n"
+    "                       (default 1h)\n"
+    "  --clients N          soak clients (default 1000)\n"
+    "  --platforms N        soak platforms (default 100)\n"
+    "  --sample-seconds N   seconds between samples (default 60, at most a twentieth of the\n"
+    "                       duration)\n"
+    "  --command-rate R     commands per second over all clients (default 5)\n"
+    "  --read-rate R        HTTP reads per second (default 10)\n"
+    "  --reconnect-rate R   reconnects per second (default 1)\n"
+    "  --port N, --data DIR, --pid PID\n"
+    "                       soak a server already running on 127.0.0.1:N, whose data\n"
+    "                       directory DIR holds its operator-token and whose process PID is\n"
+    "                       sampled, instead of starting one\n"
     "  -h, --help           this text\n"
     "\n"
     "It raises its RLIMIT_NOFILE soft limit to the hard limit first (the server inherits it):\n"
@@ -72,7 +110,7 @@ constexpr char kUsage[] =
     "\n"
     "Exit codes: 0 the scenarios ran, whatever the figures; 1 a scenario could not run at all\n"
     "(the server did not start, sign-in failed, no command reached a subscriber, no idle\n"
-    "connection opened); 2 usage.\n";
+    "connection opened); 2 usage. The soak is a check: 0 when it passed, 1 when it did not.\n";
 
 constexpr char kPlatform[] = "kolenkit";
 constexpr char kLogin[] = "bram";
@@ -82,6 +120,13 @@ constexpr std::chrono::seconds kServerStopGrace{30};
 
 struct Flags {
   std::string rotonde;
+  bool soak = false;
+  int duration_seconds = 3600;
+  int clients = 1000, platforms = 100;
+  std::optional<int> sample_seconds;
+  double command_rate = 5, read_rate = 10, reconnect_rate = 1;
+  std::optional<int> port, pid;
+  std::string data;
   std::optional<int> subscribers, rate, seconds, idle, idle_seconds;
   int client_threads = 2;
   std::string keep;
@@ -115,6 +160,30 @@ bool ParseInt(std::string_view text, int low, int high, int* out) {
   return true;
 }
 
+// "90", "90s", "15m", "1h".
+bool ParseDuration(std::string_view text, int* seconds) {
+  int scale = 1;
+  if (!text.empty() && (text.back() == 's' || text.back() == 'm' || text.back() == 'h')) {
+    scale = text.back() == 'h' ? 3600 : text.back() == 'm' ? 60 : 1;
+    text.remove_suffix(1);
+  }
+  int value = 0;
+  if (!ParseInt(text, 1, 7 * 24 * 3600, &value) || value > 7 * 24 * 3600 / scale) return false;
+  *seconds = value * scale;
+  return true;
+}
+
+bool ParseRate(std::string_view text, double* rate) {
+  char* end = nullptr;
+  const std::string copy(text);
+  const double value = std::strtod(copy.c_str(), &end);
+  if (copy.empty() || end != copy.c_str() + copy.size() || !(value >= 0) || value > 100'000) {
+    return false;
+  }
+  *rate = value;
+  return true;
+}
+
 // nullopt: parsed; otherwise the exit code to stop with.
 std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
   auto usage_error = [](const std::string& why) {
@@ -129,6 +198,10 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
     }
     if (flag == "--quick") {
       flags->quick = true;
+      continue;
+    }
+    if (flag == "--soak") {
+      flags->soak = true;
       continue;
     }
     if (i + 1 >= argc) return usage_error(std::string(flag) + " needs a value");
@@ -158,12 +231,36 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
       ok = number(0, 3600, &flags->idle_seconds);
     } else if (flag == "--client-threads") {
       ok = ParseInt(value, 1, 2, &flags->client_threads);
+    } else if (flag == "--duration") {
+      ok = ParseDuration(value, &flags->duration_seconds);
+    } else if (flag == "--clients") {
+      ok = ParseInt(value, 1, 100'000, &flags->clients);
+    } else if (flag == "--platforms") {
+      ok = ParseInt(value, 1, 10'000, &flags->platforms);
+    } else if (flag == "--sample-seconds") {
+      ok = number(1, 3600, &flags->sample_seconds);
+    } else if (flag == "--command-rate") {
+      ok = ParseRate(value, &flags->command_rate);
+    } else if (flag == "--read-rate") {
+      ok = ParseRate(value, &flags->read_rate);
+    } else if (flag == "--reconnect-rate") {
+      ok = ParseRate(value, &flags->reconnect_rate);
+    } else if (flag == "--port") {
+      ok = number(1, 65535, &flags->port);
+    } else if (flag == "--pid") {
+      ok = number(1, 1 << 30, &flags->pid);
+    } else if (flag == "--data") {
+      flags->data = value;
     } else {
       return usage_error("unknown flag " + std::string(flag));
     }
     if (!ok) return usage_error("bad value for " + std::string(flag) + ": " + std::string(value));
   }
-  if (flags->rotonde.empty()) return usage_error("give --rotonde PATH");
+  const bool attach = flags->port || flags->pid || !flags->data.empty();
+  if (attach && !(flags->soak && flags->port && flags->pid && !flags->data.empty())) {
+    return usage_error("--port, --data and --pid go together, with --soak");
+  }
+  if (flags->rotonde.empty() && !attach) return usage_error("give --rotonde PATH");
   return std::nullopt;
 }
 
@@ -245,6 +342,8 @@ class Run {
   // Each returns false if the scenario could not run at all.
   bool Push(int subscribers, int rate, int seconds);
   bool Idle(int connections, int hold_seconds);
+  // False if the soak could not run or did not pass.
+  bool Soak();
 
   void Print(std::ostream& out) const {
     out << "\n| scenario | what | measured | floor |\n| --- | --- | --- | --- |\n";
@@ -405,6 +504,109 @@ bool Run::Idle(int connections, int hold_seconds) {
   return r.opened > 0;
 }
 
+// The operator token `rotonde serve` wrote into DIR/operator-token; "" if unreadable.
+std::string OperatorToken(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/operator-token");
+  std::string token;
+  std::getline(in, token);
+  return token;
+}
+
+uint64_t RssOf(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10) * 1024;
+  }
+  return 0;
+}
+
+bool Run::Soak() {
+  SoakOptions options;
+  std::unique_ptr<ServerProcess> server;
+  int pid = flags_.pid.value_or(0);
+  if (flags_.port) {
+    options.port = static_cast<uint16_t>(*flags_.port);
+    options.operator_token = OperatorToken(flags_.data);
+  } else {
+    SignedIn session;
+    server = StartServer("soak", &session);
+    if (!server) return false;
+    options.port = server->port();
+    options.operator_token = OperatorToken(root_ + "/data");
+    pid = server->pid();
+  }
+  if (options.operator_token.empty()) {
+    AddRow("soak", "operator token", "cannot read operator-token in the data directory");
+    return false;
+  }
+  options.clients = flags_.clients;
+  options.platforms = std::min(flags_.platforms, flags_.clients);
+  options.duration = std::chrono::seconds(flags_.duration_seconds);
+  options.sample_every = std::chrono::seconds(
+      flags_.sample_seconds.value_or(std::clamp(flags_.duration_seconds / 20, 1, 60)));
+  options.commands_per_second = flags_.command_rate;
+  options.reads_per_second = flags_.read_rate;
+  options.reconnects_per_second = flags_.reconnect_rate;
+  options.client_threads = flags_.client_threads;
+  options.run_id = run_id_;
+  options.server_rss = [pid] { return RssOf(pid); };
+  options.progress = Progress;
+  options.table = &std::cout;
+  Progress(
+      Printf("soak: server pid %d on port %u; %d clients over %d platforms for %d s; "
+             "%.1f commands/s, %.1f reads/s, %.2f reconnects/s",
+             pid, options.port, options.clients, options.platforms, flags_.duration_seconds,
+             options.commands_per_second, options.reads_per_second, options.reconnects_per_second));
+  std::unique_ptr<CpuMeter> cpu;
+  if (server) cpu = std::make_unique<CpuMeter>(*server);
+  const SoakReport r = RunSoak(options);
+  const std::string cpu_used = cpu ? cpu->Describe() : "";
+  const bool server_died = server && !server->Running();
+  if (server) StopServer("soak", *server);
+
+  const std::string s = "soak";
+  AddRow(s, "set-up",
+         r.set_up ? Printf("%d platforms founded, %d clients caught up", options.platforms,
+                           options.clients)
+                  : "failed (see the notes)");
+  AddRow(s, "commands",
+         Printf("%llu sent, %llu acknowledged, %llu unanswered",
+                static_cast<unsigned long long>(r.commands_sent),
+                static_cast<unsigned long long>(r.commands_ok),
+                static_cast<unsigned long long>(r.unanswered)),
+         "every one answered");
+  AddRow(s, "errors",
+         Printf("%llu (of which %llu events out of order)",
+                static_cast<unsigned long long>(r.errors), static_cast<unsigned long long>(r.gaps)),
+         "0");
+  AddRow(s, "lost events",
+         Printf("%llu acknowledged commands not in the log where acknowledged; %llu clients "
+                "short of their platform's head; %llu events of this run seen by the clients",
+                static_cast<unsigned long long>(r.lost),
+                static_cast<unsigned long long>(r.not_at_head),
+                static_cast<unsigned long long>(r.events_seen)),
+         "0 and 0");
+  AddRow(s, "reads and reconnects",
+         Printf("%llu reads answered 200, %llu reconnects resumed",
+                static_cast<unsigned long long>(r.reads_ok),
+                static_cast<unsigned long long>(r.reconnects)));
+  AddRow(s, "RSS flat",
+         r.rss_judged ? Printf("second quarter %.1f MiB, last quarter %.1f MiB (%+.1f %%): %s",
+                               r.rss_q2_mib, r.rss_q4_mib,
+                               r.rss_q2_mib > 0 ? 100.0 * (r.rss_q4_mib / r.rss_q2_mib - 1) : 0.0,
+                               r.rss_flat ? "flat" : "NOT flat")
+                      : std::string("not sampled in both quarters"),
+         "within 10 %");
+  if (!cpu_used.empty()) AddRow(s, "CPU", cpu_used);
+  for (const std::string& problem : r.problems) notes_.push_back("soak: " + problem);
+  const bool judge_rss = flags_.duration_seconds >= 600;
+  if (!judge_rss) notes_.push_back("soak: under 10 minutes, RSS is shown but not judged");
+  const bool passed = r.set_up && !server_died && r.errors == 0 && r.unanswered == 0 &&
+                      r.lost == 0 && r.not_at_head == 0 && (!judge_rss || r.rss_flat);
+  AddRow(s, "verdict", passed ? "passed" : "FAILED");
+  return passed;
+}
+
 int Main(int argc, char** argv) {
   Flags flags;
   if (auto exit_code = ParseFlags(argc, argv, &flags)) return *exit_code;
@@ -415,7 +617,7 @@ int Main(int argc, char** argv) {
   const int idle_seconds = flags.idle_seconds.value_or(flags.quick ? 2 : 5);
 
   const rlim_t files = RaiseFileLimit();
-  const int needed = std::max(subscribers + 8, idle) + 64;
+  const int needed = flags.soak ? flags.clients + 256 : std::max(subscribers + 8, idle) + 64;
   if (files != RLIM_INFINITY && static_cast<rlim_t>(needed) > files) {
     Progress(
         Printf("warning: RLIMIT_NOFILE is %llu; about %d are needed, so some connections "
@@ -444,10 +646,16 @@ int Main(int argc, char** argv) {
 
   Run run(flags, root);
   bool ran = true;
-  if (subscribers > 0) ran = run.Push(subscribers, rate, seconds) && ran;
-  if (idle > 0) ran = run.Idle(idle, idle_seconds) && ran;
+  if (flags.soak) {
+    ran = run.Soak();
+  } else {
+    if (subscribers > 0) ran = run.Push(subscribers, rate, seconds) && ran;
+    if (idle > 0) ran = run.Idle(idle, idle_seconds) && ran;
+  }
 
-  std::cout << "rotonde-load: " << flags.rotonde << " on 127.0.0.1, client " << flags.client_threads
+  std::cout << "rotonde-load: "
+            << (flags.port ? "port " + std::to_string(*flags.port) : flags.rotonde)
+            << " on 127.0.0.1, client " << flags.client_threads
             << " thread(s) + 1 for commands, RLIMIT_NOFILE " << files << "\n";
   run.Print(std::cout);
   if (flags.keep.empty()) {
@@ -455,7 +663,10 @@ int Main(int argc, char** argv) {
   } else {
     std::cout << "kept " << root << " (data/, server-*.log)\n";
   }
-  if (!ran) std::cerr << "rotonde-load: a scenario could not run (see the table)\n";
+  if (!ran) {
+    std::cerr << (flags.soak ? "rotonde-load: the soak did not pass (see the table)\n"
+                             : "rotonde-load: a scenario could not run (see the table)\n");
+  }
   return ran ? 0 : 1;
 }
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include <sys/statvfs.h>
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
@@ -14,6 +16,7 @@
 
 #include "hash_chain.h"
 #include "keys.h"
+#include "rotonde/eventstore/rocksdb_safety.h"
 #include "store_impl.h"
 
 namespace rotonde::eventstore {
@@ -177,7 +180,21 @@ Status EventStore::Impl::OpenDb() {
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
   db_options.max_log_file_size = 8 << 20;
+  // WAL files are kept until every family's memtable holding their writes is flushed; past
+  // this much, the families holding the oldest one are flushed (RocksDB's default is four
+  // times every memtable together, 2.5 GiB here). It bounds the disk the WAL takes and the
+  // replay of a restart.
+  db_options.max_total_wal_size = 256 << 20;
+  // The memtable marker is the only write that skips the WAL; it need not be flushed at
+  // close, and closing must not wait for flushes on a full disk.
+  db_options.avoid_flush_during_shutdown = true;
+  // The way back from a full disk is the store's (TryResume, every
+  // disk_full_retry_interval), not RocksDB's, which polls every 5 s, refuses a manual
+  // Resume() while it runs, and can leave the store unable to write (rocksdb_safety.h).
+  db_options.listeners.push_back(NewManualRecoveryListener());
   if (options_.env != nullptr) db_options.env = options_.env;
+  // Not RocksDB's own writer of LOG, which aborts the process on a full disk.
+  if (!options_.read_only) db_options.info_log = NewInfoLog(dir_);
 
   auto cache = rocksdb::NewLRUCache(64 << 20);
   block_cache_ = cache;
@@ -216,6 +233,9 @@ Status EventStore::Impl::OpenDb() {
   if (format != keys::kFormatVersion) {
     return Status::Corruption(dir_ + " holds format \"" + format + "\", expected \"" +
                               keys::kFormatVersion + "\"");
+  }
+  if (!options_.read_only) {
+    if (Status marker = PutMemtableMarker(); !marker.ok()) return marker;
   }
   // Each platform's head, as written with its last group.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), heads_cf_));
@@ -280,6 +300,20 @@ void EventStore::Impl::Close() {
   });
 }
 
+Status EventStore::Impl::PutMemtableMarker() {
+  rocksdb::WriteOptions memtable_only;
+  memtable_only.disableWAL = true;
+  rocksdb::Status s = db_->Put(memtable_only, keys::kMemtableMarkerKey, rocksdb::Slice());
+  if (!s.ok()) return Status::IOError("cannot write the memtable marker: " + s.ToString());
+  return Status::Ok();
+}
+
+uint64_t EventStore::Impl::FreeBytes() const {
+  struct statvfs fs {};
+  if (::statvfs(dir_.c_str(), &fs) != 0) return UINT64_MAX;
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
 EventStore::Impl::~Impl() {
   Close();
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
@@ -330,6 +364,8 @@ Stats EventStore::Impl::GetStats() const {
   stats.rejected_appends = counters_.rejected_appends.load();
   stats.sync_micros_total = counters_.sync_micros_total.load();
   stats.sync_micros_max = counters_.sync_micros_max.load();
+  stats.disk_full = counters_.disk_full.load() ? 1 : 0;
+  stats.disk_full_episodes = counters_.disk_full_episodes.load();
   if (db_ != nullptr) {
     static_cast<void>(db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables,
                                                     &stats.memtable_bytes));

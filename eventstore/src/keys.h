@@ -6,6 +6,8 @@
 //   ids      event id                      -> platform '\0' BE64(position)
 //   heads    platform                      -> BE64(position) ‖ hash(32)   (its last event)
 //   default  "format"                      -> kFormatVersion
+//            "memtable-marker"             -> ""  (memtable only, never in the WAL: see
+//                                                  EventStore::Impl::PutMemtableMarker)
 //
 // Big-endian fixed-width numbers make RocksDB's bytewise order each platform's log order.
 // Platforms, stream names and ids are visible ASCII (0x21..0x7e), so the '\0' separator sorts
@@ -29,6 +31,7 @@ inline constexpr const char* kIdsFamily = "ids";
 inline constexpr const char* kHeadsFamily = "heads";
 inline constexpr const char* kFormatKey = "format";
 inline constexpr const char* kFormatVersion = "rotonde-eventstore-2";
+inline constexpr const char* kMemtableMarkerKey = "memtable-marker";
 // The format before logs were per platform: one log and one chain across all platforms, and a
 // column family listing each platform's positions in it, which no later format has.
 inline constexpr const char* kFormatOneLog = "rotonde-eventstore-1";

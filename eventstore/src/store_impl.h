@@ -228,10 +228,34 @@ class EventStore::Impl {
   void SyncGroups(const std::vector<std::shared_ptr<GroupCommit>>& groups);
   // Fails the requests whose answer depends on `group` being durable.
   static void FailGroup(GroupCommit& group, const Status& error);
-  // Stops all writes after a failed write or sync, and fails `group`.
+  // Stops all writes after a failed write or sync, and fails `group`: for good (kIOError),
+  // or until the disk has room again when it was full (kUnavailable).
   void FailWrites(GroupCommit& group, std::string_view what, const rocksdb::Status& s);
   void PublishCommitted(const std::vector<std::shared_ptr<GroupCommit>>& groups);
 
+  // The way back from a full disk (writer.cc). The recovery thread waits while appends are
+  // taken; while the disk is full it calls TryResume every disk_full_retry_interval.
+  void RecoveryLoop();
+  // Once every group in flight has failed and the disk has room: resumes RocksDB, publishes
+  // what the failed groups left durable, forgets what was prepared, and takes appends again.
+  // False if it is too early; the next try comes after the interval.
+  bool TryResume();
+  // Publishes every platform's events beyond its published head up to the head RocksDB
+  // holds: a failed group may still have reached the disk (its write returned, its sync
+  // failed; resuming flushed it). Under prepare_mu_, with no group in flight.
+  Status PublishFoundDurable();
+
+ public:
+  // Puts kMemtableMarkerKey into the default family's memtable, without the WAL. RocksDB
+  // (7.8) resumes after a failed WAL write by flushing its memtables, which opens a new WAL
+  // file; with every memtable empty it flushes nothing, keeps the failed WAL writer, and the
+  // next write fails for good. The marker keeps one memtable non-empty: put at open and after
+  // every resume (both leave the memtables empty).
+  Status PutMemtableMarker();
+  // The bytes free for this store on its file system; UINT64_MAX if it cannot be told.
+  uint64_t FreeBytes() const;
+
+ private:
   Options options_;
   std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -259,7 +283,19 @@ class EventStore::Impl {
   std::condition_variable applier_cv_;  // the applier waits here
   std::deque<std::shared_ptr<WriteRequest>> queue_;
   bool stopping_ = false;
-  Status write_error_;                    // sticky after a failed write or sync
+  // Sticky after a failed write or sync (kIOError); kUnavailable while the disk is full,
+  // cleared by TryResume.
+  Status write_error_;
+  std::condition_variable recovery_cv_;  // the recovery thread waits here
+  std::thread recovery_;
+  // Near a full disk (under options_.low_space_bytes free, as the syncer last saw) the
+  // applier's write and the syncer's SyncWAL take turns on wal_turn_, the write holding it
+  // until a failure is in write_error_. RocksDB 7.8 marks a WAL writer failed when a write
+  // to it fails, and a SyncWAL that reaches a writer so marked trips an assertion Debian's
+  // build keeps (the process aborts); the syncer checks write_error_ before syncing. With
+  // room to spare, they overlap as before.
+  std::mutex wal_turn_;
+  std::atomic<bool> low_space_{true};
   std::shared_ptr<GroupCommit> handoff_;  // the group the applier is to write next
   bool applier_busy_ = false;
   bool applier_stop_ = false;
@@ -295,7 +331,9 @@ class EventStore::Impl {
 
   struct Counters {
     std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, syncs{0},
-        idempotent_replays{0}, rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0};
+        idempotent_replays{0}, rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0},
+        disk_full_episodes{0};
+    std::atomic<bool> disk_full{false};
   };
   mutable Counters counters_;
 };

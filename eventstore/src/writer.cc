@@ -21,7 +21,10 @@
 //    answers questions about the log (a stream's version, whether an id is
 //    used) from the open group, then the groups in flight, then RocksDB, so a request
 //    sees every request prepared before it, durable or not;
-//  - after a failed write or sync nothing more is written: later groups fail with it.
+//  - after a failed write or sync nothing more is written: later groups fail with it. A
+//    full disk is the one way back: once every group in flight has failed, the recovery
+//    thread resumes RocksDB, publishes what the failed groups left durable, drops the tails
+//    and versions prepared on top of them, and only then takes appends again.
 #include <algorithm>
 #include <chrono>
 #include <unordered_set>
@@ -65,6 +68,7 @@ void EventStore::Impl::StartWriter() {
   applier_ = std::thread([this] { ApplierLoop(); });
   syncer_ = std::thread([this] { SyncerLoop(); });
   notifier_ = std::thread([this] { NotifierLoop(); });
+  recovery_ = std::thread([this] { RecoveryLoop(); });
 }
 
 void EventStore::Impl::StopWriter() {
@@ -73,6 +77,8 @@ void EventStore::Impl::StopWriter() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
+  recovery_cv_.notify_all();
+  if (recovery_.joinable()) recovery_.join();
   // The writer hands its last group to the applier and stops it; the applier stops the
   // syncer once every group is written, the syncer the notifier once every caller is
   // answered.
@@ -341,15 +347,122 @@ void EventStore::Impl::FailGroup(GroupCommit& group, const Status& error) {
 
 void EventStore::Impl::FailWrites(GroupCommit& group, std::string_view what,
                                   const rocksdb::Status& s) {
-  // The disk's state after a failed write or sync is unknown: stop accepting writes rather
-  // than risk acknowledging something a restart would not find.
-  Status error = Status::IOError(std::string(what) +
+  // A full disk: nothing after this group is written either, until TryResume finds room.
+  // RocksDB refuses writes meanwhile (its background error) and keeps what it wrote.
+  const bool no_space = s.IsNoSpace() || s.subcode() == rocksdb::Status::SubCode::kSpaceLimit;
+  // Otherwise the disk's state after a failed write or sync is unknown: stop accepting
+  // writes rather than risk acknowledging something a restart would not find.
+  Status error =
+      no_space ? Status(codes::kUnavailable, "the disk is full (" + std::string(what) +
+                                                 " failed: " + s.ToString() +
+                                                 "); appends are taken again once space is freed")
+               : Status::IOError(std::string(what) +
                                  " failed, the store accepts no more writes: " + s.ToString());
+  bool wake_recovery = false;
   {
     std::lock_guard lock(queue_mu_);
-    if (write_error_.ok()) write_error_ = error;
+    // A sticky error is never replaced by a passing one.
+    if (write_error_.ok() || (write_error_.code() == codes::kUnavailable && !no_space)) {
+      write_error_ = error;
+      wake_recovery = no_space;
+      if (no_space) {
+        counters_.disk_full.store(true);
+        counters_.disk_full_episodes.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    error = write_error_;
   }
+  if (wake_recovery) recovery_cv_.notify_all();
   FailGroup(group, error);
+}
+
+void EventStore::Impl::RecoveryLoop() {
+  std::unique_lock lock(queue_mu_);
+  for (;;) {
+    recovery_cv_.wait(lock,
+                      [&] { return stopping_ || write_error_.code() == codes::kUnavailable; });
+    if (stopping_) return;
+    lock.unlock();
+    const bool resumed = TryResume();
+    lock.lock();
+    if (!resumed) {
+      recovery_cv_.wait_for(lock, options_.disk_full_retry_interval, [&] { return stopping_; });
+    }
+  }
+}
+
+bool EventStore::Impl::TryResume() {
+  {
+    // Every group prepared before the failure (or since, failing) must have been answered:
+    // a group still in flight was prepared on the failed ones.
+    std::lock_guard prepare_lock(prepare_mu_);
+    RetireFinished();
+    if (open_ || !in_flight_.empty()) return false;
+  }
+  if (FreeBytes() < options_.resume_min_free_bytes) return false;
+  // Flushes the memtables (acknowledged groups, and failed ones whose write returned) to
+  // table files and opens a new WAL file; the old one, which may end in half a failed
+  // record, is no longer needed. Fails while there is no room for that.
+  if (rocksdb::Status s = db_->Resume(); !s.ok()) return false;
+  if (!PutMemtableMarker().ok()) return false;
+  // A failed group that reached the WAL but was not flushed (RocksDB was not stopped) is
+  // made durable here, before it is published.
+  if (rocksdb::Status s = db_->SyncWAL(); !s.ok()) return false;
+
+  std::lock_guard prepare_lock(prepare_mu_);
+  RetireFinished();
+  if (open_ || !in_flight_.empty()) return false;  // refused appends still passing through
+  if (!PublishFoundDurable().ok()) return false;
+  // Prepared on groups that failed: read again from the published heads and RocksDB.
+  tails_.clear();
+  stream_versions_.clear();
+  {
+    std::lock_guard lock(queue_mu_);
+    if (write_error_.code() != codes::kUnavailable) return true;  // a sticky error since
+    write_error_ = Status::Ok();
+    counters_.disk_full.store(false);
+  }
+  queue_cv_.notify_all();
+  return true;
+}
+
+Status EventStore::Impl::PublishFoundDurable() {
+  std::map<std::string, HeadInfo> stored;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), heads_cf_));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      HeadInfo head;
+      if (!keys::DecodeHeadValue(it->value().ToStringView(), &head.position, &head.hash)) {
+        return Status::Corruption("the head of platform " + it->key().ToString() + " is damaged");
+      }
+      stored.emplace(it->key().ToString(), std::move(head));
+    }
+    if (!it->status().ok()) {
+      return Status::IOError("cannot read the platforms' heads: " + it->status().ToString());
+    }
+  }
+  auto found = std::make_shared<GroupCommit>();
+  for (const auto& [platform, head] : stored) {
+    const uint64_t published = Head(platform).position;
+    if (head.position <= published) continue;
+    std::vector<EventRecord> events;
+    for (uint64_t after = published; after < head.position;) {
+      events.clear();
+      if (Status s = Read(platform, after, 4096, head.position, &events); !s.ok()) return s;
+      if (events.empty()) {
+        return Status::Corruption("the log of " + platform + " ends before its head");
+      }
+      for (EventRecord& event : events) {
+        found->records.push_back(std::make_shared<const EventRecord>(std::move(event)));
+      }
+      after = found->records.back()->position();
+    }
+    found->tails[platform] = PlatformTail{head.position + 1, head.hash};
+  }
+  if (found->records.empty()) return Status::Ok();
+  counters_.events_written.fetch_add(found->records.size(), std::memory_order_relaxed);
+  PublishCommitted({found});
+  return Status::Ok();
 }
 
 void EventStore::Impl::WriteUnsynced(GroupCommit& group) {
@@ -360,12 +473,19 @@ void EventStore::Impl::WriteUnsynced(GroupCommit& group) {
   unsynced.sync = false;
   // Each family's keys in a group ascend (positions, versions): hint the memtable inserts.
   unsynced.memtable_insert_hint_per_batch = true;
+  // Near a full disk, a write and a sync of the WAL take turns (see wal_turn_).
+  std::unique_lock turn(wal_turn_, std::defer_lock);
+  if (low_space_.load(std::memory_order_acquire)) turn.lock();
   rocksdb::Status s = db_->Write(unsynced, &group.batch);
   if (!s.ok()) return FailWrites(group, "writing a group", s);
   group.written = true;
 }
 
 void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>>& groups) {
+  const bool low_space = FreeBytes() < options_.low_space_bytes;
+  low_space_.store(low_space, std::memory_order_release);
+  std::unique_lock turn(wal_turn_, std::defer_lock);
+  if (low_space) turn.lock();
   Status earlier_error;
   {
     std::lock_guard lock(queue_mu_);

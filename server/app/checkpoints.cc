@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 
+#include "rotonde/eventstore/rocksdb_safety.h"
 #include "rotonde/projections/snapshot.h"
 
 namespace rotonde::app {
@@ -11,6 +12,10 @@ Result<std::unique_ptr<CheckpointStore>> CheckpointStore::Open(const std::string
   options.create_if_missing = true;
   options.compression = rocksdb::kLZ4Compression;
   options.keep_log_file_num = 2;
+  // On a full disk a save fails and checkpoints stop until a restart; the process lives on
+  // (rocksdb_safety.h). A checkpoint is a cache.
+  options.info_log = eventstore::NewInfoLog(dir);
+  options.listeners.push_back(eventstore::NewManualRecoveryListener());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) return Status::IOError("cannot open checkpoints at " + dir + ": " + s.ToString());

@@ -83,6 +83,12 @@ std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& s
   Line(&out, "rotonde_store_recent_events", "gauge",
        "Committed events kept in memory so live subscribers never read the disk (at most 65,536).",
        store.recent_events);
+  Line(&out, "rotonde_store_disk_full", "gauge",
+       "1 while the event store's disk is full: commands are answered 503 unavailable until "
+       "space is freed.",
+       store.disk_full);
+  Line(&out, "rotonde_store_disk_full_total", "counter", "Times the event store's disk was full.",
+       store.disk_full_episodes);
   Line(&out, "process_resident_memory_bytes", "gauge", "Resident memory of the server process.",
        ResidentBytes());
 

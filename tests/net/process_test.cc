@@ -1,6 +1,7 @@
 // `rotonde serve` as a real separate process on a loopback port: killed with SIGKILL while
 // commands pour in (nothing acknowledged may be lost, and the restarted server must answer
-// what a fold from scratch gives), stopped with SIGTERM (WebSockets see 1001, exit 0), a bad
+// what a fold from scratch gives), stopped with SIGTERM (WebSockets see 1001, exit 0), its
+// disk filled up (503 unavailable, reads go on, commands resume once space is freed), a bad
 // --listen refused, and --log-format json keeping every log line one JSON object.
 //
 // Every wait is bounded and every child is reaped, also when an assertion fails.
@@ -45,6 +46,7 @@
 #include "notification_store.h"
 #include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
+#include "small_disk.h"
 #include "smtp_sink.h"
 #include "temp_dir.h"
 #include "view_catalog.h"
@@ -933,6 +935,108 @@ TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
   ASSERT_TRUE(offline.ok()) << offline.exit_code() << ": " << offline.err;
   EXPECT_NE(offline.out.find("ok: backup 3 in "), std::string::npos) << offline.out;
   EXPECT_EQ(ManifestHead(backups, 3), quiet_head);
+}
+
+// Waits up to `bound` for `condition`, polling; returns whether it held.
+template <typename Condition>
+bool WaitFor(Condition condition, Clock::duration bound) {
+  const auto deadline = Clock::now() + bound;
+  while (!condition() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(20));
+  return condition();
+}
+
+std::string ProposalCommand(const std::string& id) {
+  return R"({"commandId":")" + id +
+         R"(","submitProposal":{"title":"Een bankje","description":"Bij de speeltuin.",)"
+         R"("submitterName":"Bram"}})";
+}
+
+// The disk under --data fills up while commands pour in (a small tmpfs of its own, filled by
+// a file beside the data): commands are answered 503 unavailable over HTTP and `unavailable`
+// over the WebSocket, never a crash or a hang; reads answer 200; once the filler is deleted
+// commands succeed again with no restart; and after a kill -9 every acknowledged command is
+// in the log, and the restarted server takes commands.
+TEST(ProcessTest, AFullDiskAnswersUnavailableReadsGoOnAndCommandsResumeOnceSpaceIsFreed) {
+  SmallDisk disk(64 << 20);
+  ASSERT_TRUE(disk.mounted()) << disk.error();
+  const std::string dir = disk.Sub("data");
+  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  std::vector<std::string> acked;
+  {
+    Child child;
+    std::string error;
+    const uint16_t port = child.StartServe(dir, {}, &error);
+    ASSERT_NE(port, 0) << error;
+    const std::string token = SignIn(port, "bram");
+    ASSERT_FALSE(token.empty());
+    const std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + token}};
+    WsClient ws;
+    ASSERT_TRUE(ws.Connect(port, token, 0, &error)) << error;
+
+    ASSERT_GT(disk.Fill("filler", 1 << 20), 0u);
+    CommandSenders senders(port, token, "f", 4);
+    // Full: the senders get 503 unavailable (and nothing else: CommandSenders keeps any
+    // other answer as unexpected).
+    ASSERT_TRUE(WaitFor([&] { return senders.unavailable() >= 20 || senders.unexpected() > 0; },
+                        seconds(120)))
+        << "no 503 within 120 s; " << senders.acked() << " acknowledged, " << disk.FreeBytes()
+        << " bytes free";
+    ASSERT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+
+    HttpReply refused = Http(port, "POST", "/api/v1/platforms/kolenkit/commands",
+                             ProposalCommand("while-full-http"), auth);
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    EXPECT_EQ(refused.Code(), "unavailable") << refused.body;
+    ASSERT_TRUE(ws.SendText(R"({"type":"command","id":"c1","platform":"kolenkit","command":)" +
+                            ProposalCommand("while-full-ws") + "}"));
+    auto answer = ws.ReadUntil("error", seconds(60));
+    ASSERT_TRUE(answer) << "no answer over the WebSocket; closed " << ws.close_code();
+    EXPECT_EQ(json::value_to<std::string>(answer->at("code")), "unavailable")
+        << json::serialize(*answer);
+    EXPECT_EQ(json::value_to<std::string>(answer->at("id")), "c1");
+
+    // Reads go on.
+    for (const std::string target :
+         {"/api/v1/platforms/kolenkit/views/board", "/api/v1/platforms/kolenkit/events?from=0",
+          "/api/v1/session", "/api/v1/platforms"}) {
+      HttpReply read = Get(port, target, token);
+      EXPECT_EQ(read.status, 200) << target << ": " << read.body.substr(0, 300);
+    }
+    EXPECT_EQ(Http(port, "GET", "/healthz").status, 200);
+    ASSERT_TRUE(ws.Send({{"type", "subscribe"}, {"id", "s1"}, {"platform", "kolenkit"}}));
+    EXPECT_TRUE(ws.ReadUntil("caught_up", seconds(60))) << "closed " << ws.close_code();
+
+    // Space freed: commands are taken again, by the same server.
+    disk.Remove("filler");
+    const int acked_when_freed = senders.acked();
+    EXPECT_TRUE(WaitFor([&] { return senders.acked() >= acked_when_freed + 50; }, seconds(120)))
+        << "commands were not taken again within 120 s after space was freed; "
+        << senders.unavailable() << " answered 503";
+    ASSERT_TRUE(ws.SendText(R"({"type":"command","id":"c2","platform":"kolenkit","command":)" +
+                            ProposalCommand("after-freed-ws") + "}"));
+    auto result = ws.ReadUntil("result", seconds(60));
+    EXPECT_TRUE(result) << "closed " << ws.close_code();
+    if (result) acked.push_back("after-freed-ws");
+
+    ASSERT_EQ(::kill(child.pid(), SIGKILL), 0);
+    senders.Join();
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
+        << Describe(status) << "\nstderr: " << child.Stderr();
+    EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+    const std::vector<std::string> sent = senders.AckedIds();
+    acked.insert(acked.end(), sent.begin(), sent.end());
+  }
+  ExpectAllAcknowledgedStored(dir, acked);
+
+  Child child;
+  std::string error;
+  const uint16_t port = child.StartServe(dir, {}, &error);
+  ASSERT_NE(port, 0) << error;
+  const std::string token = SignIn(port, "bram");
+  HttpReply taken = Http(port, "POST", "/api/v1/platforms/kolenkit/commands",
+                         ProposalCommand("after-restart"), {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(taken.status, 200) << taken.body;
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {

@@ -36,6 +36,9 @@ inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kCorruption = "corruption";
 // The disk or the database failed; a store stops accepting writes after one.
 inline constexpr std::string_view kIOError = "io_error";
+// Not now, later: the store's disk is full (appends are taken again once space is freed) or
+// the server is draining. Retry with the same ids.
+inline constexpr std::string_view kUnavailable = "unavailable";
 inline constexpr std::string_view kClosed = "closed";  // closed or closing
 inline constexpr std::string_view kTimeout = "timeout";
 // Data in a format this version reads only to convert it (`rotonde migrate`).

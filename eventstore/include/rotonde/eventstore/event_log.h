@@ -20,12 +20,15 @@
 //   appends of any platforms share the backend's durable writes.
 // - Reads, heads, subscriptions, feeds and verification show only durable events.
 // - After a failed durable write the backend refuses every later append; the failed
-//   append's events may or may not be found later (retry it with the same ids).
+//   append's events may or may not be found later (retry it with the same ids). A full disk
+//   is the exception: appends are refused with kUnavailable while it lasts and taken again,
+//   without a restart, once space is freed.
 //
 // Errors (nothing written): kInvalidArgument (bad stream name, id, type, an empty append,
 // an id twice, streams of two platforms, a stream twice), kTooLarge, kWrongExpectedVersion
 // (AppendResult::stream_version carries the current version), kIdConflict (some ids are
-// stored and some not, or a stored id belongs to a different event), kClosed, kIOError.
+// stored and some not, or a stored id belongs to a different event), kClosed, kIOError,
+// kUnavailable (the disk is full: retry later).
 //
 // Thread safety: every method may be called from any thread concurrently. Subscriptions,
 // feeds and pending appends are used by one thread at a time and destroyed before their log.

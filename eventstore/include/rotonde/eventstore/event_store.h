@@ -9,6 +9,13 @@
 // before it, so throughput grows with concurrency far beyond the disk's fsync rate
 // (src/writer.cc).
 //
+// A full disk. A write that fails for lack of space (ENOSPC) is not acknowledged, and neither
+// is anything after it; the store then refuses appends with kUnavailable (retry later, with
+// the same ids), keeps serving reads, and takes appends again by itself once space is freed:
+// RocksDB is resumed (its memtables flushed to a new WAL file), and what the failed groups
+// left durable is published. Any other failed write or sync stops the store's writes for
+// good (kIOError): the disk's state is unknown.
+//
 // Hash chain. Each platform's chain is computed by src/hash_chain.h. Open() checks the last
 // `tail_check_events` links of every platform; Verify() checks them all.
 #pragma once
@@ -46,6 +53,14 @@ struct Options {
   // Upper bounds of one group commit.
   size_t max_group_events = 16'384;
   size_t max_group_bytes = 32 << 20;
+  // A full disk (ENOSPC): appends are refused with kUnavailable while it lasts, and the
+  // store tries every `disk_full_retry_interval` to take them again, once the disk has at
+  // least `resume_min_free_bytes` free (see "A full disk" in docs/architecture.md).
+  std::chrono::milliseconds disk_full_retry_interval{200};
+  uint64_t resume_min_free_bytes = 1 << 20;
+  // With less than this free, the WAL's writes and fsyncs take turns instead of overlapping
+  // (slower, but a write failing for lack of space cannot meet a sync; store_impl.h).
+  uint64_t low_space_bytes = uint64_t{256} << 20;
   // RocksDB's environment (its files and threads); null for the default. Tests pass one
   // whose files fail on demand, to see what a failing disk does to the store.
   rocksdb::Env* env = nullptr;

@@ -121,10 +121,12 @@ struct Stats {
   uint64_t sync_micros_total = 0;  // time spent in those fsyncs
   uint64_t sync_micros_max = 0;
   // What the store holds in memory now (gauges, not counters).
-  uint64_t memtable_bytes = 0;     // RocksDB's memtables, all column families
-  uint64_t block_cache_bytes = 0;  // RocksDB's block cache (at most 64 MiB)
-  uint64_t recent_events = 0;      // committed events kept for live readers (recent_events_cache)
-  uint64_t platforms = 0;          // platforms with events
+  uint64_t memtable_bytes = 0;      // RocksDB's memtables, all column families
+  uint64_t block_cache_bytes = 0;   // RocksDB's block cache (at most 64 MiB)
+  uint64_t recent_events = 0;       // committed events kept for live readers (recent_events_cache)
+  uint64_t platforms = 0;           // platforms with events
+  uint64_t disk_full = 0;           // 1 while appends are refused because the disk is full
+  uint64_t disk_full_episodes = 0;  // counter: times the disk was found full
 };
 
 // ---- The chain rule (docs/verification.md), the same for every backend ----------------------
