@@ -1,26 +1,21 @@
 #include "auth_store.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/iterator.h>
-#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
-#include <cstdarg>
-#include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <vector>
 
 #include "credentials.h"
 #include "rotonde/base/hex.h"
+#include "rotonde/eventstore/rocksdb_safety.h"
 #include "rotonde/v1/auth.pb.h"
 #include "secrets.h"
 
@@ -54,74 +49,6 @@ std::string AccountTokenKey(std::string_view account_id, std::string_view token_
 }
 
 rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
-// A full disk must not take the process down. These two are the event store's
-// (rotonde/eventstore/rocksdb_safety.h says why), which this room may not include:
-// RocksDB's own LOG writer aborts at its second line after a failed write, and its own
-// recovery can resume onto a failed WAL writer. Without it, a write that failed for lack of
-// space leaves the accounts read-only until a restart: sign-ins and sign-ups answer
-// unavailable, sessions already made go on.
-class InfoLog final : public rocksdb::Logger {
- public:
-  explicit InfoLog(std::string path)
-      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), path_(std::move(path)) {}
-  ~InfoLog() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  using rocksdb::Logger::Logv;
-  void Logv(const char* format, va_list ap) override {
-    char line[2048];
-    timeval now{};
-    ::gettimeofday(&now, nullptr);
-    tm local{};
-    ::localtime_r(&now.tv_sec, &local);
-    int n = std::snprintf(line, sizeof(line), "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ",
-                          local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour,
-                          local.tm_min, local.tm_sec, static_cast<long>(now.tv_usec));
-    va_list copy;
-    va_copy(copy, ap);
-    const int body =
-        std::vsnprintf(line + n, sizeof(line) - static_cast<size_t>(n) - 1, format, copy);
-    va_end(copy);
-    if (body < 0) return;
-    n = std::min<int>(n + body, static_cast<int>(sizeof(line)) - 2);
-    if (line[n - 1] != '\n') line[n++] = '\n';
-    std::lock_guard lock(mu_);
-    if (fd_ < 0) Open();
-    if (fd_ < 0) return;
-    if (bytes_ > (4 << 20)) {
-      ::close(fd_);
-      std::rename(path_.c_str(), (path_ + ".old").c_str());
-      Open();
-      if (fd_ < 0) return;
-    }
-    const ssize_t written = ::write(fd_, line, static_cast<size_t>(n));  // dropped if it fails
-    if (written > 0) bytes_ += written;
-  }
-
- private:
-  void Open() {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    struct stat st {};
-    bytes_ = fd_ >= 0 && ::fstat(fd_, &st) == 0 ? st.st_size : 0;
-  }
-  const std::string path_;
-  std::mutex mu_;
-  int fd_ = -1;
-  off_t bytes_ = 0;
-};
-
-class ManualRecoveryListener final : public rocksdb::EventListener {
- public:
-  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status bg_error,
-                            bool* auto_recovery) override {
-    const bool no_space =
-        bg_error.IsNoSpace() || bg_error.subcode() == rocksdb::Status::SubCode::kSpaceLimit;
-    if (no_space && bg_error.severity() >= rocksdb::Status::Severity::kHardError) {
-      *auto_recovery = false;
-    }
-  }
-};
 
 rocksdb::WriteOptions Synced() {
   rocksdb::WriteOptions options;
@@ -204,8 +131,11 @@ Result<std::unique_ptr<AuthStore>> AuthStore::Open(const std::string& dir, AuthO
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.keep_log_file_num = 2;
-  db_options.info_log = std::make_shared<InfoLog>(dir + "/LOG");
-  db_options.listeners.push_back(std::make_shared<ManualRecoveryListener>());
+  // A full disk must not take the process down (rocksdb_safety.h). After a write failed for
+  // lack of space the accounts stay read-only until a restart: sign-ins and sign-ups answer
+  // unavailable, sessions already made go on.
+  db_options.info_log = eventstore::NewInfoLog(dir);
+  db_options.listeners.push_back(eventstore::NewManualRecoveryListener());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, &raw);
   if (!s.ok())

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <set>
 
+#include "rotonde/eventstore/rocksdb_safety.h"
+
 namespace rotonde::mail {
 namespace {
 
@@ -75,6 +77,10 @@ Result<std::unique_ptr<NotificationStore>> NotificationStore::Open(const std::st
   rocksdb::Options options;
   options.create_if_missing = true;
   options.max_open_files = 64;
+  // A full disk must not take the process down (rocksdb_safety.h): after a write failed for
+  // lack of space, read marks and mail settings answer unavailable until a restart.
+  options.info_log = eventstore::NewInfoLog(dir);
+  options.listeners.push_back(eventstore::NewManualRecoveryListener());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
   if (!s.ok()) return Status("io_error", "cannot open the notification database: " + s.ToString());
