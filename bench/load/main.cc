@@ -29,7 +29,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: rotonde-load --rotonde PATH [--subscribers N] [--rate N] [--seconds N] [--idle N]\n"
     "                    [--idle-seconds N] [--client-threads N] [--keep DIR]\n"
-    "                    [--latency-log FILE] [--quick]\n"
+    "                    [--latency-log FILE] [--light-rate N] [--quick]\n"
     "       rotonde-load --soak (--rotonde PATH | --port N --data DIR --pid PID)\n"
     "                    [--duration D] [--clients N] [--platforms N] [--sample-seconds N]\n"
     "                    [--command-rate R] [--read-rate R] [--reconnect-rate R]\n"
@@ -86,6 +86,10 @@ constexpr char kUsage[] =
     "  --latency-log FILE   write each push command's latencies to FILE, a line each: ms\n"
     "                       since the first write, to the last subscriber, to the reply\n"
     "                       (-1: none); shows when in a run the slow ones came\n"
+    "  --light-rate N       before the push, the same push at N commands per second on a\n"
+    "                       server of its own: the light load the push is compared with\n"
+    "                       (its replies' p99 against the push's); both print their\n"
+    "                       replies and lag second by second\n"
     "  --quick              100 subscribers, 100 commands/s, 5 s, 500 idle, 2 s silent (flags\n"
     "                       given as well win); the CTest smoke test load.quick\n"
     "  --soak               run the soak (above)\n"
@@ -127,7 +131,7 @@ struct Flags {
   double command_rate = 5, read_rate = 10, reconnect_rate = 1;
   std::optional<int> port, pid;
   std::string data;
-  std::optional<int> subscribers, rate, seconds, idle, idle_seconds;
+  std::optional<int> subscribers, rate, seconds, idle, idle_seconds, light_rate;
   int client_threads = 2;
   std::string keep;
   std::string latency_log;
@@ -223,6 +227,8 @@ std::optional<int> ParseFlags(int argc, char** argv, Flags* flags) {
       ok = number(0, 100'000, &flags->subscribers);
     } else if (flag == "--rate") {
       ok = number(1, 100'000, &flags->rate);
+    } else if (flag == "--light-rate") {
+      ok = number(1, 100'000, &flags->light_rate);
     } else if (flag == "--seconds") {
       ok = number(1, 3600, &flags->seconds);
     } else if (flag == "--idle") {
@@ -340,8 +346,13 @@ class Run {
   Run(const Flags& flags, std::string root) : flags_(flags), root_(std::move(root)) {}
 
   // Each returns false if the scenario could not run at all.
-  bool Push(int subscribers, int rate, int seconds);
+  // `scenario` names its rows and server log ("push", "light-push"). Its seconds join the
+  // table printed after the rows; `report`, if given, gets the whole report.
+  bool Push(const std::string& scenario, int subscribers, int rate, int seconds,
+            PushReport* report = nullptr);
   bool Idle(int connections, int hold_seconds);
+  // A push at `light_rate`, then one at `rate`, each on a fresh server; compares replies.
+  bool PushAgainstLight(int subscribers, int light_rate, int rate, int seconds);
   // False if the soak could not run or did not pass.
   bool Soak();
 
@@ -350,6 +361,12 @@ class Run {
     for (const Row& row : rows_) {
       out << "| " << row.scenario << " | " << row.what << " | " << row.measured << " | "
           << row.floor << " |\n";
+    }
+    if (!seconds_.empty()) {
+      out << "\nSecond by second (by when a command was written; ms):\n\n| push | second | sent "
+             "| reply p50 | reply p99 | to last subscriber p50 | p99 |\n| --- | --- | --- | --- "
+             "| --- | --- | --- |\n";
+      for (const std::string& line : seconds_) out << line << "\n";
     }
     for (const std::string& note : notes_) out << "\n- " << note;
     if (!notes_.empty()) out << "\n";
@@ -370,6 +387,7 @@ class Run {
   const std::string run_id_ = RunId();
   std::vector<Row> rows_;
   std::vector<std::string> notes_;
+  std::vector<std::string> seconds_;  // rows of the second-by-second table
 };
 
 std::unique_ptr<ServerProcess> Run::StartServer(const std::string& scenario, SignedIn* session) {
@@ -405,9 +423,9 @@ void Run::StopServer(const std::string& scenario, ServerProcess& server) {
   }
 }
 
-bool Run::Push(int subscribers, int rate, int seconds) {
+bool Run::Push(const std::string& s, int subscribers, int rate, int seconds, PushReport* report) {
   SignedIn session;
-  std::unique_ptr<ServerProcess> server = StartServer("push", &session);
+  std::unique_ptr<ServerProcess> server = StartServer(s, &session);
   if (!server) return false;
   PushOptions options;
   options.endpoint = Endpoint{server->port(), session.token};
@@ -420,13 +438,13 @@ bool Run::Push(int subscribers, int rate, int seconds) {
   options.run_id = run_id_;
   options.latency_log = flags_.latency_log;
   options.server_rss = [&server] { return server->RssBytes(); };
-  Progress(Printf("push: %d subscribers, then %d commands/s for %d s", subscribers, rate, seconds));
+  Progress(Printf("%s: %d subscribers, then %d commands/s for %d s", s.c_str(), subscribers, rate,
+                  seconds));
   const CpuMeter cpu(*server);
   const PushReport r = RunPush(options);
   const std::string cpu_used = cpu.Describe();
-  StopServer("push", *server);
+  StopServer(s, *server);
 
-  const std::string s = "push";
   AddRow(s, "subscribers caught up",
          Printf("%d of %d in %.2f s", r.subscribers_opened, r.subscribers_wanted, r.open_seconds),
          "1,000");
@@ -458,13 +476,33 @@ bool Run::Push(int subscribers, int rate, int seconds) {
   AddRow(s, "server RSS", MiB(r.rss_start) + " at start, " + MiB(r.rss_end) + " at the end");
   AddRow(s, "CPU", cpu_used);
   if (!r.first_refusal.empty())
-    notes_.push_back("push: first refused subscriber: " + r.first_refusal);
-  if (!r.first_drop.empty()) notes_.push_back("push: first lost subscriber: " + r.first_drop);
+    notes_.push_back(s + ": first refused subscriber: " + r.first_refusal);
+  if (!r.first_drop.empty()) notes_.push_back(s + ": first lost subscriber: " + r.first_drop);
   if (!r.commander_problem.empty()) {
-    notes_.push_back("push: command connection: " + r.commander_problem);
+    notes_.push_back(s + ": command connection: " + r.commander_problem);
   }
-  if (!r.first_error.empty()) notes_.push_back("push: first error reply: " + r.first_error);
+  if (!r.first_error.empty()) notes_.push_back(s + ": first error reply: " + r.first_error);
+  for (const PushSecond& second : r.over_time) {
+    seconds_.push_back(Printf("| %s at %d/s | %d | %llu | %.1f | %.1f | %.1f | %.1f |", s.c_str(),
+                              rate, second.second, static_cast<unsigned long long>(second.sent),
+                              second.reply.p50, second.reply.p99, second.latency.p50,
+                              second.latency.p99));
+  }
+  if (report) *report = r;
   return r.complete > 0;
+}
+
+bool Run::PushAgainstLight(int subscribers, int light_rate, int rate, int seconds) {
+  PushReport light, heavy;
+  bool ran = Push("light-push", subscribers, light_rate, seconds, &light);
+  ran = Push("push", subscribers, rate, seconds, &heavy) && ran;
+  if (light.reply.count > 0 && heavy.reply.count > 0) {
+    AddRow("push", "replies' p99 against the light load",
+           Printf("%.1f ms at %d/s against %.1f ms at %d/s: %.2fx", heavy.reply.p99, rate,
+                  light.reply.p99, light_rate, heavy.reply.p99 / std::max(light.reply.p99, 0.001)),
+           "<= 2x");
+  }
+  return ran;
 }
 
 bool Run::Idle(int connections, int hold_seconds) {
@@ -649,7 +687,11 @@ int Main(int argc, char** argv) {
   if (flags.soak) {
     ran = run.Soak();
   } else {
-    if (subscribers > 0) ran = run.Push(subscribers, rate, seconds) && ran;
+    if (subscribers > 0 && flags.light_rate) {
+      ran = run.PushAgainstLight(subscribers, *flags.light_rate, rate, seconds) && ran;
+    } else if (subscribers > 0) {
+      ran = run.Push("push", subscribers, rate, seconds) && ran;
+    }
     if (idle > 0) ran = run.Idle(idle, idle_seconds) && ran;
   }
 

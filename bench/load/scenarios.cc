@@ -374,6 +374,8 @@ PushReport RunPush(const PushOptions& options) {
   for (uint64_t n = 0; n < total; ++n) {
     if (sent_at[n] != 0) first_write = std::min(first_write, sent_at[n]);
   }
+  std::vector<std::vector<double>> reply_by_second, latency_by_second;
+  std::vector<uint64_t> sent_by_second;
   std::ofstream latency_log;
   if (!options.latency_log.empty()) latency_log.open(options.latency_log);
   for (uint64_t n = 0; n < total; ++n) {
@@ -383,7 +385,17 @@ PushReport RunPush(const PushOptions& options) {
     if (pacer) lag_max = std::max(lag_max, sent_at[n] - pacer->ScheduledAt(n));
     if (outcome[n] == 1) report.results++;
     if (outcome[n] == 2) report.errors++;
-    if (outcome[n] != 0) reply_ms.push_back(Millis(replied_at[n] - sent_at[n]));
+    const size_t second = static_cast<size_t>(Seconds(sent_at[n] - first_write));
+    if (second >= sent_by_second.size()) {
+      sent_by_second.resize(second + 1);
+      reply_by_second.resize(second + 1);
+      latency_by_second.resize(second + 1);
+    }
+    sent_by_second[second]++;
+    if (outcome[n] != 0) {
+      reply_ms.push_back(Millis(replied_at[n] - sent_at[n]));
+      reply_by_second[second].push_back(reply_ms.back());
+    }
     const uint32_t seen = seen_by(n);
     if (seen == 0) {
       report.unseen++;
@@ -393,6 +405,7 @@ PushReport RunPush(const PushOptions& options) {
       report.complete++;
       last_complete = std::max(last_complete, last_arrival(n));
       latency_ms.push_back(Millis(last_arrival(n) - sent_at[n]));
+      latency_by_second[second].push_back(latency_ms.back());
     }
     if (latency_log.is_open()) {
       latency_log << Millis(sent_at[n] - first_write) << '\t'
@@ -410,6 +423,11 @@ PushReport RunPush(const PushOptions& options) {
   }
   report.reply = Summarize(std::move(reply_ms));
   report.latency = Summarize(std::move(latency_ms));
+  for (size_t second = 0; second < sent_by_second.size(); ++second) {
+    report.over_time.push_back({static_cast<int>(second), sent_by_second[second],
+                                Summarize(std::move(reply_by_second[second])),
+                                Summarize(std::move(latency_by_second[second]))});
+  }
   return report;
 }
 

@@ -49,6 +49,14 @@ struct PushOptions {
   std::string latency_log;
 };
 
+// One second of a push run, by when its commands were written.
+struct PushSecond {
+  int second = 0;  // since the first write
+  uint64_t sent = 0;
+  Percentiles reply;    // write to its result or error
+  Percentiles latency;  // write to the last subscriber, commands that reached them all
+};
+
 struct PushReport {
   int subscribers_wanted = 0;
   int subscribers_opened = 0;
@@ -79,6 +87,7 @@ struct PushReport {
   uint64_t unseen = 0;              // sent, reached none
   double delivered_per_second = 0;  // complete / (first write .. last complete arrival)
   Percentiles latency;              // over complete commands: write to last subscriber
+  std::vector<PushSecond> over_time;  // the same, second by second
 
   uint64_t rss_start = 0;  // bytes, before the first connection
   uint64_t rss_end = 0;    // after the last delivery, every connection still open

@@ -172,6 +172,7 @@ int RunServe(int argc, char** argv) {
   int io_threads = std::stoi(Env("ROTONDE_IO_THREADS", "2"));
   int workers = std::stoi(Env("ROTONDE_WORKERS", "8"));
   int push_interval_ms = std::stoi(Env("ROTONDE_PUSH_INTERVAL_MS", "25"));
+  int max_push_interval_ms = std::stoi(Env("ROTONDE_MAX_PUSH_INTERVAL_MS", "250"));
   size_t queue_limit_kib = std::stoul(Env("ROTONDE_WS_QUEUE_LIMIT_KIB", "8192"));
   app::Limits limits;
   limits.public_form.per_address_per_hour =
@@ -209,6 +210,8 @@ int RunServe(int argc, char** argv) {
       "workers", po::value(&workers)->value_name("N"), "worker threads (default 8)")(
       "push-interval-ms", po::value(&push_interval_ms)->value_name("MS"),
       "at most one push frame per subscriber per this many ms (default 25)")(
+      "max-push-interval-ms", po::value(&max_push_interval_ms)->value_name("MS"),
+      "under load the push interval stretches with the fan-out's cost, up to this (default 250)")(
       "ws-queue-limit-kib", po::value(&queue_limit_kib)->value_name("KIB"),
       "a live subscriber with more unsent than this is closed with 4000 (default 8192)")(
       "proposals-per-address-hour",
@@ -251,8 +254,11 @@ int RunServe(int argc, char** argv) {
     PrintError("serve: --mail-digest-every is at least 1 second");
     return kExitUsage;
   }
-  if (io_threads < 1 || workers < 1 || push_interval_ms < 0) {
-    PrintError("serve: threads at least 1, the push interval at least 0");
+  if (io_threads < 1 || workers < 1 || push_interval_ms < 0 ||
+      max_push_interval_ms < push_interval_ms) {
+    PrintError(
+        "serve: threads at least 1, the push interval at least 0 and at most the longest push "
+        "interval");
     return kExitUsage;
   }
   std::string address, metrics_address;
@@ -336,8 +342,8 @@ int RunServe(int argc, char** argv) {
   const bool sends_mail = !smtp.url.empty();
   app::Application application(**store, service, **auth, notes->get(), limits, notifications->get(),
                                sends_mail);
-  net::FeedHub hub(**store,
-                   net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms), 1 << 20});
+  net::FeedHub hub(**store, net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms),
+                                                  std::chrono::milliseconds(max_push_interval_ms)});
   hub.Start();
 
   net::ServerConfig config;

@@ -22,7 +22,26 @@ std::string EventsFrame(const std::string& platform, uint64_t last,
   return frame;
 }
 
-FeedHub::FeedHub(eventstore::EventLog& store, Options options) : store_(store), options_(options) {}
+struct FeedHub::FanOutClock {
+  std::mutex mu;
+  uint64_t started = 0;  // fan-outs begun
+  uint64_t ended = 0;    // the last one that ended
+  std::chrono::steady_clock::time_point ended_at;
+};
+
+namespace {
+
+// Held by every listener told of one flush; when the last copy goes the fan-out is over.
+struct FanOut {
+  std::shared_ptr<void> clock;
+  std::function<void()> end;
+  ~FanOut() { end(); }
+};
+
+}  // namespace
+
+FeedHub::FeedHub(eventstore::EventLog& store, Options options)
+    : store_(store), options_(options), clock_(std::make_shared<FanOutClock>()) {}
 
 FeedHub::~FeedHub() { Stop(); }
 
@@ -91,8 +110,8 @@ FeedHub::Collected FeedHub::Collect(const std::string& platform, uint64_t after)
 }
 
 void FeedHub::Run(std::unique_ptr<eventstore::LiveFeed> feed) {
+  using Clock = std::chrono::steady_clock;
   std::vector<eventstore::EventRecord> pending, more;
-  auto last_flush = std::chrono::steady_clock::now() - options_.flush_interval;
   auto next = [&](std::vector<eventstore::EventRecord>* out, std::chrono::milliseconds wait) {
     Status s = feed->Next(out, 4096, wait);
     if (s.code() == codes::kOutOfRange) {
@@ -103,6 +122,31 @@ void FeedHub::Run(std::unique_ptr<eventstore::LiveFeed> feed) {
     }
     return s;
   };
+  const auto shortest = std::chrono::duration_cast<Clock::duration>(options_.flush_interval);
+  const auto longest =
+      std::max(shortest, std::chrono::duration_cast<Clock::duration>(options_.max_flush_interval));
+  auto last_flush = Clock::now() - longest;
+  uint64_t last_fan_out = 0;
+  // When the next flush may go: `shortest` after the last one, and once its fan-out is over,
+  // as long again as it took; at the latest `longest` after the last one.
+  auto due = [&] {
+    Clock::time_point ended_at;
+    bool ended = false;
+    {
+      std::lock_guard lock(clock_->mu);
+      ended = clock_->ended >= last_fan_out;
+      ended_at = clock_->ended_at;
+    }
+    Clock::time_point at = last_flush + longest;
+    if (ended) {
+      const auto took = std::max(Clock::duration::zero(), ended_at - last_flush);
+      at = std::min(at, std::max(last_flush + shortest, ended_at + took));
+      std::lock_guard lock(mu_);
+      stats_.fan_out_seconds = std::chrono::duration<double>(took).count();
+      stats_.interval_seconds = std::chrono::duration<double>(at - last_flush).count();
+    }
+    return std::make_pair(at, ended);
+  };
   while (running_) {
     Status s = next(&pending, std::chrono::milliseconds(100));
     if (s.code() == codes::kClosed) break;
@@ -112,19 +156,24 @@ void FeedHub::Run(std::unique_ptr<eventstore::LiveFeed> feed) {
       continue;
     }
     if (pending.empty()) continue;
-    // At most one flush per interval: an event after a quiet spell goes out at once; under
-    // load what commits until the interval is over joins the same frames, so each
-    // subscriber gets at most one frame per interval however fast commands come.
-    const auto deadline = last_flush + options_.flush_interval;
+    // What commits until the next flush is due joins the same frames. While the last fan-out
+    // is not over the time it is due is not known yet: look again every few ms.
     while (running_ && pending.size() < 16'384) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto [at, known] = due();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - Clock::now());
       if (left.count() <= 0) break;
-      if (!next(&more, left).ok() || more.empty()) break;
+      if (!known) left = std::min(left, std::chrono::milliseconds(2));
+      if (!next(&more, left).ok()) break;
       std::move(more.begin(), more.end(), std::back_inserter(pending));
     }
-    last_flush = std::chrono::steady_clock::now();
-    Flush(pending);
+    last_flush = Clock::now();
+    {
+      std::lock_guard lock(clock_->mu);
+      last_fan_out = ++clock_->started;
+    }
+    FanOutToken token = Flush(pending);
+    // Released here when no listener kept it.
+    token.reset();
   }
 }
 
@@ -146,7 +195,7 @@ void FeedHub::Resync(std::vector<eventstore::EventRecord>* records) {
   }
 }
 
-void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
+FanOutToken FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
   // What each platform's ring holds already: the feed and a resync may both bring an event.
   // Only this thread moves a platform's head, so they stay valid after the lock.
   std::map<std::string, uint64_t, std::less<>> heads;
@@ -182,42 +231,91 @@ void FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
   }
   records.clear();
 
+  uint64_t fan_out = 0;
+  {
+    std::lock_guard lock(clock_->mu);
+    fan_out = clock_->started;
+  }
+  auto token = std::make_shared<FanOut>();
+  token->end = [clock = clock_, fan_out] {
+    std::lock_guard lock(clock->mu);
+    clock->ended = std::max(clock->ended, fan_out);
+    clock->ended_at = std::chrono::steady_clock::now();
+  };
+
   Notices notify;
   Post post;
   size_t step = 0;
   {
     std::lock_guard lock(mu_);
+    stats_.flushes++;
     for (auto& [platform, batch] : batches) {
       PlatformFeed& feed = FeedOf(platform);
       feed.ring.push_back(batch);
       feed.ring_bytes += batch->bytes;
       feed.head = batch->last;
-      while (feed.ring.size() > 1 && feed.ring_bytes > options_.ring_bytes_per_platform) {
-        feed.floor = feed.ring.front()->last;
-        feed.ring_bytes -= feed.ring.front()->bytes;
-        feed.ring.pop_front();
-      }
+      ring_bytes_ += batch->bytes;
+      ring_batches_++;
+      flushed_.emplace_back(&feed, batch);
+      TrimRings(feed);
       std::vector<std::shared_ptr<FeedListener>> live;
       CollectLive(feed.listeners, &live);
       for (auto& listener : live) notify.emplace_back(platform, std::move(listener));
     }
+    stats_.ring_bytes = ring_bytes_;
     post = post_;
     step = notify_step_;
   }
   if (!post) {
-    for (auto& [platform, listener] : notify) listener->OnFeed(platform);
-    return;
+    for (auto& [platform, listener] : notify) listener->OnFeed(platform, token);
+    return token;
   }
   auto notices = std::make_shared<const Notices>(std::move(notify));
-  post([notices, post, step] { NotifyStep(notices, 0, post, step); });
+  post([notices, post, step, token] { NotifyStep(notices, 0, post, step, token); });
+  return token;
+}
+
+void FeedHub::TrimRings(PlatformFeed& flushed) {
+  auto drop_oldest = [this](PlatformFeed& feed) {
+    feed.floor = feed.ring.front()->last;
+    feed.ring_bytes -= feed.ring.front()->bytes;
+    ring_bytes_ -= feed.ring.front()->bytes;
+    feed.ring.pop_front();
+    ring_batches_--;
+  };
+  // A ring keeps its newest batch whatever its size: a session then always finds the head's
+  // frame in memory.
+  while (flushed.ring.size() > 1 && flushed.ring_bytes > options_.ring_bytes_per_platform) {
+    drop_oldest(flushed);
+  }
+  // A batch its ring dropped already is at or below the ring's floor.
+  auto dropped = [](const std::pair<PlatformFeed*, std::shared_ptr<const EventBatch>>& entry) {
+    return entry.second->last <= entry.first->floor;
+  };
+  while (ring_bytes_ > options_.ring_bytes_total && !flushed_.empty()) {
+    auto [feed, batch] = flushed_.front();
+    flushed_.pop_front();
+    if (!dropped({feed, batch}) && feed->ring.size() > 1) drop_oldest(*feed);
+  }
+  // The rings' own bounds leave dropped entries behind in the order list: sweep them once
+  // they are half of it, so it stays within twice the batches held.
+  if (flushed_.size() > 2 * ring_batches_ + 64) std::erase_if(flushed_, dropped);
+}
+
+FeedHub::Stats FeedHub::GetStats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
 }
 
 void FeedHub::NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
-                         size_t step) {
+                         size_t step, FanOutToken token) {
   const size_t to = std::min(notices->size(), from + std::max<size_t>(step, 1));
-  for (size_t i = from; i < to; ++i) (*notices)[i].second->OnFeed((*notices)[i].first);
+  for (size_t i = from; i < to; ++i) (*notices)[i].second->OnFeed((*notices)[i].first, token);
   if (to == notices->size()) return;
-  post([notices, to, post, step] { NotifyStep(notices, to, post, step); });
+  // Behind the pumps this step posted: the io threads never hold more than a step of them.
+  post([notices, to, post, step, token = std::move(token)] {
+    NotifyStep(notices, to, post, step, token);
+  });
 }
 
 void FeedHub::SetNotifier(Post post, size_t step) {

@@ -260,9 +260,10 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     if (audience == Audience::kPublic && !FromOperator(shared.config, request)) {
       return ErrorResponse(request, Err("unauthenticated", "the operator's token is needed"));
     }
-    auto response = Respond(request, http::status::ok, "text/plain; version=0.0.4",
-                            shared.metrics.Render(app.counters(), app.StoreStats(), app.Heads(),
-                                                  app.accounts().SessionCount()));
+    auto response =
+        Respond(request, http::status::ok, "text/plain; version=0.0.4",
+                shared.metrics.Render(app.counters(), app.StoreStats(), app.Heads(),
+                                      app.accounts().SessionCount(), shared.hub.GetStats()));
     response.set(http::field::cache_control, "no-store");
     return response;
   }

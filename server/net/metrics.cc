@@ -45,7 +45,7 @@ void RenderHistogram(std::string* out, std::string_view name, const app::Histogr
 
 std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& store,
                             const std::vector<std::pair<std::string, uint64_t>>& heads,
-                            uint64_t sessions) const {
+                            uint64_t sessions, const FeedHub::Stats& feed) const {
   std::string out;
   out.reserve(8192);
   auto load = [](const auto& a) { return a.load(std::memory_order_relaxed); };
@@ -138,6 +138,21 @@ std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& s
   Header(&out, "rotonde_push_lag_seconds", "histogram",
          "From an event's commit to its frame being handed to the socket.");
   RenderHistogram(&out, "rotonde_push_lag_seconds", push_lag_seconds);
+  Header(&out, "rotonde_ws_command_seconds", "histogram",
+         "From a WebSocket command's message read to its answer handed to the socket.");
+  RenderHistogram(&out, "rotonde_ws_command_seconds", ws_command_seconds);
+  Line(&out, "rotonde_push_interval_seconds", "gauge",
+       "The pause between two flushes of events to subscribers; it stretches with the fan-out's "
+       "cost, from --push-interval-ms to --max-push-interval-ms.",
+       feed.interval_seconds);
+  Line(&out, "rotonde_push_fan_out_seconds", "gauge",
+       "How long the last flush took to reach every subscriber's connection.",
+       feed.fan_out_seconds);
+  Line(&out, "rotonde_push_flushes_total", "counter", "Flushes of events to subscribers.",
+       feed.flushes);
+  Line(&out, "rotonde_feed_ring_bytes", "gauge",
+       "Recent event frames kept in memory for subscribers, over every platform (bounded).",
+       feed.ring_bytes);
   Line(&out, "rotonde_worker_queue", "gauge", "Tasks waiting for or running on the worker pool.",
        load(worker_queue));
   Line(&out, "rotonde_requests_in_flight", "gauge",

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "counters.h"
+#include "feed_hub.h"
 #include "rotonde/eventstore/event_store.h"
 
 namespace rotonde::net {
@@ -34,6 +35,8 @@ struct Metrics {
   std::atomic<uint64_t> ws_closed_idle{0};
   std::atomic<uint64_t> ws_bad_messages{0};
   app::Histogram push_lag_seconds;  // an event's commit to its frame being written to a socket
+  // A WebSocket command's message read to its answer written to the socket.
+  app::Histogram ws_command_seconds;
   // The worker pool
   std::atomic<int64_t> worker_queue{0};
   // Requests and commands started and not answered yet: a drain waits for them.
@@ -42,8 +45,8 @@ struct Metrics {
   // Everything, with the application's and the store's counters, in Prometheus text format.
   // `heads`: every platform's last position.
   std::string Render(const app::Counters& app, const eventstore::Stats& store,
-                     const std::vector<std::pair<std::string, uint64_t>>& heads,
-                     uint64_t sessions) const;
+                     const std::vector<std::pair<std::string, uint64_t>>& heads, uint64_t sessions,
+                     const FeedHub::Stats& feed) const;
 };
 
 }  // namespace rotonde::net

@@ -295,7 +295,8 @@ ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub
           },
           [this](const std::string& platform) { return app.Head(platform); },
           [this](std::function<void()> read) { OnWorker(std::move(read)); },
-          CatchUpPages::Options{}) {}
+          CatchUpPages::Options{}),
+      write_slots(static_cast<size_t>(std::max(1, config.push_write_slots))) {}
 
 uint64_t ServerShared::AddConnection(std::weak_ptr<Connection> connection) {
   std::lock_guard lock(connections_mu_);

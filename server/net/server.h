@@ -33,6 +33,7 @@
 #include "feed_hub.h"
 #include "metrics.h"
 #include "view_watches.h"
+#include "write_slots.h"
 
 namespace rotonde::net {
 
@@ -64,6 +65,8 @@ struct ServerConfig {
   // the store is closed after it.
   std::chrono::milliseconds drain_timeout{1500};
   int io_threads = 2;
+  // At most this many sessions write pushed frames at once (write_slots.h).
+  int push_write_slots = 32;
   int worker_threads = 8;
 };
 
@@ -91,6 +94,8 @@ struct ServerShared {
   boost::asio::thread_pool& workers;
   // Pages of the log for subscribers behind the live feed, shared between them.
   CatchUpPages catch_up;
+  // Sessions writing pushed frames at once (write_slots.h).
+  WriteSlots write_slots;
   std::atomic<bool> ready{false};
   std::atomic<bool> draining{false};
 

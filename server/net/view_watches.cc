@@ -115,7 +115,7 @@ void ViewWatches::Refresh(const std::string& platform, const std::string& view) 
   }
 }
 
-void ViewWatches::OnFeed(const std::string& platform) {
+void ViewWatches::OnFeed(const std::string& platform, FanOutToken) {
   std::vector<std::shared_ptr<Channel>> touched;
   {
     std::lock_guard lock(mu_);

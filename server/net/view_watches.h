@@ -49,7 +49,8 @@ class ViewWatches : public FeedListener, public std::enable_shared_from_this<Vie
   // view shows besides the log changed (an inbox's read marks).
   void Refresh(const std::string& platform, const std::string& view);
 
-  void OnFeed(const std::string& platform) override;
+  // Views are rebuilt on the workers, at their own pace: the token is not kept.
+  void OnFeed(const std::string& platform, FanOutToken token) override;
 
  private:
   struct Channel {

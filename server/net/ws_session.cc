@@ -26,6 +26,10 @@ namespace {
 // configured limit applies.
 constexpr size_t kCatchUpHighWater = 1 << 20;
 
+// How long a write keeps its slot at most: longer only when the client does not read (its
+// socket's buffer is full), and the write then waits on the client, not on the io threads.
+constexpr auto kSlotHold = std::chrono::milliseconds(20);
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -40,6 +44,7 @@ WsSession::WsSession(beast::tcp_stream&& stream, ServerShared& shared, app::Call
 }
 
 WsSession::~WsSession() {
+  if (has_slot_) shared_.write_slots.Release();
   if (connection_id_) shared_.RemoveConnection(*connection_id_);
   shared_.metrics.ws_connections--;
   shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queued_bytes_);
@@ -124,7 +129,7 @@ void WsSession::OnMessage(const std::string& text) {
   const std::string& platform = message.platform;
 
   if (type == "ping") {
-    SendJson(json::object{{"type", "pong"}, {"id", id}});
+    SendJson(json::object{{"type", "pong"}, {"id", id}}, /*answer=*/true);
     return;
   }
   if (type == "subscribe") {
@@ -180,9 +185,10 @@ void WsSession::OnMessage(const std::string& text) {
     return;
   }
   // A command: decoded on a worker, as it is run there.
-  shared_.OnWorker([self = shared_from_this(), platform, id, body = message.command] {
+  const auto asked = std::chrono::steady_clock::now();
+  shared_.OnWorker([self = shared_from_this(), platform, id, body = message.command, asked] {
     app::Application& app = self->shared_.app;
-    auto answer = [self, id](Result<json::object> result) {
+    auto answer = [self, id, asked](Result<json::object> result) {
       json::object reply;
       if (result.ok()) {
         reply = std::move(result.value());
@@ -192,8 +198,9 @@ void WsSession::OnMessage(const std::string& text) {
         reply["type"] = "error";
       }
       if (!id.empty()) reply["id"] = id;
-      boost::asio::post(self->ws_.get_executor(),
-                        [self, reply = std::move(reply)] { self->SendJson(reply); });
+      boost::asio::post(self->ws_.get_executor(), [self, reply = std::move(reply), asked] {
+        self->SendJson(reply, true, asked);
+      });
     };
     auto decoded = ParseCommand(body);
     if (!decoded.ok()) return answer(decoded.status());
@@ -261,12 +268,15 @@ void WsSession::Subscribe(const std::string& id, const std::string& platform, ui
   });
 }
 
-void WsSession::OnFeed(const std::string&) {
-  // Coalesced: one pending pump per session however many flushes arrive meanwhile.
+void WsSession::OnFeed(const std::string&, FanOutToken token) {
+  // Coalesced: one pending pump per session however many flushes arrive meanwhile (the
+  // pending one sends this flush's events too).
   if (feed_pending_.exchange(true)) return;
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this()] {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), token = std::move(token)] {
     self->feed_pending_ = false;
+    self->pump_token_ = token;
     self->PumpAll();
+    self->pump_token_.reset();
   });
 }
 
@@ -394,8 +404,9 @@ void WsSession::OnViewFrame(const std::string& platform, std::shared_ptr<const s
                     });
 }
 
-void WsSession::SendJson(const json::object& message) {
-  Send(std::make_shared<const std::string>(json::serialize(message)));
+void WsSession::SendJson(const json::object& message, bool answer,
+                         std::chrono::steady_clock::time_point asked) {
+  Send(std::make_shared<const std::string>(json::serialize(message)), answer, asked);
 }
 
 void WsSession::SendError(const std::string& id, const Error& error) {
@@ -405,31 +416,75 @@ void WsSession::SendError(const std::string& id, const Error& error) {
   SendJson(message);
 }
 
-void WsSession::Send(std::shared_ptr<const std::string> frame) {
+void WsSession::Send(std::shared_ptr<const std::string> frame, bool answer,
+                     std::chrono::steady_clock::time_point asked) {
   if (closing_) return;
   queued_bytes_ += frame->size();
   shared_.metrics.ws_queued_bytes += static_cast<int64_t>(frame->size());
-  queue_.push_back(std::move(frame));
-  if (!writing_) DoWrite();
+  if (answer) {
+    const size_t at = (writing_ ? 1 : 0) + answers_queued_;
+    queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(at),
+                  {std::move(frame), true, {}, asked});
+    answers_queued_++;
+  } else {
+    queue_.push_back({std::move(frame), false, pump_token_, {}});
+  }
+  DoWrite();
 }
 
 void WsSession::DoWrite() {
+  if (writing_ || queue_.empty()) return;
+  Outgoing& front = queue_.front();
+  if (!front.answer && !has_slot_) {
+    if (waiting_for_slot_) return;
+    waiting_for_slot_ = true;
+    shared_.write_slots.Acquire([self = shared_from_this()] {
+      boost::asio::post(self->ws_.get_executor(), [self] { self->OnSlot(); });
+    });
+    return;
+  }
   writing_ = true;
+  if (front.answer) answers_queued_--;
   ws_.text(true);
-  ws_.async_write(boost::asio::buffer(*queue_.front()),
+  ws_.async_write(boost::asio::buffer(*front.frame),
                   beast::bind_front_handler(&WsSession::OnWrite, shared_from_this()));
 }
 
+void WsSession::OnSlot() {
+  waiting_for_slot_ = false;
+  has_slot_ = true;
+  if (closing_ || queue_.empty()) return ReleaseSlot();
+  if (!slot_timer_) slot_timer_.emplace(ws_.get_executor());
+  slot_timer_->expires_after(kSlotHold);
+  slot_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->ReleaseSlot();
+  });
+  DoWrite();
+}
+
+void WsSession::ReleaseSlot() {
+  if (!has_slot_) return;
+  has_slot_ = false;
+  if (slot_timer_) slot_timer_->cancel();
+  shared_.write_slots.Release();
+}
+
 void WsSession::OnWrite(beast::error_code ec, size_t) {
-  const size_t size = queue_.front()->size();
+  const Outgoing written = std::move(queue_.front());
   queue_.pop_front();
-  queued_bytes_ -= size;
-  shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(size);
+  queued_bytes_ -= written.frame->size();
+  shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(written.frame->size());
   writing_ = false;
+  // Pushed frames take turns: one message per slot.
+  if (!written.answer) ReleaseSlot();
   if (ec) return;
   shared_.metrics.ws_messages_sent++;
+  if (written.asked != std::chrono::steady_clock::time_point{}) {
+    shared_.metrics.ws_command_seconds.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - written.asked).count());
+  }
   if (closing_) return;
-  if (!queue_.empty()) DoWrite();
+  DoWrite();
   if (queued_bytes_ < kCatchUpHighWater / 2) {
     std::vector<std::string> behind;  // by name: a pump may end its subscription
     for (const auto& [platform, sub] : subscriptions_) {
@@ -444,11 +499,13 @@ void WsSession::CloseWith(uint16_t code, const std::string& reason) {
   closing_ = true;
   spdlog::info("ws close {} {} ({} bytes queued)", code, caller_.account_id, queued_bytes_);
   // Frames not yet started are dropped; the client resumes from what it received.
+  answers_queued_ = 0;
   while (queue_.size() > (writing_ ? 1u : 0u)) {
-    queued_bytes_ -= queue_.back()->size();
-    shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queue_.back()->size());
+    queued_bytes_ -= queue_.back().frame->size();
+    shared_.metrics.ws_queued_bytes -= static_cast<int64_t>(queue_.back().frame->size());
     queue_.pop_back();
   }
+  if (!writing_) ReleaseSlot();
   websocket::close_reason why(static_cast<websocket::close_code>(code), reason);
   // A peer that reads nothing never lets the close frame out: drop it after a grace period.
   auto timer =

@@ -10,6 +10,7 @@
 // increasing, and every event of the platform after the subscription's `from` is sent.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
@@ -41,7 +42,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   // Cuts the connection (a drain's bound passed). Thread-safe.
   void ForceClose() override;
 
-  void OnFeed(const std::string& platform) override;
+  // Keeps `token` until what the flush brought is written to the socket (or the session ends).
+  void OnFeed(const std::string& platform, FanOutToken token) override;
   void OnViewFrame(const std::string& platform, std::shared_ptr<const std::string> frame) override;
 
  private:
@@ -55,10 +57,21 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   void DoRead();
   void OnRead(boost::beast::error_code ec, size_t bytes);
   void OnMessage(const std::string& text);
-  void Send(std::shared_ptr<const std::string> frame);
-  void SendJson(const boost::json::object& message);
+  // `answer`: a command's result or error, or a pong. It goes ahead of the frames waiting in
+  // the queue (after the one being written and earlier answers): a reply never waits behind
+  // the events a busy platform pushes, nor a slow fan-out behind it.
+  // `asked`: when the command it answers was read, for the metrics.
+  void Send(std::shared_ptr<const std::string> frame, bool answer = false,
+            std::chrono::steady_clock::time_point asked = {});
+  void SendJson(const boost::json::object& message, bool answer = false,
+                std::chrono::steady_clock::time_point asked = {});
   void SendError(const std::string& id, const Error& error);
+  // Writes the queue's front: an answer at once, anything else once it holds a write slot
+  // (ServerShared::write_slots), which it gives back after that message or after
+  // kSlotHold, whichever comes first (a client that reads nothing must not keep it).
   void DoWrite();
+  void OnSlot();
+  void ReleaseSlot();
   void OnWrite(boost::beast::error_code ec, size_t bytes);
   void CloseWith(uint16_t code, const std::string& reason);
 
@@ -78,9 +91,20 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   ServerShared& shared_;
   app::Caller caller_;
   boost::beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  struct Outgoing {
+    std::shared_ptr<const std::string> frame;
+    bool answer = false;
+    FanOutToken token;  // the flush it brings, released once it is written
+    std::chrono::steady_clock::time_point asked;  // an answer's command's read
+  };
+  std::deque<Outgoing> queue_;
   size_t queued_bytes_ = 0;
+  size_t answers_queued_ = 0;  // at the queue's front, after the frame being written
   bool writing_ = false;
+  bool waiting_for_slot_ = false;
+  bool has_slot_ = false;
+  std::optional<boost::asio::steady_timer> slot_timer_;
+  FanOutToken pump_token_;  // while a pump that a flush asked for runs
   bool accepted_ = false;
   bool closing_ = false;
   std::optional<uint64_t> connection_id_;

@@ -54,8 +54,10 @@ void ServerFixture::Start(const ServerOptions& options) {
   notifications_ = std::move(notifications.value());
   app_ = std::make_unique<app::Application>(*store_, *commands_, *auth_, notes_.get(),
                                             app::Limits{}, notifications_.get());
-  hub_ = std::make_unique<net::FeedHub>(*store_,
-                                        net::FeedHub::Options{options.push_interval, 256 << 10});
+  hub_ = std::make_unique<net::FeedHub>(
+      *store_, net::FeedHub::Options{
+                   options.push_interval,
+                   std::max(options.push_interval, std::chrono::milliseconds(250)), 256 << 10});
   hub_->Start();
   net::ServerConfig config;
   config.port = 0;
