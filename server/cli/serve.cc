@@ -202,7 +202,9 @@ int RunServe(int argc, char** argv) {
       "(default: this host's name); a key keeps the name it was made with")(
       "allow-origin", po::value(&allow_origins)->value_name("ORIGIN"),
       "another origin allowed to call the API (repeatable)")(
-      "demo", po::bool_switch(&with_demo),
+      // A switch's default is written back at notify: it is ROTONDE_DEMO's, or the
+      // environment could not turn the demo on.
+      "demo", po::bool_switch(&with_demo)->default_value(with_demo),
       "when the store is empty, write the demo neighbourhood \"kolenkit\", told as of today "
       "(its dates moved by whole weeks); give its members accounts (password rotonde-demo)")(
       "io-threads", po::value(&io_threads)->value_name("N"), "network threads (default 2)")(
