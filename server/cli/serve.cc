@@ -147,6 +147,19 @@ bool SplitListen(const std::string& listen, std::string* address, uint16_t* port
   return true;
 }
 
+// The web client's files when --web is not given: ./web-client (a source checkout), else the
+// copy installed beside the binary: PREFIX/share/rotonde/web-client for PREFIX/bin/rotonde
+// (/usr/share/rotonde/web-client for the Debian package, wherever it is unpacked); else none.
+std::string DefaultWebDir() {
+  std::error_code ec;
+  if (std::filesystem::exists("web-client", ec)) return "web-client";
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  const std::filesystem::path installed =
+      binary.parent_path().parent_path() / "share" / "rotonde" / "web-client";
+  return std::filesystem::exists(installed / "index.html", ec) ? installed.string() : "";
+}
+
 // This host's name as a key's name: what gethostname says, "rotonde" if that cannot name one.
 std::string HostName() {
   char name[256] = {};
@@ -163,7 +176,7 @@ int RunServe(int argc, char** argv) {
   std::string dir = Env("ROTONDE_DATA");
   std::string listen = Env("ROTONDE_LISTEN", "127.0.0.1:8080");
   std::string metrics_listen = Env("ROTONDE_METRICS_LISTEN");
-  std::string web = Env("ROTONDE_WEB", std::filesystem::exists("web-client") ? "web-client" : "");
+  std::string web = Env("ROTONDE_WEB", DefaultWebDir());
   std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
   std::string public_url = Env("ROTONDE_PUBLIC_URL");
   std::vector<std::string> trusted_proxy_lists;
@@ -196,7 +209,8 @@ int RunServe(int argc, char** argv) {
       "also serve /metrics (and /healthz, /readyz) here without a token, for Prometheus; on "
       "--listen, /metrics needs the operator's token (DATA/operator-token)")(
       "web", po::value(&web)->value_name("DIR"),
-      "the web client's files (default: ./web-client if it exists)")(
+      "the web client's files (default: ./web-client if it exists, else the one installed "
+      "with the binary, ../share/rotonde/web-client from its directory)")(
       "log-format", po::value(&log_format)->value_name("text|json"), "log lines (default text)")(
       "public-url", po::value(&public_url)->value_name("URL"),
       "base of invite and calendar links, e.g. https://buurt.example.nl (default: from Host)")(
