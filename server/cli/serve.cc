@@ -32,6 +32,7 @@
 #include "command_service.h"
 #include "demo_data.h"
 #include "feed_hub.h"
+#include "forwarded.h"
 #include "mailer.h"
 #include "metrics.h"
 #include "notification_store.h"
@@ -56,7 +57,8 @@ constexpr char kUsage[] =
     "Prints \"listening on http://ADDR:PORT\" once it accepts connections. SIGTERM or SIGINT\n"
     "drains within 2 s: no new connections, /readyz 503, WebSockets closed with 1001,\n"
     "in-flight commands answered, connections still open after 1.5 s cut, checkpoints\n"
-    "written, the store closed, exit 0.\n";
+    "written, the store closed, exit 0. Behind a reverse proxy that terminates TLS, name it\n"
+    "with --trusted-proxy (docs/operations.md, \"TLS behind a reverse proxy\").\n";
 
 // The demo's members get accounts with this password, for trying the product out.
 constexpr char kDemoPassword[] = "rotonde-demo";
@@ -145,6 +147,19 @@ bool SplitListen(const std::string& listen, std::string* address, uint16_t* port
   return true;
 }
 
+// The web client's files when --web is not given: ./web-client (a source checkout), else the
+// copy installed beside the binary: PREFIX/share/rotonde/web-client for PREFIX/bin/rotonde
+// (/usr/share/rotonde/web-client for the Debian package, wherever it is unpacked); else none.
+std::string DefaultWebDir() {
+  std::error_code ec;
+  if (std::filesystem::exists("web-client", ec)) return "web-client";
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  const std::filesystem::path installed =
+      binary.parent_path().parent_path() / "share" / "rotonde" / "web-client";
+  return std::filesystem::exists(installed / "index.html", ec) ? installed.string() : "";
+}
+
 // This host's name as a key's name: what gethostname says, "rotonde" if that cannot name one.
 std::string HostName() {
   char name[256] = {};
@@ -161,9 +176,13 @@ int RunServe(int argc, char** argv) {
   std::string dir = Env("ROTONDE_DATA");
   std::string listen = Env("ROTONDE_LISTEN", "127.0.0.1:8080");
   std::string metrics_listen = Env("ROTONDE_METRICS_LISTEN");
-  std::string web = Env("ROTONDE_WEB", std::filesystem::exists("web-client") ? "web-client" : "");
+  std::string web = Env("ROTONDE_WEB", DefaultWebDir());
   std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
   std::string public_url = Env("ROTONDE_PUBLIC_URL");
+  std::vector<std::string> trusted_proxy_lists;
+  if (auto proxies = Env("ROTONDE_TRUSTED_PROXY"); !proxies.empty()) {
+    trusted_proxy_lists.push_back(proxies);
+  }
   std::string signing_key = Env("ROTONDE_SIGNING_KEY");
   std::string server_name = Env("ROTONDE_SERVER_NAME");
   std::vector<std::string> allow_origins;
@@ -191,7 +210,8 @@ int RunServe(int argc, char** argv) {
       "also serve /metrics (and /healthz, /readyz) here without a token, for Prometheus; on "
       "--listen, /metrics needs the operator's token (DATA/operator-token)")(
       "web", po::value(&web)->value_name("DIR"),
-      "the web client's files (default: ./web-client if it exists)")(
+      "the web client's files (default: ./web-client if it exists, else the one installed "
+      "with the binary, ../share/rotonde/web-client from its directory)")(
       "log-format", po::value(&log_format)->value_name("text|json"), "log lines (default text)")(
       "public-url", po::value(&public_url)->value_name("URL"),
       "base of invite and calendar links, e.g. https://buurt.example.nl (default: from Host)")(
@@ -203,7 +223,13 @@ int RunServe(int argc, char** argv) {
       "(default: this host's name); a key keeps the name it was made with")(
       "allow-origin", po::value(&allow_origins)->value_name("ORIGIN"),
       "another origin allowed to call the API (repeatable)")(
-      "demo", po::bool_switch(&with_demo),
+      "trusted-proxy", po::value(&trusted_proxy_lists)->value_name("ADDR[,ADDR...]"),
+      "reverse proxies (addresses or ADDR/BITS networks; repeatable) whose X-Forwarded-For "
+      "names the client the rate limits count and whose X-Forwarded-Proto: https makes the "
+      "session cookie Secure; from anyone else those headers are ignored (default: none)")(
+      // A switch's default is written back at notify: it is ROTONDE_DEMO's, or the
+      // environment could not turn the demo on.
+      "demo", po::bool_switch(&with_demo)->default_value(with_demo),
       "when the store is empty, write the demo neighbourhood \"kolenkit\", told as of today "
       "(its dates moved by whole weeks); give its members accounts (password rotonde-demo)")(
       "io-threads", po::value(&io_threads)->value_name("N"), "network threads (default 2)")(
@@ -260,6 +286,17 @@ int RunServe(int argc, char** argv) {
         "serve: threads at least 1, the push interval at least 0 and at most the longest push "
         "interval");
     return kExitUsage;
+  }
+  net::TrustedProxies trusted_proxies;
+  {
+    std::string joined;
+    for (const auto& list : trusted_proxy_lists) joined += (joined.empty() ? "" : ",") + list;
+    auto parsed = net::TrustedProxies::Parse(joined);
+    if (!parsed.ok()) {
+      PrintError("serve: --trusted-proxy: " + parsed.status().message());
+      return kExitUsage;
+    }
+    trusted_proxies = std::move(parsed.value());
   }
   std::string address, metrics_address;
   uint16_t port = 0, metrics_port = 0;
@@ -354,6 +391,7 @@ int RunServe(int argc, char** argv) {
   config.web_dir = web;
   config.allowed_origins = allow_origins;
   config.public_url = public_url;
+  config.trusted_proxies = trusted_proxies;
   config.io_threads = io_threads;
   config.worker_threads = workers;
   config.ws_queue_limit_bytes = queue_limit_kib * 1024;
@@ -399,6 +437,10 @@ int RunServe(int argc, char** argv) {
     spdlog::info("mail: notifications go through {} from {}", smtp.url, smtp.from);
   } else {
     spdlog::info("mail is off: give --smtp-url and --mail-from to send notifications by mail");
+  }
+  if (!trusted_proxies.empty()) {
+    spdlog::info("behind a proxy: X-Forwarded-For and X-Forwarded-Proto are taken from {} only",
+                 trusted_proxies.ToString());
   }
   server.SetReady();
   // Expired sessions and feed keys are deleted hourly.

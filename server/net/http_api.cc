@@ -1,6 +1,7 @@
 #include "http_api.h"
 
 #include <algorithm>
+#include <boost/range/iterator_range.hpp>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -41,15 +42,22 @@ HttpResponse JsonResponse(const HttpRequest& request, const json::object& body) 
   return response;
 }
 
-std::string BaseUrl(const ServerConfig& config, const HttpRequest& request) {
+// Where links in answers point: --public-url, else the Host the client asked for, over
+// https:// when it came through a trusted proxy that says so.
+std::string BaseUrl(const ServerConfig& config, const HttpRequest& request,
+                    const RequestSource& source) {
   if (!config.public_url.empty()) return config.public_url;
-  return "http://" + std::string(request[http::field::host]);
+  return (source.https ? "https://" : "http://") + std::string(request[http::field::host]);
 }
 
-std::string SessionCookie(const ServerConfig& config, const std::string& token, int64_t max_age) {
+// The session cookie is Secure (sent back over TLS only) when the server is reached over
+// https://: its --public-url says so, or the request came through a trusted proxy that
+// terminated TLS.
+std::string SessionCookie(const ServerConfig& config, const RequestSource& source,
+                          const std::string& token, int64_t max_age) {
   std::string cookie = "rotonde_session=" + token +
                        "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
-  if (config.public_url.rfind("https://", 0) == 0) cookie += "; Secure";
+  if (source.https || config.public_url.rfind("https://", 0) == 0) cookie += "; Secure";
   return cookie;
 }
 
@@ -208,8 +216,23 @@ bool FromOperator(const ServerConfig& config, const HttpRequest& request) {
          sodium_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
+RequestSource SourceOfRequest(const ServerConfig& config, const boost::asio::ip::address& peer,
+                              const HttpRequest& request) {
+  if (config.trusted_proxies.empty()) return SourceOf(config.trusted_proxies, peer, {}, {});
+  std::string forwarded_for;
+  for (const auto& field : boost::make_iterator_range(request.equal_range("X-Forwarded-For"))) {
+    if (!forwarded_for.empty()) forwarded_for += ',';
+    forwarded_for += field.value();
+  }
+  std::string_view forwarded_proto;
+  for (const auto& field : boost::make_iterator_range(request.equal_range("X-Forwarded-Proto"))) {
+    forwarded_proto = field.value();  // the last line: the nearest proxy's
+  }
+  return SourceOf(config.trusted_proxies, peer, forwarded_for, forwarded_proto);
+}
+
 std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& request,
-                                       const std::string& remote_address, Audience audience,
+                                       const RequestSource& source, Audience audience,
                                        const ReplyLater& reply_later) {
   app::Application& app = shared.app;
   const auto parsed = ParseTarget(request.target());
@@ -222,11 +245,12 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
   auto wrong_method = [&] {
     return ErrorResponse(request, Err("method_not_allowed", "not with this method"));
   };
-  auto signed_in = [&shared](const HttpRequest& answering, const Result<app::Session>& session) {
+  auto signed_in = [&shared, source](const HttpRequest& answering,
+                                     const Result<app::Session>& session) {
     if (!session.ok()) return ErrorResponse(answering, session.error());
     auto response = JsonResponse(answering, SessionJson(session.value()));
     response.set(http::field::set_cookie,
-                 SessionCookie(shared.config, session->token, session->max_age_seconds));
+                 SessionCookie(shared.config, source, session->token, session->max_age_seconds));
     return response;
   };
   // For a request answered once its command is durable: a callback that answers it with
@@ -317,8 +341,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     if (!platform.ok()) return error(platform.status());
     auto founding = app.invites().CreateFounding(platform.value());
     if (!founding.ok()) return error(founding.status());
-    return json_ok(
-        FoundingInviteJson(platform->platform, founding.value(), BaseUrl(shared.config, request)));
+    return json_ok(FoundingInviteJson(platform->platform, founding.value(),
+                                      BaseUrl(shared.config, request, source)));
   }
   // A backup of the data directory while serving (`rotonde backup`): the operator's too.
   if (seg.size() == 4 && seg[2] == "admin" && seg[3] == "backup") {
@@ -358,8 +382,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       auto proposal = ParsePublicProposal(request.body());
       if (!proposal.ok()) return error(proposal.status());
       app.public_proposals().Submit(
-          platform, std::move(proposal.value()), remote_address, app::NowSeconds(),
-          answer_later([platform, base = BaseUrl(shared.config, request)](
+          platform, std::move(proposal.value()), source.address, app::NowSeconds(),
+          answer_later([platform, base = BaseUrl(shared.config, request, source)](
                            const HttpRequest& head, const Result<app::ProposalReceipt>& receipt) {
             if (!receipt.ok()) return ErrorResponse(head, receipt.error());
             auto response =
@@ -387,7 +411,7 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       auto credentials = ParseSignIn(request.body());
       if (!credentials.ok()) return error(credentials.status());
       return signed_in(request, app.accounts().SignIn(credentials->login, credentials->password,
-                                                      remote_address));
+                                                      source.address));
     }
     if (method != http::verb::get && method != http::verb::delete_) return wrong_method();
     if (!caller.ok()) return error(caller.status());
@@ -398,7 +422,7 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
     }
     app.accounts().SignOut(caller.value());
     auto response = JsonResponse(request, json::object{{"signedOut", true}});
-    response.set(http::field::set_cookie, SessionCookie(shared.config, "", 0));
+    response.set(http::field::set_cookie, SessionCookie(shared.config, source, "", 0));
     return response;
   }
   // /api/v1/invites/{token}[/accept]
@@ -484,7 +508,7 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (!invite.ok()) return error(invite.status());
       app.invites().Create(
           caller.value(), platform, invite.value(),
-          answer_later([base = BaseUrl(shared.config, request)](
+          answer_later([base = BaseUrl(shared.config, request, source)](
                            const HttpRequest& head, const Result<app::CreatedInvite>& created) {
             return created.ok() ? JsonResponse(head, CreatedInviteJson(created.value(), base))
                                 : ErrorResponse(head, created.error());
@@ -495,8 +519,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (method != http::verb::post) return wrong_method();
       auto key = app.accounts().CreateFeedKey(caller.value(), platform);
       if (!key.ok()) return error(key.status());
-      return json_ok(
-          FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request), app.Head(platform)));
+      return json_ok(FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request, source),
+                                 app.Head(platform)));
     }
     if (what == "inbox" && rest.size() == 4 && rest[3] == "read") {
       if (method != http::verb::post) return wrong_method();

@@ -24,10 +24,16 @@ enum class Audience { kPublic, kMonitoring };
 // thread; it counts as a request in flight until then.
 using ReplyLater = std::function<void(HttpResponse)>;
 
-// The response to `request`, or nullopt when it goes to `reply_later`.
+// The response to `request` from `source` (its client's address and scheme, forwarded.h),
+// or nullopt when it goes to `reply_later`.
 std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& request,
-                                       const std::string& remote_address, Audience audience,
+                                       const RequestSource& source, Audience audience,
                                        const ReplyLater& reply_later);
+
+// Where `peer` sent `request` from: the TCP peer, or the client a trusted proxy names in
+// its X-Forwarded-For (every line of it) and X-Forwarded-Proto.
+RequestSource SourceOfRequest(const ServerConfig& config, const boost::asio::ip::address& peer,
+                              const HttpRequest& request);
 
 // The token a request carries: "Authorization: Bearer <token>", else the rotonde_session
 // cookie; "" if neither.

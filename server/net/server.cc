@@ -45,7 +45,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
       : stream_(std::move(socket)), shared_(shared), audience_(audience) {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
-    address_ = ec ? "unknown" : endpoint.address().to_string();
+    if (!ec) peer_ = endpoint.address();
+    address_ = ec ? "unknown" : SourceOf({}, *peer_, {}, {}).address;
     shared_.metrics.http_connections++;
   }
   ~HttpSession() override {
@@ -93,16 +94,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
       return Write(ErrorResponse(bad, Err("bad_request", "not an HTTP request: " + ec.message())));
     }
     HttpRequest request = parser_->release();
+    // Behind a trusted proxy each request names its client (forwarded.h); else the peer is.
+    RequestSource source{address_, false};
+    if (peer_) source = SourceOfRequest(shared_.config, *peer_, request);
     if (websocket::is_upgrade(request) && audience_ == Audience::kPublic) {
-      return Upgrade(std::move(request));
+      return Upgrade(std::move(request), std::move(source.address));
     }
 
     const auto started = std::chrono::steady_clock::now();
-    shared_.OnWorker([self = shared_from_this(), request = std::move(request), started]() mutable {
+    shared_.OnWorker([self = shared_from_this(), request = std::move(request), started,
+                      source = std::move(source)]() mutable {
       auto reply = [self, method = std::string(request.method_string()),
-                    target = std::string(request.target()), started](HttpResponse response) {
+                    target = std::string(request.target()), started,
+                    client = source.address](HttpResponse response) {
         if (self->shared_.draining) response.keep_alive(false);
-        self->Log(method, target, response, started);
+        self->Log(method, target, response, started, client);
         // Counted before the request stops being in flight, so a drain sees no gap.
         self->shared_.responses_unsent++;
         asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
@@ -110,13 +116,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
         });
       };
       std::optional<HttpResponse> response =
-          HandleHttp(self->shared_, request, self->address_, self->audience_, reply);
+          HandleHttp(self->shared_, request, source, self->audience_, reply);
       if (response) reply(std::move(*response));
     });
   }
 
   void Log(const std::string& method, std::string_view target, const HttpResponse& response,
-           std::chrono::steady_clock::time_point started) {
+           std::chrono::steady_clock::time_point started, const std::string& client) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Metrics& m = shared_.metrics;
@@ -130,10 +136,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
     // The path only: query strings may hold feed keys.
     target = target.substr(0, target.find('?'));
     spdlog::info("http {} {} {} {:.1f}ms {}", method, std::string(target), status, seconds * 1000,
-                 address_);
+                 client);
   }
 
-  void Upgrade(HttpRequest request) {
+  void Upgrade(HttpRequest request, std::string client) {
     std::string_view target = request.target();
     target = target.substr(0, target.find('?'));
     if (target != "/api/v1/ws") {
@@ -145,15 +151,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
     if (shared_.draining) {
       return Write(ErrorResponse(request, Err("unavailable", "the server is shutting down")));
     }
-    shared_.OnWorker([self = shared_from_this(), request = std::move(request)]() mutable {
+    shared_.OnWorker([self = shared_from_this(), request = std::move(request),
+                      client = std::move(client)]() mutable {
       auto caller = self->shared_.app.accounts().Resolve(TokenOf(request));
       asio::post(self->stream_.get_executor(), [self, request = std::move(request),
-                                                caller = std::move(caller)]() mutable {
+                                                caller = std::move(caller),
+                                                client = std::move(client)]() mutable {
         if (!caller.ok()) {
           request.keep_alive(false);
           return self->Write(ErrorResponse(request, caller.error()));
         }
-        spdlog::info("ws open {} {}", caller->account_id, self->address_);
+        spdlog::info("ws open {} {}", caller->account_id, client);
         std::make_shared<WsSession>(std::move(self->stream_), self->shared_, caller.value())
             ->Run(std::move(request));
       });
@@ -193,7 +201,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
   beast::tcp_stream stream_;
   ServerShared& shared_;
   const Audience audience_;
-  std::string address_;
+  std::optional<asio::ip::address> peer_;  // none if the socket could not tell
+  std::string address_;                    // the peer's, or "unknown"
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;

@@ -31,6 +31,7 @@
 #include "application.h"
 #include "catch_up_pages.h"
 #include "feed_hub.h"
+#include "forwarded.h"
 #include "metrics.h"
 #include "view_watches.h"
 #include "write_slots.h"
@@ -44,6 +45,9 @@ struct ServerConfig {
   // Origins allowed besides the server's own (its Host header), e.g. a dev server's.
   std::vector<std::string> allowed_origins;
   std::string public_url;  // base of invite and feed links; empty: from the Host header
+  // Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (forwarded.h);
+  // none: the TCP peer is the client and those headers are ignored.
+  TrustedProxies trusted_proxies;
   // Authorizes POST /api/v1/admin/platforms (`rotonde admin`, next to a running server) and
   // GET /metrics on the public listener; empty: neither is served there.
   std::string operator_token;

@@ -40,9 +40,11 @@
 #include <vector>
 
 #include "auth_store.h"
+#include "child_process.h"
 #include "clients.h"
 #include "command_service.h"
 #include "demo_data.h"
+#include "demo_data_dir.h"
 #include "notification_store.h"
 #include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
@@ -64,187 +66,20 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr char kPassword[] = "rotonde-demo";
-constexpr seconds kStartTimeout{60};
 constexpr seconds kExitTimeout{30};
 
-// A `rotonde` child process with stdout and stderr captured by a reader thread (so a chatty
-// server never blocks on a full pipe). The destructor kills and reaps a child still running.
-class Child {
+// A `rotonde` child process (child_process.h).
+class Child : public ChildProcess {
  public:
-  Child() = default;
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  ~Child() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      reaped_ = true;
-    }
-    if (reader_.joinable()) reader_.join();
-  }
-
-  // Starts ROTONDE_BINARY with `args` (argv[1..]). False (with *error) if it cannot.
+  // Starts ROTONDE_BINARY with `args` (argv[1..]).
   bool Start(const std::vector<std::string>& args, std::string* error) {
-    int out[2], err[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) return Fail("pipe", error);
-    if (::pipe2(err, O_CLOEXEC) != 0) {
-      ::close(out[0]);
-      ::close(out[1]);
-      return Fail("pipe", error);
-    }
-    // Everything the child needs is built before fork: between fork and exec only
-    // async-signal-safe calls are allowed (this process has other threads).
-    std::vector<std::string> owned;
-    owned.push_back(ROTONDE_BINARY);
-    owned.insert(owned.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : owned) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    const pid_t pid = ::fork();
-    if (pid < 0) return Fail("fork", error);
-    if (pid == 0) {
-      // dup2 clears close-on-exec on the new descriptors; the pipes' others close on exec.
-      if (::dup2(out[1], STDOUT_FILENO) < 0 || ::dup2(err[1], STDERR_FILENO) < 0) ::_exit(127);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    pid_ = pid;
-    ::close(out[1]);
-    ::close(err[1]);
-    reader_ = std::thread([this, out_fd = out[0], err_fd = err[0]] { Read(out_fd, err_fd); });
-    return true;
+    return ChildProcess::Start(ROTONDE_BINARY, args, error);
   }
-
-  pid_t pid() const { return pid_; }
-
-  // Waits for a stdout line starting with `prefix`; returns it, or nullopt when the timeout
-  // passes or stdout closes first.
-  std::optional<std::string> WaitForLine(const std::string& prefix, Clock::duration timeout) {
-    std::unique_lock lock(mu_);
-    std::optional<std::string> found;
-    cv_.wait_for(lock, timeout, [&] {
-      std::istringstream lines(out_);
-      for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(prefix, 0) == 0 && lines.good()) {  // a whole line, newline seen
-          found = line;
-          return true;
-        }
-      }
-      return out_closed_;
-    });
-    return found;
-  }
-
-  // Starts `serve` and waits for "listening on http://127.0.0.1:PORT"; returns the port, or 0
-  // (with *error) if the child did not get there.
   uint16_t StartServe(const std::string& dir, const std::vector<std::string>& more,
                       std::string* error) {
-    std::vector<std::string> args = {"serve",       "--data", dir, "--listen",
-                                     "127.0.0.1:0", "--web",  ""};
-    args.insert(args.end(), more.begin(), more.end());
-    if (!Start(args, error)) return 0;
-    constexpr char kPrefix[] = "listening on http://127.0.0.1:";
-    auto line = WaitForLine(kPrefix, kStartTimeout);
-    if (!line) {
-      *error = "no \"listening on\" line; stdout: " + Stdout() + "\nstderr: " + Stderr();
-      return 0;
-    }
-    const int port = std::atoi(line->c_str() + sizeof(kPrefix) - 1);
-    if (port <= 0 || port > 65535) {
-      *error = "cannot read the port in: " + *line;
-      return 0;
-    }
-    return static_cast<uint16_t>(port);
+    return ChildProcess::StartServe(ROTONDE_BINARY, dir, more, error);
   }
-
-  void Signal(int signal) {
-    if (pid_ > 0 && !reaped_) ::kill(pid_, signal);
-  }
-
-  // Waits up to `timeout` for the child to end and returns its wait status (nullopt if it is
-  // still running). Once it ended, its output is complete.
-  std::optional<int> Wait(Clock::duration timeout) {
-    if (pid_ <= 0) return std::nullopt;
-    if (!reaped_) {
-      const auto deadline = Clock::now() + timeout;
-      for (;;) {
-        const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
-        if (done == pid_) break;
-        if (done < 0 || Clock::now() >= deadline) return std::nullopt;
-        std::this_thread::sleep_for(milliseconds(10));
-      }
-      reaped_ = true;
-    }
-    if (reader_.joinable()) reader_.join();  // the pipes reach EOF now that the child is gone
-    return status_;
-  }
-
-  std::string Stdout() {
-    std::lock_guard lock(mu_);
-    return out_;
-  }
-  std::string Stderr() {
-    std::lock_guard lock(mu_);
-    return err_;
-  }
-
- private:
-  static bool Fail(const char* what, std::string* error) {
-    *error = std::string(what) + ": " + std::strerror(errno);
-    return false;
-  }
-
-  void Read(int out_fd, int err_fd) {
-    pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    int open = 2;
-    char buffer[65536];
-    while (open > 0) {
-      if (::poll(fds, 2, 1000) < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      for (int i = 0; i < 2; ++i) {
-        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-        const ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
-        if (n < 0 && errno == EINTR) continue;
-        std::lock_guard lock(mu_);
-        if (n > 0) {
-          (i == 0 ? out_ : err_).append(buffer, static_cast<size_t>(n));
-        } else {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-          --open;
-          if (i == 0) out_closed_ = true;
-        }
-        cv_.notify_all();
-      }
-    }
-    std::lock_guard lock(mu_);
-    for (auto& fd : fds) {
-      if (fd.fd >= 0) ::close(fd.fd);
-    }
-    out_closed_ = true;
-    cv_.notify_all();
-  }
-
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  int status_ = 0;
-  std::thread reader_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::string out_, err_;
-  bool out_closed_ = false;
 };
-
-std::string Describe(std::optional<int> status) {
-  if (!status) return "still running";
-  if (WIFEXITED(*status)) return "exit " + std::to_string(WEXITSTATUS(*status));
-  if (WIFSIGNALED(*status)) return "signal " + std::to_string(WTERMSIG(*status));
-  return "status " + std::to_string(*status);
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -253,30 +88,6 @@ std::vector<std::string> Lines(const std::string& text) {
     if (!line.empty()) lines.push_back(line);
   }
   return lines;
-}
-
-// The demo neighbourhood in `dir` (the store itself) with accounts for its active members in
-// dir/auth at libsodium's minimum cost, written in-process so the child starts at once.
-void PrepareDataDir(const std::string& dir) {
-  auto store = eventstore::EventStore::Open(dir, eventstore::Options{});
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  demo::DemoSummary summary;
-  ASSERT_TRUE(demo::WriteDemo(**store, &summary).ok()) << summary.failed_command_id;
-  auth::AuthOptions options;
-  options.cost = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
-  auto auth = auth::AuthStore::Open(dir + "/auth", options);
-  ASSERT_TRUE(auth.ok()) << auth.status().ToString();
-  for (const auto& member : summary.members) {
-    if (!member.active) continue;
-    ASSERT_TRUE((*auth)
-                    ->CreateAccount(member.id.substr(2), kPassword, member.name,
-                                    static_cast<int64_t>(std::time(nullptr)), member.id)
-                    .ok())
-        << member.id;
-  }
-  auth->reset();
-  (*store)->Close();
-  store->reset();
 }
 
 std::string SignIn(uint16_t port, const std::string& login) {
@@ -493,7 +304,7 @@ bool ConnectionRefused(uint16_t port) {
 TEST(ProcessTest, KillNineUnderConcurrentCommandLoseNothingAcknowledged) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   const int cycles = CrashCycles();
   for (int cycle = 0; cycle < cycles; ++cycle) {
     SCOPED_TRACE("cycle " + std::to_string(cycle));
@@ -518,7 +329,7 @@ TEST(ProcessTest, KillNineUnderConcurrentCommandLoseNothingAcknowledged) {
       senders.Join();
       const auto status = child.Wait(kExitTimeout);
       ASSERT_TRUE(status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-          << Describe(status);
+          << DescribeStatus(status);
       EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
       EXPECT_EQ(senders.unavailable(), 0) << "503 unavailable from a server not draining";
       ASSERT_GE(acked_before_kill, 200) << "too few commands acknowledged in 120 s";
@@ -549,7 +360,7 @@ TEST(ProcessTest, KillNineUnderConcurrentCommandLoseNothingAcknowledged) {
       child.Signal(SIGTERM);
       const auto status = child.Wait(kExitTimeout);
       ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-          << Describe(status) << "\nstderr: " << child.Stderr();
+          << DescribeStatus(status) << "\nstderr: " << child.Stderr();
     }
     for (const auto& [view, value] : served) {
       uint64_t position = 0;
@@ -563,7 +374,7 @@ TEST(ProcessTest, KillNineUnderConcurrentCommandLoseNothingAcknowledged) {
 TEST(ProcessTest, SigtermDrainsAndExitsZero) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   Child child;
   std::string error;
   const uint16_t port = child.StartServe(dir, {}, &error);
@@ -599,7 +410,7 @@ TEST(ProcessTest, SigtermDrainsAndExitsZero) {
     const auto status = child.Wait(kExitTimeout);
     senders.Join();
     ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-        << Describe(status) << "\nstderr: " << child.Stderr();
+        << DescribeStatus(status) << "\nstderr: " << child.Stderr();
     // Draining may refuse requests (no connection, or 503 unavailable), nothing else.
     EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
     acked = senders.AckedIds();
@@ -695,7 +506,7 @@ constexpr milliseconds kDrainBound{5000};
 TEST(ProcessTest, SigtermWithNoClientExitsAtOnce) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   Child child;
   std::string error;
   const uint16_t port = child.StartServe(dir, {}, &error);
@@ -706,7 +517,7 @@ TEST(ProcessTest, SigtermWithNoClientExitsAtOnce) {
   const auto status = child.Wait(kExitTimeout);
   const double ms = MillisecondsSince(signalled);
   ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-      << Describe(status) << "\nstderr: " << child.Stderr();
+      << DescribeStatus(status) << "\nstderr: " << child.Stderr();
   std::cout << "SIGTERM to exit, no client: " << ms << " ms" << std::endl;
   RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
   EXPECT_LT(ms, kDrainBound.count());
@@ -718,7 +529,7 @@ TEST(ProcessTest, SigtermWithNoClientExitsAtOnce) {
 TEST(ProcessTest, SigtermExitsWithinTheBoundWhateverTheClientsDo) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   Child child;
   std::string error;
   const uint16_t port = child.StartServe(dir, {}, &error);
@@ -765,7 +576,7 @@ TEST(ProcessTest, SigtermExitsWithinTheBoundWhateverTheClientsDo) {
   const auto status = child.Wait(kExitTimeout);
   const double ms = MillisecondsSince(signalled);
   ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-      << Describe(status) << "\nstderr: " << child.Stderr();
+      << DescribeStatus(status) << "\nstderr: " << child.Stderr();
   std::cout << "SIGTERM to exit, a WebSocket client that never closes: " << ms << " ms"
             << std::endl;
   RecordProperty("drain_ms", std::to_string(static_cast<int>(ms)));
@@ -838,7 +649,7 @@ TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
   const std::string backups = temp.Sub("backups");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   std::string quiet_head;
   {
     Child child;
@@ -883,7 +694,8 @@ TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
 
     child.Signal(SIGTERM);
     const auto status = child.Wait(kExitTimeout);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << DescribeStatus(status);
   }
   // Incremental: the second backup shares the first one's table files.
   EXPECT_TRUE(std::filesystem::exists(backups + "/log/meta/1"));
@@ -928,7 +740,7 @@ TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
   EXPECT_EQ(checkpoint.status, 200) << checkpoint.body;
   child.Signal(SIGTERM);
   const auto status = child.Wait(kExitTimeout);
-  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << DescribeStatus(status);
 
   // Without a server the backup opens the databases itself.
   const CliRun offline = RunRotonde({"backup", "--data", dir, "--to", backups});
@@ -960,7 +772,7 @@ TEST(ProcessTest, AFullDiskAnswersUnavailableReadsGoOnAndCommandsResumeOnceSpace
   SmallDisk disk(64 << 20);
   ASSERT_TRUE(disk.mounted()) << disk.error();
   const std::string dir = disk.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   std::vector<std::string> acked;
   {
     Child child;
@@ -1022,7 +834,7 @@ TEST(ProcessTest, AFullDiskAnswersUnavailableReadsGoOnAndCommandsResumeOnceSpace
     senders.Join();
     const auto status = child.Wait(kExitTimeout);
     ASSERT_TRUE(status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-        << Describe(status) << "\nstderr: " << child.Stderr();
+        << DescribeStatus(status) << "\nstderr: " << child.Stderr();
     EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
     const std::vector<std::string> sent = senders.AckedIds();
     acked.insert(acked.end(), sent.begin(), sent.end());
@@ -1049,7 +861,7 @@ TEST(ProcessTest, ServeRefusesABadListenAddress) {
         child.Start({"serve", "--data", temp.path(), "--listen", listen, "--web", ""}, &error))
         << error;
     const auto status = child.Wait(kExitTimeout);
-    ASSERT_TRUE(status && WIFEXITED(*status)) << Describe(status);
+    ASSERT_TRUE(status && WIFEXITED(*status)) << DescribeStatus(status);
     EXPECT_EQ(WEXITSTATUS(*status), 2);
     const std::string err = child.Stderr();
     const auto lines = Lines(err);
@@ -1062,7 +874,7 @@ TEST(ProcessTest, ServeRefusesABadListenAddress) {
 TEST(ProcessTest, ServeMakesItsSigningKeyOnceAndAdminPrintsWhatTheCheckpointsCarry) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   std::string public_key;
   {
     Child child;
@@ -1076,7 +888,8 @@ TEST(ProcessTest, ServeMakesItsSigningKeyOnceAndAdminPrintsWhatTheCheckpointsCar
     public_key = std::string(checkpoint.Json().at("publicKey").as_string());
     child.Signal(SIGTERM);
     const auto status = child.Wait(kExitTimeout);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << DescribeStatus(status);
   }
   struct stat info {};
   ASSERT_EQ(::stat((dir + "/signing-key").c_str(), &info), 0);
@@ -1098,7 +911,7 @@ TEST(ProcessTest, ServeMakesItsSigningKeyOnceAndAdminPrintsWhatTheCheckpointsCar
                               &error))
         << error;
     const auto status = renamed.Wait(kExitTimeout);
-    ASSERT_TRUE(status && WIFEXITED(*status)) << Describe(status);
+    ASSERT_TRUE(status && WIFEXITED(*status)) << DescribeStatus(status);
     EXPECT_EQ(WEXITSTATUS(*status), 2);
     EXPECT_NE(renamed.Stderr().find("named \"buurt.example\""), std::string::npos)
         << renamed.Stderr();
@@ -1108,7 +921,7 @@ TEST(ProcessTest, ServeMakesItsSigningKeyOnceAndAdminPrintsWhatTheCheckpointsCar
 TEST(ProcessTest, JsonLogFormatWritesEveryLogLineAsOneObject) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   Child child;
   std::string error;
   const uint16_t port = child.StartServe(dir, {"--log-format", "json"}, &error);
@@ -1116,7 +929,7 @@ TEST(ProcessTest, JsonLogFormatWritesEveryLogLineAsOneObject) {
   EXPECT_EQ(Http(port, "GET", "/healthz").status, 200);
   child.Signal(SIGTERM);
   const auto status = child.Wait(kExitTimeout);
-  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << Describe(status);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << DescribeStatus(status);
 
   int log_lines = 0;
   bool saw_request = false;
@@ -1144,7 +957,7 @@ TEST(ProcessTest, JsonLogFormatWritesEveryLogLineAsOneObject) {
 TEST(ProcessTest, AMailQueuedBeforeAKillIsSentExactlyOnce) {
   TempDir temp;
   const std::string dir = temp.Sub("data");
-  ASSERT_NO_FATAL_FAILURE(PrepareDataDir(dir));
+  ASSERT_NO_FATAL_FAILURE(PrepareDemoDataDir(dir));
   uint16_t smtp_port = 0;
   {
     SmtpSink probe;  // a free port, closed again: nobody listens there until the kill

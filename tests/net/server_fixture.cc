@@ -66,6 +66,9 @@ void ServerFixture::Start(const ServerOptions& options) {
   config.operator_token = kOperatorToken;
   config.worker_threads = options.worker_threads;
   if (options.metrics_listen) config.metrics_address = "127.0.0.1";
+  auto proxies = net::TrustedProxies::Parse(options.trusted_proxies);
+  ASSERT_TRUE(proxies.ok()) << proxies.status().ToString();
+  config.trusted_proxies = proxies.value();
   server_ = std::make_unique<net::Server>(config, *app_, *hub_, *metrics_);
   ASSERT_TRUE(server_->Bind().ok());
   port_ = server_->port();

@@ -37,6 +37,8 @@ struct ServerOptions {
   // The store's disk: the real one, or one whose faults the test sets (it must outlive the
   // server). The demo is written first either way.
   DiskFaults* disk_faults = nullptr;
+  // --trusted-proxy: whose X-Forwarded-* headers the server believes (forwarded.h).
+  std::string trusted_proxies;
 };
 
 class ServerFixture : public ::testing::Test {
