@@ -8,6 +8,7 @@
 // amount included.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -29,26 +30,25 @@ std::optional<std::vector<Row>> Parse(std::string_view csv) {
   std::string field;
   size_t i = 0;
   while (i < csv.size()) {
-    if (csv[i] == '"') {  // a quoted field
+    if (csv[i] == '"') {  // a quoted field: up to a quote that is not doubled
       ++i;
       while (true) {
-        if (i >= csv.size()) return std::nullopt;
-        if (csv[i] == '"') {
-          if (i + 1 < csv.size() && csv[i + 1] == '"') {
-            field.push_back('"');
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
+        const size_t quote = csv.find('"', i);
+        if (quote == std::string_view::npos) return std::nullopt;
+        field.append(csv.substr(i, quote - i));
+        if (quote + 1 < csv.size() && csv[quote + 1] == '"') {
+          field.push_back('"');
+          i = quote + 2;
+          continue;
         }
-        field.push_back(csv[i++]);
+        i = quote + 1;
+        break;
       }
-    } else {
-      while (i < csv.size() && csv[i] != ';' && csv[i] != '\r' && csv[i] != '\n') {
-        if (csv[i] == '"') return std::nullopt;
-        field.push_back(csv[i++]);
-      }
+    } else {  // up to ; CR or LF, with no quote on the way
+      const size_t end = std::min(csv.find_first_of(";\r\n\"", i), csv.size());
+      if (end < csv.size() && csv[end] == '"') return std::nullopt;
+      field.append(csv.substr(i, end - i));
+      i = end;
     }
     if (i >= csv.size()) return std::nullopt;  // the last row ends in CRLF too
     if (csv[i] == ';') {

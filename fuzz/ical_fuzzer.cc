@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fuzz_check.h"
@@ -138,7 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const auto uid = Unescape(event["UID"]);
       FUZZ_CHECK(uid.has_value());
       FUZZ_CHECK(events.count(*uid) == 0);
-      events[*uid] = event;
+      events.emplace(std::move(*uid), std::move(event));
       current = &calendar;
       continue;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -332,14 +333,25 @@ std::string CanonicalContent(const std::string& word) {
   return StemDutch(std::move(split.content));
 }
 
+// Hashes a std::string and a std::string_view alike, so that the tables below are searched
+// with a view of a word, not a copy of it.
+struct WordHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view word) const { return std::hash<std::string_view>{}(word); }
+};
+template <typename Value>
+using WordMap = std::unordered_map<std::string, Value, WordHash, std::equal_to<>>;
+
 struct ActivityLexicon {
   std::vector<Concept> concepts;
-  std::unordered_map<std::string, const Concept*> words;  // folded and canonical forms
+  WordMap<const Concept*> words;  // folded and canonical forms
   // Phrases by their first word: the rest of their words, and the concept.
-  std::unordered_multimap<std::string, std::pair<std::vector<std::string>, const Concept*>> phrases;
+  std::unordered_multimap<std::string, std::pair<std::vector<std::string>, const Concept*>,
+                          WordHash, std::equal_to<>>
+      phrases;
   std::vector<std::string> conflicts;
   size_t longest_word = 0;
-  std::unordered_map<std::string, uint32_t> rank;  // canonical term -> best frequency rank
+  WordMap<uint32_t> rank;  // canonical term -> best frequency rank
 
   ActivityLexicon() {
     const std::string_view text = ActivityLexiconTsv();
@@ -422,15 +434,17 @@ const ActivityLexicon& GetActivityLexicon() {
 
 const Concept* FindConcept(std::string_view word) {
   const ActivityLexicon& lexicon = GetActivityLexicon();
-  auto it = lexicon.words.find(std::string(word));
+  auto it = lexicon.words.find(word);
   return it == lexicon.words.end() ? nullptr : it->second;
 }
 
 const Concept* FindHeadConcept(std::string_view term, std::string* modifier) {
   const ActivityLexicon& lexicon = GetActivityLexicon();
-  for (size_t at = kMinModifier; at + kMinHead <= term.size(); ++at) {
-    if (term.size() - at > lexicon.longest_word) continue;
-    auto it = lexicon.words.find(std::string(term.substr(at)));
+  // No head is longer than the longest word of the lexicon.
+  const size_t first =
+      std::max(kMinModifier, term.size() - std::min(term.size(), lexicon.longest_word));
+  for (size_t at = first; at + kMinHead <= term.size(); ++at) {
+    auto it = lexicon.words.find(term.substr(at));
     if (it != lexicon.words.end()) {
       *modifier = std::string(term.substr(0, at));
       return it->second;
@@ -442,7 +456,7 @@ const Concept* FindHeadConcept(std::string_view term, std::string* modifier) {
 size_t MatchPhrase(const std::vector<std::string_view>& words, size_t at, const Concept** found) {
   const ActivityLexicon& lexicon = GetActivityLexicon();
   size_t best = 0;
-  auto [begin, end] = lexicon.phrases.equal_range(std::string(words[at]));
+  auto [begin, end] = lexicon.phrases.equal_range(words[at]);
   for (auto it = begin; it != end; ++it) {
     const std::vector<std::string>& rest = it->second.first;
     if (rest.size() + 1 <= best || at + rest.size() >= words.size()) continue;
@@ -460,7 +474,7 @@ std::vector<std::string> LexiconConflicts() { return GetActivityLexicon().confli
 
 float Informativeness(std::string_view term) {
   const ActivityLexicon& lexicon = GetActivityLexicon();
-  auto it = lexicon.rank.find(std::string(term));
+  auto it = lexicon.rank.find(term);
   if (it == lexicon.rank.end()) return 1.0f;
   const double share = std::log(it->second / kCommonRank) / std::log(kRareRank / kCommonRank);
   return static_cast<float>(std::clamp(share, double{kMinInformativeness}, 1.0));

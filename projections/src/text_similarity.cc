@@ -147,8 +147,14 @@ bool AllLetters(std::string_view w) { return std::none_of(w.begin(), w.end(), Is
 
 // The folded words of `utf8`, split where letters meet digits ("4x" -> "4", "x").
 std::vector<internal::FoldedWord> SplitWords(std::string_view utf8) {
+  std::vector<internal::FoldedWord> folded = internal::FoldWords(utf8);
   std::vector<internal::FoldedWord> words;
-  for (internal::FoldedWord& word : internal::FoldWords(utf8)) {
+  words.reserve(folded.size());
+  for (internal::FoldedWord& word : folded) {
+    if (!word.text.empty() && (AllDigits(word.text) || AllLetters(word.text))) {  // one part
+      words.push_back(std::move(word));
+      continue;
+    }
     size_t start = 0;
     for (size_t k = 1; k <= word.text.size(); ++k) {
       if (k == word.text.size() || IsDigit(word.text[k]) != IsDigit(word.text[k - 1])) {
@@ -213,9 +219,11 @@ std::vector<WordTerm> WordTerms(std::string_view utf8, bool keep_numbers) {
   texts.reserve(words.size());
   for (const internal::FoldedWord& w : words) texts.push_back(w.text);
   std::vector<WordTerm> terms;
+  terms.reserve(words.size());
+  std::vector<WordTerm> found;  // the terms of one word (or phrase), reused
   for (size_t i = 0; i < words.size(); ++i) {
     const internal::FoldedWord& first = words[i];
-    std::vector<WordTerm> found;
+    found.clear();
     std::string word = first.text;
     // A phrase of the lexicon ("samen eten") is its concept, whatever its words are.
     const internal::Concept* phrase = nullptr;
@@ -314,6 +322,7 @@ TextFingerprint TextFingerprint::Build(std::string_view title, std::string_view 
   std::vector<bool> lower;
   const auto add = [&](std::vector<WordTerm> words, bool in_title, size_t cap) {
     const float weight = in_title ? kTitleWeight : 1.0f;
+    fp.terms_.reserve(std::min(cap, fp.terms_.size() + words.size()));
     for (WordTerm& w : words) {
       auto it = index.find(w.canonical);
       if (it == index.end()) {
@@ -342,6 +351,9 @@ TextFingerprint TextFingerprint::Build(std::string_view title, std::string_view 
   add(WordTerms(title, /*keep_numbers=*/true), /*in_title=*/true, kMaxTitleTerms);
   add(WordTerms(description, /*keep_numbers=*/false), /*in_title=*/false, kMaxTerms);
 
+  size_t grams = 0;  // at most: a concept's own gram, and one per byte of the text
+  for (const Term& term : fp.terms_) grams += 1 + GramText(term).size();
+  fp.grams_.reserve(grams);
   for (size_t t = 0; t < fp.terms_.size(); ++t) {
     Term& term = fp.terms_[t];
     term.hash = TermHash(term.canonical);

@@ -51,6 +51,7 @@ bool MakesWords(utf8::WordRole role) {
 
 std::vector<FoldedWord> FoldWords(std::string_view utf8) {
   std::vector<FoldedWord> words;
+  words.reserve(utf8.size() / 6 + 1);  // Dutch words with their space: six bytes or more
   FoldedWord current;
   bool letters_all_upper = true;
   bool sentence_start = true;
@@ -105,6 +106,7 @@ std::vector<FoldedWord> FoldWords(std::string_view utf8) {
 
 std::string FoldUtf8(std::string_view utf8) {
   std::string out;
+  out.reserve(utf8.size());  // folding mostly keeps or shortens a text
   for (const FoldedWord& word : FoldWords(utf8)) {
     if (!out.empty()) out.push_back(' ');
     out += word.text;

@@ -1,8 +1,10 @@
 #include "report_csv.h"
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 namespace rotonde::wire {
 
@@ -22,39 +24,50 @@ std::string EuroAmount(int64_t cents) {
   return out;
 }
 
-// A cell as written: text is defended and quoted, numbers go as they are.
+// A cell as written: text is defended and quoted, numbers go as they are. A text cell views
+// the report (or a literal), so a row is written without copying its texts first.
 struct Cell {
-  std::string text;
+  std::string_view text;
+  std::string number;
   bool is_text = true;
 };
 
-Cell Text(std::string_view text) { return Cell{std::string(text), true}; }
-Cell Number(std::string text) { return Cell{std::move(text), false}; }
+Cell Text(std::string_view text) { return Cell{text, {}, true}; }
+Cell Number(std::string text) { return Cell{{}, std::move(text), false}; }
 Cell Euros(int64_t cents) { return Number(EuroAmount(cents)); }
 
-std::string Render(const Cell& cell) {
-  std::string text = cell.text;
+void Render(std::string* out, const Cell& cell) {
+  const std::string_view text = cell.is_text ? cell.text : std::string_view(cell.number);
+  bool defend = false;
   if (cell.is_text && !text.empty()) {
     const char first = text[0];
-    if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' ||
-        first == '\r') {
-      text.insert(text.begin(), '\'');
-    }
+    defend = first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' ||
+             first == '\r';
   }
-  if (text.find_first_of(";\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
+  // The apostrophe in front needs no quotes of its own.
+  if (text.find_first_of(";\"\r\n") == std::string_view::npos) {
+    if (defend) out->push_back('\'');
+    out->append(text);
+    return;
   }
-  quoted.push_back('"');
-  return quoted;
+  out->push_back('"');
+  if (defend) out->push_back('\'');
+  for (size_t at = 0; at < text.size();) {
+    const size_t quote = text.find('"', at);
+    const size_t end = quote == std::string_view::npos ? text.size() : quote + 1;
+    out->append(text.substr(at, end - at));
+    if (quote != std::string_view::npos) out->push_back('"');
+    at = end;
+  }
+  out->push_back('"');
 }
 
-void Row(std::string* out, const std::vector<Cell>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out->push_back(';');
-    out->append(Render(cells[i]));
+void Row(std::string* out, std::initializer_list<Cell> cells) {
+  bool first = true;
+  for (const Cell& cell : cells) {
+    if (!first) out->push_back(';');
+    first = false;
+    Render(out, cell);
   }
   out->append("\r\n");
 }
@@ -64,7 +77,8 @@ void Row(std::string* out, const std::vector<Cell>& cells) {
 std::string AccountabilityCsv(const v1::AccountabilityReport& report) {
   std::string out = "\xEF\xBB\xBF";
   Row(&out, {Text("Verantwoording buurtbudget")});
-  Row(&out, {Text("Periode"), Text(report.period().empty() ? "alles" : report.period())});
+  Row(&out, {Text("Periode"),
+             Text(report.period().empty() ? std::string_view("alles") : report.period())});
   Row(&out, {Text("Toegekend (€)"), Euros(report.allocated_cents())});
   Row(&out, {Text("Goedgekeurd (€)"), Euros(report.approved_cents())});
   Row(&out, {Text("Vrijgekomen uit gesloten regels (€)"), Euros(report.released_cents())});
@@ -89,7 +103,7 @@ std::string AccountabilityCsv(const v1::AccountabilityReport& report) {
              Text("Vrijgekomen (€)")});
   for (const auto& line : report.per_initiative()) {
     Row(&out,
-        {Text(line.initiative_id().empty() ? "(overhead)" : line.initiative_id()),
+        {Text(line.initiative_id().empty() ? std::string_view("(overhead)") : line.initiative_id()),
          Euros(line.approved_cents()), Euros(line.spent_cents()), Euros(line.released_cents())});
   }
 
