@@ -727,8 +727,10 @@ TEST_F(CommandServiceTest, ACheckpointIsTakenOnceTheMinimumIntervalHasPassed) {
   constexpr auto kInterval = std::chrono::milliseconds(200);
   service.SetCheckpointMinInterval(kInterval);
   size_t folds = 0;
+  uint64_t folded_at = 0;  // the head when the checkpoint was folded
   service.SetCheckpointSpawn([&](std::function<void()> fold) {
     ++folds;
+    folded_at = store_->Head("kolenkit").position;
     fold();
   });
   const auto loaded = std::chrono::steady_clock::now();
@@ -750,7 +752,10 @@ TEST_F(CommandServiceTest, ACheckpointIsTakenOnceTheMinimumIntervalHasPassed) {
   EXPECT_EQ(folds, 1u);
   auto saved = checkpoints.value()->Load("kolenkit");
   ASSERT_TRUE(saved.has_value());
-  EXPECT_EQ(saved->position(), store_->Head("kolenkit").position);
+  // At the last command, or earlier when this machine took the whole interval for the first
+  // 30 events (then the last one came too few events after it for another).
+  EXPECT_EQ(saved->position(), folded_at);
+  EXPECT_GE(saved->position(), loaded_at + 25);
 }
 
 // A checkpoint ahead of the log (the log restored from an older backup) is never folded
