@@ -138,13 +138,15 @@ void FeedHub::Run(std::unique_ptr<eventstore::LiveFeed> feed) {
       ended_at = clock_->ended_at;
     }
     Clock::time_point at = last_flush + longest;
+    std::chrono::duration<double> took = Clock::now() - last_flush;  // so far, if not over
     if (ended) {
-      const auto took = std::max(Clock::duration::zero(), ended_at - last_flush);
-      at = std::min(at, std::max(last_flush + shortest, ended_at + took));
-      std::lock_guard lock(mu_);
-      stats_.fan_out_seconds = std::chrono::duration<double>(took).count();
-      stats_.interval_seconds = std::chrono::duration<double>(at - last_flush).count();
+      took = std::max(Clock::duration::zero(), ended_at - last_flush);
+      at = std::min(at, std::max(last_flush + shortest,
+                                 ended_at + std::chrono::duration_cast<Clock::duration>(took)));
     }
+    std::lock_guard lock(mu_);
+    stats_.fan_out_seconds = took.count();
+    stats_.interval_seconds = std::chrono::duration<double>(at - last_flush).count();
     return std::make_pair(at, ended);
   };
   while (running_) {

@@ -108,7 +108,7 @@ class FeedHub {
   // For the operator (/metrics).
   struct Stats {
     double interval_seconds = 0;  // the pause before the next flush, as last set
-    double fan_out_seconds = 0;   // how long the last finished fan-out took
+    double fan_out_seconds = 0;   // how long the last fan-out took (so far, if not over)
     uint64_t ring_bytes = 0;      // every platform's ring
     uint64_t flushes = 0;
   };

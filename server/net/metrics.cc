@@ -146,7 +146,8 @@ std::string Metrics::Render(const app::Counters& app, const eventstore::Stats& s
        "cost, from --push-interval-ms to --max-push-interval-ms.",
        feed.interval_seconds);
   Line(&out, "rotonde_push_fan_out_seconds", "gauge",
-       "How long the last flush took to reach every subscriber's connection.",
+       "How long the last flush took to reach every subscriber's connection (so far, while it "
+       "has not yet).",
        feed.fan_out_seconds);
   Line(&out, "rotonde_push_flushes_total", "counter", "Flushes of events to subscribers.",
        feed.flushes);
