@@ -11,6 +11,7 @@
 #include <ctime>
 #include <mutex>
 
+#include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/listener.h>
 
@@ -93,6 +94,20 @@ std::shared_ptr<rocksdb::EventListener> NewManualRecoveryListener() {
 
 std::shared_ptr<rocksdb::Logger> NewInfoLog(const std::string& dir) {
   return std::make_shared<InfoLog>(dir + "/LOG");
+}
+
+Status ForgetDeleted(rocksdb::DB& db) {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (rocksdb::Status s = db.Flush(flush); !s.ok()) {
+    return Status::IOError("cannot flush " + db.GetName() + ": " + s.ToString());
+  }
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  if (rocksdb::Status s = db.CompactRange(compact, nullptr, nullptr); !s.ok()) {
+    return Status::IOError("cannot compact " + db.GetName() + ": " + s.ToString());
+  }
+  return Status::Ok();
 }
 
 }  // namespace rotonde::eventstore

@@ -18,6 +18,8 @@ void Evolve(PlatformTables& t, const v1::EventRecord& record, const v1::DomainEv
       return platform::Left(t, event.member_left());
     case E::kRoleGranted:
       return platform::Granted(t, event.role_granted());
+    case E::kPersonErased:
+      return platform::Erased(t, event.person_erased());
     case E::kInitiativeProposed:
       return initiatives::Proposed(t, record, event.initiative_proposed());
     case E::kInitiativeUpdated:

@@ -1,5 +1,7 @@
-// The platform and its members: founded, invited, joined, left, a role granted.
+// The platform and its members: founded, invited, joined, left, a role granted, a person
+// erased.
 #include "evolvers.h"
+#include "rotonde/projections/personal_data.h"
 
 namespace rotonde::projections::platform {
 
@@ -25,6 +27,24 @@ void Left(PlatformTables& t, const v1::MemberLeft& e) {
 
 void Granted(PlatformTables& t, const v1::RoleGranted& e) {
   if (MemberState* member = t.members.Find(e.member_id())) member->role = e.role();
+}
+
+// What the state holds of the person reads as erased from now on, as a fold of the log
+// opened without their key would show it (personal_data.h): the live model need not be
+// rebuilt. An erased member is no longer a member; what they did stays theirs.
+void Erased(PlatformTables& t, const v1::PersonErased& e) {
+  if (MemberState* member = t.members.Find(e.person_id())) {
+    member->name = std::string(kErasedName);
+    member->active = false;
+    member->erased = true;
+  }
+  for (const auto& [id, proposal] : t.proposals.map()) {
+    if (proposal.submitter_id != e.person_id()) continue;
+    ProposalState& erased = *t.proposals.Find(id);
+    erased.submitter_name = std::string(kErasedName);
+    erased.submitter_contact.clear();
+    erased.submitter_erased = true;
+  }
 }
 
 }  // namespace rotonde::projections::platform

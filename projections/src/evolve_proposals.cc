@@ -12,6 +12,7 @@ void Submitted(PlatformTables& t, const v1::EventRecord& record, const v1::Propo
   proposal.submitter_name = e.submitter_name();
   proposal.submitter_contact = e.submitter_contact();
   proposal.submitted_by = e.submitted_by();
+  proposal.submitter_id = e.submitter_id();
   proposal.submitted_at = record.recorded_at().seconds();
   t.proposals[proposal.id] = std::move(proposal);
 }

@@ -19,6 +19,7 @@ void Invited(PlatformTables& t, const v1::MemberInvited& e);
 void Joined(PlatformTables& t, const v1::MemberJoined& e);
 void Left(PlatformTables& t, const v1::MemberLeft& e);
 void Granted(PlatformTables& t, const v1::RoleGranted& e);
+void Erased(PlatformTables& t, const v1::PersonErased& e);
 }  // namespace platform
 
 namespace initiatives {

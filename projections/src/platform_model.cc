@@ -65,7 +65,7 @@ void PlatformModel::Apply(const v1::EventRecord& record) {
   thread_local ParseArena parse_arena;
   ResetOnReturn reset{parse_arena.arena};
   DomainEvent& event = *google::protobuf::Arena::CreateMessage<DomainEvent>(&parse_arena.arena);
-  if (!event.ParseFromString(record.payload())) return;
+  if (!opener_->Open(record, &event)) return;
   // Which initiatives this event concerns besides its own stream, read before the state
   // changes (a clash's sides, a task's initiative).
   // At most two; views into the event or into clashes, which this event does not change.

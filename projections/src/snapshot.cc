@@ -65,6 +65,7 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_name(m.name);
     x->set_role(m.role);
     x->set_active(m.active);
+    x->set_erased(m.erased);
   }
   for (const auto& [id, i] : s.invites.map()) {
     auto* x = out.add_invites();
@@ -97,6 +98,8 @@ void ModelSnapshots::Fill(const PlatformModel& model, v1::PlatformSnapshot& out)
     x->set_submitter_name(p.submitter_name);
     x->set_submitter_contact(p.submitter_contact);
     x->set_submitted_by(p.submitted_by);
+    x->set_submitter_id(p.submitter_id);
+    x->set_submitter_erased(p.submitter_erased);
     x->set_status(static_cast<int32_t>(p.status));
     for (const auto& n : p.notes) x->add_notes(n);
     x->set_initiative_id(p.initiative_id);
@@ -214,7 +217,7 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
   s.name = in.name();
   s.neighbourhood = in.neighbourhood();
   for (const auto& x : in.members())
-    s.members[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active()};
+    s.members[x.id()] = MemberState{x.id(), x.name(), x.role(), x.active(), x.erased()};
   for (const auto& x : in.invites()) {
     s.invites[x.id()] = InviteState{x.id(), x.role(), x.invited_by(), x.used()};
   }
@@ -246,6 +249,8 @@ std::optional<PlatformModel> ModelSnapshots::Restore(const v1::PlatformSnapshot&
     p.submitter_name = x.submitter_name();
     p.submitter_contact = x.submitter_contact();
     p.submitted_by = x.submitted_by();
+    p.submitter_id = x.submitter_id();
+    p.submitter_erased = x.submitter_erased();
     p.status = static_cast<ProposalStatus>(x.status());
     p.notes = Strings(x.notes());
     p.initiative_id = x.initiative_id();

@@ -528,6 +528,7 @@ v1::MembersView BuildMembers(const PlatformModel& model) {
     x->set_name(m.name);
     x->set_role(m.role);
     x->set_active(m.active);
+    x->set_erased(m.erased);
     for (const auto& [iid, i] : state.initiatives())
       x->set_organizing(x->organizing() + (i.active() && i.IsOrganizer(id)));
     for (const auto& [tid, t] : state.tasks())
@@ -558,6 +559,7 @@ v1::ProposalsView BuildProposals(const PlatformModel& model) {
     x->set_submitter_name(p->submitter_name);
     x->set_submitter_contact(p->submitter_contact);
     x->set_submitted_by(p->submitted_by);
+    x->set_submitter_id(p->submitter_id);
     x->set_status(ProposalStatusName(p->status));
     for (const auto& n : p->notes) x->add_notes(n);
     x->set_initiative_id(p->initiative_id);

@@ -20,6 +20,7 @@ Application::Application(eventstore::EventLog& store, CommandService& command_se
       audit_(store, command_service, notes),
       inbox_(access_, notifications, notes ? notes->key().DeriveSecret("mail-unsubscribe") : "",
              sends_mail),
-      reads_(store, command_service, auth, audit_, inbox_, limits_) {}
+      reads_(store, command_service, auth, audit_, inbox_, limits_),
+      erasure_(store, command_service, auth, notifications) {}
 
 }  // namespace rotonde::app

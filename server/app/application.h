@@ -10,6 +10,7 @@
 //   reads()     views (now or as of a position), the event feed, the report, the calendar
 //   audit()     verifying the log, signed checkpoints, folding a platform as of a position
 //   inbox()     what a member read of their notifications, their mail settings, unsubscribing
+//   erasure()   erasing a person, and the inzage: what is kept about them
 //
 // Every use case may block: the server calls them on its worker pool.
 #pragma once
@@ -27,6 +28,7 @@
 #include "command_runner.h"
 #include "command_service.h"
 #include "counters.h"
+#include "erasure.h"
 #include "inbox.h"
 #include "invites.h"
 #include "public_proposals.h"
@@ -55,6 +57,7 @@ class Application {
   Reads& reads() { return reads_; }
   Audit& audit() { return audit_; }
   Inbox& inbox() { return inbox_; }
+  Erasure& erasure() { return erasure_; }
   Access& access() { return access_; }
   // Where a platform's batches and checkpoints run (CommandService::SetSpawn and
   // SetCheckpointSpawn).
@@ -87,6 +90,7 @@ class Application {
   Audit audit_;
   Inbox inbox_;
   Reads reads_;
+  Erasure erasure_;
 };
 
 }  // namespace rotonde::app

@@ -59,6 +59,8 @@ Status CheckpointStore::SaveTaken(const std::string& platform,
   return Status::Ok();
 }
 
+Status CheckpointStore::ForgetDeleted() { return eventstore::ForgetDeleted(*db_); }
+
 Status CheckpointStore::Sync() {
   rocksdb::Status s = db_->SyncWAL();
   if (!s.ok()) return Status::IOError("cannot sync the checkpoints: " + s.ToString());

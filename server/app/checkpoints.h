@@ -50,6 +50,9 @@ class CheckpointStore {
   Status SaveTaken(const std::string& platform, const v1::PlatformSnapshot& snapshot);
   // Fsyncs the saves so far (at shutdown).
   Status Sync();
+  // Rewrites the database's files so that no replaced checkpoint stays in them (erasure:
+  // eventstore::ForgetDeleted).
+  Status ForgetDeleted();
 
  private:
   explicit CheckpointStore(std::unique_ptr<rocksdb::DB> db);

@@ -15,6 +15,10 @@ Status CommandRunner::MayRun(const Caller& caller, const std::string& platform,
   if (command.has_found_platform() || command.has_join_platform()) {
     return Status(codes::kForbidden, "platforms are founded and joined through invite links");
   }
+  if (command.has_erase_person()) {
+    // It is more than an event: the key and the account go too (erasure.h).
+    return Status(codes::kForbidden, "a person is erased through POST .../people/{id}/erase");
+  }
   return Status::Ok();
 }
 

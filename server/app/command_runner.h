@@ -32,7 +32,7 @@ class CommandRunner {
 
   using Done = std::function<void(Result<CommandResult>)>;
   // A member's command: read_only for a feed key or an auditor, platform_not_found for a
-  // stranger, forbidden for founding or joining (those go through invite links); then the
+  // stranger, forbidden for founding, joining (those go through invite links) and erasing (Erasure); then the
   // domain's refusals (docs/domain.md) or unavailable. Answered through `done` once the
   // command is durable or refused (see CommandService::Submit: the calling thread may first
   // decide a batch of the platform's commands, or return at once with the command queued),

@@ -30,7 +30,10 @@ std::string CommandService::EventId(const std::string& platform, const std::stri
 CommandService::Platform& CommandService::PlatformFor(const std::string& platform) {
   std::lock_guard lock(platforms_mu_);
   auto& entry = platforms_[platform];
-  if (!entry) entry = std::make_unique<Platform>();
+  if (!entry) {
+    entry = std::make_unique<Platform>();
+    entry->model.SetOpener(&opener());
+  }
   return *entry;
 }
 
@@ -40,7 +43,7 @@ void CommandService::Fold(Platform& p, const eventstore::EventRecord& record) {
   using namespace std::string_view_literals;
   const std::string_view type = record.type();
   if (type == "PlatformFounded"sv || type == "MemberJoined"sv || type == "MemberLeft"sv ||
-      type == "RoleGranted"sv) {
+      type == "RoleGranted"sv || type == "PersonErased"sv) {
     p.roles_stale = true;
   }
 }
@@ -128,6 +131,7 @@ std::optional<projections::PlatformModel> CommandService::UsableCheckpoint(
   auto restored = checkpoints_->Load(platform);
   // A checkpoint ahead of the log (a restored older log) is no use: rebuild.
   if (restored && restored->position() > store_.Head(platform).position) return std::nullopt;
+  if (restored) restored->SetOpener(&opener());
   return restored;
 }
 
@@ -137,7 +141,7 @@ void CommandService::CheckpointFromLog(const std::string& platform, Platform& p)
     ~ClearOnReturn() { running = false; }
   } clear{p.checkpointing};
   projections::PlatformModel model =
-      UsableCheckpoint(platform).value_or(projections::PlatformModel());
+      UsableCheckpoint(platform).value_or(projections::PlatformModel(&opener()));
   std::vector<eventstore::EventRecord> page;
   for (;;) {
     // A failed read or save costs only a longer fold at the next start; the commands stand.
@@ -146,6 +150,21 @@ void CommandService::CheckpointFromLog(const std::string& platform, Platform& p)
     if (page.size() < kCatchUpPage) break;
   }
   static_cast<void>(checkpoints_->Save(platform, model));
+}
+
+Status CommandService::RewriteCheckpoint(const std::string& platform) {
+  if (checkpoints_ == nullptr) return Status::Ok();
+  Platform& p = PlatformFor(platform);
+  // A checkpoint folded from the log before the erasure may still be on its way: it would
+  // land after this one. Wait for it (a fold takes seconds at most).
+  while (p.checkpointing.load()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::lock_guard lock(p.mu);
+    if (Status s = Refresh(platform, p); !s.ok()) return s;
+    if (Status s = checkpoints_->Save(platform, p.model); !s.ok()) return s;
+    p.checkpointed_at = p.model.position();
+  }
+  return checkpoints_->ForgetDeleted();
 }
 
 Result<CommandService::LoadReport> CommandService::LoadAll() {
@@ -337,7 +356,7 @@ bool CommandService::FinishBatch(const std::string& platform, Platform& p,
   if (lost) {
     // The model folded events the log does not have: drop it, so the next use rebuilds it
     // from the checkpoint and the log.
-    p.model = projections::PlatformModel();
+    p.model = projections::PlatformModel(&opener());
     p.loaded = false;
     p.checkpointed_at = 0;
     p.roles_stale = true;
@@ -434,7 +453,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     std::vector<eventstore::StreamAppend> parts;
     std::map<std::string, size_t> part_of;
     size_t index = 0;
-    for (const commands::PlannedEvent& planned : decision.value()) {
+    for (commands::PlannedEvent& planned : decision.value()) {
       auto [it, inserted] = part_of.try_emplace(planned.stream, parts.size());
       if (inserted) {
         eventstore::StreamAppend part;
@@ -444,8 +463,16 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
                                 : eventstore::ExpectedVersion::NoStream();
         parts.push_back(std::move(part));
       }
+      std::string id = EventId(platform, command.command_id(), index++);
+      if (sealed_ != nullptr) {
+        if (Status s = sealed_->Seal(platform, planned.stream, id, &planned.event); !s.ok()) {
+          // A person erased meanwhile has no key; a key store that cannot write is down.
+          outcome.status = s.code() == "erased" ? s : Unavailable(s);
+          return outcome;
+        }
+      }
       parts[it->second].events.push_back(eventstore::NewEvent{
-          EventId(platform, command.command_id(), index++), commands::EventTypeName(planned.event),
+          std::move(id), commands::EventTypeName(planned.event),
           planned.event.SerializeAsString(),
           planned.actor.empty() ? queued.actor_id : planned.actor, command.command_id()});
     }

@@ -38,6 +38,7 @@
 #include "rotonde/base/fair_mutex.h"
 #include "rotonde/eventstore/event_log.h"
 #include "rotonde/projections/platform_model.h"
+#include "sealed_events.h"
 
 namespace rotonde::app {
 
@@ -64,6 +65,18 @@ class CommandService {
   // `checkpoints` may be null: then every platform is folded from the log on first use.
   explicit CommandService(eventstore::EventLog& store, CheckpointStore* checkpoints = nullptr)
       : store_(store), checkpoints_(checkpoints) {}
+
+  // Seals the personal fields of every event before it is appended (sealed_events.h), and
+  // opens them with the same keys in every model. Without it (tools and tests that hold no
+  // keys) events are appended as decided, and sealed fields read as erased. Call before
+  // the first command; `sealed` must outlive the service.
+  void SetPrivacy(const privacy::SealedEvents* sealed) { sealed_ = sealed; }
+  const privacy::SealedEvents* privacy() const { return sealed_; }
+  // What the models parse events with: the sealer's keys, or none.
+  const projections::EventOpener& opener() const {
+    return sealed_ != nullptr ? static_cast<const projections::EventOpener&>(*sealed_)
+                              : projections::KeylessOpener();
+  }
 
   // Handles `command` and returns its outcome; blocks until it is durable (or refused). For
   // tools and tests: a server uses Submit, so none of its threads waits for the disk.
@@ -133,6 +146,10 @@ class CommandService {
   void SetCheckpointMinInterval(std::chrono::steady_clock::duration interval) {
     checkpoint_min_interval_ = interval;
   }
+  // Replaces the platform's checkpoint with its current model, after any checkpoint being
+  // folded meanwhile is saved, and compacts the checkpoints so no older one stays on disk:
+  // for an erasure, whose person the older ones still name. Ok without a checkpoint store.
+  Status RewriteCheckpoint(const std::string& platform);
   // Checkpoints every loaded platform whose model moved since its last checkpoint, and
   // fsyncs every checkpoint saved so far (at shutdown).
   Status SaveCheckpoints();
@@ -251,6 +268,7 @@ class CommandService {
 
   eventstore::EventLog& store_;
   CheckpointStore* checkpoints_;
+  const privacy::SealedEvents* sealed_ = nullptr;
   Spawn spawn_;
   Spawn checkpoint_spawn_;
   Spawn finish_spawn_;

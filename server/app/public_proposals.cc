@@ -207,6 +207,8 @@ Result<ProposalStatusPage> PublicProposals::StatusPage(const std::string& platfo
     page.title = p->title;
     page.description = p->description;
     page.submitter_name = p->submitter_name;
+    page.submitter_id = p->submitter_id;
+    page.by_member = !p->submitted_by.empty();
     page.status = projections::ProposalStatusName(p->status);
     page.submitted_at = p->submitted_at;
     page.discussions = static_cast<int32_t>(p->notes.size());

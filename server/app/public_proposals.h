@@ -61,6 +61,10 @@ struct ProposalStatusPage {
   std::string title;
   std::string description;
   std::string submitter_name;
+  // Whom the sender's data is about ("resident-<id>"), and whether a member sent it (then
+  // the member's own account erases and shows it, not the link).
+  std::string submitter_id;
+  bool by_member = false;
   std::string status;  // open | discussed | adopted | declined
   int64_t submitted_at = 0;
   int32_t discussions = 0;

@@ -400,6 +400,41 @@ void AuthStore::RevokeAllTokens(std::string_view account_id) {
   sessions_ -= sessions;
 }
 
+Status AuthStore::DeleteAccount(std::string_view account_id) {
+  Error error;
+  std::optional<v1::AuthAccount> stored =
+      Load<v1::AuthAccount>(*db_, Key(kAccountPrefix, account_id), &error);
+  if (!stored) {
+    if (!error.code.empty()) return Status(std::move(error));
+    return Refusal(codes::kAccountNotFound, "no account " + std::string(account_id));
+  }
+  RevokeAllTokens(account_id);
+  rocksdb::WriteBatch batch;
+  batch.Delete(Key(kAccountPrefix, account_id));
+  batch.Delete(Key(kLoginPrefix, stored->login()));
+  if (rocksdb::Status s = db_->Write(Synced(), &batch); !s.ok()) return Unavailable(s);
+  return Status::Ok();
+}
+
+Status AuthStore::DeleteInvites(std::string_view platform,
+                                const std::set<std::string>& invite_ids) {
+  std::lock_guard lock(invites_mu_);
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(kInvitePrefix); it->Valid() && it->key().starts_with(kInvitePrefix); it->Next()) {
+    v1::AuthInvite invite;
+    if (invite.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) &&
+        invite.platform() == platform && invite_ids.contains(invite.invite_id())) {
+      batch.Delete(it->key());
+    }
+  }
+  if (!it->status().ok()) return Unavailable(it->status());
+  if (rocksdb::Status s = db_->Write(Synced(), &batch); !s.ok()) return Unavailable(s);
+  return Status::Ok();
+}
+
+Status AuthStore::ForgetDeleted() { return eventstore::ForgetDeleted(*db_); }
+
 size_t AuthStore::PurgeExpired(int64_t now) {
   std::lock_guard lock(tokens_mu_);
   size_t purged = 0;

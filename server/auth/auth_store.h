@@ -158,6 +158,15 @@ class AuthStore {
   // Sign out everywhere: every token of the account (sessions and feed keys) stops
   // resolving; as RevokeToken if the disk fails.
   void RevokeAllTokens(std::string_view account_id);
+  // Erasure (docs/privacy.md). DeleteAccount deletes the account, its login and every token
+  // of it (sessions and feed keys), synced; account_not_found if there is none.
+  // DeleteInvites deletes the invite links of `platform` whose domain invite id is one of
+  // `invite_ids`. ForgetDeleted then rewrites the database's files so that what was deleted
+  // is in none of them (eventstore::ForgetDeleted). unavailable if the disk fails.
+  Status DeleteAccount(std::string_view account_id);
+  Status DeleteInvites(std::string_view platform, const std::set<std::string>& invite_ids);
+  Status ForgetDeleted();
+
   // Deletes tokens with expires_at <= now; returns how many. ResolveToken refuses them
   // anyway: this keeps the database and CountSessions() small. Call it now and then (e.g.
   // hourly).

@@ -7,6 +7,7 @@
 //   DIR/notes          every checkpoint the server signed              RocksDB, backed up
 //   DIR/checkpoints    the read models' checkpoints (a cache)          RocksDB, backed up
 //   DIR/notifications  read marks, mail settings, the mail outbox      RocksDB, backed up
+//   DIR/keys           the per-person keys of personal data            RocksDB, backed up
 //   DIR/signing-key    the server's Ed25519 key (or --signing-key)     copied
 //   DIR/migrated-from  the old head, after `rotonde migrate`           copied
 //   DIR/operator-token, DIR/serve-url: the running server's way in    left out
@@ -26,7 +27,9 @@
 // A note signed or a checkpoint saved during the backup is then missing from it, never one of
 // a head the backed-up log lacks (a note there would stop the restored server from signing;
 // a checkpoint there would be a model ahead of its log). An account is made before its
-// joining event, so every account the backed-up log names is in the backed-up accounts.
+// joining event, so every account the backed-up log names is in the backed-up accounts; a
+// person's key is made before the first event sealed under it, so the same holds for keys
+// (and a key destroyed during the backup is missing from it, as an erasure asks).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -52,6 +55,7 @@
 #include "checkpoints.h"
 #include "cli.h"
 #include "notification_store.h"
+#include "person_keys.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/backup.h"
 #include "rotonde/eventstore/event_store.h"
@@ -92,6 +96,7 @@ constexpr const char* kAuth = "auth";
 constexpr const char* kNotes = "notes";
 constexpr const char* kCheckpoints = "checkpoints";
 constexpr const char* kNotifications = "notifications";
+constexpr const char* kKeys = "keys";
 
 // A one-line error with a stable code: "<code>: <message>".
 Status Fail(std::string_view code, const std::string& message) {
@@ -281,6 +286,7 @@ Result<std::string> TakeBackup(const DataDirectory& data, const std::string& bac
   if (Status s = back_up(kAuth, data.auth); !s.ok()) return s;
   // After the log: the mail cursors are then never ahead of the backed-up log.
   if (Status s = back_up(kNotifications, data.notifications); !s.ok()) return s;
+  if (Status s = back_up(kKeys, data.keys); !s.ok()) return s;
   manifest["databases"] = std::move(databases);
 
   json::array files;
@@ -362,6 +368,13 @@ int RunBackup(int argc, char** argv) {
       if (!opened.ok()) return opened.status();
       notifications = std::move(opened.value());
       data.notifications = &notifications->database();
+    }
+    std::unique_ptr<privacy::PersonKeys> keys;
+    if (fs::exists(dir + "/" + kKeys, ec)) {
+      auto opened = privacy::PersonKeys::Open(dir + "/" + kKeys);
+      if (!opened.ok()) return opened.status();
+      keys = std::move(opened.value());
+      data.keys = &keys->database();
     }
     std::unique_ptr<app::SignedCheckpoints> notes;
     if (fs::exists(dir + "/" + kNotesDir, ec)) {
@@ -455,7 +468,7 @@ int RunRestore(int argc, char** argv) {
   };
   // The log first, into the empty NEW; then each other database into a folder of its own.
   const json::object& databases = manifest.at("databases").as_object();
-  for (const char* name : {kLog, kAuth, kNotes, kCheckpoints, kNotifications}) {
+  for (const char* name : {kLog, kAuth, kNotes, kCheckpoints, kNotifications, kKeys}) {
     const json::value* id = databases.if_contains(name);
     if (id == nullptr) {
       if (std::string_view(name) == kLog)

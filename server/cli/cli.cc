@@ -67,6 +67,16 @@ Result<std::unique_ptr<eventstore::EventStore>> OpenStore(const std::string& dir
   return eventstore::EventStore::Open(dir, options);
 }
 
+KeysForReading OpenKeysForReading(const std::string& dir) {
+  KeysForReading out;
+  auto keys = privacy::PersonKeys::Open(dir + "/keys", /*read_only=*/true);
+  if (keys.ok()) {
+    out.keys = std::move(keys.value());
+    out.sealed = std::make_unique<privacy::SealedEvents>(*out.keys);
+  }
+  return out;
+}
+
 int ReportOpenFailure(const std::string& dir, const Status& status) {
   PrintError("cannot open store at " + dir + ": " + status.ToString());
   return status.code() == codes::kCorruption ? kExitDamage : kExitUsage;

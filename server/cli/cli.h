@@ -12,6 +12,8 @@
 
 #include "rotonde/base/status.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/projections/personal_data.h"
+#include "sealed_events.h"
 #include "rotonde/v1/domain.pb.h"
 
 namespace rocksdb {
@@ -59,6 +61,7 @@ struct DataDirectory {
   rocksdb::DB* notes = nullptr;          // DIR/notes; null: none
   rocksdb::DB* checkpoints = nullptr;    // DIR/checkpoints; null: none
   rocksdb::DB* notifications = nullptr;  // DIR/notifications; null: none
+  rocksdb::DB* keys = nullptr;           // DIR/keys; null: none
   std::string signing_key;               // the key file; "" or missing: none
 };
 
@@ -90,5 +93,18 @@ Result<std::unique_ptr<eventstore::EventStore>> OpenStore(const std::string& dir
 // Prints "rotonde: cannot open store at DIR: <why>" and returns the exit code for it:
 // kExitDamage if the store is damaged, kExitUsage otherwise.
 int ReportOpenFailure(const std::string& dir, const Status& status);
+
+// The keys of a tool that reads DIR's log (export, view): DIR/keys opened read-only when
+// there is one, so personal fields read as the server shows them; else none, and they read
+// as erased.
+struct KeysForReading {
+  std::unique_ptr<privacy::PersonKeys> keys;
+  std::unique_ptr<privacy::SealedEvents> sealed;
+  const projections::EventOpener& opener() const {
+    return sealed ? static_cast<const projections::EventOpener&>(*sealed)
+                  : projections::KeylessOpener();
+  }
+};
+KeysForReading OpenKeysForReading(const std::string& dir);
 
 }  // namespace rotonde::cli

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli.h"
+#include "command_service.h"
 #include "demo_data.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/dates.h"
@@ -91,8 +92,13 @@ int RunDemo(int argc, char** argv) {
     PrintError("demo: the store at " + dir + " is not empty; use a new directory");
     return kExitUsage;
   }
+  auto keys = privacy::PersonKeys::Open(dir + "/keys");
+  if (!keys.ok()) return ReportOpenFailure(dir + "/keys", keys.status());
+  const privacy::SealedEvents sealed(**keys);
+  app::CommandService service(**store);
+  service.SetPrivacy(&sealed);
   demo::DemoSummary summary;
-  const Status written = demo::WriteDemo(**store, &summary, told);
+  const Status written = demo::WriteDemo(service, &summary, told);
   if (!written.ok()) {
     PrintError("demo: " + written.message());
     // A refused command means the demo and the rules disagree: the data failed a check.

@@ -46,7 +46,7 @@ bool WriteLine(std::string* line) {
 
 // Writes `platform`'s events after `after`; an exit code on failure.
 std::optional<int> ExportPlatform(eventstore::EventLog& store, const std::string& platform,
-                                  uint64_t after) {
+                                  uint64_t after, const projections::EventOpener& opener) {
   std::vector<eventstore::EventRecord> page;
   std::string line;
   for (;;) {
@@ -57,7 +57,7 @@ std::optional<int> ExportPlatform(eventstore::EventLog& store, const std::string
     }
     if (page.empty()) return std::nullopt;
     for (const eventstore::EventRecord& record : page) {
-      line = wire::EventJson(record, eventstore::EventBody(record));
+      line = wire::EventJson(record, opener, eventstore::EventBody(record));
       if (!WriteLine(&line)) {
         PrintError(std::string("export: writing to stdout: ") + std::strerror(errno));
         return kExitUsage;
@@ -96,6 +96,7 @@ int RunExport(int argc, char** argv) {
   options.create_if_missing = false;
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
+  const KeysForReading keys = OpenKeysForReading(dir);
   std::vector<std::string> platforms = (*store)->Platforms();
   if (!platform.empty()) {
     const uint64_t head = (*store)->Head(platform).position;
@@ -114,7 +115,7 @@ int RunExport(int argc, char** argv) {
   // One large stdout buffer instead of a write per line; set before the first output.
   std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
   for (const std::string& name : platforms) {
-    if (auto exit_code = ExportPlatform(**store, name, *from)) return *exit_code;
+    if (auto exit_code = ExportPlatform(**store, name, *from, keys.opener())) return *exit_code;
   }
   if (std::fflush(stdout) != 0) {
     PrintError(std::string("export: writing to stdout: ") + std::strerror(errno));

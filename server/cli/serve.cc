@@ -36,9 +36,11 @@
 #include "mailer.h"
 #include "metrics.h"
 #include "notification_store.h"
+#include "person_keys.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/dates.h"
+#include "sealed_events.h"
 #include "secrets.h"
 #include "server.h"
 #include "signed_checkpoints.h"
@@ -334,6 +336,12 @@ int RunServe(int argc, char** argv) {
                "/notifications: " + notifications.status().ToString());
     return kExitUsage;
   }
+  auto keys = privacy::PersonKeys::Open(dir + "/keys");
+  if (!keys.ok()) {
+    PrintError("serve: cannot open " + dir + "/keys: " + keys.status().ToString());
+    return kExitUsage;
+  }
+  const privacy::SealedEvents sealed(**keys);
   const bool named = !server_name.empty();
   if (!named) server_name = HostName();
   auto key = app::SigningKey::LoadOrCreate(
@@ -354,6 +362,7 @@ int RunServe(int argc, char** argv) {
   }
   spdlog::info("checkpoints are signed by {}", (*notes)->key().VerifierKey());
   app::CommandService service(**store, checkpoints->get());
+  service.SetPrivacy(&sealed);
 
   if (with_demo && (*store)->Platforms().empty()) {
     demo::DemoSummary summary;
@@ -379,8 +388,14 @@ int RunServe(int argc, char** argv) {
   const bool sends_mail = !smtp.url.empty();
   app::Application application(**store, service, **auth, notes->get(), limits, notifications->get(),
                                sends_mail);
-  net::FeedHub hub(**store, net::FeedHub::Options{std::chrono::milliseconds(push_interval_ms),
-                                                  std::chrono::milliseconds(max_push_interval_ms)});
+  if (Status s = application.erasure().Recover(); !s.ok()) {
+    PrintError("serve: cannot finish the erasures begun before: " + s.ToString());
+    return kExitDamage;
+  }
+  net::FeedHub::Options hub_options{std::chrono::milliseconds(push_interval_ms),
+                                    std::chrono::milliseconds(max_push_interval_ms)};
+  hub_options.opener = &sealed;
+  net::FeedHub hub(**store, hub_options);
   hub.Start();
 
   net::ServerConfig config;
@@ -404,6 +419,7 @@ int RunServe(int argc, char** argv) {
   data.notes = &(*notes)->database();
   data.checkpoints = &(*checkpoints)->database();
   data.notifications = &(*notifications)->database();
+  data.keys = &(*keys)->database();
   data.signing_key = signing_key.empty() ? dir + "/" + kSigningKeyFile : signing_key;
   config.backup = [data](const std::string& to) { return TakeBackup(data, to); };
   net::Server server(config, application, hub, metrics);

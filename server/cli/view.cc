@@ -49,7 +49,8 @@ int RunView(int argc, char** argv) {
   auto store = OpenStore(dir, options);
   if (!store.ok()) return ReportOpenFailure(dir, store.status());
 
-  projections::PlatformModel model;
+  const KeysForReading keys = OpenKeysForReading(dir);
+  projections::PlatformModel model(&keys.opener());
   std::vector<eventstore::EventRecord> page;
   for (uint64_t after = 0;;) {
     if (Status s = (*store)->Read(platform, after, 4096, &page); !s.ok()) {

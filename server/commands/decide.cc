@@ -33,6 +33,7 @@ std::string StreamOf(const CommandContext& context, const v1::DomainEvent& event
     case E::kMemberJoined:
     case E::kMemberLeft:
     case E::kRoleGranted:
+    case E::kPersonErased:
       return projections::PlatformStream(p);
     case E::kInitiativeProposed:
       return initiative(event.initiative_proposed().initiative_id());
@@ -132,6 +133,8 @@ Decision Decide(const v1::Command& command, const CommandContext& context,
       return platform::Leave(c, context, s);
     case C::kGrantRole:
       return platform::Grant(c, context, s);
+    case C::kErasePerson:
+      return platform::Erase(c, context, s);
     case C::kProposeInitiative:
       return initiatives::Propose(c, context, s);
     case C::kUpdateInitiative:

@@ -1,9 +1,12 @@
-// The platform and its members: founding, invites, joining, leaving, roles.
+// The platform and its members: founding, invites, joining, leaving, erasure, roles.
+#include <algorithm>
+
 #include "decide_support.h"
 #include "deciders.h"
 
 namespace rotonde::commands::platform {
 
+using projections::MemberState;
 using projections::PlatformState;
 
 bool ValidRole(v1::Role role) {
@@ -120,6 +123,55 @@ Decision Leave(const v1::Command& command, const CommandContext& context,
     released.set_member_id(member);
     released.set_reason("left the platform");
   }
+  return std::move(out).Done();
+}
+
+Decision Erase(const v1::Command& command, const CommandContext& context,
+               const PlatformState& state) {
+  const auto& c = command.erase_person();
+  if (auto r = RequireFounded(state)) return *r;
+  const std::string person = c.person_id().empty() ? context.actor_id : c.person_id();
+  const bool resident = std::any_of(state.proposals().begin(), state.proposals().end(),
+                                    [&](const auto& entry) {
+                                      return entry.second.submitter_id == person &&
+                                             entry.second.submitted_by.empty();
+                                    });
+  if (person == context.actor_id && resident) {
+    // A resident erasing themself, through their proposal's status link.
+  } else if (person == context.actor_id) {
+    if (auto r = RequireRole(
+            state, context,
+            {v1::ROLE_MEMBER, v1::ROLE_COORDINATOR, v1::ROLE_AUDITOR, v1::ROLE_ADMIN}, "erase")) {
+      return *r;
+    }
+  } else if (auto r = RequireRole(state, context, {v1::ROLE_ADMIN}, "erase another person")) {
+    return *r;
+  }
+  // A member (present or gone), or a resident who sent a proposal.
+  const MemberState* member = state.Member(person);
+  bool known = member != nullptr;
+  bool erased = member != nullptr && member->erased;
+  for (const auto& [id, proposal] : state.proposals()) {
+    if (proposal.submitter_id != person) continue;
+    known = true;
+    erased = erased || proposal.submitter_erased;
+  }
+  if (!known) return Refuse("not_found", "no such person on this platform");
+  if (erased) return Refuse("already_erased", "this person's data was erased already");
+  if (state.RoleOf(person) == v1::ROLE_ADMIN && ActiveAdmins(state) == 1) {
+    return Refuse("last_admin", "the last admin cannot be erased: make someone else admin first");
+  }
+  DecisionBuilder out(context);
+  // What they had claimed goes back to the others, as when a member leaves.
+  for (const auto& [id, task] : state.tasks()) {
+    if (task.done || task.claimed_by != person) continue;
+    auto& released = *out.Add().mutable_task_released();
+    released.set_task_id(id);
+    released.set_member_id(person);
+  }
+  auto& e = *out.Add().mutable_person_erased();
+  e.set_person_id(person);
+  e.set_erased_by(context.actor_id);
   return std::move(out).Done();
 }
 

@@ -52,6 +52,7 @@ Decision Submit(const v1::Command& command, const CommandContext& context,
                                                             : c.submitter_name());
   e.set_submitter_contact(c.submitter_contact());
   if (member) e.set_submitted_by(context.actor_id);
+  e.set_submitter_id(member ? context.actor_id : "resident-" + id);
   return std::move(out).Done();
 }
 

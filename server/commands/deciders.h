@@ -15,7 +15,7 @@ using Decider = Decision(const v1::Command& command, const CommandContext& conte
                          const projections::PlatformState& state);
 
 namespace platform {
-Decider Found, Invite, Join, Leave, Grant;
+Decider Found, Invite, Join, Leave, Erase, Grant;
 }  // namespace platform
 
 namespace initiatives {

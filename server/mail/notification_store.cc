@@ -225,4 +225,35 @@ Status NotificationStore::ComposeDigest(const std::vector<std::string>& keys,
   return s.ok() ? Status::Ok() : Failed(s);
 }
 
+Status NotificationStore::Forget(std::string_view account_id, std::string_view name) {
+  auto names = [&](std::string_view text) {
+    return !name.empty() && text.find(name) != std::string_view::npos;
+  };
+  rocksdb::WriteBatch batch;
+  batch.Delete(std::string(kSettingsPrefix) + std::string(account_id));
+  for (std::string_view prefix : {kReadPrefix, kDigestPrefix}) {
+    const std::string own = std::string(prefix) + std::string(account_id) + "/";
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(own); it->Valid() && it->key().starts_with(own); it->Next()) {
+      batch.Delete(it->key());
+    }
+    if (!it->status().ok()) return Failed(it->status());
+  }
+  auto outbox = Scan<v1::OutgoingMail>(*db_, kOutboxPrefix);
+  if (!outbox.ok()) return outbox.status();
+  for (const auto& [key, mail] : outbox.value()) {
+    if (mail.account_id() == account_id || names(mail.subject()) || names(mail.text()) ||
+        names(mail.html())) {
+      batch.Delete(key);
+    }
+  }
+  auto lines = Scan<v1::DigestLine>(*db_, kDigestPrefix);
+  if (!lines.ok()) return lines.status();
+  for (const auto& [key, line] : lines.value()) {
+    if (names(line.text())) batch.Delete(key);
+  }
+  if (rocksdb::Status s = db_->Write(Synced(), &batch); !s.ok()) return Failed(s);
+  return eventstore::ForgetDeleted(*db_);
+}
+
 }  // namespace rotonde::mail

@@ -93,6 +93,12 @@ class NotificationStore {
   // Replaces an account's digest lines `keys` with the digest `mail`, in one synced batch.
   Status ComposeDigest(const std::vector<std::string>& keys, const v1::OutgoingMail& mail);
 
+  // Erasure (docs/privacy.md): deletes the account's mail settings and read marks, the
+  // mails and digest lines queued for it, and every queued mail or digest line that names
+  // `name` (when not empty); then rewrites the database's files so that none holds them
+  // (eventstore::ForgetDeleted). unavailable if the disk fails.
+  Status Forget(std::string_view account_id, std::string_view name);
+
   // The database, for an online backup (rotonde backup).
   rocksdb::DB& database() { return *db_; }
 

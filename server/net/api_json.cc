@@ -405,7 +405,8 @@ json::object FeedKeyJson(const std::string& key, const std::string& platform,
   return out;
 }
 
-json::object CommandResultJson(const app::CommandResult& result, bool with_events) {
+json::object CommandResultJson(const app::CommandResult& result, bool with_events,
+                               const projections::EventOpener& opener) {
   json::object out;
   out["position"] = result.last_position;
   out["firstPosition"] = result.first_position;
@@ -413,7 +414,7 @@ json::object CommandResultJson(const app::CommandResult& result, bool with_event
   out["repeated"] = result.repeated;
   if (with_events) {
     json::array events;
-    for (const auto& record : result.events) events.push_back(json::parse(wire::EventJson(record)));
+    for (const auto& record : result.events) events.push_back(json::parse(wire::EventJson(record, opener)));
     out["events"] = std::move(events);
   }
   return out;
@@ -444,15 +445,54 @@ std::string ViewAtJson(const app::ViewAt& view) {
          ",\"view\":" + wire::MessageJson(*view.view) + "}";
 }
 
-std::string EventsNdjson(const app::EventsPage& page) {
+std::string EventsNdjson(const app::EventsPage& page, const projections::EventOpener& opener) {
   std::string out;
   for (const auto& record : page.events) {
-    out += wire::EventJson(record, eventstore::EventBody(record));
+    out += wire::EventJson(record, opener, eventstore::EventBody(record));
     out += '\n';
   }
   out += "{\"position\":" + std::to_string(page.head) + ",\"next\":" + std::to_string(page.next) +
          "}\n";
   return out;
+}
+
+json::object ErasureJson(const app::ErasureResult& result) {
+  return json::object{{"personId", result.person_id},
+                      {"position", result.position},
+                      {"accountDeleted", result.account_deleted}};
+}
+
+std::string PersonalDataJson(const app::PersonalData& data,
+                             const projections::EventOpener& opener) {
+  json::object out{{"format", "rotonde-inzage-1"},
+                   {"platform", data.platform},
+                   {"personId", data.person_id}};
+  if (data.account) {
+    out["account"] = json::object{{"id", data.account->id},
+                                  {"login", data.account->login},
+                                  {"displayName", data.account->display_name},
+                                  {"createdAt", IsoTime(data.account->created_at)}};
+  } else {
+    out["account"] = nullptr;
+  }
+  if (data.mail_settings) {
+    out["mailSettings"] = json::object{{"address", data.mail_settings->address()},
+                                       {"mode", v1::MailMode_Name(data.mail_settings->mode())},
+                                       {"language", data.mail_settings->language()}};
+  } else {
+    out["mailSettings"] = nullptr;
+  }
+  json::array roles;
+  for (const app::RoleChange& change : data.roles) {
+    roles.push_back(json::object{{"position", change.position},
+                                 {"recordedAt", IsoTime(change.recorded_at)},
+                                 {"role", v1::Role_Name(change.role)}});
+  }
+  out["roleHistory"] = std::move(roles);
+  json::array events;
+  for (const auto& record : data.events) events.push_back(json::parse(wire::EventJson(record, opener)));
+  out["events"] = std::move(events);
+  return json::serialize(out);
 }
 
 }  // namespace rotonde::net

@@ -69,7 +69,8 @@ boost::json::object ProposalReceiptJson(const std::string& platform,
                                         const std::string& base_url);
 boost::json::object ProposalStatusJson(const app::ProposalStatusPage& page);
 boost::json::object ClashPreviewJson(const app::ClashPreview& preview);
-boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events);
+boost::json::object CommandResultJson(const app::CommandResult& result, bool with_events,
+                                      const projections::EventOpener& opener);
 boost::json::object VerifyJson(const eventstore::VerifyReport& report);
 // {"platform","origin","size","hash" (hex),"note","publicKey" (the verifier key)}.
 boost::json::object CheckpointJson(const std::string& platform, const app::SignedCheckpoint& note,
@@ -77,6 +78,14 @@ boost::json::object CheckpointJson(const std::string& platform, const app::Signe
 // {"position":P,"view":{...}}.
 std::string ViewAtJson(const app::ViewAt& view);
 // One event per line, then {"position":head,"next":N}.
-std::string EventsNdjson(const app::EventsPage& page);
+std::string EventsNdjson(const app::EventsPage& page, const projections::EventOpener& opener);
+
+// POST .../people/{id}/erase: {"personId", "position", "accountDeleted"}.
+boost::json::object ErasureJson(const app::ErasureResult& result);
+// GET .../people/me/data, the inzage (docs/privacy.md): {"format": "rotonde-inzage-1",
+// "platform", "personId", "account": {id, login, displayName, createdAt} | null,
+// "mailSettings": {address, mode, language} | null, "roleHistory": [{position, recordedAt,
+// role}], "events": [events as in the feed, their personal fields opened]}.
+std::string PersonalDataJson(const app::PersonalData& data, const projections::EventOpener& opener);
 
 }  // namespace rotonde::net

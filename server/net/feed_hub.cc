@@ -221,7 +221,11 @@ FanOutToken FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
       it->second->first = record.position();
     }
     it->second->last = record.position();
-    it->second->events.emplace_back(record.position(), wire::EventJson(record));
+    if (record.type() == "PersonErased") it->second->erases = true;
+    it->second->events.emplace_back(
+        record.position(),
+        wire::EventJson(record, options_.opener != nullptr ? *options_.opener
+                                                           : projections::KeylessOpener()));
     it->second->committed_micros =
         google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.recorded_at());
   }
@@ -253,6 +257,9 @@ FanOutToken FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
     stats_.flushes++;
     for (auto& [platform, batch] : batches) {
       PlatformFeed& feed = FeedOf(platform);
+      if (batch->erases) {
+        while (!feed.ring.empty()) DropOldest(feed);
+      }
       feed.ring.push_back(batch);
       feed.ring_bytes += batch->bytes;
       feed.head = batch->last;
@@ -277,14 +284,16 @@ FanOutToken FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
   return token;
 }
 
+void FeedHub::DropOldest(PlatformFeed& feed) {
+  feed.floor = feed.ring.front()->last;
+  feed.ring_bytes -= feed.ring.front()->bytes;
+  ring_bytes_ -= feed.ring.front()->bytes;
+  feed.ring.pop_front();
+  ring_batches_--;
+}
+
 void FeedHub::TrimRings(PlatformFeed& flushed) {
-  auto drop_oldest = [this](PlatformFeed& feed) {
-    feed.floor = feed.ring.front()->last;
-    feed.ring_bytes -= feed.ring.front()->bytes;
-    ring_bytes_ -= feed.ring.front()->bytes;
-    feed.ring.pop_front();
-    ring_batches_--;
-  };
+  auto drop_oldest = [this](PlatformFeed& feed) { DropOldest(feed); };
   // A ring keeps its newest batch whatever its size: a session then always finds the head's
   // frame in memory.
   while (flushed.ring.size() > 1 && flushed.ring_bytes > options_.ring_bytes_per_platform) {

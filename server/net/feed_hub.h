@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "rotonde/eventstore/event_log.h"
+#include "rotonde/projections/personal_data.h"
 #include "weak_listeners.h"
 
 namespace rotonde::net {
@@ -55,6 +56,9 @@ struct EventBatch {
   std::vector<std::pair<uint64_t, std::string>> events;
   int64_t committed_micros = 0;  // the last event's recorded_at, for the push-lag metric
   size_t bytes = 0;
+  // It holds a PersonErased: the ring's older frames may show the person's data, so they go
+  // (a session resuming before it reads the log, opened without the person's key).
+  bool erases = false;
 };
 
 // A flush's fan-out is over once every copy of its token is released.
@@ -79,6 +83,8 @@ class FeedHub {
     std::chrono::milliseconds max_flush_interval{250};  // the longest
     size_t ring_bytes_per_platform = 1 << 20;
     size_t ring_bytes_total = 64 << 20;
+    // Opens the events' personal fields for the frames; null: KeylessOpener().
+    const projections::EventOpener* opener = nullptr;
   };
   FeedHub(eventstore::EventLog& store, Options options);
   ~FeedHub();
@@ -136,6 +142,8 @@ class FeedHub {
   // Under mu_, after a batch joined `flushed`'s ring: drops the oldest frames of that ring, then
   // the oldest of any, until both bounds hold.
   void TrimRings(PlatformFeed& flushed);
+  // Drops the feed's oldest batch. Under mu_.
+  void DropOldest(PlatformFeed& feed);
   // Tells notices[from, from + step) and posts the rest.
   static void NotifyStep(std::shared_ptr<const Notices> notices, size_t from, Post post,
                          size_t step, FanOutToken token);

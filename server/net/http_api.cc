@@ -42,6 +42,17 @@ HttpResponse JsonResponse(const HttpRequest& request, const json::object& body) 
   return response;
 }
 
+// The inzage as a download: JSON, saved as rotonde-<platform>-<person>.json.
+HttpResponse PersonalDataResponse(const HttpRequest& request, const app::PersonalData& data,
+                                  const projections::EventOpener& opener) {
+  auto response =
+      Respond(request, http::status::ok, "application/json", PersonalDataJson(data, opener));
+  response.set(http::field::cache_control, "no-store");
+  response.set(http::field::content_disposition,
+               "attachment; filename=\"rotonde-" + data.platform + "-" + data.person_id + ".json\"");
+  return response;
+}
+
 // Where links in answers point: --public-url, else the Host the client asked for, over
 // https:// when it came through a trusted proxy that says so.
 std::string BaseUrl(const ServerConfig& config, const HttpRequest& request,
@@ -399,6 +410,26 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (!page.ok()) return error(page.status());
       return json_ok(ProposalStatusJson(page.value()));
     }
+    // .../proposals/{id}/data and .../erase: the sender's inzage and erasure, by the link.
+    if (rest.size() == 6 && rest[3] == "proposals" && (rest[5] == "data" || rest[5] == "erase")) {
+      const bool erase = rest[5] == "erase";
+      if (method != (erase ? http::verb::post : http::verb::get)) return wrong_method();
+      auto page = app.public_proposals().StatusPage(platform, rest[4], QueryOr(target, "key"));
+      if (!page.ok()) return error(page.status());
+      if (page->by_member) {
+        return ErrorResponse(
+            request, Err("forbidden", "a member's data is shown and erased through their account"));
+      }
+      if (erase) {
+        auto erased = app.erasure().EraseResident(platform, page->submitter_id);
+        if (!erased.ok()) return error(erased.status());
+        return json_ok(ErasureJson(erased.value()));
+      }
+      auto data = app.erasure().ResidentInzage(
+          platform, page->submitter_id, projections::EntityStream(platform, "proposal", rest[4]));
+      if (!data.ok()) return error(data.status());
+      return PersonalDataResponse(request, data.value(), app.command_service().opener());
+    }
     return ErrorResponse(request,
                          Err("not_found", "no such route: " + std::string(request.target())));
   }
@@ -488,8 +519,9 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (!command.ok()) return error(command.status());
       app.commands().RunAsync(
           caller.value(), platform, std::move(command.value()), true,
-          answer_later([](const HttpRequest& head, const Result<app::CommandResult>& result) {
-            return result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true))
+          answer_later([opener = &app.command_service().opener()](
+                           const HttpRequest& head, const Result<app::CommandResult>& result) {
+            return result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true, *opener))
                                : ErrorResponse(head, result.error());
           }));
       return std::nullopt;
@@ -521,6 +553,22 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       if (!key.ok()) return error(key.status());
       return json_ok(FeedKeyJson(key.value(), platform, BaseUrl(shared.config, request, source),
                                  app.Head(platform)));
+    }
+    // /api/v1/platforms/{p}/people/{id}/erase and /people/me/data (docs/privacy.md).
+    if (what == "people" && rest.size() == 5 && rest[4] == "erase") {
+      if (method != http::verb::post) return wrong_method();
+      auto erased = app.erasure().Erase(caller.value(), platform, rest[3] == "me" ? "" : rest[3]);
+      if (!erased.ok()) return error(erased.status());
+      return json_ok(ErasureJson(erased.value()));
+    }
+    if (what == "people" && rest.size() == 5 && rest[4] == "data") {
+      if (method != http::verb::get) return wrong_method();
+      if (rest[3] != "me" && rest[3] != caller->account_id) {
+        return ErrorResponse(request, Err("forbidden", "only your own data: /people/me/data"));
+      }
+      auto data = app.erasure().Inzage(caller.value(), platform);
+      if (!data.ok()) return error(data.status());
+      return PersonalDataResponse(request, data.value(), app.command_service().opener());
     }
     if (what == "inbox" && rest.size() == 4 && rest[3] == "read") {
       if (method != http::verb::post) return wrong_method();
@@ -560,7 +608,7 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
                                      static_cast<size_t>(limit.value().value_or(0)));
       if (!page.ok()) return error(page.status());
       auto response =
-          Respond(request, http::status::ok, "application/x-ndjson", EventsNdjson(page.value()));
+          Respond(request, http::status::ok, "application/x-ndjson", EventsNdjson(page.value(), app.command_service().opener()));
       response.set(http::field::cache_control, "no-store");
       return response;
     }

@@ -298,7 +298,8 @@ ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub
             out->clear();
             out->reserve(page.size());
             for (const auto& record : page) {
-              out->emplace_back(record.position(), wire::EventJson(record));
+              out->emplace_back(record.position(),
+                               wire::EventJson(record, app.command_service().opener()));
             }
             return Status::Ok();
           },

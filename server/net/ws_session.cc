@@ -213,7 +213,7 @@ void WsSession::OnMessage(const std::string& text) {
     app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()), false,
                             [self, answer](Result<app::CommandResult> result) {
                               if (result.ok()) {
-                                answer(CommandResultJson(result.value(), false));
+                                answer(CommandResultJson(result.value(), false, projections::KeylessOpener()));
                               } else {
                                 answer(result.status());
                               }

@@ -38,7 +38,8 @@ bool IsTime(const google::protobuf::Timestamp& time) {
 
 }  // namespace
 
-std::string EventJson(const v1::EventRecord& record, std::optional<std::string_view> body) {
+std::string EventJson(const v1::EventRecord& record, const projections::EventOpener& opener,
+                      std::optional<std::string_view> body) {
   // Built as text rather than as a boost::json::value: the event is already canonical JSON
   // from protobuf, and the feed renders thousands of these per request.
   std::string out = "{";
@@ -64,7 +65,7 @@ std::string EventJson(const v1::EventRecord& record, std::optional<std::string_v
   out.push_back(',');
   v1::DomainEvent event;
   std::string event_json = "null";
-  if (event.ParseFromString(record.payload()) &&
+  if (opener.Open(record, &event) &&
       event.event_case() != v1::DomainEvent::EVENT_NOT_SET) {
     event_json = MessageJson(event);
   }

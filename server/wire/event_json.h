@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "rotonde/base/status.h"
+#include "rotonde/projections/personal_data.h"
 #include "rotonde/v1/event.pb.h"
 
 namespace rotonde::wire {
@@ -25,7 +26,9 @@ namespace rotonde::wire {
 //   an extra key payloadBase64 holds the payload's bytes;
 // - hash and prevHash are lowercase hex;
 // - platform is the stream's name up to its first '/'; body is base64 (RFC 4648, padded).
-std::string EventJson(const v1::EventRecord& record,
+// `opener` opens the event's personal fields (projections/personal_data.h): what its keys
+// allow is shown, the rest in its erased form.
+std::string EventJson(const v1::EventRecord& record, const projections::EventOpener& opener,
                       std::optional<std::string_view> body = std::nullopt);
 
 // One line of `rotonde export` (EventJson with the body) read back, as `rotonde import`

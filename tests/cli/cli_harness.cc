@@ -171,7 +171,7 @@ eventstore::EventRecord ParseLine(const std::string& line) {
 }
 
 std::string ExportLineOf(const eventstore::EventRecord& record) {
-  return wire::EventJson(record, eventstore::EventBody(record));
+  return wire::EventJson(record, projections::KeylessOpener(), eventstore::EventBody(record));
 }
 
 }  // namespace rotonde::cli_test

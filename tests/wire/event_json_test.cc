@@ -50,7 +50,7 @@ v1::EventRecord SampleRecord() {
 
 TEST(EventJson, HasTheEnvelopeFieldsInOrderAndTheEventDecoded) {
   const v1::EventRecord record = SampleRecord();
-  const std::string json = EventJson(record);
+  const std::string json = EventJson(record, projections::KeylessOpener());
   EXPECT_EQ(json.find('\n'), std::string::npos);
   const boost::json::value parsed = boost::json::parse(json);
   const boost::json::object& o = parsed.as_object();
@@ -92,21 +92,21 @@ TEST(EventJson, HasTheEnvelopeFieldsInOrderAndTheEventDecoded) {
 TEST(EventJson, APayloadThatIsNoDomainEventTravelsAsBase64) {
   v1::EventRecord record = SampleRecord();
   record.set_payload(std::string("\xff\xfe\x00garbage", 10));
-  boost::json::value parsed = boost::json::parse(EventJson(record));
+  boost::json::value parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_TRUE(parsed.at("event").is_null());
   EXPECT_EQ(parsed.at("payloadBase64"), boost::json::value("//4AZ2FyYmFnZQ=="));
 
   // Parses, but holds no event: the bytes are kept, not turned into "{}".
   record.set_payload("");
-  parsed = boost::json::parse(EventJson(record));
+  parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_TRUE(parsed.at("event").is_null());
   EXPECT_EQ(parsed.at("payloadBase64"), boost::json::value(""));
   record.set_payload(std::string("\xf8\x01\x07", 3));  // only an unknown field 31
-  parsed = boost::json::parse(EventJson(record));
+  parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_TRUE(parsed.at("event").is_null());
   EXPECT_EQ(parsed.at("payloadBase64"), boost::json::value("+AEH"));
   record.set_payload(std::string("\xf8\x01", 2) + "x");
-  parsed = boost::json::parse(EventJson(record));
+  parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_EQ(parsed.at("payloadBase64"), boost::json::value("+AF4"));
 }
 
@@ -115,7 +115,7 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
   record.clear_recorded_at();
   record.clear_hash();
   record.clear_prev_hash();
-  const boost::json::value parsed = boost::json::parse(EventJson(record));
+  const boost::json::value parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_TRUE(parsed.at("recordedAt").is_null());
   EXPECT_EQ(parsed.at("hash"), boost::json::value(""));
   EXPECT_EQ(parsed.at("prevHash"), boost::json::value(""));
@@ -126,15 +126,15 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
 TEST(EventJson, ATimeProtobufCannotWriteIsNull) {
   v1::EventRecord record = SampleRecord();
   record.mutable_recorded_at()->set_nanos(1'692'784'919);
-  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
   record.mutable_recorded_at()->set_nanos(-1);
-  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
   record.mutable_recorded_at()->set_nanos(0);
   record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds +
                                             1);
-  EXPECT_TRUE(boost::json::parse(EventJson(record)).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
   record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds);
-  EXPECT_EQ(boost::json::parse(EventJson(record)).at("recordedAt"),
+  EXPECT_EQ(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt"),
             boost::json::value("9999-12-31T23:59:59Z"));
 }
 
@@ -144,7 +144,7 @@ TEST(EventJson, EveryDemoEventRendersAndDecodes) {
   std::string previous_hash;
   for (const auto& record : demo.events()) {
     SCOPED_TRACE(record.position());
-    const boost::json::value parsed = boost::json::parse(EventJson(record));
+    const boost::json::value parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
     EXPECT_TRUE(parsed.at("event").is_object());
     EXPECT_FALSE(parsed.as_object().contains("payloadBase64"));
     EXPECT_EQ(parsed.at("position").to_number<uint64_t>(), record.position());

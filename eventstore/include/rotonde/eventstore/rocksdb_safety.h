@@ -14,7 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "rotonde/base/status.h"
+
 namespace rocksdb {
+class DB;
 class Logger;
 class EventListener;
 }  // namespace rocksdb
@@ -28,5 +31,12 @@ std::shared_ptr<rocksdb::Logger> NewInfoLog(const std::string& dir);
 // For DBOptions::listeners: no automatic recovery from a hard error for lack of space.
 // Soft errors (a compaction short of space, while writes go on) keep RocksDB's.
 std::shared_ptr<rocksdb::EventListener> NewManualRecoveryListener();
+
+// Makes what was deleted or overwritten in `db` leave its files: flushes the memtables
+// (which retires the write-ahead logs that held the old values) and compacts every table,
+// the last level too, so no older value survives in a live file; RocksDB then deletes the
+// files no longer live. For erasure (docs/privacy.md), with a database opened without
+// recycled or archived write-ahead logs (their defaults) and without open snapshots.
+Status ForgetDeleted(rocksdb::DB& db);
 
 }  // namespace rotonde::eventstore

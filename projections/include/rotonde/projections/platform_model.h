@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rotonde/projections/personal_data.h"
 #include "rotonde/projections/platform_state.h"
 #include "rotonde/v1/views.pb.h"
 
@@ -17,6 +18,17 @@ namespace rotonde::projections {
 
 class PlatformModel {
  public:
+  // `opener` parses the events this model folds (personal_data.h): the keys it holds decide
+  // which personal fields the model shows. Null: KeylessOpener(). It must outlive the model
+  // and its copies.
+  explicit PlatformModel(const EventOpener* opener = nullptr)
+      : opener_(opener != nullptr ? opener : &KeylessOpener()) {}
+
+  // Changes the opener (a model restored from a checkpoint gets the reader's).
+  void SetOpener(const EventOpener* opener) {
+    opener_ = opener != nullptr ? opener : &KeylessOpener();
+  }
+
   // Folds one stored event of this platform (in log order).
   void Apply(const v1::EventRecord& record);
 
@@ -42,6 +54,7 @@ class PlatformModel {
   static void Remember(std::vector<uint64_t>& history, uint64_t position);
   void Remember(std::string_view entity_stream, uint64_t position);
 
+  const EventOpener* opener_;
   PlatformState state_;
   std::map<std::string, Inbox, std::less<>> inboxes_;
   std::string initiative_stream_;  // a reused buffer for Apply()

@@ -44,6 +44,7 @@ struct MemberState {
   std::string name;
   v1::Role role = v1::ROLE_UNSPECIFIED;
   bool active = true;
+  bool erased = false;  // PersonErased: `name` is kErasedName
 };
 
 struct InviteState {
@@ -107,6 +108,8 @@ struct ProposalState {
   std::string submitter_name;
   std::string submitter_contact;
   std::string submitted_by;
+  std::string submitter_id;  // whom submitter_name and submitter_contact are about
+  bool submitter_erased = false;  // PersonErased of submitter_id
   ProposalStatus status = ProposalStatus::kOpen;
   std::vector<std::string> notes;
   std::string initiative_id;  // when adopted

@@ -13,7 +13,7 @@ namespace rotonde::projections {
 
 // 5: proposals know when they came; 6: with what clash detection learned on the platform
 // (learned pairs, title-term counts); 7: with each member's inbox.
-inline constexpr const char* kSnapshotFormat = "rotonde-platform-7";
+inline constexpr const char* kSnapshotFormat = "rotonde-platform-8";
 
 class ModelSnapshots {
  public:
