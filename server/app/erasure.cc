@@ -84,12 +84,14 @@ Result<ErasureResult> Erasure::EraseAs(const std::string& platform, const std::s
   if (!read.ok()) return Unavailable(read);
   const privacy::PersonRef ref{platform, person_id};
   if (Status s = sealed->keys().BeginErasure(ref, name); !s.ok()) return Unavailable(s);
+  probe_("begun");
   CommandOutcome outcome = commands_.Handle(platform, actor, EraseCommand(person_id));
   if (!outcome.ok()) {
     // Refused, or not written: the person is fully there.
     static_cast<void>(sealed->keys().EndErasure(ref));
     return outcome.status;
   }
+  probe_("appended");
   if (Status s = Finish(platform, person_id, name); !s.ok()) return Unavailable(s);
   ErasureResult result;
   result.person_id = person_id;
@@ -103,7 +105,9 @@ Status Erasure::Finish(const std::string& platform, const std::string& person_id
   const privacy::SealedEvents& sealed = *commands_.privacy();
   const privacy::PersonRef ref{platform, person_id};
   if (Status s = sealed.keys().Destroy(ref); !s.ok()) return s;
+  probe_("key_destroyed");
   if (Status s = commands_.RewriteCheckpoint(platform); !s.ok()) return s;
+  probe_("checkpoint_rewritten");
   // The invite links they made on this platform.
   std::set<std::string> invites;
   Status read = commands_.Read(platform, [&](const projections::PlatformModel& model) {
@@ -133,6 +137,7 @@ Status Erasure::Finish(const std::string& platform, const std::string& person_id
       return s;
     }
   }
+  probe_("accounts_forgotten");
   return sealed.keys().EndErasure(ref);
 }
 

@@ -24,7 +24,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,11 @@ class Erasure {
   // is theirs (PublicProposals checked the link).
   Result<ErasureResult> EraseResident(const std::string& platform, const std::string& resident_id);
 
+  // Called after each step with its name ("begun", "appended", "key_destroyed",
+  // "checkpoint_rewritten", "accounts_forgotten"): the crash tests stop the process there.
+  // Call before the first erasure.
+  void SetProbe(std::function<void(std::string_view step)> probe) { probe_ = std::move(probe); }
+
   // Finishes or drops the erasures a crash interrupted. Call at start-up, after the
   // platforms are loaded and before serving.
   Status Recover();
@@ -101,6 +108,7 @@ class Erasure {
   auth::AuthStore& auth_;
   mail::NotificationStore* notifications_;
   Access access_;
+  std::function<void(std::string_view)> probe_ = [](std::string_view) {};
 };
 
 }  // namespace rotonde::app

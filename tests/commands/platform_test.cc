@@ -1,5 +1,6 @@
 // The platform and its members: founding, invites, joining, roles, and who may write.
 #include "decider_fixture.h"
+#include "rotonde/projections/personal_data.h"
 
 namespace rotonde::commands {
 namespace {
@@ -116,6 +117,84 @@ TEST_F(DeciderTest, AnUnknownCommandOrMissingCommandIdIsRefused) {
   v1::Command no_id;
   no_id.mutable_join_initiative()->set_initiative_id("i-x");
   ExpectRefused(When(no_id, kAnna), "missing_field");
+}
+
+v1::Command Erase(v1::Command command, const std::string& person) {
+  command.mutable_erase_person()->set_person_id(person);
+  return command;
+}
+
+TEST_F(DeciderTest, AnAdminErasesAMemberWhoseTasksGoBackAndWhoseNameReadsAsErased) {
+  v1::Command propose = NewCommand();
+  propose.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_CLEAN_UP);
+  propose.mutable_propose_initiative()->set_title("Opschonen");
+  propose.mutable_propose_initiative()->mutable_when()->set_start_date("2026-04-11");
+  const std::string initiative = Do(propose, kBram)[0].event.initiative_proposed().initiative_id();
+  v1::Command task = NewCommand();
+  task.mutable_create_task()->set_initiative_id(initiative);
+  task.mutable_create_task()->set_title("vuilniszakken halen");
+  const std::string id = Do(task, kBram)[0].event.task_created().task_id();
+  v1::Command claim = NewCommand();
+  claim.mutable_claim_task()->set_task_id(id);
+  Do(claim, kBram);
+
+  const Decision erased = When(Erase(NewCommand(), kBram), kAnna);
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(TypesOf(erased), (Types{"TaskReleased", "PersonErased"}));
+  const v1::DomainEvent event = EventsOf(erased, "PersonErased").at(0);
+  EXPECT_EQ(event.person_erased().person_id(), kBram);
+  EXPECT_EQ(event.person_erased().erased_by(), kAnna);
+  // The release carries no reason: nothing personal is sealed under a key about to go.
+  EXPECT_TRUE(EventsOf(erased, "TaskReleased").at(0).task_released().reason().empty());
+
+  Fold(erased, kAnna, "erase");
+  const projections::MemberState* bram = state_.Member(kBram);
+  ASSERT_NE(bram, nullptr);
+  EXPECT_EQ(bram->name, projections::kErasedName);
+  EXPECT_TRUE(bram->erased);
+  EXPECT_EQ(state_.RoleOf(kBram), v1::ROLE_UNSPECIFIED);
+  EXPECT_TRUE(state_.Task(id)->claimed_by.empty());
+  // What he did stays his: he still organizes the initiative, which coordinators can take over.
+  EXPECT_TRUE(state_.Initiative(initiative)->IsOrganizer(kBram));
+  ExpectRefused(When(Erase(NewCommand(), kBram), kAnna), "already_erased");
+}
+
+TEST_F(DeciderTest, OnlyAnAdminErasesAnotherAndTheLastAdminStays) {
+  ExpectRefused(When(Erase(NewCommand(), kBram), kCarla), "forbidden");
+  ExpectRefused(When(Erase(NewCommand(), kBram), kOlaf), "forbidden");
+  ExpectRefused(When(Erase(NewCommand(), kAnna), kAnna), "last_admin");
+  ExpectRefused(When(Erase(NewCommand(), "m-nobody"), kAnna), "not_found");
+  // A member erases themself (empty: the actor).
+  v1::Command self = NewCommand();
+  self.mutable_erase_person();
+  const Decision own = When(self, kDewi);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(EventsOf(own, "PersonErased").at(0).person_erased().person_id(), kDewi);
+}
+
+TEST_F(DeciderTest, AResidentWhoSentAProposalIsAPersonToEraseWithTheirNameAndContact) {
+  v1::Command submit = NewCommand();
+  submit.mutable_submit_proposal()->set_title("Meer groen op het plein");
+  submit.mutable_submit_proposal()->set_submitter_name("Fatima El Idrissi");
+  submit.mutable_submit_proposal()->set_submitter_contact("fatima@example.org");
+  const v1::DomainEvent sent = Do(submit, "")[0].event;
+  const std::string resident = sent.proposal_submitted().submitter_id();
+  EXPECT_EQ(resident, "resident-" + sent.proposal_submitted().proposal_id());
+  EXPECT_EQ(projections::SubjectOf(sent), resident);
+
+  // The resident through their link (as themself), or an admin; nobody else.
+  ExpectRefused(When(Erase(NewCommand(), resident), kCarla), "forbidden");
+  ExpectRefused(When(Erase(NewCommand(), resident), "resident-other"), "not_a_member");
+  const Decision erased = When(Erase(NewCommand(), resident), resident);
+  ASSERT_TRUE(erased.ok());
+  Fold(erased, resident, "erase");
+  const projections::ProposalState* proposal =
+      state_.Proposal(sent.proposal_submitted().proposal_id());
+  EXPECT_EQ(proposal->submitter_name, projections::kErasedName);
+  EXPECT_TRUE(proposal->submitter_contact.empty());
+  EXPECT_TRUE(proposal->submitter_erased);
+  EXPECT_EQ(proposal->title, "Meer groen op het plein");  // the proposal itself stays
+  ExpectRefused(When(Erase(NewCommand(), resident), kAnna), "already_erased");
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 cmake_minimum_required(VERSION 3.25)
 
 # The rooms, by folder, and the name the table's "may include" column uses for each.
-set(folders base proto eventstore projections server/commands server/auth server/mail server/app
-            server/wire server/net server/demo server/cli)
-set(names base proto eventstore projections commands auth mail app wire net demo cli)
+set(folders base proto eventstore projections server/commands server/auth server/mail
+            server/privacy server/app server/wire server/net server/demo server/cli)
+set(names base proto eventstore projections commands auth mail privacy app wire net demo cli)
 
 # Which room owns a header: by its include path under include/, else its file name.
 foreach(folder name IN ZIP_LISTS folders names)
