@@ -46,6 +46,7 @@ class Audit {
  private:
   eventstore::EventLog& store_;
   SignedCheckpoints* const notes_;
+  const CommandService& commands_;  // its opener: replays open what the keys still allow
   Access access_;
   std::mutex verify_mu_;
 };

@@ -161,6 +161,22 @@ Status Erasure::Recover() {
                       : sealed->keys().EndErasure(mark.person);
     if (!s.ok()) return s;
   }
+  for (const std::string& platform : commands_.Platforms()) {
+    std::vector<std::string> erased;
+    Status read = commands_.Read(platform, [&](const projections::PlatformModel& m) {
+      for (const auto& [id, member] : m.state().members()) {
+        if (member.erased) erased.push_back(id);
+      }
+      for (const auto& [id, proposal] : m.state().proposals()) {
+        if (proposal.submitter_erased) erased.push_back(proposal.submitter_id);
+      }
+    });
+    if (!read.ok()) return read;
+    for (const std::string& person : erased) {
+      if (!sealed->keys().Find({platform, person})) continue;
+      if (Status s = sealed->keys().Destroy({platform, person}); !s.ok()) return s;
+    }
+  }
   return Status::Ok();
 }
 

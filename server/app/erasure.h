@@ -64,8 +64,8 @@ struct PersonalData {
 
 class Erasure {
  public:
-  // `notifications` may be null (no mail settings kept). `sealed` may be null only for a
-  // tool that seals nothing: then Erase answers unavailable.
+  // `notifications` may be null (no mail settings kept). A command service without keys
+  // (CommandService::SetPrivacy) seals nothing: then Erase answers unavailable.
   Erasure(eventstore::EventLog& store, CommandService& commands, auth::AuthStore& auth,
           mail::NotificationStore* notifications);
 
@@ -83,8 +83,10 @@ class Erasure {
   // Call before the first erasure.
   void SetProbe(std::function<void(std::string_view step)> probe) { probe_ = std::move(probe); }
 
-  // Finishes or drops the erasures a crash interrupted. Call at start-up, after the
-  // platforms are loaded and before serving.
+  // Finishes or drops the erasures a crash interrupted, and destroys again the key of
+  // anyone the log says was erased (a key store restored from a backup older than the log
+  // brings such keys back). Call at start-up, after the platforms are loaded and before
+  // serving.
   Status Recover();
 
   // The caller's own data on `platform`: platform_not_found unless they are a member.

@@ -21,7 +21,8 @@ class PlatformModel {
   // `opener` parses the events this model folds (personal_data.h): the keys it holds decide
   // which personal fields the model shows. Null: KeylessOpener(). It must outlive the model
   // and its copies.
-  explicit PlatformModel(const EventOpener* opener = nullptr)
+  PlatformModel() : opener_(&KeylessOpener()) {}
+  explicit PlatformModel(const EventOpener* opener)
       : opener_(opener != nullptr ? opener : &KeylessOpener()) {}
 
   // Changes the opener (a model restored from a checkpoint gets the reader's).
