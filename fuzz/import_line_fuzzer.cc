@@ -31,7 +31,8 @@ std::string PlatformOf(const EventRecord& record) {
 
 // EventJson(record, body) read back by ParseExportLine.
 void CheckReadsBack(const EventRecord& record, std::string_view body) {
-  const std::string line = rotonde::wire::EventJson(record, body);
+  const std::string line =
+      rotonde::wire::EventJson(record, rotonde::projections::KeylessOpener(), body);
   boost::system::error_code ec;
   const boost::json::value value = boost::json::parse(line, ec);
   FUZZ_CHECK(!ec && value.is_object());

@@ -32,10 +32,10 @@ class CommandRunner {
 
   using Done = std::function<void(Result<CommandResult>)>;
   // A member's command: read_only for a feed key or an auditor, platform_not_found for a
-  // stranger, forbidden for founding, joining (those go through invite links) and erasing (Erasure); then the
-  // domain's refusals (docs/domain.md) or unavailable. Answered through `done` once the
-  // command is durable or refused (see CommandService::Submit: the calling thread may first
-  // decide a batch of the platform's commands, or return at once with the command queued),
+  // stranger, forbidden for founding, joining (those go through invite links) and erasing
+  // (Erasure); then the domain's refusals (docs/domain.md) or unavailable. Answered through `done`
+  // once the command is durable or refused (see CommandService::Submit: the calling thread may
+  // first decide a batch of the platform's commands, or return at once with the command queued),
   // from the calling thread or the one that finishes the batch. `done` must not block long.
   void RunAsync(const Caller& caller, const std::string& platform, v1::Command command,
                 bool with_events, Done done);

@@ -472,8 +472,7 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
         }
       }
       parts[it->second].events.push_back(eventstore::NewEvent{
-          std::move(id), commands::EventTypeName(planned.event),
-          planned.event.SerializeAsString(),
+          std::move(id), commands::EventTypeName(planned.event), planned.event.SerializeAsString(),
           planned.actor.empty() ? queued.actor_id : planned.actor, command.command_id()});
     }
     auto pending = track ? store_.StartAppendAll(std::move(parts), {}, track())

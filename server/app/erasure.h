@@ -26,8 +26,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "access.h"
@@ -48,7 +48,7 @@ struct ErasureResult {
 // A change of a person's role on a platform, from the log.
 struct RoleChange {
   uint64_t position = 0;
-  int64_t recorded_at = 0;  // seconds since the Unix epoch
+  int64_t recorded_at = 0;               // seconds since the Unix epoch
   v1::Role role = v1::ROLE_UNSPECIFIED;  // ROLE_UNSPECIFIED: left, or erased
 };
 
@@ -100,8 +100,7 @@ class Erasure {
   Result<ErasureResult> EraseAs(const std::string& platform, const std::string& actor,
                                 const std::string& person_id);
   // Steps 3-5 for a person whose PersonErased is in the log.
-  Status Finish(const std::string& platform, const std::string& person_id,
-                const std::string& name);
+  Status Finish(const std::string& platform, const std::string& person_id, const std::string& name);
   Result<PersonalData> Gather(const std::string& platform, const std::string& person_id,
                               const std::string& extra_stream);
 

@@ -13,8 +13,8 @@
 #include "rotonde/base/status.h"
 #include "rotonde/eventstore/event_store.h"
 #include "rotonde/projections/personal_data.h"
-#include "sealed_events.h"
 #include "rotonde/v1/domain.pb.h"
+#include "sealed_events.h"
 
 namespace rocksdb {
 class DB;

@@ -131,11 +131,10 @@ Decision Erase(const v1::Command& command, const CommandContext& context,
   const auto& c = command.erase_person();
   if (auto r = RequireFounded(state)) return *r;
   const std::string person = c.person_id().empty() ? context.actor_id : c.person_id();
-  const bool resident = std::any_of(state.proposals().begin(), state.proposals().end(),
-                                    [&](const auto& entry) {
-                                      return entry.second.submitter_id == person &&
-                                             entry.second.submitted_by.empty();
-                                    });
+  const bool resident =
+      std::any_of(state.proposals().begin(), state.proposals().end(), [&](const auto& entry) {
+        return entry.second.submitter_id == person && entry.second.submitted_by.empty();
+      });
   if (person == context.actor_id && resident) {
     // A resident erasing themself, through their proposal's status link.
   } else if (person == context.actor_id) {

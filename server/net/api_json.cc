@@ -414,7 +414,8 @@ json::object CommandResultJson(const app::CommandResult& result, bool with_event
   out["repeated"] = result.repeated;
   if (with_events) {
     json::array events;
-    for (const auto& record : result.events) events.push_back(json::parse(wire::EventJson(record, opener)));
+    for (const auto& record : result.events)
+      events.push_back(json::parse(wire::EventJson(record, opener)));
     out["events"] = std::move(events);
   }
   return out;
@@ -464,9 +465,8 @@ json::object ErasureJson(const app::ErasureResult& result) {
 
 std::string PersonalDataJson(const app::PersonalData& data,
                              const projections::EventOpener& opener) {
-  json::object out{{"format", "rotonde-inzage-1"},
-                   {"platform", data.platform},
-                   {"personId", data.person_id}};
+  json::object out{
+      {"format", "rotonde-inzage-1"}, {"platform", data.platform}, {"personId", data.person_id}};
   if (data.account) {
     out["account"] = json::object{{"id", data.account->id},
                                   {"login", data.account->login},
@@ -490,7 +490,8 @@ std::string PersonalDataJson(const app::PersonalData& data,
   }
   out["roleHistory"] = std::move(roles);
   json::array events;
-  for (const auto& record : data.events) events.push_back(json::parse(wire::EventJson(record, opener)));
+  for (const auto& record : data.events)
+    events.push_back(json::parse(wire::EventJson(record, opener)));
   out["events"] = std::move(events);
   return json::serialize(out);
 }

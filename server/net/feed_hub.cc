@@ -224,8 +224,8 @@ FanOutToken FeedHub::Flush(std::vector<eventstore::EventRecord>& records) {
     if (record.type() == "PersonErased") it->second->erases = true;
     it->second->events.emplace_back(
         record.position(),
-        wire::EventJson(record, options_.opener != nullptr ? *options_.opener
-                                                           : projections::KeylessOpener()));
+        wire::EventJson(
+            record, options_.opener != nullptr ? *options_.opener : projections::KeylessOpener()));
     it->second->committed_micros =
         google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.recorded_at());
   }

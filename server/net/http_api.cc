@@ -48,8 +48,8 @@ HttpResponse PersonalDataResponse(const HttpRequest& request, const app::Persona
   auto response =
       Respond(request, http::status::ok, "application/json", PersonalDataJson(data, opener));
   response.set(http::field::cache_control, "no-store");
-  response.set(http::field::content_disposition,
-               "attachment; filename=\"rotonde-" + data.platform + "-" + data.person_id + ".json\"");
+  response.set(http::field::content_disposition, "attachment; filename=\"rotonde-" + data.platform +
+                                                     "-" + data.person_id + ".json\"");
   return response;
 }
 
@@ -521,8 +521,9 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
           caller.value(), platform, std::move(command.value()), true,
           answer_later([opener = &app.command_service().opener()](
                            const HttpRequest& head, const Result<app::CommandResult>& result) {
-            return result.ok() ? JsonResponse(head, CommandResultJson(result.value(), true, *opener))
-                               : ErrorResponse(head, result.error());
+            return result.ok()
+                       ? JsonResponse(head, CommandResultJson(result.value(), true, *opener))
+                       : ErrorResponse(head, result.error());
           }));
       return std::nullopt;
     }
@@ -607,8 +608,8 @@ std::optional<HttpResponse> HandleHttp(ServerShared& shared, const HttpRequest& 
       auto page = app.reads().Events(caller.value(), platform, from.value().value_or(0),
                                      static_cast<size_t>(limit.value().value_or(0)));
       if (!page.ok()) return error(page.status());
-      auto response =
-          Respond(request, http::status::ok, "application/x-ndjson", EventsNdjson(page.value(), app.command_service().opener()));
+      auto response = Respond(request, http::status::ok, "application/x-ndjson",
+                              EventsNdjson(page.value(), app.command_service().opener()));
       response.set(http::field::cache_control, "no-store");
       return response;
     }

@@ -299,7 +299,7 @@ ServerShared::ServerShared(ServerConfig config_, app::Application& app_, FeedHub
             out->reserve(page.size());
             for (const auto& record : page) {
               out->emplace_back(record.position(),
-                               wire::EventJson(record, app.command_service().opener()));
+                                wire::EventJson(record, app.command_service().opener()));
             }
             return Status::Ok();
           },

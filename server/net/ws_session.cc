@@ -210,15 +210,16 @@ void WsSession::OnMessage(const std::string& text) {
     // In flight until answered: the command may wait in its platform's queue after this
     // task ends, and a draining server answers it before stopping.
     self->shared_.metrics.requests_in_flight++;
-    app.commands().RunAsync(caller.value(), platform, std::move(decoded.value()), false,
-                            [self, answer](Result<app::CommandResult> result) {
-                              if (result.ok()) {
-                                answer(CommandResultJson(result.value(), false, projections::KeylessOpener()));
-                              } else {
-                                answer(result.status());
-                              }
-                              self->shared_.metrics.requests_in_flight--;
-                            });
+    app.commands().RunAsync(
+        caller.value(), platform, std::move(decoded.value()), false,
+        [self, answer](Result<app::CommandResult> result) {
+          if (result.ok()) {
+            answer(CommandResultJson(result.value(), false, projections::KeylessOpener()));
+          } else {
+            answer(result.status());
+          }
+          self->shared_.metrics.requests_in_flight--;
+        });
   });
 }
 

@@ -19,9 +19,7 @@ std::string AssociatedData(std::string_view platform, std::string_view stream,
 }
 
 // The platform of a stream "<platform>/<kind>/<id>".
-std::string_view PlatformOf(std::string_view stream) {
-  return stream.substr(0, stream.find('/'));
-}
+std::string_view PlatformOf(std::string_view stream) { return stream.substr(0, stream.find('/')); }
 
 }  // namespace
 
@@ -73,9 +71,8 @@ void SealedEvents::OpenSealed(const v1::EventRecord& record, v1::DomainEvent* ev
       crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr,
           reinterpret_cast<const unsigned char*>(sealed.ciphertext().data()),
-          sealed.ciphertext().size(), reinterpret_cast<const unsigned char*>(ad.data()),
-          ad.size(), reinterpret_cast<const unsigned char*>(sealed.nonce().data()),
-          key->data()) == 0;
+          sealed.ciphertext().size(), reinterpret_cast<const unsigned char*>(ad.data()), ad.size(),
+          reinterpret_cast<const unsigned char*>(sealed.nonce().data()), key->data()) == 0;
   v1::DomainEvent personal;
   plaintext.resize(length);
   // The personal part must be of the event's own case: a part of another case would set a

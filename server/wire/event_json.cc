@@ -65,8 +65,7 @@ std::string EventJson(const v1::EventRecord& record, const projections::EventOpe
   out.push_back(',');
   v1::DomainEvent event;
   std::string event_json = "null";
-  if (opener.Open(record, &event) &&
-      event.event_case() != v1::DomainEvent::EVENT_NOT_SET) {
+  if (opener.Open(record, &event) && event.event_case() != v1::DomainEvent::EVENT_NOT_SET) {
     event_json = MessageJson(event);
   }
   AddRaw(&out, "event", event_json);

@@ -159,7 +159,8 @@ TEST(ErasureTest, AKillAtAnyStepLeavesThePersonFullyThereOrFullyErased) {
     ASSERT_TRUE(process.Start(child, {tmp.path(), step}, &error)) << error;
     const auto status = process.Wait(std::chrono::seconds(120));
     ASSERT_TRUE(status && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-        << test_support::DescribeStatus(status) << "\n" << process.Stderr();
+        << test_support::DescribeStatus(status) << "\n"
+        << process.Stderr();
 
     auto d = OpenOrFail(tmp.path());
     ASSERT_NE(d, nullptr);

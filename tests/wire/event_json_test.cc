@@ -115,7 +115,8 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
   record.clear_recorded_at();
   record.clear_hash();
   record.clear_prev_hash();
-  const boost::json::value parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
+  const boost::json::value parsed =
+      boost::json::parse(EventJson(record, projections::KeylessOpener()));
   EXPECT_TRUE(parsed.at("recordedAt").is_null());
   EXPECT_EQ(parsed.at("hash"), boost::json::value(""));
   EXPECT_EQ(parsed.at("prevHash"), boost::json::value(""));
@@ -126,13 +127,19 @@ TEST(EventJson, ARecordWithoutTimeOrHashes) {
 TEST(EventJson, ATimeProtobufCannotWriteIsNull) {
   v1::EventRecord record = SampleRecord();
   record.mutable_recorded_at()->set_nanos(1'692'784'919);
-  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener()))
+                  .at("recordedAt")
+                  .is_null());
   record.mutable_recorded_at()->set_nanos(-1);
-  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener()))
+                  .at("recordedAt")
+                  .is_null());
   record.mutable_recorded_at()->set_nanos(0);
   record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds +
                                             1);
-  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt").is_null());
+  EXPECT_TRUE(boost::json::parse(EventJson(record, projections::KeylessOpener()))
+                  .at("recordedAt")
+                  .is_null());
   record.mutable_recorded_at()->set_seconds(google::protobuf::util::TimeUtil::kTimestampMaxSeconds);
   EXPECT_EQ(boost::json::parse(EventJson(record, projections::KeylessOpener())).at("recordedAt"),
             boost::json::value("9999-12-31T23:59:59Z"));
@@ -144,7 +151,8 @@ TEST(EventJson, EveryDemoEventRendersAndDecodes) {
   std::string previous_hash;
   for (const auto& record : demo.events()) {
     SCOPED_TRACE(record.position());
-    const boost::json::value parsed = boost::json::parse(EventJson(record, projections::KeylessOpener()));
+    const boost::json::value parsed =
+        boost::json::parse(EventJson(record, projections::KeylessOpener()));
     EXPECT_TRUE(parsed.at("event").is_object());
     EXPECT_FALSE(parsed.as_object().contains("payloadBase64"));
     EXPECT_EQ(parsed.at("position").to_number<uint64_t>(), record.position());

@@ -108,7 +108,7 @@ struct ProposalState {
   std::string submitter_name;
   std::string submitter_contact;
   std::string submitted_by;
-  std::string submitter_id;  // whom submitter_name and submitter_contact are about
+  std::string submitter_id;       // whom submitter_name and submitter_contact are about
   bool submitter_erased = false;  // PersonErased of submitter_id
   ProposalStatus status = ProposalStatus::kOpen;
   std::vector<std::string> notes;
