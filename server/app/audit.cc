@@ -5,7 +5,7 @@
 namespace rotonde::app {
 
 Audit::Audit(eventstore::EventLog& store, CommandService& commands, SignedCheckpoints* notes)
-    : store_(store), notes_(notes), access_(commands) {}
+    : store_(store), notes_(notes), commands_(commands), access_(commands) {}
 
 Result<SignedCheckpoint> Audit::Checkpoint(const Caller& caller, const std::string& platform,
                                            std::optional<uint64_t> size) {
@@ -28,7 +28,7 @@ Result<eventstore::VerifyReport> Audit::Verify(const Caller& caller, const std::
 
 Result<projections::PlatformModel> Audit::ModelAsOf(const std::string& platform, uint64_t at) {
   constexpr size_t kPage = 4096;
-  projections::PlatformModel model;
+  projections::PlatformModel model(&commands_.opener());
   std::vector<eventstore::EventRecord> page;
   for (uint64_t after = 0;;) {
     if (Status s = store_.Read(platform, after, kPage, &page); !s.ok()) {

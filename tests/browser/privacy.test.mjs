@@ -155,6 +155,13 @@ test('the admin erases a member: every open page shows "verwijderd lid" live, an
   await verdict.waitFor({timeout: 20000});
   assert.match(await verdict.innerText(), /De keten klopt/);
   assert.match(await verdict.innerText(), /verlengt het checkpoint/);
+  // Its replay of the members at the head draws them as the live screen does.
+  const last = Math.max(...JSON.parse(feed).map((e) => Number(e.position)));
+  await olaf.page.getByLabel('Overzicht').selectOption('members');
+  const replay = olaf.page.locator(`#scrub-out[data-at="${last}"][data-view="members"]`);
+  await replay.waitFor({timeout: 10000});
+  assert.equal(plain(await replay.locator('li[data-member="m-bram"]').innerText()), `${ERASED} gewist`);
+  assert.match(await replay.locator('li[data-member="m-anna"]').innerText(), /^Anna de Vries/);
 
   // The members screen after the erasure, at phone and laptop width.
   await fitsThePhone(anna.page);
