@@ -46,7 +46,9 @@ class Audit {
  private:
   eventstore::EventLog& store_;
   SignedCheckpoints* const notes_;
-  const CommandService& commands_;  // its opener: replays open what the keys still allow
+  // Its opener() opens the replayed events' personal fields as the live model's do: the
+  // replay shows the names the live views show (and the erased as erased).
+  const CommandService& commands_;
   Access access_;
   std::mutex verify_mu_;
 };

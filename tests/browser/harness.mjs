@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {before, after, afterEach} from 'node:test';
+import {createRequire} from 'node:module';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 
@@ -212,6 +213,29 @@ export function scenario(serverOpts = {}) {
     assert.deepEqual(scene.people.flatMap((p) => [...p.errors, ...p.dialogs]), []);
   });
   return scene;
+}
+
+// A person at a phone whose pages axe-core checks, in the scene (its errors count like
+// everyone's): the person and axe(where), resolving to what axe-core finds against WCAG 2.1
+// A and AA on the page, each line named by `where`. bypassCSP only so that the test can
+// inject axe-core; the app itself never needs it.
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+export async function axePerson(scene) {
+  const context = await scene.browser.newContext({baseURL: scene.server.url, viewport: {width: 390, height: 844},
+    bypassCSP: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam'});
+  context.setDefaultTimeout(10000);
+  const p = {context, page: await context.newPage(), errors: [], dialogs: [], name: 'axe'};
+  p.page.on('console', (m) => m.type() === 'error' && p.errors.push(`axe console: ${m.text()}`));
+  p.page.on('pageerror', (e) => p.errors.push(`axe page: ${e.message}`));
+  scene.people.push(p);
+  const axe = async (where) => {
+    await p.page.addScriptTag({path: AXE});
+    return (await p.page.evaluate(async () => (await window.axe.run(document, {
+      runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+    })).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`)))
+      .map((v) => `${where}: ${v}`);
+  };
+  return {p, axe};
 }
 
 // The page shows everything at its width without sideways scrolling, and no text in <main> is

@@ -11,11 +11,9 @@
 // everything at 390 px.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {createRequire} from 'node:module';
-import {scenario, person, signIn, fitsThePhone, screenshot, serverEvents, apiAs, plain, PLATFORM} from './harness.mjs';
+import {scenario, person, signIn, fitsThePhone, screenshot, serverEvents, apiAs, plain, axePerson, PLATFORM} from './harness.mjs';
 import {nl} from '../../web-client/js/strings-nl.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const scene = scenario();
 let carla; let bram; let resident;
@@ -388,21 +386,7 @@ test('the public form sent with the keyboard alone; the honeypot never gets the 
 });
 
 test('axe-core finds nothing to fault in the public form, its status page and the coordinators\' screen', {timeout: 90000}, async () => {
-  // bypassCSP only so that the test can inject axe-core; the app itself never needs it.
-  const context = await scene.browser.newContext({baseURL: scene.server.url, viewport: {width: 390, height: 844},
-    bypassCSP: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam'});
-  context.setDefaultTimeout(10000);
-  const p = {context, page: await context.newPage(), errors: [], dialogs: [], name: 'axe'};
-  p.page.on('console', (m) => m.type() === 'error' && p.errors.push(`axe console: ${m.text()}`));
-  p.page.on('pageerror', (e) => p.errors.push(`axe page: ${e.message}`));
-  scene.people.push(p);
-  const axe = async (name) => {
-    await p.page.addScriptTag({path: AXE});
-    return (await p.page.evaluate(async () => (await window.axe.run(document, {
-      runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-    })).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`)))
-      .map((v) => `${name}: ${v}`);
-  };
+  const {p, axe} = await axePerson(scene);
   const found = [];
   await p.page.goto(`/#/p/${PLATFORM}/voorstel`);
   await p.page.locator('#platform-name', {hasText: 'Buurtplatform Kolenkitbuurt'}).waitFor();

@@ -65,6 +65,8 @@ export const paths = {
   feedKey: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/feed-key`,
   invites: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/invites`,
   inboxRead: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/inbox/read`,
+  erase: (p, person) => `/api/v1/platforms/${encodeURIComponent(p)}/people/${encodeURIComponent(person)}/erase`,
+  myData: (p) => `/api/v1/platforms/${encodeURIComponent(p)}/people/me/data`,
   mailSettings: '/api/v1/mail/settings',
   unsubscribe: (token) => `/api/v1/mail/unsubscribe?t=${encodeURIComponent(token)}`,
   reportCsv: (p, period) =>

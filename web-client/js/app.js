@@ -105,6 +105,8 @@ function pickScreen(route) {
       return {name: a, params: {}};
     case 'meldingen':
       return {name: 'mail-settings', params: {}};
+    case 'gegevens':
+      return app.platform ? {name: 'my-data', params: {}} : {name: 'not-found', params: {}};
     default:
       return {name: 'not-found', params: {}};
   }
@@ -226,7 +228,10 @@ function renderShell() {
     tools.push(select);
   }
   if (!pub && app.session) {
-    tools.push(h('span', {class: 'who'}, app.session.account.displayName));
+    // The account's own place: their data on this platform.
+    tools.push(app.platform ? h('a', {class: 'who', href: '#/gegevens', 'data-nav': 'my-data',
+      'aria-label': `${app.session.account.displayName}: ${t('priv.mine')}`}, app.session.account.displayName)
+      : h('span', {class: 'who'}, app.session.account.displayName));
     if (app.platform) tools.push(bell());
   }
   tools.push(h('button', {type: 'button', class: 'link-button', lang: lang() === 'nl' ? 'en' : 'nl',
@@ -287,7 +292,7 @@ function renderOpen() {
 }
 
 function updateNav(id) {
-  for (const a of document.querySelectorAll('#nav a[data-nav], #bell')) {
+  for (const a of document.querySelectorAll('#nav a[data-nav], #bell, #tools a.who')) {
     if (a.dataset.nav === id) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -403,6 +408,12 @@ function renderOffline() {
 let toastTimer = null;
 export function toast(text, kind = 'info') {
   const el = $('toast');
+  if (!text) {
+    clearTimeout(toastTimer);
+    el.className = 'toast';
+    el.textContent = '';
+    return;
+  }
   el.className = `toast toast-${kind} toast-show`;
   el.textContent = text;
   clearTimeout(toastTimer);
@@ -458,6 +469,8 @@ function baseCtx() {
     errorText,
     signedIn,
     session: app.session,
+    // Why the person was signed out here (their account deleted), for the sign-in screen.
+    signedOutNote: app.note,
     // A public page names its platform in the top bar.
     shellName(name) {
       app.publicName = name;
@@ -495,11 +508,28 @@ function makeCtx() {
       if (id === 'system') return t('actor.system');
       const m = views.get('members');
       const found = m && m.members.find((x) => x.id === id);
-      return found ? found.name : id;
+      if (!found) return id;
+      return found.erased ? t('priv.erased') : found.name;
     },
     initiative(id) {
       const b = views.get('board');
       return b ? b.initiatives.find((x) => x.id === id) : undefined;
+    },
+    // The person erases their own data on this platform: without an account then, signed
+    // out here; else on with their other platforms. Resolves to a refusal's text, or null.
+    async eraseSelf() {
+      app.erasing = true;
+      let res;
+      try {
+        res = await api.post(paths.erase(app.platform.id, 'me'));
+      } catch (e) {
+        return errorText(e);
+      } finally {
+        app.erasing = false;
+      }
+      if (res.accountDeleted) signedOutHere(t('priv.accountDeleted'));
+      else afterErasure();
+      return null;
     },
     // Runs a command: {sent, done}. Tells the person what happened, briefly; the outbox
     // panel holds what is waiting or refused. Resolves 'ok', 'queued' or 'failed'.
@@ -560,6 +590,7 @@ function makeCtx() {
 export async function signedIn(session, justNow = false, offline = false) {
   stopLive();
   app.session = session;
+  app.note = '';
   app.restored = offline;
   store('rotonde.signedIn', '1');
   if (!offline) {
@@ -592,17 +623,42 @@ export async function signedIn(session, justNow = false, offline = false) {
 }
 
 // Starts over on platform `id` from its current head (positions are each platform's own).
-async function choosePlatform(id) {
+// `ended`: the server ended the platform's feed; a session gone with it is an account deleted.
+async function choosePlatform(id, ended = false) {
   store('rotonde.platform', id);
   let session = app.session;
   let away = false;
   try {
     session = await api.get(paths.session);
   } catch (e) {
+    // The session is gone (the account deleted, or it expired): signed out here.
+    if (e.status === 401) {
+      signedOutHere(t(ended ? 'priv.accountDeleted' : 'err.session_expired'));
+      return;
+    }
     // Offline: the head known from sign-in will do, and the views the device kept.
     away = e.status === 0;
   }
+  if (ended) toast(t('toast.noLongerMember', {platform: app.platform.name || app.platform.id}), 'error');
   signedIn(session, false, away);
+  // The feed ended and the platform left the session: if the account goes with the person's
+  // data (erased), the session stops working a moment later.
+  if (ended && !away && !(session.platforms || []).some((p) => p.id === id)) recheckGone(session, 3);
+}
+
+function recheckGone(session, tries) {
+  setTimeout(async () => {
+    if (app.session !== session) return;
+    try {
+      await api.get(paths.session);
+    } catch (e) {
+      if (e.status === 401 && app.session === session) {
+        signedOutHere(t('priv.accountDeleted'));
+        return;
+      }
+    }
+    if (tries > 1) recheckGone(session, tries - 1);
+  }, 1500);
 }
 
 function startLive(head) {
@@ -641,6 +697,12 @@ function startLive(head) {
       }
     }),
     app.live.on('auth', () => {
+      // The session stopped working: the account was deleted with the person's data, or
+      // the session expired.
+      if (erasedHere()) {
+        signedOutHere(t('priv.accountDeleted'));
+        return;
+      }
       toast(t('err.session_expired'), 'error');
       saveSession(null);
       stopLive();
@@ -656,8 +718,12 @@ function startLive(head) {
       // Left or removed: the server ended this platform's feed. The session, asked again,
       // no longer lists it.
       if (m.code === 'platform_not_found' && !m.id && m.platform === app.platform.id) {
-        toast(t('toast.noLongerMember', {platform: app.platform.name || app.platform.id}), 'error');
-        choosePlatform(app.platform.id);
+        if (app.erasing) return;  // the erasure's answer says what follows
+        if (erasedHere()) {
+          afterErasure();
+          return;
+        }
+        choosePlatform(app.platform.id, true);
       }
     }),
     app.live.outbox.onChange(renderOutbox),
@@ -696,6 +762,48 @@ async function recheckSession() {
   else app.session = fresh;
 }
 
+// The members view says this account's data on the platform was erased.
+function erasedHere() {
+  const v = app.views && app.session && app.views.get('members');
+  const me = v && v.members.find((m) => m.id === app.session.account.id);
+  return Boolean(me && me.erased);
+}
+
+// This account's data on the platform was erased: with the account gone, signed out here;
+// else on with its other platforms. Once, however many ways the page hears of it.
+let erasureSeen = null;
+function afterErasure() {
+  if (erasureSeen) return erasureSeen;
+  const name = app.platform ? app.platform.name || app.platform.id : '';
+  erasureSeen = api.get(paths.session).then((fresh) => {
+    toast(t('priv.erasedMine', {platform: name}));
+    signedIn(fresh);
+  }, (e) => {
+    if (e.status === 401) signedOutHere(t('priv.accountDeleted'));
+    else if (app.platform) choosePlatform(app.platform.id);
+  }).finally(() => {
+    erasureSeen = null;
+  });
+  return erasureSeen;
+}
+
+// Signed out on this device (the session is gone at the server), the sign-in screen saying
+// why (`note`), at `hash` if given. What this account's screens showed leaves the device.
+function signedOutHere(note, hash) {
+  const gone = app.session && app.session.account.id;
+  stopLive();
+  saveSession(null);
+  if (gone) keeping().then((m) => m.forgetViews(gone), () => {});
+  store('rotonde.signedIn', undefined);
+  app.session = null;
+  app.platform = null;
+  app.note = note;
+  if (note) toast('');  // the note says it
+  renderShell();
+  if (hash) location.hash = hash;
+  render();
+}
+
 function stopLive() {
   saveVisit();
   unmountScreen();
@@ -723,17 +831,7 @@ async function signOut() {
   } catch {
     // Signed out here in any case.
   }
-  // What this account's screens showed leaves the device with it.
-  const gone = app.session && app.session.account.id;
-  stopLive();
-  saveSession(null);
-  if (gone) keeping().then((m) => m.forgetViews(gone), () => {});
-  store('rotonde.signedIn', undefined);
-  app.session = null;
-  app.platform = null;
-  renderShell();
-  location.hash = '#/login';
-  render();
+  signedOutHere('', '#/login');
 }
 
 async function boot() {

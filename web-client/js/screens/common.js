@@ -1,6 +1,7 @@
 // Pieces several screens share.
 import {h, add, nextId} from '../dom.js';
 import {t} from '../i18n.js';
+import {api} from '../api.js';
 import {fmtWhen, kindLabel, fmtTimestamp, eventType, eventTypeName} from '../format.js';
 
 export function loading() {
@@ -13,6 +14,14 @@ export function empty(text) {
 
 export function badge(text, kind = '') {
   return h('span', {class: ['badge', kind && `badge-${kind}`]}, text);
+}
+
+// An active initiative none of whose organizers is an active member any more (they left,
+// or were erased): any member may take it over.
+export function noActiveOrganizer(ini, ctx) {
+  const v = ini.status === 'active' && ctx.views && ctx.views.get('members');
+  if (!v) return false;
+  return !(ini.organizerIds || []).some((id) => v.members.some((m) => m.id === id && m.active));
 }
 
 export function names(ids, ctx) {
@@ -175,4 +184,54 @@ export function commandForm(ctx, buttonText, fields, submitText, build, opts) {
     if ((await ctx.run(made[0], made[1])) !== 'failed') close();
     return null;
   }, {onCancel: close}), opts);
+}
+
+// Erasing someone's personal data: a button that opens a confirmation saying plainly what
+// happens (`warning`), read first; confirm(close) resolves to null once done, or to the
+// refusal's text, shown in the confirmation.
+export function eraseStep(buttonText, ariaLabel, warning, confirm, fk) {
+  const step = disclosure(buttonText, (close) => {
+    const form = smallForm([], t('priv.eraseConfirm'), () => confirm(close), {onCancel: close, class: 'erase-form'});
+    const warn = h('p', {class: 'erase-warn', id: nextId('warn'), tabindex: '-1'}, warning);
+    form.prepend(warn);
+    form.querySelector('button[type="submit"]').setAttribute('aria-describedby', warn.id);
+    // The warning is what one reads first, not the button that erases.
+    queueMicrotask(() => warn.focus());
+    return form;
+  }, {fk, class: 'btn btn-secondary btn-danger'});
+  named(step.firstChild, buttonText, ariaLabel);
+  return step;
+}
+
+// A button whose name says more than its text ("Persoonsgegevens van Anna wissen" for
+// "Persoonsgegevens wissen"): the more as hidden text between what shows, so the name still
+// holds the text as one sees it; else as its aria-label.
+function named(btn, text, name) {
+  if (name === text) return;
+  let i = 0;
+  while (i < text.length && text[i] === name[i]) i += 1;
+  let j = 0;
+  while (j < text.length - i && text[text.length - 1 - j] === name[name.length - 1 - j]) j += 1;
+  if (i + j < text.length) {
+    btn.setAttribute('aria-label', name);
+    return;
+  }
+  btn.replaceChildren(name.slice(0, i), h('span', {class: 'sr-only'}, name.slice(i, name.length - j)),
+    name.slice(name.length - j));
+}
+
+// eraseStep's confirm for an admin's erasure: POST `path`; then the focus goes to target().
+export function eraseBy(ctx, path, target) {
+  return async (close) => {
+    try {
+      await api.post(path);
+    } catch (e) {
+      return ctx.errorText(e);
+    }
+    close();
+    ctx.announce(t('priv.erasedDone'));
+    const el = target();
+    if (el) el.focus();
+    return null;
+  };
 }

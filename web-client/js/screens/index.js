@@ -24,6 +24,7 @@ const lazy = {
   inbox: () => import('./inbox.js'),
   'mail-settings': () => import('./mail.js').then((m) => m.settings),
   unsubscribe: () => import('./mail.js').then((m) => m.unsubscribe),
+  'my-data': () => import('./mail.js').then((m) => m.mine),
   login: () => import('./welcome.js').then((m) => m.login),
   invite: () => import('./welcome.js').then((m) => m.invite),
 };

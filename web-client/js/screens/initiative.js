@@ -4,7 +4,8 @@ import {h, add, setChildren, patchList} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths} from '../api.js';
 import {fmtWhen, fmtMoney, kindLabel, fmtDate, num} from '../format.js';
-import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm, eventLine, disclosure} from './common.js';
+import {loading, badge, names, actionButton, label, statusBadge, empty, commandForm, eventLine, disclosure,
+  noActiveOrganizer} from './common.js';
 import {initiativeForm} from './propose.js';
 
 export const id = 'initiative';
@@ -60,7 +61,8 @@ export function mount(root, ctx, params) {
     }
     document.title = `${ini.title} · Rotonde`;
     const organizer = ini.organizerIds.includes(ctx.me);
-    const sig = JSON.stringify([ini, lang(), ini.organizerIds.map((m) => ctx.name(m))]);
+    const orphan = noActiveOrganizer(ini, ctx);
+    const sig = JSON.stringify([ini, lang(), ini.organizerIds.map((m) => ctx.name(m)), orphan]);
     if (sig !== lastSig) {
       lastSig = sig;
       const hadH1 = head.querySelector('h1');
@@ -78,13 +80,15 @@ export function mount(root, ctx, params) {
         h('dl', {class: 'facts'},
           fact(t('initiative.when'), fmtWhen(ini.when)),
           fact(t('initiative.where'), ini.place && ini.place.text ? ini.place.text : '—'),
-          fact(t('initiative.organizers'), names(ini.organizerIds, ctx)),
+          fact(t('initiative.organizers'), orphan ? [names(ini.organizerIds, ctx), ' ',
+            h('span', {class: 'badge badge-no', id: 'no-organizer'}, t('initiative.noOrganizer'))]
+            : names(ini.organizerIds, ctx)),
           ini.participants ? fact(t('initiative.participants'), String(ini.participants)) : null,
           ini.absorbedIds.length ? fact(t('initiative.absorbed'),
             ini.absorbedIds.map((a) => ctx.lookups.initiative(a) || a).join(', ')) : null),
         ini.description ? h('p', {class: 'description'}, ini.description) : null,
         clashesOf(ini),
-        actions(ini, organizer));
+        actions(ini, organizer, orphan));
     }
     if (!ctx.canWrite || ini.status !== 'active' || !(organizer || ctx.isCoordinator)) editBox.replaceChildren();
     else if (!editBox.firstChild) add(editBox, disclosure(t('initiative.edit'), editForm, {fk: 'edit'}));
@@ -196,12 +200,17 @@ export function mount(root, ctx, params) {
       h('p', null, h('a', {href: '#/'}, t('initiative.toRotonde'))));
   }
 
-  function actions(ini, organizer) {
+  function actions(ini, organizer, orphan) {
     if (!ctx.canWrite || ini.status !== 'active') return null;
     const box = h('div', {class: 'actions'});
     if (!organizer) {
-      add(box, actionButton(t('initiative.join'), () => ctx.run({joinInitiative: {initiativeId: ini.id}},
-        label('label.joinInitiative', {title: ini.title})), {fk: 'join', class: 'btn btn-primary'}));
+      // Nobody organizes it any more: joining is taking it over.
+      const join = actionButton(t(orphan ? 'initiative.takeOver' : 'initiative.join'), () => ctx.run(
+        {joinInitiative: {initiativeId: ini.id}},
+        orphan ? label('label.takeOver', {title: ini.title}) : label('label.joinInitiative', {title: ini.title})),
+      {fk: orphan ? 'take-over' : 'join', class: 'btn btn-primary'});
+      if (orphan) join.setAttribute('aria-label', t('initiative.takeOverLabel', {title: ini.title}));
+      add(box, join);
     }
     if (organizer || ctx.isCoordinator) {
       add(box, commandForm(ctx, t('initiative.held'), [

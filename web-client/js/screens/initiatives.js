@@ -2,7 +2,7 @@
 import {h, add, patchList, setChildren} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {fold} from '../format.js';
-import {loading, empty, badge, initiativeItem, statusBadge} from './common.js';
+import {loading, empty, badge, initiativeItem, statusBadge, noActiveOrganizer} from './common.js';
 
 export const id = 'initiatives';
 export const title = () => t('initiatives.title');
@@ -53,9 +53,10 @@ export function mount(root, ctx) {
 export function initiativeCards(list, shown, ctx) {
   patchList(list, shown, (i) => i.id, (i) => initiativeItem(i, ctx, h('p', {class: 'badges'},
     statusBadge(i),
+    noActiveOrganizer(i, ctx) ? badge(t('initiative.noOrganizer'), 'no') : null,
     i.openClashIds.length ? badge(t('clash.count', {n: i.openClashIds.length}), 'clash') : null,
     i.openTaskCount ? badge(t('tasks.openCount', {n: i.openTaskCount})) : null,
     i.organizerIds.includes(ctx.me) ? badge(t('initiative.youOrganize'), 'mine') : null)),
-  (i) => JSON.stringify([i, lang(), i.organizerIds.map((m) => ctx.name(m))]));
+  (i) => JSON.stringify([i, lang(), i.organizerIds.map((m) => ctx.name(m)), noActiveOrganizer(i, ctx)]));
   return list;
 }

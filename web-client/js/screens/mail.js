@@ -1,10 +1,11 @@
 // E-mail about notifications: the settings (#/meldingen: address, at once / a daily digest /
 // none, the mail's language; the account's, for all its platforms), and the page a mail's
-// unsubscribe link opens (#/afmelden/<token>), which works without a session.
+// unsubscribe link opens (#/afmelden/<token>), which works without a session. And a member's
+// own data on the platform (#/gegevens): the inzage as a download, and erasing it.
 import {h, add, setChildren, nextId} from '../dom.js';
 import {t} from '../i18n.js';
 import {api, paths} from '../api.js';
-import {loading, actionButton} from './common.js';
+import {loading, actionButton, eraseStep} from './common.js';
 
 const MODES = ['instant', 'digest', 'off'];
 const LANGS = ['nl', 'en'];
@@ -90,7 +91,8 @@ export const settings = {
       setChildren(box,
         s.serverSendsMail ? null : h('p', {class: 'notice', id: 'mail-off-server'}, t('mail.noServer')),
         form,
-        ctx.platform ? h('p', null, h('a', {href: '#/inbox'}, t('mail.toInbox'))) : null);
+        ctx.platform ? h('p', null, h('a', {href: '#/inbox'}, t('mail.toInbox'))) : null,
+        ctx.platform ? h('p', null, h('a', {href: '#/gegevens'}, t('priv.toMine'))) : null);
     }
     return {
       destroy() {
@@ -121,5 +123,31 @@ export const unsubscribe = {
     add(root, add(box, h('h1', null, t('unsub.title')), h('p', {class: 'lead'}, t('unsub.lead')),
       h('div', {class: 'actions'}, button), result));
     return {};
+  },
+};
+
+export const mine = {
+  id: 'my-data',
+  title: () => t('priv.mine'),
+  mount(root, ctx) {
+    const p = ctx.platform;
+    const place = h('div', {id: 'my-erase'});
+    const download = h('a', {class: 'btn', href: paths.myData(p.id), download: `rotonde-${p.id}.json`,
+      id: 'my-data-download', 'aria-describedby': 'my-data-hint'}, t('priv.download'));
+    add(root, h('h1', null, t('priv.mine')), h('p', {class: 'lead'}, t('priv.mineLead', {platform: p.name})),
+      h('div', {class: 'actions'}, download), h('p', {class: 'hint', id: 'my-data-hint'}, t('priv.downloadHint')),
+      place);
+    let last = null;
+    function update() {
+      const v = ctx.views.get('members');
+      const admins = v ? v.members.filter((m) => m.active && m.role === 'ROLE_ADMIN') : [];
+      const only = admins.length === 1 && admins[0].id === ctx.me;
+      if (last === only) return;
+      last = only;
+      setChildren(place, only ? h('p', {class: 'hint'}, t('priv.eraseMineLast'))
+        : eraseStep(t('priv.eraseMine'), t('priv.eraseMine'), t('priv.eraseMineWarn', {platform: p.name}),
+          () => ctx.eraseSelf(), 'erase-me'));
+    }
+    return {update};
   },
 };

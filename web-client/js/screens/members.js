@@ -1,11 +1,14 @@
 // Members: who takes part, in which role, carrying what; for coordinators and admins an
 // invite link to pass on (by any messenger: the link works once) and removing a member, for
-// admins their roles. The only admin is offered neither another role nor removal.
+// admins their roles and erasing a member's personal data (present or gone; the erased are
+// listed as "verwijderd lid"). The only admin is offered neither another role, removal nor
+// erasure.
 import {h, add, patchList, setChildren, keepFocus} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {api, paths} from '../api.js';
 import {roleLabel, fmtTimestamp} from '../format.js';
-import {loading, badge, disclosure, smallForm, actionButton, label} from './common.js';
+import {loading, badge, disclosure, smallForm, actionButton, label, eraseStep,
+  eraseBy} from './common.js';
 
 export const id = 'members';
 export const title = () => t('members.title');
@@ -89,8 +92,18 @@ export function memberList(ctx, manage) {
     if (row) row.focus();
   }
 
+  // Erased by the admin: the confirmation says what happens; then the focus rests on the
+  // member's row (among the former members once the view says so).
+  function erase(m) {
+    return eraseStep(t('priv.erase'), t('priv.eraseLabel', {name: m.name}), t('priv.eraseWarn', {name: m.name}),
+      eraseBy(ctx, paths.erase(ctx.platform.id, m.id), () => el.querySelector(`[data-fk="m-${CSS.escape(m.id)}"]`)),
+      `erase-${m.id}`);
+  }
+
   function tools(m, mine, only) {
     if (only) return mine === 'ROLE_ADMIN' ? h('p', {class: 'hint'}, t('members.onlyAdmin')) : null;
+    // A former member: only their data to erase.
+    if (!m.active) return mine === 'ROLE_ADMIN' ? h('div', {class: 'actions'}, erase(m)) : null;
     const out = h('div', {class: 'actions'});
     if (mine === 'ROLE_ADMIN') {
       const select = h('select', {id: `role-${m.id}`, 'data-fk': `role-${m.id}`},
@@ -116,17 +129,22 @@ export function memberList(ctx, manage) {
       remove.firstChild.setAttribute('aria-label', t('members.removeLabel', {name: m.name}));
       add(out, remove);
     }
+    if (m.id !== ctx.me && mine === 'ROLE_ADMIN') add(out, erase(m));
     return out.firstChild ? out : null;
   }
 
   function row(m, mine, only, problem) {
+    if (m.erased) {
+      return h('li', {'data-member': m.id, 'data-fk': `m-${m.id}`, tabindex: '-1', class: 'inactive erased'},
+        h('span', null, t('priv.erased')), ' ', badge(t('priv.erasedBadge')));
+    }
     return h('li', {'data-member': m.id, 'data-fk': `m-${m.id}`, tabindex: '-1', class: m.active ? '' : 'inactive'},
       h('strong', null, m.name), ' ', badge(roleLabel(m.role), m.role === 'ROLE_MEMBER' ? '' : 'mine'),
       m.active ? null : [' ', badge(t('members.left'))],
       m.id === ctx.me ? [' ', badge(t('members.you'), 'yes')] : null,
       h('span', {class: 'meta'}, ` · ${t('members.load', {organizing: m.organizing, tasks: m.openTasks})}`),
       problem ? h('p', {class: 'form-error', role: 'alert'}, problem) : null,
-      m.active && mine ? tools(m, mine, only) : null);
+      mine && (m.active || m.id !== ctx.me) ? tools(m, mine, only) : null);
   }
 
   function update() {
@@ -138,7 +156,7 @@ export function memberList(ctx, manage) {
     setChildren(state, me && !me.active ? h('p', {class: 'notice'}, t('members.gone')) : null,
       h('p', {class: 'meta'}, t('members.count', {n: v.members.filter((m) => m.active).length})));
     const shown = v.members.slice().sort((a, b) => a.name.localeCompare(b.name, 'nl'))
-      .map((m) => ({m, only: m.role === 'ROLE_ADMIN' && admins === 1, problem: refused(m.id)}));
+      .map((m) => ({m, only: m.active && m.role === 'ROLE_ADMIN' && admins === 1, problem: refused(m.id)}));
     // One who leaves moves to the other list, and the focus on their row goes along.
     keepFocus(el, () => {
       for (const [ul, active] of [[list, true], [former, false]]) {

@@ -1,15 +1,18 @@
 // Residents' proposals (verbetervoorstellen), live: every member reads them, with who sent
 // them and how to reach them; coordinators and admins record a discussion, decline one (the
-// sender sees the reason) or adopt one as an initiative (the propose form, filled in).
+// sender sees the reason) or adopt one as an initiative (the propose form, filled in); an
+// admin erases a resident sender's name and contact (the proposal stays, "verwijderd lid").
 import {h, add, patchList, setChildren} from '../dom.js';
 import {t, lang} from '../i18n.js';
 import {fmtTimestamp} from '../format.js';
-import {loading, empty, badge, disclosure, smallForm, label} from './common.js';
+import {paths} from '../api.js';
+import {loading, empty, badge, disclosure, smallForm, label, eraseStep, eraseBy} from './common.js';
 
 export const id = 'proposals';
 export const title = () => t('pr.title');
 export const needs = () => ['proposals'];
 
+const ERASED = 'verwijderd lid';  // the name the server gives an erased sender
 const BADGE = {discussed: 'mine', adopted: 'yes', declined: 'no'};
 const paras = (text) => String(text || '').split(/\n+/).filter((x) => x.trim()).map((x) => h('p', null, x));
 
@@ -48,8 +51,15 @@ export function mount(root, ctx) {
       discuss, decline);
   }
 
+  // A resident's name and contact, erased by an admin; then the focus rests on the card.
+  function eraseSender(x) {
+    return h('div', {class: 'actions'}, eraseStep(t('priv.sender'), t('priv.senderLabel', {title: x.title}),
+      t('priv.senderWarn'), eraseBy(ctx, paths.erase(ctx.platform.id, x.submitterId || `resident-${x.id}`),
+        () => root.querySelector(`[data-fk="pr-${CSS.escape(x.id)}"]`)), `erase-${x.id}`));
+  }
+
   function card(x) {
-    const who = x.submitterName || ctx.name(x.submittedBy);
+    const who = x.submitterName === ERASED ? t('priv.erased') : x.submitterName || ctx.name(x.submittedBy);
     const contact = x.submitterContact || '';
     const href = contact.includes('@') ? `mailto:${contact}` : /^[+\d][\d\s()-]+$/.test(contact)
       ? `tel:${contact.replace(/[^\d+]/g, '')}` : '';
@@ -65,7 +75,8 @@ export function mount(root, ctx) {
       x.status === 'adopted' && x.initiativeId ? h('p', null, `${t('pr.became')}: `,
         h('a', {href: `#/initiatives/${encodeURIComponent(x.initiativeId)}`}, x.initiativeTitle || x.initiativeId)) : null,
       x.status === 'declined' ? h('p', null, h('strong', null, t('pr.declined')), ' ', x.declineReason) : null,
-      ctx.isCoordinator && (x.status === 'open' || x.status === 'discussed') ? tools(x) : null);
+      ctx.isCoordinator && (x.status === 'open' || x.status === 'discussed') ? tools(x) : null,
+      ctx.role === 'ROLE_ADMIN' && !x.submittedBy && (x.submitterName !== ERASED || contact) ? eraseSender(x) : null);
   }
 
   function update() {

@@ -1,11 +1,12 @@
 // A resident's proposal, without an account: the platform's public form (#/p/{p}/voorstel),
 // and the proposal's status behind the private link the sender got (#/p/{p}/voorstel/{id}?k=).
-// Neither needs a session; the top bar shows only the platform's name.
+// Neither needs a session; the top bar shows only the platform's name. The status page lets
+// the sender download what is kept about them, and erase their name and contact.
 import {h, add, setChildren} from '../dom.js';
 import {t} from '../i18n.js';
 import {api} from '../api.js';
 import {fmtDate, fmtTimestamp} from '../format.js';
-import {fieldFor, loading, badge} from './common.js';
+import {fieldFor, loading, badge, eraseStep} from './common.js';
 
 const base = (p) => `/api/v1/public/platforms/${encodeURIComponent(p)}`;
 
@@ -165,7 +166,31 @@ export const status = {
     const body = h('div', null, loading());
     add(root, h('h1', null, t('pub.statusTitle')), body);
     ctx.shellName(p);
-    api.get(`${base(p)}/proposals/${encodeURIComponent(params.id)}?key=${encodeURIComponent(query.get('k') || '')}`)
+    const link = (what) => `${base(p)}/proposals/${encodeURIComponent(params.id)}${what}?key=${
+      encodeURIComponent(query.get('k') || '')}`;
+    // The sender's own data: a download, and erasing their name and contact (not once done).
+    function mine(x, erasedNow) {
+      const done = erasedNow ? h('p', {class: 'notice notice-ok', id: 'voorstel-erased', tabindex: '-1'},
+        t('priv.pubErased')) : null;
+      const section = h('section', {'aria-labelledby': 'h-voorstel-mine', id: 'voorstel-mine'},
+        h('h2', {id: 'h-voorstel-mine'}, t('priv.pubMine')), done,
+        h('p', null, t('priv.pubLead')),
+        h('div', {class: 'actions'}, h('a', {class: 'btn btn-secondary', href: link('/data'),
+          download: `voorstel-${params.id}.json`, id: 'voorstel-download'}, t('priv.download')),
+        x.submitterName === 'verwijderd lid' ? null : eraseStep(t('priv.eraseMine'), t('priv.eraseMine'),
+          t('priv.pubWarn'), async () => {
+            try {
+              await api.post(link('/erase'));
+            } catch (e) {
+              return ctx.errorText(e);
+            }
+            load(true);
+            return null;
+          }, 'voorstel-erase')));
+      if (done) queueMicrotask(() => done.focus());
+      return section;
+    }
+    const load = (erasedNow) => api.get(link(''))
       .then((res) => {
         ctx.shellName(res.platformName || p);
         const x = res.proposal;
@@ -182,11 +207,14 @@ export const status = {
             h('dt', null, t('initiative.title')), h('dd', null, ini.title),
             ini.startDate ? [h('dt', null, t('initiative.when')), h('dd', null, fmtDate(ini.startDate))] : null,
             ini.place ? [h('dt', null, t('initiative.where')), h('dd', null, ini.place.text || ini.place)] : null) : null,
-          h('p', {class: 'meta'}, t('pub.sentBy', {name: x.submitterName, when: fmtTimestamp(x.submittedAt)})),
+          h('p', {class: 'meta'}, t('pub.sentBy', {name: x.submitterName === 'verwijderd lid' ? t('priv.erased')
+            : x.submitterName, when: fmtTimestamp(x.submittedAt)})),
           paras(x.description)),
+        mine(x, erasedNow),
         h('p', null, h('a', {href: `#/p/${encodeURIComponent(p)}/voorstel`}, t('pub.another'))));
       }, (e) => setChildren(body, h('p', {class: 'notice', role: 'alert'},
         e.status === 404 ? t('pub.notFound') : ctx.errorText(e))));
+    load(false);
     return {};
   },
 };

@@ -27,6 +27,8 @@ function mountLogin(root, ctx) {
   form.id = 'login-form';
   add(root, h('div', {class: 'narrow'},
     h('h1', null, t('login.title')),
+    // Why this device was signed out (the account deleted with the person's data).
+    ctx.signedOutNote ? h('p', {class: 'notice', role: 'alert', id: 'signed-out-note'}, ctx.signedOutNote) : null,
     h('p', {class: 'lead'}, t('login.lead')),
     form,
     h('p', {class: 'hint'}, t('login.invite'))));
