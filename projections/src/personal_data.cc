@@ -38,7 +38,7 @@ const CaseFields* FieldsOf(int case_number) {
       for (int f = 0; f < message->field_count(); ++f) {
         const FieldDescriptor* field = message->field(f);
         if (field->type() != FieldDescriptor::TYPE_STRING || field->is_repeated()) continue;
-        if (field->options().GetExtension(v1::subject)) fields.subject = field;
+        if (field->options().GetExtension(v1::data_subject)) fields.subject = field;
         if (field->options().HasExtension(v1::personal)) {
           fields.personal.emplace_back(field,
                                        field->options().GetExtension(v1::personal).erased_as());

@@ -188,7 +188,7 @@ bool MarkedPersonal(const FieldDescriptor* field) {
 }
 
 bool MarkedSubject(const FieldDescriptor* field) {
-  return field->options().GetExtension(v1::subject);
+  return field->options().GetExtension(v1::data_subject);
 }
 
 // ---- The checks: each returns what is wrong, one sentence each, naming the field --------------
@@ -288,10 +288,10 @@ std::vector<std::string> MarkRules(const std::vector<const Descriptor*>& cases,
     }
     if (personal > 0 && subjects != 1) {
       problems.push_back(Key(message) + " has personal fields and " + std::to_string(subjects) +
-                         " fields marked (subject): it needs exactly one");
+                         " fields marked (data_subject): it needs exactly one");
     }
     if (personal == 0 && subjects > 0) {
-      problems.push_back(Key(message) + " has a (subject) field but no personal field");
+      problems.push_back(Key(message) + " has a (data_subject) field but no personal field");
     }
   }
   for (const Descriptor* message : all) {

@@ -22,7 +22,7 @@ namespace rotonde::projections {
 inline constexpr std::string_view kErasedName = "verwijderd lid";
 
 // The id of the person the event's personal fields are about (its case's field marked
-// `subject`); empty when the case has no such field or it is empty.
+// `data_subject`); empty when the case has no such field or it is empty.
 std::string_view SubjectOf(const v1::DomainEvent& event);
 
 // Moves the personal fields of the event's case that are set into `personal` (which gets
