@@ -91,16 +91,27 @@ TEST_F(DeciderTest, OnlyAdminsGrantRolesAndTheLastAdminStays) {
   EXPECT_EQ(state_.RoleOf(kDewi), v1::ROLE_UNSPECIFIED);
 }
 
-TEST_F(DeciderTest, LeavingReleasesTheTasksOneHeld) {
+class MembersTest : public DeciderTest {
+ protected:
+  // Bram proposes a clean-up with one task; the task's id, and the initiative's in *initiative.
+  std::string CleanUpWithATask(std::string* initiative);
+};
+
+std::string MembersTest::CleanUpWithATask(std::string* initiative) {
   v1::Command propose = NewCommand();
   propose.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_CLEAN_UP);
   propose.mutable_propose_initiative()->set_title("Opschonen");
   propose.mutable_propose_initiative()->mutable_when()->set_start_date("2026-04-11");
-  const std::string initiative = Do(propose, kBram)[0].event.initiative_proposed().initiative_id();
+  *initiative = Do(propose, kBram)[0].event.initiative_proposed().initiative_id();
   v1::Command task = NewCommand();
-  task.mutable_create_task()->set_initiative_id(initiative);
+  task.mutable_create_task()->set_initiative_id(*initiative);
   task.mutable_create_task()->set_title("vuilniszakken halen");
-  const std::string id = Do(task, kBram)[0].event.task_created().task_id();
+  return Do(task, kBram)[0].event.task_created().task_id();
+}
+
+TEST_F(MembersTest, LeavingReleasesTheTasksOneHeld) {
+  std::string initiative;
+  const std::string id = CleanUpWithATask(&initiative);
   v1::Command claim = NewCommand();
   claim.mutable_claim_task()->set_task_id(id);
   Do(claim, kDewi);
@@ -124,16 +135,9 @@ v1::Command Erase(v1::Command command, const std::string& person) {
   return command;
 }
 
-TEST_F(DeciderTest, AnAdminErasesAMemberWhoseTasksGoBackAndWhoseNameReadsAsErased) {
-  v1::Command propose = NewCommand();
-  propose.mutable_propose_initiative()->set_kind(v1::INITIATIVE_KIND_CLEAN_UP);
-  propose.mutable_propose_initiative()->set_title("Opschonen");
-  propose.mutable_propose_initiative()->mutable_when()->set_start_date("2026-04-11");
-  const std::string initiative = Do(propose, kBram)[0].event.initiative_proposed().initiative_id();
-  v1::Command task = NewCommand();
-  task.mutable_create_task()->set_initiative_id(initiative);
-  task.mutable_create_task()->set_title("vuilniszakken halen");
-  const std::string id = Do(task, kBram)[0].event.task_created().task_id();
+TEST_F(MembersTest, AnAdminErasesAMemberWhoseTasksGoBackAndWhoseNameReadsAsErased) {
+  std::string initiative;
+  const std::string id = CleanUpWithATask(&initiative);
   v1::Command claim = NewCommand();
   claim.mutable_claim_task()->set_task_id(id);
   Do(claim, kBram);
