@@ -83,7 +83,20 @@ Result<ErasureResult> Erasure::EraseAs(const std::string& platform, const std::s
   });
   if (!read.ok()) return Unavailable(read);
   const privacy::PersonRef ref{platform, person_id};
-  if (Status s = sealed->keys().BeginErasure(ref, name); !s.ok()) return Unavailable(s);
+  // An erasure whose last steps failed keeps its mark, with the name the model no longer
+  // shows: asked again, its command is answered as the first time (the same command id)
+  // and its steps run again, so it is finished now rather than at the next start.
+  auto marks = sealed->keys().Erasures();
+  if (!marks.ok()) return Unavailable(marks.status());
+  bool unfinished = false;
+  for (const privacy::ErasureMark& mark : marks.value()) {
+    if (mark.person != ref) continue;
+    unfinished = true;
+    name = mark.name;
+  }
+  if (!unfinished) {
+    if (Status s = sealed->keys().BeginErasure(ref, name); !s.ok()) return Unavailable(s);
+  }
   probe_("begun");
   CommandOutcome outcome = commands_.Handle(platform, actor, EraseCommand(person_id));
   if (!outcome.ok()) {
