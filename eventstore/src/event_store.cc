@@ -22,32 +22,6 @@
 namespace rotonde::eventstore {
 namespace {
 
-bool IsVisibleAscii(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c < 0x21 || c > 0x7e) return false;
-  }
-  return true;
-}
-
-Status CheckName(std::string_view what, std::string_view value, size_t max_bytes) {
-  if (value.empty()) return Status::InvalidArgument(std::string(what) + " is empty");
-  if (value.size() > max_bytes) {
-    return Status::InvalidArgument(std::string(what) + " is longer than " +
-                                   std::to_string(max_bytes) + " bytes");
-  }
-  if (!IsVisibleAscii(value)) {
-    return Status::InvalidArgument(std::string(what) +
-                                   " may hold visible ASCII characters only (no spaces)");
-  }
-  return Status::Ok();
-}
-
-// `status` with "<where>: " before its message. Called on failure only: the append path
-// builds no message for events that are fine.
-Status Within(const std::string& where, Status status) {
-  return Status(status.code(), where + ": " + status.message());
-}
-
 // How a column family is used, which decides its tuning.
 enum class FamilyUse { kMeta, kLog, kNamedSequences, kPointLookups };
 
@@ -244,7 +218,7 @@ Status EventStore::Impl::OpenDb() {
     if (!keys::DecodeHeadValue(it->value().ToStringView(), &head.position, &head.hash)) {
       return Status::Corruption("the head of platform " + it->key().ToString() + " is damaged");
     }
-    heads_.emplace(it->key().ToString(), std::move(head));
+    published_.LoadHead(it->key().ToString(), std::move(head));
   }
   if (!it->status().ok()) {
     return Status::IOError("cannot read the platforms' heads: " + it->status().ToString());
@@ -254,7 +228,8 @@ Status EventStore::Impl::OpenDb() {
 
 Status EventStore::Impl::CheckTails() {
   if (options_.tail_check_events == 0) return Status::Ok();
-  for (const auto& [platform, head] : heads_) {
+  for (const std::string& platform : Platforms()) {
+    const HeadInfo head = Head(platform);
     const uint64_t from = head.position > options_.tail_check_events
                               ? head.position - options_.tail_check_events + 1
                               : 1;
@@ -292,11 +267,7 @@ Status EventStore::Impl::CheckTails() {
 void EventStore::Impl::Close() {
   std::call_once(close_once_, [this] {
     StopWriter();  // queued appends are answered with kClosed, prepared ones are written
-    {
-      std::lock_guard lock(state_mu_);
-      closed_.store(true, std::memory_order_release);
-    }
-    head_cv_.notify_all();
+    published_.Close();
   });
 }
 
@@ -321,49 +292,19 @@ EventStore::Impl::~Impl() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
-HeadInfo EventStore::Impl::Head(std::string_view platform) const {
-  {
-    std::lock_guard lock(state_mu_);
-    if (auto it = heads_.find(platform); it != heads_.end()) return it->second;
-  }
-  return HeadInfo{0, GenesisHashOf(platform)};
+std::unique_ptr<Subscription> EventStore::Impl::Subscribe(std::string platform,
+                                                          uint64_t after_position) const {
+  return published_.Subscribe(
+      std::move(platform), after_position,
+      [this](std::string_view of, uint64_t after, size_t limit, uint64_t upto,
+             std::vector<EventRecord>* out) { return Read(of, after, limit, upto, out); });
 }
 
-std::vector<std::string> EventStore::Impl::Platforms() const {
-  std::lock_guard lock(state_mu_);
-  std::vector<std::string> out;
-  out.reserve(heads_.size());
-  for (const auto& [platform, head] : heads_) out.push_back(platform);
-  return out;
-}
-
-uint64_t EventStore::Impl::WaitForHead(std::string_view platform, uint64_t after,
-                                       std::chrono::steady_clock::time_point deadline) const {
-  std::unique_lock lock(state_mu_);
-  auto now = [&]() -> uint64_t {
-    if (platform.empty()) return sequence_;
-    auto it = heads_.find(platform);
-    return it == heads_.end() ? 0 : it->second.position;
-  };
-  head_cv_.wait_until(lock, deadline, [&] { return now() > after || closed(); });
-  return now();
-}
-
-uint64_t EventStore::Impl::sequence() const {
-  std::lock_guard lock(state_mu_);
-  return sequence_;
-}
+std::unique_ptr<LiveFeed> EventStore::Impl::FollowAll() const { return published_.FollowAll(); }
 
 Stats EventStore::Impl::GetStats() const {
   Stats stats;
-  stats.appends = counters_.appends.load();
-  stats.events_written = counters_.events_written.load();
-  stats.groups_written = counters_.groups_written.load();
-  stats.syncs = counters_.syncs.load();
-  stats.idempotent_replays = counters_.idempotent_replays.load();
-  stats.rejected_appends = counters_.rejected_appends.load();
-  stats.sync_micros_total = counters_.sync_micros_total.load();
-  stats.sync_micros_max = counters_.sync_micros_max.load();
+  counters_.Fill(&stats);
   stats.disk_full = counters_.disk_full.load() ? 1 : 0;
   stats.disk_full_episodes = counters_.disk_full_episodes.load();
   if (db_ != nullptr) {
@@ -371,11 +312,7 @@ Stats EventStore::Impl::GetStats() const {
                                                     &stats.memtable_bytes));
   }
   if (block_cache_ != nullptr) stats.block_cache_bytes = block_cache_->GetUsage();
-  {
-    std::lock_guard lock(state_mu_);
-    stats.recent_events = recent_.size();
-    stats.platforms = heads_.size();
-  }
+  published_.FillGauges(&stats);
 
   return stats;
 }
@@ -395,176 +332,27 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
-namespace {
-
-// Checks an AppendAll's arguments against the documented limits; on success *request holds
-// them, ready to queue.
-Status MakeAppendRequest(std::vector<StreamAppend> appends, AppendOptions options,
-                         WriteRequest* request) {
-  if (appends.empty()) return Status::InvalidArgument("an append needs at least one event");
-  std::unordered_set<std::string_view> streams, ids;
-  size_t total = 0;
-  request->platform = std::string(PlatformOf(appends[0].stream));
-  if (Status s = CheckName("platform", request->platform, kMaxPlatformBytes); !s.ok()) return s;
-  for (const StreamAppend& part : appends) {
-    if (Status s = CheckName("stream name", part.stream, kMaxStreamNameBytes); !s.ok()) {
-      return s;
-    }
-    if (PlatformOf(part.stream) != request->platform) {
-      return Status::InvalidArgument("an append writes to one platform: stream " + part.stream +
-                                     " is not of " + request->platform);
-    }
-    if (!streams.insert(part.stream).second) {
-      return Status::InvalidArgument("stream " + part.stream + " appears twice");
-    }
-    if (part.events.empty()) {
-      return Status::InvalidArgument("an append needs at least one event");
-    }
-    for (const NewEvent& e : part.events) {
-      auto where = [&] { return "event " + std::to_string(request->event_count); };
-      if (Status s = CheckName("id", e.id, kMaxEventIdBytes); !s.ok()) return Within(where(), s);
-      if (Status s = CheckName("type", e.type, kMaxEventTypeBytes); !s.ok()) {
-        return Within(where(), s);
-      }
-      if (!ids.insert(e.id).second) {
-        return Status::InvalidArgument(where() + ": id " + e.id + " appears twice");
-      }
-      // Envelope fields beyond the payload are small; bound the whole event conservatively.
-      const size_t size = e.payload.size() + e.actor.size() + e.correlation_id.size() +
-                          e.id.size() + e.type.size() + part.stream.size() + 128;
-      if (size > kMaxEventBytes) {
-        return {codes::kTooLarge,
-                where() + ": larger than " + std::to_string(kMaxEventBytes) + " bytes"};
-      }
-      total += size;
-      if (++request->event_count > kMaxEventsPerAppend) {
-        return {codes::kTooLarge,
-                "an append holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
-      }
-    }
-  }
-  if (total > kMaxAppendBytes) {
-    return {codes::kTooLarge,
-            "an append holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
-  }
-  request->appends = std::move(appends);
-  request->options = options;
-  request->bytes = total;
-  return Status::Ok();
+EnqueueFn EventStore::Impl::Enqueuer() {
+  return [this](const std::shared_ptr<WriteRequest>& request) { return Enqueue(request); };
 }
 
-}  // namespace
-
 AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
-  auto request = std::make_shared<WriteRequest>();
-  if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
-    AppendResult result;
-    result.status = std::move(s);
-    return result;
-  }
-  return impl_->Submit(std::move(request));
+  return SubmitAppend(std::move(appends), options, impl_->Enqueuer());
 }
 
 void EventStore::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
                              AppendDone done) {
-  auto request = std::make_shared<WriteRequest>();
-  if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
-    AppendResult refused;
-    refused.status = std::move(s);
-    return done(std::move(refused));
-  }
-  request->on_done = std::move(done);
-  // A refused request is answered here; a queued one by the notifier once it is durable.
-  if (!impl_->Enqueue(request)) request->MarkDone();
+  AppendAsyncVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
 }
-
-namespace {
-
-// An append of this store started by StartAppendAll: the writer's request, shared with it.
-class StorePendingAppend final : public PendingAppend {
- public:
-  explicit StorePendingAppend(std::shared_ptr<WriteRequest> request)
-      : request_(std::move(request)) {}
-  explicit StorePendingAppend(AppendResult refused) : refused_(std::move(refused)) {}
-
-  const AppendResult& Prepared() override {
-    if (!request_) return refused_;
-    request_->WaitPrepared();
-    return request_->prepared_result;
-  }
-  const std::vector<std::shared_ptr<const EventRecord>>& records() override {
-    static const std::vector<std::shared_ptr<const EventRecord>> kNone;
-    if (!request_) return kNone;
-    request_->WaitPrepared();
-    if (!request_->prepared_result.ok() || request_->prepared_result.idempotent_replay) {
-      return kNone;
-    }
-    return request_->prepared_records;
-  }
-  AppendResult Wait() override {
-    if (!request_) return refused_;
-    request_->WaitDone();
-    return request_->result;
-  }
-
- private:
-  std::shared_ptr<WriteRequest> request_;  // null when refused before queueing
-  AppendResult refused_;
-};
-
-}  // namespace
 
 std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
                                                           AppendOptions options, AppendDone done) {
-  auto request = std::make_shared<WriteRequest>();
-  request->wants_prepared = true;
-  Status s = MakeAppendRequest(std::move(appends), options, request.get());
-  request->on_done = std::move(done);
-  if (s.ok() && impl_->Enqueue(request)) return std::make_unique<StorePendingAppend>(request);
-  AppendResult refused;
-  refused.status = s.ok() ? std::move(request->result.status) : std::move(s);
-  if (request->on_done) request->on_done(refused);
-  return std::make_unique<StorePendingAppend>(std::move(refused));
+  return StartAppendVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
 }
 
 Status EventStore::Import(std::string_view platform, std::vector<EventRecord> records,
                           size_t* failed_index) {
-  size_t unused_index = 0;
-  if (failed_index == nullptr) failed_index = &unused_index;
-  *failed_index = records.size();
-  if (records.empty()) return Status::Ok();
-  if (Status s = CheckName("platform", platform, kMaxPlatformBytes); !s.ok()) return s;
-  if (records.size() > kMaxEventsPerAppend) {
-    return {codes::kTooLarge,
-            "an import call holds at most " + std::to_string(kMaxEventsPerAppend) + " events"};
-  }
-  auto request = std::make_shared<WriteRequest>();
-  request->is_import = true;
-  request->platform = std::string(platform);
-  for (size_t i = 0; i < records.size(); ++i) {
-    const EventRecord& r = records[i];
-    *failed_index = i;
-    auto where = [&] { return "event at position " + std::to_string(r.position()); };
-    if (Status s = CheckName("stream name", r.stream(), kMaxStreamNameBytes); !s.ok()) {
-      return Within(where(), s);
-    }
-    if (Status s = CheckName("id", r.id(), kMaxEventIdBytes); !s.ok()) return Within(where(), s);
-    if (Status s = CheckName("type", r.type(), kMaxEventTypeBytes); !s.ok())
-      return Within(where(), s);
-    const size_t size = r.ByteSizeLong();
-    if (size > kMaxEventBytes) return {codes::kTooLarge, where() + ": too large"};
-    request->bytes += size;
-  }
-  *failed_index = records.size();
-  if (request->bytes > kMaxAppendBytes) {
-    return {codes::kTooLarge,
-            "an import call holds at most " + std::to_string(kMaxAppendBytes) + " bytes"};
-  }
-  request->import_records = std::move(records);
-  AppendResult result = impl_->Submit(std::move(request));
-  // PrepareImport reports the failing record's index as the only position.
-  if (!result.ok() && result.positions.size() == 1) *failed_index = result.positions[0];
-  return result.status;
+  return ImportVia(platform, std::move(records), failed_index, impl_->Enqueuer());
 }
 
 Status EventStore::Read(std::string_view platform, uint64_t after_position, size_t limit,
@@ -626,7 +414,7 @@ Stats EventStore::GetStats() const { return impl_->GetStats(); }
 void EventStore::Close() { impl_->Close(); }
 
 Status EventStore::Impl::Backup(const std::string& backup_dir, uint32_t* backup_id) {
-  if (closed_ || db_ == nullptr) return Status::Closed("the store is closed");
+  if (closed() || db_ == nullptr) return Status::Closed("the store is closed");
   return BackupDatabase(*db_, backup_dir, backup_id);
 }
 

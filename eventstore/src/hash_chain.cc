@@ -87,4 +87,32 @@ bool BodyOf(std::string_view stored, std::string_view* body) {
   return true;
 }
 
+std::string CheckLink(std::string_view platform, uint64_t position, std::string_view prev_hash,
+                      std::string_view stored, rotonde::v1::EventRecord* record,
+                      std::unordered_map<std::string, uint64_t>* next_versions) {
+  std::string_view body;
+  record->Clear();
+  if (!BodyOf(stored, &body) ||
+      !record->ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+    return "the stored bytes do not parse as an event";
+  }
+  if (record->position() != position) return "the event names another position";
+  if (PlatformOf(record->stream()) != platform) {
+    return "the event's stream " + record->stream() + " is of another platform";
+  }
+  if (record->prev_hash() != prev_hash) return "prev_hash does not match the previous event's hash";
+  if (ChainHash(prev_hash, position, body) != record->hash()) {
+    return "the hash does not recompute: the event was altered";
+  }
+  if (next_versions != nullptr) {
+    auto [entry, inserted] = next_versions->try_emplace(record->stream(), 0);
+    if (record->version() != entry->second) {
+      return "stream " + record->stream() + " expects version " + std::to_string(entry->second) +
+             ", the event has " + std::to_string(record->version());
+    }
+    ++entry->second;
+  }
+  return "";
+}
+
 }  // namespace rotonde::eventstore

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "rotonde/v1/event.pb.h"
 
@@ -37,5 +38,14 @@ std::string SealRecord(const rotonde::v1::EventRecord& record, std::string_view 
 // The body of stored bytes: all but the two hash fields SealRecord appended; false if they
 // are not there as it writes them.
 bool BodyOf(std::string_view stored, std::string_view* body);
+
+// Checks the event stored at `position` of `platform`'s log, as every backend's verification
+// does: its bytes are sealed as SealRecord seals them and parse, it names `position` and a
+// stream of the platform, links to `prev_hash` and its hash recomputes; with `next_versions`
+// (each stream's next version, counted there) also that it has its stream's next version.
+// Returns "" when it passes (*record holds it), else what failed.
+std::string CheckLink(std::string_view platform, uint64_t position, std::string_view prev_hash,
+                      std::string_view stored, rotonde::v1::EventRecord* record,
+                      std::unordered_map<std::string, uint64_t>* next_versions);
 
 }  // namespace rotonde::eventstore

@@ -143,32 +143,6 @@ Result<std::optional<uint64_t>> EventStore::Impl::StoredStreamVersion(std::strin
   return std::optional<uint64_t>();
 }
 
-bool EventStore::Impl::ReadRecent(std::string_view platform, uint64_t after, size_t max_events,
-                                  std::vector<EventRecord>* out) const {
-  std::lock_guard lock(state_mu_);
-  auto it = recent_by_platform_.find(platform);
-  if (it == recent_by_platform_.end()) return false;
-  const auto& recent = it->second;
-  if (recent.front()->position() > after + 1) return false;
-  const uint64_t last = recent.back()->position();
-  for (uint64_t p = after + 1; p <= last && out->size() < max_events; ++p) {
-    out->push_back(*recent[p - recent.front()->position()]);
-  }
-  return true;
-}
-
-bool EventStore::Impl::ReadRecentAll(uint64_t after_sequence, size_t max_events,
-                                     std::vector<EventRecord>* out, uint64_t* sequence) const {
-  std::lock_guard lock(state_mu_);
-  *sequence = after_sequence;
-  if (after_sequence + 1 < recent_first_) return false;
-  for (uint64_t n = after_sequence + 1; n <= sequence_ && out->size() < max_events; ++n) {
-    out->push_back(*recent_[n - recent_first_]);
-    *sequence = n;
-  }
-  return true;
-}
-
 namespace {
 
 // The index entries one event must have, gathered for a batched look-up.
@@ -246,31 +220,10 @@ VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t fr
       return fail(expected, "a log key is not a position of the platform");
     }
     if (key_position != expected) return fail(expected, "the event is missing");
-    const std::string_view stored = it->value().ToStringView();
-    std::string_view body;
-    record.Clear();
-    if (!BodyOf(stored, &body) ||
-        !record.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
-      return fail(expected, "the stored bytes do not parse as an event");
-    }
-    if (record.position() != expected) return fail(expected, "the event names another position");
-    if (PlatformOf(record.stream()) != platform) {
-      return fail(expected, "the event's stream " + record.stream() + " is of another platform");
-    }
-    if (record.prev_hash() != prev_hash) {
-      return fail(expected, "prev_hash does not match the previous event's hash");
-    }
-    if (ChainHash(prev_hash, expected, body) != record.hash()) {
-      return fail(expected, "the hash does not recompute: the event was altered");
-    }
+    std::string problem = CheckLink(platform, expected, prev_hash, it->value().ToStringView(),
+                                    &record, full ? &next_version : nullptr);
+    if (!problem.empty()) return fail(expected, std::move(problem));
     if (full) {
-      auto [entry, inserted] = next_version.try_emplace(record.stream(), 0);
-      if (record.version() != entry->second) {
-        return fail(expected, "stream " + record.stream() + " expects version " +
-                                  std::to_string(entry->second) + ", the event has " +
-                                  std::to_string(record.version()));
-      }
-      ++entry->second;
       probes.push_back({expected, record.id(), keys::LogKey(platform, expected),
                         keys::StreamKey(record.stream(), record.version()),
                         keys::EncodeU64(expected)});
@@ -328,84 +281,6 @@ VerifyReport EventStore::Impl::CheckSharedIndexes(uint64_t events) const {
   }
   report.events = events;
   return report;
-}
-
-// ---- Subscriptions and the live feed ----------------------------------------------------------
-
-namespace {
-
-// Waits up to `timeout` until `platform`'s head (with "", the count of events made durable
-// since open) passes `after`; *reached is where it got. kClosed once the store is closed.
-Status WaitPast(const EventStore::Impl& store, std::string_view platform, uint64_t after,
-                std::chrono::milliseconds timeout, uint64_t* reached) {
-  if (store.closed()) return Status::Closed("the event store is closed");
-  *reached = store.WaitForHead(platform, after, std::chrono::steady_clock::now() + timeout);
-  if (store.closed()) return Status::Closed("the event store is closed");
-  return Status::Ok();
-}
-
-class StoreSubscription final : public Subscription {
- public:
-  StoreSubscription(const EventStore::Impl* store, std::string platform, uint64_t after_position)
-      : store_(store), platform_(std::move(platform)), position_(after_position) {}
-
-  Status Next(std::vector<EventRecord>* out, size_t max_events,
-              std::chrono::milliseconds timeout) override {
-    out->clear();
-    if (max_events == 0) return Status::Ok();
-    uint64_t head = 0;
-    if (Status s = WaitPast(*store_, platform_, position_, timeout, &head); !s.ok()) return s;
-    if (head <= position_) return Status::Ok();  // timed out
-    // Live: from memory. Behind the memory window: catch up from disk. Either way by
-    // position, so the switch between them can neither skip nor repeat an event.
-    if (!store_->ReadRecent(platform_, position_, max_events, out)) {
-      if (Status s = store_->Read(platform_, position_, max_events, head, out); !s.ok()) return s;
-    }
-    if (!out->empty()) position_ = out->back().position();
-    return Status::Ok();
-  }
-  uint64_t position() const override { return position_; }
-
- private:
-  const EventStore::Impl* store_;
-  std::string platform_;
-  uint64_t position_;
-};
-
-class StoreLiveFeed final : public LiveFeed {
- public:
-  StoreLiveFeed(const EventStore::Impl* store, uint64_t after_sequence)
-      : store_(store), sequence_(after_sequence) {}
-
-  Status Next(std::vector<EventRecord>* out, size_t max_events,
-              std::chrono::milliseconds timeout) override {
-    out->clear();
-    if (max_events == 0) return Status::Ok();
-    uint64_t count = 0;
-    if (Status s = WaitPast(*store_, "", sequence_, timeout, &count); !s.ok()) return s;
-    if (count <= sequence_) return Status::Ok();  // timed out
-    if (!store_->ReadRecentAll(sequence_, max_events, out, &sequence_)) {
-      sequence_ = store_->sequence();
-      return Status(codes::kOutOfRange,
-                    "the feed fell behind the events kept in memory: read each platform's log");
-    }
-    return Status::Ok();
-  }
-
- private:
-  const EventStore::Impl* store_;
-  uint64_t sequence_;  // events the store made durable since it opened, delivered so far
-};
-
-}  // namespace
-
-std::unique_ptr<Subscription> EventStore::Impl::Subscribe(std::string platform,
-                                                          uint64_t after_position) const {
-  return std::make_unique<StoreSubscription>(this, std::move(platform), after_position);
-}
-
-std::unique_ptr<LiveFeed> EventStore::Impl::FollowAll() const {
-  return std::make_unique<StoreLiveFeed>(this, sequence());
 }
 
 }  // namespace rotonde::eventstore

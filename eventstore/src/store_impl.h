@@ -2,14 +2,10 @@
 // commit) and reader.cc (reads, subscriptions, verification).
 //
 // Invariants, kept by writer.cc (the applier thread is the only one that writes RocksDB):
-//  - heads_ holds, for every platform with events, its last event whose group's WriteBatch
-//    was written and whose WAL was then synced; a platform's events at or below it are
-//    durable, and nothing above it is ever read (RocksDB may hold more: groups written but
-//    not yet synced).
-//  - recent_ holds the last durable events (at most recent_events_cache) in the order they
-//    became durable; its first is number recent_first_ of all events made durable since the
-//    store opened, and sequence_ counts those. recent_by_platform_ holds the same events per
-//    platform: each a suffix of its platform's log.
+//  - published_ holds, for every platform with events, its last event whose group's
+//    WriteBatch was written and whose WAL was then synced; a platform's events at or below it
+//    are durable, and nothing above it is ever read (RocksDB may hold more: groups written but
+//    not yet synced). It also holds the last durable events, for live readers.
 //  - tails_ holds each platform's next position and hash as prepared: ahead of heads_ by the
 //    groups in flight. stream_versions_ caches durable versions only; a group's own changes
 //    live in its overlay until its batch is durable, and are dropped if the write fails.
@@ -30,65 +26,13 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include "rotonde/base/done_flag.h"
+#include "prepare.h"
+#include "published_log.h"
 #include "rotonde/base/string_map.h"
 #include "rotonde/eventstore/event_store.h"
+#include "write_request.h"
 
 namespace rotonde::eventstore {
-
-// One caller's append (or import) waiting in the writer's queue.
-struct WriteRequest {
-  std::string platform;  // every stream's (or record's) platform
-  // Append: the parts, one per stream. Import: records.
-  std::vector<StreamAppend> appends;
-  AppendOptions options;
-  size_t event_count = 0;
-  std::vector<EventRecord> import_records;
-  bool is_import = false;
-  size_t bytes = 0;
-
-  AppendResult result;
-  // Set once `result` is final. The writer's threads and the caller share the request, so a
-  // caller returning the moment it sees `done` cannot pull it from under the notifier.
-  DoneFlag done;
-  // For AppendAsync: called with the final result instead of anyone waiting on `done`.
-  EventStore::AppendDone on_done;
-
-  void MarkDone() {
-    // Dropped once called: a callback may own what owns this request (a batch of commands
-    // holding its PendingAppends), and a kept one would keep both alive forever.
-    EventStore::AppendDone callback = std::move(on_done);
-    on_done = nullptr;
-    // Set first: the callback may wait for this very append (a batch of commands finished
-    // by its last append's callback waits for each of them). `result` is final here.
-    done.Set();
-    if (callback) callback(result);
-  }
-  void WaitDone() { done.Wait(); }
-
-  // For a PendingAppend (see event_log.h): the answer as prepared, and the records it will
-  // write, published by `prepared`. Written by the writer thread only, before `prepared`;
-  // a separate copy, as the applier or syncer may still replace `result` (a failed write).
-  bool wants_prepared = false;
-  AppendResult prepared_result;
-  std::vector<std::shared_ptr<const EventRecord>> prepared_records;
-  DoneFlag prepared;
-
-  void MarkPrepared() {
-    if (!wants_prepared) return;
-    prepared_result = result;
-    prepared.Set();
-  }
-  void WaitPrepared() { prepared.Wait(); }
-};
-
-using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
-
-// A platform's log as prepared: the position its next event gets, and its last hash.
-struct PlatformTail {
-  uint64_t next_position = 1;
-  std::string hash;
-};
 
 // One group commit: the requests it answers and the one WriteBatch that holds their events.
 // Built by the writer thread, written by the applier thread, made durable by the syncer
@@ -113,17 +57,10 @@ struct GroupCommit {
   std::atomic<bool> finished{false};  // set by the syncer when it is done with the group
 };
 
-// Where an event id is stored: its record if it is in a group in flight, else its platform
-// and position on disk.
-struct IdLocation {
-  std::string platform;
-  uint64_t position = 0;
-  std::shared_ptr<const EventRecord> record;  // null when only on disk
-};
-
 class EventStore::Impl {
  public:
-  Impl(const Options& options, std::string dir) : options_(options), dir_(std::move(dir)) {}
+  Impl(const Options& options, std::string dir)
+      : options_(options), dir_(std::move(dir)), published_(options.recent_events_cache) {}
   ~Impl();
 
   // The refusal of a store of the one-log format, naming `rotonde migrate`.
@@ -139,8 +76,8 @@ class EventStore::Impl {
   // Queues the request for the writer; false (and request->result says why) if the store
   // takes no appends.
   bool Enqueue(const std::shared_ptr<WriteRequest>& request);
-  // Enqueue, then wait until durable or failed.
-  AppendResult Submit(std::shared_ptr<WriteRequest> request);
+  // Enqueue as the appending functions of write_request.h take it.
+  EnqueueFn Enqueuer();
 
   // reader.cc
   // Reads `platform`'s events with after < position <= upto.
@@ -150,14 +87,6 @@ class EventStore::Impl {
                     std::vector<EventRecord>* out) const;
   // The stream's version counting only events of its platform at positions <= upto.
   Result<std::optional<uint64_t>> StoredStreamVersion(std::string_view stream, uint64_t upto) const;
-  // Copies `platform`'s durable events after `after` from memory; false if they are no
-  // longer (or not yet) there.
-  bool ReadRecent(std::string_view platform, uint64_t after, size_t max_events,
-                  std::vector<EventRecord>* out) const;
-  // Copies durable events numbered above `after_sequence` (see sequence_); false if the
-  // first of them is no longer in memory. Sets *sequence to the number of the last copied.
-  bool ReadRecentAll(uint64_t after_sequence, size_t max_events, std::vector<EventRecord>* out,
-                     uint64_t* sequence) const;
   // Checks `platform`'s chain over positions [from, to]; `prev_hash` is the hash of event
   // from - 1. `full` (from position 1 only) also checks stream versions and index entries.
   VerifyReport CheckChain(std::string_view platform, uint64_t from, uint64_t to,
@@ -166,16 +95,10 @@ class EventStore::Impl {
   VerifyReport CheckSharedIndexes(uint64_t events) const;
 
   // The platform's durable head (position 0 and its genesis hash if it has no events).
-  HeadInfo Head(std::string_view platform) const;
-  std::vector<std::string> Platforms() const;
-  // Blocks until the platform's head passes `after` (or, with an empty platform, until more
-  // than `after` events were made durable since open), the deadline passes, or the store
-  // closes; returns the head (the count) then.
-  uint64_t WaitForHead(std::string_view platform, uint64_t after,
-                       std::chrono::steady_clock::time_point deadline) const;
-  uint64_t sequence() const;
-  bool closed() const { return closed_.load(std::memory_order_acquire); }
-  // EventStore::Subscribe and FollowAll (reader.cc): cursors over the methods above.
+  HeadInfo Head(std::string_view platform) const { return published_.Head(platform); }
+  std::vector<std::string> Platforms() const { return published_.Platforms(); }
+  bool closed() const { return published_.closed(); }
+  // EventStore::Subscribe and FollowAll: over published_, behind it from RocksDB.
   std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) const;
   std::unique_ptr<LiveFeed> FollowAll() const;
   Stats GetStats() const;
@@ -209,8 +132,7 @@ class EventStore::Impl {
   // Drops in-flight groups the syncer has finished, moving their versions into the cache.
   void RetireFinished();
   void Prepare(WriteRequest& request, GroupCommit& group);
-  void PrepareAppend(WriteRequest& request, GroupCommit& group);
-  void PrepareImport(WriteRequest& request, GroupCommit& group);
+  class GroupView;  // the LogView (prepare.h) of everything prepared up to a group
   // Under prepare_mu_: the platform's tail as prepared so far.
   PlatformTail& TailOf(const std::string& platform);
   // The stream's version as of everything prepared so far (durable or not).
@@ -266,16 +188,9 @@ class EventStore::Impl {
   rocksdb::ColumnFamilyHandle* heads_cf_ = nullptr;
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by every family's tables
 
-  // Durable state, readable by any thread, guarded by state_mu_ (waits on head_cv_).
-  std::atomic<bool> closed_{false};
+  // Durable state, readable by any thread.
   std::once_flag close_once_;
-  mutable std::mutex state_mu_;
-  mutable std::condition_variable head_cv_;
-  std::map<std::string, HeadInfo, std::less<>> heads_;
-  uint64_t sequence_ = 0;
-  std::deque<std::shared_ptr<const EventRecord>> recent_;
-  uint64_t recent_first_ = 1;  // the number of recent_.front() (see sequence_)
-  StringMap<std::deque<std::shared_ptr<const EventRecord>>> recent_by_platform_;
+  PublishedLog published_;
 
   // The writer's queue and the hand-off to the applier, all guarded by queue_mu_.
   std::mutex queue_mu_;
@@ -327,12 +242,9 @@ class EventStore::Impl {
   StringMap<PlatformTail> tails_;
   std::deque<std::shared_ptr<GroupCommit>> in_flight_;
   std::unordered_map<std::string, uint64_t> stream_versions_;
-  bool replays_in_flight_ = false;  // set by PrepareAppend: it replayed ids of a group in flight
 
-  struct Counters {
-    std::atomic<uint64_t> appends{0}, events_written{0}, groups_written{0}, syncs{0},
-        idempotent_replays{0}, rejected_appends{0}, sync_micros_total{0}, sync_micros_max{0},
-        disk_full_episodes{0};
+  struct Counters : AppendCounters {
+    std::atomic<uint64_t> disk_full_episodes{0};
     std::atomic<bool> disk_full{false};
   };
   mutable Counters counters_;

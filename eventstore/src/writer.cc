@@ -43,24 +43,6 @@ constexpr size_t kMaxCachedStreams = 1 << 20;
 // At most this many callers are woken by the syncer itself (see Complete).
 constexpr size_t kWakeDirectly = 4;
 
-google::protobuf::Timestamp Now() {
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
-  google::protobuf::Timestamp now;
-  now.set_seconds(nanos / 1'000'000'000);
-  now.set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
-  return now;
-}
-
-bool SameEvent(const EventRecord& stored, std::string_view stream, const NewEvent& event) {
-  return stored.stream() == stream && stored.type() == event.type &&
-         stored.payload() == event.payload && stored.actor() == event.actor;
-}
-
-size_t EventCount(const WriteRequest& request) {
-  return request.is_import ? request.import_records.size() : request.event_count;
-}
-
 }  // namespace
 
 void EventStore::Impl::StartWriter() {
@@ -112,11 +94,6 @@ bool EventStore::Impl::Enqueue(const std::shared_ptr<WriteRequest>& request) {
   }
   queue_cv_.notify_one();
   return true;
-}
-
-AppendResult EventStore::Impl::Submit(std::shared_ptr<WriteRequest> request) {
-  if (Enqueue(request)) request->WaitDone();
-  return std::move(request->result);
 }
 
 void EventStore::Impl::Complete(WriteGroup group) {
@@ -178,11 +155,11 @@ void EventStore::Impl::WriterLoop() {
       while (!queue_.empty()) {
         const WriteRequest& next = *queue_.front();
         const bool empty_group = events == 0;
-        if (!empty_group && (events + EventCount(next) > options_.max_group_events ||
+        if (!empty_group && (events + next.EventCount() > options_.max_group_events ||
                              bytes + next.bytes > options_.max_group_bytes)) {
           break;
         }
-        events += EventCount(next);
+        events += next.EventCount();
         bytes += next.bytes;
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -222,7 +199,7 @@ void EventStore::Impl::PrepareIntoOpenGroup(std::shared_ptr<WriteRequest> reques
     Prepare(*request, *open_);
   }
   request->MarkPrepared();
-  open_->events += EventCount(*request);
+  open_->events += request->EventCount();
   open_->bytes += request->bytes;
   open_->requests.push_back(std::move(request));
 }
@@ -525,60 +502,70 @@ void EventStore::Impl::SyncGroups(const std::vector<std::shared_ptr<GroupCommit>
     events += group->records.size();
     group->durable = true;
   }
-  counters_.syncs.fetch_add(1, std::memory_order_relaxed);
-  counters_.groups_written.fetch_add(synced.size(), std::memory_order_relaxed);
-  counters_.events_written.fetch_add(events, std::memory_order_relaxed);
-  counters_.sync_micros_total.fetch_add(micros, std::memory_order_relaxed);
-  if (micros > counters_.sync_micros_max.load(std::memory_order_relaxed)) {
-    counters_.sync_micros_max.store(micros, std::memory_order_relaxed);
-  }
+  counters_.CountSync(synced.size(), events, micros);
   PublishCommitted(synced);
 }
 
 void EventStore::Impl::PublishCommitted(const std::vector<std::shared_ptr<GroupCommit>>& groups) {
-  {
-    std::lock_guard lock(state_mu_);
-    for (const auto& group : groups) {
-      // Shared, not moved: the writer may still read the group's records until it retires it.
-      for (const auto& record : group->records) {
-        recent_.push_back(record);
-        recent_by_platform_[std::string(PlatformOf(record->stream()))].push_back(record);
-      }
-      sequence_ += group->records.size();
-      for (const auto& [platform, tail] : group->tails) {
-        heads_[platform] = HeadInfo{tail.next_position - 1, tail.hash};
-      }
-    }
-    while (recent_.size() > options_.recent_events_cache) {
-      // Per platform, the events leave in the order they came: the oldest is its deque's front.
-      auto it = recent_by_platform_.find(PlatformOf(recent_.front()->stream()));
-      it->second.pop_front();
-      if (it->second.empty()) recent_by_platform_.erase(it);
-      recent_.pop_front();
-      ++recent_first_;
-    }
+  // Shared, not moved: the writer may still read the group's records until it retires it.
+  std::vector<std::shared_ptr<const EventRecord>> records;
+  for (const auto& group : groups) {
+    records.insert(records.end(), group->records.begin(), group->records.end());
   }
-  head_cv_.notify_all();
+  published_.Publish(records);
 }
+
+// The LogView of preparing into `group`: the open group, then the groups in flight, then
+// RocksDB (see the invariants above).
+class EventStore::Impl::GroupView final : public LogView {
+ public:
+  GroupView(Impl& store, GroupCommit& group) : store_(store), group_(group) {}
+
+  Status FindIds(const std::vector<std::string_view>& ids,
+                 std::vector<std::optional<IdLocation>>* found) override {
+    return store_.CheckIds(ids, group_, found);
+  }
+  Status LoadRecord(const IdLocation& where, EventRecord* out) override {
+    std::string bytes;
+    rocksdb::Status s = store_.db_->Get(rocksdb::ReadOptions(), store_.log_cf_,
+                                        keys::LogKey(where.platform, where.position), &bytes);
+    if (!s.ok() || !out->ParseFromString(bytes)) {
+      return Status::IOError("cannot read event " + where.platform + "/" +
+                             std::to_string(where.position));
+    }
+    return Status::Ok();
+  }
+  Result<std::optional<uint64_t>> CurrentVersion(const std::string& stream) override {
+    return store_.CurrentVersion(stream, group_);
+  }
+  PlatformTail& Tail(const std::string& platform) override { return store_.TailOf(platform); }
+  void AddRecord(std::shared_ptr<const EventRecord> record, std::string stored_bytes,
+                 PlatformTail& tail) override {
+    store_.AddRecord(group_, std::move(record), std::move(stored_bytes), tail);
+  }
+  void SetVersion(const std::string& stream, uint64_t version) override {
+    group_.versions[stream] = version;
+  }
+
+ private:
+  Impl& store_;
+  GroupCommit& group_;
+};
 
 void EventStore::Impl::Prepare(WriteRequest& request, GroupCommit& group) {
   const size_t before = group.records.size();
-  replays_in_flight_ = false;
+  GroupView view(*this, group);
+  bool replays_in_flight = false;
   if (request.is_import) {
-    PrepareImport(request, group);
+    PrepareImport(request, view);
   } else {
-    PrepareAppend(request, group);
+    replays_in_flight = PrepareAppend(request, group.now, view);
   }
   const AppendResult& result = request.result;
   // Its answer depends on this batch if it wrote, or replays ids of a group in flight.
-  const bool in_batch = result.ok() && (group.records.size() != before || replays_in_flight_);
+  const bool in_batch = result.ok() && (group.records.size() != before || replays_in_flight);
   group.in_batch.push_back(in_batch);
-  if (!result.ok()) counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
-  if (result.ok() && result.idempotent_replay) {
-    counters_.idempotent_replays.fetch_add(1, std::memory_order_relaxed);
-  } else if (result.ok()) {
-    counters_.appends.fetch_add(1, std::memory_order_relaxed);
-  }
+  counters_.CountOutcome(result);
 }
 
 Result<std::optional<uint64_t>> EventStore::Impl::CurrentVersion(const std::string& stream,
@@ -657,203 +644,6 @@ void EventStore::Impl::AddRecord(GroupCommit& g, std::shared_ptr<const EventReco
   g.tails[platform] = tail;
   g.ids.emplace(record->id(), record);
   g.records.push_back(std::move(record));
-}
-
-void EventStore::Impl::PrepareAppend(WriteRequest& request, GroupCommit& g) {
-  AppendResult& result = request.result;
-  std::vector<std::string_view> ids;
-  ids.reserve(request.event_count);
-  for (const StreamAppend& part : request.appends) {
-    for (const NewEvent& e : part.events) ids.push_back(e.id);
-  }
-  std::vector<std::optional<IdLocation>> found;
-  if (Status s = CheckIds(ids, g, &found); !s.ok()) {
-    result.status = s;
-    return;
-  }
-  const size_t stored = static_cast<size_t>(
-      std::count_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }));
-  if (stored == ids.size()) {
-    // A retry: every event is stored already. Confirm they are the same events.
-    size_t i = 0;
-    for (const StreamAppend& part : request.appends) {
-      for (const NewEvent& event : part.events) {
-        const IdLocation& where = *found[i];
-        EventRecord from_disk;
-        const EventRecord* original = where.record.get();
-        if (original == nullptr) {
-          std::string bytes;
-          rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_,
-                                       keys::LogKey(where.platform, where.position), &bytes);
-          if (!s.ok() || !from_disk.ParseFromString(bytes)) {
-            result.status = Status::IOError("cannot read event " + where.platform + "/" +
-                                            std::to_string(where.position));
-            return;
-          }
-          original = &from_disk;
-        } else {
-          replays_in_flight_ = true;
-        }
-        if (!SameEvent(*original, part.stream, event)) {
-          result.status = {codes::kIdConflict, "event id " + event.id +
-                                                   " is stored already for a different event "
-                                                   "(position " +
-                                                   std::to_string(where.position) + ")"};
-          return;
-        }
-        result.positions.push_back(where.position);
-        result.stream_version = original->version();
-        ++i;
-      }
-    }
-    result.idempotent_replay = true;
-    return;
-  }
-  if (stored > 0) {
-    const size_t i = static_cast<size_t>(
-        std::find_if(found.begin(), found.end(), [](const auto& p) { return p.has_value(); }) -
-        found.begin());
-    result.status = {codes::kIdConflict,
-                     "event id " + std::string(ids[i]) +
-                         " is stored already but other ids of this "
-                         "append are not: an append is retried whole or not at all"};
-    return;
-  }
-
-  PlatformTail& tail = TailOf(request.platform);
-  if (request.options.expected_position &&
-      *request.options.expected_position != tail.next_position - 1) {
-    result.status = {codes::kWrongExpectedVersion,
-                     "platform " + request.platform + " is at position " +
-                         std::to_string(tail.next_position - 1) + ", the append expected " +
-                         std::to_string(*request.options.expected_position)};
-    return;
-  }
-  // Check every part before writing any: an append is all or nothing.
-  std::vector<uint64_t> next_versions;
-  next_versions.reserve(request.appends.size());
-  for (const StreamAppend& part : request.appends) {
-    auto current_or = CurrentVersion(part.stream, g);
-    if (!current_or.ok()) {
-      result.status = current_or.status();
-      return;
-    }
-    const std::optional<uint64_t> current = *current_or;
-    const ExpectedVersion& expected = part.expected;
-    const bool matches = expected.kind() == ExpectedVersion::Kind::kAny ||
-                         (expected.kind() == ExpectedVersion::Kind::kNoStream && !current) ||
-                         (expected.kind() == ExpectedVersion::Kind::kExact && current &&
-                          *current == expected.version());
-    if (!matches) {
-      result.status = {codes::kWrongExpectedVersion,
-                       "stream " + part.stream + " is at version " +
-                           (current ? std::to_string(*current) : std::string("no_stream")) +
-                           ", the append expected " + expected.ToString()};
-      result.stream_version = current;
-      return;
-    }
-    next_versions.push_back(current ? *current + 1 : 0);
-  }
-
-  result.positions.reserve(request.event_count);
-  for (size_t p = 0; p < request.appends.size(); ++p) {
-    StreamAppend& part = request.appends[p];
-    uint64_t version = next_versions[p];
-    for (NewEvent& e : part.events) {
-      auto record = std::make_shared<EventRecord>();
-      record->set_id(std::move(e.id));
-      record->set_stream(part.stream);
-      record->set_version(version);
-      record->set_position(tail.next_position);
-      record->set_type(std::move(e.type));
-      *record->mutable_recorded_at() = g.now;
-      record->set_actor(std::move(e.actor));
-      record->set_correlation_id(std::move(e.correlation_id));
-      record->set_payload(std::move(e.payload));
-      std::string hash;
-      std::string bytes = SealRecord(*record, tail.hash, &hash);
-      record->set_prev_hash(tail.hash);
-      record->set_hash(std::move(hash));
-      result.positions.push_back(record->position());
-      if (request.wants_prepared) request.prepared_records.push_back(record);
-      AddRecord(g, std::move(record), std::move(bytes), tail);
-      ++version;
-    }
-    g.versions[part.stream] = version - 1;
-    result.stream_version = version - 1;
-  }
-}
-
-void EventStore::Impl::PrepareImport(WriteRequest& request, GroupCommit& g) {
-  AppendResult& result = request.result;
-  size_t index = 0;
-  auto fail = [&](const EventRecord& record, std::string_view code, const std::string& problem) {
-    result.status = {code,
-                     "event at position " + std::to_string(record.position()) + ": " + problem};
-    result.positions = {index};  // EventStore::Import reports it as the failing record
-  };
-  std::vector<std::string_view> ids;
-  for (const EventRecord& r : request.import_records) ids.push_back(r.id());
-  std::vector<std::optional<IdLocation>> found;
-  if (Status s = CheckIds(ids, g, &found); !s.ok()) {
-    result.status = s;
-    return;
-  }
-
-  // Check everything before writing anything: an import request is all or nothing.
-  PlatformTail& tail = TailOf(request.platform);
-  std::unordered_map<std::string, std::optional<uint64_t>> versions;
-  std::unordered_set<std::string_view> seen_ids;
-  uint64_t position = tail.next_position;
-  std::string prev_hash = tail.hash;
-  std::vector<std::string> stored(request.import_records.size());
-  for (size_t i = 0; i < request.import_records.size(); ++i) {
-    const EventRecord& r = request.import_records[i];
-    index = i;
-    if (PlatformOf(r.stream()) != request.platform) {
-      return fail(r, codes::kInvalidArgument,
-                  "stream " + r.stream() + " is not of platform " + request.platform);
-    }
-    if (r.position() != position) {
-      return fail(r, codes::kInvalidArgument, "expected position " + std::to_string(position));
-    }
-    if (r.prev_hash() != prev_hash) {
-      return fail(r, codes::kInvalidArgument, "prev_hash does not link to the platform's head");
-    }
-    EventRecord body = r;
-    body.clear_prev_hash();
-    body.clear_hash();
-    std::string hash;
-    stored[i] = SealRecord(body, prev_hash, &hash);
-    if (hash != r.hash()) return fail(r, codes::kInvalidArgument, "hash does not recompute");
-    if (found[i] || !seen_ids.insert(r.id()).second) {
-      return fail(r, codes::kIdConflict, "event id " + r.id() + " is stored already");
-    }
-    auto it = versions.find(r.stream());
-    if (it == versions.end()) {
-      auto version = CurrentVersion(r.stream(), g);
-      if (!version.ok()) {
-        result.status = version.status();
-        return;
-      }
-      it = versions.emplace(r.stream(), *version).first;
-    }
-    const uint64_t expected_version = it->second ? *it->second + 1 : 0;
-    if (r.version() != expected_version) {
-      return fail(r, codes::kInvalidArgument,
-                  "stream " + r.stream() + " expects version " + std::to_string(expected_version));
-    }
-    it->second = r.version();
-    prev_hash = r.hash();
-    ++position;
-  }
-
-  for (size_t i = 0; i < request.import_records.size(); ++i) {
-    auto record = std::make_shared<const EventRecord>(std::move(request.import_records[i]));
-    result.positions.push_back(record->position());
-    AddRecord(g, std::move(record), std::move(stored[i]), tail);
-  }
-  for (auto& [stream, version] : versions) g.versions[stream] = version;
 }
 
 }  // namespace rotonde::eventstore
