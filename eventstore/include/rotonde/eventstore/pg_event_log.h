@@ -1,0 +1,107 @@
+// PgEventLog: the replicated backend of the event log (event_log.h holds the contract), on
+// PostgreSQL through libpq. It keeps the same contract as the embedded EventStore and passes
+// the same contract suite; the chain and the stored bytes of each event are byte for byte
+// those of EventStore (docs/verification.md), so a platform moves between them by export and
+// import.
+//
+// Where it connects. A libpq connection string, URL or key=value: a multi-host URL with
+// target_session_attrs=read-write follows the primary after a failover (Patroni), and the
+// durability of a commit is the server's (synchronous_commit, synchronous replicas).
+//
+// Schema, created by Open() if missing (under an advisory lock, so servers opening at once
+// do not race), in the schema `rotonde`:
+//
+//   heads    (platform PK, position, hash)        a platform's last event; position 0 and an
+//                                                 empty hash while it has none
+//   events   (platform, position) PK, stream, version, id UNIQUE, record
+//                                                 record: the event's stored bytes, as
+//                                                 EventStore stores them (body, prev_hash,
+//                                                 hash); (stream, version) UNIQUE
+//   streams  (stream PK, version)                 each stream's last version
+//
+// Every name is COLLATE "C", so platforms list in byte order as in EventStore.
+//
+// Appending. One writer thread takes everything queued meanwhile (appends of any platforms)
+// and commits it as one transaction: it locks the head rows of the group's platforms (in
+// name order, so two servers never deadlock), reads which of the group's ids are stored and
+// its streams' versions, decides each append as EventStore does (src/prepare.h), inserts the
+// events, moves the streams and heads, and commits. Each append is acknowledged once COMMIT
+// returned; positions follow commit order, as the head rows are locked until it. A statement
+// refused inside the group (an id another server stored meanwhile) fails the transaction: its
+// appends are then tried one transaction each, so only the refused one fails. A started
+// append (StartAppendAll) is placed by that commit too: Prepared() returns once it is durable.
+//
+// A lost connection. Appends in flight fail with kUnavailable: their commit may or may not
+// have landed, and a retry with the same ids finds out (idempotency). The next append
+// connects again; nothing is refused for good.
+//
+// Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
+// wake-up only. Events this process appended are published from memory as its commits
+// return; another server's are read by position with SELECT once its notification arrives.
+// Head(), Platforms(), subscriptions and the live feed show what was published so; Read()
+// and ReadStream() read by SELECT up to the published head.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "rotonde/eventstore/event_log.h"
+
+namespace rotonde::eventstore {
+
+struct PgOptions {
+  // Recently committed events kept in memory for live subscribers and the live feed.
+  size_t recent_events_cache = 65'536;
+  // Upper bounds of one group transaction.
+  size_t max_group_events = 16'384;
+  size_t max_group_bytes = 32 << 20;
+  // Idle connections kept for readers.
+  size_t max_idle_connections = 4;
+};
+
+class PgEventLog final : public EventLog {
+ public:
+  // Connects with `conninfo`, creates the schema if missing and loads the platforms' heads.
+  // kUnavailable if PostgreSQL cannot be reached, kIOError if it refuses.
+  static Result<std::unique_ptr<PgEventLog>> Open(const std::string& conninfo,
+                                                  const PgOptions& options = {});
+
+  ~PgEventLog() override;
+  PgEventLog(const PgEventLog&) = delete;
+  PgEventLog& operator=(const PgEventLog&) = delete;
+
+  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
+                   AppendDone done) override;
+  using EventLog::StartAppendAll;
+  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
+                                                AppendOptions options, AppendDone done) override;
+  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {}) override;
+  Status Import(std::string_view platform, std::vector<EventRecord> records,
+                size_t* failed_index = nullptr) override;
+
+  Status Read(std::string_view platform, uint64_t after_position, size_t limit,
+              std::vector<EventRecord>* out) const override;
+  Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                    std::vector<EventRecord>* out) const override;
+  Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
+  HeadInfo Head(std::string_view platform) const override;
+  std::vector<std::string> Platforms() const override;
+  // Also checks, in one snapshot, that each event's position, stream, version and id columns
+  // are its record's, that the head row names the last event, and that the streams table
+  // holds each stream's last version.
+  VerifyReport Verify(std::string_view platform) const override;
+
+  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) override;
+  std::unique_ptr<LiveFeed> FollowAll() override;
+
+  Stats GetStats() const override;
+  void Close() override;
+
+  class Impl;
+
+ private:
+  explicit PgEventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rotonde::eventstore

@@ -1,0 +1,191 @@
+#include "pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <string_view>
+
+namespace rotonde::eventstore {
+namespace {
+
+constexpr int kBinaryResults = 1;
+
+// SQLSTATE classes whose refusals pass: retry later (see the header).
+bool Passes(std::string_view sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate.starts_with("40") || sqlstate.starts_with("57") ||
+         sqlstate == "25006" || sqlstate == "55P03";
+}
+
+void AppendQuoted(std::string* out, std::string_view value) {
+  out->push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+PgResult& PgResult::operator=(PgResult&& other) noexcept {
+  if (this != &other) {
+    if (result_ != nullptr) PQclear(result_);
+    result_ = other.result_;
+    other.result_ = nullptr;
+  }
+  return *this;
+}
+
+PgResult::~PgResult() {
+  if (result_ != nullptr) PQclear(result_);
+}
+
+int PgResult::rows() const { return result_ == nullptr ? 0 : PQntuples(result_); }
+
+bool PgResult::IsNull(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
+
+std::string_view PgResult::Bytes(int row, int column) const {
+  return std::string_view(PQgetvalue(result_, row, column),
+                          static_cast<size_t>(PQgetlength(result_, row, column)));
+}
+
+uint64_t PgResult::U64(int row, int column) const {
+  const std::string_view bytes = Bytes(row, column);
+  uint64_t value = 0;
+  for (unsigned char c : bytes) value = (value << 8) | c;
+  return value;
+}
+
+PgParams& PgParams::Text(std::string_view value) {
+  values_.emplace_back(value);
+  return *this;
+}
+
+PgParams& PgParams::Int(uint64_t value) {
+  values_.push_back(std::to_string(value));
+  return *this;
+}
+
+PgParams& PgParams::TextArray(const std::vector<std::string_view>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal.push_back(',');
+    AppendQuoted(&literal, values[i]);
+  }
+  literal.push_back('}');
+  values_.push_back(std::move(literal));
+  return *this;
+}
+
+PgParams& PgParams::IntArray(const std::vector<uint64_t>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal.push_back(',');
+    literal += std::to_string(values[i]);
+  }
+  literal.push_back('}');
+  values_.push_back(std::move(literal));
+  return *this;
+}
+
+PgParams& PgParams::BytesArray(const std::vector<std::string_view>& values) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  size_t size = 2;
+  for (std::string_view value : values) size += 2 * value.size() + 6;
+  std::string literal;
+  literal.reserve(size);
+  literal.push_back('{');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal.push_back(',');
+    literal += "\"\\\\x";  // the element \x... (bytea's hex form), its backslash escaped
+    for (unsigned char c : values[i]) {
+      literal.push_back(kHex[c >> 4]);
+      literal.push_back(kHex[c & 0xf]);
+    }
+    literal.push_back('"');
+  }
+  literal.push_back('}');
+  values_.push_back(std::move(literal));
+  return *this;
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo) {
+  pg_conn* conn = PQconnectdb(conninfo.c_str());
+  if (conn == nullptr) return Status(codes::kUnavailable, "cannot connect to PostgreSQL");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    PQfinish(conn);
+    return Status(codes::kUnavailable, "cannot connect to PostgreSQL: " + message);
+  }
+  return std::unique_ptr<PgConnection>(new PgConnection(conn));
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+Status PgConnection::Failure(std::string_view what, pg_result* result) const {
+  const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string sqlstate = state == nullptr ? "" : state;
+  std::string message = result != nullptr && PQresultErrorMessage(result)[0] != '\0'
+                            ? PQresultErrorMessage(result)
+                            : PQerrorMessage(conn_);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  const bool lost = broken();
+  std::string text = std::string(what) + " failed" + (lost ? " (the connection was lost)" : "") +
+                     ": " + message + (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")");
+  return Status(lost || Passes(sqlstate) ? codes::kUnavailable : codes::kIOError, std::move(text));
+}
+
+Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params) {
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const std::string& value : params.values()) values.push_back(value.c_str());
+  const std::string statement(sql);
+  pg_result* raw = PQexecParams(conn_, statement.c_str(), static_cast<int>(values.size()), nullptr,
+                                values.data(), nullptr, nullptr, kBinaryResults);
+  const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    Status failure = Failure(statement.substr(0, statement.find_first_of("(\n")), raw);
+    if (raw != nullptr) PQclear(raw);
+    return failure;
+  }
+  return PgResult(raw);
+}
+
+Status PgConnection::Script(const std::string& sql) {
+  pg_result* result = PQexec(conn_, sql.c_str());
+  const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+  Status outcome = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
+                       ? Status::Ok()
+                       : Failure("a script", result);
+  if (result != nullptr) PQclear(result);
+  return outcome;
+}
+
+PgPool::Lease::~Lease() {
+  if (conn_ == nullptr || conn_->broken()) return;
+  std::lock_guard lock(pool_->mu_);
+  if (pool_->idle_.size() < pool_->max_idle_) pool_->idle_.push_back(std::move(conn_));
+}
+
+Result<PgPool::Lease> PgPool::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<PgConnection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+  }
+  auto conn = PgConnection::Connect(conninfo_);
+  if (!conn.ok()) return conn.status();
+  return Lease(this, std::move(conn.value()));
+}
+
+void PgPool::Clear() {
+  std::lock_guard lock(mu_);
+  idle_.clear();
+}
+
+}  // namespace rotonde::eventstore

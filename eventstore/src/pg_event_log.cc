@@ -1,0 +1,866 @@
+// The PostgreSQL backend (pg_event_log.h): a writer thread committing groups of appends, a
+// listener thread turning other servers' NOTIFYs into reads by position, and readers on a
+// pool of connections.
+#include "rotonde/eventstore/pg_event_log.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "hash_chain.h"
+#include "pg_connection.h"
+#include "prepare.h"
+#include "published_log.h"
+#include "write_request.h"
+
+namespace rotonde::eventstore {
+namespace {
+
+// Quietly: "already exists, skipping" is every open's but the first.
+constexpr const char* kSchema = R"sql(
+SET client_min_messages = warning;
+BEGIN;
+SELECT pg_advisory_xact_lock(7300191);
+CREATE SCHEMA IF NOT EXISTS rotonde;
+CREATE TABLE IF NOT EXISTS rotonde.heads (
+  platform text COLLATE "C" PRIMARY KEY,
+  position bigint NOT NULL,
+  hash bytea NOT NULL);
+CREATE TABLE IF NOT EXISTS rotonde.events (
+  platform text COLLATE "C" NOT NULL,
+  position bigint NOT NULL,
+  stream text COLLATE "C" NOT NULL,
+  version bigint NOT NULL,
+  id text COLLATE "C" NOT NULL UNIQUE,
+  record bytea NOT NULL,
+  PRIMARY KEY (platform, position),
+  UNIQUE (stream, version));
+CREATE TABLE IF NOT EXISTS rotonde.streams (
+  stream text COLLATE "C" PRIMARY KEY,
+  version bigint NOT NULL);
+COMMIT;
+)sql";
+
+constexpr std::string_view kChannel = "rotonde_log";
+// NOTIFY payloads stay under PostgreSQL's 8000 bytes.
+constexpr size_t kMaxPayload = 7000;
+// Rows read per SELECT of a long read, and inserted per INSERT of a large group.
+constexpr size_t kReadPage = 4096;
+constexpr size_t kInsertBytes = 8 << 20;
+
+// The records of `rows` (columns: position, record), checked to be `platform`'s positions
+// after `after` without a gap.
+Status ParseRecords(const PgResult& rows, std::string_view platform, uint64_t after,
+                    std::vector<EventRecord>* out) {
+  for (int i = 0; i < rows.rows(); ++i) {
+    const uint64_t position = rows.U64(i, 0);
+    if (position != after + 1) {
+      return Status::Corruption("the log of " + std::string(platform) +
+                                " has no event at position " + std::to_string(after + 1));
+    }
+    const std::string_view bytes = rows.Bytes(i, 1);
+    EventRecord& record = out->emplace_back();
+    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return Status::Corruption("event at position " + std::to_string(position) +
+                                " cannot be parsed");
+    }
+    after = position;
+  }
+  return Status::Ok();
+}
+
+// `platform`'s events with after < position <= upto, read on `conn`.
+Status ReadRange(PgConnection& conn, std::string_view platform, uint64_t after, uint64_t upto,
+                 std::vector<EventRecord>* out) {
+  while (after < upto) {
+    const uint64_t last = std::min<uint64_t>(upto, after + kReadPage);
+    auto rows = conn.Exec(
+        "SELECT position, record FROM rotonde.events WHERE platform = $1 AND position > $2 "
+        "AND position <= $3 ORDER BY position",
+        PgParams().Text(platform).Int(after).Int(last));
+    if (!rows.ok()) return rows.status();
+    if (Status s = ParseRecords(*rows, platform, after, out); !s.ok()) return s;
+    if (out->empty() || out->back().position() != last) {
+      return Status::Corruption("the log of " + std::string(platform) + " ends before position " +
+                                std::to_string(last));
+    }
+    after = last;
+  }
+  return Status::Ok();
+}
+
+// A group's rows to insert: one per event.
+struct EventRow {
+  std::string platform;
+  std::shared_ptr<const EventRecord> record;
+  std::string stored;
+};
+
+// The LogView of one group transaction: the head rows it locked, the ids and stream versions
+// it read at its start, and what the group's earlier appends added.
+class GroupView final : public LogView {
+ public:
+  Status FindIds(const std::vector<std::string_view>& ids,
+                 std::vector<std::optional<IdLocation>>* found) override {
+    found->assign(ids.size(), std::nullopt);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (auto it = ids_.find(std::string(ids[i])); it != ids_.end()) (*found)[i] = it->second;
+    }
+    return Status::Ok();
+  }
+  Status LoadRecord(const IdLocation& where, EventRecord*) override {
+    // Every stored id was read with its record.
+    return Status::Corruption("no record at hand for " + where.platform + "/" +
+                              std::to_string(where.position));
+  }
+  Result<std::optional<uint64_t>> CurrentVersion(const std::string& stream) override {
+    if (auto it = versions_.find(stream); it != versions_.end()) return it->second;
+    return std::optional<uint64_t>();
+  }
+  PlatformTail& Tail(const std::string& platform) override { return tails_.at(platform); }
+  void AddRecord(std::shared_ptr<const EventRecord> record, std::string stored_bytes,
+                 PlatformTail& tail) override {
+    const std::string platform(PlatformOf(record->stream()));
+    tail.next_position = record->position() + 1;
+    tail.hash = record->hash();
+    written_platforms_.insert(platform);
+    ids_[record->id()] = IdLocation{platform, record->position(), record};
+    rows_.push_back(EventRow{platform, std::move(record), std::move(stored_bytes)});
+  }
+  void SetVersion(const std::string& stream, uint64_t version) override {
+    versions_[stream] = version;
+    written_streams_.insert(stream);
+  }
+
+  std::map<std::string, PlatformTail> tails_;
+  std::unordered_map<std::string, IdLocation> ids_;
+  std::unordered_map<std::string, std::optional<uint64_t>> versions_;
+  std::vector<EventRow> rows_;
+  std::set<std::string> written_platforms_, written_streams_;
+};
+
+std::vector<std::string_view> Views(const std::set<std::string>& values) {
+  return std::vector<std::string_view>(values.begin(), values.end());
+}
+
+std::string RandomToken() {
+  std::random_device random;
+  return std::to_string(random()) + "-" + std::to_string(random());
+}
+
+}  // namespace
+
+class PgEventLog::Impl {
+ public:
+  Impl(std::string conninfo, const PgOptions& options)
+      : published_(options.recent_events_cache),
+        conninfo_(std::move(conninfo)),
+        options_(options),
+        pool_(conninfo_, options.max_idle_connections),
+        token_(RandomToken()) {}
+  ~Impl() { Close(); }
+
+  Status Open();
+  void Close();
+  bool Enqueue(const std::shared_ptr<WriteRequest>& request);
+  EnqueueFn Enqueuer() {
+    return [this](const std::shared_ptr<WriteRequest>& request) { return Enqueue(request); };
+  }
+
+  Status Read(std::string_view platform, uint64_t after, size_t limit, uint64_t upto,
+              std::vector<EventRecord>* out) const;
+  Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                    std::vector<EventRecord>* out) const;
+  Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const;
+  VerifyReport Verify(std::string_view platform) const;
+  Stats GetStats() const {
+    Stats stats;
+    counters_.Fill(&stats);
+    published_.FillGauges(&stats);
+    return stats;
+  }
+
+  PublishedLog published_;
+
+ private:
+  void WriterLoop();
+  // Commits `group` (falling back to one transaction per request), then answers each.
+  void CommitGroup(const WriteGroup& group);
+  // One try at committing `group` in one transaction; *written gets its records on success.
+  Status TryGroup(const WriteGroup& group,
+                  std::vector<std::shared_ptr<const EventRecord>>* written);
+  Status WriteRows(const GroupView& view);
+  // The writer's connection, connected again if lost; it catches up the platforms whose
+  // last commit's outcome was not known.
+  Status WriterConnection();
+  void ListenerLoop();
+  // Publishes `platform`'s events up to `upto`, reading those not at hand on `conn`.
+  Status CatchUp(PgConnection& conn, const std::string& platform, uint64_t upto);
+  // Publishes what the writer committed, after whatever another server committed before it.
+  void PublishWritten(const std::vector<std::shared_ptr<const EventRecord>>& records);
+  // Catches up every platform, or those in `only` if given, from their head rows.
+  Status CatchUpFromHeads(PgConnection& conn, const std::set<std::string>* only);
+
+  const std::string conninfo_;
+  const PgOptions options_;
+  mutable PgPool pool_;
+  const std::string token_;  // names this process's NOTIFYs, which its listener skips
+  mutable AppendCounters counters_;
+  std::once_flag close_once_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::shared_ptr<WriteRequest>> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+  // The writer thread's own.
+  std::unique_ptr<PgConnection> writer_conn_;
+  std::set<std::string> unknown_outcome_;  // platforms of a commit whose reply was lost
+
+  std::thread listener_;
+  int wake_fd_ = -1;  // wakes the listener to stop
+  std::atomic<bool> listener_stop_{false};
+
+  // Serialises publishing, so each platform's events are published in order, once.
+  std::mutex publish_mu_;
+};
+
+Status PgEventLog::Impl::Open() {
+  auto conn = PgConnection::Connect(conninfo_);
+  if (!conn.ok()) return conn.status();
+  if (Status s = (*conn)->Script(kSchema); !s.ok()) return s;
+  auto heads =
+      (*conn)->Exec("SELECT platform, position, hash FROM rotonde.heads WHERE position > 0");
+  if (!heads.ok()) return heads.status();
+  for (int i = 0; i < heads->rows(); ++i) {
+    published_.LoadHead(std::string(heads->Bytes(i, 0)),
+                        HeadInfo{heads->U64(i, 1), std::string(heads->Bytes(i, 2))});
+  }
+  writer_conn_ = std::move(conn.value());
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) return Status::IOError("cannot create an eventfd");
+  writer_ = std::thread([this] { WriterLoop(); });
+  listener_ = std::thread([this] { ListenerLoop(); });
+  return Status::Ok();
+}
+
+void PgEventLog::Impl::Close() {
+  std::call_once(close_once_, [this] {
+    {
+      std::lock_guard lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    listener_stop_.store(true);
+    if (wake_fd_ >= 0) {
+      const uint64_t one = 1;
+      [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+    if (listener_.joinable()) listener_.join();
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+    writer_conn_.reset();
+    pool_.Clear();
+    published_.Close();
+  });
+}
+
+bool PgEventLog::Impl::Enqueue(const std::shared_ptr<WriteRequest>& request) {
+  {
+    std::lock_guard lock(queue_mu_);
+    if (!stopping_) {
+      queue_.push_back(request);
+      queue_cv_.notify_one();
+      return true;
+    }
+  }
+  counters_.rejected_appends.fetch_add(1, std::memory_order_relaxed);
+  request->result.status = Status::Closed("the event store is closed");
+  return false;
+}
+
+void PgEventLog::Impl::WriterLoop() {
+  for (;;) {
+    WriteGroup group;
+    bool stopping = false;
+    {
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      stopping = stopping_;
+      size_t events = 0, bytes = 0;
+      while (!queue_.empty()) {
+        const WriteRequest& next = *queue_.front();
+        // A request larger than the bounds goes alone.
+        if (!group.empty() && (events + next.EventCount() > options_.max_group_events ||
+                               bytes + next.bytes > options_.max_group_bytes)) {
+          break;
+        }
+        events += next.EventCount();
+        bytes += next.bytes;
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+        if (stopping) group.back()->result.status = Status::Closed("the event store closed");
+      }
+    }
+    if (stopping) {
+      for (auto& request : group) {
+        counters_.CountOutcome(request->result);
+        request->MarkPrepared();
+        request->MarkDone();
+      }
+      std::lock_guard lock(queue_mu_);
+      if (queue_.empty()) return;
+      continue;
+    }
+    CommitGroup(group);
+  }
+}
+
+void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
+  // What preparing consumes, kept for a second try one request at a time.
+  std::vector<std::vector<StreamAppend>> appends;
+  std::vector<std::vector<EventRecord>> imports;
+  if (group.size() > 1) {
+    for (const auto& request : group) {
+      appends.push_back(request->appends);
+      imports.push_back(request->import_records);
+    }
+  }
+  std::vector<std::shared_ptr<const EventRecord>> written;
+  Status s = WriterConnection();
+  if (s.ok()) s = TryGroup(group, &written);
+  if (!s.ok() && s.code() != codes::kUnavailable && group.size() > 1) {
+    // One refused statement fails the whole transaction: each request alone, so that it
+    // fails only itself.
+    for (size_t i = 0; i < group.size(); ++i) {
+      WriteRequest& request = *group[i];
+      request.result = AppendResult{};
+      request.prepared_records.clear();
+      request.appends = std::move(appends[i]);
+      request.import_records = std::move(imports[i]);
+      CommitGroup({group[i]});
+    }
+    return;
+  }
+  if (s.ok()) {
+    PublishWritten(written);
+  } else {
+    if (s.code() == codes::kUnavailable) {
+      s = Status(codes::kUnavailable,
+                 s.message() + "; the append may have been stored: retry it with the same ids");
+    }
+    for (const auto& request : group) {
+      request->result = AppendResult{};
+      request->result.status = s;
+      request->prepared_records.clear();
+    }
+  }
+  for (const auto& request : group) {
+    counters_.CountOutcome(request->result);
+    request->MarkPrepared();
+    request->MarkDone();
+  }
+}
+
+Status PgEventLog::Impl::WriterConnection() {
+  if (writer_conn_ && writer_conn_->broken()) writer_conn_.reset();
+  if (!writer_conn_) {
+    auto conn = PgConnection::Connect(conninfo_);
+    if (!conn.ok()) return conn.status();
+    writer_conn_ = std::move(conn.value());
+  }
+  if (!unknown_outcome_.empty()) {
+    if (Status s = CatchUpFromHeads(*writer_conn_, &unknown_outcome_); !s.ok()) return s;
+    unknown_outcome_.clear();
+  }
+  return Status::Ok();
+}
+
+Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
+                                  std::vector<std::shared_ptr<const EventRecord>>* written) {
+  PgConnection& conn = *writer_conn_;
+  std::set<std::string> platforms, ids, streams;
+  for (const auto& request : group) {
+    platforms.insert(request->platform);
+    for (const StreamAppend& part : request->appends) {
+      streams.insert(part.stream);
+      for (const NewEvent& event : part.events) ids.insert(event.id);
+    }
+    for (const EventRecord& record : request->import_records) {
+      streams.insert(record.stream());
+      ids.insert(record.id());
+    }
+  }
+  GroupView view;
+  auto rollback = [&](Status failure) {
+    if (!conn.broken()) static_cast<void>(conn.Exec("ROLLBACK"));
+    if (conn.broken()) unknown_outcome_.insert(platforms.begin(), platforms.end());
+    return failure;
+  };
+  if (auto begun = conn.Exec("BEGIN"); !begun.ok()) return rollback(begun.status());
+  // The head rows, locked until the commit: positions follow commit order. A platform's
+  // first append makes its row.
+  const std::string lock_heads =
+      "SELECT platform, position, hash FROM rotonde.heads WHERE platform = ANY($1) "
+      "ORDER BY platform FOR UPDATE";
+  auto heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
+  if (!heads.ok()) return rollback(heads.status());
+  if (static_cast<size_t>(heads->rows()) < platforms.size()) {
+    auto made = conn.Exec(
+        "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea FROM "
+        "unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING",
+        PgParams().TextArray(Views(platforms)));
+    if (!made.ok()) return rollback(made.status());
+    heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
+    if (!heads.ok()) return rollback(heads.status());
+  }
+  for (int i = 0; i < heads->rows(); ++i) {
+    const std::string platform(heads->Bytes(i, 0));
+    const uint64_t position = heads->U64(i, 1);
+    view.tails_[platform] = PlatformTail{
+        position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads->Bytes(i, 2))};
+  }
+  if (view.tails_.size() != platforms.size()) {
+    return rollback(Status::IOError("the head rows of the group's platforms cannot be locked"));
+  }
+  auto stored =
+      conn.Exec("SELECT id, platform, position, record FROM rotonde.events WHERE id = ANY($1)",
+                PgParams().TextArray(Views(ids)));
+  if (!stored.ok()) return rollback(stored.status());
+  for (int i = 0; i < stored->rows(); ++i) {
+    auto record = std::make_shared<EventRecord>();
+    const std::string_view bytes = stored->Bytes(i, 3);
+    if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return rollback(Status::Corruption("the stored event of id " +
+                                         std::string(stored->Bytes(i, 0)) + " cannot be parsed"));
+    }
+    view.ids_[std::string(stored->Bytes(i, 0))] =
+        IdLocation{std::string(stored->Bytes(i, 1)), stored->U64(i, 2), std::move(record)};
+  }
+  auto versions = conn.Exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
+                            PgParams().TextArray(Views(streams)));
+  if (!versions.ok()) return rollback(versions.status());
+  for (int i = 0; i < versions->rows(); ++i) {
+    view.versions_[std::string(versions->Bytes(i, 0))] = versions->U64(i, 1);
+  }
+
+  const google::protobuf::Timestamp now = Now();
+  for (const auto& request : group) {
+    if (request->is_import) {
+      PrepareImport(*request, view);
+    } else {
+      PrepareAppend(*request, now, view);
+    }
+  }
+  if (view.rows_.empty()) {
+    // Nothing to write (replays and refusals): the locks go, no commit to wait for.
+    if (auto done = conn.Exec("ROLLBACK"); !done.ok()) return rollback(done.status());
+    return Status::Ok();
+  }
+  if (Status s = WriteRows(view); !s.ok()) return rollback(s);
+  const auto started = std::chrono::steady_clock::now();
+  auto committed = conn.Exec("COMMIT");
+  if (!committed.ok()) return rollback(committed.status());
+  const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - started)
+                                                .count());
+  counters_.CountSync(1, view.rows_.size(), micros);
+  for (EventRow& row : view.rows_) written->push_back(std::move(row.record));
+  return Status::Ok();
+}
+
+Status PgEventLog::Impl::WriteRows(const GroupView& view) {
+  PgConnection& conn = *writer_conn_;
+  for (size_t begin = 0; begin < view.rows_.size();) {
+    std::vector<std::string_view> platforms, streams, ids, records;
+    std::vector<uint64_t> positions, versions;
+    size_t bytes = 0;
+    for (; begin < view.rows_.size() && (bytes == 0 || bytes < kInsertBytes); ++begin) {
+      const EventRow& row = view.rows_[begin];
+      platforms.push_back(row.platform);
+      positions.push_back(row.record->position());
+      streams.push_back(row.record->stream());
+      versions.push_back(row.record->version());
+      ids.push_back(row.record->id());
+      records.push_back(row.stored);
+      bytes += row.stored.size();
+    }
+    auto inserted = conn.Exec(
+        "INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
+        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
+        "$6::bytea[])",
+        PgParams()
+            .TextArray(platforms)
+            .IntArray(positions)
+            .TextArray(streams)
+            .IntArray(versions)
+            .TextArray(ids)
+            .BytesArray(records));
+    if (!inserted.ok()) return inserted.status();
+  }
+  std::vector<std::string_view> streams;
+  std::vector<uint64_t> versions;
+  for (const std::string& stream : view.written_streams_) {
+    streams.push_back(stream);
+    versions.push_back(*view.versions_.at(stream));
+  }
+  auto moved = conn.Exec(
+      "INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
+      "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
+      PgParams().TextArray(streams).IntArray(versions));
+  if (!moved.ok()) return moved.status();
+
+  std::vector<std::string_view> platforms, hashes;
+  std::vector<uint64_t> positions;
+  std::vector<std::string> payloads{token_};
+  for (const std::string& platform : view.written_platforms_) {
+    const PlatformTail& tail = view.tails_.at(platform);
+    platforms.push_back(platform);
+    positions.push_back(tail.next_position - 1);
+    hashes.push_back(tail.hash);
+    std::string line = "\n" + platform + " " + std::to_string(tail.next_position - 1);
+    if (payloads.back().size() + line.size() > kMaxPayload) payloads.push_back(token_);
+    payloads.back() += line;
+  }
+  auto headed = conn.Exec(
+      "UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
+      "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
+      "WHERE h.platform = t.platform",
+      PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes));
+  if (!headed.ok()) return headed.status();
+  for (const std::string& payload : payloads) {
+    auto notified = conn.Exec("SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload));
+    if (!notified.ok()) return notified.status();
+  }
+  return Status::Ok();
+}
+
+Status PgEventLog::Impl::CatchUp(PgConnection& conn, const std::string& platform, uint64_t upto) {
+  std::lock_guard lock(publish_mu_);
+  const uint64_t head = published_.Head(platform).position;
+  if (upto <= head) return Status::Ok();
+  std::vector<EventRecord> events;
+  if (Status s = ReadRange(conn, platform, head, upto, &events); !s.ok()) return s;
+  std::vector<std::shared_ptr<const EventRecord>> records;
+  records.reserve(events.size());
+  for (EventRecord& event : events) {
+    records.push_back(std::make_shared<const EventRecord>(std::move(event)));
+  }
+  published_.Publish(records);
+  return Status::Ok();
+}
+
+void PgEventLog::Impl::PublishWritten(
+    const std::vector<std::shared_ptr<const EventRecord>>& records) {
+  std::lock_guard lock(publish_mu_);
+  // Each platform's first position in this commit: what another server committed before it
+  // and this process has not seen yet is read first.
+  std::map<std::string, uint64_t, std::less<>> first;
+  for (const auto& record : records) {
+    first.try_emplace(std::string(PlatformOf(record->stream())), record->position());
+  }
+  std::vector<std::shared_ptr<const EventRecord>> all;
+  std::set<std::string, std::less<>> unreadable;
+  for (const auto& [platform, position] : first) {
+    const uint64_t head = published_.Head(platform).position;
+    if (position == head + 1) continue;
+    std::vector<EventRecord> before;
+    if (!ReadRange(*writer_conn_, platform, head, position - 1, &before).ok()) {
+      unreadable.insert(platform);  // published by the next catch-up instead
+      unknown_outcome_.insert(platform);
+      continue;
+    }
+    for (EventRecord& event : before) {
+      all.push_back(std::make_shared<const EventRecord>(std::move(event)));
+    }
+  }
+  for (const auto& record : records) {
+    if (!unreadable.contains(PlatformOf(record->stream()))) all.push_back(record);
+  }
+  published_.Publish(all);
+}
+
+Status PgEventLog::Impl::CatchUpFromHeads(PgConnection& conn, const std::set<std::string>* only) {
+  auto heads =
+      only == nullptr
+          ? conn.Exec("SELECT platform, position FROM rotonde.heads WHERE position > 0")
+          : conn.Exec("SELECT platform, position FROM rotonde.heads WHERE platform = ANY($1)",
+                      PgParams().TextArray(Views(*only)));
+  if (!heads.ok()) return heads.status();
+  for (int i = 0; i < heads->rows(); ++i) {
+    if (Status s = CatchUp(conn, std::string(heads->Bytes(i, 0)), heads->U64(i, 1)); !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+void PgEventLog::Impl::ListenerLoop() {
+  std::unique_ptr<PgConnection> conn;
+  while (!listener_stop_.load()) {
+    if (!conn) {
+      auto connected = PgConnection::Connect(conninfo_);
+      // Notifications missed while not listening are made up for by the heads.
+      if (connected.ok() && (*connected)->Exec("LISTEN " + std::string(kChannel)).ok() &&
+          CatchUpFromHeads(**connected, nullptr).ok()) {
+        conn = std::move(connected.value());
+      } else {
+        pollfd wake{wake_fd_, POLLIN, 0};
+        ::poll(&wake, 1, 500);  // PostgreSQL is away: try again shortly
+        continue;
+      }
+    }
+    pollfd fds[2] = {{PQsocket(conn->raw()), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) continue;
+    if (listener_stop_.load()) break;
+    if (PQconsumeInput(conn->raw()) == 0) {
+      conn.reset();
+      continue;
+    }
+    while (PGnotify* notice = PQnotifies(conn->raw())) {
+      const std::string payload = notice->extra;
+      PQfreemem(notice);
+      // "token\nplatform position\n...": this process's own commits are published already.
+      size_t line = payload.find('\n');
+      if (payload.substr(0, line) == token_) continue;
+      while (line != std::string::npos) {
+        const size_t end = payload.find('\n', line + 1);
+        const std::string entry = payload.substr(line + 1, end - line - 1);
+        const size_t space = entry.rfind(' ');
+        if (space != std::string::npos) {
+          const uint64_t position = std::strtoull(entry.c_str() + space + 1, nullptr, 10);
+          if (!CatchUp(*conn, entry.substr(0, space), position).ok() && conn->broken()) break;
+        }
+        line = end;
+      }
+      if (conn->broken()) break;
+    }
+    if (conn->broken()) conn.reset();
+  }
+}
+
+Status PgEventLog::Impl::Read(std::string_view platform, uint64_t after, size_t limit,
+                              uint64_t upto, std::vector<EventRecord>* out) const {
+  out->clear();
+  if (after >= upto || limit == 0) return Status::Ok();
+  const uint64_t last = limit >= upto - after ? upto : after + limit;
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return ReadRange(**conn, platform, after, last, out);
+}
+
+Status PgEventLog::Impl::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                                    std::vector<EventRecord>* out) const {
+  out->clear();
+  if (limit == 0) return Status::Ok();
+  const uint64_t upto = published_.Head(PlatformOf(stream)).position;
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  for (uint64_t version = from_version; out->size() < limit;) {
+    const size_t page = std::min(limit - out->size(), kReadPage);
+    auto rows = (*conn)->Exec(
+        "SELECT version, record FROM rotonde.events WHERE stream = $1 AND version >= $2 "
+        "AND position <= $3 ORDER BY version LIMIT $4",
+        PgParams().Text(stream).Int(version).Int(upto).Int(page));
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < rows->rows(); ++i) {
+      const std::string_view bytes = rows->Bytes(i, 1);
+      if (!out->emplace_back().ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return Status::Corruption("an event of " + std::string(stream) + " cannot be parsed");
+      }
+    }
+    if (static_cast<size_t>(rows->rows()) < page) break;
+    version = out->back().version() + 1;
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<uint64_t>> PgEventLog::Impl::StreamVersion(std::string_view stream) const {
+  const uint64_t upto = published_.Head(PlatformOf(stream)).position;
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  // Bounded by the published head, as every read: a version shown is one ReadStream shows.
+  auto rows = (*conn)->Exec(
+      "SELECT version FROM rotonde.events WHERE stream = $1 AND position <= $2 "
+      "ORDER BY version DESC LIMIT 1",
+      PgParams().Text(stream).Int(upto));
+  if (!rows.ok()) return rows.status();
+  if (rows->rows() == 0) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(rows->U64(0, 0));
+}
+
+VerifyReport PgEventLog::Impl::Verify(std::string_view platform) const {
+  VerifyReport report;
+  report.platform = std::string(platform);
+  auto fail = [&](uint64_t position, std::string problem) {
+    report.first_bad_position = position;
+    report.problem = std::move(problem);
+    return report;
+  };
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) {
+    report.status = conn.status();
+    return report;
+  }
+  PgConnection& db = **conn;
+  struct EndTransaction {
+    PgConnection& db;
+    ~EndTransaction() { static_cast<void>(db.Exec("ROLLBACK")); }
+  };
+  // One snapshot: the events, the head row and the streams as of one moment.
+  if (auto begun = db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun.ok()) {
+    report.status = begun.status();
+    return report;
+  }
+  EndTransaction end{db};
+  std::string prev_hash = GenesisHashOf(platform);
+  uint64_t expected = 1;
+  std::unordered_map<std::string, uint64_t> next_version;
+  EventRecord record;
+  for (;;) {
+    auto rows = db.Exec(
+        "SELECT position, record, stream, version, id FROM rotonde.events WHERE platform = $1 "
+        "AND position >= $2 ORDER BY position LIMIT $3",
+        PgParams().Text(platform).Int(expected).Int(kReadPage));
+    if (!rows.ok()) {
+      report.status = rows.status();
+      return report;
+    }
+    for (int i = 0; i < rows->rows(); ++i, ++expected) {
+      if (rows->U64(i, 0) != expected) return fail(expected, "the event is missing");
+      std::string problem =
+          CheckLink(platform, expected, prev_hash, rows->Bytes(i, 1), &record, &next_version);
+      if (!problem.empty()) return fail(expected, std::move(problem));
+      if (rows->Bytes(i, 2) != record.stream() || rows->U64(i, 3) != record.version() ||
+          rows->Bytes(i, 4) != record.id()) {
+        return fail(expected, "its stream, version or id column is not its record's");
+      }
+      prev_hash = record.hash();
+      ++report.events;
+    }
+    if (static_cast<size_t>(rows->rows()) < kReadPage) break;
+  }
+  const uint64_t last = expected - 1;
+  auto head = db.Exec("SELECT position, hash FROM rotonde.heads WHERE platform = $1",
+                      PgParams().Text(platform));
+  if (!head.ok()) {
+    report.status = head.status();
+    return report;
+  }
+  const bool no_events_no_head = last == 0 && (head->rows() == 0 || head->U64(0, 0) == 0);
+  if (!no_events_no_head && (head->rows() == 0 || head->U64(0, 0) != last ||
+                             head->Bytes(0, 1) != std::string_view(prev_hash))) {
+    return fail(last, "the platform's head does not name its last event");
+  }
+  std::vector<std::string_view> streams;
+  for (const auto& [stream, next] : next_version) streams.push_back(stream);
+  auto versions = db.Exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
+                          PgParams().TextArray(streams));
+  if (!versions.ok()) {
+    report.status = versions.status();
+    return report;
+  }
+  size_t matching = 0;
+  for (int i = 0; i < versions->rows(); ++i) {
+    auto it = next_version.find(std::string(versions->Bytes(i, 0)));
+    if (it != next_version.end() && versions->U64(i, 1) + 1 == it->second) ++matching;
+  }
+  if (matching != next_version.size()) {
+    return fail(last, "the streams table does not hold each stream's last version");
+  }
+  report.head = HeadInfo{last, prev_hash};
+  return report;
+}
+
+// ---- PgEventLog: the public API ------------------------------------------------------------
+
+PgEventLog::PgEventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PgEventLog::~PgEventLog() = default;
+
+Result<std::unique_ptr<PgEventLog>> PgEventLog::Open(const std::string& conninfo,
+                                                     const PgOptions& options) {
+  auto impl = std::make_unique<Impl>(conninfo, options);
+  if (Status s = impl->Open(); !s.ok()) return s;
+  return std::unique_ptr<PgEventLog>(new PgEventLog(std::move(impl)));
+}
+
+void PgEventLog::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
+                             AppendDone done) {
+  AppendAsyncVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
+}
+
+std::unique_ptr<PendingAppend> PgEventLog::StartAppendAll(std::vector<StreamAppend> appends,
+                                                          AppendOptions options, AppendDone done) {
+  return StartAppendVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
+}
+
+AppendResult PgEventLog::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
+  return SubmitAppend(std::move(appends), options, impl_->Enqueuer());
+}
+
+Status PgEventLog::Import(std::string_view platform, std::vector<EventRecord> records,
+                          size_t* failed_index) {
+  return ImportVia(platform, std::move(records), failed_index, impl_->Enqueuer());
+}
+
+Status PgEventLog::Read(std::string_view platform, uint64_t after_position, size_t limit,
+                        std::vector<EventRecord>* out) const {
+  if (impl_->published_.closed()) return Status::Closed("the event store is closed");
+  return impl_->Read(platform, after_position, limit, impl_->published_.Head(platform).position,
+                     out);
+}
+
+Status PgEventLog::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
+                              std::vector<EventRecord>* out) const {
+  if (impl_->published_.closed()) return Status::Closed("the event store is closed");
+  return impl_->ReadStream(stream, from_version, limit, out);
+}
+
+Result<std::optional<uint64_t>> PgEventLog::StreamVersion(std::string_view stream) const {
+  if (impl_->published_.closed()) return Status::Closed("the event store is closed");
+  return impl_->StreamVersion(stream);
+}
+
+HeadInfo PgEventLog::Head(std::string_view platform) const {
+  return impl_->published_.Head(platform);
+}
+
+std::vector<std::string> PgEventLog::Platforms() const { return impl_->published_.Platforms(); }
+
+VerifyReport PgEventLog::Verify(std::string_view platform) const {
+  if (impl_->published_.closed()) {
+    VerifyReport closed;
+    closed.platform = std::string(platform);
+    closed.status = Status::Closed("the event store is closed");
+    return closed;
+  }
+  return impl_->Verify(platform);
+}
+
+std::unique_ptr<Subscription> PgEventLog::Subscribe(std::string platform, uint64_t after_position) {
+  Impl* impl = impl_.get();
+  return impl_->published_.Subscribe(
+      std::move(platform), after_position,
+      [impl](std::string_view of, uint64_t after, size_t limit, uint64_t upto,
+             std::vector<EventRecord>* out) { return impl->Read(of, after, limit, upto, out); });
+}
+
+std::unique_ptr<LiveFeed> PgEventLog::FollowAll() { return impl_->published_.FollowAll(); }
+
+Stats PgEventLog::GetStats() const { return impl_->GetStats(); }
+
+void PgEventLog::Close() { impl_->Close(); }
+
+}  // namespace rotonde::eventstore
