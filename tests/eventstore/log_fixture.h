@@ -6,15 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "pg_server.h"
 #include "rotonde/eventstore/event_log.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/pg_event_log.h"
 #include "temp_dir.h"
 
 namespace rotonde::eventstore {
@@ -36,13 +40,39 @@ struct Backend {
 inline void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
 inline std::vector<Backend> Backends() {
-  return {Backend{"rocksdb", [](const std::string& dir, size_t recent_events) {
+  return {Backend{"rocksdb",
+                  [](const std::string& dir, size_t recent_events) {
                     Options options;
                     if (recent_events > 0) options.recent_events_cache = recent_events;
                     auto store = EventStore::Open(dir, options);
                     EXPECT_TRUE(store.ok()) << store.status().ToString();
                     return store.ok() ? std::unique_ptr<EventLog>(std::move(store.value()))
                                       : std::unique_ptr<EventLog>();
+                  }},
+          // A database of its own per dir, on the test process's throwaway server: Reopen()
+          // on the same dir opens the same database.
+          Backend{"postgresql", [](const std::string& dir, size_t recent_events) {
+                    std::string error;
+                    test_support::PgServer* server = test_support::PgServer::Get(&error);
+                    if (server == nullptr) {
+                      ADD_FAILURE() << error;
+                      return std::unique_ptr<EventLog>();
+                    }
+                    std::string name = std::filesystem::path(dir).filename().string();
+                    for (char& c : name) {
+                      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                    }
+                    const std::string conninfo = server->Database(name, &error);
+                    if (conninfo.empty()) {
+                      ADD_FAILURE() << error;
+                      return std::unique_ptr<EventLog>();
+                    }
+                    PgOptions options;
+                    if (recent_events > 0) options.recent_events_cache = recent_events;
+                    auto log = PgEventLog::Open(conninfo, options);
+                    EXPECT_TRUE(log.ok()) << log.status().ToString();
+                    return log.ok() ? std::unique_ptr<EventLog>(std::move(log.value()))
+                                    : std::unique_ptr<EventLog>();
                   }}};
 }
 
