@@ -26,6 +26,14 @@ void AppendQuoted(std::string* out, std::string_view value) {
 
 }  // namespace
 
+std::string SqlState(const Status& status) {
+  if (status.ok()) return "";
+  const ErrorDetail* detail = status.error().Detail("sqlstate");
+  if (detail == nullptr) return "";
+  const auto* text = std::get_if<std::string>(&detail->value);
+  return text == nullptr ? "" : *text;
+}
+
 PgResult& PgResult::operator=(PgResult&& other) noexcept {
   if (this != &other) {
     if (result_ != nullptr) PQclear(result_);
@@ -117,6 +125,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
     PQfinish(conn);
     return Status(codes::kUnavailable, "cannot connect to PostgreSQL: " + message);
   }
+  // The server's notices (and a dropped connection's last words) are not this log's output:
+  // what matters comes back as a Status.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
@@ -134,7 +145,9 @@ Status PgConnection::Failure(std::string_view what, pg_result* result) const {
   const bool lost = broken();
   std::string text = std::string(what) + " failed" + (lost ? " (the connection was lost)" : "") +
                      ": " + message + (sqlstate.empty() ? "" : " (SQLSTATE " + sqlstate + ")");
-  return Status(lost || Passes(sqlstate) ? codes::kUnavailable : codes::kIOError, std::move(text));
+  Status failure(lost || Passes(sqlstate) ? codes::kUnavailable : codes::kIOError, std::move(text));
+  if (!sqlstate.empty()) failure.WithDetail("sqlstate", sqlstate);
+  return failure;
 }
 
 Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params) {
@@ -169,10 +182,23 @@ PgPool::Lease::~Lease() {
   if (pool_->idle_.size() < pool_->max_idle_) pool_->idle_.push_back(std::move(conn_));
 }
 
-Result<PgPool::Lease> PgPool::Acquire() {
+Status PgPool::Run(const std::function<Status(PgConnection&)>& work) {
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    auto lease = Acquire(&reused);
+    if (!lease.ok()) return lease.status();
+    Status s = work(**lease);
+    if (s.ok() || attempt > 0 || !reused || !(*lease)->broken()) return s;
+    Clear();  // idled as long as this one: likely lost too
+  }
+}
+
+Result<PgPool::Lease> PgPool::Acquire(bool* reused) {
+  if (reused != nullptr) *reused = false;
   {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
+      if (reused != nullptr) *reused = true;
       std::unique_ptr<PgConnection> conn = std::move(idle_.back());
       idle_.pop_back();
       return Lease(this, std::move(conn));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -59,6 +60,10 @@ class PgParams {
   std::vector<std::string> values_;
 };
 
+// The SQLSTATE of a failure PostgreSQL reported (e.g. "23505", a unique violation); "" for
+// any other status.
+std::string SqlState(const Status& status);
+
 // One connection, used by one thread at a time.
 class PgConnection {
  public:
@@ -101,11 +106,18 @@ class PgPool {
     std::unique_ptr<PgConnection> conn_;
   };
 
-  Result<Lease> Acquire();
+  Result<Lease> Acquire() { return Acquire(nullptr); }
+  // Runs `work` on a connection. Reads only: when an idle connection turns out lost (the
+  // server restarted, a failover), the idle ones are dropped and `work` runs once more on a
+  // new connection.
+  Status Run(const std::function<Status(PgConnection&)>& work);
   // Closes the idle connections.
   void Clear();
 
  private:
+  // *reused (if given) tells whether the connection had idled in the pool.
+  Result<Lease> Acquire(bool* reused);
+
   const std::string conninfo_;
   const size_t max_idle_;
   std::mutex mu_;

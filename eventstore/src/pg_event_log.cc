@@ -59,6 +59,8 @@ constexpr size_t kMaxPayload = 7000;
 // Rows read per SELECT of a long read, and inserted per INSERT of a large group.
 constexpr size_t kReadPage = 4096;
 constexpr size_t kInsertBytes = 8 << 20;
+// Tries of a group that met a lost connection or another server's commit of one of its ids.
+constexpr int kGroupTries = 3;
 
 // The records of `rows` (columns: position, record), checked to be `platform`'s positions
 // after `after` without a gap.
@@ -185,6 +187,9 @@ class PgEventLog::Impl {
                     std::vector<EventRecord>* out) const;
   Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const;
   VerifyReport Verify(std::string_view platform) const;
+  VerifyReport VerifyOn(PgConnection& db, std::string_view platform) const;
+  Status ReadStreamOn(PgConnection& conn, std::string_view stream, uint64_t from_version,
+                      size_t limit, uint64_t upto, std::vector<EventRecord>* out) const;
   Stats GetStats() const {
     Stats stats;
     counters_.Fill(&stats);
@@ -199,8 +204,10 @@ class PgEventLog::Impl {
   // Commits `group` (falling back to one transaction per request), then answers each.
   void CommitGroup(const WriteGroup& group);
   // One try at committing `group` in one transaction; *written gets its records on success.
-  Status TryGroup(const WriteGroup& group,
-                  std::vector<std::shared_ptr<const EventRecord>>* written);
+  // *commit_sent tells whether it got as far as sending COMMIT (then a lost connection leaves
+  // its outcome unknown).
+  Status TryGroup(const WriteGroup& group, std::vector<std::shared_ptr<const EventRecord>>* written,
+                  bool* commit_sent);
   Status WriteRows(const GroupView& view);
   // The writer's connection, connected again if lost; it catches up the platforms whose
   // last commit's outcome was not known.
@@ -332,24 +339,40 @@ void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
   // What preparing consumes, kept for a second try one request at a time.
   std::vector<std::vector<StreamAppend>> appends;
   std::vector<std::vector<EventRecord>> imports;
-  if (group.size() > 1) {
-    for (const auto& request : group) {
-      appends.push_back(request->appends);
-      imports.push_back(request->import_records);
-    }
+  for (const auto& request : group) {
+    appends.push_back(request->appends);
+    imports.push_back(request->import_records);
   }
+  auto restore = [&](size_t i) {
+    WriteRequest& request = *group[i];
+    request.result = AppendResult{};
+    request.prepared_records.clear();
+    request.appends = appends[i];
+    request.import_records = imports[i];
+  };
   std::vector<std::shared_ptr<const EventRecord>> written;
-  Status s = WriterConnection();
-  if (s.ok()) s = TryGroup(group, &written);
+  Status s;
+  for (int attempt = 1;; ++attempt) {
+    bool commit_sent = false;
+    written.clear();
+    s = WriterConnection();
+    if (s.ok()) s = TryGroup(group, &written, &commit_sent);
+    if (s.ok() || attempt == kGroupTries) break;
+    // Lost before its COMMIT was sent (a failover, a restarted server: the connection was
+    // dead before the group began): nothing of it stands, so again on a new connection.
+    const bool lost_before_commit =
+        !commit_sent && writer_conn_ != nullptr && writer_conn_->broken();
+    // An id that another server's transaction stored alongside this one: tried again, the
+    // group finds it stored and decides as for any stored id (a replay or a conflict).
+    const bool raced = SqlState(s) == "23505";
+    if (!lost_before_commit && !raced) break;
+    for (size_t i = 0; i < group.size(); ++i) restore(i);
+  }
   if (!s.ok() && s.code() != codes::kUnavailable && group.size() > 1) {
     // One refused statement fails the whole transaction: each request alone, so that it
     // fails only itself.
     for (size_t i = 0; i < group.size(); ++i) {
-      WriteRequest& request = *group[i];
-      request.result = AppendResult{};
-      request.prepared_records.clear();
-      request.appends = std::move(appends[i]);
-      request.import_records = std::move(imports[i]);
+      restore(i);
       CommitGroup({group[i]});
     }
     return;
@@ -389,7 +412,8 @@ Status PgEventLog::Impl::WriterConnection() {
 }
 
 Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
-                                  std::vector<std::shared_ptr<const EventRecord>>* written) {
+                                  std::vector<std::shared_ptr<const EventRecord>>* written,
+                                  bool* commit_sent) {
   PgConnection& conn = *writer_conn_;
   std::set<std::string> platforms, ids, streams;
   for (const auto& request : group) {
@@ -406,7 +430,9 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   GroupView view;
   auto rollback = [&](Status failure) {
     if (!conn.broken()) static_cast<void>(conn.Exec("ROLLBACK"));
-    if (conn.broken()) unknown_outcome_.insert(platforms.begin(), platforms.end());
+    if (*commit_sent && conn.broken()) {
+      unknown_outcome_.insert(platforms.begin(), platforms.end());
+    }
     return failure;
   };
   if (auto begun = conn.Exec("BEGIN"); !begun.ok()) return rollback(begun.status());
@@ -471,6 +497,7 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   }
   if (Status s = WriteRows(view); !s.ok()) return rollback(s);
   const auto started = std::chrono::steady_clock::now();
+  *commit_sent = true;
   auto committed = conn.Exec("COMMIT");
   if (!committed.ok()) return rollback(committed.status());
   const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
@@ -656,9 +683,10 @@ Status PgEventLog::Impl::Read(std::string_view platform, uint64_t after, size_t 
   out->clear();
   if (after >= upto || limit == 0) return Status::Ok();
   const uint64_t last = limit >= upto - after ? upto : after + limit;
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return ReadRange(**conn, platform, after, last, out);
+  return pool_.Run([&](PgConnection& conn) {
+    out->clear();
+    return ReadRange(conn, platform, after, last, out);
+  });
 }
 
 Status PgEventLog::Impl::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
@@ -666,11 +694,18 @@ Status PgEventLog::Impl::ReadStream(std::string_view stream, uint64_t from_versi
   out->clear();
   if (limit == 0) return Status::Ok();
   const uint64_t upto = published_.Head(PlatformOf(stream)).position;
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
+  return pool_.Run([&](PgConnection& conn) {
+    return ReadStreamOn(conn, stream, from_version, limit, upto, out);
+  });
+}
+
+Status PgEventLog::Impl::ReadStreamOn(PgConnection& conn, std::string_view stream,
+                                      uint64_t from_version, size_t limit, uint64_t upto,
+                                      std::vector<EventRecord>* out) const {
+  out->clear();
   for (uint64_t version = from_version; out->size() < limit;) {
     const size_t page = std::min(limit - out->size(), kReadPage);
-    auto rows = (*conn)->Exec(
+    auto rows = conn.Exec(
         "SELECT version, record FROM rotonde.events WHERE stream = $1 AND version >= $2 "
         "AND position <= $3 ORDER BY version LIMIT $4",
         PgParams().Text(stream).Int(version).Int(upto).Int(page));
@@ -689,19 +724,32 @@ Status PgEventLog::Impl::ReadStream(std::string_view stream, uint64_t from_versi
 
 Result<std::optional<uint64_t>> PgEventLog::Impl::StreamVersion(std::string_view stream) const {
   const uint64_t upto = published_.Head(PlatformOf(stream)).position;
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  // Bounded by the published head, as every read: a version shown is one ReadStream shows.
-  auto rows = (*conn)->Exec(
-      "SELECT version FROM rotonde.events WHERE stream = $1 AND position <= $2 "
-      "ORDER BY version DESC LIMIT 1",
-      PgParams().Text(stream).Int(upto));
-  if (!rows.ok()) return rows.status();
-  if (rows->rows() == 0) return std::optional<uint64_t>();
-  return std::optional<uint64_t>(rows->U64(0, 0));
+  std::optional<uint64_t> version;
+  Status s = pool_.Run([&](PgConnection& conn) {
+    // Bounded by the published head, as every read: a version shown is one ReadStream shows.
+    auto rows = conn.Exec(
+        "SELECT version FROM rotonde.events WHERE stream = $1 AND position <= $2 "
+        "ORDER BY version DESC LIMIT 1",
+        PgParams().Text(stream).Int(upto));
+    if (!rows.ok()) return rows.status();
+    if (rows->rows() > 0) version = rows->U64(0, 0);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return version;
 }
 
 VerifyReport PgEventLog::Impl::Verify(std::string_view platform) const {
+  VerifyReport report;
+  report.status = pool_.Run([&](PgConnection& conn) {
+    report = VerifyOn(conn, platform);
+    return report.status;
+  });
+  report.platform = std::string(platform);
+  return report;
+}
+
+VerifyReport PgEventLog::Impl::VerifyOn(PgConnection& db, std::string_view platform) const {
   VerifyReport report;
   report.platform = std::string(platform);
   auto fail = [&](uint64_t position, std::string problem) {
@@ -709,12 +757,6 @@ VerifyReport PgEventLog::Impl::Verify(std::string_view platform) const {
     report.problem = std::move(problem);
     return report;
   };
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) {
-    report.status = conn.status();
-    return report;
-  }
-  PgConnection& db = **conn;
   struct EndTransaction {
     PgConnection& db;
     ~EndTransaction() { static_cast<void>(db.Exec("ROLLBACK")); }

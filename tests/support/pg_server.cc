@@ -51,6 +51,10 @@ class PgServer::Impl {
  public:
   bool Start(std::string* error);
   ~Impl();
+  // The connection string of the server, without a database.
+  std::string Server() const;
+  // Runs `sql` in the database postgres; a failure of SQLSTATE `tolerated_state` passes.
+  bool Exec(const std::string& sql, std::string_view tolerated_state, std::string* error);
 
   std::string dir;  // the server's temp dir: data/ and its socket
   int port = 0;
@@ -175,19 +179,35 @@ PgServer* PgServer::Get(std::string* error) {
 
 PgServer::~PgServer() { delete impl_; }
 
-std::string PgServer::Database(const std::string& name, std::string* error) {
-  std::lock_guard lock(impl_->mu);
-  const std::string server =
-      "host=127.0.0.1 port=" + std::to_string(impl_->port) + " user=postgres";
-  PGconn* conn = PQconnectdb((server + " dbname=postgres").c_str());
-  PGresult* result = PQexec(conn, ("CREATE DATABASE \"" + name + "\"").c_str());
+std::string PgServer::Impl::Server() const {
+  return "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres";
+}
+
+bool PgServer::Impl::Exec(const std::string& sql, std::string_view tolerated_state,
+                          std::string* error) {
+  std::lock_guard lock(mu);
+  PGconn* conn = PQconnectdb((Server() + " dbname=postgres").c_str());
+  PGresult* result = PQexec(conn, sql.c_str());
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  const bool made = PQresultStatus(result) == PGRES_COMMAND_OK ||
-                    (state != nullptr && std::string(state) == "42P04");  // it exists
-  if (!made) *error = "cannot create database " + name + ": " + PQerrorMessage(conn);
+  const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK ||
+                  PQresultStatus(result) == PGRES_TUPLES_OK ||
+                  (state != nullptr && state == tolerated_state);
+  if (!ok) *error = sql + ": " + PQerrorMessage(conn);
   PQclear(result);
   PQfinish(conn);
-  return made ? server + " dbname=" + name : "";
+  return ok;
+}
+
+std::string PgServer::Database(const std::string& name, std::string* error) {
+  // 42P04: it exists already.
+  if (!impl_->Exec("CREATE DATABASE \"" + name + "\"", "42P04", error)) return "";
+  return impl_->Server() + " dbname=" + name;
+}
+
+bool PgServer::DropConnections(const std::string& name, std::string* error) {
+  return impl_->Exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'", "",
+      error);
 }
 
 }  // namespace rotonde::test_support
