@@ -332,27 +332,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
-EnqueueFn EventStore::Impl::Enqueuer() {
-  return [this](const std::shared_ptr<WriteRequest>& request) { return Enqueue(request); };
-}
-
-AppendResult EventStore::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
-  return SubmitAppend(std::move(appends), options, impl_->Enqueuer());
-}
-
-void EventStore::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
-                             AppendDone done) {
-  AppendAsyncVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
-}
-
-std::unique_ptr<PendingAppend> EventStore::StartAppendAll(std::vector<StreamAppend> appends,
-                                                          AppendOptions options, AppendDone done) {
-  return StartAppendVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
-}
-
-Status EventStore::Import(std::string_view platform, std::vector<EventRecord> records,
-                          size_t* failed_index) {
-  return ImportVia(platform, std::move(records), failed_index, impl_->Enqueuer());
+bool EventStore::Enqueue(const std::shared_ptr<WriteRequest>& request) {
+  return impl_->Enqueue(request);
 }
 
 Status EventStore::Read(std::string_view platform, uint64_t after_position, size_t limit,

@@ -127,7 +127,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
   }
   // The server's notices (and a dropped connection's last words) are not this log's output:
   // what matters comes back as a Status.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 

@@ -177,9 +177,6 @@ class PgEventLog::Impl {
   Status Open();
   void Close();
   bool Enqueue(const std::shared_ptr<WriteRequest>& request);
-  EnqueueFn Enqueuer() {
-    return [this](const std::shared_ptr<WriteRequest>& request) { return Enqueue(request); };
-  }
 
   Status Read(std::string_view platform, uint64_t after, size_t limit, uint64_t upto,
               std::vector<EventRecord>* out) const;
@@ -752,11 +749,6 @@ VerifyReport PgEventLog::Impl::Verify(std::string_view platform) const {
 VerifyReport PgEventLog::Impl::VerifyOn(PgConnection& db, std::string_view platform) const {
   VerifyReport report;
   report.platform = std::string(platform);
-  auto fail = [&](uint64_t position, std::string problem) {
-    report.first_bad_position = position;
-    report.problem = std::move(problem);
-    return report;
-  };
   struct EndTransaction {
     PgConnection& db;
     ~EndTransaction() { static_cast<void>(db.Exec("ROLLBACK")); }
@@ -781,13 +773,13 @@ VerifyReport PgEventLog::Impl::VerifyOn(PgConnection& db, std::string_view platf
       return report;
     }
     for (int i = 0; i < rows->rows(); ++i, ++expected) {
-      if (rows->U64(i, 0) != expected) return fail(expected, "the event is missing");
+      if (rows->U64(i, 0) != expected) return report.Fail(expected, "the event is missing");
       std::string problem =
           CheckLink(platform, expected, prev_hash, rows->Bytes(i, 1), &record, &next_version);
-      if (!problem.empty()) return fail(expected, std::move(problem));
+      if (!problem.empty()) return report.Fail(expected, std::move(problem));
       if (rows->Bytes(i, 2) != record.stream() || rows->U64(i, 3) != record.version() ||
           rows->Bytes(i, 4) != record.id()) {
-        return fail(expected, "its stream, version or id column is not its record's");
+        return report.Fail(expected, "its stream, version or id column is not its record's");
       }
       prev_hash = record.hash();
       ++report.events;
@@ -804,7 +796,7 @@ VerifyReport PgEventLog::Impl::VerifyOn(PgConnection& db, std::string_view platf
   const bool no_events_no_head = last == 0 && (head->rows() == 0 || head->U64(0, 0) == 0);
   if (!no_events_no_head && (head->rows() == 0 || head->U64(0, 0) != last ||
                              head->Bytes(0, 1) != std::string_view(prev_hash))) {
-    return fail(last, "the platform's head does not name its last event");
+    return report.Fail(last, "the platform's head does not name its last event");
   }
   std::vector<std::string_view> streams;
   for (const auto& [stream, next] : next_version) streams.push_back(stream);
@@ -820,7 +812,7 @@ VerifyReport PgEventLog::Impl::VerifyOn(PgConnection& db, std::string_view platf
     if (it != next_version.end() && versions->U64(i, 1) + 1 == it->second) ++matching;
   }
   if (matching != next_version.size()) {
-    return fail(last, "the streams table does not hold each stream's last version");
+    return report.Fail(last, "the streams table does not hold each stream's last version");
   }
   report.head = HeadInfo{last, prev_hash};
   return report;
@@ -838,23 +830,8 @@ Result<std::unique_ptr<PgEventLog>> PgEventLog::Open(const std::string& conninfo
   return std::unique_ptr<PgEventLog>(new PgEventLog(std::move(impl)));
 }
 
-void PgEventLog::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
-                             AppendDone done) {
-  AppendAsyncVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
-}
-
-std::unique_ptr<PendingAppend> PgEventLog::StartAppendAll(std::vector<StreamAppend> appends,
-                                                          AppendOptions options, AppendDone done) {
-  return StartAppendVia(std::move(appends), options, std::move(done), impl_->Enqueuer());
-}
-
-AppendResult PgEventLog::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
-  return SubmitAppend(std::move(appends), options, impl_->Enqueuer());
-}
-
-Status PgEventLog::Import(std::string_view platform, std::vector<EventRecord> records,
-                          size_t* failed_index) {
-  return ImportVia(platform, std::move(records), failed_index, impl_->Enqueuer());
+bool PgEventLog::Enqueue(const std::shared_ptr<WriteRequest>& request) {
+  return impl_->Enqueue(request);
 }
 
 Status PgEventLog::Read(std::string_view platform, uint64_t after_position, size_t limit,

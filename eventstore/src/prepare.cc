@@ -155,7 +155,7 @@ void PrepareImport(WriteRequest& request, LogView& log) {
   auto fail = [&](const EventRecord& record, std::string_view code, const std::string& problem) {
     result.status = {code,
                      "event at position " + std::to_string(record.position()) + ": " + problem};
-    result.positions = {index};  // ImportVia reports it as the failing record
+    result.positions = {index};  // QueuedLog::Import reports it as the failing record
   };
   std::vector<std::string_view> ids;
   for (const EventRecord& r : request.import_records) ids.push_back(r.id());

@@ -186,16 +186,11 @@ VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t fr
                                           std::string prev_hash, bool full) const {
   VerifyReport report;
   report.platform = std::string(platform);
-  auto fail = [&](uint64_t position, std::string problem) {
-    report.first_bad_position = position;
-    report.problem = std::move(problem);
-    return report;
-  };
   std::unordered_map<std::string, uint64_t> next_version;
   std::vector<IndexProbe> probes;
   auto check_probes = [&]() -> bool {
     if (auto bad = CheckIndexes(db_.get(), ids_cf_, streams_cf_, probes)) {
-      fail(bad->first, bad->second);
+      report.Fail(bad->first, bad->second);
       return false;
     }
     probes.clear();
@@ -217,12 +212,12 @@ VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t fr
     uint64_t key_position = 0;
     if (!keys::DecodeNameKey(it->key().ToStringView(), &key_platform, &key_position) ||
         key_platform != platform) {
-      return fail(expected, "a log key is not a position of the platform");
+      return report.Fail(expected, "a log key is not a position of the platform");
     }
-    if (key_position != expected) return fail(expected, "the event is missing");
+    if (key_position != expected) return report.Fail(expected, "the event is missing");
     std::string problem = CheckLink(platform, expected, prev_hash, it->value().ToStringView(),
                                     &record, full ? &next_version : nullptr);
-    if (!problem.empty()) return fail(expected, std::move(problem));
+    if (!problem.empty()) return report.Fail(expected, std::move(problem));
     if (full) {
       probes.push_back({expected, record.id(), keys::LogKey(platform, expected),
                         keys::StreamKey(record.stream(), record.version()),
@@ -237,11 +232,11 @@ VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t fr
                                     std::to_string(expected - 1) + ": " + it->status().ToString());
     return report;
   }
-  if (expected <= to) return fail(expected, "the event is missing");
+  if (expected <= to) return report.Fail(expected, "the event is missing");
   if (full && !probes.empty() && !check_probes()) return report;
   if (full) {
     // Nothing beyond the head: an event there is one no reader would ever see.
-    if (it->Valid()) return fail(to + 1, "an event follows the platform's head");
+    if (it->Valid()) return report.Fail(to + 1, "an event follows the platform's head");
     std::string head_value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), heads_cf_, platform, &head_value);
     uint64_t head_position = 0;
@@ -250,7 +245,7 @@ VerifyReport EventStore::Impl::CheckChain(std::string_view platform, uint64_t fr
     if (!no_events_no_head &&
         (!s.ok() || !keys::DecodeHeadValue(head_value, &head_position, &head_hash) ||
          head_position != to || head_hash != prev_hash)) {
-      return fail(to, "the platform's head does not name its last event");
+      return report.Fail(to, "the platform's head does not name its last event");
     }
   }
   report.head.position = to;

@@ -76,8 +76,6 @@ class EventStore::Impl {
   // Queues the request for the writer; false (and request->result says why) if the store
   // takes no appends.
   bool Enqueue(const std::shared_ptr<WriteRequest>& request);
-  // Enqueue as the appending functions of write_request.h take it.
-  EnqueueFn Enqueuer();
 
   // reader.cc
   // Reads `platform`'s events with after < position <= upto.

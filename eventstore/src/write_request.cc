@@ -31,7 +31,7 @@ Status Within(const std::string& where, Status status) {
   return Status(status.code(), where + ": " + status.message());
 }
 
-// An append started by StartAppendVia: the writer's request, shared with it.
+// An append started by QueuedLog::StartAppendAll: the writer's request, shared with it.
 class StartedAppend final : public PendingAppend {
  public:
   explicit StartedAppend(std::shared_ptr<WriteRequest> request) : request_(std::move(request)) {}
@@ -157,42 +157,40 @@ Status MakeImportRequest(std::string_view platform, std::vector<EventRecord> rec
   return Status::Ok();
 }
 
-AppendResult SubmitAppend(std::vector<StreamAppend> appends, AppendOptions options,
-                          const EnqueueFn& enqueue) {
+AppendResult QueuedLog::AppendAll(std::vector<StreamAppend> appends, AppendOptions options) {
   auto request = std::make_shared<WriteRequest>();
   if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
     return Refusal(std::move(s));
   }
-  if (enqueue(request)) request->WaitDone();
+  if (Enqueue(request)) request->WaitDone();
   return std::move(request->result);
 }
 
-void AppendAsyncVia(std::vector<StreamAppend> appends, AppendOptions options,
-                    EventLog::AppendDone done, const EnqueueFn& enqueue) {
+void QueuedLog::AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
+                            AppendDone done) {
   auto request = std::make_shared<WriteRequest>();
   if (Status s = MakeAppendRequest(std::move(appends), options, request.get()); !s.ok()) {
     return done(Refusal(std::move(s)));
   }
   request->on_done = std::move(done);
   // A refused request is answered here; a queued one by the writer once it is durable.
-  if (!enqueue(request)) request->MarkDone();
+  if (!Enqueue(request)) request->MarkDone();
 }
 
-std::unique_ptr<PendingAppend> StartAppendVia(std::vector<StreamAppend> appends,
-                                              AppendOptions options, EventLog::AppendDone done,
-                                              const EnqueueFn& enqueue) {
+std::unique_ptr<PendingAppend> QueuedLog::StartAppendAll(std::vector<StreamAppend> appends,
+                                                         AppendOptions options, AppendDone done) {
   auto request = std::make_shared<WriteRequest>();
   request->wants_prepared = true;
   Status s = MakeAppendRequest(std::move(appends), options, request.get());
   request->on_done = std::move(done);
-  if (s.ok() && enqueue(request)) return std::make_unique<StartedAppend>(request);
+  if (s.ok() && Enqueue(request)) return std::make_unique<StartedAppend>(request);
   AppendResult refused = Refusal(s.ok() ? std::move(request->result.status) : std::move(s));
   if (request->on_done) request->on_done(refused);
   return std::make_unique<StartedAppend>(std::move(refused));
 }
 
-Status ImportVia(std::string_view platform, std::vector<EventRecord> records, size_t* failed_index,
-                 const EnqueueFn& enqueue) {
+Status QueuedLog::Import(std::string_view platform, std::vector<EventRecord> records,
+                         size_t* failed_index) {
   size_t unused_index = 0;
   if (failed_index == nullptr) failed_index = &unused_index;
   *failed_index = records.size();
@@ -202,7 +200,7 @@ Status ImportVia(std::string_view platform, std::vector<EventRecord> records, si
       !s.ok()) {
     return s;
   }
-  if (enqueue(request)) request->WaitDone();
+  if (Enqueue(request)) request->WaitDone();
   const AppendResult& result = request->result;
   // PrepareImport reports the failing record's index as the only position.
   if (!result.ok() && result.positions.size() == 1) *failed_index = result.positions[0];

@@ -1,11 +1,10 @@
 // What every backend of the event log (event_log.h) does the same way before and around its
-// own durable write: a caller's append or import as a request in a writer's queue, its checks
-// against the documented limits, the PendingAppend over it, and the counters of outcomes.
-// A backend supplies only how a request is queued (an Enqueue function) and written.
+// own durable write: a caller's append or import as a request in a writer's queue
+// (QueuedLog, queued_log.h), its checks against the documented limits, and the counters of
+// outcomes.
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "rotonde/base/done_flag.h"
 #include "rotonde/eventstore/event_log.h"
+#include "rotonde/eventstore/queued_log.h"
 
 namespace rotonde::eventstore {
 
@@ -66,10 +66,6 @@ struct WriteRequest {
 
 using WriteGroup = std::vector<std::shared_ptr<WriteRequest>>;
 
-// Queues a request for a backend's writer; false (and request->result says why) if the
-// backend takes no appends now.
-using EnqueueFn = std::function<bool(const std::shared_ptr<WriteRequest>&)>;
-
 // Checks an append's arguments against the documented limits (event_store_types.h); on
 // success *request holds them, ready to queue.
 Status MakeAppendRequest(std::vector<StreamAppend> appends, AppendOptions options,
@@ -77,20 +73,6 @@ Status MakeAppendRequest(std::vector<StreamAppend> appends, AppendOptions option
 // The same for an import; *failed_index is the failing record's index, or records.size().
 Status MakeImportRequest(std::string_view platform, std::vector<EventRecord> records,
                          WriteRequest* request, size_t* failed_index);
-
-// EventLog's appending methods over a backend's `enqueue`: input checked, refusals answered
-// in the caller's thread, the rest by the writer through the request.
-AppendResult SubmitAppend(std::vector<StreamAppend> appends, AppendOptions options,
-                          const EnqueueFn& enqueue);
-void AppendAsyncVia(std::vector<StreamAppend> appends, AppendOptions options,
-                    EventLog::AppendDone done, const EnqueueFn& enqueue);
-// With wants_prepared set: a backend whose writer calls MarkPrepared before the durable
-// write lets the caller go on early, one that prepares only in its write at its end.
-std::unique_ptr<PendingAppend> StartAppendVia(std::vector<StreamAppend> appends,
-                                              AppendOptions options, EventLog::AppendDone done,
-                                              const EnqueueFn& enqueue);
-Status ImportVia(std::string_view platform, std::vector<EventRecord> records, size_t* failed_index,
-                 const EnqueueFn& enqueue);
 
 // The counters of Stats that count outcomes of appends, as every backend counts them.
 struct AppendCounters {

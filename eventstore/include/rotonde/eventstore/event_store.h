@@ -32,6 +32,7 @@
 #include "rotonde/base/status.h"
 #include "rotonde/eventstore/event_log.h"
 #include "rotonde/eventstore/event_store_types.h"
+#include "rotonde/eventstore/queued_log.h"
 #include "rotonde/v1/event.pb.h"
 
 namespace rocksdb {
@@ -70,7 +71,7 @@ struct WriteRequest;
 
 // The embedded backend of EventLog, on RocksDB in one directory. The contract is EventLog's;
 // what is said here is this backend's own.
-class EventStore final : public EventLog {
+class EventStore final : public QueuedLog {
  public:
   // Opens (or creates) the store in `dir`. Fails with kNotFound if `dir` holds no store and
   // !create_if_missing; with "old_format" if it holds a store of the format before logs were
@@ -81,16 +82,6 @@ class EventStore final : public EventLog {
   ~EventStore() override;
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
-
-  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
-                   AppendDone done) override;
-  using EventLog::StartAppendAll;
-  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
-                                                AppendOptions options, AppendDone done) override;
-  // Waits on the writer's completion directly, without a callback.
-  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {}) override;
-  Status Import(std::string_view platform, std::vector<EventRecord> records,
-                size_t* failed_index = nullptr) override;
 
   Status Read(std::string_view platform, uint64_t after_position, size_t limit,
               std::vector<EventRecord>* out) const override;
@@ -123,6 +114,7 @@ class EventStore final : public EventLog {
 
  private:
   explicit EventStore(std::unique_ptr<Impl> impl);
+  bool Enqueue(const std::shared_ptr<WriteRequest>& request) override;
   std::unique_ptr<Impl> impl_;
 };
 

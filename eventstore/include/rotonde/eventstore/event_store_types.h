@@ -107,6 +107,12 @@ struct VerifyReport {
   std::optional<uint64_t> first_bad_position;
   std::string problem;  // what failed there
   bool ok() const { return status.ok() && !first_bad_position.has_value(); }
+  // Marks the log damaged at `position` by `what`.
+  VerifyReport& Fail(uint64_t position, std::string what) {
+    first_bad_position = position;
+    problem = std::move(what);
+    return *this;
+  }
 };
 
 // Counters for /metrics and benchmarks, monotonic since the log was opened, and gauges.

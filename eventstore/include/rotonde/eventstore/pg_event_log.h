@@ -46,6 +46,7 @@
 #include <string>
 
 #include "rotonde/eventstore/event_log.h"
+#include "rotonde/eventstore/queued_log.h"
 
 namespace rotonde::eventstore {
 
@@ -59,7 +60,7 @@ struct PgOptions {
   size_t max_idle_connections = 4;
 };
 
-class PgEventLog final : public EventLog {
+class PgEventLog final : public QueuedLog {
  public:
   // Connects with `conninfo`, creates the schema if missing and loads the platforms' heads.
   // kUnavailable if PostgreSQL cannot be reached, kIOError if it refuses.
@@ -69,15 +70,6 @@ class PgEventLog final : public EventLog {
   ~PgEventLog() override;
   PgEventLog(const PgEventLog&) = delete;
   PgEventLog& operator=(const PgEventLog&) = delete;
-
-  void AppendAsync(std::vector<StreamAppend> appends, AppendOptions options,
-                   AppendDone done) override;
-  using EventLog::StartAppendAll;
-  std::unique_ptr<PendingAppend> StartAppendAll(std::vector<StreamAppend> appends,
-                                                AppendOptions options, AppendDone done) override;
-  AppendResult AppendAll(std::vector<StreamAppend> appends, AppendOptions options = {}) override;
-  Status Import(std::string_view platform, std::vector<EventRecord> records,
-                size_t* failed_index = nullptr) override;
 
   Status Read(std::string_view platform, uint64_t after_position, size_t limit,
               std::vector<EventRecord>* out) const override;
@@ -101,6 +93,7 @@ class PgEventLog final : public EventLog {
 
  private:
   explicit PgEventLog(std::unique_ptr<Impl> impl);
+  bool Enqueue(const std::shared_ptr<WriteRequest>& request) override;
   std::unique_ptr<Impl> impl_;
 };
 
