@@ -58,7 +58,7 @@ class PgServer::Impl {
 
   std::string dir;  // the server's temp dir: data/ and its socket
   int port = 0;
-  ChildProcess postgres;
+  std::unique_ptr<ChildProcess> postgres;
   std::mutex mu;
 
  private:
@@ -119,39 +119,49 @@ bool PgServer::Impl::Start(std::string* error) {
     *error = "initdb failed (" + DescribeStatus(ended) + "): " + initdb.Stderr();
     return false;
   }
-  port = FreePort();
-  if (port == 0) {
-    *error = "no free port on 127.0.0.1";
-    return false;
-  }
-  if (!Run(&postgres, "postgres",
-           {"-D", dir + "/data", "-h", "127.0.0.1", "-p", std::to_string(port), "-k", dir, "-c",
-            "fsync=on", "-c", "max_connections=300"},
-           error)) {
-    *error = "cannot start postgres: " + *error;
-    return false;
-  }
-  const std::string conninfo =
-      "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (PQping(conninfo.c_str()) != PQPING_OK) {
-    if (postgres.Wait(std::chrono::milliseconds(0)) ||
-        std::chrono::steady_clock::now() > deadline) {
-      *error = "postgres did not come up on 127.0.0.1:" + std::to_string(port) + ": " +
-               postgres.Stderr();
+  // A port free a moment ago may be taken by the time postgres binds it (tests run in
+  // parallel, each process with a server): then another.
+  for (int attempt = 1;; ++attempt) {
+    port = FreePort();
+    if (port == 0) {
+      *error = "no free port on 127.0.0.1";
       return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    postgres = std::make_unique<ChildProcess>();
+    if (!Run(postgres.get(), "postgres",
+             {"-D", dir + "/data", "-h", "127.0.0.1", "-p", std::to_string(port), "-k", dir, "-c",
+              "fsync=on", "-c", "max_connections=300"},
+             error)) {
+      *error = "cannot start postgres: " + *error;
+      return false;
+    }
+    const std::string conninfo =
+        "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    bool exited = false;
+    while (PQping(conninfo.c_str()) != PQPING_OK && !exited) {
+      exited = postgres->Wait(std::chrono::milliseconds(0)).has_value();
+      if (!exited && std::chrono::steady_clock::now() > deadline) {
+        *error = "postgres did not come up on 127.0.0.1:" + std::to_string(port) + ": " +
+                 postgres->Stderr();
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!exited) return true;
+    if (attempt == 3) {
+      *error = "postgres exited on 127.0.0.1:" + std::to_string(port) + ": " + postgres->Stderr();
+      return false;
+    }
   }
-  return true;
 }
 
 PgServer::Impl::~Impl() {
-  if (postgres.pid() > 0) {
+  if (postgres != nullptr && postgres->pid() > 0) {
     // An immediate shutdown: the data dir goes with it, so no checkpoint is owed (a fast
     // shutdown's would fsync every database the tests made, for a minute).
-    postgres.Signal(SIGQUIT);
-    static_cast<void>(postgres.Wait(std::chrono::seconds(30)));
+    postgres->Signal(SIGQUIT);
+    static_cast<void>(postgres->Wait(std::chrono::seconds(30)));
   }
   if (!dir.empty()) {
     std::error_code ignored;
