@@ -5,7 +5,8 @@
 // DIR/checkpoints (the platforms' folded models, so a restart does not replay the log), and
 // DIR/notifications (read marks, mail settings, the mail outbox); and
 // DIR/signing-key (unless --signing-key names another file) with DIR/notes, every checkpoint
-// of a platform's log the server signed with it.
+// of a platform's log the server signed with it. With --store postgresql://..., the event log
+// is in PostgreSQL instead (eventstore's PgEventLog) and DIR holds the rest.
 #include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -39,6 +40,7 @@
 #include "person_keys.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/pg_event_log.h"
 #include "rotonde/projections/dates.h"
 #include "sealed_events.h"
 #include "secrets.h"
@@ -54,7 +56,8 @@ constexpr char kUsage[] =
     "usage: rotonde serve --data DIR [--listen ADDR:PORT] [--web DIR] [flags]\n\n"
     "Serves the HTTP API and WebSocket push (docs/api.md) and the web client's files on one\n"
     "port. DIR holds the event store (created if missing) and, inside it, the auth and\n"
-    "checkpoint databases. Every flag can also come from the environment: --data from\n"
+    "checkpoint databases; with --store postgresql://..., the event log is in PostgreSQL\n"
+    "and DIR holds the rest. Every flag can also come from the environment: --data from\n"
     "ROTONDE_DATA, --listen from ROTONDE_LISTEN, and so on (upper case, '-' as '_').\n"
     "Prints \"listening on http://ADDR:PORT\" once it accepts connections. SIGTERM or SIGINT\n"
     "drains within 2 s: no new connections, /readyz 503, WebSockets closed with 1001,\n"
@@ -180,6 +183,7 @@ int RunServe(int argc, char** argv) {
   std::string metrics_listen = Env("ROTONDE_METRICS_LISTEN");
   std::string web = Env("ROTONDE_WEB", DefaultWebDir());
   std::string log_format = Env("ROTONDE_LOG_FORMAT", "text");
+  std::string store_url = Env("ROTONDE_STORE");
   std::string public_url = Env("ROTONDE_PUBLIC_URL");
   std::vector<std::string> trusted_proxy_lists;
   if (auto proxies = Env("ROTONDE_TRUSTED_PROXY"); !proxies.empty()) {
@@ -206,8 +210,12 @@ int RunServe(int argc, char** argv) {
 
   po::options_description flags("flags");
   flags.add_options()("data", po::value(&dir)->value_name("DIR"), "the data directory")(
-      "listen", po::value(&listen)->value_name("ADDR:PORT"),
-      "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
+      "store", po::value(&store_url)->value_name("URL"),
+      "keep the event log in PostgreSQL, not in DIR: a libpq URL, postgresql://USER@HOST/DB "
+      "(for a cluster, every host and target_session_attrs=read-write); its tables are made "
+      "if missing (docs/architecture.md, \"The PostgreSQL backend\"). Default: the embedded "
+      "store in DIR")("listen", po::value(&listen)->value_name("ADDR:PORT"),
+                      "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
       "metrics-listen", po::value(&metrics_listen)->value_name("ADDR:PORT"),
       "also serve /metrics (and /healthz, /readyz) here without a token, for Prometheus; on "
       "--listen, /metrics needs the operator's token (DATA/operator-token)")(
@@ -318,8 +326,30 @@ int RunServe(int argc, char** argv) {
   }
 
   RaiseOpenFileLimit();
-  auto store = OpenStore(dir, eventstore::Options{});
-  if (!store.ok()) return ReportOpenFailure(dir, store.status());
+  // The event log: embedded in DIR, or in PostgreSQL. Only the embedded one is backed up
+  // with the rest of DIR (PostgreSQL has its own backups).
+  std::unique_ptr<eventstore::EventLog> store;
+  eventstore::EventStore* embedded = nullptr;
+  if (store_url.empty()) {
+    auto opened = OpenStore(dir, eventstore::Options{});
+    if (!opened.ok()) return ReportOpenFailure(dir, opened.status());
+    embedded = opened->get();
+    store = std::move(opened.value());
+  } else {
+    if (!store_url.starts_with("postgresql://") && !store_url.starts_with("postgres://")) {
+      PrintError("serve: --store is a PostgreSQL URL, postgresql://...");
+      return kExitUsage;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);  // for the databases beside the log
+    // Not the URL in the message: it may hold a password.
+    auto opened = eventstore::PgEventLog::Open(store_url);
+    if (!opened.ok()) {
+      PrintError("serve: cannot open the event log in PostgreSQL: " + opened.status().ToString());
+      return kExitUsage;
+    }
+    store = std::move(opened.value());
+  }
   auto auth = auth::AuthStore::Open(dir + "/auth");
   if (!auth.ok()) {
     PrintError("serve: cannot open " + dir + "/auth: " + auth.status().ToString());
@@ -355,16 +385,16 @@ int RunServe(int argc, char** argv) {
                "\": a key keeps its name (drop --server-name, or give a key of that name)");
     return kExitUsage;
   }
-  auto notes = app::SignedCheckpoints::Open(dir + "/" + kNotesDir, std::move(key.value()), **store);
+  auto notes = app::SignedCheckpoints::Open(dir + "/" + kNotesDir, std::move(key.value()), *store);
   if (!notes.ok()) {
     PrintError("serve: " + notes.status().ToString());
     return kExitUsage;
   }
   spdlog::info("checkpoints are signed by {}", (*notes)->key().VerifierKey());
-  app::CommandService service(**store, checkpoints->get());
+  app::CommandService service(*store, checkpoints->get());
   service.SetPrivacy(&sealed);
 
-  if (with_demo && (*store)->Platforms().empty()) {
+  if (with_demo && store->Platforms().empty()) {
     demo::DemoSummary summary;
     if (Status s = demo::WriteDemo(service, &summary, {today}); !s.ok()) {
       PrintError("serve: cannot write the demo: " + s.ToString());
@@ -386,7 +416,7 @@ int RunServe(int argc, char** argv) {
 
   net::Metrics metrics;
   const bool sends_mail = !smtp.url.empty();
-  app::Application application(**store, service, **auth, notes->get(), limits, notifications->get(),
+  app::Application application(*store, service, **auth, notes->get(), limits, notifications->get(),
                                sends_mail);
   if (Status s = application.erasure().Recover(); !s.ok()) {
     PrintError("serve: cannot finish the erasures begun before: " + s.ToString());
@@ -395,7 +425,7 @@ int RunServe(int argc, char** argv) {
   net::FeedHub::Options hub_options{std::chrono::milliseconds(push_interval_ms),
                                     std::chrono::milliseconds(max_push_interval_ms)};
   hub_options.opener = &sealed;
-  net::FeedHub hub(**store, hub_options);
+  net::FeedHub hub(*store, hub_options);
   hub.Start();
 
   net::ServerConfig config;
@@ -414,14 +444,20 @@ int RunServe(int argc, char** argv) {
   // `rotonde backup` next to this server: it backs up the databases it holds open.
   DataDirectory data;
   data.dir = dir;
-  data.store = store->get();
+  data.store = embedded;
   data.auth = &(*auth)->database();
   data.notes = &(*notes)->database();
   data.checkpoints = &(*checkpoints)->database();
   data.notifications = &(*notifications)->database();
   data.keys = &(*keys)->database();
   data.signing_key = signing_key.empty() ? dir + "/" + kSigningKeyFile : signing_key;
-  config.backup = [data](const std::string& to) { return TakeBackup(data, to); };
+  config.backup = [data](const std::string& to) -> Result<std::string> {
+    if (data.store == nullptr) {
+      return Status(codes::kInvalidArgument,
+                    "the event log is in PostgreSQL: back it up with PostgreSQL's own tools");
+    }
+    return TakeBackup(data, to);
+  };
   net::Server server(config, application, hub, metrics);
   if (Status s = server.Bind(); !s.ok()) {
     PrintError("serve: " + s.message());
@@ -448,7 +484,7 @@ int RunServe(int argc, char** argv) {
     options.smtp = smtp;
     options.base_url = public_url.empty() ? url : public_url;
     options.digest_every = std::chrono::seconds(digest_every);
-    mailer.emplace(**store, service, **notifications, application.inbox(), options);
+    mailer.emplace(*store, service, **notifications, application.inbox(), options);
     mailer->Start();
     spdlog::info("mail: notifications go through {} from {}", smtp.url, smtp.from);
   } else {
@@ -480,7 +516,7 @@ int RunServe(int argc, char** argv) {
   if (Status s = service.SaveCheckpoints(); !s.ok()) {
     spdlog::warn("could not write checkpoints: {}", s.ToString());
   }
-  (*store)->Close();
+  store->Close();
   spdlog::info("stopped");
   return kExitOk;
 }
