@@ -210,7 +210,7 @@ class PgEventLog::Impl {
   // last commit's outcome was not known.
   Status WriterConnection();
   void ListenerLoop();
-  // Publishes `platform`'s events up to `upto`, reading those not at hand on `conn`.
+  // Publishes `platform`'s events after its published head up to `upto`, read on `conn`.
   Status CatchUp(PgConnection& conn, const std::string& platform, uint64_t upto);
   // Publishes what the writer committed, after whatever another server committed before it.
   void PublishWritten(const std::vector<std::shared_ptr<const EventRecord>>& records);
@@ -220,7 +220,7 @@ class PgEventLog::Impl {
   const std::string conninfo_;
   const PgOptions options_;
   mutable PgPool pool_;
-  const std::string token_;  // names this process's NOTIFYs, which its listener skips
+  const std::string token_;  // names this log's NOTIFYs, which its own listener skips
   mutable AppendCounters counters_;
   std::once_flag close_once_;
 

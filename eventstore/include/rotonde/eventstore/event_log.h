@@ -1,7 +1,7 @@
 // EventLog: the contract of a backend of the event store, as the application uses it. The
-// embedded store (EventStore, on RocksDB) keeps it today; a replicated backend (PostgreSQL
-// under Patroni) keeps the same one by passing the same contract suite (the TEST_Ps of
-// tests/eventstore/, parameterised by backend in log_fixture.h).
+// embedded store (EventStore, on RocksDB, event_store.h) and the replicated one (PgEventLog,
+// on PostgreSQL, pg_event_log.h) keep it, and prove it by passing the same contract suite
+// (the TEST_Ps of tests/eventstore/, parameterised by backend in log_fixture.h).
 //
 // What every backend promises (the types are event_store_types.h's, shared by all):
 // - A log per platform: a platform's events have positions 1..N, gap-free, and a hash chain
@@ -22,13 +22,14 @@
 // - After a failed durable write the backend refuses every later append; the failed
 //   append's events may or may not be found later (retry it with the same ids). A full disk
 //   is the exception: appends are refused with kUnavailable while it lasts and taken again,
-//   without a restart, once space is freed.
+//   without a restart, once space is freed; and so is a database server out of reach (a
+//   failover): kUnavailable, and the next append connects again.
 //
 // Errors (nothing written): kInvalidArgument (bad stream name, id, type, an empty append,
 // an id twice, streams of two platforms, a stream twice), kTooLarge, kWrongExpectedVersion
 // (AppendResult::stream_version carries the current version), kIdConflict (some ids are
 // stored and some not, or a stored id belongs to a different event), kClosed, kIOError,
-// kUnavailable (the disk is full: retry later).
+// kUnavailable (the disk is full, or the database server is out of reach: retry later).
 //
 // Thread safety: every method may be called from any thread concurrently. Subscriptions,
 // feeds and pending appends are used by one thread at a time and destroyed before their log.
