@@ -292,16 +292,6 @@ EventStore::Impl::~Impl() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
-std::unique_ptr<Subscription> EventStore::Impl::Subscribe(std::string platform,
-                                                          uint64_t after_position) const {
-  return published_.Subscribe(
-      std::move(platform), after_position,
-      [this](std::string_view of, uint64_t after, size_t limit, uint64_t upto,
-             std::vector<EventRecord>* out) { return Read(of, after, limit, upto, out); });
-}
-
-std::unique_ptr<LiveFeed> EventStore::Impl::FollowAll() const { return published_.FollowAll(); }
-
 Stats EventStore::Impl::GetStats() const {
   Stats stats;
   counters_.Fill(&stats);
@@ -336,10 +326,11 @@ bool EventStore::Enqueue(const std::shared_ptr<WriteRequest>& request) {
   return impl_->Enqueue(request);
 }
 
-Status EventStore::Read(std::string_view platform, uint64_t after_position, size_t limit,
-                        std::vector<EventRecord>* out) const {
-  if (impl_->closed()) return Status::Closed("the event store is closed");
-  return impl_->Read(platform, after_position, limit, impl_->Head(platform).position, out);
+const PublishedLog& EventStore::published() const { return impl_->published(); }
+
+Status EventStore::ReadStored(std::string_view platform, uint64_t after, size_t limit,
+                              uint64_t upto, std::vector<EventRecord>* out) const {
+  return impl_->Read(platform, after, limit, upto, out);
 }
 
 Status EventStore::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
@@ -352,16 +343,6 @@ Result<std::optional<uint64_t>> EventStore::StreamVersion(std::string_view strea
   if (impl_->closed()) return Status::Closed("the event store is closed");
   return impl_->StoredStreamVersion(stream, impl_->Head(PlatformOf(stream)).position);
 }
-
-HeadInfo EventStore::Head(std::string_view platform) const { return impl_->Head(platform); }
-
-std::vector<std::string> EventStore::Platforms() const { return impl_->Platforms(); }
-
-std::unique_ptr<Subscription> EventStore::Subscribe(std::string platform, uint64_t after_position) {
-  return impl_->Subscribe(std::move(platform), after_position);
-}
-
-std::unique_ptr<LiveFeed> EventStore::FollowAll() { return impl_->FollowAll(); }
 
 VerifyReport EventStore::Verify(std::string_view platform) const {
   if (impl_->closed()) {

@@ -834,11 +834,11 @@ bool PgEventLog::Enqueue(const std::shared_ptr<WriteRequest>& request) {
   return impl_->Enqueue(request);
 }
 
-Status PgEventLog::Read(std::string_view platform, uint64_t after_position, size_t limit,
-                        std::vector<EventRecord>* out) const {
-  if (impl_->published_.closed()) return Status::Closed("the event store is closed");
-  return impl_->Read(platform, after_position, limit, impl_->published_.Head(platform).position,
-                     out);
+const PublishedLog& PgEventLog::published() const { return impl_->published_; }
+
+Status PgEventLog::ReadStored(std::string_view platform, uint64_t after, size_t limit,
+                              uint64_t upto, std::vector<EventRecord>* out) const {
+  return impl_->Read(platform, after, limit, upto, out);
 }
 
 Status PgEventLog::ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
@@ -852,12 +852,6 @@ Result<std::optional<uint64_t>> PgEventLog::StreamVersion(std::string_view strea
   return impl_->StreamVersion(stream);
 }
 
-HeadInfo PgEventLog::Head(std::string_view platform) const {
-  return impl_->published_.Head(platform);
-}
-
-std::vector<std::string> PgEventLog::Platforms() const { return impl_->published_.Platforms(); }
-
 VerifyReport PgEventLog::Verify(std::string_view platform) const {
   if (impl_->published_.closed()) {
     VerifyReport closed;
@@ -867,16 +861,6 @@ VerifyReport PgEventLog::Verify(std::string_view platform) const {
   }
   return impl_->Verify(platform);
 }
-
-std::unique_ptr<Subscription> PgEventLog::Subscribe(std::string platform, uint64_t after_position) {
-  Impl* impl = impl_.get();
-  return impl_->published_.Subscribe(
-      std::move(platform), after_position,
-      [impl](std::string_view of, uint64_t after, size_t limit, uint64_t upto,
-             std::vector<EventRecord>* out) { return impl->Read(of, after, limit, upto, out); });
-}
-
-std::unique_ptr<LiveFeed> PgEventLog::FollowAll() { return impl_->published_.FollowAll(); }
 
 Stats PgEventLog::GetStats() const { return impl_->GetStats(); }
 

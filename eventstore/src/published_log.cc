@@ -1,6 +1,7 @@
 #include "published_log.h"
 
 #include "hash_chain.h"
+#include "rotonde/eventstore/queued_log.h"
 
 namespace rotonde::eventstore {
 
@@ -198,5 +199,26 @@ std::unique_ptr<Subscription> PublishedLog::Subscribe(std::string platform, uint
 std::unique_ptr<LiveFeed> PublishedLog::FollowAll() const {
   return std::make_unique<PublishedLiveFeed>(this, sequence());
 }
+
+// ---- QueuedLog's readers ---------------------------------------------------------------------
+
+Status QueuedLog::Read(std::string_view platform, uint64_t after_position, size_t limit,
+                       std::vector<EventRecord>* out) const {
+  if (published().closed()) return Status::Closed("the event store is closed");
+  return ReadStored(platform, after_position, limit, published().Head(platform).position, out);
+}
+
+HeadInfo QueuedLog::Head(std::string_view platform) const { return published().Head(platform); }
+
+std::vector<std::string> QueuedLog::Platforms() const { return published().Platforms(); }
+
+std::unique_ptr<Subscription> QueuedLog::Subscribe(std::string platform, uint64_t after_position) {
+  return published().Subscribe(
+      std::move(platform), after_position,
+      [this](std::string_view of, uint64_t after, size_t limit, uint64_t upto,
+             std::vector<EventRecord>* out) { return ReadStored(of, after, limit, upto, out); });
+}
+
+std::unique_ptr<LiveFeed> QueuedLog::FollowAll() { return published().FollowAll(); }
 
 }  // namespace rotonde::eventstore

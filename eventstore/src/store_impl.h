@@ -96,9 +96,7 @@ class EventStore::Impl {
   HeadInfo Head(std::string_view platform) const { return published_.Head(platform); }
   std::vector<std::string> Platforms() const { return published_.Platforms(); }
   bool closed() const { return published_.closed(); }
-  // EventStore::Subscribe and FollowAll: over published_, behind it from RocksDB.
-  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) const;
-  std::unique_ptr<LiveFeed> FollowAll() const;
+  const PublishedLog& published() const { return published_; }
   Stats GetStats() const;
   Status Backup(const std::string& backup_dir, uint32_t* backup_id);
 

@@ -83,24 +83,15 @@ class EventStore final : public QueuedLog {
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 
-  Status Read(std::string_view platform, uint64_t after_position, size_t limit,
-              std::vector<EventRecord>* out) const override;
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
                     std::vector<EventRecord>* out) const override;
   Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
-  HeadInfo Head(std::string_view platform) const override;
-  std::vector<std::string> Platforms() const override;
   // Also checks that each event's id and stream index entries point at it, as the
   // platform's head does at its last event.
   VerifyReport Verify(std::string_view platform) const override;
   // Verify() of every platform, in name order, then one report (platform "") on the shared
   // id and stream indexes: that they hold one entry per event and nothing else.
   std::vector<VerifyReport> VerifyAll() const;
-
-  // Live subscribers are served from the last `recent_events_cache` events in memory; one
-  // that falls behind them reads from disk.
-  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) override;
-  std::unique_ptr<LiveFeed> FollowAll() override;
 
   Stats GetStats() const override;
   void Close() override;
@@ -115,6 +106,9 @@ class EventStore final : public QueuedLog {
  private:
   explicit EventStore(std::unique_ptr<Impl> impl);
   bool Enqueue(const std::shared_ptr<WriteRequest>& request) override;
+  const PublishedLog& published() const override;
+  Status ReadStored(std::string_view platform, uint64_t after, size_t limit, uint64_t upto,
+                    std::vector<EventRecord>* out) const override;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -71,20 +71,13 @@ class PgEventLog final : public QueuedLog {
   PgEventLog(const PgEventLog&) = delete;
   PgEventLog& operator=(const PgEventLog&) = delete;
 
-  Status Read(std::string_view platform, uint64_t after_position, size_t limit,
-              std::vector<EventRecord>* out) const override;
   Status ReadStream(std::string_view stream, uint64_t from_version, size_t limit,
                     std::vector<EventRecord>* out) const override;
   Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
-  HeadInfo Head(std::string_view platform) const override;
-  std::vector<std::string> Platforms() const override;
   // Also checks, in one snapshot, that each event's position, stream, version and id columns
   // are its record's, that the head row names the last event, and that the streams table
   // holds each stream's last version.
   VerifyReport Verify(std::string_view platform) const override;
-
-  std::unique_ptr<Subscription> Subscribe(std::string platform, uint64_t after_position) override;
-  std::unique_ptr<LiveFeed> FollowAll() override;
 
   Stats GetStats() const override;
   void Close() override;
@@ -94,6 +87,9 @@ class PgEventLog final : public QueuedLog {
  private:
   explicit PgEventLog(std::unique_ptr<Impl> impl);
   bool Enqueue(const std::shared_ptr<WriteRequest>& request) override;
+  const PublishedLog& published() const override;
+  Status ReadStored(std::string_view platform, uint64_t after, size_t limit, uint64_t upto,
+                    std::vector<EventRecord>* out) const override;
   std::unique_ptr<Impl> impl_;
 };
 
