@@ -2,7 +2,8 @@
 // commands pour in (nothing acknowledged may be lost, and the restarted server must answer
 // what a fold from scratch gives), stopped with SIGTERM (WebSockets see 1001, exit 0), its
 // disk filled up (503 unavailable, reads go on, commands resume once space is freed), a bad
-// --listen refused, and --log-format json keeping every log line one JSON object.
+// --listen refused, --log-format json keeping every log line one JSON object, and the event
+// log kept in PostgreSQL with --store.
 //
 // Every wait is bounded and every child is reaped, also when an assertion fails.
 #include <arpa/inet.h>
@@ -46,8 +47,10 @@
 #include "demo_data.h"
 #include "demo_data_dir.h"
 #include "notification_store.h"
+#include "pg_server.h"
 #include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/pg_event_log.h"
 #include "small_disk.h"
 #include "smtp_sink.h"
 #include "temp_dir.h"
@@ -849,6 +852,55 @@ TEST(ProcessTest, AFullDiskAnswersUnavailableReadsGoOnAndCommandsResumeOnceSpace
   HttpReply taken = Http(port, "POST", "/api/v1/platforms/kolenkit/commands",
                          ProposalCommand("after-restart"), {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(taken.status, 200) << taken.body;
+}
+
+TEST(ProcessTest, WithAStoreTheLogIsInPostgreSQLAndTheRestInTheDataDirectory) {
+  std::string error;
+  PgServer* postgres = PgServer::Get(&error);
+  ASSERT_NE(postgres, nullptr) << error;
+  ASSERT_FALSE(postgres->Database("serve_store", &error).empty()) << error;
+  const std::string url = postgres->Url("serve_store");
+  TempDir temp;
+  const std::string dir = temp.Sub("data");
+  int acked = 0;
+  {
+    Child child;
+    const uint16_t port = child.StartServe(dir, {"--store", url, "--demo"}, &error);
+    ASSERT_NE(port, 0) << error << child.Stderr();
+    const std::string token = SignIn(port, "bram");
+    ASSERT_FALSE(token.empty());
+    CommandSenders senders(port, token, "pg", 2);
+    const auto started = Clock::now();
+    while (senders.acked() < 10 && Clock::now() - started < seconds(60)) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    senders.Join();
+    acked = senders.acked();
+    ASSERT_GE(acked, 10) << senders.first_unexpected();
+    ASSERT_EQ(::kill(child.pid(), SIGTERM), 0);
+    const auto status = child.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << DescribeStatus(status) << child.Stderr();
+  }
+  // The log is in the database, whole; the data directory holds no event store.
+  EXPECT_FALSE(std::filesystem::exists(dir + "/CURRENT"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/auth"));
+  {
+    auto log = eventstore::PgEventLog::Open(url);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    EXPECT_EQ((*log)->Platforms(), std::vector<std::string>{"kolenkit"});
+    const eventstore::VerifyReport report = (*log)->Verify("kolenkit");
+    EXPECT_TRUE(report.ok()) << report.status.ToString() << " " << report.problem;
+    EXPECT_GT(report.events, static_cast<uint64_t>(acked));
+  }
+  // Started again on the same database, it serves what it had.
+  Child again;
+  const uint16_t port = again.StartServe(dir, {"--store", url}, &error);
+  ASSERT_NE(port, 0) << error << again.Stderr();
+  EXPECT_FALSE(SignIn(port, "bram").empty());
+  ASSERT_EQ(::kill(again.pid(), SIGTERM), 0);
+  const auto status = again.Wait(kExitTimeout);
+  EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << DescribeStatus(status);
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {

@@ -214,6 +214,10 @@ std::string PgServer::Database(const std::string& name, std::string* error) {
   return impl_->Server() + " dbname=" + name;
 }
 
+std::string PgServer::Url(const std::string& name) const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(impl_->port) + "/" + name;
+}
+
 bool PgServer::DropConnections(const std::string& name, std::string* error) {
   return impl_->Exec(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'", "",

@@ -18,6 +18,8 @@ class PgServer {
   // A libpq connection string to the database `name` (letters, digits, '_' and '-'),
   // created at the first call for that name; "" (with *error) on failure.
   std::string Database(const std::string& name, std::string* error);
+  // The same database as a postgresql:// URL (as `rotonde serve --store` takes it).
+  std::string Url(const std::string& name) const;
   // Ends every connection to the database `name` (pg_terminate_backend), as a restarted
   // server or a failover does; false (with *error) if it cannot.
   bool DropConnections(const std::string& name, std::string* error);
