@@ -333,7 +333,7 @@ void PgEventLog::Impl::WriterLoop() {
 }
 
 void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
-  // What preparing consumes, kept for a second try one request at a time.
+  // What preparing consumes, kept for another try: of the whole group, or of each alone.
   std::vector<std::vector<StreamAppend>> appends;
   std::vector<std::vector<EventRecord>> imports;
   for (const auto& request : group) {
@@ -360,8 +360,11 @@ void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
     const bool lost_before_commit =
         !commit_sent && writer_conn_ != nullptr && writer_conn_->broken();
     // An id that another server's transaction stored alongside this one: tried again, the
-    // group finds it stored and decides as for any stored id (a replay or a conflict).
-    const bool raced = SqlState(s) == "23505";
+    // group finds it stored and decides as for any stored id (a replay or a conflict). Two
+    // such transactions waiting on each other's ids: PostgreSQL ends one (a deadlock), which
+    // goes again too.
+    const std::string state = SqlState(s);
+    const bool raced = state == "23505" || state == "40P01";
     if (!lost_before_commit && !raced) break;
     for (size_t i = 0; i < group.size(); ++i) restore(i);
   }

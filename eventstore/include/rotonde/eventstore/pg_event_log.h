@@ -26,13 +26,16 @@
 // name order, so two servers never deadlock), reads which of the group's ids are stored and
 // its streams' versions, decides each append as EventStore does (src/prepare.h), inserts the
 // events, moves the streams and heads, and commits. Each append is acknowledged once COMMIT
-// returned; positions follow commit order, as the head rows are locked until it. A statement
-// refused inside the group (an id another server stored meanwhile) fails the transaction: its
-// appends are then tried one transaction each, so only the refused one fails. A started
-// append (StartAppendAll) is placed by that commit too: Prepared() returns once it is durable.
+// returned; positions follow commit order, as the head rows are locked until it. An id that
+// another server's transaction stored alongside (a unique violation, or a deadlock over two
+// such ids) sends the group round again, which then finds it stored. Any other statement
+// refused inside the group fails the transaction: its appends are then tried one transaction
+// each, so only the refused one fails. A started append (StartAppendAll) is placed by that
+// commit too: Prepared() returns once it is durable.
 //
-// A lost connection. Appends in flight fail with kUnavailable: their commit may or may not
-// have landed, and a retry with the same ids finds out (idempotency). The next append
+// A lost connection. Lost before COMMIT was sent, the group is tried once more on a new
+// connection. Lost at COMMIT, its appends fail with kUnavailable: their commit may or may
+// not have landed, and a retry with the same ids finds out (idempotency). The next append
 // connects again; nothing is refused for good.
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
