@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS rotonde.events (
 CREATE TABLE IF NOT EXISTS rotonde.streams (
   stream text COLLATE "C" PRIMARY KEY,
   version bigint NOT NULL);
+ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS holder text COLLATE "C";
+ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS term bigint NOT NULL DEFAULT 0;
+ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS lease_until timestamptz;
 COMMIT;
 )sql";
 
@@ -157,6 +160,19 @@ std::vector<std::string_view> Views(const std::set<std::string>& values) {
   return std::vector<std::string_view>(values.begin(), values.end());
 }
 
+// A lease time as a PostgreSQL interval parameter ($n * interval '1 millisecond').
+uint64_t Millis(std::chrono::milliseconds time) { return static_cast<uint64_t>(time.count()); }
+
+Status NotServedHere(const std::string& platform, const std::string& holder) {
+  Status refused(codes::kUnavailable,
+                 holder.empty()
+                     ? "no server serves platform " + platform + " at the moment; retry shortly"
+                     : "another server serves platform " + platform + " (" + holder +
+                           "); retry there or shortly");
+  if (!holder.empty()) refused.WithDetail("holder", holder);
+  return refused;
+}
+
 std::string RandomToken() {
   std::random_device random;
   return std::to_string(random()) + "-" + std::to_string(random());
@@ -187,6 +203,8 @@ class PgEventLog::Impl {
   VerifyReport VerifyOn(PgConnection& db, std::string_view platform) const;
   Status ReadStreamOn(PgConnection& conn, std::string_view stream, uint64_t from_version,
                       size_t limit, uint64_t upto, std::vector<EventRecord>* out) const;
+  PlatformLease LeaseOf(std::string_view platform) const;
+  void PauseRenewal(bool paused) { renewal_paused_.store(paused); }
   Stats GetStats() const {
     Stats stats;
     counters_.Fill(&stats);
@@ -239,6 +257,31 @@ class PgEventLog::Impl {
 
   // Serialises publishing, so each platform's events are published in order, once.
   std::mutex publish_mu_;
+
+  // ---- Leases (with options_.holder only) ----
+  using Clock = std::chrono::steady_clock;
+  struct Held {
+    uint64_t term = 0;
+    Clock::time_point until;  // by this process's clock: the lease as it last renewed it
+  };
+  bool leasing() const { return !options_.holder.empty(); }
+  void RenewalLoop();
+  // One renewal: extends the leases held, drops those lost, claims the free and expired
+  // platforms and reads who holds the others.
+  Status RenewAndClaim(PgConnection& conn);
+  // Ends the leases held (at a clean close), so another server claims them at once.
+  void ReleaseLeases();
+  // The platforms held, with their terms.
+  std::map<std::string, uint64_t> HeldTerms() const;
+
+  mutable std::mutex lease_mu_;
+  std::map<std::string, Held, std::less<>> held_;
+  // Every other platform with a head row: its live holder, "" if free or expired.
+  std::map<std::string, std::string, std::less<>> others_;
+  std::atomic<bool> renewal_paused_{false};
+  std::condition_variable renewal_cv_;
+  bool renewal_stop_ = false;  // under lease_mu_
+  std::thread renewer_;
 };
 
 Status PgEventLog::Impl::Open() {
@@ -255,9 +298,147 @@ Status PgEventLog::Impl::Open() {
   writer_conn_ = std::move(conn.value());
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) return Status::IOError("cannot create an eventfd");
+  if (leasing()) {
+    // Its platforms from an earlier run, and the free ones, before the first append.
+    if (Status s = RenewAndClaim(*writer_conn_); !s.ok()) return s;
+    renewer_ = std::thread([this] { RenewalLoop(); });
+  }
   writer_ = std::thread([this] { WriterLoop(); });
   listener_ = std::thread([this] { ListenerLoop(); });
   return Status::Ok();
+}
+
+std::map<std::string, uint64_t> PgEventLog::Impl::HeldTerms() const {
+  std::lock_guard lock(lease_mu_);
+  std::map<std::string, uint64_t> terms;
+  for (const auto& [platform, held] : held_) terms.emplace(platform, held.term);
+  return terms;
+}
+
+Status PgEventLog::Impl::RenewAndClaim(PgConnection& conn) {
+  const Clock::time_point sent = Clock::now();
+  const std::map<std::string, uint64_t> terms = HeldTerms();
+  std::vector<std::string_view> platforms;
+  std::vector<uint64_t> term_values;
+  for (const auto& [platform, term] : terms) {
+    platforms.push_back(platform);
+    term_values.push_back(term);
+  }
+  // Locked in name order, as a group's head rows are: no deadlock with any server's group.
+  auto renewed = conn.Exec(
+      "WITH mine AS (SELECT h.platform FROM rotonde.heads h JOIN unnest($2::text[], "
+      "$3::bigint[]) AS t(platform, term) ON h.platform = t.platform AND h.term = t.term "
+      "WHERE h.holder = $1 ORDER BY h.platform FOR UPDATE OF h) "
+      "UPDATE rotonde.heads h SET lease_until = now() + $4 * interval '1 millisecond' "
+      "FROM mine WHERE h.platform = mine.platform RETURNING h.platform",
+      PgParams()
+          .Text(options_.holder)
+          .TextArray(platforms)
+          .IntArray(term_values)
+          .Int(Millis(options_.lease_time)));
+  if (!renewed.ok()) return renewed.status();
+  std::set<std::string> kept;
+  for (int i = 0; i < renewed->rows(); ++i) kept.emplace(renewed->Bytes(i, 0));
+  // Free, expired, or its own from an earlier run (or a term it lost track of). Rows locked
+  // by another transaction are skipped: an append in flight holds them, whose holder is live.
+  auto claimed = conn.Exec(
+      "WITH free AS (SELECT platform FROM rotonde.heads WHERE (holder IS NULL OR "
+      "lease_until IS NULL OR lease_until < now() OR (holder = $1 AND NOT platform = ANY($2))) "
+      "ORDER BY platform FOR UPDATE SKIP LOCKED) "
+      "UPDATE rotonde.heads h SET holder = $1, term = h.term + 1, "
+      "lease_until = now() + $3 * interval '1 millisecond' FROM free "
+      "WHERE h.platform = free.platform RETURNING h.platform, h.term",
+      PgParams().Text(options_.holder).TextArray(Views(kept)).Int(Millis(options_.lease_time)));
+  if (!claimed.ok()) return claimed.status();
+  std::set<std::string> newly;
+  for (int i = 0; i < claimed->rows(); ++i) newly.emplace(claimed->Bytes(i, 0));
+  // A platform claimed is served only once this log shows all its events, so the commands
+  // it takes are decided on the whole log.
+  if (!newly.empty()) {
+    if (Status s = CatchUpFromHeads(conn, &newly); !s.ok()) return s;
+  }
+  auto rows = conn.Exec(
+      "SELECT platform, CASE WHEN lease_until > now() THEN holder ELSE '' END FROM rotonde.heads "
+      "WHERE holder IS DISTINCT FROM $1",
+      PgParams().Text(options_.holder));
+  if (!rows.ok()) return rows.status();
+  std::map<std::string, std::string, std::less<>> others;
+  for (int i = 0; i < rows->rows(); ++i) {
+    others.emplace(std::string(rows->Bytes(i, 0)),
+                   rows->IsNull(i, 1) ? std::string() : std::string(rows->Bytes(i, 1)));
+  }
+  const Clock::time_point until = sent + options_.lease_time;
+  std::lock_guard lock(lease_mu_);
+  for (const auto& [platform, term] : terms) {
+    auto it = held_.find(platform);
+    if (it == held_.end() || it->second.term != term) continue;  // claimed anew meanwhile
+    if (kept.contains(platform)) {
+      it->second.until = until;
+    } else {
+      held_.erase(it);  // lost: another server claimed it, or the row went
+    }
+  }
+  for (int i = 0; i < claimed->rows(); ++i) {
+    held_[std::string(claimed->Bytes(i, 0))] = Held{claimed->U64(i, 1), until};
+  }
+  for (const auto& [platform, held] : held_) others.erase(platform);
+  others_ = std::move(others);
+  return Status::Ok();
+}
+
+void PgEventLog::Impl::RenewalLoop() {
+  std::unique_ptr<PgConnection> conn;
+  std::unique_lock lock(lease_mu_);
+  while (!renewal_cv_.wait_for(lock, options_.lease_time / 3, [&] { return renewal_stop_; })) {
+    if (renewal_paused_.load()) continue;
+    lock.unlock();
+    if (conn && conn->broken()) conn.reset();
+    if (!conn) {
+      if (auto connected = PgConnection::Connect(conninfo_); connected.ok()) {
+        conn = std::move(connected.value());
+      }
+    }
+    // A renewal that fails is tried at the next tick; meanwhile the leases run out by this
+    // process's clock (LeaseOf), as they do by PostgreSQL's.
+    if (conn) static_cast<void>(RenewAndClaim(*conn));
+    lock.lock();
+  }
+}
+
+void PgEventLog::Impl::ReleaseLeases() {
+  const std::map<std::string, uint64_t> terms = HeldTerms();
+  if (terms.empty() || renewal_paused_.load()) return;
+  std::vector<std::string_view> platforms;
+  std::vector<uint64_t> term_values;
+  for (const auto& [platform, term] : terms) {
+    platforms.push_back(platform);
+    term_values.push_back(term);
+  }
+  auto conn = PgConnection::Connect(conninfo_);
+  if (!conn.ok()) return;  // they run out by themselves
+  static_cast<void>((*conn)->Exec(
+      "WITH mine AS (SELECT h.platform FROM rotonde.heads h JOIN unnest($2::text[], "
+      "$3::bigint[]) AS t(platform, term) ON h.platform = t.platform AND h.term = t.term "
+      "WHERE h.holder = $1 ORDER BY h.platform FOR UPDATE OF h) "
+      "UPDATE rotonde.heads h SET lease_until = now() FROM mine WHERE h.platform = mine.platform",
+      PgParams().Text(options_.holder).TextArray(platforms).IntArray(term_values)));
+  std::lock_guard lock(lease_mu_);
+  held_.clear();
+}
+
+PlatformLease PgEventLog::Impl::LeaseOf(std::string_view platform) const {
+  if (!leasing()) return PlatformLease{true, ""};
+  std::lock_guard lock(lease_mu_);
+  if (auto it = held_.find(platform); it != held_.end()) {
+    if (Clock::now() < it->second.until) return PlatformLease{true, options_.holder};
+    return PlatformLease{false, ""};  // not renewed in time: maybe another server's by now
+  }
+  if (auto it = others_.find(platform); it != others_.end())
+    return PlatformLease{false, it->second};
+  // No row seen: a new platform, which this server founds with its first append (a row made
+  // since the last renewal is refused by the append itself).
+  if (published_.Head(platform).position == 0) return PlatformLease{true, ""};
+  return PlatformLease{false, ""};
 }
 
 void PgEventLog::Impl::Close() {
@@ -268,6 +449,15 @@ void PgEventLog::Impl::Close() {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(lease_mu_);
+      renewal_stop_ = true;
+    }
+    renewal_cv_.notify_all();
+    if (renewer_.joinable()) {
+      renewer_.join();
+      ReleaseLeases();
+    }
     listener_stop_.store(true);
     if (wake_fd_ >= 0) {
       const uint64_t one = 1;
@@ -435,28 +625,59 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
     }
     return failure;
   };
+  const auto begun_at = std::chrono::steady_clock::now();
   if (auto begun = conn.Exec("BEGIN"); !begun.ok()) return rollback(begun.status());
   // The head rows, locked until the commit: positions follow commit order. A platform's
   // first append makes its row.
   const std::string lock_heads =
-      "SELECT platform, position, hash FROM rotonde.heads WHERE platform = ANY($1) "
-      "ORDER BY platform FOR UPDATE";
+      "SELECT platform, position, hash, coalesce(holder, ''), term FROM rotonde.heads "
+      "WHERE platform = ANY($1) ORDER BY platform FOR UPDATE";
   auto heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
   if (!heads.ok()) return rollback(heads.status());
+  // With leases, a platform this transaction founds starts with this log's lease.
+  std::map<std::string, uint64_t> founded;
   if (static_cast<size_t>(heads->rows()) < platforms.size()) {
-    auto made = conn.Exec(
-        "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea FROM "
-        "unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING",
-        PgParams().TextArray(Views(platforms)));
+    auto made =
+        leasing()
+            ? conn.Exec(
+                  "INSERT INTO rotonde.heads (platform, position, hash, holder, term, "
+                  "lease_until) SELECT p, 0, ''::bytea, $2, 1, now() + $3 * interval "
+                  "'1 millisecond' FROM unnest($1::text[]) AS p ORDER BY p "
+                  "ON CONFLICT (platform) DO NOTHING RETURNING platform",
+                  PgParams()
+                      .TextArray(Views(platforms))
+                      .Text(options_.holder)
+                      .Int(Millis(options_.lease_time)))
+            : conn.Exec(
+                  "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea "
+                  "FROM unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING "
+                  "RETURNING platform",
+                  PgParams().TextArray(Views(platforms)));
     if (!made.ok()) return rollback(made.status());
+    for (int i = 0; i < made->rows(); ++i) founded.emplace(made->Bytes(i, 0), 1);
     heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
     if (!heads.ok()) return rollback(heads.status());
   }
+  // The fence: with leases, each locked row must name this log and the term it holds.
+  std::map<std::string, Status> refused;
+  const std::map<std::string, uint64_t> terms =
+      leasing() ? HeldTerms() : std::map<std::string, uint64_t>();
   for (int i = 0; i < heads->rows(); ++i) {
     const std::string platform(heads->Bytes(i, 0));
     const uint64_t position = heads->U64(i, 1);
     view.tails_[platform] = PlatformTail{
         position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads->Bytes(i, 2))};
+    if (!leasing()) continue;
+    const std::string holder(heads->Bytes(i, 3));
+    uint64_t my_term = 0;  // terms begin at 1
+    if (auto it = founded.find(platform); it != founded.end()) {
+      my_term = it->second;
+    } else if (auto held = terms.find(platform); held != terms.end()) {
+      my_term = held->second;
+    }
+    if (my_term == 0 || holder != options_.holder || heads->U64(i, 4) != my_term) {
+      refused.emplace(platform, NotServedHere(platform, holder == options_.holder ? "" : holder));
+    }
   }
   if (view.tails_.size() != platforms.size()) {
     return rollback(Status::IOError("the head rows of the group's platforms cannot be locked"));
@@ -484,6 +705,10 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
 
   const google::protobuf::Timestamp now = Now();
   for (const auto& request : group) {
+    if (auto it = refused.find(request->platform); it != refused.end()) {
+      request->result.status = it->second;
+      continue;
+    }
     if (request->is_import) {
       PrepareImport(*request, view);
     } else {
@@ -505,6 +730,15 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
                                                 .count());
   counters_.CountSync(1, view.rows_.size(), micros);
   for (EventRow& row : view.rows_) written->push_back(std::move(row.record));
+  if (leasing() && !founded.empty()) {
+    // Its lease began no earlier than BEGIN was sent; this process's clock ends it from then.
+    std::lock_guard lock(lease_mu_);
+    for (const auto& [platform, term] : founded) {
+      if (view.written_platforms_.contains(platform)) {
+        held_.try_emplace(platform, Held{term, begun_at + options_.lease_time});
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -866,6 +1100,12 @@ VerifyReport PgEventLog::Verify(std::string_view platform) const {
 }
 
 Stats PgEventLog::GetStats() const { return impl_->GetStats(); }
+
+PlatformLease PgEventLog::LeaseOf(std::string_view platform) const {
+  return impl_->LeaseOf(platform);
+}
+
+void PgEventLog::TEST_PauseRenewal(bool paused) { impl_->PauseRenewal(paused); }
 
 void PgEventLog::Close() { impl_->Close(); }
 

@@ -1,9 +1,13 @@
 // What is the PostgreSQL backend's own, beyond the contract suite it passes with every backend
-// (log_fixture.h): several servers on one database, and connections that are lost.
+// (log_fixture.h): several servers on one database, connections that are lost, and the
+// leases that let one server alone append to a platform.
 #include <gtest/gtest.h>
+
+#include <libpq-fe.h>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "log_fixture.h"
@@ -25,8 +29,12 @@ class PgEventLogTest : public ::testing::Test {
     conninfo_ = server_->Database(name_, &error);
     ASSERT_FALSE(conninfo_.empty()) << error;
   }
-  std::unique_ptr<PgEventLog> Open() {
-    auto log = PgEventLog::Open(conninfo_);
+  std::unique_ptr<PgEventLog> Open(const std::string& holder = {},
+                                   std::chrono::milliseconds lease = std::chrono::seconds(10)) {
+    PgOptions options;
+    options.holder = holder;
+    options.lease_time = lease;
+    auto log = PgEventLog::Open(conninfo_, options);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     return log.ok() ? std::move(log.value()) : nullptr;
   }
@@ -161,6 +169,175 @@ TEST_F(PgEventLogTest, AnIdTwoServersAppendAtOnceIsStoredOnceAndTheirOtherAppend
   for (const std::string platform : {"oost", "west"}) {
     EXPECT_TRUE(one->Verify(platform).ok()) << platform;
   }
+}
+
+// ---- Leases --------------------------------------------------------------------------------
+
+constexpr auto kLease = std::chrono::milliseconds(900);
+
+// Waits until `log`'s view of `platform` satisfies `want` (a renewal tick brings it).
+bool LeaseBecomes(const PgEventLog& log, const std::string& platform,
+                  const std::function<bool(const PlatformLease&)>& want,
+                  std::chrono::seconds within = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (!want(log.LeaseOf(platform))) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// Runs `sql` on the database at `conninfo`; "" on success, else why not.
+std::string Sql(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  PGresult* result = PQexec(conn, sql.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  std::string error = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
+                          ? ""
+                          : std::string(PQerrorMessage(conn));
+  PQclear(result);
+  PQfinish(conn);
+  return error;
+}
+
+TEST_F(PgEventLogTest, OfTwoHoldersOneServesAPlatformAndTheOthersAppendsWriteNothing) {
+  auto one = Open("one", kLease);
+  auto two = Open("two", kLease);
+  ASSERT_TRUE(one && two);
+  // A platform founded by a server starts with its lease.
+  ASSERT_TRUE(one->Append("p/s/1", ExpectedVersion::Any(), {Event("a0"), Event("a1")}).ok());
+  EXPECT_TRUE(one->LeaseOf("p").served_here);
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& lease) {
+    return !lease.served_here && lease.holder == "one";
+  }));
+  ASSERT_TRUE(HeadReaches(*two, "p", 2));
+  const HeadInfo before = two->Head("p");
+
+  auto refused = two->Append("p/s/1", ExpectedVersion::Any(), {Event("b0")});
+  EXPECT_EQ(refused.status.code(), codes::kUnavailable) << refused.status.ToString();
+  EXPECT_NE(refused.status.message().find("another server serves platform p (one)"),
+            std::string::npos)
+      << refused.status.ToString();
+  // The same from a group of several platforms: only p's append is refused.
+  std::atomic<int> answered{0};
+  AppendResult other_result;
+  two->AppendAsync({{"q/s/1", ExpectedVersion::Any(), {Event("q0")}}}, {},
+                   [&](AppendResult result) {
+                     other_result = std::move(result);
+                     ++answered;
+                   });
+  auto again = two->Append("p/s/2", ExpectedVersion::Any(), {Event("b1")});
+  EXPECT_EQ(again.status.code(), codes::kUnavailable);
+  while (answered.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(other_result.ok()) << other_result.status.ToString();
+  EXPECT_TRUE(two->LeaseOf("q").served_here);
+
+  // Nothing of the refused appends is stored, by either server's reading.
+  auto log = Open();
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->Head("p").position, before.position);
+  EXPECT_EQ(log->Head("p").hash, before.hash);
+  EXPECT_FALSE(log->StreamVersion("p/s/2").value().has_value());
+  std::vector<EventRecord> all;
+  ASSERT_TRUE(log->Read("p", 0, SIZE_MAX, &all).ok());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(log->Verify("p").ok());
+  // Holding leases lasts: the holder keeps appending across many renewals.
+  std::this_thread::sleep_for(3 * kLease);
+  EXPECT_TRUE(one->LeaseOf("p").served_here);
+  EXPECT_TRUE(one->Append("p/s/1", ExpectedVersion::Exact(1), {Event("a2")}).ok());
+}
+
+TEST_F(PgEventLogTest, AClosedHoldersPlatformPassesToTheOtherWhichContinuesTheChain) {
+  auto one = Open("one", kLease);
+  auto two = Open("two", kLease);
+  ASSERT_TRUE(one && two);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        one->Append("p/s/1", ExpectedVersion::Any(), {Event("a" + std::to_string(i))}).ok());
+  }
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.holder == "one"; }));
+  one->Close();
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.served_here; }));
+  // Taken only once it showed the whole log: the next append continues it at once.
+  EXPECT_EQ(two->Head("p").position, 5u);
+  auto next = two->Append("p/s/1", ExpectedVersion::Exact(4), {Event("b0")});
+  ASSERT_TRUE(next.ok()) << next.status.ToString();
+  EXPECT_EQ(next.positions, (std::vector<uint64_t>{6}));
+  const VerifyReport report = two->Verify("p");
+  EXPECT_TRUE(report.ok()) << report.problem;
+  EXPECT_EQ(report.events, 6u);
+}
+
+TEST_F(PgEventLogTest, AHolderThatStopsRenewingLosesItsPlatformsAfterTheLease) {
+  auto one = Open("one", kLease);
+  auto two = Open("two", kLease);
+  ASSERT_TRUE(one && two);
+  ASSERT_TRUE(one->Append("p/s/1", ExpectedVersion::Any(), {Event("a0")}).ok());
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.holder == "one"; }));
+  const auto paused = std::chrono::steady_clock::now();
+  one->TEST_PauseRenewal(true);
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.served_here; }));
+  // Not before the lease ran out by PostgreSQL's clock.
+  EXPECT_GE(std::chrono::steady_clock::now() - paused, kLease / 2);
+  EXPECT_FALSE(one->LeaseOf("p").served_here);  // its own clock ended it too
+  auto next = two->Append("p/s/1", ExpectedVersion::Exact(0), {Event("b0")});
+  ASSERT_TRUE(next.ok()) << next.status.ToString();
+  EXPECT_TRUE(two->Verify("p").ok());
+}
+
+TEST_F(PgEventLogTest, AStaleHolderWhoseLeaseWasTakenCannotWrite) {
+  auto one = Open("one", kLease);
+  auto two = Open("two", kLease);
+  ASSERT_TRUE(one && two);
+  ASSERT_TRUE(one->Append("p/s/1", ExpectedVersion::Any(), {Event("a0")}).ok());
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.holder == "one"; }));
+  one->TEST_PauseRenewal(true);
+  ASSERT_TRUE(LeaseBecomes(*two, "p", [](const PlatformLease& l) { return l.served_here; }));
+  ASSERT_TRUE(two->Append("p/s/1", ExpectedVersion::Exact(0), {Event("b0")}).ok());
+  const HeadInfo head = two->Head("p");
+
+  // The stale one still has the term it claimed: the head row's fence refuses it.
+  auto stale = one->Append("p/s/1", ExpectedVersion::Any(), {Event("a1")});
+  EXPECT_EQ(stale.status.code(), codes::kUnavailable) << stale.status.ToString();
+  EXPECT_NE(stale.status.message().find("(two)"), std::string::npos) << stale.status.ToString();
+  auto log = Open();
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->Head("p").position, head.position);
+  EXPECT_EQ(log->Head("p").hash, head.hash);
+  // Resumed, its renewal finds the lease lost and does not take it back from a live holder.
+  one->TEST_PauseRenewal(false);
+  std::this_thread::sleep_for(kLease);
+  EXPECT_FALSE(one->LeaseOf("p").served_here);
+  EXPECT_EQ(one->LeaseOf("p").holder, "two");
+  EXPECT_TRUE(two->LeaseOf("p").served_here);
+}
+
+TEST_F(PgEventLogTest, ASchemaFromBeforeLeasesGainsTheirColumnsAndItsPlatformsAreClaimed) {
+  // The tables as a server before leases made them.
+  ASSERT_EQ(Sql(conninfo_,
+                "CREATE SCHEMA rotonde; "
+                "CREATE TABLE rotonde.heads (platform text COLLATE \"C\" PRIMARY KEY, "
+                "position bigint NOT NULL, hash bytea NOT NULL); "
+                "CREATE TABLE rotonde.events (platform text COLLATE \"C\" NOT NULL, "
+                "position bigint NOT NULL, stream text COLLATE \"C\" NOT NULL, "
+                "version bigint NOT NULL, id text COLLATE \"C\" NOT NULL UNIQUE, "
+                "record bytea NOT NULL, PRIMARY KEY (platform, position), "
+                "UNIQUE (stream, version)); "
+                "CREATE TABLE rotonde.streams (stream text COLLATE \"C\" PRIMARY KEY, "
+                "version bigint NOT NULL);"),
+            "");
+  {
+    auto plain = Open();
+    ASSERT_TRUE(plain);
+    ASSERT_TRUE(plain->Append("p/s/1", ExpectedVersion::Any(), {Event("a0")}).ok());
+    EXPECT_TRUE(plain->LeaseOf("p").served_here);  // without a holder, every platform
+  }
+  auto one = Open("one", kLease);
+  ASSERT_TRUE(one);
+  EXPECT_TRUE(one->LeaseOf("p").served_here);  // claimed as it opened
+  ASSERT_TRUE(one->Append("p/s/1", ExpectedVersion::Exact(0), {Event("a1")}).ok());
+  EXPECT_TRUE(one->Verify("p").ok());
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 // Schema, created by Open() if missing (under an advisory lock, so servers opening at once
 // do not race), in the schema `rotonde`:
 //
-//   heads    (platform PK, position, hash)        a platform's last event; position 0 and an
-//                                                 empty hash while it has none
+//   heads    (platform PK, position, hash,        a platform's last event; position 0 and an
+//             holder, term, lease_until)          empty hash while it has none; its lease
 //   events   (platform, position) PK, stream, version, id UNIQUE, record
 //                                                 record: the event's stored bytes, as
 //                                                 EventStore stores them (body, prev_hash,
@@ -38,6 +38,23 @@
 // not have landed, and a retry with the same ids finds out (idempotency). The next append
 // connects again; nothing is refused for good.
 //
+// Leases: one server appends to a platform. With PgOptions::holder set, the log appends only
+// to the platforms whose head row names it as holder with the term it claimed them with:
+// - it claims a platform in a transaction that locks the head row, when the row is free, its
+//   own (from an earlier run), or expired (lease_until < now(), PostgreSQL's clock alone):
+//   holder = it, term = term + 1, lease_until = now() + lease_time. A platform it founds
+//   starts with its lease (term 1).
+// - a renewal thread, every lease_time / 3, extends the leases it holds (holder and term
+//   unchanged); a row no longer so is lost, and the log stops serving it. The same tick claims
+//   the free and expired platforms, so a dead server's platforms pass to another one lease
+//   time after its last renewal. Its own clock ends a lease it could not renew in time.
+// - every group transaction, after locking the head rows, compares each row's holder and
+//   term with its own (compare-and-set): an append to a platform it does not hold fails with
+//   kUnavailable, naming the holder, and writes nothing. A stale holder (a paused process, a
+//   lost connection) therefore never writes after another server claimed the platform, even
+//   while it still believes it holds it; its reads go on.
+// Without a holder, nothing of this applies: the log appends to any platform.
+//
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. Events this process appended are published from memory as its commits
 // return; another server's are read by position with SELECT once its notification arrives.
@@ -45,6 +62,7 @@
 // and ReadStream() read by SELECT up to the published head.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -61,6 +79,18 @@ struct PgOptions {
   size_t max_group_bytes = 32 << 20;
   // Idle connections kept for readers.
   size_t max_idle_connections = 4;
+  // The server this log serves platforms for (a server id): with one, it holds leases (see
+  // "Leases" above) and appends only to the platforms it holds; without, it appends to any
+  // platform, as when one server alone uses the database.
+  std::string holder;
+  // How long a lease lasts unless renewed; renewed every third of it.
+  std::chrono::milliseconds lease_time{10'000};
+};
+
+// Who serves a platform, as a log with a holder knows it (PgEventLog::LeaseOf).
+struct PlatformLease {
+  bool served_here = false;  // this log holds the platform's lease and appends to it
+  std::string holder;        // the holder serving it elsewhere; "" if none does right now
 };
 
 class PgEventLog final : public QueuedLog {
@@ -83,7 +113,19 @@ class PgEventLog final : public QueuedLog {
   VerifyReport Verify(std::string_view platform) const override;
 
   Stats GetStats() const override;
+  // Stops renewing, and with a holder, ends the leases it holds, so that another server
+  // takes them at its next renewal rather than after the lease time.
   void Close() override;
+
+  // Whether this log serves `platform`, and if not, which holder does. Without a holder,
+  // every platform is served here. With one: a platform it holds and renewed within the lease
+  // time; a platform no row names yet (this server would found it); not a platform another
+  // holder's live lease names, nor one free or expired until a renewal claims it.
+  PlatformLease LeaseOf(std::string_view platform) const;
+
+  // For tests: a paused log neither renews its leases nor claims any, as a server that hangs;
+  // its appends still try (and fail once another holder took the platform).
+  void TEST_PauseRenewal(bool paused);
 
   class Impl;
 
