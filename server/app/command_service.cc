@@ -247,6 +247,9 @@ bool CommandService::Knows(const std::string& platform) {
 
 CommandOutcome CommandService::Handle(const std::string& platform, const std::string& actor_id,
                                       const v1::Command& command) {
+  if (gate_) {
+    if (Status refused = gate_(platform); !refused.ok()) return CommandOutcome{refused};
+  }
   Platform& p = PlatformFor(platform);
   Waiter me;
   std::unique_lock lock(p.queue_mu);
@@ -266,6 +269,9 @@ CommandOutcome CommandService::Handle(const std::string& platform, const std::st
 
 void CommandService::Submit(const std::string& platform, std::string actor_id, v1::Command command,
                             Done done) {
+  if (gate_) {
+    if (Status refused = gate_(platform); !refused.ok()) return done(CommandOutcome{refused});
+  }
   Platform& p = PlatformFor(platform);
   {
     std::lock_guard lock(p.queue_mu);

@@ -111,6 +111,13 @@ class CommandService {
   // a spawned batch wait for it): the batch would never be finished. So a server gives it
   // threads of its own, not its worker pool. Call before the first command.
   void SetFinishSpawn(Spawn spawn) { finish_spawn_ = std::move(spawn); }
+  // Whether this server takes commands for a platform now: with several servers on one
+  // database, only the one that holds the platform's lease (and while no move freezes it)
+  // does. A refusal (code "unavailable") answers the command at once, deciding nothing; the
+  // store's own fence still refuses an append that slips past a gate that turned stale.
+  // Null, by default: every platform. Call before the first command.
+  using Gate = std::function<Status(const std::string& platform)>;
+  void SetGate(Gate gate) { gate_ = std::move(gate); }
 
   // Runs `read` on the platform's current model, under the platform's lock; fails (without
   // calling it) if the store cannot be read. A platform not loaded yet is folded from the
@@ -272,6 +279,7 @@ class CommandService {
   Spawn spawn_;
   Spawn checkpoint_spawn_;
   Spawn finish_spawn_;
+  Gate gate_;
   std::atomic<uint64_t> folded_since_load_{0};
   unsigned load_threads_ = std::max(1u, std::thread::hardware_concurrency());
   uint64_t checkpoint_every_ = kCheckpointEvery;

@@ -6,14 +6,17 @@
 // DIR/notifications (read marks, mail settings, the mail outbox); and
 // DIR/signing-key (unless --signing-key names another file) with DIR/notes, every checkpoint
 // of a platform's log the server signed with it. With --store postgresql://..., the event log
-// is in PostgreSQL instead (eventstore's PgEventLog) and DIR holds the rest.
+// is in PostgreSQL instead (eventstore's PgEventLog) and DIR holds the rest; several servers
+// may share that log, each taking the commands of the platforms whose leases it holds.
 #include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -174,6 +177,49 @@ std::string HostName() {
   return name;
 }
 
+bool ValidServerId(const std::string& id) {
+  if (id.empty() || id.size() > 100) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' ||
+           c == '-';
+  });
+}
+
+// DIR/server-id: this server's name in the leases, the same across restarts so that a
+// restarted server takes back its own platforms at once. Made on first start.
+Result<std::string> KeptServerId(const std::string& dir) {
+  const std::string path = dir + "/server-id";
+  {
+    std::ifstream in(path);
+    std::string id;
+    if (in && std::getline(in, id) && ValidServerId(id)) return id;
+  }
+  const std::string id = HostName() + "-" + HexOf(auth::NewTokenBytes()).substr(0, 8);
+  std::ofstream out(path);
+  out << id << '\n';
+  if (!out) return Status(codes::kIOError, "cannot write " + path);
+  return id;
+}
+
+// Whether this server takes `platform`'s commands: it holds the platform's lease. If not,
+// "unavailable", naming the holder, and when to ask again: a live holder keeps it at least
+// until it dies and its lease runs out; a free one is claimed at the next renewal.
+Status ServedHere(const eventstore::PgEventLog& log, const std::string& platform,
+                  std::chrono::milliseconds lease) {
+  const int64_t lease_seconds = std::max<int64_t>(1, (lease.count() + 999) / 1000);
+  const eventstore::PlatformLease held = log.LeaseOf(platform);
+  if (held.served_here) return Status::Ok();
+  const int64_t seconds = held.holder.empty() ? 1 : lease_seconds;
+  Status refused("unavailable",
+                 held.holder.empty()
+                     ? "no server serves platform " + platform + " at the moment; retry shortly"
+                     : "platform " + platform + " is served by another server (" + held.holder +
+                           "); send its commands there, or retry later");
+  refused.WithDetail("retryAfterSeconds", seconds);
+  if (!held.holder.empty()) refused.WithDetail("holder", held.holder);
+  return refused;
+}
+
 }  // namespace
 
 int RunServe(int argc, char** argv) {
@@ -189,6 +235,8 @@ int RunServe(int argc, char** argv) {
   if (auto proxies = Env("ROTONDE_TRUSTED_PROXY"); !proxies.empty()) {
     trusted_proxy_lists.push_back(proxies);
   }
+  std::string server_id = Env("ROTONDE_SERVER_ID");
+  int64_t lease_ms = std::stoll(Env("ROTONDE_LEASE_MS", "10000"));
   std::string signing_key = Env("ROTONDE_SIGNING_KEY");
   std::string server_name = Env("ROTONDE_SERVER_NAME");
   std::vector<std::string> allow_origins;
@@ -214,8 +262,16 @@ int RunServe(int argc, char** argv) {
       "keep the event log in PostgreSQL, not in DIR: a libpq URL, postgresql://USER@HOST/DB "
       "(for a cluster, every host and target_session_attrs=read-write); its tables are made "
       "if missing (docs/architecture.md, \"The PostgreSQL backend\"). Default: the embedded "
-      "store in DIR")("listen", po::value(&listen)->value_name("ADDR:PORT"),
-                      "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
+      "store in DIR")(
+      "server-id", po::value(&server_id)->value_name("ID"),
+      "with --store: this server's name in the platforms' leases; each server on one database "
+      "needs its own (default: kept in DIR/server-id, made of the host's name and a random "
+      "part on first start)")(
+      "lease-ms", po::value(&lease_ms)->value_name("MS"),
+      "with --store: a platform's lease lasts this long unless renewed; a server that dies "
+      "hands its platforms to another this long after (default 10000)")(
+      "listen", po::value(&listen)->value_name("ADDR:PORT"),
+      "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
       "metrics-listen", po::value(&metrics_listen)->value_name("ADDR:PORT"),
       "also serve /metrics (and /healthz, /readyz) here without a token, for Prometheus; on "
       "--listen, /metrics needs the operator's token (DATA/operator-token)")(
@@ -286,6 +342,14 @@ int RunServe(int argc, char** argv) {
     PrintError("serve: --smtp-url needs --mail-from, the sender's address");
     return kExitUsage;
   }
+  if (lease_ms < 300) {
+    PrintError("serve: --lease-ms is at least 300");
+    return kExitUsage;
+  }
+  if (!server_id.empty() && !ValidServerId(server_id)) {
+    PrintError("serve: --server-id is 1-100 letters, digits, '.', '_', ':' or '-'");
+    return kExitUsage;
+  }
   if (digest_every < 1) {
     PrintError("serve: --mail-digest-every is at least 1 second");
     return kExitUsage;
@@ -330,6 +394,7 @@ int RunServe(int argc, char** argv) {
   // with the rest of DIR (PostgreSQL has its own backups).
   std::unique_ptr<eventstore::EventLog> store;
   eventstore::EventStore* embedded = nullptr;
+  eventstore::PgEventLog* pg_log = nullptr;
   if (store_url.empty()) {
     auto opened = OpenStore(dir, eventstore::Options{});
     if (!opened.ok()) return ReportOpenFailure(dir, opened.status());
@@ -342,13 +407,27 @@ int RunServe(int argc, char** argv) {
     }
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);  // for the databases beside the log
+    if (server_id.empty()) {
+      auto kept = KeptServerId(dir);
+      if (!kept.ok()) {
+        PrintError("serve: " + kept.status().message());
+        return kExitUsage;
+      }
+      server_id = *kept;
+    }
+    eventstore::PgOptions options;
+    options.holder = server_id;
+    options.lease_time = std::chrono::milliseconds(lease_ms);
     // Not the URL in the message: it may hold a password.
-    auto opened = eventstore::PgEventLog::Open(store_url);
+    auto opened = eventstore::PgEventLog::Open(store_url, options);
     if (!opened.ok()) {
       PrintError("serve: cannot open the event log in PostgreSQL: " + opened.status().ToString());
       return kExitUsage;
     }
+    pg_log = opened->get();
     store = std::move(opened.value());
+    spdlog::info("serving as {} on the shared log: a platform's lease lasts {} ms", server_id,
+                 lease_ms);
   }
   auto auth = auth::AuthStore::Open(dir + "/auth");
   if (!auth.ok()) {
@@ -393,6 +472,11 @@ int RunServe(int argc, char** argv) {
   spdlog::info("checkpoints are signed by {}", (*notes)->key().VerifierKey());
   app::CommandService service(*store, checkpoints->get());
   service.SetPrivacy(&sealed);
+  if (pg_log != nullptr) {
+    service.SetGate([pg_log, lease_ms](const std::string& platform) {
+      return ServedHere(*pg_log, platform, std::chrono::milliseconds(lease_ms));
+    });
+  }
 
   if (with_demo && store->Platforms().empty()) {
     demo::DemoSummary summary;

@@ -176,7 +176,8 @@ HttpResponse ErrorResponse(const HttpRequest& request, const Error& error) {
   auto response = Respond(request, static_cast<http::status>(status), "application/json",
                           json::serialize(ErrorJson(error)));
   response.set(http::field::cache_control, "no-store");
-  if (error.code == "rate_limited") {
+  // A refusal that passes says when to ask again (a platform served elsewhere or moving).
+  if (error.code == "rate_limited" || error.code == "unavailable") {
     if (const ErrorDetail* wait = error.Detail("retryAfterSeconds")) {
       response.set(http::field::retry_after, std::to_string(std::get<int64_t>(wait->value)));
     }

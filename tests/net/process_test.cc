@@ -903,6 +903,120 @@ TEST(ProcessTest, WithAStoreTheLogIsInPostgreSQLAndTheRestInTheDataDirectory) {
   EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << DescribeStatus(status);
 }
 
+// The correlation ids of every kolenkit event in the PostgreSQL log at `url`, each once, and
+// whether the log verifies.
+void ReadCommandIdsFromDatabase(const std::string& url, std::multiset<std::string>* ids) {
+  auto log = eventstore::PgEventLog::Open(url);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  std::vector<eventstore::EventRecord> all;
+  ASSERT_TRUE((*log)->Read(demo::kDemoPlatform, 0, SIZE_MAX, &all).ok());
+  std::set<std::string> event_ids;
+  for (const auto& record : all) {
+    EXPECT_TRUE(event_ids.insert(record.id()).second) << "twice: " << record.id();
+    if (record.id().ends_with(":0")) ids->insert(record.correlation_id());
+  }
+  const eventstore::VerifyReport report = (*log)->Verify(demo::kDemoPlatform);
+  EXPECT_TRUE(report.ok()) << report.status.ToString() << " " << report.problem;
+}
+
+// Two servers on one database: the one that founded kolenkit takes its commands, the other
+// answers them 503 unavailable (naming the first, with a Retry-After) but serves reads.
+// Killed with SIGKILL, the first hands the platform to the second once its lease ran out;
+// nothing acknowledged by either is lost or stored twice, and the chain verifies.
+TEST(ProcessTest, TwoServersOnOneStoreTheOtherTakesAKilledServersPlatformAfterItsLease) {
+  std::string error;
+  PgServer* postgres = PgServer::Get(&error);
+  ASSERT_NE(postgres, nullptr) << error;
+  ASSERT_FALSE(postgres->Database("serve_leases", &error).empty()) << error;
+  const std::string url = postgres->Url("serve_leases");
+  constexpr int kLeaseMs = 1500;
+  TempDir temp;
+  auto flags = [&](const std::string& id) {
+    return std::vector<std::string>{
+        "--store", url, "--demo", "--server-id", id, "--lease-ms", std::to_string(kLeaseMs)};
+  };
+  Child first, second;
+  const uint16_t first_port = first.StartServe(temp.Sub("a"), flags("server-a"), &error);
+  ASSERT_NE(first_port, 0) << error;
+  const uint16_t second_port = second.StartServe(temp.Sub("b"), flags("server-b"), &error);
+  ASSERT_NE(second_port, 0) << error;
+  // The accounts are each server's own (DIR/auth): the demo's on both.
+  const std::string first_token = SignIn(first_port, "bram");
+  const std::string second_token = SignIn(second_port, "bram");
+  ASSERT_FALSE(first_token.empty() || second_token.empty());
+  const std::map<std::string, std::string> on_second = {
+      {"Authorization", "Bearer " + second_token}};
+
+  HttpReply refused = Http(second_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                           ProposalCommand("early"), on_second);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.Code(), "unavailable");
+  EXPECT_NE(refused.body.find("server-a"), std::string::npos) << refused.body;
+  EXPECT_FALSE(refused.headers["retry-after"].empty());
+  HttpReply read = Get(second_port, "/api/v1/platforms/kolenkit/views/board", second_token);
+  EXPECT_EQ(read.status, 200) << read.body;
+
+  std::vector<std::string> acked;
+  {
+    CommandSenders senders(first_port, first_token, "first", 4);
+    const auto started = Clock::now();
+    while (senders.acked() < 100 && Clock::now() - started < seconds(60) &&
+           senders.unexpected() == 0) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    ASSERT_EQ(::kill(first.pid(), SIGKILL), 0);
+    senders.Join();
+    const auto status = first.Wait(kExitTimeout);
+    ASSERT_TRUE(status && WIFSIGNALED(*status)) << DescribeStatus(status);
+    EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+    EXPECT_EQ(senders.unavailable(), 0);
+    ASSERT_GE(senders.acked(), 100);
+    acked = senders.AckedIds();
+  }
+  const auto killed = Clock::now();
+  // The second server takes kolenkit once the lease ran out: not before, and within a few
+  // renewals after.
+  int tries = 0;
+  HttpReply taken;
+  do {
+    taken = Http(second_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                 ProposalCommand("taken-" + std::to_string(tries++)), on_second);
+    if (taken.status == 503) std::this_thread::sleep_for(milliseconds(50));
+  } while (taken.status == 503 && Clock::now() - killed < seconds(30));
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  const auto handed_over = Clock::now() - killed;
+  EXPECT_LE(handed_over, milliseconds(3 * kLeaseMs)) << "the lease ran out long ago";
+  acked.push_back("taken-" + std::to_string(tries - 1));
+  {
+    CommandSenders senders(second_port, second_token, "second", 4);
+    const auto started = Clock::now();
+    while (senders.acked() < 50 && Clock::now() - started < seconds(60) &&
+           senders.unexpected() == 0) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    senders.Join();
+    EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+    EXPECT_EQ(senders.unavailable(), 0);
+    const auto ids = senders.AckedIds();
+    acked.insert(acked.end(), ids.begin(), ids.end());
+  }
+  second.Signal(SIGTERM);
+  const auto status = second.Wait(kExitTimeout);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << DescribeStatus(status) << second.Stderr();
+
+  std::multiset<std::string> stored;
+  ASSERT_NO_FATAL_FAILURE(ReadCommandIdsFromDatabase(url, &stored));
+  int missing = 0, twice = 0;
+  for (const auto& id : acked) {
+    missing += stored.count(id) == 0 ? 1 : 0;
+    twice += stored.count(id) > 1 ? 1 : 0;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acked.size() << " acknowledged";
+  EXPECT_EQ(twice, 0);
+  EXPECT_EQ(stored.count("early"), 0u) << "a refused command was stored";
+}
+
 TEST(ProcessTest, ServeRefusesABadListenAddress) {
   TempDir temp;
   for (const std::string listen : {"nonsense", "127.0.0.1:port", "127.0.0.1:70000"}) {
