@@ -73,6 +73,18 @@ PgParams& PgParams::Int(uint64_t value) {
   return *this;
 }
 
+PgParams& PgParams::Bytes(std::string_view value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string literal = "\\x";  // bytea's hex form
+  literal.reserve(2 + 2 * value.size());
+  for (unsigned char c : value) {
+    literal.push_back(kHex[c >> 4]);
+    literal.push_back(kHex[c & 0xf]);
+  }
+  values_.push_back(std::move(literal));
+  return *this;
+}
+
 PgParams& PgParams::TextArray(const std::vector<std::string_view>& values) {
   std::string literal = "{";
   for (size_t i = 0; i < values.size(); ++i) {

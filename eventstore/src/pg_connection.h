@@ -50,6 +50,7 @@ class PgParams {
  public:
   PgParams& Text(std::string_view value);
   PgParams& Int(uint64_t value);
+  PgParams& Bytes(std::string_view value);  // a bytea
   PgParams& TextArray(const std::vector<std::string_view>& values);
   PgParams& IntArray(const std::vector<uint64_t>& values);
   PgParams& BytesArray(const std::vector<std::string_view>& values);

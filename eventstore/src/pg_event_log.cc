@@ -21,6 +21,7 @@
 
 #include "hash_chain.h"
 #include "pg_connection.h"
+#include "pg_rows.h"
 #include "prepare.h"
 #include "published_log.h"
 #include "write_request.h"
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS rotonde.streams (
 ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS holder text COLLATE "C";
 ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS term bigint NOT NULL DEFAULT 0;
 ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS lease_until timestamptz;
+ALTER TABLE rotonde.heads ADD COLUMN IF NOT EXISTS frozen boolean NOT NULL DEFAULT false;
 COMMIT;
 )sql";
 
@@ -328,7 +330,7 @@ Status PgEventLog::Impl::RenewAndClaim(PgConnection& conn) {
   auto renewed = conn.Exec(
       "WITH mine AS (SELECT h.platform FROM rotonde.heads h JOIN unnest($2::text[], "
       "$3::bigint[]) AS t(platform, term) ON h.platform = t.platform AND h.term = t.term "
-      "WHERE h.holder = $1 ORDER BY h.platform FOR UPDATE OF h) "
+      "WHERE h.holder = $1 AND NOT h.frozen ORDER BY h.platform FOR UPDATE OF h) "
       "UPDATE rotonde.heads h SET lease_until = now() + $4 * interval '1 millisecond' "
       "FROM mine WHERE h.platform = mine.platform RETURNING h.platform",
       PgParams()
@@ -342,9 +344,9 @@ Status PgEventLog::Impl::RenewAndClaim(PgConnection& conn) {
   // Free, expired, or its own from an earlier run (or a term it lost track of). Rows locked
   // by another transaction are skipped: an append in flight holds them, whose holder is live.
   auto claimed = conn.Exec(
-      "WITH free AS (SELECT platform FROM rotonde.heads WHERE (holder IS NULL OR "
-      "lease_until IS NULL OR lease_until < now() OR (holder = $1 AND NOT platform = ANY($2))) "
-      "ORDER BY platform FOR UPDATE SKIP LOCKED) "
+      "WITH free AS (SELECT platform FROM rotonde.heads WHERE NOT frozen AND (holder IS NULL "
+      "OR lease_until IS NULL OR lease_until < now() OR (holder = $1 AND NOT platform = "
+      "ANY($2))) ORDER BY platform FOR UPDATE SKIP LOCKED) "
       "UPDATE rotonde.heads h SET holder = $1, term = h.term + 1, "
       "lease_until = now() + $3 * interval '1 millisecond' FROM free "
       "WHERE h.platform = free.platform RETURNING h.platform, h.term",
@@ -358,8 +360,8 @@ Status PgEventLog::Impl::RenewAndClaim(PgConnection& conn) {
     if (Status s = CatchUpFromHeads(conn, &newly); !s.ok()) return s;
   }
   auto rows = conn.Exec(
-      "SELECT platform, CASE WHEN lease_until > now() THEN holder ELSE '' END FROM rotonde.heads "
-      "WHERE holder IS DISTINCT FROM $1",
+      "SELECT platform, CASE WHEN lease_until > now() AND NOT frozen THEN holder ELSE '' END "
+      "FROM rotonde.heads WHERE holder IS DISTINCT FROM $1 OR frozen",
       PgParams().Text(options_.holder));
   if (!rows.ok()) return rows.status();
   std::map<std::string, std::string, std::less<>> others;
@@ -630,7 +632,8 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   // The head rows, locked until the commit: positions follow commit order. A platform's
   // first append makes its row.
   const std::string lock_heads =
-      "SELECT platform, position, hash, coalesce(holder, ''), term FROM rotonde.heads "
+      "SELECT platform, position, hash, coalesce(holder, ''), term, "
+      "CASE WHEN frozen THEN 1::bigint ELSE 0::bigint END FROM rotonde.heads "
       "WHERE platform = ANY($1) ORDER BY platform FOR UPDATE";
   auto heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
   if (!heads.ok()) return rollback(heads.status());
@@ -667,6 +670,15 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
     const uint64_t position = heads->U64(i, 1);
     view.tails_[platform] = PlatformTail{
         position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads->Bytes(i, 2))};
+    if (heads->U64(i, 5) != 0) {
+      // Frozen by a move (pg_directory.h): checked under this lock, so a move that froze
+      // the row has no append after it, whoever holds the lease.
+      refused.emplace(platform, Status(codes::kUnavailable,
+                                       "platform " + platform +
+                                           " is being moved, or was moved, to another cluster; "
+                                           "retry shortly"));
+      continue;
+    }
     if (!leasing()) continue;
     const std::string holder(heads->Bytes(i, 3));
     uint64_t my_term = 0;  // terms begin at 1
@@ -745,31 +757,15 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
 Status PgEventLog::Impl::WriteRows(const GroupView& view) {
   PgConnection& conn = *writer_conn_;
   for (size_t begin = 0; begin < view.rows_.size();) {
-    std::vector<std::string_view> platforms, streams, ids, records;
-    std::vector<uint64_t> positions, versions;
+    PgEventRows rows;
     size_t bytes = 0;
     for (; begin < view.rows_.size() && (bytes == 0 || bytes < kInsertBytes); ++begin) {
       const EventRow& row = view.rows_[begin];
-      platforms.push_back(row.platform);
-      positions.push_back(row.record->position());
-      streams.push_back(row.record->stream());
-      versions.push_back(row.record->version());
-      ids.push_back(row.record->id());
-      records.push_back(row.stored);
+      rows.Add(row.platform, row.record->position(), row.record->stream(), row.record->version(),
+               row.record->id(), row.stored);
       bytes += row.stored.size();
     }
-    auto inserted = conn.Exec(
-        "INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
-        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
-        "$6::bytea[])",
-        PgParams()
-            .TextArray(platforms)
-            .IntArray(positions)
-            .TextArray(streams)
-            .IntArray(versions)
-            .TextArray(ids)
-            .BytesArray(records));
-    if (!inserted.ok()) return inserted.status();
+    if (Status s = rows.Insert(conn); !s.ok()) return s;
   }
   std::vector<std::string_view> streams;
   std::vector<uint64_t> versions;
@@ -777,11 +773,7 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     streams.push_back(stream);
     versions.push_back(*view.versions_.at(stream));
   }
-  auto moved = conn.Exec(
-      "INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
-      "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
-      PgParams().TextArray(streams).IntArray(versions));
-  if (!moved.ok()) return moved.status();
+  if (Status s = UpsertStreamVersions(conn, streams, versions); !s.ok()) return s;
 
   std::vector<std::string_view> platforms, hashes;
   std::vector<uint64_t> positions;

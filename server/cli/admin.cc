@@ -3,6 +3,7 @@
 // the link creates an account and founds the platform as its first admin.
 // `rotonde admin public-key --data DIR [--signing-key FILE]`: prints the verifier key of the
 // server's signing key, which auditors pin (docs/verification.md).
+// `rotonde admin add-cluster` and `move-platform`: placement.cc.
 //
 // With the server stopped it writes DIR/auth directly; while `rotonde serve` runs on DIR (and
 // holds its databases) it asks that server, with the operator token the server left in DIR.
@@ -29,7 +30,11 @@ namespace {
 constexpr char kUsage[] =
     "usage: rotonde admin create-platform --data DIR --platform ID --name NAME\n"
     "                                     --neighbourhood N [--hours H] [--url BASE]\n"
-    "       rotonde admin public-key --data DIR [--signing-key FILE]\n\n"
+    "       rotonde admin public-key --data DIR [--signing-key FILE]\n"
+    "       rotonde admin add-cluster NAME URL --store HOME_URL\n"
+    "       rotonde admin move-platform P --to CLUSTER --store HOME_URL\n\n"
+    "add-cluster and move-platform place platforms across PostgreSQL clusters: see\n"
+    "`rotonde admin add-cluster --help` and docs/operations.md, \"Placing platforms\".\n\n"
     "public-key prints the verifier key of the key that signs the platforms' checkpoints\n"
     "(DIR/signing-key, or FILE as given to `rotonde serve --signing-key`), for auditors to\n"
     "pin: <name>+<key hash>+<base64 key>.\n\n"
@@ -136,12 +141,18 @@ int RunAdmin(int argc, char** argv) {
   namespace po = boost::program_options;
   if (argc >= 2 && std::string_view(argv[1]) == "public-key")
     return RunPublicKey(argc - 1, argv + 1);
+  if (argc >= 2 && std::string_view(argv[1]) == "add-cluster") {
+    return RunAddCluster(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "move-platform") {
+    return RunMovePlatform(argc - 1, argv + 1);
+  }
   if (argc < 2 || std::string_view(argv[1]) != "create-platform") {
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
       std::cout << kUsage << '\n' << kExitCodesHelp;
       return kExitOk;
     }
-    PrintError("admin: the tasks are create-platform and public-key");
+    PrintError("admin: the tasks are create-platform, public-key, add-cluster and move-platform");
     std::cerr << kUsage;
     return kExitUsage;
   }

@@ -27,7 +27,9 @@ constexpr Verb kVerbs[] = {
     {"view", "print a platform's read model as JSON, live or as of a log position",
      rotonde::cli::RunView},
     {"serve", "serve the HTTP API, WebSocket push and web client", rotonde::cli::RunServe},
-    {"admin", "create-platform: a link that founds a neighbourhood; public-key: the signing key",
+    {"admin",
+     "create-platform: a link that founds a neighbourhood; public-key: the signing key; "
+     "add-cluster, move-platform: platforms across PostgreSQL clusters",
      rotonde::cli::RunAdmin},
     {"migrate", "rewrite a data directory of the one-log format, a log per platform",
      rotonde::cli::RunMigrate},

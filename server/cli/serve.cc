@@ -43,6 +43,7 @@
 #include "person_keys.h"
 #include "rotonde/base/hex.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/pg_directory.h"
 #include "rotonde/eventstore/pg_event_log.h"
 #include "rotonde/projections/dates.h"
 #include "sealed_events.h"
@@ -201,12 +202,28 @@ Result<std::string> KeptServerId(const std::string& dir) {
   return id;
 }
 
-// Whether this server takes `platform`'s commands: it holds the platform's lease. If not,
-// "unavailable", naming the holder, and when to ask again: a live holder keeps it at least
-// until it dies and its lease runs out; a free one is claimed at the next renewal.
-Status ServedHere(const eventstore::PgEventLog& log, const std::string& platform,
+// Whether this server takes `platform`'s commands: the directory places it in this server's
+// cluster, no move freezes it, and this server holds its lease. If not, "unavailable",
+// naming where it is served, and when to ask again: a move takes seconds; a live holder
+// keeps it at least until it dies and its lease runs out; a free one is claimed at the next
+// renewal.
+Status ServedHere(const eventstore::PgDirectory& directory, const std::string& cluster,
+                  const eventstore::PgEventLog& log, const std::string& platform,
                   std::chrono::milliseconds lease) {
   const int64_t lease_seconds = std::max<int64_t>(1, (lease.count() + 999) / 1000);
+  const eventstore::DirectoryEntry placed = directory.Cached(platform);
+  if (placed.cluster != cluster) {
+    Status elsewhere("unavailable", "platform " + platform + " is served in cluster " +
+                                        placed.cluster + ", not by this server");
+    elsewhere.WithDetail("retryAfterSeconds", lease_seconds).WithDetail("cluster", placed.cluster);
+    return elsewhere;
+  }
+  if (placed.frozen) {
+    Status moving("unavailable",
+                  "platform " + platform + " is being moved to another cluster; retry shortly");
+    moving.WithDetail("retryAfterSeconds", 2);
+    return moving;
+  }
   const eventstore::PlatformLease held = log.LeaseOf(platform);
   if (held.served_here) return Status::Ok();
   const int64_t seconds = held.holder.empty() ? 1 : lease_seconds;
@@ -236,6 +253,7 @@ int RunServe(int argc, char** argv) {
     trusted_proxy_lists.push_back(proxies);
   }
   std::string server_id = Env("ROTONDE_SERVER_ID");
+  std::string cluster = Env("ROTONDE_CLUSTER", std::string(eventstore::kHomeCluster));
   int64_t lease_ms = std::stoll(Env("ROTONDE_LEASE_MS", "10000"));
   std::string signing_key = Env("ROTONDE_SIGNING_KEY");
   std::string server_name = Env("ROTONDE_SERVER_NAME");
@@ -267,6 +285,10 @@ int RunServe(int argc, char** argv) {
       "with --store: this server's name in the platforms' leases; each server on one database "
       "needs its own (default: kept in DIR/server-id, made of the host's name and a random "
       "part on first start)")(
+      "cluster", po::value(&cluster)->value_name("NAME"),
+      "with --store: serve the platforms placed in this cluster (`rotonde admin add-cluster`), "
+      "its log in that cluster's database; --store still names the home cluster, which keeps "
+      "the directory (default: home)")(
       "lease-ms", po::value(&lease_ms)->value_name("MS"),
       "with --store: a platform's lease lasts this long unless renewed; a server that dies "
       "hands its platforms to another this long after (default 10000)")(
@@ -395,6 +417,7 @@ int RunServe(int argc, char** argv) {
   std::unique_ptr<eventstore::EventLog> store;
   eventstore::EventStore* embedded = nullptr;
   eventstore::PgEventLog* pg_log = nullptr;
+  std::unique_ptr<eventstore::PgDirectory> directory;
   if (store_url.empty()) {
     auto opened = OpenStore(dir, eventstore::Options{});
     if (!opened.ok()) return ReportOpenFailure(dir, opened.status());
@@ -415,18 +438,34 @@ int RunServe(int argc, char** argv) {
       }
       server_id = *kept;
     }
+    // Not a URL in a message: it may hold a password.
+    auto opened_directory = eventstore::PgDirectory::Open(store_url);
+    if (!opened_directory.ok()) {
+      PrintError("serve: cannot open the directory in the home cluster: " +
+                 opened_directory.status().ToString());
+      return kExitUsage;
+    }
+    directory = std::move(opened_directory.value());
+    auto log_url = directory->ClusterUrl(cluster);
+    if (!log_url.ok()) {
+      PrintError("serve: --cluster: " + log_url.status().message());
+      return kExitUsage;
+    }
+    if (Status s = directory->Refresh(); !s.ok()) {
+      PrintError("serve: cannot read the directory: " + s.ToString());
+      return kExitUsage;
+    }
     eventstore::PgOptions options;
     options.holder = server_id;
     options.lease_time = std::chrono::milliseconds(lease_ms);
-    // Not the URL in the message: it may hold a password.
-    auto opened = eventstore::PgEventLog::Open(store_url, options);
+    auto opened = eventstore::PgEventLog::Open(*log_url, options);
     if (!opened.ok()) {
       PrintError("serve: cannot open the event log in PostgreSQL: " + opened.status().ToString());
       return kExitUsage;
     }
     pg_log = opened->get();
     store = std::move(opened.value());
-    spdlog::info("serving as {} on the shared log: a platform's lease lasts {} ms", server_id,
+    spdlog::info("serving as {} in cluster {}: a platform's lease lasts {} ms", server_id, cluster,
                  lease_ms);
   }
   auto auth = auth::AuthStore::Open(dir + "/auth");
@@ -473,8 +512,9 @@ int RunServe(int argc, char** argv) {
   app::CommandService service(*store, checkpoints->get());
   service.SetPrivacy(&sealed);
   if (pg_log != nullptr) {
-    service.SetGate([pg_log, lease_ms](const std::string& platform) {
-      return ServedHere(*pg_log, platform, std::chrono::milliseconds(lease_ms));
+    service.SetGate([pg_log, lease_ms, &directory, &cluster](const std::string& platform) {
+      return ServedHere(*directory, cluster, *pg_log, platform,
+                        std::chrono::milliseconds(lease_ms));
     });
   }
 
@@ -589,7 +629,29 @@ int RunServe(int argc, char** argv) {
       application.accounts().Housekeep();
     }
   });
+  // The directory read again every renewal or second, whichever is sooner: a platform moved
+  // in or out, or frozen by a move.
+  std::jthread directory_refresh;
+  if (directory) {
+    const auto every = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(lease_ms / 3),
+                                                           std::chrono::seconds(1));
+    directory_refresh = std::jthread([&, every](std::stop_token stop) {
+      std::mutex mu;
+      std::condition_variable_any wake;
+      std::unique_lock lock(mu);
+      while (!wake.wait_for(lock, stop, every, [] { return false; })) {
+        if (stop.stop_requested()) break;
+        if (Status s = directory->Refresh(); !s.ok()) {
+          spdlog::warn("cannot read the directory: {}", s.ToString());
+        }
+      }
+    });
+  }
   server.Run();
+  if (directory_refresh.joinable()) {
+    directory_refresh.request_stop();
+    directory_refresh.join();
+  }
   if (mailer) mailer->Stop();
   housekeeping.request_stop();
   housekeeping.join();

@@ -8,10 +8,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "log_fixture.h"
 #include "pg_server.h"
+#include "rotonde/eventstore/pg_directory.h"
 #include "rotonde/eventstore/pg_event_log.h"
 
 namespace rotonde::eventstore {
@@ -338,6 +340,117 @@ TEST_F(PgEventLogTest, ASchemaFromBeforeLeasesGainsTheirColumnsAndItsPlatformsAr
   EXPECT_TRUE(one->LeaseOf("p").served_here);  // claimed as it opened
   ASSERT_TRUE(one->Append("p/s/1", ExpectedVersion::Exact(0), {Event("a1")}).ok());
   EXPECT_TRUE(one->Verify("p").ok());
+}
+
+// ---- Placing platforms across clusters (pg_directory.h) --------------------------------------
+
+// Every event of `platform` on `log`, by id, and whether it verifies with that head.
+std::map<std::string, EventRecord> EventsById(EventLog& log, const std::string& platform) {
+  std::vector<EventRecord> all;
+  EXPECT_TRUE(log.Read(platform, 0, SIZE_MAX, &all).ok());
+  std::map<std::string, EventRecord> by_id;
+  for (EventRecord& record : all) {
+    EXPECT_TRUE(by_id.emplace(record.id(), record).second) << "twice: " << record.id();
+  }
+  return by_id;
+}
+
+TEST_F(PgEventLogTest, AMovedPlatformKeepsItsLogByteForByteAndNothingIsAppendedDuringTheMove) {
+  std::string error;
+  const std::string target_conninfo = server_->Database(name_.substr(0, 40) + "_target", &error);
+  ASSERT_FALSE(target_conninfo.empty()) << error;
+  auto directory = PgDirectory::Open(conninfo_);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  ASSERT_TRUE((*directory)->AddCluster("second", target_conninfo).ok());
+  EXPECT_EQ((*directory)->AddCluster("home", target_conninfo).code(), codes::kInvalidArgument);
+  EXPECT_EQ((*directory)->Lookup("p")->cluster, "home");
+
+  auto home = Open("home-1", kLease);
+  ASSERT_TRUE(home);
+  for (int i = 0; i < 300; ++i) {
+    const std::string stream = "p/s/" + std::to_string(i % 7);
+    ASSERT_TRUE(
+        home->Append(stream, ExpectedVersion::Any(), {Event("a" + std::to_string(i))}).ok());
+  }
+  ASSERT_TRUE(home->Append("q/s/1", ExpectedVersion::Any(), {Event("q0")}).ok());
+  const std::map<std::string, EventRecord> before = EventsById(*home, "p");
+
+  // Appends go on while the platform moves: each is stored (before the freeze) or refused
+  // unavailable, never lost or stored twice.
+  std::atomic<bool> moving{true};
+  std::vector<std::string> acked;
+  int refused = 0;
+  std::string unexpected;
+  std::thread appender([&] {
+    for (int i = 0; moving.load(); ++i) {
+      const std::string id = "during-" + std::to_string(i);
+      auto result = home->Append("p/s/during", ExpectedVersion::Any(), {Event(id)});
+      if (result.ok()) {
+        acked.push_back(id);
+      } else if (result.status.code() == codes::kUnavailable) {
+        ++refused;
+      } else if (unexpected.empty()) {
+        unexpected = result.status.ToString();
+      }
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  MoveReport report;
+  Status moved = (*directory)->MovePlatform("p", "second", &report);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  moving.store(false);
+  appender.join();
+  ASSERT_TRUE(moved.ok()) << moved.ToString();
+  EXPECT_TRUE(unexpected.empty()) << unexpected;
+  EXPECT_GT(refused, 0) << "no append met the frozen platform";
+  EXPECT_EQ(report.from, "home");
+  EXPECT_EQ(report.to, "second");
+  EXPECT_EQ(report.events, report.position);
+  EXPECT_EQ(report.position, before.size() + acked.size());
+  EXPECT_EQ((*directory)->Lookup("p")->cluster, "second");
+  EXPECT_FALSE((*directory)->Lookup("p")->frozen);
+
+  // The target holds the same log: the same records, the same head, a chain that verifies.
+  PgOptions on_target;
+  on_target.holder = "second-1";
+  on_target.lease_time = kLease;
+  auto target = PgEventLog::Open(target_conninfo, on_target);
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  const VerifyReport verified = (*target)->Verify("p");
+  EXPECT_TRUE(verified.ok()) << verified.problem;
+  EXPECT_EQ(verified.head.position, report.position);
+  EXPECT_EQ(verified.head.hash, report.hash);
+  const std::map<std::string, EventRecord> copied = EventsById(**target, "p");
+  EXPECT_EQ(copied.size(), report.position);
+  for (const auto& [id, record] : before) {
+    auto it = copied.find(id);
+    ASSERT_NE(it, copied.end()) << id;
+    EXPECT_EQ(it->second.SerializeAsString(), record.SerializeAsString()) << id;
+  }
+  for (const std::string& id : acked) EXPECT_TRUE(copied.contains(id)) << id;
+  // Its servers take it and continue the chain; the source refuses it for good.
+  ASSERT_TRUE(LeaseBecomes(**target, "p", [](const PlatformLease& l) { return l.served_here; }));
+  auto next = (*target)->Append("p/s/0", ExpectedVersion::Any(), {Event("after")});
+  ASSERT_TRUE(next.ok()) << next.status.ToString();
+  EXPECT_EQ(next.positions, (std::vector<uint64_t>{report.position + 1}));
+  EXPECT_TRUE((*target)->Verify("p").ok());
+  auto stale = home->Append("p/s/0", ExpectedVersion::Any(), {Event("stale")});
+  EXPECT_EQ(stale.status.code(), codes::kUnavailable) << stale.status.ToString();
+  auto fresh = Open();
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->Platforms(), std::vector<std::string>{"q"});  // p's events are gone
+  EXPECT_TRUE(fresh->Verify("q").ok());
+
+  // And back home: the head row the move left there takes the log again.
+  (*target)->Close();
+  ASSERT_TRUE((*directory)->MovePlatform("p", "home", &report).ok());
+  EXPECT_EQ(report.position, copied.size() + 1);
+  auto back = Open();
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->Head("p").position, report.position);
+  EXPECT_TRUE(back->Verify("p").ok());
+  EXPECT_EQ((*directory)->MovePlatform("p", "home", &report).code(), codes::kInvalidArgument);
+  EXPECT_EQ((*directory)->MovePlatform("p", "nowhere", &report).code(), codes::kNotFound);
 }
 
 }  // namespace

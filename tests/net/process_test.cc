@@ -50,6 +50,7 @@
 #include "pg_server.h"
 #include "proto_json.h"
 #include "rotonde/eventstore/event_store.h"
+#include "rotonde/eventstore/pg_directory.h"
 #include "rotonde/eventstore/pg_event_log.h"
 #include "small_disk.h"
 #include "smtp_sink.h"
@@ -1015,6 +1016,124 @@ TEST(ProcessTest, TwoServersOnOneStoreTheOtherTakesAKilledServersPlatformAfterIt
   EXPECT_EQ(missing, 0) << "of " << acked.size() << " acknowledged";
   EXPECT_EQ(twice, 0);
   EXPECT_EQ(stored.count("early"), 0u) << "a refused command was stored";
+}
+
+// A platform placed across two clusters (two databases): frozen in the directory, its
+// server answers its commands 503 with a retry hint; `rotonde admin move-platform` moves it
+// while commands pour in, the server left behind answers them 503 naming the new cluster, and
+// a server of that cluster takes them, continuing the log from the position it had. Nothing
+// acknowledged is lost or stored twice, and the chain verifies.
+TEST(ProcessTest, AMovedPlatformIsServedInItsNewClusterFromThePositionItHad) {
+  std::string error;
+  PgServer* postgres = PgServer::Get(&error);
+  ASSERT_NE(postgres, nullptr) << error;
+  const std::string home_conninfo = postgres->Database("placing_home", &error);
+  ASSERT_FALSE(home_conninfo.empty()) << error;
+  ASSERT_FALSE(postgres->Database("placing_second", &error).empty()) << error;
+  const std::string home = postgres->Url("placing_home");
+  const std::string second = postgres->Url("placing_second");
+  TempDir temp;
+  const std::vector<std::string> lease = {"--lease-ms", "1500"};
+
+  Child first;
+  std::vector<std::string> first_flags = {"--store", home, "--demo", "--server-id", "home-a"};
+  first_flags.insert(first_flags.end(), lease.begin(), lease.end());
+  const uint16_t first_port = first.StartServe(temp.Sub("a"), first_flags, &error);
+  ASSERT_NE(first_port, 0) << error;
+  const std::string first_token = SignIn(first_port, "bram");
+  ASSERT_FALSE(first_token.empty());
+  const CliRun added = RunRotonde({"admin", "add-cluster", "second", second, "--store", home});
+  ASSERT_TRUE(added.ok()) << added.err;
+
+  // Frozen (as a move begins), commands wait: 503, with when to ask again.
+  auto directory = eventstore::PgDirectory::Open(home_conninfo);
+  ASSERT_TRUE(directory.ok()) << directory.status().ToString();
+  const std::map<std::string, std::string> on_first = {{"Authorization", "Bearer " + first_token}};
+  ASSERT_TRUE((*directory)->Freeze("kolenkit").ok());
+  std::this_thread::sleep_for(milliseconds(1200));  // the server reads the directory again
+  HttpReply frozen = Http(first_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                          ProposalCommand("while-frozen"), on_first);
+  EXPECT_EQ(frozen.status, 503) << frozen.body;
+  EXPECT_EQ(frozen.Code(), "unavailable");
+  EXPECT_NE(frozen.body.find("being moved"), std::string::npos) << frozen.body;
+  EXPECT_EQ(frozen.headers["retry-after"], "2");
+  ASSERT_TRUE((*directory)->Unfreeze("kolenkit").ok());
+  HttpReply thawed;
+  const auto unfrozen = Clock::now();
+  do {
+    thawed = Http(first_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                  ProposalCommand("after-frozen"), on_first);
+    if (thawed.status == 503) std::this_thread::sleep_for(milliseconds(50));
+  } while (thawed.status == 503 && Clock::now() - unfrozen < seconds(20));
+  EXPECT_EQ(thawed.status, 200) << thawed.body;
+  const CliRun there =
+      RunRotonde({"admin", "move-platform", "kolenkit", "--to", "home", "--store", home});
+  EXPECT_EQ(there.exit_code(), 2) << there.err;  // it is there already
+
+  std::vector<std::string> acked = {"after-frozen"};
+  uint64_t moved_head = 0;
+  {
+    CommandSenders senders(first_port, first_token, "before", 2);
+    const auto started = Clock::now();
+    while (senders.acked() < 50 && Clock::now() - started < seconds(60)) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    const CliRun moved =
+        RunRotonde({"admin", "move-platform", "kolenkit", "--to", "second", "--store", home});
+    ASSERT_TRUE(moved.ok()) << moved.err;
+    const std::string& out = moved.out;
+    const size_t at = out.find(" events copied, head ");
+    ASSERT_NE(at, std::string::npos) << out;
+    moved_head = std::strtoull(out.c_str() + at + 21, nullptr, 10);
+    EXPECT_NE(out.find("on both sides"), std::string::npos) << out;
+    // Once the directory is read again, the server left behind sends clients on.
+    std::this_thread::sleep_for(milliseconds(1200));
+    senders.Join();
+    EXPECT_EQ(senders.unexpected(), 0) << senders.first_unexpected();
+    acked = senders.AckedIds();
+  }
+  HttpReply elsewhere = Http(first_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                             ProposalCommand("left-behind"), on_first);
+  EXPECT_EQ(elsewhere.status, 503) << elsewhere.body;
+  EXPECT_NE(elsewhere.body.find("cluster second"), std::string::npos) << elsewhere.body;
+  EXPECT_FALSE(elsewhere.headers["retry-after"].empty());
+
+  // A server of the second cluster (its accounts are its own: the demo's, as the log there
+  // holds the demo platform now) takes the commands, from the position the move kept.
+  Child target;
+  std::vector<std::string> target_flags = {"--store",     home,       "--cluster", "second",
+                                           "--server-id", "second-b", "--demo"};
+  target_flags.insert(target_flags.end(), lease.begin(), lease.end());
+  const uint16_t target_port = target.StartServe(temp.Sub("b"), target_flags, &error);
+  ASSERT_NE(target_port, 0) << error;
+  const std::string target_token = SignIn(target_port, "bram");
+  ASSERT_FALSE(target_token.empty());
+  HttpReply taken;
+  const auto asked = Clock::now();
+  do {
+    taken = Http(target_port, "POST", "/api/v1/platforms/kolenkit/commands",
+                 ProposalCommand("in-second"), {{"Authorization", "Bearer " + target_token}});
+    if (taken.status == 503) std::this_thread::sleep_for(milliseconds(50));
+  } while (taken.status == 503 && Clock::now() - asked < seconds(20));
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(taken.Json().at("firstPosition").to_number<uint64_t>(), moved_head + 1) << taken.body;
+  acked.push_back("in-second");
+  target.Signal(SIGTERM);
+  first.Signal(SIGTERM);
+  for (Child* child : {&target, &first}) {
+    const auto status = child->Wait(kExitTimeout);
+    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << DescribeStatus(status) << child->Stderr();
+  }
+
+  std::multiset<std::string> stored;
+  ASSERT_NO_FATAL_FAILURE(ReadCommandIdsFromDatabase(second, &stored));
+  for (const auto& id : acked) EXPECT_EQ(stored.count(id), 1u) << id;
+  EXPECT_EQ(stored.count("left-behind"), 0u);
+  EXPECT_EQ(stored.count("while-frozen"), 0u);
+  auto source = eventstore::PgEventLog::Open(home_conninfo);
+  ASSERT_TRUE(source.ok());
+  EXPECT_TRUE((*source)->Platforms().empty()) << "the source still holds the platform";
 }
 
 TEST(ProcessTest, ServeRefusesABadListenAddress) {
