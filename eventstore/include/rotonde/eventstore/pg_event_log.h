@@ -9,10 +9,12 @@
 // durability of a commit is the server's (synchronous_commit, synchronous replicas).
 //
 // Schema, created by Open() if missing (under an advisory lock, so servers opening at once
-// do not race), in the schema `rotonde`:
+// do not race; the columns of a schema made before leases are added), in the schema
+// `rotonde`:
 //
 //   heads    (platform PK, position, hash,        a platform's last event; position 0 and an
-//             holder, term, lease_until)          empty hash while it has none; its lease
+//             holder, term, lease_until,          empty hash while it has none; its lease
+//             frozen)                             (see Leases); frozen by a move
 //   events   (platform, position) PK, stream, version, id UNIQUE, record
 //                                                 record: the event's stored bytes, as
 //                                                 EventStore stores them (body, prev_hash,
@@ -54,6 +56,11 @@
 //   lost connection) therefore never writes after another server claimed the platform, even
 //   while it still believes it holds it; its reads go on.
 // Without a holder, nothing of this applies: the log appends to any platform.
+//
+// Frozen rows. A move between clusters (pg_directory.h) sets a head row's `frozen` under its
+// lock; every group transaction, with a holder or not, refuses an append to a frozen row with
+// kUnavailable, and no renewal renews or claims one. A platform moved away keeps a frozen row
+// at position 0 here, so no server founds it anew.
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. Events this process appended are published from memory as its commits
