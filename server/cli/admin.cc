@@ -3,7 +3,7 @@
 // the link creates an account and founds the platform as its first admin.
 // `rotonde admin public-key --data DIR [--signing-key FILE]`: prints the verifier key of the
 // server's signing key, which auditors pin (docs/verification.md).
-// `rotonde admin add-cluster` and `move-platform`: placement.cc.
+// `rotonde admin add-cluster`, `move-platform` and `unfreeze-platform`: placement.cc.
 //
 // With the server stopped it writes DIR/auth directly; while `rotonde serve` runs on DIR (and
 // holds its databases) it asks that server, with the operator token the server left in DIR.
@@ -32,9 +32,10 @@ constexpr char kUsage[] =
     "                                     --neighbourhood N [--hours H] [--url BASE]\n"
     "       rotonde admin public-key --data DIR [--signing-key FILE]\n"
     "       rotonde admin add-cluster NAME URL --store HOME_URL\n"
-    "       rotonde admin move-platform P --to CLUSTER --store HOME_URL\n\n"
-    "add-cluster and move-platform place platforms across PostgreSQL clusters: see\n"
-    "`rotonde admin add-cluster --help` and docs/operations.md, \"Placing platforms\".\n\n"
+    "       rotonde admin move-platform P --to CLUSTER --store HOME_URL\n"
+    "       rotonde admin unfreeze-platform P --store HOME_URL\n\n"
+    "add-cluster, move-platform and unfreeze-platform place platforms across PostgreSQL\n"
+    "clusters: see each one's --help and docs/operations.md, \"Placing platforms\".\n\n"
     "public-key prints the verifier key of the key that signs the platforms' checkpoints\n"
     "(DIR/signing-key, or FILE as given to `rotonde serve --signing-key`), for auditors to\n"
     "pin: <name>+<key hash>+<base64 key>.\n\n"
@@ -147,12 +148,17 @@ int RunAdmin(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "move-platform") {
     return RunMovePlatform(argc - 1, argv + 1);
   }
+  if (argc >= 2 && std::string_view(argv[1]) == "unfreeze-platform") {
+    return RunUnfreezePlatform(argc - 1, argv + 1);
+  }
   if (argc < 2 || std::string_view(argv[1]) != "create-platform") {
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
       std::cout << kUsage << '\n' << kExitCodesHelp;
       return kExitOk;
     }
-    PrintError("admin: the tasks are create-platform, public-key, add-cluster and move-platform");
+    PrintError(
+        "admin: the tasks are create-platform, public-key, add-cluster, move-platform and "
+        "unfreeze-platform");
     std::cerr << kUsage;
     return kExitUsage;
   }

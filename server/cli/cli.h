@@ -41,10 +41,11 @@ int RunView(int argc, char** argv);
 int RunDemo(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunAdmin(int argc, char** argv);
-// `rotonde admin add-cluster` and `rotonde admin move-platform` (placement.cc); argv[0] is
-// the task's name.
+// `rotonde admin add-cluster`, `move-platform` and `unfreeze-platform` (placement.cc);
+// argv[0] is the task's name.
 int RunAddCluster(int argc, char** argv);
 int RunMovePlatform(int argc, char** argv);
+int RunUnfreezePlatform(int argc, char** argv);
 int RunMigrate(int argc, char** argv);
 int RunBackup(int argc, char** argv);
 int RunRestore(int argc, char** argv);

@@ -1,5 +1,6 @@
-// `rotonde admin add-cluster NAME URL --store HOME_URL` and
-// `rotonde admin move-platform P --to CLUSTER --store HOME_URL`: the directory of platforms
+// `rotonde admin add-cluster NAME URL --store HOME_URL`,
+// `rotonde admin move-platform P --to CLUSTER --store HOME_URL` and
+// `rotonde admin unfreeze-platform P --store HOME_URL`: the directory of platforms
 // across PostgreSQL clusters (eventstore's pg_directory.h), kept in the home cluster that
 // every server's --store names.
 #include <iostream>
@@ -87,6 +88,13 @@ std::unique_ptr<eventstore::PgDirectory> OpenDirectory(const std::string& verb,
   return std::move(directory.value());
 }
 
+constexpr char kUnfreezeUsage[] =
+    "usage: rotonde admin unfreeze-platform P --store HOME_URL\n\n"
+    "Gives platform P back to the cluster the directory names for it, after a move that\n"
+    "stopped before it switched (a move that cannot finish, e.g. the target holds another\n"
+    "log of P): its directory entry and its head row there unfrozen, its servers take its\n"
+    "commands again. A copy the move left in the target stays there, unused.\n";
+
 }  // namespace
 
 int RunAddCluster(int argc, char** argv) {
@@ -139,6 +147,27 @@ int RunMovePlatform(int argc, char** argv) {
             << report.events << " events copied, head " << report.position << " "
             << HexOf(report.hash) << " on both sides; frozen for " << report.frozen_for.count()
             << " ms, " << took.count() << " ms in all\n";
+  return kExitOk;
+}
+
+int RunUnfreezePlatform(int argc, char** argv) {
+  namespace po = boost::program_options;
+  std::string platform, home;
+  po::options_description flags("flags");
+  flags.add_options()("store", po::value(&home)->required()->value_name("HOME_URL"),
+                      "the home cluster, where the directory is kept");
+  if (auto exit_code = ParseTask(argc, argv, "unfreeze-platform", kUnfreezeUsage, flags,
+                                 {{"platform", &platform}})) {
+    return *exit_code;
+  }
+  auto directory = OpenDirectory("unfreeze-platform", home);
+  if (!directory) return kExitUsage;
+  auto entry = directory->Lookup(platform);
+  if (Status s = entry.ok() ? directory->Unfreeze(platform) : entry.status(); !s.ok()) {
+    PrintError("admin unfreeze-platform: " + s.ToString());
+    return kExitUsage;
+  }
+  std::cout << platform << " is served in cluster " << entry->cluster << " again\n";
   return kExitOk;
 }
 

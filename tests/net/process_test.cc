@@ -1057,7 +1057,11 @@ TEST(ProcessTest, AMovedPlatformIsServedInItsNewClusterFromThePositionItHad) {
   EXPECT_EQ(frozen.Code(), "unavailable");
   EXPECT_NE(frozen.body.find("being moved"), std::string::npos) << frozen.body;
   EXPECT_EQ(frozen.headers["retry-after"], "2");
-  ASSERT_TRUE((*directory)->Unfreeze("kolenkit").ok());
+  const CliRun unfrozen_run =
+      RunRotonde({"admin", "unfreeze-platform", "kolenkit", "--store", home});
+  ASSERT_TRUE(unfrozen_run.ok()) << unfrozen_run.err;
+  EXPECT_NE(unfrozen_run.out.find("served in cluster home again"), std::string::npos)
+      << unfrozen_run.out;
   HttpReply thawed;
   const auto unfrozen = Clock::now();
   do {
