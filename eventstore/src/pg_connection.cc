@@ -117,7 +117,16 @@ PgParams& PgParams::BytesArray(const std::vector<std::string_view>& values) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo) {
-  pg_conn* conn = PQconnectdb(conninfo.c_str());
+  // Defaults that `conninfo` may override (it comes last, and later settings win): a host
+  // that does not answer is given up after 5 s (libpq then tries the next), and a peer gone
+  // without a word (a machine lost, not a process killed) is noticed within about 10 s, by
+  // TCP keepalives on an idle connection (the listener's) and by the kernel giving up on
+  // unacknowledged data.
+  static constexpr const char* kKeywords[] = {
+      "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"5", "1", "5", "2", "3", "10000", conninfo.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(kKeywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status(codes::kUnavailable, "cannot connect to PostgreSQL");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);

@@ -6,7 +6,10 @@
 //
 // Where it connects. A libpq connection string, URL or key=value: a multi-host URL with
 // target_session_attrs=read-write follows the primary after a failover (Patroni), and the
-// durability of a commit is the server's (synchronous_commit, synchronous replicas).
+// durability of a commit is the server's (synchronous_commit, synchronous replicas). Unless
+// the string says otherwise, a host that does not answer is given up after 5 s
+// (connect_timeout) and a connection whose peer vanished without a word is dropped within
+// about 10 s (TCP keepalives, tcp_user_timeout).
 //
 // Schema, created by Open() if missing (under an advisory lock, so servers opening at once
 // do not race), in the schema `rotonde`:
@@ -33,16 +36,24 @@
 // each, so only the refused one fails. A started append (StartAppendAll) is placed by that
 // commit too: Prepared() returns once it is durable.
 //
-// A lost connection. Lost before COMMIT was sent, the group is tried once more on a new
-// connection. Lost at COMMIT, its appends fail with kUnavailable: their commit may or may
-// not have landed, and a retry with the same ids finds out (idempotency). The next append
-// connects again; nothing is refused for good.
+// A lost connection (a failover, a restarted server). Lost before COMMIT was sent, the group
+// is tried again on a new connection (three tries in all). Lost at COMMIT, its appends fail
+// with kUnavailable at once: their commit may or may not have landed, and a retry with the
+// same ids finds out (idempotency); before its next group the writer reads those platforms'
+// heads on the new connection and publishes what landed. While no primary takes writes
+// (PostgreSQL refuses or cannot be reached), each append fails with kUnavailable as soon as
+// connecting fails; the next one connects again; nothing is refused for good. With
+// synchronous replication a COMMIT waits for a synchronous standby, so an append that found
+// none (synchronous_mode_strict, a standby lost) answers once Patroni named another.
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. Events this process appended are published from memory as its commits
 // return; another server's are read by position with SELECT once its notification arrives.
-// Head(), Platforms(), subscriptions and the live feed show what was published so; Read()
-// and ReadStream() read by SELECT up to the published head.
+// The listening connection, lost, is made again (every 0.5 s until a primary answers), and
+// then every platform is caught up from its head row: notifications missed meanwhile cost
+// nothing. Head(), Platforms(), subscriptions and the live feed show what was published so,
+// each platform's events in order, once; Read() and ReadStream() read by SELECT up to the
+// published head (on a pooled connection, made again once if it turns out lost).
 #pragma once
 
 #include <memory>
