@@ -1,6 +1,7 @@
 #include "pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <string_view>
 
@@ -25,6 +26,10 @@ void AppendQuoted(std::string* out, std::string_view value) {
 }
 
 }  // namespace
+
+bool TimedOut(const Status& status) {
+  return !status.ok() && status.error().Detail("timed_out") != nullptr;
+}
 
 std::string SqlState(const Status& status) {
   if (status.ok()) return "";
@@ -174,6 +179,70 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params
     return failure;
   }
   return PgResult(raw);
+}
+
+bool PgConnection::Await(short events, std::chrono::steady_clock::time_point deadline) const {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd fd{PQsocket(conn_), events, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (ready != 0) return true;  // ready, or an error that the next libpq call reports
+  }
+}
+
+Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params,
+                                    std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<const char*> values;
+  values.reserve(params.values().size());
+  for (const std::string& value : params.values()) values.push_back(value.c_str());
+  const std::string statement(sql);
+  const std::string what = statement.substr(0, statement.find_first_of("(\n"));
+  auto timed_out = [&] {
+    // Dropped, not cancelled: see the header.
+    PQfinish(conn_);
+    conn_ = nullptr;
+    Status failure(codes::kUnavailable, what + " got no answer from PostgreSQL within " +
+                                            std::to_string(timeout.count()) +
+                                            " ms; the connection was dropped");
+    failure.WithDetail("timed_out", int64_t{1});
+    return failure;
+  };
+  if (PQsendQueryParams(conn_, statement.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.data(), nullptr, nullptr, kBinaryResults) == 0) {
+    return Failure(what, nullptr);
+  }
+  // Large statements leave the client's buffer in parts, as the server reads them.
+  for (int flushed; (flushed = PQflush(conn_)) != 0;) {
+    if (flushed < 0) return Failure(what, nullptr);
+    if (!Await(POLLIN | POLLOUT, deadline)) return timed_out();
+    if (PQconsumeInput(conn_) == 0) return Failure(what, nullptr);
+  }
+  pg_result* last = nullptr;  // the statement's result, once the server sent it
+  auto failed = [&](pg_result* result) {
+    Status failure = Failure(what, result);
+    if (last != nullptr) PQclear(last);
+    return failure;
+  };
+  for (;;) {
+    while (PQisBusy(conn_) == 0) {
+      pg_result* raw = PQgetResult(conn_);
+      if (raw == nullptr) {
+        const ExecStatusType status = last == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(last);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failed(last);
+        return PgResult(last);
+      }
+      if (last != nullptr) PQclear(last);
+      last = raw;
+    }
+    if (!Await(POLLIN, deadline)) {
+      if (last != nullptr) PQclear(last);
+      return timed_out();
+    }
+    if (PQconsumeInput(conn_) == 0) return failed(nullptr);
+  }
 }
 
 Status PgConnection::Script(const std::string& sql) {

@@ -357,8 +357,10 @@ void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
     if (s.ok() || attempt == kGroupTries) break;
     // Lost before its COMMIT was sent (a failover, a restarted server: the connection was
     // dead before the group began): nothing of it stands, so again on a new connection.
+    // Not one that timed out: PostgreSQL is there but does not answer (a lock held by a
+    // commit that waits for a synchronous standby), and would not answer another try either.
     const bool lost_before_commit =
-        !commit_sent && writer_conn_ != nullptr && writer_conn_->broken();
+        !commit_sent && writer_conn_ != nullptr && writer_conn_->broken() && !TimedOut(s);
     // An id that another server's transaction stored alongside this one: tried again, the
     // group finds it stored and decides as for any stored id (a replay or a conflict). Two
     // such transactions waiting on each other's ids: PostgreSQL ends one (a deadlock), which
@@ -415,6 +417,10 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
                                   std::vector<std::shared_ptr<const EventRecord>>* written,
                                   bool* commit_sent) {
   PgConnection& conn = *writer_conn_;
+  // Every statement of the group waits for its answer at most write_timeout.
+  auto exec = [&](std::string_view sql, const PgParams& params = {}) {
+    return conn.Exec(sql, params, options_.write_timeout);
+  };
   std::set<std::string> platforms, ids, streams;
   for (const auto& request : group) {
     platforms.insert(request->platform);
@@ -429,27 +435,27 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   }
   GroupView view;
   auto rollback = [&](Status failure) {
-    if (!conn.broken()) static_cast<void>(conn.Exec("ROLLBACK"));
+    if (!conn.broken()) static_cast<void>(exec("ROLLBACK"));
     if (*commit_sent && conn.broken()) {
       unknown_outcome_.insert(platforms.begin(), platforms.end());
     }
     return failure;
   };
-  if (auto begun = conn.Exec("BEGIN"); !begun.ok()) return rollback(begun.status());
+  if (auto begun = exec("BEGIN"); !begun.ok()) return rollback(begun.status());
   // The head rows, locked until the commit: positions follow commit order. A platform's
   // first append makes its row.
   const std::string lock_heads =
       "SELECT platform, position, hash FROM rotonde.heads WHERE platform = ANY($1) "
       "ORDER BY platform FOR UPDATE";
-  auto heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
+  auto heads = exec(lock_heads, PgParams().TextArray(Views(platforms)));
   if (!heads.ok()) return rollback(heads.status());
   if (static_cast<size_t>(heads->rows()) < platforms.size()) {
-    auto made = conn.Exec(
+    auto made = exec(
         "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea FROM "
         "unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING",
         PgParams().TextArray(Views(platforms)));
     if (!made.ok()) return rollback(made.status());
-    heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
+    heads = exec(lock_heads, PgParams().TextArray(Views(platforms)));
     if (!heads.ok()) return rollback(heads.status());
   }
   for (int i = 0; i < heads->rows(); ++i) {
@@ -461,9 +467,8 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   if (view.tails_.size() != platforms.size()) {
     return rollback(Status::IOError("the head rows of the group's platforms cannot be locked"));
   }
-  auto stored =
-      conn.Exec("SELECT id, platform, position, record FROM rotonde.events WHERE id = ANY($1)",
-                PgParams().TextArray(Views(ids)));
+  auto stored = exec("SELECT id, platform, position, record FROM rotonde.events WHERE id = ANY($1)",
+                     PgParams().TextArray(Views(ids)));
   if (!stored.ok()) return rollback(stored.status());
   for (int i = 0; i < stored->rows(); ++i) {
     auto record = std::make_shared<EventRecord>();
@@ -475,8 +480,8 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
     view.ids_[std::string(stored->Bytes(i, 0))] =
         IdLocation{std::string(stored->Bytes(i, 1)), stored->U64(i, 2), std::move(record)};
   }
-  auto versions = conn.Exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
-                            PgParams().TextArray(Views(streams)));
+  auto versions = exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
+                       PgParams().TextArray(Views(streams)));
   if (!versions.ok()) return rollback(versions.status());
   for (int i = 0; i < versions->rows(); ++i) {
     view.versions_[std::string(versions->Bytes(i, 0))] = versions->U64(i, 1);
@@ -492,13 +497,13 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   }
   if (view.rows_.empty()) {
     // Nothing to write (replays and refusals): the locks go, no commit to wait for.
-    if (auto done = conn.Exec("ROLLBACK"); !done.ok()) return rollback(done.status());
+    if (auto done = exec("ROLLBACK"); !done.ok()) return rollback(done.status());
     return Status::Ok();
   }
   if (Status s = WriteRows(view); !s.ok()) return rollback(s);
   const auto started = std::chrono::steady_clock::now();
   *commit_sent = true;
-  auto committed = conn.Exec("COMMIT");
+  auto committed = exec("COMMIT");
   if (!committed.ok()) return rollback(committed.status());
   const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::steady_clock::now() - started)
@@ -510,6 +515,9 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
 
 Status PgEventLog::Impl::WriteRows(const GroupView& view) {
   PgConnection& conn = *writer_conn_;
+  auto exec = [&](std::string_view sql, const PgParams& params) {
+    return conn.Exec(sql, params, options_.write_timeout);
+  };
   for (size_t begin = 0; begin < view.rows_.size();) {
     std::vector<std::string_view> platforms, streams, ids, records;
     std::vector<uint64_t> positions, versions;
@@ -524,7 +532,7 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
       records.push_back(row.stored);
       bytes += row.stored.size();
     }
-    auto inserted = conn.Exec(
+    auto inserted = exec(
         "INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
         "$6::bytea[])",
@@ -543,7 +551,7 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     streams.push_back(stream);
     versions.push_back(*view.versions_.at(stream));
   }
-  auto moved = conn.Exec(
+  auto moved = exec(
       "INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
       "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
       PgParams().TextArray(streams).IntArray(versions));
@@ -561,14 +569,14 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     if (payloads.back().size() + line.size() > kMaxPayload) payloads.push_back(token_);
     payloads.back() += line;
   }
-  auto headed = conn.Exec(
+  auto headed = exec(
       "UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
       "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
       "WHERE h.platform = t.platform",
       PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes));
   if (!headed.ok()) return headed.status();
   for (const std::string& payload : payloads) {
-    auto notified = conn.Exec("SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload));
+    auto notified = exec("SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload));
     if (!notified.ok()) return notified.status();
   }
   return Status::Ok();

@@ -44,7 +44,11 @@
 // (PostgreSQL refuses or cannot be reached), each append fails with kUnavailable as soon as
 // connecting fails; the next one connects again; nothing is refused for good. With
 // synchronous replication a COMMIT waits for a synchronous standby, so an append that found
-// none (synchronous_mode_strict, a standby lost) answers once Patroni named another.
+// none (synchronous_mode_strict, a standby lost) answers once Patroni named another, or
+// after PgOptions::write_timeout with kUnavailable, its outcome unknown as above: the
+// connection is dropped, never the wait cancelled (that would leave the commit standing on
+// the primary alone). Until a standby is back, later groups (waiting for the head rows that
+// commit still holds) answer so too.
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. Events this process appended are published from memory as its commits
@@ -56,6 +60,7 @@
 // published head (on a pooled connection, made again once if it turns out lost).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -72,6 +77,10 @@ struct PgOptions {
   size_t max_group_bytes = 32 << 20;
   // Idle connections kept for readers.
   size_t max_idle_connections = 4;
+  // How long each statement of a group transaction, COMMIT included, may go unanswered:
+  // past it the writer drops its connection and the group's appends fail with kUnavailable
+  // (see "A lost connection"), so no append waits longer for a primary that holds it.
+  std::chrono::milliseconds write_timeout{15'000};
 };
 
 class PgEventLog final : public QueuedLog {
