@@ -2,12 +2,18 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <string_view>
 
 namespace rotonde::eventstore {
 namespace {
 
 constexpr int kBinaryResults = 1;
+
+// How a failure names its statement: up to its first parenthesis or line end.
+std::string StatementName(std::string_view sql) {
+  return std::string(sql.substr(0, sql.find_first_of("(\n")));
+}
 
 // SQLSTATE classes whose refusals pass: retry later (see the header).
 bool Passes(std::string_view sqlstate) {
@@ -134,7 +140,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool PgConnection::broken() const { return unusable_ || PQstatus(conn_) != CONNECTION_OK; }
 
 Status PgConnection::Failure(std::string_view what, pg_result* result) const {
   const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -160,11 +166,60 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params
                                 values.data(), nullptr, nullptr, kBinaryResults);
   const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    Status failure = Failure(statement.substr(0, statement.find_first_of("(\n")), raw);
+    Status failure = Failure(StatementName(statement), raw);
     if (raw != nullptr) PQclear(raw);
     return failure;
   }
   return PgResult(raw);
+}
+
+Result<std::vector<PgResult>> PgConnection::Pipeline(const std::vector<PgStatement>& statements) {
+  if (PQenterPipelineMode(conn_) != 1) return Failure("entering pipeline mode", nullptr);
+  for (const PgStatement& statement : statements) {
+    std::vector<const char*> values;
+    for (const std::string& value : statement.params.values()) values.push_back(value.c_str());
+    if (PQsendQueryParams(conn_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, kBinaryResults) != 1) {
+      // Only a lost connection refuses to queue; whatever it is, the pipeline cannot go on.
+      Status failure = Failure(StatementName(statement.sql), nullptr);
+      unusable_ = true;
+      return failure;
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) {
+    Status failure = Failure("a pipeline", nullptr);
+    unusable_ = true;
+    return failure;
+  }
+  // Each statement's result comes followed by a null, and the sync's own result ends it all.
+  std::vector<PgResult> results;
+  std::optional<Status> failure;
+  for (const PgStatement& statement : statements) {
+    pg_result* raw = PQgetResult(conn_);
+    if (raw == nullptr) {  // lost
+      Status lost = Failure(StatementName(statement.sql), nullptr);
+      unusable_ = true;
+      return lost;
+    }
+    PgResult result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure) {
+      // PGRES_PIPELINE_ABORTED cannot come first: an earlier statement failed before it.
+      failure = Failure(StatementName(statement.sql), raw);
+    }
+    results.push_back(std::move(result));
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  pg_result* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    Status end = failure ? *failure : Failure("a pipeline's end", nullptr);
+    unusable_ = true;  // still in pipeline mode, or out of step with the server
+    return end;
+  }
+  if (failure) return *failure;
+  return results;
 }
 
 Status PgConnection::Script(const std::string& sql) {

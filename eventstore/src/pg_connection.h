@@ -60,6 +60,12 @@ class PgParams {
   std::vector<std::string> values_;
 };
 
+// A statement and its parameters, for PgConnection::Pipeline.
+struct PgStatement {
+  std::string sql;
+  PgParams params;
+};
+
 // The SQLSTATE of a failure PostgreSQL reported (e.g. "23505", a unique violation); "" for
 // any other status.
 std::string SqlState(const Status& status);
@@ -75,9 +81,14 @@ class PgConnection {
 
   // Runs one statement with `params`.
   Result<PgResult> Exec(std::string_view sql, const PgParams& params = {});
+  // Runs `statements` in order in one round trip (libpq's pipeline mode): their results, in
+  // order, if every one succeeded; else the first failure, and the statements after it were
+  // not run. Inside an explicit transaction (BEGIN sent before), a failure leaves it aborted
+  // for the caller to roll back.
+  Result<std::vector<PgResult>> Pipeline(const std::vector<PgStatement>& statements);
   // Runs statements without parameters (a script), discarding their results.
   Status Script(const std::string& sql);
-  // True once the connection is lost: it is of no more use.
+  // True once the connection is lost (or a pipeline broke off): it is of no more use.
   bool broken() const;
   pg_conn* raw() { return conn_; }
 
@@ -85,6 +96,7 @@ class PgConnection {
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   Status Failure(std::string_view what, pg_result* result) const;
   pg_conn* conn_;
+  bool unusable_ = false;
 };
 
 // Idle connections for readers: Acquire takes one (or connects), the lease gives it back.
