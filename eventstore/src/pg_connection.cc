@@ -3,12 +3,19 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
 
 namespace rotonde::eventstore {
 namespace {
 
 constexpr int kBinaryResults = 1;
+
+// How a failure names its statement: up to its first parenthesis or line end.
+std::string StatementName(std::string_view sql) {
+  return std::string(sql.substr(0, sql.find_first_of("(\n")));
+}
 
 // SQLSTATE classes whose refusals pass: retry later (see the header).
 bool Passes(std::string_view sqlstate) {
@@ -148,7 +155,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool PgConnection::broken() const { return unusable_ || PQstatus(conn_) != CONNECTION_OK; }
 
 Status PgConnection::Failure(std::string_view what, pg_result* result) const {
   const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -174,7 +181,7 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params
                                 values.data(), nullptr, nullptr, kBinaryResults);
   const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    Status failure = Failure(statement.substr(0, statement.find_first_of("(\n")), raw);
+    Status failure = Failure(StatementName(statement), raw);
     if (raw != nullptr) PQclear(raw);
     return failure;
   }
@@ -194,12 +201,21 @@ bool PgConnection::Await(short events, std::chrono::steady_clock::time_point dea
 
 Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params,
                                     std::chrono::milliseconds timeout) {
+  auto results = Pipeline({PgStatement{std::string(sql), params}}, timeout);
+  if (!results.ok()) return results.status();
+  return std::move(results->front());
+}
+
+Result<std::vector<PgResult>> PgConnection::Pipeline(const std::vector<PgStatement>& statements,
+                                                     std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<const char*> values;
-  values.reserve(params.values().size());
-  for (const std::string& value : params.values()) values.push_back(value.c_str());
-  const std::string statement(sql);
-  const std::string what = statement.substr(0, statement.find_first_of("(\n"));
+  std::string what = "a pipeline";  // the statement waited for, for the messages
+  // Whatever broke off a pipeline leaves the connection out of step: it is not used again.
+  auto abandon = [&](pg_result* result) {
+    Status failure = Failure(what, result);
+    unusable_ = true;
+    return failure;
+  };
   auto timed_out = [&] {
     // Dropped, not cancelled: see the header.
     PQfinish(conn_);
@@ -210,39 +226,71 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params
     failure.WithDetail("timed_out", int64_t{1});
     return failure;
   };
-  if (PQsendQueryParams(conn_, statement.c_str(), static_cast<int>(values.size()), nullptr,
-                        values.data(), nullptr, nullptr, kBinaryResults) == 0) {
-    return Failure(what, nullptr);
+  if (PQenterPipelineMode(conn_) != 1) return abandon(nullptr);
+  for (const PgStatement& statement : statements) {
+    std::vector<const char*> values;
+    for (const std::string& value : statement.params.values()) values.push_back(value.c_str());
+    if (PQsendQueryParams(conn_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, kBinaryResults) != 1) {
+      what = StatementName(statement.sql);
+      return abandon(nullptr);
+    }
   }
+  if (PQpipelineSync(conn_) != 1) return abandon(nullptr);
   // Large statements leave the client's buffer in parts, as the server reads them.
   for (int flushed; (flushed = PQflush(conn_)) != 0;) {
-    if (flushed < 0) return Failure(what, nullptr);
+    if (flushed < 0) return abandon(nullptr);
     if (!Await(POLLIN | POLLOUT, deadline)) return timed_out();
-    if (PQconsumeInput(conn_) == 0) return Failure(what, nullptr);
+    if (PQconsumeInput(conn_) == 0) return abandon(nullptr);
   }
-  pg_result* last = nullptr;  // the statement's result, once the server sent it
-  auto failed = [&](pg_result* result) {
-    Status failure = Failure(what, result);
-    if (last != nullptr) PQclear(last);
-    return failure;
+  // The next result (null between statements), waiting until `deadline` at most.
+  enum class Wait { kReady, kTimedOut, kLost };
+  auto next = [&](pg_result** out) {
+    while (PQisBusy(conn_) != 0) {
+      if (!Await(POLLIN, deadline)) return Wait::kTimedOut;
+      if (PQconsumeInput(conn_) == 0) return Wait::kLost;
+    }
+    *out = PQgetResult(conn_);
+    return Wait::kReady;
   };
-  for (;;) {
-    while (PQisBusy(conn_) == 0) {
-      pg_result* raw = PQgetResult(conn_);
-      if (raw == nullptr) {
-        const ExecStatusType status = last == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(last);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failed(last);
-        return PgResult(last);
-      }
-      if (last != nullptr) PQclear(last);
-      last = raw;
+  std::vector<PgResult> results;
+  std::optional<Status> failure;
+  for (const PgStatement& statement : statements) {
+    what = StatementName(statement.sql);
+    // Each statement's result comes followed by a null; the sync's own result ends it all.
+    pg_result* raw = nullptr;
+    for (bool first = true;; first = false) {
+      pg_result* got = nullptr;
+      const Wait wait = next(&got);
+      if (wait == Wait::kTimedOut) return timed_out();
+      if (wait == Wait::kLost || (first && got == nullptr)) return abandon(nullptr);
+      if (got == nullptr) break;
+      if (raw != nullptr) PQclear(raw);
+      raw = got;
     }
-    if (!Await(POLLIN, deadline)) {
-      if (last != nullptr) PQclear(last);
-      return timed_out();
+    PgResult result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure) {
+      // PGRES_PIPELINE_ABORTED cannot come first: an earlier statement failed before it.
+      failure = Failure(what, raw);
     }
-    if (PQconsumeInput(conn_) == 0) return failed(nullptr);
+    results.push_back(std::move(result));
   }
+  what = "a pipeline's end";
+  pg_result* sync = nullptr;
+  const Wait wait = next(&sync);
+  if (wait == Wait::kTimedOut) return timed_out();
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (wait == Wait::kLost || !synced || PQexitPipelineMode(conn_) != 1) {
+    if (failure) {
+      unusable_ = true;
+      return *failure;
+    }
+    return abandon(nullptr);
+  }
+  if (failure) return *failure;
+  return results;
 }
 
 Status PgConnection::Script(const std::string& sql) {

@@ -61,7 +61,13 @@ class PgParams {
   std::vector<std::string> values_;
 };
 
-// Whether `status` is an Exec that got no answer within its timeout.
+// A statement and its parameters, for PgConnection::Pipeline.
+struct PgStatement {
+  std::string sql;
+  PgParams params;
+};
+
+// Whether `status` is an Exec or a Pipeline that got no answer within its timeout.
 bool TimedOut(const Status& status);
 
 // The SQLSTATE of a failure PostgreSQL reported (e.g. "23505", a unique violation); "" for
@@ -86,9 +92,16 @@ class PgConnection {
   // primary alone).
   Result<PgResult> Exec(std::string_view sql, const PgParams& params,
                         std::chrono::milliseconds timeout);
+  // Runs `statements` in order in one round trip (libpq's pipeline mode), waiting at most
+  // `timeout` for all their answers (as Exec does): their results, in order, if every one
+  // succeeded; else the first failure, and the statements after it were not run. Inside an
+  // explicit transaction (BEGIN sent before), a failure leaves it aborted for the caller to
+  // roll back.
+  Result<std::vector<PgResult>> Pipeline(const std::vector<PgStatement>& statements,
+                                         std::chrono::milliseconds timeout);
   // Runs statements without parameters (a script), discarding their results.
   Status Script(const std::string& sql);
-  // True once the connection is lost: it is of no more use.
+  // True once the connection is lost (or a pipeline broke off): it is of no more use.
   bool broken() const;
   pg_conn* raw() { return conn_; }
 
@@ -98,6 +111,7 @@ class PgConnection {
   // Waits until the socket is ready for `events` or `deadline` passes (false then).
   bool Await(short events, std::chrono::steady_clock::time_point deadline) const;
   pg_conn* conn_;
+  bool unusable_ = false;
 };
 
 // Idle connections for readers: Acquire takes one (or connects), the lease gives it back.

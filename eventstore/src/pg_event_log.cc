@@ -205,7 +205,8 @@ class PgEventLog::Impl {
   // its outcome unknown).
   Status TryGroup(const WriteGroup& group, std::vector<std::shared_ptr<const EventRecord>>* written,
                   bool* commit_sent);
-  Status WriteRows(const GroupView& view);
+  // The statements that write `view`'s rows, move its streams and heads and wake the readers.
+  std::vector<PgStatement> WriteRows(const GroupView& view) const;
   // The writer's connection, connected again if lost; it catches up the platforms whose
   // last commit's outcome was not known.
   Status WriterConnection();
@@ -417,7 +418,7 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
                                   std::vector<std::shared_ptr<const EventRecord>>* written,
                                   bool* commit_sent) {
   PgConnection& conn = *writer_conn_;
-  // Every statement of the group waits for its answer at most write_timeout.
+  // Every round trip of the group waits for its answer at most write_timeout.
   auto exec = [&](std::string_view sql, const PgParams& params = {}) {
     return conn.Exec(sql, params, options_.write_timeout);
   };
@@ -441,50 +442,62 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
     }
     return failure;
   };
-  if (auto begun = exec("BEGIN"); !begun.ok()) return rollback(begun.status());
-  // The head rows, locked until the commit: positions follow commit order. A platform's
-  // first append makes its row.
+  // One round trip: the transaction begun, the head rows locked until the commit (positions
+  // follow commit order), and then, under those locks, which of the group's ids are stored
+  // and its streams' versions.
   const std::string lock_heads =
       "SELECT platform, position, hash FROM rotonde.heads WHERE platform = ANY($1) "
       "ORDER BY platform FOR UPDATE";
-  auto heads = exec(lock_heads, PgParams().TextArray(Views(platforms)));
-  if (!heads.ok()) return rollback(heads.status());
-  if (static_cast<size_t>(heads->rows()) < platforms.size()) {
+  auto reads = [&](bool begin) {
+    std::vector<PgStatement> statements;
+    if (begin) statements.push_back({"BEGIN", {}});
+    statements.push_back({lock_heads, PgParams().TextArray(Views(platforms))});
+    statements.push_back(
+        {"SELECT id, platform, position, record FROM rotonde.events "
+         "WHERE id = ANY($1)",
+         PgParams().TextArray(Views(ids))});
+    statements.push_back({"SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
+                          PgParams().TextArray(Views(streams))});
+    return conn.Pipeline(statements, options_.write_timeout);
+  };
+  auto read = reads(true);
+  if (!read.ok()) return rollback(read.status());
+  if (static_cast<size_t>((*read)[1].rows()) < platforms.size()) {
+    // A platform's first append makes its row; what was read before it was locked is read
+    // again under the lock.
     auto made = exec(
         "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea FROM "
         "unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING",
         PgParams().TextArray(Views(platforms)));
     if (!made.ok()) return rollback(made.status());
-    heads = exec(lock_heads, PgParams().TextArray(Views(platforms)));
-    if (!heads.ok()) return rollback(heads.status());
+    read = reads(false);
+    if (!read.ok()) return rollback(read.status());
   }
-  for (int i = 0; i < heads->rows(); ++i) {
-    const std::string platform(heads->Bytes(i, 0));
-    const uint64_t position = heads->U64(i, 1);
+  const size_t first = read->size() - 3;
+  const PgResult& heads = (*read)[first];
+  const PgResult& stored = (*read)[first + 1];
+  const PgResult& versions = (*read)[first + 2];
+  for (int i = 0; i < heads.rows(); ++i) {
+    const std::string platform(heads.Bytes(i, 0));
+    const uint64_t position = heads.U64(i, 1);
     view.tails_[platform] = PlatformTail{
-        position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads->Bytes(i, 2))};
+        position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads.Bytes(i, 2))};
   }
   if (view.tails_.size() != platforms.size()) {
     return rollback(Status::IOError("the head rows of the group's platforms cannot be locked"));
   }
-  auto stored = exec("SELECT id, platform, position, record FROM rotonde.events WHERE id = ANY($1)",
-                     PgParams().TextArray(Views(ids)));
-  if (!stored.ok()) return rollback(stored.status());
-  for (int i = 0; i < stored->rows(); ++i) {
+  for (int i = 0; i < stored.rows(); ++i) {
     auto record = std::make_shared<EventRecord>();
-    const std::string_view bytes = stored->Bytes(i, 3);
+    const std::string_view bytes = stored.Bytes(i, 3);
     if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return rollback(Status::Corruption("the stored event of id " +
-                                         std::string(stored->Bytes(i, 0)) + " cannot be parsed"));
+                                         std::string(stored.Bytes(i, 0)) + " cannot be parsed"));
     }
-    view.ids_[std::string(stored->Bytes(i, 0))] =
-        IdLocation{std::string(stored->Bytes(i, 1)), stored->U64(i, 2), std::move(record)};
+    view.ids_[std::string(stored.Bytes(i, 0))] =
+        IdLocation{std::string(stored.Bytes(i, 1)), stored.U64(i, 2), std::move(record)};
   }
-  auto versions = exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
-                       PgParams().TextArray(Views(streams)));
-  if (!versions.ok()) return rollback(versions.status());
-  for (int i = 0; i < versions->rows(); ++i) {
-    view.versions_[std::string(versions->Bytes(i, 0))] = versions->U64(i, 1);
+  for (int i = 0; i < versions.rows(); ++i) {
+    view.versions_[std::string(versions.Bytes(i, 0))] = versions.U64(i, 1);
   }
 
   const google::protobuf::Timestamp now = Now();
@@ -500,10 +513,12 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
     if (auto done = exec("ROLLBACK"); !done.ok()) return rollback(done.status());
     return Status::Ok();
   }
-  if (Status s = WriteRows(view); !s.ok()) return rollback(s);
+  // One more round trip: the rows written, the heads moved, the wake-ups sent and the commit.
+  std::vector<PgStatement> writes = WriteRows(view);
+  writes.push_back({"COMMIT", {}});
   const auto started = std::chrono::steady_clock::now();
   *commit_sent = true;
-  auto committed = exec("COMMIT");
+  auto committed = conn.Pipeline(writes, options_.write_timeout);
   if (!committed.ok()) return rollback(committed.status());
   const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::steady_clock::now() - started)
@@ -513,11 +528,8 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   return Status::Ok();
 }
 
-Status PgEventLog::Impl::WriteRows(const GroupView& view) {
-  PgConnection& conn = *writer_conn_;
-  auto exec = [&](std::string_view sql, const PgParams& params) {
-    return conn.Exec(sql, params, options_.write_timeout);
-  };
+std::vector<PgStatement> PgEventLog::Impl::WriteRows(const GroupView& view) const {
+  std::vector<PgStatement> statements;
   for (size_t begin = 0; begin < view.rows_.size();) {
     std::vector<std::string_view> platforms, streams, ids, records;
     std::vector<uint64_t> positions, versions;
@@ -532,18 +544,17 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
       records.push_back(row.stored);
       bytes += row.stored.size();
     }
-    auto inserted = exec(
-        "INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
-        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
-        "$6::bytea[])",
-        PgParams()
-            .TextArray(platforms)
-            .IntArray(positions)
-            .TextArray(streams)
-            .IntArray(versions)
-            .TextArray(ids)
-            .BytesArray(records));
-    if (!inserted.ok()) return inserted.status();
+    statements.push_back(
+        {"INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
+         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
+         "$6::bytea[])",
+         PgParams()
+             .TextArray(platforms)
+             .IntArray(positions)
+             .TextArray(streams)
+             .IntArray(versions)
+             .TextArray(ids)
+             .BytesArray(records)});
   }
   std::vector<std::string_view> streams;
   std::vector<uint64_t> versions;
@@ -551,11 +562,10 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     streams.push_back(stream);
     versions.push_back(*view.versions_.at(stream));
   }
-  auto moved = exec(
-      "INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
-      "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
-      PgParams().TextArray(streams).IntArray(versions));
-  if (!moved.ok()) return moved.status();
+  statements.push_back(
+      {"INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
+       "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
+       PgParams().TextArray(streams).IntArray(versions)});
 
   std::vector<std::string_view> platforms, hashes;
   std::vector<uint64_t> positions;
@@ -569,17 +579,15 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     if (payloads.back().size() + line.size() > kMaxPayload) payloads.push_back(token_);
     payloads.back() += line;
   }
-  auto headed = exec(
-      "UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
-      "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
-      "WHERE h.platform = t.platform",
-      PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes));
-  if (!headed.ok()) return headed.status();
+  statements.push_back(
+      {"UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
+       "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
+       "WHERE h.platform = t.platform",
+       PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes)});
   for (const std::string& payload : payloads) {
-    auto notified = exec("SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload));
-    if (!notified.ok()) return notified.status();
+    statements.push_back({"SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload)});
   }
-  return Status::Ok();
+  return statements;
 }
 
 Status PgEventLog::Impl::CatchUp(PgConnection& conn, const std::string& platform, uint64_t upto) {

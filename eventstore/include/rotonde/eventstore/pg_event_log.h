@@ -25,10 +25,11 @@
 // Every name is COLLATE "C", so platforms list in byte order as in EventStore.
 //
 // Appending. One writer thread takes everything queued meanwhile (appends of any platforms)
-// and commits it as one transaction: it locks the head rows of the group's platforms (in
-// name order, so two servers never deadlock), reads which of the group's ids are stored and
-// its streams' versions, decides each append as EventStore does (src/prepare.h), inserts the
-// events, moves the streams and heads, and commits. Each append is acknowledged once COMMIT
+// and commits it as one transaction in two round trips (libpq pipelines): it locks the head
+// rows of the group's platforms (in name order, so two servers never deadlock) and reads
+// which of the group's ids are stored and its streams' versions; it decides each append as
+// EventStore does (src/prepare.h); then it inserts the events, moves the streams and heads
+// and commits. A platform's first append costs one more round trip, to make its head row. Each append is acknowledged once COMMIT
 // returned; positions follow commit order, as the head rows are locked until it. An id that
 // another server's transaction stored alongside (a unique violation, or a deadlock over two
 // such ids) sends the group round again, which then finds it stored. Any other statement
