@@ -10,6 +10,12 @@ namespace rotonde::bench {
 // one fdatasync per batch, at the batch size (events per fsync) each writer count achieved.
 void RegisterEventStoreBenchmarks(const std::string& dir);
 
+// Durable appends through the PostgreSQL backend (PgEventLog) to the database at `url`, 16 and
+// 64 in flight over 16 platforms: the grouping's figure against PostgreSQL's plain one event
+// per transaction (../shared/peers, bench/pg_append.sh). Throws if the database cannot be
+// opened.
+void RegisterPgBenchmarks(const std::string& url);
+
 // Closes the store the benchmarks used; call before removing `dir`.
 void CloseEventStoreBenchmarks();
 

@@ -4,7 +4,8 @@
 // The raw-disk baseline runs after the append benchmarks, at the batch sizes the group
 // commit achieved there, so the two compare like for like.
 // Flags: Google Benchmark's own (--benchmark_filter=..., --benchmark_format=json, ...), and
-// --dir=PATH for the data (default: a fresh directory under $TMPDIR, removed at the end).
+// --dir=PATH for the data (default: a fresh directory under $TMPDIR, removed at the end), and
+// --pg=URL to add the PostgreSQL backend's appends to a database there (bench/pg_append.sh).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -17,12 +18,15 @@
 #include "eventstore_bench.h"
 
 int main(int argc, char** argv) {
-  std::string dir;
+  std::string dir, pg_url;
   bool own_dir = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--dir=", 0) == 0) {
-      dir = arg.substr(6);
+    std::string* value = arg.rfind("--dir=", 0) == 0  ? &dir
+                         : arg.rfind("--pg=", 0) == 0 ? &pg_url
+                                                      : nullptr;
+    if (value != nullptr) {
+      *value = arg.substr(arg.find('=') + 1);
       for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
       --argc;
       --i;
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
   rotonde::bench::RegisterEventStoreBenchmarks(dir);
+  if (!pg_url.empty()) rotonde::bench::RegisterPgBenchmarks(pg_url);
   rotonde::bench::RegisterDomainBenchmarks(dir);
   benchmark::RunSpecifiedBenchmarks();
   rotonde::bench::CloseEventStoreBenchmarks();

@@ -1,13 +1,21 @@
 #include "pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
 
 namespace rotonde::eventstore {
 namespace {
 
 constexpr int kBinaryResults = 1;
+
+// How a failure names its statement: up to its first parenthesis or line end.
+std::string StatementName(std::string_view sql) {
+  return std::string(sql.substr(0, sql.find_first_of("(\n")));
+}
 
 // SQLSTATE classes whose refusals pass: retry later (see the header).
 bool Passes(std::string_view sqlstate) {
@@ -25,6 +33,10 @@ void AppendQuoted(std::string* out, std::string_view value) {
 }
 
 }  // namespace
+
+bool TimedOut(const Status& status) {
+  return !status.ok() && status.error().Detail("timed_out") != nullptr;
+}
 
 std::string SqlState(const Status& status) {
   if (status.ok()) return "";
@@ -129,7 +141,16 @@ PgParams& PgParams::BytesArray(const std::vector<std::string_view>& values) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo) {
-  pg_conn* conn = PQconnectdb(conninfo.c_str());
+  // Defaults that `conninfo` may override (it comes last, and later settings win): a host
+  // that does not answer is given up after 5 s (libpq then tries the next), and a peer gone
+  // without a word (a machine lost, not a process killed) is noticed within about 10 s, by
+  // TCP keepalives on an idle connection (the listener's) and by the kernel giving up on
+  // unacknowledged data.
+  static constexpr const char* kKeywords[] = {
+      "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "tcp_user_timeout", "dbname",          nullptr};
+  const char* values[] = {"5", "1", "5", "2", "3", "10000", conninfo.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(kKeywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status(codes::kUnavailable, "cannot connect to PostgreSQL");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn);
@@ -146,7 +167,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool PgConnection::broken() const { return unusable_ || PQstatus(conn_) != CONNECTION_OK; }
 
 Status PgConnection::Failure(std::string_view what, pg_result* result) const {
   const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -172,11 +193,116 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params
                                 values.data(), nullptr, nullptr, kBinaryResults);
   const ExecStatusType status = raw == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(raw);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    Status failure = Failure(statement.substr(0, statement.find_first_of("(\n")), raw);
+    Status failure = Failure(StatementName(statement), raw);
     if (raw != nullptr) PQclear(raw);
     return failure;
   }
   return PgResult(raw);
+}
+
+bool PgConnection::Await(short events, std::chrono::steady_clock::time_point deadline) const {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd fd{PQsocket(conn_), events, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (ready != 0) return true;  // ready, or an error that the next libpq call reports
+  }
+}
+
+Result<PgResult> PgConnection::Exec(std::string_view sql, const PgParams& params,
+                                    std::chrono::milliseconds timeout) {
+  auto results = Pipeline({PgStatement{std::string(sql), params}}, timeout);
+  if (!results.ok()) return results.status();
+  return std::move(results->front());
+}
+
+Result<std::vector<PgResult>> PgConnection::Pipeline(const std::vector<PgStatement>& statements,
+                                                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string what = "a pipeline";  // the statement waited for, for the messages
+  // Whatever broke off a pipeline leaves the connection out of step: it is not used again.
+  auto abandon = [&](pg_result* result) {
+    Status failure = Failure(what, result);
+    unusable_ = true;
+    return failure;
+  };
+  auto timed_out = [&] {
+    // Dropped, not cancelled: see the header.
+    PQfinish(conn_);
+    conn_ = nullptr;
+    Status failure(codes::kUnavailable, what + " got no answer from PostgreSQL within " +
+                                            std::to_string(timeout.count()) +
+                                            " ms; the connection was dropped");
+    failure.WithDetail("timed_out", int64_t{1});
+    return failure;
+  };
+  if (PQenterPipelineMode(conn_) != 1) return abandon(nullptr);
+  for (const PgStatement& statement : statements) {
+    std::vector<const char*> values;
+    for (const std::string& value : statement.params.values()) values.push_back(value.c_str());
+    if (PQsendQueryParams(conn_, statement.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, kBinaryResults) != 1) {
+      what = StatementName(statement.sql);
+      return abandon(nullptr);
+    }
+  }
+  if (PQpipelineSync(conn_) != 1) return abandon(nullptr);
+  // Large statements leave the client's buffer in parts, as the server reads them.
+  for (int flushed; (flushed = PQflush(conn_)) != 0;) {
+    if (flushed < 0) return abandon(nullptr);
+    if (!Await(POLLIN | POLLOUT, deadline)) return timed_out();
+    if (PQconsumeInput(conn_) == 0) return abandon(nullptr);
+  }
+  // The next result (null between statements), waiting until `deadline` at most.
+  enum class Wait { kReady, kTimedOut, kLost };
+  auto next = [&](pg_result** out) {
+    while (PQisBusy(conn_) != 0) {
+      if (!Await(POLLIN, deadline)) return Wait::kTimedOut;
+      if (PQconsumeInput(conn_) == 0) return Wait::kLost;
+    }
+    *out = PQgetResult(conn_);
+    return Wait::kReady;
+  };
+  std::vector<PgResult> results;
+  std::optional<Status> failure;
+  for (const PgStatement& statement : statements) {
+    what = StatementName(statement.sql);
+    // Each statement's result comes followed by a null; the sync's own result ends it all.
+    pg_result* raw = nullptr;
+    for (bool first = true;; first = false) {
+      pg_result* got = nullptr;
+      const Wait wait = next(&got);
+      if (wait == Wait::kTimedOut) return timed_out();
+      if (wait == Wait::kLost || (first && got == nullptr)) return abandon(nullptr);
+      if (got == nullptr) break;
+      if (raw != nullptr) PQclear(raw);
+      raw = got;
+    }
+    PgResult result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure) {
+      // PGRES_PIPELINE_ABORTED cannot come first: an earlier statement failed before it.
+      failure = Failure(what, raw);
+    }
+    results.push_back(std::move(result));
+  }
+  what = "a pipeline's end";
+  pg_result* sync = nullptr;
+  const Wait wait = next(&sync);
+  if (wait == Wait::kTimedOut) return timed_out();
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (wait == Wait::kLost || !synced || PQexitPipelineMode(conn_) != 1) {
+    if (failure) {
+      unusable_ = true;
+      return *failure;
+    }
+    return abandon(nullptr);
+  }
+  if (failure) return *failure;
+  return results;
 }
 
 Status PgConnection::Script(const std::string& sql) {

@@ -11,6 +11,7 @@
 // kIOError. Both name the SQLSTATE.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -61,6 +62,15 @@ class PgParams {
   std::vector<std::string> values_;
 };
 
+// A statement and its parameters, for PgConnection::Pipeline.
+struct PgStatement {
+  std::string sql;
+  PgParams params;
+};
+
+// Whether `status` is an Exec or a Pipeline that got no answer within its timeout.
+bool TimedOut(const Status& status);
+
 // The SQLSTATE of a failure PostgreSQL reported (e.g. "23505", a unique violation); "" for
 // any other status.
 std::string SqlState(const Status& status);
@@ -76,16 +86,33 @@ class PgConnection {
 
   // Runs one statement with `params`.
   Result<PgResult> Exec(std::string_view sql, const PgParams& params = {});
+  // The same, waiting at most `timeout` for the answer: past it the connection is dropped
+  // (broken() from then on) and kUnavailable returned, which TimedOut() tells. What the
+  // statement did is then unknown, as for any lost connection; nothing is cancelled on the
+  // server (a cancelled wait for a synchronous standby would leave a commit standing on the
+  // primary alone).
+  Result<PgResult> Exec(std::string_view sql, const PgParams& params,
+                        std::chrono::milliseconds timeout);
+  // Runs `statements` in order in one round trip (libpq's pipeline mode), waiting at most
+  // `timeout` for all their answers (as Exec does): their results, in order, if every one
+  // succeeded; else the first failure, and the statements after it were not run. Inside an
+  // explicit transaction (BEGIN sent before), a failure leaves it aborted for the caller to
+  // roll back.
+  Result<std::vector<PgResult>> Pipeline(const std::vector<PgStatement>& statements,
+                                         std::chrono::milliseconds timeout);
   // Runs statements without parameters (a script), discarding their results.
   Status Script(const std::string& sql);
-  // True once the connection is lost: it is of no more use.
+  // True once the connection is lost (or a pipeline broke off): it is of no more use.
   bool broken() const;
   pg_conn* raw() { return conn_; }
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   Status Failure(std::string_view what, pg_result* result) const;
+  // Waits until the socket is ready for `events` or `deadline` passes (false then).
+  bool Await(short events, std::chrono::steady_clock::time_point deadline) const;
   pg_conn* conn_;
+  bool unusable_ = false;
 };
 
 // Idle connections for readers: Acquire takes one (or connects), the lease gives it back.

@@ -82,7 +82,10 @@ Status CopyEvents(PgConnection& from, PgConnection& to, const std::string& platf
       uint64_t& last = versions[std::string(rows->Bytes(i, 1))];
       last = std::max(last, rows->U64(i, 2));
     }
-    if (Status s = copy.Insert(to); !s.ok()) return s;
+    const PgStatement insert = copy.Insert();
+    if (auto inserted = to.Exec(insert.sql, insert.params); !inserted.ok()) {
+      return inserted.status();
+    }
     *events += static_cast<uint64_t>(rows->rows());
   }
   std::vector<std::string_view> streams;
@@ -91,7 +94,9 @@ Status CopyEvents(PgConnection& from, PgConnection& to, const std::string& platf
     streams.push_back(stream);
     last_versions.push_back(version);
   }
-  return UpsertStreamVersions(to, streams, last_versions);
+  const PgStatement upsert = UpsertStreamVersions(streams, last_versions);
+  auto upserted = to.Exec(upsert.sql, upsert.params);
+  return upserted.ok() ? Status::Ok() : upserted.status();
 }
 
 // The stream names of `platform`'s log on `conn`.

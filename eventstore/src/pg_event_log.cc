@@ -225,7 +225,8 @@ class PgEventLog::Impl {
   // its outcome unknown).
   Status TryGroup(const WriteGroup& group, std::vector<std::shared_ptr<const EventRecord>>* written,
                   bool* commit_sent);
-  Status WriteRows(const GroupView& view);
+  // The statements that write `view`'s rows, move its streams and heads and wake the readers.
+  std::vector<PgStatement> WriteRows(const GroupView& view) const;
   // The writer's connection, connected again if lost; it catches up the platforms whose
   // last commit's outcome was not known.
   Status WriterConnection();
@@ -549,8 +550,10 @@ void PgEventLog::Impl::CommitGroup(const WriteGroup& group) {
     if (s.ok() || attempt == kGroupTries) break;
     // Lost before its COMMIT was sent (a failover, a restarted server: the connection was
     // dead before the group began): nothing of it stands, so again on a new connection.
+    // Not one that timed out: PostgreSQL is there but does not answer (a lock held by a
+    // commit that waits for a synchronous standby), and would not answer another try either.
     const bool lost_before_commit =
-        !commit_sent && writer_conn_ != nullptr && writer_conn_->broken();
+        !commit_sent && writer_conn_ != nullptr && writer_conn_->broken() && !TimedOut(s);
     // An id that another server's transaction stored alongside this one: tried again, the
     // group finds it stored and decides as for any stored id (a replay or a conflict). Two
     // such transactions waiting on each other's ids: PostgreSQL ends one (a deadlock), which
@@ -607,6 +610,10 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
                                   std::vector<std::shared_ptr<const EventRecord>>* written,
                                   bool* commit_sent) {
   PgConnection& conn = *writer_conn_;
+  // Every round trip of the group waits for its answer at most write_timeout.
+  auto exec = [&](std::string_view sql, const PgParams& params = {}) {
+    return conn.Exec(sql, params, options_.write_timeout);
+  };
   std::set<std::string> platforms, ids, streams;
   for (const auto& request : group) {
     platforms.insert(request->platform);
@@ -621,28 +628,42 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   }
   GroupView view;
   auto rollback = [&](Status failure) {
-    if (!conn.broken()) static_cast<void>(conn.Exec("ROLLBACK"));
+    if (!conn.broken()) static_cast<void>(exec("ROLLBACK"));
     if (*commit_sent && conn.broken()) {
       unknown_outcome_.insert(platforms.begin(), platforms.end());
     }
     return failure;
   };
   const auto begun_at = std::chrono::steady_clock::now();
-  if (auto begun = conn.Exec("BEGIN"); !begun.ok()) return rollback(begun.status());
-  // The head rows, locked until the commit: positions follow commit order. A platform's
-  // first append makes its row.
+  // One round trip: the transaction begun, the head rows locked until the commit (positions
+  // follow commit order), and then, under those locks, which of the group's ids are stored
+  // and its streams' versions.
   const std::string lock_heads =
       "SELECT platform, position, hash, coalesce(holder, ''), term, "
       "CASE WHEN frozen THEN 1::bigint ELSE 0::bigint END FROM rotonde.heads "
       "WHERE platform = ANY($1) ORDER BY platform FOR UPDATE";
-  auto heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
-  if (!heads.ok()) return rollback(heads.status());
+  auto reads = [&](bool begin) {
+    std::vector<PgStatement> statements;
+    if (begin) statements.push_back({"BEGIN", {}});
+    statements.push_back({lock_heads, PgParams().TextArray(Views(platforms))});
+    statements.push_back(
+        {"SELECT id, platform, position, record FROM rotonde.events "
+         "WHERE id = ANY($1)",
+         PgParams().TextArray(Views(ids))});
+    statements.push_back({"SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
+                          PgParams().TextArray(Views(streams))});
+    return conn.Pipeline(statements, options_.write_timeout);
+  };
+  auto read = reads(true);
+  if (!read.ok()) return rollback(read.status());
   // With leases, a platform this transaction founds starts with this log's lease.
   std::map<std::string, uint64_t> founded;
-  if (static_cast<size_t>(heads->rows()) < platforms.size()) {
+  if (static_cast<size_t>((*read)[1].rows()) < platforms.size()) {
+    // A platform's first append makes its row; what was read before it was locked is read
+    // again under the lock.
     auto made =
         leasing()
-            ? conn.Exec(
+            ? exec(
                   "INSERT INTO rotonde.heads (platform, position, hash, holder, term, "
                   "lease_until) SELECT p, 0, ''::bytea, $2, 1, now() + $3 * interval "
                   "'1 millisecond' FROM unnest($1::text[]) AS p ORDER BY p "
@@ -651,26 +672,30 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
                       .TextArray(Views(platforms))
                       .Text(options_.holder)
                       .Int(Millis(options_.lease_time)))
-            : conn.Exec(
+            : exec(
                   "INSERT INTO rotonde.heads (platform, position, hash) SELECT p, 0, ''::bytea "
                   "FROM unnest($1::text[]) AS p ORDER BY p ON CONFLICT (platform) DO NOTHING "
                   "RETURNING platform",
                   PgParams().TextArray(Views(platforms)));
     if (!made.ok()) return rollback(made.status());
     for (int i = 0; i < made->rows(); ++i) founded.emplace(made->Bytes(i, 0), 1);
-    heads = conn.Exec(lock_heads, PgParams().TextArray(Views(platforms)));
-    if (!heads.ok()) return rollback(heads.status());
+    read = reads(false);
+    if (!read.ok()) return rollback(read.status());
   }
+  const size_t first = read->size() - 3;
+  const PgResult& heads = (*read)[first];
+  const PgResult& stored = (*read)[first + 1];
+  const PgResult& versions = (*read)[first + 2];
   // The fence: with leases, each locked row must name this log and the term it holds.
   std::map<std::string, Status> refused;
   const std::map<std::string, uint64_t> terms =
       leasing() ? HeldTerms() : std::map<std::string, uint64_t>();
-  for (int i = 0; i < heads->rows(); ++i) {
-    const std::string platform(heads->Bytes(i, 0));
-    const uint64_t position = heads->U64(i, 1);
+  for (int i = 0; i < heads.rows(); ++i) {
+    const std::string platform(heads.Bytes(i, 0));
+    const uint64_t position = heads.U64(i, 1);
     view.tails_[platform] = PlatformTail{
-        position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads->Bytes(i, 2))};
-    if (heads->U64(i, 5) != 0) {
+        position + 1, position == 0 ? GenesisHashOf(platform) : std::string(heads.Bytes(i, 2))};
+    if (heads.U64(i, 5) != 0) {
       // Frozen by a move (pg_directory.h): checked under this lock, so a move that froze
       // the row has no append after it, whoever holds the lease.
       refused.emplace(platform, Status(codes::kUnavailable,
@@ -680,39 +705,32 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
       continue;
     }
     if (!leasing()) continue;
-    const std::string holder(heads->Bytes(i, 3));
+    const std::string holder(heads.Bytes(i, 3));
     uint64_t my_term = 0;  // terms begin at 1
     if (auto it = founded.find(platform); it != founded.end()) {
       my_term = it->second;
     } else if (auto held = terms.find(platform); held != terms.end()) {
       my_term = held->second;
     }
-    if (my_term == 0 || holder != options_.holder || heads->U64(i, 4) != my_term) {
+    if (my_term == 0 || holder != options_.holder || heads.U64(i, 4) != my_term) {
       refused.emplace(platform, NotServedHere(platform, holder == options_.holder ? "" : holder));
     }
   }
   if (view.tails_.size() != platforms.size()) {
     return rollback(Status::IOError("the head rows of the group's platforms cannot be locked"));
   }
-  auto stored =
-      conn.Exec("SELECT id, platform, position, record FROM rotonde.events WHERE id = ANY($1)",
-                PgParams().TextArray(Views(ids)));
-  if (!stored.ok()) return rollback(stored.status());
-  for (int i = 0; i < stored->rows(); ++i) {
+  for (int i = 0; i < stored.rows(); ++i) {
     auto record = std::make_shared<EventRecord>();
-    const std::string_view bytes = stored->Bytes(i, 3);
+    const std::string_view bytes = stored.Bytes(i, 3);
     if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return rollback(Status::Corruption("the stored event of id " +
-                                         std::string(stored->Bytes(i, 0)) + " cannot be parsed"));
+                                         std::string(stored.Bytes(i, 0)) + " cannot be parsed"));
     }
-    view.ids_[std::string(stored->Bytes(i, 0))] =
-        IdLocation{std::string(stored->Bytes(i, 1)), stored->U64(i, 2), std::move(record)};
+    view.ids_[std::string(stored.Bytes(i, 0))] =
+        IdLocation{std::string(stored.Bytes(i, 1)), stored.U64(i, 2), std::move(record)};
   }
-  auto versions = conn.Exec("SELECT stream, version FROM rotonde.streams WHERE stream = ANY($1)",
-                            PgParams().TextArray(Views(streams)));
-  if (!versions.ok()) return rollback(versions.status());
-  for (int i = 0; i < versions->rows(); ++i) {
-    view.versions_[std::string(versions->Bytes(i, 0))] = versions->U64(i, 1);
+  for (int i = 0; i < versions.rows(); ++i) {
+    view.versions_[std::string(versions.Bytes(i, 0))] = versions.U64(i, 1);
   }
 
   const google::protobuf::Timestamp now = Now();
@@ -729,13 +747,15 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   }
   if (view.rows_.empty()) {
     // Nothing to write (replays and refusals): the locks go, no commit to wait for.
-    if (auto done = conn.Exec("ROLLBACK"); !done.ok()) return rollback(done.status());
+    if (auto done = exec("ROLLBACK"); !done.ok()) return rollback(done.status());
     return Status::Ok();
   }
-  if (Status s = WriteRows(view); !s.ok()) return rollback(s);
+  // One more round trip: the rows written, the heads moved, the wake-ups sent and the commit.
+  std::vector<PgStatement> writes = WriteRows(view);
+  writes.push_back({"COMMIT", {}});
   const auto started = std::chrono::steady_clock::now();
   *commit_sent = true;
-  auto committed = conn.Exec("COMMIT");
+  auto committed = conn.Pipeline(writes, options_.write_timeout);
   if (!committed.ok()) return rollback(committed.status());
   const auto micros = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::steady_clock::now() - started)
@@ -754,8 +774,8 @@ Status PgEventLog::Impl::TryGroup(const WriteGroup& group,
   return Status::Ok();
 }
 
-Status PgEventLog::Impl::WriteRows(const GroupView& view) {
-  PgConnection& conn = *writer_conn_;
+std::vector<PgStatement> PgEventLog::Impl::WriteRows(const GroupView& view) const {
+  std::vector<PgStatement> statements;
   for (size_t begin = 0; begin < view.rows_.size();) {
     PgEventRows rows;
     size_t bytes = 0;
@@ -765,7 +785,7 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
                row.record->id(), row.stored);
       bytes += row.stored.size();
     }
-    if (Status s = rows.Insert(conn); !s.ok()) return s;
+    statements.push_back(rows.Insert());
   }
   std::vector<std::string_view> streams;
   std::vector<uint64_t> versions;
@@ -773,7 +793,7 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     streams.push_back(stream);
     versions.push_back(*view.versions_.at(stream));
   }
-  if (Status s = UpsertStreamVersions(conn, streams, versions); !s.ok()) return s;
+  statements.push_back(UpsertStreamVersions(streams, versions));
 
   std::vector<std::string_view> platforms, hashes;
   std::vector<uint64_t> positions;
@@ -787,17 +807,15 @@ Status PgEventLog::Impl::WriteRows(const GroupView& view) {
     if (payloads.back().size() + line.size() > kMaxPayload) payloads.push_back(token_);
     payloads.back() += line;
   }
-  auto headed = conn.Exec(
-      "UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
-      "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
-      "WHERE h.platform = t.platform",
-      PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes));
-  if (!headed.ok()) return headed.status();
+  statements.push_back(
+      {"UPDATE rotonde.heads AS h SET position = t.position, hash = t.hash FROM "
+       "unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(platform, position, hash) "
+       "WHERE h.platform = t.platform",
+       PgParams().TextArray(platforms).IntArray(positions).BytesArray(hashes)});
   for (const std::string& payload : payloads) {
-    auto notified = conn.Exec("SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload));
-    if (!notified.ok()) return notified.status();
+    statements.push_back({"SELECT pg_notify($1, $2)", PgParams().Text(kChannel).Text(payload)});
   }
-  return Status::Ok();
+  return statements;
 }
 
 Status PgEventLog::Impl::CatchUp(PgConnection& conn, const std::string& platform, uint64_t upto) {

@@ -2,8 +2,8 @@
 
 namespace rotonde::eventstore {
 
-Status PgEventRows::Insert(PgConnection& conn) const {
-  auto inserted = conn.Exec(
+PgStatement PgEventRows::Insert() const {
+  return {
       "INSERT INTO rotonde.events (platform, position, stream, version, id, record) "
       "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
       "$6::bytea[])",
@@ -13,17 +13,15 @@ Status PgEventRows::Insert(PgConnection& conn) const {
           .TextArray(streams)
           .IntArray(versions)
           .TextArray(ids)
-          .BytesArray(records));
-  return inserted.ok() ? Status::Ok() : inserted.status();
+          .BytesArray(records)};
 }
 
-Status UpsertStreamVersions(PgConnection& conn, const std::vector<std::string_view>& streams,
-                            const std::vector<uint64_t>& versions) {
-  auto moved = conn.Exec(
+PgStatement UpsertStreamVersions(const std::vector<std::string_view>& streams,
+                                 const std::vector<uint64_t>& versions) {
+  return {
       "INSERT INTO rotonde.streams (stream, version) SELECT * FROM unnest($1::text[], "
       "$2::bigint[]) ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version",
-      PgParams().TextArray(streams).IntArray(versions));
-  return moved.ok() ? Status::Ok() : moved.status();
+      PgParams().TextArray(streams).IntArray(versions)};
 }
 
 }  // namespace rotonde::eventstore

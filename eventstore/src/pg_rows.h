@@ -1,6 +1,7 @@
 // The rows of rotonde.events and rotonde.streams (pg_event_log.h's schema) as they are
 // written: by a group transaction (pg_event_log.cc) and by a move between clusters
-// (pg_directory.cc), each statement carrying many rows as arrays (unnest).
+// (pg_directory.cc), each statement carrying many rows as arrays (unnest). The statements are
+// made here and run by the caller: one at a time, or in a pipeline with others.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,6 @@
 #include <vector>
 
 #include "pg_connection.h"
-#include "rotonde/base/status.h"
 
 namespace rotonde::eventstore {
 
@@ -28,11 +28,11 @@ struct PgEventRows {
   }
   size_t size() const { return platforms.size(); }
   // One INSERT of every row (a unique id or position already stored fails it).
-  Status Insert(PgConnection& conn) const;
+  PgStatement Insert() const;
 };
 
 // Sets each stream's last version, inserting the streams not there yet.
-Status UpsertStreamVersions(PgConnection& conn, const std::vector<std::string_view>& streams,
-                            const std::vector<uint64_t>& versions);
+PgStatement UpsertStreamVersions(const std::vector<std::string_view>& streams,
+                                 const std::vector<uint64_t>& versions);
 
 }  // namespace rotonde::eventstore

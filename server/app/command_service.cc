@@ -359,11 +359,12 @@ bool CommandService::FinishBatch(const std::string& platform, Platform& p,
     }
   }
   bool checkpoint_due = false;
-  if (lost) {
-    // The model folded events the log does not have: drop it, so the next use rebuilds it
-    // from the checkpoint and the log.
+  if (lost || p.rebuild) {
+    // The model folded events the log does not have, or missed some: drop it, so the next
+    // use rebuilds it from the checkpoint and the log.
     p.model = projections::PlatformModel(&opener());
     p.loaded = false;
+    p.rebuild = false;
     p.checkpointed_at = 0;
     p.roles_stale = true;
   } else if (model_current) {
@@ -484,7 +485,13 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
     auto pending = track ? store_.StartAppendAll(std::move(parts), {}, track())
                          : store_.StartAppendAll(std::move(parts));
     const eventstore::AppendResult& prepared = pending->Prepared();
-    if (prepared.status.code() == codes::kWrongExpectedVersion && attempt == 0 && may_refresh) {
+    // A stream moved, or the command's event ids are stored already with other bytes: the
+    // log holds what the model has not folded (another writer's events; or this command,
+    // stored by an append whose answer was lost, its personal data sealed with another
+    // nonce). Folded, the model decides again, and finds the command done.
+    const bool model_behind = prepared.status.code() == codes::kWrongExpectedVersion ||
+                              prepared.status.code() == codes::kIdConflict;
+    if (model_behind && attempt == 0 && may_refresh) {
       if (Status s = Refresh(platform, p); !s.ok()) {
         outcome.status = Unavailable(s);
         return outcome;
@@ -497,8 +504,21 @@ CommandOutcome CommandService::DecideAndStart(const std::string& platform, Platf
       return outcome;
     }
     // Fold the events now, so the next command of the batch is decided against them; they
-    // are stored exactly as prepared.
-    for (const auto& record : pending->records()) Fold(p, *record);
+    // are stored exactly as prepared. Events before them that the model lacks (an append
+    // whose answer was lost landed after all, or another server's) are in the log: folded
+    // from it first. A model that cannot catch up is rebuilt once the batch is done.
+    const auto& records = pending->records();
+    if (!records.empty() && records.front()->position() > p.model.position() + 1 &&
+        !CatchUp(platform, p).ok()) {
+      p.rebuild = true;
+    }
+    for (const auto& record : records) {
+      if (record->position() == p.model.position() + 1) {
+        Fold(p, *record);
+      } else if (record->position() > p.model.position()) {
+        p.rebuild = true;
+      }
+    }
     outcome.first_position = prepared.positions.front();
     outcome.last_position = prepared.positions.back();
     outcome.repeated = prepared.idempotent_replay;

@@ -189,7 +189,8 @@ class CommandService {
     // A batch in flight is released by the thread that finishes it, not the one that
     // started it: FairMutex has no owner thread.
     FairMutex mu;
-    bool loaded = false;  // restored from a checkpoint, or known to have none
+    bool loaded = false;   // restored from a checkpoint, or known to have none
+    bool rebuild = false;  // the model missed events it cannot fold now: rebuilt after the batch
     projections::PlatformModel model;
     uint64_t checkpointed_at = 0;  // the model position of the last checkpoint (asked for)
     std::chrono::steady_clock::time_point checkpoint_time;  // of that checkpoint, or the load

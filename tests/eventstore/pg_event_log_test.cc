@@ -1,8 +1,7 @@
 // What is the PostgreSQL backend's own, beyond the contract suite it passes with every backend
-// (log_fixture.h): several servers on one database, connections that are lost, and the
-// leases that let one server alone append to a platform.
+// (log_fixture.h): several servers on one database, connections that are lost, a server
+// that does not answer, and the leases that let one server alone append to a platform.
 #include <gtest/gtest.h>
-
 #include <libpq-fe.h>
 
 #include <atomic>
@@ -121,6 +120,42 @@ TEST_F(PgEventLogTest, ALostConnectionIsMadeAgainByTheNextCall) {
   ASSERT_TRUE(other->Append("p/s/1", ExpectedVersion::Exact(1), {Event("c")}).ok());
   EXPECT_TRUE(HeadReaches(*log, "p", 3));
   EXPECT_TRUE(log->Verify("p").ok());
+}
+
+TEST_F(PgEventLogTest, AnAppendPostgreSQLDoesNotAnswerFailsUnavailableWithinTheWriteTimeout) {
+  PgOptions options;
+  options.write_timeout = std::chrono::milliseconds(500);
+  auto opened = PgEventLog::Open(conninfo_, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  PgEventLog& log = **opened;
+  ASSERT_TRUE(log.Append("p/s/1", ExpectedVersion::Any(), {Event("a")}).ok());
+
+  // Another session holds the platform's head row, as a commit waiting for a synchronous
+  // standby that is gone would: the next group waits for it, and gets no answer.
+  PGconn* holder = PQconnectdb(conninfo_.c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK) << PQerrorMessage(holder);
+  auto run = [&](const char* sql) {
+    PGresult* result = PQexec(holder, sql);
+    const bool ok =
+        PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
+    PQclear(result);
+    return ok;
+  };
+  ASSERT_TRUE(run("BEGIN"));
+  ASSERT_TRUE(run("SELECT 1 FROM rotonde.heads WHERE platform = 'p' FOR UPDATE"));
+  const auto started = std::chrono::steady_clock::now();
+  auto held = log.Append("p/s/1", ExpectedVersion::Exact(0), {Event("b")});
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(held.status.code(), codes::kUnavailable) << held.status.ToString();
+  EXPECT_LT(waited, std::chrono::seconds(5)) << "the append waited for the held row";
+  ASSERT_TRUE(run("ROLLBACK"));
+  PQfinish(holder);
+
+  // Nothing of it stands, and the next append connects again and goes through.
+  auto after = log.Append("p/s/1", ExpectedVersion::Exact(0), {Event("b")});
+  ASSERT_TRUE(after.ok()) << after.status.ToString();
+  EXPECT_EQ(after.positions, (std::vector<uint64_t>{2}));
+  EXPECT_TRUE(log.Verify("p").ok());
 }
 
 TEST_F(PgEventLogTest, AnIdTwoServersAppendAtOnceIsStoredOnceAndTheirOtherAppendsStand) {

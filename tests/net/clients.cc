@@ -1,5 +1,7 @@
 #include "clients.h"
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -62,6 +64,15 @@ HttpReply Http(uint16_t port, const std::string& method, const std::string& targ
     reply.headers[name] = std::string(field.value());
   }
   return reply;
+}
+
+std::string SignIn(uint16_t port, const std::string& login) {
+  HttpReply reply = Http(port, "POST", "/api/v1/session",
+                         R"({"login":")" + login + R"(","password":"rotonde-demo"})");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  const json::value body = reply.Json();
+  const json::value* token = body.is_object() ? body.as_object().if_contains("token") : nullptr;
+  return token && token->is_string() ? std::string(token->as_string()) : std::string();
 }
 
 bool WsClient::Connect(uint16_t port, const std::string& token, int receive_buffer_bytes,

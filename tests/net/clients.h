@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,20 @@ struct HttpReply {
 HttpReply Http(uint16_t port, const std::string& method, const std::string& target,
                const std::string& body = {},
                const std::map<std::string, std::string>& headers = {});
+
+// Signs `login` in with the demo's password (rotonde-demo); the session token, or "" (and a
+// test failure) if refused.
+std::string SignIn(uint16_t port, const std::string& login);
+
+// Waits up to `bound` for `condition`, polling; returns whether it held.
+template <typename Condition>
+bool WaitFor(Condition condition, std::chrono::steady_clock::duration bound) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (!condition() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return condition();
+}
 
 class WsClient {
  public:

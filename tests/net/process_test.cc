@@ -69,7 +69,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr char kPassword[] = "rotonde-demo";
 constexpr seconds kExitTimeout{30};
 
 // A `rotonde` child process (child_process.h).
@@ -92,15 +91,6 @@ std::vector<std::string> Lines(const std::string& text) {
     if (!line.empty()) lines.push_back(line);
   }
   return lines;
-}
-
-std::string SignIn(uint16_t port, const std::string& login) {
-  HttpReply reply = Http(port, "POST", "/api/v1/session",
-                         R"({"login":")" + login + R"(","password":")" + kPassword + R"("})");
-  EXPECT_EQ(reply.status, 200) << reply.body;
-  const json::value body = reply.Json();
-  const json::value* token = body.is_object() ? body.as_object().if_contains("token") : nullptr;
-  return token && token->is_string() ? std::string(token->as_string()) : std::string();
 }
 
 HttpReply Get(uint16_t port, const std::string& target, const std::string& token) {
@@ -751,14 +741,6 @@ TEST(ProcessTest, BackupsWhileServingRestoreToTheSameHeads) {
   ASSERT_TRUE(offline.ok()) << offline.exit_code() << ": " << offline.err;
   EXPECT_NE(offline.out.find("ok: backup 3 in "), std::string::npos) << offline.out;
   EXPECT_EQ(ManifestHead(backups, 3), quiet_head);
-}
-
-// Waits up to `bound` for `condition`, polling; returns whether it held.
-template <typename Condition>
-bool WaitFor(Condition condition, Clock::duration bound) {
-  const auto deadline = Clock::now() + bound;
-  while (!condition() && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(20));
-  return condition();
 }
 
 std::string ProposalCommand(const std::string& id) {

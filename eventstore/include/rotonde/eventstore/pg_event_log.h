@@ -6,7 +6,10 @@
 //
 // Where it connects. A libpq connection string, URL or key=value: a multi-host URL with
 // target_session_attrs=read-write follows the primary after a failover (Patroni), and the
-// durability of a commit is the server's (synchronous_commit, synchronous replicas).
+// durability of a commit is the server's (synchronous_commit, synchronous replicas). Unless
+// the string says otherwise, a host that does not answer is given up after 5 s
+// (connect_timeout) and a connection whose peer vanished without a word is dropped within
+// about 10 s (TCP keepalives, tcp_user_timeout).
 //
 // Schema, created by Open() if missing (under an advisory lock, so servers opening at once
 // do not race; the columns of a schema made before leases are added), in the schema
@@ -24,10 +27,11 @@
 // Every name is COLLATE "C", so platforms list in byte order as in EventStore.
 //
 // Appending. One writer thread takes everything queued meanwhile (appends of any platforms)
-// and commits it as one transaction: it locks the head rows of the group's platforms (in
-// name order, so two servers never deadlock), reads which of the group's ids are stored and
-// its streams' versions, decides each append as EventStore does (src/prepare.h), inserts the
-// events, moves the streams and heads, and commits. Each append is acknowledged once COMMIT
+// and commits it as one transaction in two round trips (libpq pipelines): it locks the head
+// rows of the group's platforms (in name order, so two servers never deadlock) and reads
+// which of the group's ids are stored and its streams' versions; it decides each append as
+// EventStore does (src/prepare.h); then it inserts the events, moves the streams and heads
+// and commits. A platform's first append costs one more round trip, to make its head row. Each append is acknowledged once COMMIT
 // returned; positions follow commit order, as the head rows are locked until it. An id that
 // another server's transaction stored alongside (a unique violation, or a deadlock over two
 // such ids) sends the group round again, which then finds it stored. Any other statement
@@ -35,10 +39,19 @@
 // each, so only the refused one fails. A started append (StartAppendAll) is placed by that
 // commit too: Prepared() returns once it is durable.
 //
-// A lost connection. Lost before COMMIT was sent, the group is tried once more on a new
-// connection. Lost at COMMIT, its appends fail with kUnavailable: their commit may or may
-// not have landed, and a retry with the same ids finds out (idempotency). The next append
-// connects again; nothing is refused for good.
+// A lost connection (a failover, a restarted server). Lost before COMMIT was sent, the group
+// is tried again on a new connection (three tries in all). Lost at COMMIT, its appends fail
+// with kUnavailable at once: their commit may or may not have landed, and a retry with the
+// same ids finds out (idempotency); before its next group the writer reads those platforms'
+// heads on the new connection and publishes what landed. While no primary takes writes
+// (PostgreSQL refuses or cannot be reached), each append fails with kUnavailable as soon as
+// connecting fails; the next one connects again; nothing is refused for good. With
+// synchronous replication a COMMIT waits for a synchronous standby, so an append that found
+// none (synchronous_mode_strict, a standby lost) answers once Patroni named another, or
+// after PgOptions::write_timeout with kUnavailable, its outcome unknown as above: the
+// connection is dropped, never the wait cancelled (that would leave the commit standing on
+// the primary alone). Until a standby is back, later groups (waiting for the head rows that
+// commit still holds) answer so too.
 //
 // Leases: one server appends to a platform. With PgOptions::holder set, the log appends only
 // to the platforms whose head row names it as holder with the term it claimed them with:
@@ -65,8 +78,11 @@
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. Events this process appended are published from memory as its commits
 // return; another server's are read by position with SELECT once its notification arrives.
-// Head(), Platforms(), subscriptions and the live feed show what was published so; Read()
-// and ReadStream() read by SELECT up to the published head.
+// The listening connection, lost, is made again (every 0.5 s until a primary answers), and
+// then every platform is caught up from its head row: notifications missed meanwhile cost
+// nothing. Head(), Platforms(), subscriptions and the live feed show what was published so,
+// each platform's events in order, once; Read() and ReadStream() read by SELECT up to the
+// published head (on a pooled connection, made again once if it turns out lost).
 #pragma once
 
 #include <chrono>
@@ -86,6 +102,10 @@ struct PgOptions {
   size_t max_group_bytes = 32 << 20;
   // Idle connections kept for readers.
   size_t max_idle_connections = 4;
+  // How long each round trip of a group transaction, COMMIT included, may go unanswered:
+  // past it the writer drops its connection and the group's appends fail with kUnavailable
+  // (see "A lost connection"), so no append waits longer for a primary that holds it.
+  std::chrono::milliseconds write_timeout{15'000};
   // The server this log serves platforms for (a server id): with one, it holds leases (see
   // "Leases" above) and appends only to the platforms it holds; without, it appends to any
   // platform, as when one server alone uses the database.
