@@ -878,6 +878,9 @@ Status PgEventLog::Impl::CatchUpFromHeads(PgConnection& conn, const std::set<std
   return Status::Ok();
 }
 
+// How long the listener waits for a notification before it reads the heads again.
+constexpr int kHeadsRereadMs = 1000;
+
 void PgEventLog::Impl::ListenerLoop() {
   std::unique_ptr<PgConnection> conn;
   while (!listener_stop_.load()) {
@@ -894,8 +897,17 @@ void PgEventLog::Impl::ListenerLoop() {
       }
     }
     pollfd fds[2] = {{PQsocket(conn->raw()), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) continue;
+    const int ready = ::poll(fds, 2, kHeadsRereadMs);
+    if (ready < 0) continue;
     if (listener_stop_.load()) break;
+    if (ready == 0) {
+      // PostgreSQL queues a NOTIFY before its transaction commits: one that was committing
+      // while LISTEN took effect is not delivered, yet may become visible only after the
+      // heads were read above (a commit waiting for its synchronous standby, for seconds).
+      // Reading the heads again while idle makes up for it, late but never lost.
+      if (!CatchUpFromHeads(*conn, nullptr).ok() && conn->broken()) conn.reset();
+      continue;
+    }
     if (PQconsumeInput(conn->raw()) == 0) {
       conn.reset();
       continue;

@@ -76,7 +76,8 @@
 // at position 0 here, so no server founds it anew.
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
-// wake-up only. Events this process appended are published from memory as its commits
+// wake-up only. The listener also reads every head again after a second without one: a
+// commit in progress while LISTEN took effect sends no notification that reaches it. Events this process appended are published from memory as its commits
 // return; another server's are read by position with SELECT once its notification arrives.
 // The listening connection, lost, is made again (every 0.5 s until a primary answers), and
 // then every platform is caught up from its head row: notifications missed meanwhile cost
