@@ -254,7 +254,7 @@ int RunServe(int argc, char** argv) {
   }
   std::string server_id = Env("ROTONDE_SERVER_ID");
   std::string cluster = Env("ROTONDE_CLUSTER", std::string(eventstore::kHomeCluster));
-  int64_t lease_ms = std::stoll(Env("ROTONDE_LEASE_MS", "10000"));
+  int64_t lease_ms = std::stoll(Env("ROTONDE_LEASE_MS", "45000"));
   std::string signing_key = Env("ROTONDE_SIGNING_KEY");
   std::string server_name = Env("ROTONDE_SERVER_NAME");
   std::vector<std::string> allow_origins;
@@ -291,7 +291,8 @@ int RunServe(int argc, char** argv) {
       "the directory (default: home)")(
       "lease-ms", po::value(&lease_ms)->value_name("MS"),
       "with --store: a platform's lease lasts this long unless renewed; a server that dies "
-      "hands its platforms to another this long after (default 10000)")(
+      "hands its platforms to another this long after; keep it longer than a failover of the "
+      "database, or every failover moves platforms between servers (default 45000)")(
       "listen", po::value(&listen)->value_name("ADDR:PORT"),
       "where to listen (default 127.0.0.1:8080; port 0: any free port)")(
       "metrics-listen", po::value(&metrics_listen)->value_name("ADDR:PORT"),

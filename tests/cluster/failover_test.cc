@@ -247,6 +247,11 @@ class Senders {
     return first;
   }
   int unavailable() const { return unavailable_; }
+  // The body of the last 503 answer, which says why.
+  std::string last_unavailable() const {
+    std::lock_guard lock(mu_);
+    return last_unavailable_;
+  }
   int no_answer() const { return no_answer_; }
   Clock::duration slowest() {
     std::lock_guard lock(mu_);
@@ -291,6 +296,8 @@ class Senders {
         }
         if (reply.status == 503 && reply.Code() == "unavailable") {
           ++unavailable_;
+          std::lock_guard lock(mu_);
+          last_unavailable_ = reply.body;
         } else if (reply.status == 0 && server_down) {
           ++no_answer_;  // the server is gone: the command is retried on the next one
         } else {
@@ -315,7 +322,8 @@ class Senders {
   const std::string token_;
   std::atomic<bool> stop_{false}, server_down_{false};
   std::atomic<int> acked_count_{0}, unavailable_{0}, no_answer_{0};
-  std::mutex mu_;
+  std::string last_unavailable_;  // guarded by mu_
+  mutable std::mutex mu_;
   std::vector<Ack> acks_;
   std::vector<std::string> problems_;
   Clock::duration slowest_{};
@@ -402,7 +410,10 @@ class Subscriber {
 // `rotonde serve` on `dir` with the log at `url`.
 uint16_t Serve(ChildProcess& child, const std::string& dir, const std::string& url,
                std::string* error) {
-  return child.StartServe(ROTONDE_BINARY, dir, {"--store", url, "--demo"}, error);
+  // Leases outlast the failover (as the default does), so the writing server keeps its
+  // platform through it and the reading one never takes it.
+  return child.StartServe(ROTONDE_BINARY, dir, {"--store", url, "--demo", "--lease-ms", "60000"},
+                          error);
 }
 
 // Positions 1..head each once, in the order received.
@@ -480,7 +491,8 @@ TEST(ClusterTest, FailoverLosesNothingAcknowledgedAndInFlightCommandsAnswerUnava
     ASSERT_TRUE(
         WaitFor([&] { return senders.FirstAnsweredSentAfter(done).has_value(); }, seconds(90)))
         << "no command accepted within 90 s after the leader " << node << " was killed; "
-        << senders.unavailable() << " answered 503\n"
+        << senders.unavailable() << " answered 503, the last: " << senders.last_unavailable()
+        << "\n"
         << writer->Stderr();
     failover = Seconds(*senders.FirstAnsweredSentAfter(done) - killed);
     std::cout << "FAILOVER: leader " << node << " killed; first command accepted after " << failover

@@ -111,8 +111,11 @@ struct PgOptions {
   // "Leases" above) and appends only to the platforms it holds; without, it appends to any
   // platform, as when one server alone uses the database.
   std::string holder;
-  // How long a lease lasts unless renewed; renewed every third of it.
-  std::chrono::milliseconds lease_time{10'000};
+  // How long a lease lasts unless renewed; renewed every third of it. Longer than a failover
+  // of the database (Patroni's ttl, 20 s at least, and the promotion): while no primary
+  // takes writes no lease is renewed, and a shorter one would pass every platform to
+  // whichever server reconnects first.
+  std::chrono::milliseconds lease_time{45'000};
 };
 
 // Who serves a platform, as a log with a holder knows it (PgEventLog::LeaseOf).
