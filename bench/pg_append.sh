@@ -20,7 +20,7 @@ as_postgres=()
 [ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
 stop() {
   [ -f "$dir/data/postmaster.pid" ] && "${as_postgres[@]}" $pg/pg_ctl -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-  [ -d "$cluster_dir" ] && ROTONDE_CLUSTER_DIR=$cluster_dir ROTONDE_CLUSTER_PORT=${ROTONDE_BENCH_CLUSTER_PORT:-54400} scripts/cluster stop >/dev/null 2>&1 || true
+  [ -d "$cluster_dir" ] && ROTONDE_CLUSTER_DIR=$cluster_dir ROTONDE_CLUSTER_PORT=${ROTONDE_BENCH_CLUSTER_PORT:-24400} scripts/cluster stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap stop EXIT
@@ -47,7 +47,7 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
 report "$dir/single.json" pg_append_per_s
 
 if [ "${ROTONDE_BENCH_CLUSTER:-0}" = 1 ]; then
-  url=$(ROTONDE_CLUSTER_DIR=$cluster_dir ROTONDE_CLUSTER_PORT=${ROTONDE_BENCH_CLUSTER_PORT:-54400} \
+  url=$(ROTONDE_CLUSTER_DIR=$cluster_dir ROTONDE_CLUSTER_PORT=${ROTONDE_BENCH_CLUSTER_PORT:-24400} \
     scripts/cluster start | tail -1)
   "$bench" --dir="$dir/bench-cluster" --pg="$url" --benchmark_filter='^pg/' \
     --benchmark_format=json >"$dir/cluster.json" 2>"$dir/cluster.err" ||
