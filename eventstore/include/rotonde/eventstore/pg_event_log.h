@@ -31,13 +31,13 @@
 // rows of the group's platforms (in name order, so two servers never deadlock) and reads
 // which of the group's ids are stored and its streams' versions; it decides each append as
 // EventStore does (src/prepare.h); then it inserts the events, moves the streams and heads
-// and commits. A platform's first append costs one more round trip, to make its head row. Each append is acknowledged once COMMIT
-// returned; positions follow commit order, as the head rows are locked until it. An id that
-// another server's transaction stored alongside (a unique violation, or a deadlock over two
-// such ids) sends the group round again, which then finds it stored. Any other statement
-// refused inside the group fails the transaction: its appends are then tried one transaction
-// each, so only the refused one fails. A started append (StartAppendAll) is placed by that
-// commit too: Prepared() returns once it is durable.
+// and commits. A platform's first append costs one more round trip, to make its head row. Each
+// append is acknowledged once COMMIT returned; positions follow commit order, as the head rows are
+// locked until it. An id that another server's transaction stored alongside (a unique violation, or
+// a deadlock over two such ids) sends the group round again, which then finds it stored. Any other
+// statement refused inside the group fails the transaction: its appends are then tried one
+// transaction each, so only the refused one fails. A started append (StartAppendAll) is placed by
+// that commit too: Prepared() returns once it is durable.
 //
 // A lost connection (a failover, a restarted server). Lost before COMMIT was sent, the group
 // is tried again on a new connection (three tries in all). Lost at COMMIT, its appends fail
@@ -77,13 +77,14 @@
 //
 // Readers. Each commit sends NOTIFY rotonde_log naming the platforms and their heads; it is a
 // wake-up only. The listener also reads every head again after a second without one: a
-// commit in progress while LISTEN took effect sends no notification that reaches it. Events this process appended are published from memory as its commits
-// return; another server's are read by position with SELECT once its notification arrives.
-// The listening connection, lost, is made again (every 0.5 s until a primary answers), and
-// then every platform is caught up from its head row: notifications missed meanwhile cost
-// nothing. Head(), Platforms(), subscriptions and the live feed show what was published so,
-// each platform's events in order, once; Read() and ReadStream() read by SELECT up to the
-// published head (on a pooled connection, made again once if it turns out lost).
+// commit in progress while LISTEN took effect sends no notification that reaches it. Events this
+// process appended are published from memory as its commits return; another server's are read by
+// position with SELECT once its notification arrives. The listening connection, lost, is made again
+// (every 0.5 s until a primary answers), and then every platform is caught up from its head row:
+// notifications missed meanwhile cost nothing. Head(), Platforms(), subscriptions and the live feed
+// show what was published so, each platform's events in order, once; Read() and ReadStream() read
+// by SELECT up to the published head (on a pooled connection, made again once if it turns out
+// lost).
 #pragma once
 
 #include <chrono>
